@@ -1,0 +1,31 @@
+/*
+ * internal.h: definitions shared by every part of virtmig
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+
+#include <glib.h>
+#include <glib/gi18n-lib.h>
+
+/* libvirt's public headers give us the wire constants (error numbers,
+ * migration flags, states); the daemon never links libvirt.so. */
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+
+#define ATTRIBUTE_NONNULL(n) __attribute__((__nonnull__(n)))
+#define ATTRIBUTE_PACKED __attribute__((__packed__))
+
+#define STREQ(a, b) (strcmp(a, b) == 0)
+#define STRNEQ(a, b) (strcmp(a, b) != 0)
+#define STREQ_NULLABLE(a, b) (g_strcmp0(a, b) == 0)
+#define STRNEQ_NULLABLE(a, b) (g_strcmp0(a, b) != 0)
+#define STRPREFIX(a, b) (strncmp(a, b, strlen(b)) == 0)
+#define NULLSTR(s) ((s) ? (s) : "<null>")
