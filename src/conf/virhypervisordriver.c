@@ -1,0 +1,43 @@
+/*
+ * virhypervisordriver.c: helpers for the daemon/driver boundary
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include "virhypervisordriver.h"
+
+/* Returns a new ref; caller owns the result. */
+virDomainIdent *
+virDomainIdentNew(const char *name, const unsigned char *uuid, int id)
+{
+    virDomainIdent *ref = g_new0(virDomainIdent, 1);
+
+    ref->name = g_strdup(name);
+    memcpy(ref->uuid, uuid, VIR_UUID_BUFLEN);
+    ref->id = id;
+    return ref;
+}
+
+
+void
+virDomainIdentFree(virDomainIdent *ref)
+{
+    if (!ref)
+        return;
+    g_free(ref->name);
+    g_free(ref);
+}
+
+
+void
+virDomainIdentListFree(virDomainIdent **refs, size_t n)
+{
+    size_t i;
+
+    if (!refs)
+        return;
+    for (i = 0; i < n; i++)
+        virDomainIdentFree(refs[i]);
+    g_free(refs);
+}

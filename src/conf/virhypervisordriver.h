@@ -1,0 +1,133 @@
+/*
+ * virhypervisordriver.h: the boundary between the daemon and a hypervisor
+ * driver
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A driver is a table of function pointers.  The daemon turns each RPC
+ * call into one call through the table of the connection's driver; an
+ * entry left NULL is answered with VIR_ERR_NO_SUPPORT.  Every entry
+ * returns 0 (or a count, or an object) on success and -1 (or NULL) with
+ * an error reported on failure.  The daemon knows nothing about QEMU and
+ * the driver knows nothing about sockets.
+ *
+ * The driver is built as a loadable module exporting
+ *     const virHypervisorDriver *virDriverModuleGet(void);
+ */
+#pragma once
+
+#include "internal.h"
+#include "virconf.h"
+
+/* A domain as clients see it: name, UUID and id (-1 when inactive). */
+typedef struct _virDomainIdent virDomainIdent;
+struct _virDomainIdent {
+    char *name;
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int id;
+};
+
+virDomainIdent *virDomainIdentNew(const char *name, const unsigned char *uuid,
+                              int id);
+void virDomainIdentFree(virDomainIdent *ref);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainIdent, virDomainIdentFree);
+/* Frees an array of @n refs and the array. */
+void virDomainIdentListFree(virDomainIdent **refs, size_t n);
+
+/* A domain event, handed by the driver to the daemon's sink, which routes
+ * it to the clients that registered for it. */
+typedef struct _virDomainEvent virDomainEvent;
+struct _virDomainEvent {
+    int eventID;                    /* VIR_DOMAIN_EVENT_ID_* */
+    virDomainIdent *dom;
+    int event;                      /* lifecycle: virDomainEventType */
+    int detail;                     /* lifecycle detail */
+    int iteration;                  /* MIGRATION_ITERATION */
+    virTypedParameterPtr params;    /* JOB_COMPLETED */
+    int nparams;
+};
+typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
+
+/* One open client connection to a driver. */
+typedef struct _virConn virConn;
+typedef struct _virHypervisorDriver virHypervisorDriver;
+struct _virConn {
+    const virHypervisorDriver *driver;
+    void *privateData;          /* the driver's, set by connectOpen */
+    char *uri;                  /* as the client opened it */
+    bool readonly;
+};
+
+/* What the daemon tells the driver at start. */
+typedef struct _virDriverStateConfig virDriverStateConfig;
+struct _virDriverStateConfig {
+    const char *runDir;         /* sockets, status XML, pid files */
+    const char *stateDir;       /* persistent configs */
+    const char *logDir;
+    const char *hostName;
+    const unsigned char *hostUUID;
+    virConf *conf;              /* the daemon config; NULL if none */
+    virDomainEventSink eventSink;
+    void *eventOpaque;
+};
+
+typedef int (*virDrvStateInitialize)(const virDriverStateConfig *cfg);
+typedef void (*virDrvStateCleanup)(void);
+
+typedef int (*virDrvConnectOpen)(virConn *conn, unsigned int flags);
+typedef int (*virDrvConnectClose)(virConn *conn);
+typedef int (*virDrvConnectSupportsFeature)(virConn *conn, int feature);
+typedef const char *(*virDrvConnectGetType)(virConn *conn);
+typedef int (*virDrvConnectGetVersion)(virConn *conn,
+                                       unsigned long long *hvVer);
+typedef char *(*virDrvConnectGetHostname)(virConn *conn);
+typedef char *(*virDrvConnectGetCapabilities)(virConn *conn);
+typedef char *(*virDrvConnectGetSysinfo)(virConn *conn, unsigned int flags);
+typedef int (*virDrvConnectGetMaxVcpus)(virConn *conn, const char *type);
+typedef int (*virDrvNodeGetInfo)(virConn *conn, virNodeInfo *info);
+
+typedef int (*virDrvConnectListAllDomains)(virConn *conn,
+                                           virDomainIdent ***domains,
+                                           unsigned int flags);
+typedef int (*virDrvConnectListDomains)(virConn *conn, int *ids, int maxids);
+typedef int (*virDrvConnectNumOfDomains)(virConn *conn);
+typedef int (*virDrvConnectListDefinedDomains)(virConn *conn, char **names,
+                                               int maxnames);
+typedef int (*virDrvConnectNumOfDefinedDomains)(virConn *conn);
+typedef virDomainIdent *(*virDrvDomainLookupByID)(virConn *conn, int id);
+typedef virDomainIdent *(*virDrvDomainLookupByName)(virConn *conn,
+                                                  const char *name);
+typedef virDomainIdent *(*virDrvDomainLookupByUUID)(virConn *conn,
+                                                  const unsigned char *uuid);
+
+struct _virHypervisorDriver {
+    const char *name;               /* "QEMU" */
+    const char *const *uriSchemes;  /* NULL-terminated, e.g. "qemu" */
+    const char *const *configKeys;  /* daemon config keys it reads */
+
+    virDrvStateInitialize stateInitialize;
+    virDrvStateCleanup stateCleanup;
+
+    virDrvConnectOpen connectOpen;
+    virDrvConnectClose connectClose;
+    virDrvConnectSupportsFeature connectSupportsFeature;
+    virDrvConnectGetType connectGetType;
+    virDrvConnectGetVersion connectGetVersion;
+    virDrvConnectGetHostname connectGetHostname;
+    virDrvConnectGetCapabilities connectGetCapabilities;
+    virDrvConnectGetSysinfo connectGetSysinfo;
+    virDrvConnectGetMaxVcpus connectGetMaxVcpus;
+    virDrvNodeGetInfo nodeGetInfo;
+
+    virDrvConnectListAllDomains connectListAllDomains;
+    virDrvConnectListDomains connectListDomains;
+    virDrvConnectNumOfDomains connectNumOfDomains;
+    virDrvConnectListDefinedDomains connectListDefinedDomains;
+    virDrvConnectNumOfDefinedDomains connectNumOfDefinedDomains;
+    virDrvDomainLookupByID domainLookupByID;
+    virDrvDomainLookupByName domainLookupByName;
+    virDrvDomainLookupByUUID domainLookupByUUID;
+};
+
+#define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"
+typedef const virHypervisorDriver *(*virDriverModuleGetFunc)(void);
