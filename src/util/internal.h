@@ -28,4 +28,7 @@
 #define STREQ_NULLABLE(a, b) (g_strcmp0(a, b) == 0)
 #define STRNEQ_NULLABLE(a, b) (g_strcmp0(a, b) != 0)
 #define STRPREFIX(a, b) (strncmp(a, b, strlen(b)) == 0)
+#define STREQLEN(a, b, n) (strncmp(a, b, n) == 0)
+#define STRCASEEQ(a, b) (g_ascii_strcasecmp(a, b) == 0)
+#define STRCASENEQ(a, b) (g_ascii_strcasecmp(a, b) != 0)
 #define NULLSTR(s) ((s) ? (s) : "<null>")

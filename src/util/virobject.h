@@ -53,4 +53,4 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virLockGuard, virLockGuardRelease);
 #define VIR_WITH_OBJECT_LOCK_GUARD(o) \
     for (g_autoptr(virLockGuard) virLockGuardTmp_ = virObjectLockGuard(o); \
          virLockGuardTmp_; \
-         g_clear_pointer(&virLockGuardTmp_, virLockGuardRelease))
+         virLockGuardRelease(virLockGuardTmp_), virLockGuardTmp_ = NULL)

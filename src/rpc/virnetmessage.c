@@ -1,0 +1,288 @@
+/*
+ * virnetmessage.c: one RPC packet: length word, header and XDR payload
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <unistd.h>
+
+#include "virnetmessage.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("rpc.netmessage");
+
+/* The smallest packet is a length word and a header with no payload. */
+#define VIR_NET_MESSAGE_MIN (VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX)
+
+virNetMessage *
+virNetMessageNew(void)
+{
+    return g_new0(virNetMessage, 1);
+}
+
+
+void
+virNetMessageClear(virNetMessage *msg)
+{
+    size_t i;
+
+    for (i = msg->donefds; i < msg->nfds; i++) {
+        if (msg->fds[i] >= 0)
+            close(msg->fds[i]);
+    }
+    g_free(msg->fds);
+    g_free(msg->buffer);
+    memset(msg, 0, sizeof(*msg));
+}
+
+
+void
+virNetMessageFree(virNetMessage *msg)
+{
+    if (!msg)
+        return;
+    virNetMessageClear(msg);
+    g_free(msg);
+}
+
+
+void
+virNetMessageQueuePush(virNetMessage **queue, virNetMessage *msg)
+{
+    while (*queue)
+        queue = &(*queue)->next;
+    msg->next = NULL;
+    *queue = msg;
+}
+
+
+virNetMessage *
+virNetMessageQueueServe(virNetMessage **queue)
+{
+    virNetMessage *msg = *queue;
+
+    if (msg) {
+        *queue = msg->next;
+        msg->next = NULL;
+    }
+    return msg;
+}
+
+
+void
+virNetMessagePrepareRead(virNetMessage *msg)
+{
+    g_free(msg->buffer);
+    msg->bufferLength = VIR_NET_MESSAGE_LEN_MAX;
+    msg->buffer = g_new0(char, msg->bufferLength);
+    msg->bufferOffset = 0;
+}
+
+
+/**
+ * virNetMessageDecodeLength:
+ * Decodes the length word at the start of the buffer and grows the buffer
+ * to the full packet.  Refuses a packet shorter than a header or longer
+ * than VIR_NET_MESSAGE_MAX.  Returns 0 or -1 (reported).
+ */
+int
+virNetMessageDecodeLength(virNetMessage *msg)
+{
+    uint32_t len;
+
+    memcpy(&len, msg->buffer, sizeof(len));
+    len = g_ntohl(len);
+    if (len < VIR_NET_MESSAGE_MIN) {
+        virReportError(VIR_ERR_RPC, _("packet %1$u bytes received from client too small, want %2$d"),
+                       len, VIR_NET_MESSAGE_MIN);
+        return -1;
+    }
+    if (len > VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX) {
+        virReportError(VIR_ERR_RPC, _("packet %1$u bytes received from client too large, want %2$d"),
+                       len, VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX);
+        return -1;
+    }
+    msg->bufferLength = len;
+    msg->buffer = g_realloc(msg->buffer, len);
+    return 0;
+}
+
+
+int
+virNetMessageDecodeHeader(virNetMessage *msg)
+{
+    XDR xdr;
+    int rc = 0;
+
+    xdrmem_create(&xdr, msg->buffer + VIR_NET_MESSAGE_LEN_MAX,
+                  msg->bufferLength - VIR_NET_MESSAGE_LEN_MAX, XDR_DECODE);
+    if (!xdr_virNetMessageHeader(&xdr, &msg->header)) {
+        virReportError(VIR_ERR_RPC, "%s", _("Unable to decode message header"));
+        rc = -1;
+    } else {
+        msg->bufferOffset = VIR_NET_MESSAGE_LEN_MAX + xdr_getpos(&xdr);
+    }
+    xdr_destroy(&xdr);
+    return rc;
+}
+
+
+/* Decodes the payload after the header (and fd count) into @data, which
+ * the caller frees with xdr_free(@filter, @data). */
+int
+virNetMessageDecodePayload(virNetMessage *msg, xdrproc_t filter, void *data)
+{
+    XDR xdr;
+    int rc = 0;
+
+    xdrmem_create(&xdr, msg->buffer + msg->bufferOffset,
+                  msg->bufferLength - msg->bufferOffset, XDR_DECODE);
+    if (!filter(&xdr, data, 0)) {
+        virReportError(VIR_ERR_RPC, "%s", _("Unable to decode message payload"));
+        rc = -1;
+    } else {
+        msg->bufferOffset += xdr_getpos(&xdr);
+    }
+    xdr_destroy(&xdr);
+    return rc;
+}
+
+
+int
+virNetMessageDecodeNumFDs(virNetMessage *msg)
+{
+    unsigned int nfds = 0;
+    XDR xdr;
+    int rc = 0;
+
+    xdrmem_create(&xdr, msg->buffer + msg->bufferOffset,
+                  msg->bufferLength - msg->bufferOffset, XDR_DECODE);
+    if (!xdr_u_int(&xdr, &nfds) || nfds > VIR_NET_MESSAGE_NUM_FDS_MAX) {
+        virReportError(VIR_ERR_RPC, "%s", _("Unable to decode number of FDs"));
+        rc = -1;
+    } else {
+        msg->bufferOffset += xdr_getpos(&xdr);
+        msg->nfds = nfds;
+    }
+    xdr_destroy(&xdr);
+    return rc;
+}
+
+
+/* Writes the total length into the length word. */
+static void
+virNetMessageEncodeLength(virNetMessage *msg)
+{
+    uint32_t len = g_htonl(msg->bufferLength);
+
+    memcpy(msg->buffer, &len, sizeof(len));
+}
+
+
+int
+virNetMessageEncodeHeader(virNetMessage *msg)
+{
+    XDR xdr;
+    int rc = 0;
+
+    g_free(msg->buffer);
+    msg->bufferLength = VIR_NET_MESSAGE_INITIAL + VIR_NET_MESSAGE_LEN_MAX;
+    msg->buffer = g_new0(char, msg->bufferLength);
+    msg->bufferOffset = 0;
+
+    xdrmem_create(&xdr, msg->buffer + VIR_NET_MESSAGE_LEN_MAX,
+                  msg->bufferLength - VIR_NET_MESSAGE_LEN_MAX, XDR_ENCODE);
+    if (!xdr_virNetMessageHeader(&xdr, &msg->header)) {
+        virReportError(VIR_ERR_RPC, "%s", _("Unable to encode message header"));
+        rc = -1;
+    } else {
+        msg->bufferOffset = VIR_NET_MESSAGE_LEN_MAX + xdr_getpos(&xdr);
+        msg->bufferLength = msg->bufferOffset;
+        virNetMessageEncodeLength(msg);
+    }
+    xdr_destroy(&xdr);
+    return rc;
+}
+
+
+/**
+ * virNetMessageEncodePayload:
+ * Appends @data encoded by @filter after the header, growing the buffer
+ * by doubling up to VIR_NET_MESSAGE_MAX.  Returns 0 or -1 (reported).
+ */
+int
+virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter, void *data)
+{
+    size_t start = msg->bufferOffset;
+    size_t room = VIR_NET_MESSAGE_INITIAL;
+
+    for (;;) {
+        XDR xdr;
+        bool ok;
+
+        msg->buffer = g_realloc(msg->buffer, start + room);
+        xdrmem_create(&xdr, msg->buffer + start, room, XDR_ENCODE);
+        ok = filter(&xdr, data, 0);
+        if (ok) {
+            msg->bufferLength = start + xdr_getpos(&xdr);
+            msg->bufferOffset = 0;
+            xdr_destroy(&xdr);
+            virNetMessageEncodeLength(msg);
+            return 0;
+        }
+        xdr_destroy(&xdr);
+        if (start + room >= VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX) {
+            virReportError(VIR_ERR_RPC, "%s", _("Unable to encode message payload"));
+            return -1;
+        }
+        room = MIN(room * 2, VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX - start);
+    }
+}
+
+
+int
+virNetMessageEncodePayloadEmpty(virNetMessage *msg)
+{
+    msg->bufferLength = msg->bufferOffset;
+    msg->bufferOffset = 0;
+    virNetMessageEncodeLength(msg);
+    return 0;
+}
+
+
+/**
+ * virNetMessageSaveError:
+ * Copies the calling thread's last error into @rerr (whose strings the
+ * caller frees with xdr_free).  A failure that forgot to report gets a
+ * generic internal error so clients never see a NULL message.
+ */
+void
+virNetMessageSaveError(virNetMessageError *rerr)
+{
+    const virError *err = virErrorGetLast();
+
+    memset(rerr, 0, sizeof(*rerr));
+    if (!err) {
+        rerr->code = VIR_ERR_INTERNAL_ERROR;
+        rerr->domain = VIR_FROM_RPC;
+        rerr->message = g_new0(char *, 1);
+        *rerr->message = g_strdup(_("internal error: unexpected failure with no error reported"));
+        rerr->level = VIR_ERR_ERROR;
+        return;
+    }
+    rerr->code = err->code;
+    rerr->domain = err->domain;
+    rerr->level = err->level ? err->level : VIR_ERR_ERROR;
+    rerr->message = g_new0(char *, 1);
+    *rerr->message = g_strdup(err->message ? err->message : _("unknown error"));
+    if (err->str1) {
+        rerr->str1 = g_new0(char *, 1);
+        *rerr->str1 = g_strdup(err->str1);
+    }
+    rerr->int1 = err->int1;
+    rerr->int2 = err->int2;
+}

@@ -1,0 +1,52 @@
+/*
+ * virnetmessage.h: one RPC packet: length word, header and XDR payload
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "internal.h"
+#include "virnetprotocol.h"
+
+typedef struct _virNetMessage virNetMessage;
+struct _virNetMessage {
+    char *buffer;           /* the whole packet, length word included */
+    size_t bufferLength;    /* bytes expected (rx) or to send (tx) */
+    size_t bufferOffset;    /* bytes read or written so far */
+
+    virNetMessageHeader header;
+
+    int *fds;               /* received or to be sent with SCM_RIGHTS */
+    size_t nfds;
+    size_t donefds;
+
+    virNetMessage *next;    /* queue link */
+};
+
+virNetMessage *virNetMessageNew(void);
+void virNetMessageFree(virNetMessage *msg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virNetMessage, virNetMessageFree);
+/* Drops the content, keeps nothing: ready for reuse. */
+void virNetMessageClear(virNetMessage *msg);
+
+void virNetMessageQueuePush(virNetMessage **queue, virNetMessage *msg);
+virNetMessage *virNetMessageQueueServe(virNetMessage **queue);
+
+/* Reading: prepare the buffer for the 4-byte length word, then decode it
+ * to learn the packet size (the buffer grows to hold it). */
+void virNetMessagePrepareRead(virNetMessage *msg);
+int virNetMessageDecodeLength(virNetMessage *msg);
+int virNetMessageDecodeHeader(virNetMessage *msg);
+int virNetMessageDecodePayload(virNetMessage *msg, xdrproc_t filter,
+                               void *data);
+int virNetMessageDecodeNumFDs(virNetMessage *msg);
+
+/* Writing: encode the header (msg->header), then a payload; the length
+ * word is filled in by each payload encoder. */
+int virNetMessageEncodeHeader(virNetMessage *msg);
+int virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter,
+                               void *data);
+int virNetMessageEncodePayloadEmpty(virNetMessage *msg);
+
+/* Fills @rerr from the calling thread's last error (or a generic one). */
+void virNetMessageSaveError(virNetMessageError *rerr);

@@ -1,0 +1,545 @@
+/*
+ * virnetserverclient.c: one client connection of the RPC server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Locking: the client lock protects the output queue, the in-flight count,
+ * the flags and the private data.  The input state (rx) belongs to the I/O
+ * thread alone.  Teardown also happens only in the I/O thread: any thread
+ * may ask for a close, which marks the client and wakes the loop.
+ */
+#include <config.h>
+
+#include <unistd.h>
+
+#include "virnetserverclientpriv.h"
+#include "virnetserver.h"
+#include "virnetsocket.h"
+#include "virkeepaliveprotocol.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virobject.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("rpc.netserverclient");
+
+typedef struct {
+    GSource base;
+    gpointer tag;
+    GIOCondition events;
+    virNetServerClient *client;
+} virNetServerClientSource;
+
+struct _virNetServerClient {
+    virObjectLockable parent;
+
+    unsigned long long id;
+    virNetServer *srv;
+    int fd;
+    bool tcp;
+    char *peer;
+    virNetServerClientLimits lim;
+    char *rejectReason;
+
+    bool readonly;
+    bool opened;
+    bool closeRequested;
+    bool delayedClose;
+    bool torndown;
+
+    GSource *source;
+    virNetMessage *rx;          /* I/O thread only */
+    virNetMessage *tx;
+    size_t nrequests;
+
+    bool keepalive;
+    unsigned int kaUnanswered;
+    gint64 lastRxUs;
+    gint64 acceptedUs;
+
+    void *privateData;
+    GDestroyNotify privateDataFree;
+    virNetServerClientCloseFunc closeFunc;
+};
+
+static gint virNetServerClientNextID = 1;
+
+
+static void
+virNetServerClientDispose(void *obj)
+{
+    virNetServerClient *client = obj;
+    virNetMessage *msg;
+
+    if (client->privateDataFree)
+        client->privateDataFree(client->privateData);
+    while ((msg = virNetMessageQueueServe(&client->tx)))
+        virNetMessageFree(msg);
+    virNetMessageFree(client->rx);
+    if (client->fd >= 0)
+        close(client->fd);
+    g_free(client->peer);
+    g_free(client->rejectReason);
+}
+
+
+virNetServerClient *
+virNetServerClientNew(virNetServer *srv, int fd, bool readonly, bool tcp,
+                      const virNetServerClientLimits *lim,
+                      const char *rejectReason)
+{
+    virNetServerClient *client;
+
+    client = virObjectLockableNew(sizeof(*client), virNetServerClientDispose);
+    client->id = g_atomic_int_add(&virNetServerClientNextID, 1);
+    client->srv = srv;
+    client->fd = fd;
+    client->tcp = tcp;
+    client->readonly = readonly;
+    client->lim = *lim;
+    client->rejectReason = g_strdup(rejectReason);
+    client->peer = virNetSocketDescribePeer(fd);
+    client->acceptedUs = client->lastRxUs = g_get_monotonic_time();
+    VIR_DEBUG("client=%llu peer=%s readonly=%d", client->id, client->peer,
+              readonly);
+    return client;
+}
+
+
+void *
+virNetServerClientRef(virNetServerClient *client)
+{
+    return virObjectRef(client);
+}
+
+
+void
+virNetServerClientUnref(virNetServerClient *client)
+{
+    virObjectUnref(client);
+}
+
+
+unsigned long long
+virNetServerClientGetID(virNetServerClient *client)
+{
+    return client->id;
+}
+
+
+const char *
+virNetServerClientGetPeer(virNetServerClient *client)
+{
+    return client->peer;
+}
+
+
+virNetServer *
+virNetServerClientGetServer(virNetServerClient *client)
+{
+    return client->srv;
+}
+
+
+const char *
+virNetServerClientGetRejectReason(virNetServerClient *client)
+{
+    return client->rejectReason;
+}
+
+
+bool
+virNetServerClientGetReadonly(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    return client->readonly;
+}
+
+
+void
+virNetServerClientSetReadonly(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    client->readonly = true;
+}
+
+
+bool
+virNetServerClientIsTCP(virNetServerClient *client)
+{
+    return client->tcp;
+}
+
+
+bool
+virNetServerClientIsOpen(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    return client->opened;
+}
+
+
+void
+virNetServerClientSetOpen(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    client->opened = true;
+}
+
+
+void
+virNetServerClientSetPrivateData(virNetServerClient *client, void *data,
+                                 GDestroyNotify freeFunc,
+                                 virNetServerClientCloseFunc closeFunc)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    client->privateData = data;
+    client->privateDataFree = freeFunc;
+    client->closeFunc = closeFunc;
+}
+
+
+void *
+virNetServerClientGetPrivateData(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    return client->privateData;
+}
+
+
+void
+virNetServerClientEnableKeepalive(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    if (client->lim.keepaliveInterval > 0)
+        client->keepalive = true;
+}
+
+
+int
+virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
+{
+    virObjectLock(client);
+    if (client->closeRequested || client->torndown) {
+        virObjectUnlock(client);
+        VIR_DEBUG("client=%llu closed, dropping message proc=%d serial=%u",
+                  client->id, msg->header.proc, msg->header.serial);
+        virNetMessageFree(msg);
+        return -1;
+    }
+    virNetMessageQueuePush(&client->tx, msg);
+    virObjectUnlock(client);
+    virNetServerWakeup(client->srv);
+    return 0;
+}
+
+
+void
+virNetServerClientDelayedClose(virNetServerClient *client)
+{
+    virObjectLock(client);
+    client->delayedClose = true;
+    virObjectUnlock(client);
+    virNetServerWakeup(client->srv);
+}
+
+
+void
+virNetServerClientClose(virNetServerClient *client)
+{
+    virObjectLock(client);
+    client->closeRequested = true;
+    virObjectUnlock(client);
+    virNetServerWakeup(client->srv);
+}
+
+
+bool
+virNetServerClientIsClosed(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    return client->closeRequested || client->torndown;
+}
+
+
+void
+virNetServerClientCallDone(virNetServerClient *client)
+{
+    virObjectLock(client);
+    client->nrequests--;
+    virObjectUnlock(client);
+    virNetServerWakeup(client->srv);
+}
+
+
+/* Sends a keepalive packet (PING or PONG) from the I/O thread. */
+static void
+virNetServerClientSendKeepalive(virNetServerClient *client, int proc)
+{
+    virNetMessage *msg = virNetMessageNew();
+
+    msg->header.prog = KEEPALIVE_PROGRAM;
+    msg->header.vers = KEEPALIVE_PROTOCOL_VERSION;
+    msg->header.proc = proc;
+    msg->header.type = VIR_NET_MESSAGE;
+    msg->header.serial = 0;
+    msg->header.status = VIR_NET_OK;
+    if (virNetMessageEncodeHeader(msg) < 0 ||
+        virNetMessageEncodePayloadEmpty(msg) < 0) {
+        virNetMessageFree(msg);
+        return;
+    }
+    virNetServerClientSendMessage(client, msg);
+}
+
+
+/* Handles one complete packet in the I/O thread; steals @msg. */
+static void
+virNetServerClientDispatchRead(virNetServerClient *client, virNetMessage *msg)
+{
+    client->lastRxUs = g_get_monotonic_time();
+    virObjectLock(client);
+    client->kaUnanswered = 0;
+    virObjectUnlock(client);
+
+    if (virNetMessageDecodeHeader(msg) < 0) {
+        VIR_WARN("client=%llu peer=%s sent a malformed header: %s",
+                 client->id, client->peer, virErrorGetLastMessage());
+        virNetMessageFree(msg);
+        virNetServerClientClose(client);
+        return;
+    }
+    if (msg->header.prog == KEEPALIVE_PROGRAM) {
+        if (msg->header.proc == KEEPALIVE_PROC_PING)
+            virNetServerClientSendKeepalive(client, KEEPALIVE_PROC_PONG);
+        virNetMessageFree(msg);
+        return;
+    }
+    if (virNetServerHandleMessage(client->srv, client, msg) > 0) {
+        virObjectLock(client);
+        client->nrequests++;
+        virObjectUnlock(client);
+    }
+}
+
+
+/* Reads as much as is available.  Returns -1 when the client must go. */
+static int
+virNetServerClientDoRead(virNetServerClient *client)
+{
+    for (;;) {
+        virNetMessage *rx;
+        ssize_t n;
+
+        if (!client->rx) {
+            client->rx = virNetMessageNew();
+            virNetMessagePrepareRead(client->rx);
+        }
+        rx = client->rx;
+        n = virNetSocketRead(client->fd, rx->buffer + rx->bufferOffset,
+                             rx->bufferLength - rx->bufferOffset);
+        if (n == 0)
+            return 0;
+        if (n < 0) {
+            if (n == -1)
+                VIR_DEBUG("client=%llu read failed: %s", client->id,
+                          virErrorGetLastMessage());
+            return -1;
+        }
+        rx->bufferOffset += n;
+        if (rx->bufferOffset < rx->bufferLength)
+            continue;
+        if (rx->bufferLength == VIR_NET_MESSAGE_LEN_MAX) {
+            if (virNetMessageDecodeLength(rx) < 0) {
+                VIR_WARN("client=%llu peer=%s: %s; closing", client->id,
+                         client->peer, virErrorGetLastMessage());
+                return -1;
+            }
+            continue;
+        }
+        client->rx = NULL;
+        rx->bufferOffset = 0;
+        virNetServerClientDispatchRead(client, rx);
+
+        VIR_WITH_OBJECT_LOCK_GUARD(client) {
+            if (client->nrequests >= client->lim.maxRequests ||
+                client->closeRequested)
+                return 0;
+        }
+    }
+}
+
+
+/* Writes queued output.  Returns -1 when the client must go. */
+static int
+virNetServerClientDoWrite(virNetServerClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    while (client->tx) {
+        virNetMessage *msg = client->tx;
+        ssize_t n = virNetSocketWrite(client->fd,
+                                      msg->buffer + msg->bufferOffset,
+                                      msg->bufferLength - msg->bufferOffset);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        msg->bufferOffset += n;
+        if (msg->bufferOffset == msg->bufferLength)
+            virNetMessageFree(virNetMessageQueueServe(&client->tx));
+    }
+    return 0;
+}
+
+
+/* Releases everything the I/O thread holds for @client (I/O thread). */
+static void
+virNetServerClientTeardown(virNetServerClient *client)
+{
+    virNetServerClientCloseFunc closeFunc;
+
+    virObjectLock(client);
+    client->torndown = true;
+    closeFunc = client->closeFunc;
+    virObjectUnlock(client);
+
+    VIR_DEBUG("client=%llu peer=%s closed", client->id, client->peer);
+    g_source_destroy(client->source);
+    g_source_unref(client->source);
+    client->source = NULL;
+    shutdown(client->fd, SHUT_RDWR);
+    if (closeFunc)
+        closeFunc(client);
+    virNetServerRemoveClient(client->srv, client);
+}
+
+
+static gboolean
+virNetServerClientSourcePrepare(GSource *base, gint *timeout)
+{
+    virNetServerClientSource *src = (virNetServerClientSource *)base;
+    virNetServerClient *client = src->client;
+    GIOCondition events = 0;
+    bool closing;
+
+    *timeout = -1;
+    virObjectLock(client);
+    /* CONNECT_CLOSE: go once its reply (and everything else) is out. */
+    if (client->delayedClose && !client->tx && client->nrequests == 0)
+        client->closeRequested = true;
+    closing = client->closeRequested;
+    if (!closing && !client->delayedClose &&
+        client->nrequests < client->lim.maxRequests)
+        events |= G_IO_IN;
+    if (client->tx)
+        events |= G_IO_OUT;
+    virObjectUnlock(client);
+
+    if (events != src->events) {
+        g_source_modify_unix_fd(base, src->tag, events);
+        src->events = events;
+    }
+    return closing;
+}
+
+
+static gboolean
+virNetServerClientSourceCheck(GSource *base)
+{
+    virNetServerClientSource *src = (virNetServerClientSource *)base;
+
+    return g_source_query_unix_fd(base, src->tag) != 0;
+}
+
+
+static gboolean
+virNetServerClientSourceDispatch(GSource *base, GSourceFunc cb, gpointer data)
+{
+    virNetServerClientSource *src = (virNetServerClientSource *)base;
+    virNetServerClient *client = src->client;
+    GIOCondition rev = g_source_query_unix_fd(base, src->tag);
+    bool bad = false;
+
+    if ((rev & G_IO_OUT) && virNetServerClientDoWrite(client) < 0)
+        bad = true;
+    if (!bad && (rev & G_IO_IN) && virNetServerClientDoRead(client) < 0)
+        bad = true;
+    if (!bad && (rev & (G_IO_HUP | G_IO_ERR)) && !(rev & G_IO_IN))
+        bad = true;
+    if (bad)
+        virNetServerClientClose(client);
+
+    if (virNetServerClientIsClosed(client)) {
+        virNetServerClientTeardown(client);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+
+static GSourceFuncs virNetServerClientSourceFuncs = {
+    .prepare = virNetServerClientSourcePrepare,
+    .check = virNetServerClientSourceCheck,
+    .dispatch = virNetServerClientSourceDispatch,
+};
+
+
+void
+virNetServerClientAttach(virNetServerClient *client, GMainContext *ctx)
+{
+    GSource *base = g_source_new(&virNetServerClientSourceFuncs,
+                                 sizeof(virNetServerClientSource));
+    virNetServerClientSource *src = (virNetServerClientSource *)base;
+
+    src->client = client;
+    src->events = G_IO_IN;
+    src->tag = g_source_add_unix_fd(base, client->fd, G_IO_IN);
+    g_source_set_name(base, "rpc-client");
+    client->source = base;
+    g_source_attach(base, ctx);
+}
+
+
+/**
+ * virNetServerClientTick:
+ * Once a second in the I/O thread: closes a client that did not open a
+ * connection in time, and for clients that asked for keepalive sends a
+ * PING after each interval of silence, closing them after too many.
+ */
+void
+virNetServerClientTick(virNetServerClient *client, gint64 nowUs)
+{
+    gint64 idle = (nowUs - client->lastRxUs) / G_USEC_PER_SEC;
+    bool ping = false;
+
+    virObjectLock(client);
+    if (!client->opened && client->lim.openTimeout &&
+        (nowUs - client->acceptedUs) / G_USEC_PER_SEC >= client->lim.openTimeout) {
+        VIR_WARN("client=%llu peer=%s did not open a connection within %u s; closing",
+                 client->id, client->peer, client->lim.openTimeout);
+        client->closeRequested = true;
+    } else if (client->keepalive &&
+               idle >= (gint64)client->lim.keepaliveInterval * (client->kaUnanswered + 1)) {
+        if (client->kaUnanswered >= client->lim.keepaliveCount) {
+            VIR_WARN("client=%llu peer=%s: no answer to %u keepalive probes; closing",
+                     client->id, client->peer, client->kaUnanswered);
+            client->closeRequested = true;
+        } else {
+            client->kaUnanswered++;
+            ping = true;
+        }
+    }
+    virObjectUnlock(client);
+    if (ping)
+        virNetServerClientSendKeepalive(client, KEEPALIVE_PROC_PING);
+}

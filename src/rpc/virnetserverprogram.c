@@ -1,0 +1,211 @@
+/*
+ * virnetserverprogram.c: a program's procedure table and call dispatch
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include "virnetserverprogram.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("rpc.netserverprogram");
+
+struct _virNetServerProgram {
+    unsigned int program;
+    unsigned int version;
+    const virNetServerProgramProc *procs;
+    size_t nprocs;
+};
+
+
+virNetServerProgram *
+virNetServerProgramNew(unsigned int program, unsigned int version,
+                       const virNetServerProgramProc *procs, size_t nprocs)
+{
+    virNetServerProgram *prog = g_new0(virNetServerProgram, 1);
+
+    prog->program = program;
+    prog->version = version;
+    prog->procs = procs;
+    prog->nprocs = nprocs;
+    return prog;
+}
+
+
+void
+virNetServerProgramFree(virNetServerProgram *prog)
+{
+    g_free(prog);
+}
+
+
+bool
+virNetServerProgramMatches(virNetServerProgram *prog,
+                           const virNetMessageHeader *hdr)
+{
+    return hdr->prog == prog->program && hdr->vers == prog->version;
+}
+
+
+unsigned int
+virNetServerProgramGetID(virNetServerProgram *prog)
+{
+    return prog->program;
+}
+
+
+static const virNetServerProgramProc *
+virNetServerProgramGetProc(virNetServerProgram *prog, int proc)
+{
+    if (proc < 0 || (size_t)proc >= prog->nprocs || !prog->procs[proc].func)
+        return NULL;
+    return &prog->procs[proc];
+}
+
+
+bool
+virNetServerProgramIsPriority(virNetServerProgram *prog, int proc)
+{
+    const virNetServerProgramProc *p = virNetServerProgramGetProc(prog, proc);
+
+    return p && p->highPriority;
+}
+
+
+/* Re-encodes @msg in place as a reply to the call it holds. */
+static int
+virNetServerProgramPrepareReply(virNetMessage *msg, virNetMessageStatus status)
+{
+    msg->header.type = VIR_NET_REPLY;
+    msg->header.status = status;
+    return virNetMessageEncodeHeader(msg);
+}
+
+
+int
+virNetServerProgramSendError(virNetServerClient *client, virNetMessage *msg)
+{
+    virNetMessageError rerr;
+    int rc = -1;
+
+    virNetMessageSaveError(&rerr);
+    g_free(msg->fds);
+    msg->fds = NULL;
+    msg->nfds = msg->donefds = 0;
+    if (virNetServerProgramPrepareReply(msg, VIR_NET_ERROR) == 0 &&
+        virNetMessageEncodePayload(msg, (xdrproc_t)xdr_virNetMessageError,
+                                   &rerr) == 0) {
+        rc = virNetServerClientSendMessage(client, msg);
+        msg = NULL;
+    }
+    xdr_free((xdrproc_t)xdr_virNetMessageError, (char *)&rerr);
+    if (msg) {
+        VIR_WARN("could not encode an error reply; closing client %llu",
+                 virNetServerClientGetID(client));
+        virNetMessageFree(msg);
+        virNetServerClientClose(client);
+    }
+    return rc;
+}
+
+
+/* Checks everything the table says about @p for @client before a handler
+ * runs.  Returns 0 or -1 (reported). */
+static int
+virNetServerProgramCheckAccess(virNetServerClient *client,
+                               const virNetServerProgramProc *p)
+{
+    if (p->needsOpen && !virNetServerClientIsOpen(client)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("hypervisor connection not open"));
+        return -1;
+    }
+    if (!p->readonlyAllowed && virNetServerClientGetReadonly(client)) {
+        virReportError(VIR_ERR_OPERATION_DENIED,
+                       _("read only access prevents %1$s"), p->name);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+virNetServerProgramRunProc(virNetServerClient *client, virNetMessage *msg,
+                           const virNetServerProgramProc *p)
+{
+    g_autofree char *args = g_malloc0(MAX(p->argsLen, 1));
+    g_autofree char *ret = g_malloc0(MAX(p->retLen, 1));
+    int rc = -1;
+
+    if (virNetServerProgramCheckAccess(client, p) < 0)
+        goto error;
+    if (virNetMessageDecodePayload(msg, p->argsFilter, args) < 0)
+        goto error;
+    if (p->func(client, msg, args, ret) < 0) {
+        xdr_free(p->argsFilter, args);
+        goto error;
+    }
+    xdr_free(p->argsFilter, args);
+
+    if (virNetServerProgramPrepareReply(msg, VIR_NET_OK) < 0 ||
+        virNetMessageEncodePayload(msg, p->retFilter, ret) < 0) {
+        xdr_free(p->retFilter, ret);
+        goto error;
+    }
+    xdr_free(p->retFilter, ret);
+    rc = virNetServerClientSendMessage(client, msg);
+    return rc;
+
+ error:
+    return virNetServerProgramSendError(client, msg);
+}
+
+
+/**
+ * virNetServerProgramDispatch:
+ * Runs one call (worker thread): looks up the procedure (unknown ones get
+ * libvirt's "unknown procedure" error, which clients turn into
+ * VIR_ERR_NO_SUPPORT), checks access, decodes the arguments, runs the
+ * handler and queues the reply or the handler's error.  Steals @msg.
+ */
+int
+virNetServerProgramDispatch(virNetServerProgram *prog,
+                            virNetServerClient *client, virNetMessage *msg)
+{
+    const virNetServerProgramProc *p;
+
+    virErrorResetLast();
+    VIR_DEBUG("client=%llu prog=%x proc=%d serial=%u",
+              virNetServerClientGetID(client), msg->header.prog,
+              msg->header.proc, msg->header.serial);
+    if (!(p = virNetServerProgramGetProc(prog, msg->header.proc))) {
+        virReportError(VIR_ERR_RPC, _("unknown procedure: %1$d"),
+                       msg->header.proc);
+        return virNetServerProgramSendError(client, msg);
+    }
+    return virNetServerProgramRunProc(client, msg, p);
+}
+
+
+virNetMessage *
+virNetServerProgramNewEvent(unsigned int program, int procnr,
+                            xdrproc_t filter, void *data)
+{
+    virNetMessage *msg = virNetMessageNew();
+
+    msg->header.prog = program;
+    msg->header.vers = 1;
+    msg->header.proc = procnr;
+    msg->header.type = VIR_NET_MESSAGE;
+    msg->header.serial = 1;
+    msg->header.status = VIR_NET_OK;
+    if (virNetMessageEncodeHeader(msg) < 0 ||
+        virNetMessageEncodePayload(msg, filter, data) < 0) {
+        virNetMessageFree(msg);
+        return NULL;
+    }
+    return msg;
+}

@@ -1,0 +1,287 @@
+/*
+ * virnetsocket.c: listening and connected stream sockets (unix, tcp)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "virnetsocket.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("rpc.netsocket");
+
+static int
+virNetSocketFillUNIX(struct sockaddr_un *addr, const char *path)
+{
+    memset(addr, 0, sizeof(*addr));
+    addr->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof(addr->sun_path)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("UNIX socket path '%1$s' too long"), path);
+        return -1;
+    }
+    g_strlcpy(addr->sun_path, path, sizeof(addr->sun_path));
+    return 0;
+}
+
+
+int
+virNetSocketListenUNIX(const char *path, mode_t mode)
+{
+    struct sockaddr_un addr;
+    VIR_AUTOCLOSE fd = -1;
+    int ret;
+
+    if (virNetSocketFillUNIX(&addr, path) < 0)
+        return -1;
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) < 0) {
+        virReportSystemError(errno, "%s", _("Failed to create socket"));
+        return -1;
+    }
+    unlink(path);
+    if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, _("Failed to bind socket to '%1$s'"), path);
+        return -1;
+    }
+    if (chmod(path, mode) < 0 || listen(fd, 128) < 0) {
+        virReportSystemError(errno, _("Failed to listen on '%1$s'"), path);
+        unlink(path);
+        return -1;
+    }
+    ret = fd;
+    fd = -1;
+    return ret;
+}
+
+
+/* Splits "HOST:PORT" or "[V6]:PORT" into newly allocated strings. */
+static int
+virNetSocketSplitHostPort(const char *hostport, char **host, char **port)
+{
+    const char *colon = strrchr(hostport, ':');
+
+    if (!colon || colon == hostport || !colon[1]) {
+        virReportError(VIR_ERR_CONF_SYNTAX,
+                       _("listen address '%1$s' must be HOST:PORT"), hostport);
+        return -1;
+    }
+    if (hostport[0] == '[' && colon[-1] == ']')
+        *host = g_strndup(hostport + 1, colon - hostport - 2);
+    else
+        *host = g_strndup(hostport, colon - hostport);
+    *port = g_strdup(colon + 1);
+    return 0;
+}
+
+
+static bool
+virNetSocketAddrIsLoopback(const struct sockaddr *sa)
+{
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+    return false;
+}
+
+
+static struct addrinfo *
+virNetSocketResolve(const char *host, const char *port, bool passive)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+                              .ai_flags = passive ? AI_PASSIVE : 0 };
+    struct addrinfo *res = NULL;
+    int rc;
+
+    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("Unable to resolve address '%1$s' service '%2$s': %3$s"),
+                       host, port, gai_strerror(rc));
+        return NULL;
+    }
+    return res;
+}
+
+
+int
+virNetSocketListenTCP(const char *hostport, bool allowRemote)
+{
+    g_autofree char *host = NULL;
+    g_autofree char *port = NULL;
+    struct addrinfo *res;
+    VIR_AUTOCLOSE fd = -1;
+    int on = 1;
+    int ret;
+
+    if (virNetSocketSplitHostPort(hostport, &host, &port) < 0 ||
+        !(res = virNetSocketResolve(host, port, true)))
+        return -1;
+    if (!allowRemote && !virNetSocketAddrIsLoopback(res->ai_addr)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("refusing to listen on non-loopback address '%1$s' without authentication; set listen_tcp_allow_remote = 1 to allow it"),
+                       hostport);
+        freeaddrinfo(res);
+        return -1;
+    }
+    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+        virReportSystemError(errno, _("Failed to listen on '%1$s'"), hostport);
+        freeaddrinfo(res);
+        return -1;
+    }
+    freeaddrinfo(res);
+    ret = fd;
+    fd = -1;
+    return ret;
+}
+
+
+int
+virNetSocketAccept(int listenfd)
+{
+    int fd = accept4(listenfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+    if (fd < 0) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ||
+            errno == ECONNABORTED)
+            return -2;
+        virReportSystemError(errno, "%s", _("Unable to accept client"));
+        return -1;
+    }
+    return fd;
+}
+
+
+int
+virNetSocketConnectUNIX(const char *path)
+{
+    struct sockaddr_un addr;
+    int fd;
+
+    if (virNetSocketFillUNIX(&addr, path) < 0)
+        return -1;
+    if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+        connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+        virReportSystemError(errno, _("Failed to connect socket to '%1$s'"), path);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+
+int
+virNetSocketConnectTCP(const char *host, const char *port)
+{
+    struct addrinfo *res = virNetSocketResolve(host, port, false);
+    struct addrinfo *ai;
+    int saved = ECONNREFUSED;
+
+    if (!res)
+        return -1;
+    for (ai = res; ai; ai = ai->ai_next) {
+        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            freeaddrinfo(res);
+            return fd;
+        }
+        saved = errno;
+        if (fd >= 0)
+            close(fd);
+    }
+    freeaddrinfo(res);
+    virReportSystemError(saved, _("unable to connect to server at '%1$s:%2$s'"),
+                         host, port);
+    return -1;
+}
+
+
+ssize_t
+virNetSocketRead(int fd, char *buf, size_t len)
+{
+    ssize_t n;
+
+ retry:
+    n = read(fd, buf, len);
+    if (n < 0 && errno == EINTR)
+        goto retry;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    if (n < 0) {
+        virReportSystemError(errno, "%s", _("Cannot recv data"));
+        return -1;
+    }
+    if (n == 0)
+        return -2;
+    return n;
+}
+
+
+ssize_t
+virNetSocketWrite(int fd, const char *buf, size_t len)
+{
+    ssize_t n;
+
+ retry:
+    n = send(fd, buf, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+        goto retry;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    if (n < 0) {
+        virReportSystemError(errno, "%s", _("Cannot write data"));
+        return -1;
+    }
+    return n;
+}
+
+
+void
+virNetSocketGetPeer(int fd, pid_t *pid, uid_t *uid)
+{
+    struct ucred cred;
+    socklen_t len = sizeof(cred);
+
+    *pid = -1;
+    *uid = (uid_t)-1;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
+        *pid = cred.pid;
+        *uid = cred.uid;
+    }
+}
+
+
+char *
+virNetSocketDescribePeer(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char host[NI_MAXHOST], serv[NI_MAXSERV];
+    pid_t pid;
+    uid_t uid;
+
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
+        ss.ss_family != AF_UNIX &&
+        getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), serv,
+                    sizeof(serv), NI_NUMERICHOST | NI_NUMERICSERV) == 0)
+        return g_strdup_printf("%s;%s", host, serv);
+    virNetSocketGetPeer(fd, &pid, &uid);
+    return g_strdup_printf("unix pid=%lld uid=%lld", (long long)pid,
+                           (long long)uid);
+}

@@ -1,0 +1,34 @@
+/*
+ * virnetsocket.h: listening and connected stream sockets (unix, tcp)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "internal.h"
+
+/* Listens on @path (replacing a stale socket) with permissions @mode.
+ * Returns the fd or -1 (reported). */
+int virNetSocketListenUNIX(const char *path, mode_t mode);
+
+/* Listens on "HOST:PORT" (IPv4 or [IPv6]).  Unless @allowRemote, anything
+ * but a loopback address is refused.  Returns the fd or -1 (reported). */
+int virNetSocketListenTCP(const char *hostport, bool allowRemote);
+
+/* Accepts a connection: returns a non-blocking CLOEXEC fd, -1 (reported)
+ * or -2 when nothing was pending. */
+int virNetSocketAccept(int listenfd);
+
+int virNetSocketConnectUNIX(const char *path);
+int virNetSocketConnectTCP(const char *host, const char *port);
+
+/* Non-blocking read/write: return bytes done, 0 for would-block (read
+ * returns -2 for EOF), -1 with an error reported. */
+ssize_t virNetSocketRead(int fd, char *buf, size_t len);
+ssize_t virNetSocketWrite(int fd, const char *buf, size_t len);
+
+/* Credentials of a unix peer; -1 pid/uid when unknown. */
+void virNetSocketGetPeer(int fd, pid_t *pid, uid_t *uid);
+
+/* Describes the peer for logs ("unix pid=N uid=N" or "127.0.0.1;4567"). */
+char *virNetSocketDescribePeer(int fd);
