@@ -1,0 +1,205 @@
+/*
+ * qemu_domain.c: the QEMU driver's per-domain private data
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include "qemu_domain.h"
+#include "qemu_domainjob.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.qemu_domain");
+
+
+/* virDomainObjConfig.privateData.alloc: a zeroed private data record;
+ * the domain object owns it. */
+void *
+qemuDomainObjPrivateAlloc(void *opaque G_GNUC_UNUSED)
+{
+    qemuDomainObjPrivate *priv = g_new0(qemuDomainObjPrivate, 1);
+
+    priv->cleanupCallbacks = g_array_new(FALSE, FALSE,
+                                         sizeof(qemuDomainCleanupCallback));
+    return priv;
+}
+
+
+/* virDomainObjConfig.privateData.free.  The monitor must be closed (and
+ * @mon cleared) before the domain object goes away. */
+void
+qemuDomainObjPrivateFree(void *data)
+{
+    qemuDomainObjPrivate *priv = data;
+
+    if (!priv)
+        return;
+    if (priv->mon)
+        VIR_WARN("domain private data freed with a monitor still open");
+    g_free(priv->monPath);
+    g_free(priv->origname);
+    g_array_unref(priv->cleanupCallbacks);
+    g_free(priv);
+}
+
+
+/* virDomainObjConfig.privateData.format: the driver's part of the status
+ * XML of locked @vm.  Returns 0. */
+int
+qemuDomainObjPrivateXMLFormat(virBuffer *buf, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    virBufferEscapeString(buf, "<monitor path='%s' type='unix'/>\n",
+                          priv->monPath);
+    return 0;
+}
+
+
+/* virDomainObjConfig.privateData.parse: reads what
+ * qemuDomainObjPrivateXMLFormat wrote.  Returns 0 or -1 (reported). */
+int
+qemuDomainObjPrivateXMLParse(xmlXPathContext *ctxt, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    xmlNode *node = virXPathNode("./monitor[1]", ctxt);
+    g_autofree char *type = NULL;
+
+    if (!node)
+        return 0;
+    type = virXMLPropString(node, "type");
+    if (STRNEQ_NULLABLE(type, "unix")) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("unsupported monitor type '%1$s'"), NULLSTR(type));
+        return -1;
+    }
+    g_free(priv->monPath);
+    priv->monPath = virXMLPropString(node, "path");
+    return 0;
+}
+
+
+/**
+ * qemuDomainObjConfigInit:
+ * @cfg: the driver's domain object config to fill
+ * @statusDir: where status files go (borrowed; must outlive @cfg), or NULL
+ *
+ * Plugs the QEMU private data, job statistics and migration phase names
+ * into @cfg.  The definition formatter and parser are left to the caller
+ * (the domain XML code).
+ */
+void
+qemuDomainObjConfigInit(virDomainObjConfig *cfg, const char *statusDir)
+{
+    cfg->privateData.alloc = qemuDomainObjPrivateAlloc;
+    cfg->privateData.free = qemuDomainObjPrivateFree;
+    cfg->privateData.format = qemuDomainObjPrivateXMLFormat;
+    cfg->privateData.parse = qemuDomainObjPrivateXMLParse;
+    cfg->job.jobDataPrivateCb = qemuDomainJobDataPrivateCb;
+    cfg->job.phaseToString = qemuDomainAsyncJobPhaseToString;
+    cfg->job.phaseFromString = qemuDomainAsyncJobPhaseFromString;
+    cfg->statusDir = statusDir;
+}
+
+
+static gint
+qemuDomainCleanupFind(qemuDomainObjPrivate *priv, qemuDomainCleanupCallback cb)
+{
+    guint i;
+
+    for (i = 0; i < priv->cleanupCallbacks->len; i++) {
+        if (g_array_index(priv->cleanupCallbacks,
+                          qemuDomainCleanupCallback, i) == cb)
+            return i;
+    }
+    return -1;
+}
+
+
+/**
+ * qemuDomainCleanupAdd:
+ * Registers @cb to run when QEMU stops (qemuDomainCleanupRun), once even
+ * if added again.  A parked migration job uses it to be discarded if the
+ * domain dies between two migration APIs.  @vm is locked.
+ */
+void
+qemuDomainCleanupAdd(virDomainObj *vm, qemuDomainCleanupCallback cb)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!cb || qemuDomainCleanupFind(priv, cb) >= 0)
+        return;
+    g_array_append_val(priv->cleanupCallbacks, cb);
+}
+
+
+/* Unregisters @cb if registered; @vm is locked. */
+void
+qemuDomainCleanupRemove(virDomainObj *vm, qemuDomainCleanupCallback cb)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    gint i = qemuDomainCleanupFind(priv, cb);
+
+    if (i >= 0)
+        g_array_remove_index(priv->cleanupCallbacks, i);
+}
+
+
+/**
+ * qemuDomainCleanupRun:
+ * Runs and forgets every registered callback, newest first.  Called with
+ * @vm locked by the code that stops QEMU.
+ */
+void
+qemuDomainCleanupRun(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    while (priv->cleanupCallbacks->len > 0) {
+        guint last = priv->cleanupCallbacks->len - 1;
+        qemuDomainCleanupCallback cb =
+            g_array_index(priv->cleanupCallbacks, qemuDomainCleanupCallback,
+                          last);
+
+        g_array_remove_index(priv->cleanupCallbacks, last);
+        cb(vm);
+    }
+}
+
+
+/* True if a post-copy migration of locked @vm failed (and its job waits
+ * for recovery). */
+bool
+qemuDomainObjIsFailedPostcopy(virDomainObj *vm)
+{
+    int reason = 0;
+    virDomainState state = virDomainObjGetState(vm, &reason);
+    bool migration = vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT ||
+                     vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN;
+
+    if (vm->job->asyncPaused && migration)
+        return true;
+    return (state == VIR_DOMAIN_PAUSED &&
+            reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED) ||
+           (state == VIR_DOMAIN_RUNNING &&
+            reason == VIR_DOMAIN_RUNNING_POSTCOPY_FAILED);
+}
+
+
+/* True if locked @vm is in (possibly failed) post-copy migration. */
+bool
+qemuDomainObjIsPostcopy(virDomainObj *vm)
+{
+    int reason = 0;
+    virDomainState state = virDomainObjGetState(vm, &reason);
+
+    if (qemuDomainObjIsFailedPostcopy(vm))
+        return true;
+    return (state == VIR_DOMAIN_PAUSED &&
+            reason == VIR_DOMAIN_PAUSED_POSTCOPY) ||
+           (state == VIR_DOMAIN_RUNNING &&
+            reason == VIR_DOMAIN_RUNNING_POSTCOPY);
+}

@@ -1,0 +1,47 @@
+/*
+ * qemu_domain.h: the QEMU driver's per-domain private data
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Only what the job and migration code needs so far; the monitor, process
+ * and migration code add their fields here.
+ */
+#pragma once
+
+#include "internal.h"
+#include "virdomainobj.h"
+
+/* The QMP monitor (qemu_monitor.h); it embeds virObjectLockable first. */
+typedef struct _qemuMonitor qemuMonitor;
+
+/* Run (newest first) when QEMU stops; see qemuDomainCleanupAdd. */
+typedef void (*qemuDomainCleanupCallback)(virDomainObj *vm);
+
+typedef struct _qemuDomainObjPrivate qemuDomainObjPrivate;
+struct _qemuDomainObjPrivate {
+    qemuMonitor *mon;           /* NULL unless QEMU runs; holds a reference */
+    qemuMonitor *monEntered;    /* the monitor the job holder entered */
+    char *monPath;              /* QMP socket, recorded in the status XML */
+    long long monStart;         /* ms (monotonic) the current monitor call
+                                 * started at, 0 when none */
+    bool beingDestroyed;        /* destroy in progress: waits in jobs fail */
+    virDomainState preMigrationState; /* restored if migration fails */
+    unsigned short migrationPort;     /* incoming migration (destination) */
+    char *origname;             /* the source's name of a renamed domain */
+    GArray *cleanupCallbacks;   /* of qemuDomainCleanupCallback */
+};
+
+#define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)
+
+void *qemuDomainObjPrivateAlloc(void *opaque);
+void qemuDomainObjPrivateFree(void *data);
+int qemuDomainObjPrivateXMLFormat(virBuffer *buf, virDomainObj *vm);
+int qemuDomainObjPrivateXMLParse(xmlXPathContext *ctxt, virDomainObj *vm);
+void qemuDomainObjConfigInit(virDomainObjConfig *cfg, const char *statusDir);
+
+void qemuDomainCleanupAdd(virDomainObj *vm, qemuDomainCleanupCallback cb);
+void qemuDomainCleanupRemove(virDomainObj *vm, qemuDomainCleanupCallback cb);
+void qemuDomainCleanupRun(virDomainObj *vm);
+
+bool qemuDomainObjIsFailedPostcopy(virDomainObj *vm);
+bool qemuDomainObjIsPostcopy(virDomainObj *vm);
