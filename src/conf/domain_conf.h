@@ -2,18 +2,386 @@
  * domain_conf.h: the domain definition (libvirt's domain XML model)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The subset of libvirt's domain XML that virtmig runs (see
+ * docs/internals/domain-xml.rst): parsing refuses, by name, every element,
+ * attribute and value outside it, so nothing a user wrote is ever dropped.
+ * Defaults are filled at parse time as libvirt does (uuid, MAC addresses,
+ * canonical machine type, emulator, console for the first serial port);
+ * runtime data (id, device aliases, pty paths, VNC port) is only formatted
+ * for live XML.
  */
 #pragma once
 
 #include "internal.h"
+#include "virarch.h"
+#include "virbuffer.h"
+#include "virenum.h"
+
+#include <libxml/xpath.h>
+
+/* libvirt's RelaxNG schema, used for VIR_DOMAIN_DEFINE_VALIDATE. */
+#define VIR_DOMAIN_SCHEMA_PATH "/usr/share/libvirt/schemas/domain.rng"
+
+/* Limits of what we accept (beyond them the XML is refused). */
+#define VIR_DOMAIN_NAME_MAX_LEN 200
+#define VIR_DOMAIN_MEMORY_MAX_KIB (16ULL * 1024 * 1024 * 1024) /* 16 TiB */
+#define VIR_DOMAIN_VCPUS_MAX 255
+#define VIR_DOMAIN_BOOT_DEVS_MAX 4
+#define VIR_DOMAIN_SERIALS_MAX 4
+#define VIR_MAC_BUFLEN 6
+#define VIR_MAC_STRING_BUFLEN (VIR_MAC_BUFLEN * 3)
+
+/* ---- enums (each has a string table, 0 is "none/default") ---- */
+
+typedef enum {
+    VIR_DOMAIN_VIRT_NONE = 0,
+    VIR_DOMAIN_VIRT_QEMU,
+    VIR_DOMAIN_VIRT_KVM,
+    VIR_DOMAIN_VIRT_LAST
+} virDomainVirtType;
+VIR_ENUM_DECL(virDomainVirt);
+
+typedef enum {
+    VIR_DOMAIN_OSTYPE_NONE = 0,
+    VIR_DOMAIN_OSTYPE_HVM,
+    VIR_DOMAIN_OSTYPE_LAST
+} virDomainOSType;
+VIR_ENUM_DECL(virDomainOS);
+
+typedef enum {
+    VIR_DOMAIN_BOOT_NONE = 0,
+    VIR_DOMAIN_BOOT_FLOPPY,
+    VIR_DOMAIN_BOOT_DISK,
+    VIR_DOMAIN_BOOT_CDROM,
+    VIR_DOMAIN_BOOT_NET,
+    VIR_DOMAIN_BOOT_LAST
+} virDomainBootDev;
+VIR_ENUM_DECL(virDomainBoot);
+
+typedef enum {
+    VIR_DOMAIN_FEATURE_ACPI = 0,
+    VIR_DOMAIN_FEATURE_APIC,
+    VIR_DOMAIN_FEATURE_LAST
+} virDomainFeature;
+VIR_ENUM_DECL(virDomainFeature);
+
+typedef enum {
+    VIR_DOMAIN_CPU_MODE_NONE = 0,
+    VIR_DOMAIN_CPU_MODE_CUSTOM,
+    VIR_DOMAIN_CPU_MODE_HOST_MODEL,
+    VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH,
+    VIR_DOMAIN_CPU_MODE_MAXIMUM,
+    VIR_DOMAIN_CPU_MODE_LAST
+} virDomainCPUMode;
+VIR_ENUM_DECL(virDomainCPUMode);
+
+typedef enum {
+    VIR_DOMAIN_CPU_MATCH_NONE = 0,
+    VIR_DOMAIN_CPU_MATCH_MINIMUM,
+    VIR_DOMAIN_CPU_MATCH_EXACT,
+    VIR_DOMAIN_CPU_MATCH_STRICT,
+    VIR_DOMAIN_CPU_MATCH_LAST
+} virDomainCPUMatch;
+VIR_ENUM_DECL(virDomainCPUMatch);
+
+typedef enum {
+    VIR_DOMAIN_CPU_CHECK_DEFAULT = 0,
+    VIR_DOMAIN_CPU_CHECK_NONE,
+    VIR_DOMAIN_CPU_CHECK_PARTIAL,
+    VIR_DOMAIN_CPU_CHECK_FULL,
+    VIR_DOMAIN_CPU_CHECK_LAST
+} virDomainCPUCheck;
+VIR_ENUM_DECL(virDomainCPUCheck);
+
+typedef enum {
+    VIR_DOMAIN_CPU_FALLBACK_NONE = 0,
+    VIR_DOMAIN_CPU_FALLBACK_ALLOW,
+    VIR_DOMAIN_CPU_FALLBACK_FORBID,
+    VIR_DOMAIN_CPU_FALLBACK_LAST
+} virDomainCPUFallback;
+VIR_ENUM_DECL(virDomainCPUFallback);
+
+/* "on"/"off" attributes; ABSENT when not written. */
+typedef enum {
+    VIR_TRISTATE_SWITCH_ABSENT = 0,
+    VIR_TRISTATE_SWITCH_ON,
+    VIR_TRISTATE_SWITCH_OFF,
+    VIR_TRISTATE_SWITCH_LAST
+} virTristateSwitch;
+VIR_ENUM_DECL(virTristateSwitch);
+
+typedef enum {
+    VIR_DOMAIN_CLOCK_OFFSET_NONE = 0,
+    VIR_DOMAIN_CLOCK_OFFSET_UTC,
+    VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME,
+    VIR_DOMAIN_CLOCK_OFFSET_LAST
+} virDomainClockOffset;
+VIR_ENUM_DECL(virDomainClockOffset);
+
+typedef enum {
+    VIR_DOMAIN_ON_ACTION_NONE = 0,
+    VIR_DOMAIN_ON_ACTION_DESTROY,
+    VIR_DOMAIN_ON_ACTION_RESTART,
+    VIR_DOMAIN_ON_ACTION_LAST
+} virDomainOnAction;
+VIR_ENUM_DECL(virDomainOnAction);
+
+typedef enum {
+    VIR_DOMAIN_DISK_BUS_NONE = 0,
+    VIR_DOMAIN_DISK_BUS_VIRTIO,
+    VIR_DOMAIN_DISK_BUS_IDE,
+    VIR_DOMAIN_DISK_BUS_LAST
+} virDomainDiskBus;
+VIR_ENUM_DECL(virDomainDiskBus);
+
+typedef enum {
+    VIR_DOMAIN_DISK_FORMAT_NONE = 0,
+    VIR_DOMAIN_DISK_FORMAT_RAW,
+    VIR_DOMAIN_DISK_FORMAT_QCOW2,
+    VIR_DOMAIN_DISK_FORMAT_LAST
+} virDomainDiskFormat;
+VIR_ENUM_DECL(virDomainDiskFormat);
+
+typedef enum {
+    VIR_DOMAIN_NET_MODEL_NONE = 0,
+    VIR_DOMAIN_NET_MODEL_VIRTIO,
+    VIR_DOMAIN_NET_MODEL_E1000,
+    VIR_DOMAIN_NET_MODEL_RTL8139,
+    VIR_DOMAIN_NET_MODEL_LAST
+} virDomainNetModel;
+VIR_ENUM_DECL(virDomainNetModel);
+
+typedef enum {
+    VIR_DOMAIN_CHR_TYPE_NONE = 0,
+    VIR_DOMAIN_CHR_TYPE_PTY,
+    VIR_DOMAIN_CHR_TYPE_FILE,
+    VIR_DOMAIN_CHR_TYPE_UNIX,
+    VIR_DOMAIN_CHR_TYPE_LAST
+} virDomainChrType;
+VIR_ENUM_DECL(virDomainChr);
+
+typedef enum {
+    VIR_DOMAIN_CHR_UNIX_MODE_NONE = 0,
+    VIR_DOMAIN_CHR_UNIX_MODE_BIND,
+    VIR_DOMAIN_CHR_UNIX_MODE_CONNECT,
+    VIR_DOMAIN_CHR_UNIX_MODE_LAST
+} virDomainChrUnixMode;
+VIR_ENUM_DECL(virDomainChrUnixMode);
+
+typedef enum {
+    VIR_DOMAIN_VIDEO_TYPE_NONE = 0,  /* <model type='none'/>: no adapter */
+    VIR_DOMAIN_VIDEO_TYPE_VGA,
+    VIR_DOMAIN_VIDEO_TYPE_LAST
+} virDomainVideoType;
+VIR_ENUM_DECL(virDomainVideo);
+
+typedef enum {
+    VIR_DOMAIN_MEMBALLOON_MODEL_NONE = 0,
+    VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO,
+    VIR_DOMAIN_MEMBALLOON_MODEL_LAST
+} virDomainMemballoonModel;
+VIR_ENUM_DECL(virDomainMemballoonModel);
+
+/* ---- flags ---- */
+
+typedef enum {
+    /* Persistent config: ignore runtime data (id, aliases, pty paths, an
+     * automatically assigned VNC port), as libvirt does. */
+    VIR_DOMAIN_DEF_PARSE_INACTIVE = 1 << 0,
+    /* Our own status XML: also read private runtime attributes. */
+    VIR_DOMAIN_DEF_PARSE_STATUS = 1 << 1,
+    /* Validate against VIR_DOMAIN_SCHEMA_PATH first
+     * (VIR_DOMAIN_DEFINE_VALIDATE). */
+    VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA = 1 << 2,
+} virDomainDefParseFlags;
+
+typedef enum {
+    VIR_DOMAIN_DEF_FORMAT_SECURE = 1 << 0,     /* include the VNC password */
+    VIR_DOMAIN_DEF_FORMAT_INACTIVE = 1 << 1,   /* persistent config only */
+    VIR_DOMAIN_DEF_FORMAT_MIGRATABLE = 1 << 2, /* for another host */
+    VIR_DOMAIN_DEF_FORMAT_STATUS = 1 << 3,     /* private runtime attrs */
+} virDomainDefFormatFlags;
+
+/* ---- devices ---- */
+
+typedef struct _virDomainDiskDef virDomainDiskDef;
+struct _virDomainDiskDef {
+    char *src;                  /* <source file=''>, absolute path */
+    virDomainDiskFormat format; /* <driver type=''>, default raw */
+    char *dst;                  /* <target dev=''>: vda, hdc ... */
+    virDomainDiskBus bus;       /* from <target bus=''> or the dev prefix */
+    bool readonly;
+    char *alias;                /* live only: virtio-disk0, ide0-1-0 */
+};
+
+typedef struct _virDomainNetDef virDomainNetDef;
+struct _virDomainNetDef {
+    unsigned char mac[VIR_MAC_BUFLEN]; /* generated 52:54:00:xx:xx:xx */
+    virDomainNetModel model;           /* default rtl8139, as libvirt */
+    char *alias;                       /* live only: net0 ... */
+};
+
+typedef struct _virDomainChrSourceDef virDomainChrSourceDef;
+struct _virDomainChrSourceDef {
+    virDomainChrType type;
+    char *path;                 /* file/unix path; pty: the live /dev/pts */
+    virTristateSwitch append;   /* file only */
+    virDomainChrUnixMode mode;  /* unix only, default connect */
+};
+
+/* A serial port: ISA serial on x86 (target type and model 'isa-serial'). */
+typedef struct _virDomainChrDef virDomainChrDef;
+struct _virDomainChrDef {
+    virDomainChrSourceDef source;
+    int port;                   /* <target port=''>, 0 .. 3 */
+    char *alias;                /* live only: serial0 ... */
+};
+
+typedef struct _virDomainGraphicsDef virDomainGraphicsDef;
+struct _virDomainGraphicsDef {
+    /* type is always vnc */
+    int port;                   /* 0 = not known yet (autoport) */
+    bool autoport;
+    char *listenAddress;        /* NULL: the daemon's default */
+    bool listenFromConfig;      /* address filled at start from config:
+                                 * not part of migratable XML */
+    char *passwd;               /* formatted only with FORMAT_SECURE */
+};
+
+typedef struct _virDomainVideoDef virDomainVideoDef;
+struct _virDomainVideoDef {
+    virDomainVideoType type;
+    unsigned int vram;          /* KiB; vga default 16384 */
+    unsigned int heads;         /* vga default 1 */
+    bool primary;
+    char *alias;                /* live only: video0 */
+};
+
+/* Only <controller type='usb' index='0' model='none'/> exists for us: it
+ * is kept as a flag on the definition (see virDomainDef.usbNone). */
+
+typedef struct _virDomainMemballoonDef virDomainMemballoonDef;
+struct _virDomainMemballoonDef {
+    virDomainMemballoonModel model; /* default virtio, as libvirt */
+    char *alias;                    /* live only: balloon0 */
+};
+
+typedef struct _virDomainCPUDef virDomainCPUDef;
+struct _virDomainCPUDef {
+    virDomainCPUMode mode;
+    virDomainCPUMatch match;        /* custom only */
+    virDomainCPUCheck check;
+    virTristateSwitch migratable;   /* host-passthrough and maximum only */
+    char *model;                    /* custom: required; host-model: none */
+    virDomainCPUFallback fallback;  /* with model */
+};
+
+typedef struct _virDomainOSDef virDomainOSDef;
+struct _virDomainOSDef {
+    virDomainOSType type;
+    virArch arch;
+    char *machine;              /* canonical, e.g. pc-i440fx-7.2 */
+    char *kernel;
+    char *initrd;
+    char *cmdline;
+    virDomainBootDev bootDevs[VIR_DOMAIN_BOOT_DEVS_MAX];
+    size_t nBootDevs;
+};
 
 typedef struct _virDomainDef virDomainDef;
 struct _virDomainDef {
-    int id;                 /* -1 while inactive */
+    int id;                     /* -1 while inactive */
     unsigned char uuid[VIR_UUID_BUFLEN];
     char *name;
+
+    virDomainVirtType virtType;
+    char *title;
+    char *description;
+
+    unsigned long long memory;          /* KiB */
+    unsigned long long currentMemory;   /* KiB, <= memory */
+    unsigned int maxvcpus;              /* <vcpu>N</vcpu> */
+    unsigned int vcpus;                 /* current='', <= maxvcpus */
+
+    virDomainOSDef os;
+    virTristateSwitch features[VIR_DOMAIN_FEATURE_LAST]; /* ON or ABSENT */
+    virDomainCPUDef *cpu;               /* NULL: hypervisor default */
+    virDomainClockOffset clockOffset;
+    virDomainOnAction onPoweroff;
+    virDomainOnAction onReboot;
+    virDomainOnAction onCrash;
+
+    char *emulator;
+    GPtrArray *disks;           /* virDomainDiskDef */
+    GPtrArray *nets;            /* virDomainNetDef */
+    GPtrArray *serials;         /* virDomainChrDef; with any, <console>
+                                 * is the first one, as in libvirt */
+    virDomainGraphicsDef *graphics;     /* NULL: none */
+    virDomainVideoDef *video;           /* NULL: none written */
+    bool usbNone;               /* <controller type='usb' model='none'/> */
+    char *usbAlias;             /* live only: "usb" */
+    virDomainMemballoonDef *memballoon; /* never NULL after parsing */
 };
+
+/* ---- parsing configuration ---- */
+
+/* Resolves @machine (NULL: the default one) for @arch and @virtType to its
+ * canonical name, e.g. "pc" -> "pc-i440fx-7.2".  Returns a string the
+ * caller owns, or NULL with an error reported (unknown machine type). */
+typedef char *(*virDomainMachineResolveFunc)(virArch arch,
+                                             virDomainVirtType virtType,
+                                             const char *machine,
+                                             void *opaque);
+
+typedef struct _virDomainDefParserConfig virDomainDefParserConfig;
+struct _virDomainDefParserConfig {
+    virArch defaultArch;            /* when <type arch=''> is absent */
+    const char *defaultEmulator;    /* when <emulator> is absent */
+    virDomainMachineResolveFunc machineResolve; /* may be NULL */
+    void *opaque;
+};
+
+/* ---- API ---- */
 
 virDomainDef *virDomainDefNew(void);
 void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
+
+void virDomainDiskDefFree(virDomainDiskDef *def);
+void virDomainNetDefFree(virDomainNetDef *def);
+void virDomainChrDefFree(virDomainChrDef *def);
+void virDomainGraphicsDefFree(virDomainGraphicsDef *def);
+void virDomainVideoDefFree(virDomainVideoDef *def);
+void virDomainMemballoonDefFree(virDomainMemballoonDef *def);
+void virDomainCPUDefFree(virDomainCPUDef *def);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskDef, virDomainDiskDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainChrDef, virDomainChrDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainGraphicsDef, virDomainGraphicsDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainVideoDef, virDomainVideoDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef,
+                              virDomainMemballoonDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCPUDef, virDomainCPUDefFree);
+
+virDomainDef *virDomainDefParseString(const char *xml,
+                                      const virDomainDefParserConfig *config,
+                                      unsigned int flags);
+virDomainDef *virDomainDefParseNode(xmlNode *root,
+                                    const virDomainDefParserConfig *config,
+                                    unsigned int flags);
+
+char *virDomainDefFormat(const virDomainDef *def, unsigned int flags);
+int virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
+                          unsigned int flags);
+unsigned int virDomainDefFormatConvertXMLFlags(unsigned int xmlFlags);
+
+virDomainDef *virDomainDefCopy(const virDomainDef *src, bool migratable);
+
+int virDomainDefAssignAliases(virDomainDef *def);
+void virDomainDefClearRuntime(virDomainDef *def);
+
+int virDomainDefValidateName(const char *name);
+void virDomainMacGenerate(unsigned char *mac);
+int virDomainMacParse(const char *str, unsigned char *mac);
+const char *virDomainMacFormat(const unsigned char *mac, char *buf);

@@ -1,0 +1,1154 @@
+/*
+ * domain_conf_devices.c: the <devices> of a domain definition
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Disks, interfaces, serial ports and the console, VNC graphics, video,
+ * the USB controller and the memory balloon: parsing, the defaults libvirt
+ * fills in, validation, formatting, and the device aliases (QEMU device
+ * ids) of a running domain.
+ */
+#include <config.h>
+
+#define VIR_DOMAIN_CONF_PRIV_H_ALLOW
+#include "domain_conf_priv.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "viruuid.h"
+#include "virxml.h"
+#include "virxmlcheck.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+VIR_LOG_INIT("conf.domain_conf_devices");
+
+static const char *const virDomainDiskBusTable[] = {
+    [VIR_DOMAIN_DISK_BUS_NONE] = "none",
+    [VIR_DOMAIN_DISK_BUS_VIRTIO] = "virtio",
+    [VIR_DOMAIN_DISK_BUS_IDE] = "ide",
+};
+VIR_ENUM_IMPL_TABLE(virDomainDiskBus, virDomainDiskBusTable,
+                    VIR_DOMAIN_DISK_BUS_LAST);
+
+static const char *const virDomainDiskFormatTable[] = {
+    [VIR_DOMAIN_DISK_FORMAT_NONE] = "none",
+    [VIR_DOMAIN_DISK_FORMAT_RAW] = "raw",
+    [VIR_DOMAIN_DISK_FORMAT_QCOW2] = "qcow2",
+};
+VIR_ENUM_IMPL_TABLE(virDomainDiskFormat, virDomainDiskFormatTable,
+                    VIR_DOMAIN_DISK_FORMAT_LAST);
+
+static const char *const virDomainNetModelTable[] = {
+    [VIR_DOMAIN_NET_MODEL_NONE] = "none",
+    [VIR_DOMAIN_NET_MODEL_VIRTIO] = "virtio",
+    [VIR_DOMAIN_NET_MODEL_E1000] = "e1000",
+    [VIR_DOMAIN_NET_MODEL_RTL8139] = "rtl8139",
+};
+VIR_ENUM_IMPL_TABLE(virDomainNetModel, virDomainNetModelTable,
+                    VIR_DOMAIN_NET_MODEL_LAST);
+
+static const char *const virDomainChrTable[] = {
+    [VIR_DOMAIN_CHR_TYPE_NONE] = "none",
+    [VIR_DOMAIN_CHR_TYPE_PTY] = "pty",
+    [VIR_DOMAIN_CHR_TYPE_FILE] = "file",
+    [VIR_DOMAIN_CHR_TYPE_UNIX] = "unix",
+};
+VIR_ENUM_IMPL_TABLE(virDomainChr, virDomainChrTable, VIR_DOMAIN_CHR_TYPE_LAST);
+
+static const char *const virDomainChrUnixModeTable[] = {
+    [VIR_DOMAIN_CHR_UNIX_MODE_NONE] = "none",
+    [VIR_DOMAIN_CHR_UNIX_MODE_BIND] = "bind",
+    [VIR_DOMAIN_CHR_UNIX_MODE_CONNECT] = "connect",
+};
+VIR_ENUM_IMPL_TABLE(virDomainChrUnixMode, virDomainChrUnixModeTable,
+                    VIR_DOMAIN_CHR_UNIX_MODE_LAST);
+
+/* "none" is a real model here (no adapter), so it is entry 0 and the
+ * parser accepts it explicitly. */
+static const char *const virDomainVideoTable[] = {
+    [VIR_DOMAIN_VIDEO_TYPE_NONE] = "none",
+    [VIR_DOMAIN_VIDEO_TYPE_VGA] = "vga",
+};
+VIR_ENUM_IMPL_TABLE(virDomainVideo, virDomainVideoTable,
+                    VIR_DOMAIN_VIDEO_TYPE_LAST);
+
+static const char *const virDomainMemballoonModelTable[] = {
+    [VIR_DOMAIN_MEMBALLOON_MODEL_NONE] = "none",
+    [VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO] = "virtio",
+};
+VIR_ENUM_IMPL_TABLE(virDomainMemballoonModel, virDomainMemballoonModelTable,
+                    VIR_DOMAIN_MEMBALLOON_MODEL_LAST);
+
+#define VIR_DOMAIN_VGA_VRAM_DEFAULT 16384
+#define VIR_DOMAIN_VNC_PORT_MIN 5900
+
+
+/* ---- free ---- */
+
+/* Frees a disk definition; accepts NULL. */
+void
+virDomainDiskDefFree(virDomainDiskDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->src);
+    g_free(def->dst);
+    g_free(def->alias);
+    g_free(def);
+}
+
+
+/* Frees an interface definition; accepts NULL. */
+void
+virDomainNetDefFree(virDomainNetDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->alias);
+    g_free(def);
+}
+
+
+/* Frees a serial port definition; accepts NULL. */
+void
+virDomainChrDefFree(virDomainChrDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->source.path);
+    g_free(def->alias);
+    g_free(def);
+}
+
+
+/* Frees a graphics definition; accepts NULL. */
+void
+virDomainGraphicsDefFree(virDomainGraphicsDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->listenAddress);
+    g_free(def->passwd);
+    g_free(def);
+}
+
+
+/* Frees a video definition; accepts NULL. */
+void
+virDomainVideoDefFree(virDomainVideoDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->alias);
+    g_free(def);
+}
+
+
+/* Frees a memory balloon definition; accepts NULL. */
+void
+virDomainMemballoonDefFree(virDomainMemballoonDef *def)
+{
+    if (!def)
+        return;
+    g_free(def->alias);
+    g_free(def);
+}
+
+
+/* ---- MAC addresses ---- */
+
+/**
+ * virDomainMacGenerate:
+ * Fills @mac with a random address in QEMU's 52:54:00 range.
+ */
+void
+virDomainMacGenerate(unsigned char *mac)
+{
+    mac[0] = 0x52;
+    mac[1] = 0x54;
+    mac[2] = 0x00;
+    mac[3] = g_random_int_range(0, 256);
+    mac[4] = g_random_int_range(0, 256);
+    mac[5] = g_random_int_range(0, 256);
+}
+
+
+/**
+ * virDomainMacParse:
+ * Parses "aa:bb:cc:dd:ee:ff" into @mac.  Returns 0, or -1 (not reported)
+ * when @str is not six colon-separated hex octets.
+ */
+int
+virDomainMacParse(const char *str, unsigned char *mac)
+{
+    size_t i;
+
+    for (i = 0; i < VIR_MAC_BUFLEN; i++) {
+        if (!g_ascii_isxdigit(str[0]) || !g_ascii_isxdigit(str[1]))
+            return -1;
+        mac[i] = g_ascii_xdigit_value(str[0]) * 16 +
+                 g_ascii_xdigit_value(str[1]);
+        str += 2;
+        if (*str != (i == VIR_MAC_BUFLEN - 1 ? '\0' : ':'))
+            return -1;
+        str++;
+    }
+    return 0;
+}
+
+
+/**
+ * virDomainMacFormat:
+ * Writes @mac as "aa:bb:cc:dd:ee:ff" into @buf (VIR_MAC_STRING_BUFLEN
+ * bytes) and returns @buf.
+ */
+const char *
+virDomainMacFormat(const unsigned char *mac, char *buf)
+{
+    g_snprintf(buf, VIR_MAC_STRING_BUFLEN, "%02x:%02x:%02x:%02x:%02x:%02x",
+               mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    return buf;
+}
+
+
+/* ---- shared parse helpers ---- */
+
+/* Reads <alias name=''/> of a device.  Runtime data: ignored for the
+ * persistent config, as libvirt does, except that user aliases ("ua-")
+ * are refused because we do not support them. */
+static int
+virDomainDeviceAliasParse(xmlNode *dev, unsigned int flags, char **alias)
+{
+    xmlNode *node = virXMLNodeChild(dev, "alias");
+    g_autofree char *name = NULL;
+
+    if (!node)
+        return 0;
+    if (!(name = virDomainXMLPropRequired(node, "name")))
+        return -1;
+    if (STRPREFIX(name, "ua-")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("user alias '%1$s' is not supported"), name);
+        return -1;
+    }
+    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+        *alias = g_steal_pointer(&name);
+    return 0;
+}
+
+
+static void
+virDomainDeviceAliasFormat(virBuffer *buf, const char *alias,
+                           unsigned int flags)
+{
+    if (alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
+        virBufferEscapeString(buf, "<alias name='%s'/>\n", alias);
+}
+
+
+/* Refuses a device attribute whose value is not the only one we support. */
+static int
+virDomainXMLPropExpect(xmlNode *node, const char *attr, const char *expected,
+                       bool required)
+{
+    g_autofree char *val = virXMLPropString(node, attr);
+
+    if (!val && !required)
+        return 0;
+    if (!val) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("missing attribute '%1$s' of element '%2$s'"),
+                       attr, (const char *)node->name);
+        return -1;
+    }
+    if (STRNEQ(val, expected)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("value '%1$s' of attribute '%2$s' of element '%3$s' is not supported (supported: %4$s)"),
+                       val, attr, (const char *)node->name, expected);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* ---- disks ---- */
+
+/* libvirt's disk index from a target name: "vda" -> 0, "hdc" -> 2,
+ * "vdaa" -> 26.  Returns -1 when the name is not prefix + letters. */
+static int
+virDomainDiskNameToIndex(const char *name)
+{
+    const char *p = name + 2;
+    int idx = 0;
+    size_t i;
+
+    if (strlen(name) < 3 || strlen(name) > 6)
+        return -1;
+    for (i = 0; *p; i++, p++) {
+        if (!g_ascii_islower(*p))
+            return -1;
+        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
+    }
+    return idx;
+}
+
+
+static int
+virDomainDiskDefParseTarget(virDomainDiskDef *disk, xmlNode *dev)
+{
+    xmlNode *target = virXMLNodeChild(dev, "target");
+
+    if (!target) {
+        virReportError(VIR_ERR_NO_TARGET, "%s",
+                       _("missing <target> in disk"));
+        return -1;
+    }
+    if (!(disk->dst = virDomainXMLPropRequired(target, "dev")) ||
+        virDomainXMLPropEnum(target, "bus", virDomainDiskBus, false,
+                             &disk->bus) < 0)
+        return -1;
+    if (!disk->bus && STRPREFIX(disk->dst, "vd"))
+        disk->bus = VIR_DOMAIN_DISK_BUS_VIRTIO;
+    else if (!disk->bus && STRPREFIX(disk->dst, "hd"))
+        disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
+    if (!disk->bus) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("cannot infer the bus of disk '%1$s' (supported: vdX on virtio, hdX on ide)"),
+                       disk->dst);
+        return -1;
+    }
+    return 0;
+}
+
+
+static virDomainDiskDef *
+virDomainDiskDefParse(xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainDiskDef) disk = g_new0(virDomainDiskDef, 1);
+    xmlNode *driver = virXMLNodeChild(dev, "driver");
+    xmlNode *source = virXMLNodeChild(dev, "source");
+
+    if (virDomainXMLPropExpect(dev, "type", "file", false) < 0 ||
+        virDomainXMLPropExpect(dev, "device", "disk", false) < 0)
+        return NULL;
+    if (driver &&
+        (virDomainXMLPropExpect(driver, "name", "qemu", false) < 0 ||
+         virDomainXMLPropEnum(driver, "type", virDomainDiskFormat, false,
+                              &disk->format) < 0))
+        return NULL;
+    if (!source) {
+        virReportError(VIR_ERR_NO_SOURCE, "%s",
+                       _("missing <source> in disk"));
+        return NULL;
+    }
+    if (!(disk->src = virDomainXMLPropRequired(source, "file")) ||
+        virDomainDiskDefParseTarget(disk, dev) < 0 ||
+        virDomainDeviceAliasParse(dev, flags, &disk->alias) < 0)
+        return NULL;
+    disk->readonly = virXMLNodeChild(dev, "readonly") != NULL;
+    return g_steal_pointer(&disk);
+}
+
+
+static int
+virDomainDiskDefValidate(const virDomainDiskDef *disk)
+{
+    int idx = virDomainDiskNameToIndex(disk->dst);
+    const char *prefix = disk->bus == VIR_DOMAIN_DISK_BUS_IDE ? "hd" : "vd";
+
+    if (!STRPREFIX(disk->dst, prefix) || idx < 0 ||
+        (disk->bus == VIR_DOMAIN_DISK_BUS_IDE && idx > 3)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("disk target '%1$s' is not valid for bus '%2$s' (expected %3$s)"),
+                       disk->dst, virDomainDiskBusTypeToString(disk->bus),
+                       disk->bus == VIR_DOMAIN_DISK_BUS_IDE ? "hda..hdd"
+                                                            : "vda, vdb, ...");
+        return -1;
+    }
+    return 0;
+}
+
+
+static void
+virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
+                       unsigned int flags)
+{
+    virBufferAddLit(buf, "<disk type='file' device='disk'>\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferAsprintf(buf, "<driver name='qemu' type='%s'/>\n",
+                      virDomainDiskFormatTypeToString(disk->format));
+    virBufferEscapeString(buf, "<source file='%s'/>\n", disk->src);
+    virBufferEscapeString(buf, "<target dev='%s'", disk->dst);
+    virBufferAsprintf(buf, " bus='%s'/>\n",
+                      virDomainDiskBusTypeToString(disk->bus));
+    if (disk->readonly)
+        virBufferAddLit(buf, "<readonly/>\n");
+    virDomainDeviceAliasFormat(buf, disk->alias, flags);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</disk>\n");
+}
+
+
+/* ---- interfaces ---- */
+
+static virDomainNetDef *
+virDomainNetDefParse(xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainNetDef) net = g_new0(virDomainNetDef, 1);
+    xmlNode *mac = virXMLNodeChild(dev, "mac");
+    xmlNode *model = virXMLNodeChild(dev, "model");
+    g_autofree char *addr = NULL;
+
+    if (virDomainXMLPropExpect(dev, "type", "user", true) < 0)
+        return NULL;
+    if (mac) {
+        if (!(addr = virDomainXMLPropRequired(mac, "address")))
+            return NULL;
+        if (virDomainMacParse(addr, net->mac) < 0 || (net->mac[0] & 1)) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("invalid unicast MAC address '%1$s'"), addr);
+            return NULL;
+        }
+    } else {
+        virDomainMacGenerate(net->mac);
+    }
+    if (model && virDomainXMLPropEnum(model, "type", virDomainNetModel, true,
+                                      &net->model) < 0)
+        return NULL;
+    if (virDomainDeviceAliasParse(dev, flags, &net->alias) < 0)
+        return NULL;
+    return g_steal_pointer(&net);
+}
+
+
+static void
+virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *net,
+                      unsigned int flags)
+{
+    char macstr[VIR_MAC_STRING_BUFLEN];
+
+    virBufferAddLit(buf, "<interface type='user'>\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferAsprintf(buf, "<mac address='%s'/>\n",
+                      virDomainMacFormat(net->mac, macstr));
+    virBufferAsprintf(buf, "<model type='%s'/>\n",
+                      virDomainNetModelTypeToString(net->model));
+    virDomainDeviceAliasFormat(buf, net->alias, flags);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</interface>\n");
+}
+
+
+/* ---- serial ports and the console ---- */
+
+static int
+virDomainChrSourceParse(virDomainChrSourceDef *src, xmlNode *dev,
+                        unsigned int flags)
+{
+    xmlNode *node = virXMLNodeChild(dev, "source");
+    g_autofree char *path = node ? virXMLPropString(node, "path") : NULL;
+    g_autofree char *append = node ? virXMLPropString(node, "append") : NULL;
+    g_autofree char *mode = node ? virXMLPropString(node, "mode") : NULL;
+
+    if (virDomainXMLPropEnum(dev, "type", virDomainChr, true, &src->type) < 0)
+        return -1;
+    if ((append && src->type != VIR_DOMAIN_CHR_TYPE_FILE) ||
+        (mode && src->type != VIR_DOMAIN_CHR_TYPE_UNIX)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("attribute '%1$s' of element 'source' is not supported for type '%2$s'"),
+                       append && src->type != VIR_DOMAIN_CHR_TYPE_FILE ? "append" : "mode",
+                       virDomainChrTypeToString(src->type));
+        return -1;
+    }
+    switch (src->type) {
+    case VIR_DOMAIN_CHR_TYPE_PTY:
+        /* the /dev/pts path is runtime data */
+        if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+            src->path = g_steal_pointer(&path);
+        return 0;
+    case VIR_DOMAIN_CHR_TYPE_FILE:
+        if (node && virDomainXMLPropEnum(node, "append", virTristateSwitch,
+                                         false, &src->append) < 0)
+            return -1;
+        break;
+    case VIR_DOMAIN_CHR_TYPE_UNIX:
+        src->mode = VIR_DOMAIN_CHR_UNIX_MODE_CONNECT;
+        if (node && virDomainXMLPropEnum(node, "mode", virDomainChrUnixMode,
+                                         false, &src->mode) < 0)
+            return -1;
+        break;
+    case VIR_DOMAIN_CHR_TYPE_NONE:
+    case VIR_DOMAIN_CHR_TYPE_LAST:
+    default:
+        virReportEnumRangeError(virDomainChrType, src->type);
+        return -1;
+    }
+    if (!path || !*path) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("character device of type '%1$s' needs <source path=''>"),
+                       virDomainChrTypeToString(src->type));
+        return -1;
+    }
+    src->path = g_steal_pointer(&path);
+    return 0;
+}
+
+
+static virDomainChrDef *
+virDomainSerialDefParse(xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainChrDef) chr = g_new0(virDomainChrDef, 1);
+    xmlNode *target = virXMLNodeChild(dev, "target");
+    xmlNode *model = virXMLNodeChild(target, "model");
+
+    chr->port = -1;
+    if (virDomainChrSourceParse(&chr->source, dev, flags) < 0)
+        return NULL;
+    if (target &&
+        (virDomainXMLPropExpect(target, "type", "isa-serial", false) < 0 ||
+         virDomainXMLPropInt(target, "port", false, &chr->port) < 0))
+        return NULL;
+    if (model && virDomainXMLPropExpect(model, "name", "isa-serial", true) < 0)
+        return NULL;
+    if (virDomainDeviceAliasParse(dev, flags, &chr->alias) < 0)
+        return NULL;
+    return g_steal_pointer(&chr);
+}
+
+
+static bool
+virDomainChrSourceEqual(const virDomainChrSourceDef *a,
+                        const virDomainChrSourceDef *b)
+{
+    return a->type == b->type && a->append == b->append &&
+           a->mode == b->mode &&
+           (a->type == VIR_DOMAIN_CHR_TYPE_PTY ||
+            STREQ_NULLABLE(a->path, b->path));
+}
+
+
+/* The console of an x86 guest is its first serial port (libvirt's rule):
+ * a console without serial ports creates serial port 0; one that names a
+ * different source than serial port 0 is refused. */
+static int
+virDomainConsoleParse(virDomainDef *def, xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainChrDef) chr = g_new0(virDomainChrDef, 1);
+    xmlNode *target = virXMLNodeChild(dev, "target");
+    int port = 0;
+
+    if (virDomainChrSourceParse(&chr->source, dev, flags) < 0)
+        return -1;
+    if (target &&
+        (virDomainXMLPropExpect(target, "type", "serial", false) < 0 ||
+         virDomainXMLPropInt(target, "port", false, &port) < 0))
+        return -1;
+    if (port != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("only console port 0 is supported"));
+        return -1;
+    }
+    if (def->serials->len == 0) {
+        chr->port = 0;
+        if (virDomainDeviceAliasParse(dev, flags, &chr->alias) < 0)
+            return -1;
+        g_ptr_array_add(def->serials, g_steal_pointer(&chr));
+        return 0;
+    }
+    if (!virDomainChrSourceEqual(&chr->source,
+                                 g_ptr_array_index(def->serials, 0))) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("the console must use the same source as the first serial port"));
+        return -1;
+    }
+    return 0;
+}
+
+
+static void
+virDomainChrSourceFormat(virBuffer *buf, const virDomainChrSourceDef *src,
+                         unsigned int flags)
+{
+    switch (src->type) {
+    case VIR_DOMAIN_CHR_TYPE_PTY:
+        if (src->path && !(flags & (VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                    VIR_DOMAIN_DEF_FORMAT_MIGRATABLE)))
+            virBufferEscapeString(buf, "<source path='%s'/>\n", src->path);
+        break;
+    case VIR_DOMAIN_CHR_TYPE_FILE:
+        virBufferEscapeString(buf, "<source path='%s'", src->path);
+        if (src->append)
+            virBufferAsprintf(buf, " append='%s'",
+                              virTristateSwitchTypeToString(src->append));
+        virBufferAddLit(buf, "/>\n");
+        break;
+    case VIR_DOMAIN_CHR_TYPE_UNIX:
+        virBufferAsprintf(buf, "<source mode='%s'",
+                          virDomainChrUnixModeTypeToString(src->mode));
+        virBufferEscapeString(buf, " path='%s'/>\n", src->path);
+        break;
+    case VIR_DOMAIN_CHR_TYPE_NONE:
+    case VIR_DOMAIN_CHR_TYPE_LAST:
+    default:
+        break;
+    }
+}
+
+
+static void
+virDomainChrDefFormat(virBuffer *buf, const virDomainChrDef *chr,
+                      bool console, unsigned int flags)
+{
+    const char *elem = console ? "console" : "serial";
+    const char *type = virDomainChrTypeToString(chr->source.type);
+
+    virBufferAsprintf(buf, "<%s type='%s'", elem, type);
+    if (console && chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY &&
+        chr->source.path &&
+        !(flags & (VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                   VIR_DOMAIN_DEF_FORMAT_MIGRATABLE)))
+        virBufferEscapeString(buf, " tty='%s'", chr->source.path);
+    virBufferAddLit(buf, ">\n");
+    virBufferAdjustIndent(buf, 2);
+    virDomainChrSourceFormat(buf, &chr->source, flags);
+    if (console) {
+        virBufferAddLit(buf, "<target type='serial' port='0'/>\n");
+    } else {
+        virBufferAsprintf(buf, "<target type='isa-serial' port='%d'>\n",
+                          chr->port);
+        virBufferAddLit(buf, "  <model name='isa-serial'/>\n");
+        virBufferAddLit(buf, "</target>\n");
+    }
+    virDomainDeviceAliasFormat(buf, chr->alias, flags);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAsprintf(buf, "</%s>\n", elem);
+}
+
+
+/* ---- graphics ---- */
+
+static int
+virDomainGraphicsListenParse(virDomainGraphicsDef *gr, xmlNode *dev,
+                             unsigned int flags)
+{
+    xmlNode *listen = virXMLNodeChild(dev, "listen");
+    g_autofree char *compat = virXMLPropString(dev, "listen");
+    g_autofree char *addr = NULL;
+    g_autofree char *fromConfig = NULL;
+
+    if (listen) {
+        if (virDomainXMLPropExpect(listen, "type", "address", true) < 0)
+            return -1;
+        addr = virXMLPropString(listen, "address");
+        fromConfig = virXMLPropString(listen, "fromConfig");
+    }
+    if (fromConfig && !(flags & VIR_DOMAIN_DEF_PARSE_STATUS)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("attribute 'fromConfig' of element 'listen' is not supported"));
+        return -1;
+    }
+    if (addr && compat && STRNEQ(addr, compat)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("graphics 'listen' attribute '%1$s' must match 'address' attribute of first listen element (found '%2$s')"),
+                       compat, addr);
+        return -1;
+    }
+    if (!addr)
+        addr = g_steal_pointer(&compat);
+    if (addr && *addr)
+        gr->listenAddress = g_steal_pointer(&addr);
+    gr->listenFromConfig = fromConfig && STREQ(fromConfig, "1");
+    if (gr->listenFromConfig && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+        g_clear_pointer(&gr->listenAddress, g_free);
+    return 0;
+}
+
+
+static virDomainGraphicsDef *
+virDomainGraphicsDefParse(xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainGraphicsDef) gr = g_new0(virDomainGraphicsDef, 1);
+    g_autofree char *port = virXMLPropString(dev, "port");
+
+    if (virDomainXMLPropExpect(dev, "type", "vnc", true) < 0 ||
+        virDomainXMLPropInt(dev, "port", false, &gr->port) < 0)
+        return NULL;
+    gr->autoport = !port || gr->port == -1;
+    if (gr->port == -1)
+        gr->port = 0;
+    if (virDomainXMLPropYesNo(dev, "autoport", &gr->autoport) < 0)
+        return NULL;
+    /* an automatically assigned port is runtime data */
+    if (gr->autoport && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
+        gr->port = 0;
+    if (!gr->autoport &&
+        (gr->port < VIR_DOMAIN_VNC_PORT_MIN || gr->port > 65535)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("VNC port %1$d is outside %2$d..65535"),
+                       gr->port, VIR_DOMAIN_VNC_PORT_MIN);
+        return NULL;
+    }
+    gr->passwd = virXMLPropString(dev, "passwd");
+    if (virDomainGraphicsListenParse(gr, dev, flags) < 0)
+        return NULL;
+    return g_steal_pointer(&gr);
+}
+
+
+static void
+virDomainGraphicsDefFormat(virBuffer *buf, const virDomainGraphicsDef *gr,
+                           unsigned int flags)
+{
+    bool hideListen = gr->listenFromConfig &&
+                      (flags & VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
+    bool hidePort = gr->autoport &&
+                    (flags & (VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                              VIR_DOMAIN_DEF_FORMAT_MIGRATABLE));
+
+    virBufferAddLit(buf, "<graphics type='vnc'");
+    if (gr->port && !hidePort)
+        virBufferAsprintf(buf, " port='%d'", gr->port);
+    else if (gr->autoport)
+        virBufferAddLit(buf, " port='-1'");
+    virBufferAsprintf(buf, " autoport='%s'", gr->autoport ? "yes" : "no");
+    if (!hideListen)
+        virBufferEscapeString(buf, " listen='%s'", gr->listenAddress);
+    if (flags & VIR_DOMAIN_DEF_FORMAT_SECURE)
+        virBufferEscapeString(buf, " passwd='%s'", gr->passwd);
+    if (hideListen) {
+        virBufferAddLit(buf, "/>\n");
+        return;
+    }
+    virBufferAddLit(buf, ">\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferAddLit(buf, "<listen type='address'");
+    virBufferEscapeString(buf, " address='%s'", gr->listenAddress);
+    if (gr->listenFromConfig && (flags & VIR_DOMAIN_DEF_FORMAT_STATUS))
+        virBufferAddLit(buf, " fromConfig='1'");
+    virBufferAddLit(buf, "/>\n");
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</graphics>\n");
+}
+
+
+/* ---- video, controller, memballoon ---- */
+
+static virDomainVideoDef *
+virDomainVideoDefParse(xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainVideoDef) video = g_new0(virDomainVideoDef, 1);
+    xmlNode *model = virXMLNodeChild(dev, "model");
+    g_autofree char *type = model ? virXMLPropString(model, "type") : NULL;
+
+    video->type = VIR_DOMAIN_VIDEO_TYPE_VGA;
+    if (type && STREQ(type, "none"))
+        video->type = VIR_DOMAIN_VIDEO_TYPE_NONE;
+    else if (model && virDomainXMLPropEnum(model, "type", virDomainVideo,
+                                           false, &video->type) < 0)
+        return NULL;
+    if (model &&
+        (virDomainXMLPropUInt(model, "vram", false, &video->vram) < 0 ||
+         virDomainXMLPropUInt(model, "heads", false, &video->heads) < 0 ||
+         virDomainXMLPropYesNo(model, "primary", &video->primary) < 0))
+        return NULL;
+    if (video->type == VIR_DOMAIN_VIDEO_TYPE_NONE &&
+        (video->vram || video->heads || video->primary)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("video model 'none' takes no vram, heads or primary"));
+        return NULL;
+    }
+    if (virDomainDeviceAliasParse(dev, flags, &video->alias) < 0)
+        return NULL;
+    return g_steal_pointer(&video);
+}
+
+
+static void
+virDomainVideoDefFormat(virBuffer *buf, const virDomainVideoDef *video,
+                        unsigned int flags)
+{
+    virBufferAddLit(buf, "<video>\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferAsprintf(buf, "<model type='%s'",
+                      virDomainVideoTypeToString(video->type));
+    if (video->vram)
+        virBufferAsprintf(buf, " vram='%u'", video->vram);
+    if (video->heads)
+        virBufferAsprintf(buf, " heads='%u'", video->heads);
+    if (video->primary)
+        virBufferAddLit(buf, " primary='yes'");
+    virBufferAddLit(buf, "/>\n");
+    virDomainDeviceAliasFormat(buf, video->alias, flags);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</video>\n");
+}
+
+
+static int
+virDomainControllerParse(virDomainDef *def, xmlNode *dev, unsigned int flags)
+{
+    unsigned int idx = 0;
+
+    if (virDomainXMLPropExpect(dev, "type", "usb", true) < 0 ||
+        virDomainXMLPropUInt(dev, "index", false, &idx) < 0 ||
+        virDomainXMLPropExpect(dev, "model", "none", true) < 0)
+        return -1;
+    if (idx != 0 || def->usbNone) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("only one USB controller, with index 0, is supported"));
+        return -1;
+    }
+    def->usbNone = true;
+    return virDomainDeviceAliasParse(dev, flags, &def->usbAlias);
+}
+
+
+static virDomainMemballoonDef *
+virDomainMemballoonDefParse(xmlNode *dev, unsigned int flags)
+{
+    g_autoptr(virDomainMemballoonDef) mb = g_new0(virDomainMemballoonDef, 1);
+    g_autofree char *model = virXMLPropString(dev, "model");
+
+    if (model && STREQ(model, "none"))
+        mb->model = VIR_DOMAIN_MEMBALLOON_MODEL_NONE;
+    else if (virDomainXMLPropEnum(dev, "model", virDomainMemballoonModel,
+                                  true, &mb->model) < 0)
+        return NULL;
+    if (virDomainDeviceAliasParse(dev, flags, &mb->alias) < 0)
+        return NULL;
+    return g_steal_pointer(&mb);
+}
+
+
+static void
+virDomainMemballoonDefFormat(virBuffer *buf, const virDomainMemballoonDef *mb,
+                             unsigned int flags)
+{
+    const char *model = virDomainMemballoonModelTypeToString(mb->model);
+
+    if (!mb->alias || (flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+        virBufferAsprintf(buf, "<memballoon model='%s'/>\n", model);
+        return;
+    }
+    virBufferAsprintf(buf, "<memballoon model='%s'>\n", model);
+    virBufferAdjustIndent(buf, 2);
+    virDomainDeviceAliasFormat(buf, mb->alias, flags);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</memballoon>\n");
+}
+
+
+/* ---- <devices> ---- */
+
+/* Elements allowed once in practice although the table lets them repeat,
+ * so that a second one gets a message about the device, not the XML. */
+static int
+virDomainDevicesParseSingle(xmlNode *dev, const char *what, bool seen)
+{
+    if (!seen)
+        return 0;
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   _("only one %1$s device is supported"), what);
+    return -1;
+}
+
+
+static int
+virDomainDevicesParseOne(virDomainDef *def, xmlNode *dev, unsigned int flags)
+{
+    const char *name = (const char *)dev->name;
+    void *obj = NULL;
+
+    if (STREQ(name, "disk")) {
+        if ((obj = virDomainDiskDefParse(dev, flags)))
+            g_ptr_array_add(def->disks, obj);
+    } else if (STREQ(name, "interface")) {
+        if ((obj = virDomainNetDefParse(dev, flags)))
+            g_ptr_array_add(def->nets, obj);
+    } else if (STREQ(name, "serial")) {
+        if ((obj = virDomainSerialDefParse(dev, flags)))
+            g_ptr_array_add(def->serials, obj);
+    } else if (STREQ(name, "graphics")) {
+        if (virDomainDevicesParseSingle(dev, "graphics", def->graphics) < 0)
+            return -1;
+        obj = def->graphics = virDomainGraphicsDefParse(dev, flags);
+    } else if (STREQ(name, "video")) {
+        if (virDomainDevicesParseSingle(dev, "video", def->video) < 0)
+            return -1;
+        obj = def->video = virDomainVideoDefParse(dev, flags);
+    } else if (STREQ(name, "memballoon")) {
+        obj = def->memballoon = virDomainMemballoonDefParse(dev, flags);
+    } else if (STREQ(name, "controller")) {
+        return virDomainControllerParse(def, dev, flags);
+    } else {
+        /* <emulator> is read by the caller, <console> after the loop */
+        return 0;
+    }
+    return obj ? 0 : -1;
+}
+
+
+/**
+ * virDomainDevicesParse:
+ * Parses the children of <devices> into @def (whose lists must be empty).
+ * Serial ports are parsed before the console, which refers to them.
+ * Returns 0 or -1 (reported).
+ */
+int
+virDomainDevicesParse(virDomainDef *def, xmlNode *devices, unsigned int flags)
+{
+    xmlNode *cur;
+    xmlNode *console = NULL;
+
+    for (cur = devices->children; cur; cur = cur->next) {
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (xmlStrEqual(cur->name, BAD_CAST "console")) {
+            if (virDomainDevicesParseSingle(cur, "console", console) < 0)
+                return -1;
+            console = cur;
+            continue;
+        }
+        if (virDomainDevicesParseOne(def, cur, flags) < 0)
+            return -1;
+    }
+    if (console && virDomainConsoleParse(def, console, flags) < 0)
+        return -1;
+    return 0;
+}
+
+
+/* A serial port without <target port=''> gets the one after the highest
+ * port of the serial ports before it, as libvirt does. */
+static void
+virDomainSerialsAssignPorts(virDomainDef *def)
+{
+    int maxPort = -1;
+    size_t i;
+
+    for (i = 0; i < def->serials->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+
+        if (chr->port < 0)
+            chr->port = maxPort + 1;
+        if (chr->port > maxPort)
+            maxPort = chr->port;
+    }
+}
+
+
+/**
+ * virDomainDevicesPostParse:
+ * Fills the device defaults of libvirt's QEMU driver: raw disks, rtl8139
+ * NICs, serial port numbers, a VGA adapter when there is graphics but no
+ * video, VGA memory and heads, a virtio balloon when none is written.
+ * Where libvirt would add an implicit USB controller we write model
+ * 'none', since that is what the guest gets.
+ */
+void
+virDomainDevicesPostParse(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (!disk->format)
+            disk->format = VIR_DOMAIN_DISK_FORMAT_RAW;
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+
+        if (!net->model)
+            net->model = VIR_DOMAIN_NET_MODEL_RTL8139;
+    }
+    virDomainSerialsAssignPorts(def);
+    if (def->graphics && !def->video) {
+        def->video = g_new0(virDomainVideoDef, 1);
+        def->video->type = VIR_DOMAIN_VIDEO_TYPE_VGA;
+    }
+    if (def->video && def->video->type == VIR_DOMAIN_VIDEO_TYPE_VGA) {
+        if (!def->video->vram)
+            def->video->vram = VIR_DOMAIN_VGA_VRAM_DEFAULT;
+        if (!def->video->heads)
+            def->video->heads = 1;
+        def->video->primary = true;
+    }
+    def->usbNone = true;
+    if (!def->memballoon) {
+        def->memballoon = g_new0(virDomainMemballoonDef, 1);
+        def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    }
+}
+
+
+/**
+ * virDomainDevicesValidate:
+ * Checks device-level consistency after defaults: unique disk targets,
+ * target names that fit their bus, unique serial ports within 0..3.
+ * Returns 0 or -1 (reported).
+ */
+int
+virDomainDevicesValidate(const virDomainDef *def)
+{
+    g_autoptr(GHashTable) targets = g_hash_table_new(g_str_hash, g_str_equal);
+    unsigned int usedPorts = 0;
+    size_t i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (virDomainDiskDefValidate(disk) < 0)
+            return -1;
+        if (!g_hash_table_add(targets, disk->dst)) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("target '%1$s' duplicated for disk sources"),
+                           disk->dst);
+            return -1;
+        }
+    }
+    for (i = 0; i < def->serials->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+
+        if (chr->port < 0 || chr->port >= VIR_DOMAIN_SERIALS_MAX ||
+            (usedPorts & (1U << chr->port))) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("serial port %1$d is out of range 0..%2$d or used twice"),
+                           chr->port, VIR_DOMAIN_SERIALS_MAX - 1);
+            return -1;
+        }
+        usedPorts |= 1U << chr->port;
+    }
+    return 0;
+}
+
+
+/**
+ * virDomainDevicesFormat:
+ * Appends <devices> of @def to @buf, in libvirt's element order.
+ */
+void
+virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
+                       unsigned int flags)
+{
+    size_t i;
+
+    virBufferAddLit(buf, "<devices>\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferEscapeString(buf, "<emulator>%s</emulator>\n", def->emulator);
+    for (i = 0; i < def->disks->len; i++)
+        virDomainDiskDefFormat(buf, g_ptr_array_index(def->disks, i), flags);
+    if (def->usbNone && def->usbAlias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+        virBufferAddLit(buf, "<controller type='usb' index='0' model='none'>\n");
+        virBufferAdjustIndent(buf, 2);
+        virDomainDeviceAliasFormat(buf, def->usbAlias, flags);
+        virBufferAdjustIndent(buf, -2);
+        virBufferAddLit(buf, "</controller>\n");
+    } else if (def->usbNone) {
+        virBufferAddLit(buf, "<controller type='usb' index='0' model='none'/>\n");
+    }
+    for (i = 0; i < def->nets->len; i++)
+        virDomainNetDefFormat(buf, g_ptr_array_index(def->nets, i), flags);
+    for (i = 0; i < def->serials->len; i++)
+        virDomainChrDefFormat(buf, g_ptr_array_index(def->serials, i), false,
+                              flags);
+    if (def->serials->len > 0)
+        virDomainChrDefFormat(buf, g_ptr_array_index(def->serials, 0), true,
+                              flags);
+    if (def->graphics)
+        virDomainGraphicsDefFormat(buf, def->graphics, flags);
+    if (def->video)
+        virDomainVideoDefFormat(buf, def->video, flags);
+    if (def->memballoon)
+        virDomainMemballoonDefFormat(buf, def->memballoon, flags);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</devices>\n");
+}
+
+
+/* ---- runtime data ---- */
+
+/**
+ * virDomainDefAssignAliases:
+ * Gives every device of a domain being started the alias (QEMU device id)
+ * libvirt's QEMU driver would: virtio-diskN / ideC-B-U, netN, serialN
+ * (the console shares serial0's), video0, usb, balloon0.  Aliases already
+ * set are kept.  Returns 0 (it cannot fail today; the int is for the
+ * driver's error path).
+ */
+int
+virDomainDefAssignAliases(virDomainDef *def)
+{
+    size_t i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+        int idx = virDomainDiskNameToIndex(disk->dst);
+
+        if (disk->alias)
+            continue;
+        if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE)
+            disk->alias = g_strdup_printf("ide0-%d-%d", idx / 2, idx % 2);
+        else
+            disk->alias = g_strdup_printf("virtio-disk%d", idx);
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+
+        if (!net->alias)
+            net->alias = g_strdup_printf("net%zu", i);
+    }
+    for (i = 0; i < def->serials->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+
+        if (!chr->alias)
+            chr->alias = g_strdup_printf("serial%zu", i);
+    }
+    if (def->video && !def->video->alias)
+        def->video->alias = g_strdup("video0");
+    if (def->usbNone && !def->usbAlias)
+        def->usbAlias = g_strdup("usb");
+    if (def->memballoon && !def->memballoon->alias &&
+        def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
+        def->memballoon->alias = g_strdup("balloon0");
+    return 0;
+}
+
+
+/**
+ * virDomainDefClearRuntime:
+ * Drops what only a running domain has: id (back to -1), device aliases,
+ * pty paths, an automatically assigned VNC port and a listen address taken
+ * from the daemon config.  Used when a domain stops.
+ */
+void
+virDomainDefClearRuntime(virDomainDef *def)
+{
+    size_t i;
+
+    def->id = -1;
+    for (i = 0; i < def->disks->len; i++)
+        g_clear_pointer(&((virDomainDiskDef *)g_ptr_array_index(def->disks, i))->alias, g_free);
+    for (i = 0; i < def->nets->len; i++)
+        g_clear_pointer(&((virDomainNetDef *)g_ptr_array_index(def->nets, i))->alias, g_free);
+    for (i = 0; i < def->serials->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+
+        g_clear_pointer(&chr->alias, g_free);
+        if (chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY)
+            g_clear_pointer(&chr->source.path, g_free);
+    }
+    if (def->graphics) {
+        if (def->graphics->autoport)
+            def->graphics->port = 0;
+        if (def->graphics->listenFromConfig) {
+            g_clear_pointer(&def->graphics->listenAddress, g_free);
+            def->graphics->listenFromConfig = false;
+        }
+    }
+    if (def->video)
+        g_clear_pointer(&def->video->alias, g_free);
+    g_clear_pointer(&def->usbAlias, g_free);
+    if (def->memballoon)
+        g_clear_pointer(&def->memballoon->alias, g_free);
+}

@@ -1,0 +1,45 @@
+/*
+ * domain_conf_priv.h: helpers shared by the domain_conf*.c files
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Not for use outside src/conf/domain_conf*.c and their tests.
+ */
+#pragma once
+
+#ifndef VIR_DOMAIN_CONF_PRIV_H_ALLOW
+# error "domain_conf_priv.h is private to src/conf/domain_conf*.c"
+#endif
+
+#include "domain_conf.h"
+
+#include <libxml/tree.h>
+
+typedef int (*virDomainEnumFromString)(const char *str);
+typedef const char *const *(*virDomainEnumTable)(unsigned int *ntypes);
+
+/* Attribute helpers.  Each returns 0 (value stored, or left untouched when
+ * the attribute is absent and not @required) or -1 with an error reported
+ * naming the attribute and its element. */
+int virDomainXMLPropEnumFull(xmlNode *node, const char *attr,
+                             virDomainEnumFromString fromString,
+                             virDomainEnumTable table, bool required,
+                             int *val);
+#define virDomainXMLPropEnum(node, attr, name, required, val) \
+    virDomainXMLPropEnumFull(node, attr, name##TypeFromString, \
+                             name##TypeTable, required, (int *)(val))
+int virDomainXMLPropUInt(xmlNode *node, const char *attr, bool required,
+                         unsigned int *val);
+int virDomainXMLPropInt(xmlNode *node, const char *attr, bool required,
+                        int *val);
+int virDomainXMLPropYesNo(xmlNode *node, const char *attr, bool *val);
+/* Required string attribute; caller owns the result, NULL on error. */
+char *virDomainXMLPropRequired(xmlNode *node, const char *attr);
+
+/* Devices (domain_conf_devices.c). */
+int virDomainDevicesParse(virDomainDef *def, xmlNode *devices,
+                          unsigned int flags);
+void virDomainDevicesPostParse(virDomainDef *def);
+int virDomainDevicesValidate(const virDomainDef *def);
+void virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
+                            unsigned int flags);

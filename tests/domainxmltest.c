@@ -1,0 +1,373 @@
+/*
+ * domainxmltest.c: domain XML parse/format round trips and refusals
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * For each tests/domainxmldata/NAME.xml: the inactive, live and migratable
+ * formats against NAME-{inactive,live,migratable}-out.xml, each validated
+ * against libvirt's domain.rng, and each read back to the same text.
+ * For each bad-*.xml: the exact error code and message.
+ */
+#include <config.h>
+
+#include <unistd.h>
+
+#include "testutils.h"
+#include "domain_conf.h"
+#include "virerror.h"
+#include "viruuid.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+/* A fixed stand-in for QEMU 7.2's machine list. */
+static char *
+testMachineResolve(virArch arch, virDomainVirtType virtType,
+                   const char *machine, void *opaque)
+{
+    static const char *const aliases[][2] = {
+        { "pc", "pc-i440fx-7.2" },
+        { "q35", "pc-q35-7.2" },
+    };
+    size_t i;
+
+    if (!machine)
+        return g_strdup("pc-i440fx-7.2");
+    for (i = 0; i < G_N_ELEMENTS(aliases); i++) {
+        if (STREQ(machine, aliases[i][0]))
+            return g_strdup(aliases[i][1]);
+    }
+    if (STRPREFIX(machine, "pc-i440fx-") || STRPREFIX(machine, "pc-q35-"))
+        return g_strdup(machine);
+    virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                   "machine type '%s' is not supported", machine);
+    return NULL;
+}
+
+
+static const virDomainDefParserConfig testConfig = {
+    .defaultArch = VIR_ARCH_X86_64,
+    .defaultEmulator = "/usr/bin/qemu-system-x86_64",
+    .machineResolve = testMachineResolve,
+};
+
+
+static void
+testAssertSchemaValid(const char *xml, const char *what)
+{
+    g_autoptr(xmlDoc) doc = NULL;
+    g_autoptr(xmlXPathContext) ctxt = NULL;
+
+    doc = virXMLParseStringCtxt(xml, what, "domain", &ctxt);
+    g_assert_nonnull(doc);
+    if (virXMLValidateAgainstSchema(VIR_DOMAIN_SCHEMA_PATH, doc) < 0)
+        g_error("%s does not validate against %s: %s", what,
+                VIR_DOMAIN_SCHEMA_PATH, virTestLastErrorMessage());
+}
+
+
+/* Formats @def with @flags, compares to the golden file, validates it, and
+ * checks that reading it back with @parseFlags gives the same text (unless
+ * @parseBack is false: migratable XML leaves out what only this host knows,
+ * so it reads back as a config, checked by the caller). */
+static char *
+testFormatCompare(const virDomainDef *def, unsigned int flags,
+                  bool parseBack, unsigned int parseFlags, const char *rel)
+{
+    g_autofree char *xml = virDomainDefFormat(def, flags);
+    g_autofree char *again = NULL;
+    g_autoptr(virDomainDef) back = NULL;
+
+    g_assert_nonnull(xml);
+    g_assert_cmpint(virTestCompareToFile(xml, rel), ==, 0);
+    testAssertSchemaValid(xml, rel);
+    if (!parseBack)
+        return g_steal_pointer(&xml);
+
+    back = virDomainDefParseString(xml, &testConfig, parseFlags);
+    if (!back)
+        g_error("%s does not parse back: %s", rel, virTestLastErrorMessage());
+    again = virDomainDefFormat(back, flags);
+    g_assert_cmpstr(again, ==, xml);
+    return g_steal_pointer(&xml);
+}
+
+
+/* What the driver does when it starts a domain: an id, device aliases and
+ * the host-side facts (pty paths, VNC port, configured listen address). */
+static void
+testMakeLive(virDomainDef *def)
+{
+    size_t i;
+
+    def->id = 7;
+    g_assert_cmpint(virDomainDefAssignAliases(def), ==, 0);
+    for (i = 0; i < def->serials->len; i++) {
+        virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
+
+        if (chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY)
+            chr->source.path = g_strdup_printf("/dev/pts/%zu", i + 3);
+    }
+    if (def->graphics) {
+        if (def->graphics->autoport)
+            def->graphics->port = 5900;
+        if (!def->graphics->listenAddress) {
+            def->graphics->listenAddress = g_strdup("0.0.0.0");
+            def->graphics->listenFromConfig = true;
+        }
+    }
+}
+
+
+static void
+testRoundTrip(const void *opaque)
+{
+    const char *name = opaque;
+    g_autofree char *in = g_strdup_printf("domainxmldata/%s.xml", name);
+    g_autofree char *inactiveRel = g_strdup_printf("domainxmldata/%s-inactive-out.xml", name);
+    g_autofree char *liveRel = g_strdup_printf("domainxmldata/%s-live-out.xml", name);
+    g_autofree char *migRel = g_strdup_printf("domainxmldata/%s-migratable-out.xml", name);
+    g_autofree char *xml = virTestLoadFile(in, NULL);
+    g_autofree char *inactive = NULL;
+    g_autofree char *mig = NULL;
+    g_autofree char *live = NULL;
+    g_autofree char *status = NULL;
+    g_autofree char *migInactive = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    g_autoptr(virDomainDef) fromMig = NULL;
+    g_autoptr(virDomainDef) copy = NULL;
+
+    def = virDomainDefParseString(xml, &testConfig,
+                                  VIR_DOMAIN_DEF_PARSE_INACTIVE |
+                                  VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA);
+    if (!def)
+        g_error("%s: %s", in, virTestLastErrorMessage());
+    inactive = testFormatCompare(def, VIR_DOMAIN_DEF_FORMAT_SECURE, true,
+                                 VIR_DOMAIN_DEF_PARSE_INACTIVE, inactiveRel);
+
+    testMakeLive(def);
+    live = testFormatCompare(def, 0, true, VIR_DOMAIN_DEF_PARSE_STATUS,
+                             liveRel);
+    mig = testFormatCompare(def, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                            VIR_DOMAIN_DEF_FORMAT_MIGRATABLE, false, 0, migRel);
+
+    /* the destination reads the migratable XML as a new config */
+    fromMig = virDomainDefParseString(mig, &testConfig,
+                                      VIR_DOMAIN_DEF_PARSE_INACTIVE);
+    g_assert_nonnull(fromMig);
+    migInactive = virDomainDefFormat(fromMig, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                     VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_cmpstr(migInactive, ==, inactive);
+
+    /* a status-format copy keeps every runtime detail */
+    copy = virDomainDefCopy(def, false);
+    g_assert_nonnull(copy);
+    status = virDomainDefFormat(copy, 0);
+    g_assert_cmpstr(status, ==, live);
+
+    /* stopping brings back the persistent config */
+    virDomainDefClearRuntime(def);
+    g_clear_pointer(&status, g_free);
+    status = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_SECURE);
+    g_assert_cmpstr(status, ==, inactive);
+}
+
+
+typedef struct {
+    const char *name;
+    unsigned int parseFlags;
+    int code;
+    const char *message;
+} testBadCase;
+
+static const testBadCase testBadCases[] = {
+    { "bad-malformed", 0, VIR_ERR_XML_ERROR,
+      "XML error: (domain_definition):10: Premature end of data in tag os line 6" },
+    { "bad-unknown-device", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: element 'hostdev' is not supported (at /domain/devices/hostdev)" },
+    { "bad-unknown-device", VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA,
+      VIR_ERR_XML_INVALID_SCHEMA, NULL },
+    { "bad-unknown-attribute", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: attribute 'snapshot' of element 'disk' is not supported (at /domain/devices/disk)" },
+    { "bad-unknown-value", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: value 'scsi' of attribute 'bus' of element 'target' is not supported (supported: virtio, ide)" },
+    { "bad-namespace", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: element 'qemu:commandline' is not supported (at /domain/qemu:commandline)" },
+    { "bad-text", 0, VIR_ERR_XML_ERROR,
+      "XML error: unexpected text in element 'devices' (at /domain/devices)" },
+    { "bad-two-names", 0, VIR_ERR_XML_ERROR,
+      "XML error: element 'name' may appear only once (at /domain/name)" },
+    { "bad-memory-huge", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: memory size '17 TiB' is larger than the supported maximum of 16 TiB" },
+    { "bad-memory-zero", 0, VIR_ERR_XML_ERROR,
+      "XML error: element 'memory' must be greater than zero" },
+    { "bad-memory-unit", 0, VIR_ERR_XML_ERROR,
+      "XML error: unknown unit 'parsecs' in element 'memory'" },
+    { "bad-current-memory", 0, VIR_ERR_XML_ERROR,
+      "XML error: currentMemory (66560 KiB) must not exceed memory (65536 KiB)" },
+    { "bad-vcpu-zero", 0, VIR_ERR_XML_ERROR,
+      "XML error: a domain needs at least 1 vCPU" },
+    { "bad-vcpu-huge", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: 4096 vCPUs requested, at most 255 are supported" },
+    { "bad-name-slash", 0, VIR_ERR_XML_ERROR,
+      "XML error: name web/01 cannot contain '/'" },
+    { "bad-name-dotdot", 0, VIR_ERR_XML_ERROR,
+      "XML error: name '..' is not allowed" },
+    { "bad-name-missing", 0, VIR_ERR_NO_NAME, "missing name information" },
+    { "bad-uuid", 0, VIR_ERR_XML_ERROR,
+      "XML error: malformed uuid element 'c7a5fdbd-cdaf-9455-926a-d65c16db18zz'" },
+    { "bad-console-mismatch", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: the console must use the same source as the first serial port" },
+};
+
+
+static void
+testBad(const void *opaque)
+{
+    const testBadCase *tc = opaque;
+    g_autofree char *in = g_strdup_printf("domainxmldata/%s.xml", tc->name);
+    g_autofree char *xml = virTestLoadFile(in, NULL);
+    g_autoptr(virDomainDef) def = NULL;
+
+    virErrorResetLast();
+    def = virDomainDefParseString(xml, &testConfig,
+                                  VIR_DOMAIN_DEF_PARSE_INACTIVE |
+                                  tc->parseFlags);
+    g_assert_null(def);
+    g_assert_cmpint(virErrorGetLastCode(), ==, tc->code);
+    if (tc->message)
+        g_assert_cmpstr(virTestLastErrorMessage(), ==, tc->message);
+    else
+        g_assert_nonnull(virTestLastErrorMessage());
+}
+
+
+/* Absent uuid and MAC are generated, each time a different one. */
+static void
+testGenerated(void)
+{
+    const char *xml =
+        "<domain type='qemu'><name>gen</name><memory>1024</memory>"
+        "<os><type>hvm</type></os>"
+        "<devices><interface type='user'/></devices></domain>";
+    g_autoptr(virDomainDef) a = virDomainDefParseString(xml, &testConfig, 0);
+    g_autoptr(virDomainDef) b = virDomainDefParseString(xml, &testConfig, 0);
+    virDomainNetDef *na;
+    virDomainNetDef *nb;
+
+    g_assert_nonnull(a);
+    g_assert_nonnull(b);
+    g_assert_false(virUUIDIsNull(a->uuid));
+    g_assert_true(memcmp(a->uuid, b->uuid, VIR_UUID_BUFLEN) != 0);
+    na = g_ptr_array_index(a->nets, 0);
+    nb = g_ptr_array_index(b->nets, 0);
+    g_assert_cmpint(na->mac[0], ==, 0x52);
+    g_assert_cmpint(na->mac[1], ==, 0x54);
+    g_assert_cmpint(na->mac[2], ==, 0x00);
+    g_assert_true(memcmp(na->mac, nb->mac, VIR_MAC_BUFLEN) != 0);
+    g_assert_cmpint(na->model, ==, VIR_DOMAIN_NET_MODEL_RTL8139);
+    g_assert_cmpstr(a->os.machine, ==, "pc-i440fx-7.2");
+}
+
+
+static void
+testUnknownMachine(void)
+{
+    const char *xml =
+        "<domain type='qemu'><name>m</name><memory>1024</memory>"
+        "<os><type machine='virt'>hvm</type></os></domain>";
+    g_autoptr(virDomainDef) def = virDomainDefParseString(xml, &testConfig, 0);
+
+    g_assert_null(def);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_CONFIG_UNSUPPORTED);
+}
+
+
+/* The public VIR_DOMAIN_XML_* flags map onto ours. */
+static void
+testConvertFlags(void)
+{
+    g_assert_cmpuint(virDomainDefFormatConvertXMLFlags(VIR_DOMAIN_XML_SECURE |
+                                                       VIR_DOMAIN_XML_INACTIVE |
+                                                       VIR_DOMAIN_XML_MIGRATABLE |
+                                                       VIR_DOMAIN_XML_UPDATE_CPU),
+                     ==, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                         VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                         VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
+}
+
+
+static void
+testNames(void)
+{
+    g_autofree char *longName = g_strnfill(VIR_DOMAIN_NAME_MAX_LEN + 1, 'a');
+
+    g_assert_cmpint(virDomainDefValidateName("guest-1.example"), ==, 0);
+    g_assert_cmpint(virDomainDefValidateName("."), ==, -1);
+    g_assert_cmpint(virDomainDefValidateName(""), ==, -1);
+    g_assert_cmpint(virDomainDefValidateName("a\nb"), ==, -1);
+    g_assert_cmpint(virDomainDefValidateName(longName), ==, -1);
+}
+
+
+/* Every enum table: no NULL entry, and each name maps back to its value. */
+static void
+testEnumTables(void)
+{
+    const char *const *(*tables[])(unsigned int *) = {
+        virDomainVirtTypeTable, virDomainOSTypeTable, virDomainBootTypeTable,
+        virDomainFeatureTypeTable, virDomainCPUModeTypeTable,
+        virDomainCPUMatchTypeTable, virDomainCPUCheckTypeTable,
+        virDomainCPUFallbackTypeTable, virTristateSwitchTypeTable,
+        virDomainClockOffsetTypeTable, virDomainOnActionTypeTable,
+        virDomainDiskBusTypeTable, virDomainDiskFormatTypeTable,
+        virDomainNetModelTypeTable, virDomainChrTypeTable,
+        virDomainChrUnixModeTypeTable, virDomainVideoTypeTable,
+        virDomainMemballoonModelTypeTable, virArchTypeTable,
+    };
+    size_t i;
+    unsigned int j;
+
+    for (i = 0; i < G_N_ELEMENTS(tables); i++) {
+        unsigned int n = 0;
+        const char *const *names = tables[i](&n);
+
+        g_assert_cmpuint(n, >, 1);
+        for (j = 0; j < n; j++)
+            g_assert_nonnull(names[j]);
+    }
+}
+
+
+int
+main(int argc, char **argv)
+{
+    static const char *const goodCases[] = {
+        "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
+    };
+    size_t i;
+
+    virTestInit(&argc, &argv);
+    if (access(VIR_DOMAIN_SCHEMA_PATH, R_OK) < 0) {
+        g_printerr("domainxmltest: %s is missing (install libvirt0)\n",
+                   VIR_DOMAIN_SCHEMA_PATH);
+        return 77;
+    }
+    for (i = 0; i < G_N_ELEMENTS(goodCases); i++) {
+        g_autofree char *path = g_strdup_printf("/domainxml/roundtrip/%s",
+                                                goodCases[i]);
+        g_test_add_data_func(path, goodCases[i], testRoundTrip);
+    }
+    for (i = 0; i < G_N_ELEMENTS(testBadCases); i++) {
+        g_autofree char *path = g_strdup_printf("/domainxml/bad/%s%s",
+                                                testBadCases[i].name,
+                                                testBadCases[i].parseFlags ? "-schema" : "");
+        g_test_add_data_func(path, &testBadCases[i], testBad);
+    }
+    g_test_add_func("/domainxml/generated", testGenerated);
+    g_test_add_func("/domainxml/unknown-machine", testUnknownMachine);
+    g_test_add_func("/domainxml/convert-flags", testConvertFlags);
+    g_test_add_func("/domainxml/names", testNames);
+    g_test_add_func("/domainxml/enum-tables", testEnumTables);
+    return g_test_run();
+}
