@@ -1,0 +1,64 @@
+/*
+ * qemucapsprobetest.c: probe the real QEMU binary (skipped without one)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <unistd.h>
+
+#include "testutils.h"
+#include "qemu_capabilities.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+static void
+testProbe(void)
+{
+    qemuCaps *caps = qemuCapsCacheLookup(QEMU_DEFAULT_EMULATOR);
+    qemuCaps *again;
+    g_autofree char *xml = NULL;
+
+    if (!caps)
+        g_error("probe failed: %s", virTestLastErrorMessage());
+    g_assert_cmpuint(caps->version, >=, 2000000);
+    g_assert_cmpuint(caps->machines->len, >, 0);
+    g_assert_nonnull(qemuCapsResolveMachine(caps, NULL));
+    g_assert_nonnull(qemuCapsResolveMachine(caps, "pc"));
+    g_assert_cmpuint(qemuCapsGetMachineMaxCpus(caps, "pc"), >=, 1);
+
+    /* probed once: the cache hands out the same object */
+    again = qemuCapsCacheLookup(QEMU_DEFAULT_EMULATOR);
+    g_assert_true(again == caps);
+    virObjectUnref(again);
+    virObjectUnref(caps);
+
+    xml = qemuCapsGetCapabilitiesXML(NULL, NULL);
+    g_assert_nonnull(xml);
+    g_assert_nonnull(strstr(xml, "<domain type='qemu'/>"));
+    qemuCapsCacheClear();
+}
+
+
+static void
+testMissing(void)
+{
+    g_assert_null(qemuCapsProbe("/nonexistent/qemu-system-x86_64"));
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_SYSTEM_ERROR);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    virTestInit(&argc, &argv);
+    if (access(QEMU_DEFAULT_EMULATOR, X_OK) < 0) {
+        g_printerr("qemucapsprobetest: %s not found, skipping\n",
+                   QEMU_DEFAULT_EMULATOR);
+        return 77;
+    }
+    g_test_add_func("/qemucapsprobe/probe", testProbe);
+    g_test_add_func("/qemucapsprobe/missing", testMissing);
+    return g_test_run();
+}
