@@ -158,6 +158,12 @@ virXMLCheckNode(xmlNode *node, const virXMLAllowed *table, size_t ntable,
 }
 
 
+/**
+ * virXMLCheckAllowed:
+ * Checks the subtree at @root against @table (see virxmlcheck.h).
+ * Returns 0, or -1 with the first undeclared element, attribute, repeated
+ * element or stray text reported.
+ */
 int
 virXMLCheckAllowed(xmlNode *root, const virXMLAllowed *table, size_t ntable)
 {
@@ -165,6 +171,8 @@ virXMLCheckAllowed(xmlNode *root, const virXMLAllowed *table, size_t ntable)
 }
 
 
+/* Returns the first child element of @parent (may be NULL) named @name,
+ * without a namespace, or NULL.  The node belongs to the document. */
 xmlNode *
 virXMLNodeChild(xmlNode *parent, const char *name)
 {
@@ -179,6 +187,7 @@ virXMLNodeChild(xmlNode *parent, const char *name)
 }
 
 
+/* Returns the text content of @node, "" when empty; caller owns it. */
 char *
 virXMLNodeContent(xmlNode *node)
 {
