@@ -282,6 +282,20 @@ testGenerated(void)
 }
 
 
+/* An empty <uuid/> is treated as absent, as libvirt does. */
+static void
+testEmptyUUID(void)
+{
+    const char *xml =
+        "<domain type='qemu'><name>e</name><uuid> </uuid><memory>1024</memory>"
+        "<os><type>hvm</type></os></domain>";
+    g_autoptr(virDomainDef) def = virDomainDefParseString(xml, &testConfig, 0);
+
+    g_assert_nonnull(def);
+    g_assert_false(virUUIDIsNull(def->uuid));
+}
+
+
 static void
 testUnknownMachine(void)
 {
@@ -377,6 +391,7 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &testBadCases[i], testBad);
     }
     g_test_add_func("/domainxml/generated", testGenerated);
+    g_test_add_func("/domainxml/empty-uuid", testEmptyUUID);
     g_test_add_func("/domainxml/unknown-machine", testUnknownMachine);
     g_test_add_func("/domainxml/convert-flags", testConvertFlags);
     g_test_add_func("/domainxml/names", testNames);

@@ -458,8 +458,9 @@ virDomainDefParseIdentity(virDomainDef *def, xmlNode *root,
     if (virDomainDefValidateName(def->name) < 0)
         return -1;
 
-    if ((uuid = virDomainXMLChildText(root, "uuid"))) {
-        if (virUUIDParse(g_strstrip(uuid), def->uuid) < 0) {
+    /* an empty <uuid/> counts as absent, as in libvirt */
+    if ((uuid = virDomainXMLChildText(root, "uuid")) && *g_strstrip(uuid)) {
+        if (virUUIDParse(uuid, def->uuid) < 0) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("malformed uuid element '%1$s'"), uuid);
             return -1;
