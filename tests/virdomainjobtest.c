@@ -668,8 +668,8 @@ testWaiterOfRemovedDomain(void)
     virDomainObj *vm = data->vm;
     GThread *thread;
 
-    virObjectLock(vm);
     g_assert_cmpint(virDomainObjListAddObj(doms, vm), ==, 0);
+    virObjectLock(vm);
     g_assert_cmpint(virDomainObjBeginJob(vm, VIR_JOB_MODIFY), ==, 0);
     virObjectUnlock(vm);
 
@@ -973,10 +973,11 @@ testListDuplicates(void)
 
     /* loaded status objects are checked too */
     vm = virTestDomainObjNew(&cfg, "guest", TEST_UUID3, 5);
+    virObjectUnlock(vm);
     g_assert_cmpint(virDomainObjListAddObj(doms, vm), ==, -1);
     g_assert_cmpstr(virErrorGetLastMessage(), ==,
                     "internal error: unexpected domain guest already exists");
-    virDomainObjEndAPI(&vm);
+    virObjectUnref(vm);
 }
 
 

@@ -18,7 +18,8 @@ struct _virDomainObjList {
     GMutex lock;            /* before any domain lock, never after */
     GHashTable *objs;       /* UUID string -> virDomainObj, one reference */
     GHashTable *objsName;   /* name -> virDomainObj, one reference */
-    int lastID;             /* ids handed out so far */
+    gint lastID;            /* ids handed out so far (atomic: callers may
+                             * hold a domain lock) */
 };
 
 
@@ -62,17 +63,25 @@ virDomainObjListFree(virDomainObjList *doms)
  * virDomainObjListAllocID:
  * Returns the id for a domain that starts running: ids increase from 1
  * and are never reused during the daemon's life (ids found in status
- * files at start are skipped).
+ * files at start are skipped).  Takes no lock, so callers may hold a
+ * domain lock.
  */
 int
 virDomainObjListAllocID(virDomainObjList *doms)
 {
-    int id;
+    return g_atomic_int_add(&doms->lastID, 1) + 1;
+}
 
-    g_mutex_lock(&doms->lock);
-    id = ++doms->lastID;
-    g_mutex_unlock(&doms->lock);
-    return id;
+
+/* Makes sure ids handed out later are above @id. */
+static void
+virDomainObjListSeenID(virDomainObjList *doms, int id)
+{
+    int last = g_atomic_int_get(&doms->lastID);
+
+    while (id > last &&
+           !g_atomic_int_compare_and_exchange(&doms->lastID, last, id))
+        last = g_atomic_int_get(&doms->lastID);
 }
 
 
@@ -86,8 +95,7 @@ virDomainObjListInsertLocked(virDomainObjList *doms, virDomainObj *vm)
     g_hash_table_insert(doms->objs, g_strdup(uuidstr), virObjectRef(vm));
     g_hash_table_insert(doms->objsName, g_strdup(vm->def->name),
                         virObjectRef(vm));
-    if (vm->def->id > doms->lastID)
-        doms->lastID = vm->def->id;
+    virDomainObjListSeenID(doms, vm->def->id);
 }
 
 
@@ -235,9 +243,10 @@ virDomainObjListAdd(virDomainObjList *doms, virDomainDef **def,
 
 /**
  * virDomainObjListAddObj:
- * Adds @vm (locked, with a definition; the list takes its own references)
- * as is: used for domains loaded from status files.  Refuses a taken UUID
- * or name.  Returns 0 or -1 with an error reported.
+ * Adds @vm as is (the list takes its own references): used for domains
+ * loaded from status files.  @vm has a definition, is unlocked (the list
+ * lock comes first) and not yet visible to other threads.  Refuses a
+ * taken UUID or name.  Returns 0 or -1 with an error reported.
  */
 int
 virDomainObjListAddObj(virDomainObjList *doms, virDomainObj *vm)

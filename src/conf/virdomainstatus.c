@@ -212,14 +212,17 @@ virDomainObjListLoadStatus(virDomainObjList *doms, const char *dir,
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("status file '%1$s' describes domain '%2$s'"),
                        path, vm->def->name);
-    } else if (virDomainObjListAddObj(doms, vm) == 0) {
-        VIR_INFO("Loaded status of domain %s (job %s, async %s, phase %s)",
-                 vm->def->name, virDomainJobTypeToString(vm->job->active),
-                 virDomainAsyncJobTypeToString(vm->job->asyncJob),
-                 virDomainAsyncJobPhaseToString(vm->job, vm->job->phase));
-        rc = 0;
+        virDomainObjEndAPI(&vm);
+        return -1;
     }
-    virDomainObjEndAPI(&vm);
+    VIR_INFO("Loading status of domain %s (job %s, async %s, phase %s)",
+             vm->def->name, virDomainJobTypeToString(vm->job->active),
+             virDomainAsyncJobTypeToString(vm->job->asyncJob),
+             virDomainAsyncJobPhaseToString(vm->job, vm->job->phase));
+    /* nobody else sees @vm yet; unlocked, as the list lock comes first */
+    virObjectUnlock(vm);
+    rc = virDomainObjListAddObj(doms, vm);
+    virObjectUnref(vm);
     return rc;
 }
 
