@@ -141,11 +141,29 @@ qemuMigrationJobGetDirection(virDomainAsyncJob job)
 }
 
 
+/* True if some phase of @dir leads to @phase (it belongs to @dir). */
+static bool
+qemuMigrationJobPhaseInDirection(const qemuMigrationJobDirection *dir,
+                                 qemuMigrationJobPhase phase)
+{
+    size_t i;
+
+    if (phase >= QEMU_MIGRATION_PHASE_LAST)
+        return false;
+    for (i = 0; i < QEMU_MIGRATION_PHASE_LAST; i++) {
+        if (dir->next[i] & (1U << phase))
+            return true;
+    }
+    return false;
+}
+
+
 /**
  * qemuMigrationJobPhaseAllowed:
- * True if a @job migration may go from phase @from to phase @to: the
- * transition table, plus staying in a phase already reached.  False for
- * any job other than MIGRATION_OUT/IN and for out-of-range phases.
+ * True if a @job migration may go from phase @from to phase @to: an edge
+ * of the transition table, or staying in a phase of that direction.
+ * False for any job other than MIGRATION_OUT/IN and for out-of-range
+ * phases.
  */
 bool
 qemuMigrationJobPhaseAllowed(virDomainAsyncJob job, qemuMigrationJobPhase from,
@@ -154,24 +172,9 @@ qemuMigrationJobPhaseAllowed(virDomainAsyncJob job, qemuMigrationJobPhase from,
     const qemuMigrationJobDirection *dir = qemuMigrationJobGetDirection(job);
 
     if (!dir || from >= QEMU_MIGRATION_PHASE_LAST ||
-        to >= QEMU_MIGRATION_PHASE_LAST || to == QEMU_MIGRATION_PHASE_NONE)
+        !qemuMigrationJobPhaseInDirection(dir, to))
         return false;
     return from == to || (dir->next[from] & (1U << to)) != 0;
-}
-
-
-/* True if some phase of @dir leads to @phase (it belongs to @dir). */
-static bool
-qemuMigrationJobPhaseInDirection(const qemuMigrationJobDirection *dir,
-                                 qemuMigrationJobPhase phase)
-{
-    size_t i;
-
-    for (i = 0; i < QEMU_MIGRATION_PHASE_LAST; i++) {
-        if (phase < QEMU_MIGRATION_PHASE_LAST && (dir->next[i] & (1U << phase)))
-            return true;
-    }
-    return false;
 }
 
 
