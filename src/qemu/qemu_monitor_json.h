@@ -1,0 +1,17 @@
+/*
+ * qemu_monitor_json.h: QMP message helpers shared by the monitor code
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The typed commands themselves are declared in qemu_monitor.h; these are
+ * the building blocks they, the transport and the tests share.
+ */
+#pragma once
+
+#include "qemu_monitor.h"
+
+json_object *qemuMonitorJSONMakeCommand(const char *name, json_object *args);
+const char *qemuMonitorJSONCommandName(json_object *cmd);
+char *qemuMonitorJSONFormat(json_object *obj);
+json_object *qemuMonitorJSONParse(const char *data, size_t len);
+int qemuMonitorJSONCheckError(const char *name, json_object *reply);
