@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs, with apt-get, every Debian 12 package virtmig needs to build
+# and test and that is not installed yet.  Run as root.
+set -eu
+
+PACKAGES="
+build-essential gcc-multilib pkg-config meson ninja-build gettext python3
+libglib2.0-dev libxml2-dev libxml2-utils libjson-c-dev libtirpc-dev
+libgnutls28-dev libvirt-dev
+libvirt-clients python3-libvirt qemu-system-x86 qemu-utils
+golang-go golang-github-digitalocean-go-libvirt-dev
+valgrind iproute2 procps
+"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" != 0 ]; then
+        echo "virtmig: missing packages:$missing (run as root to install them)" >&2
+        exit 1
+    fi
+    echo "virtmig: installing:$missing"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi

@@ -1,0 +1,61 @@
+/*
+ * remote_daemon_client.c: per-connection state of the remote program
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include "remote_daemon.h"
+#include "virlog.h"
+
+VIR_LOG_INIT("daemon.client");
+
+static void
+remoteClientFreePrivate(void *opaque)
+{
+    remoteClientPrivate *priv = opaque;
+
+    if (priv->conn) {
+        const virHypervisorDriver *drv = priv->conn->driver;
+        if (drv->connectClose)
+            drv->connectClose(priv->conn);
+        g_free(priv->conn->uri);
+        g_free(priv->conn);
+    }
+    g_ptr_array_unref(priv->callbacks);
+    g_mutex_clear(&priv->lock);
+    g_free(priv);
+}
+
+
+/* I/O thread, at disconnect: no more events for this client. */
+static void
+remoteClientClosed(virNetServerClient *client)
+{
+    remoteClientPrivate *priv = virNetServerClientGetPrivateData(client);
+
+    g_mutex_lock(&priv->lock);
+    g_ptr_array_set_size(priv->callbacks, 0);
+    g_mutex_unlock(&priv->lock);
+    VIR_DEBUG("client=%llu closed", virNetServerClientGetID(client));
+}
+
+
+void
+remoteClientInit(virNetServerClient *client, void *opaque)
+{
+    remoteClientPrivate *priv = g_new0(remoteClientPrivate, 1);
+
+    g_mutex_init(&priv->lock);
+    priv->callbacks = g_ptr_array_new_with_free_func(g_free);
+    priv->nextCallbackID = 1;
+    virNetServerClientSetPrivateData(client, priv, remoteClientFreePrivate,
+                                     remoteClientClosed);
+}
+
+
+remoteClientPrivate *
+remoteClientGetPrivate(virNetServerClient *client)
+{
+    return virNetServerClientGetPrivateData(client);
+}

@@ -1,0 +1,387 @@
+/*
+ * remote_daemon_dispatch.c: handlers of the remote program: connection,
+ * host and domain lookup procedures
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each handler turns its XDR arguments into one call through the
+ * connection's driver table and its result into the XDR reply.  Access
+ * (read-only, before-open) was checked by the RPC layer from the table.
+ * Strings put into replies are heap copies: the RPC layer frees them.
+ */
+#include <config.h>
+
+#include "remote_daemon.h"
+#include "remote_daemon_dispatch.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "viruuid.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("daemon.dispatch");
+
+/* The libvirt release whose protocol and behaviour we implement. */
+#define REMOTE_LIB_VERSION 9000000
+
+#include "remote_dispatch.h"
+
+const virNetServerProgramProc *
+remoteGetProcs(size_t *nprocs)
+{
+    *nprocs = REMOTE_NPROCS;
+    return remoteProcs;
+}
+
+
+/* The client's open connection (the RPC layer guarantees it is open). */
+virConn *
+remoteGetConn(virNetServerClient *client)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+    virConn *conn;
+
+    g_mutex_lock(&priv->lock);
+    conn = priv->conn;
+    g_mutex_unlock(&priv->lock);
+    if (!conn)
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("hypervisor connection not open"));
+    return conn;
+}
+
+
+void
+remoteReportNoSupport(const char *api)
+{
+    virReportError(VIR_ERR_NO_SUPPORT, "%s", api);
+}
+
+
+void
+remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
+{
+    dst->name = g_strdup(src->name);
+    memcpy(dst->uuid, src->uuid, VIR_UUID_BUFLEN);
+    dst->id = src->id;
+}
+
+
+/* ---- handshake ---- */
+
+int
+remoteDispatchAuthList(virNetServerClient *client, virNetMessage *msg,
+                       remote_auth_list_ret *ret)
+{
+    ret->types.types_len = 1;
+    ret->types.types_val = g_new0(remote_auth_type, 1);
+    ret->types.types_val[0] = REMOTE_AUTH_NONE;
+    return 0;
+}
+
+
+int
+remoteDispatchConnectSupportsFeature(virNetServerClient *client,
+                                     virNetMessage *msg,
+                                     remote_connect_supports_feature_args *args,
+                                     remote_connect_supports_feature_ret *ret)
+{
+    virConn *conn = NULL;
+    int rc;
+
+    switch (args->feature) {
+    case 10: /* PROGRAM_KEEPALIVE: answered by the daemon, even before open */
+        virNetServerClientEnableKeepalive(client);
+        ret->supported = 1;
+        return 0;
+    case 14: /* REMOTE_EVENT_CALLBACK */
+    case 15: /* REMOTE_CLOSE_CALLBACK */
+        ret->supported = 1;
+        return 0;
+    case 8: /* FD_PASSING: not implemented */
+        ret->supported = 0;
+        return 0;
+    }
+    if (virNetServerClientIsOpen(client))
+        conn = remoteGetConn(client);
+    if (!conn || !conn->driver->connectSupportsFeature) {
+        ret->supported = 0;
+        return 0;
+    }
+    if ((rc = conn->driver->connectSupportsFeature(conn, args->feature)) < 0)
+        return -1;
+    ret->supported = rc;
+    return 0;
+}
+
+
+/* Whether @name (a client URI such as "qemu:///system") is ours. */
+static bool
+remoteURIMatchesDriver(const virHypervisorDriver *drv, const char *name)
+{
+    size_t i;
+
+    for (i = 0; drv->uriSchemes && drv->uriSchemes[i]; i++) {
+        size_t len = strlen(drv->uriSchemes[i]);
+        if (STREQLEN(name, drv->uriSchemes[i], len) &&
+            (name[len] == ':' || name[len] == '+'))
+            return true;
+    }
+    return false;
+}
+
+
+int
+remoteDispatchConnectOpen(virNetServerClient *client, virNetMessage *msg,
+                          remote_connect_open_args *args)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+    const virHypervisorDriver *drv = remoteDaemon->driver;
+    const char *name = args->name && *args->name && **args->name ?
+        *args->name : "qemu:///system";
+    g_autofree virConn *conn = NULL;
+
+    if (virNetServerClientIsOpen(client)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("connection already open"));
+        return -1;
+    }
+    if (!remoteURIMatchesDriver(drv, name)) {
+        virReportError(VIR_ERR_NO_CONNECT, _("no connection driver available for %1$s"),
+                       name);
+        return -1;
+    }
+    conn = g_new0(virConn, 1);
+    conn->driver = drv;
+    conn->uri = g_strdup(name);
+    conn->readonly = (args->flags & VIR_CONNECT_RO) ||
+        virNetServerClientGetReadonly(client);
+    if (drv->connectOpen && drv->connectOpen(conn, args->flags) < 0) {
+        g_free(conn->uri);
+        return -1;
+    }
+    if (conn->readonly)
+        virNetServerClientSetReadonly(client);
+
+    g_mutex_lock(&priv->lock);
+    priv->conn = g_steal_pointer(&conn);
+    g_mutex_unlock(&priv->lock);
+    virNetServerClientSetOpen(client);
+    VIR_DEBUG("client=%llu opened %s", virNetServerClientGetID(client), name);
+    return 0;
+}
+
+
+int
+remoteDispatchConnectClose(virNetServerClient *client, virNetMessage *msg)
+{
+    /* The driver connection goes with the client's last reference, once
+     * every call still running on it has finished. */
+    virNetServerClientDelayedClose(client);
+    return 0;
+}
+
+
+int
+remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
+                                           virNetMessage *msg)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+
+    g_mutex_lock(&priv->lock);
+    priv->closeCallback = true;
+    g_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+
+int
+remoteDispatchConnectUnregisterCloseCallback(virNetServerClient *client,
+                                             virNetMessage *msg)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+
+    g_mutex_lock(&priv->lock);
+    priv->closeCallback = false;
+    g_mutex_unlock(&priv->lock);
+    return 0;
+}
+
+
+/* ---- host ---- */
+
+int
+remoteDispatchConnectGetType(virNetServerClient *client, virNetMessage *msg,
+                             remote_connect_get_type_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    ret->type = g_strdup(conn->driver->connectGetType ?
+                         conn->driver->connectGetType(conn) :
+                         conn->driver->name);
+    return 0;
+}
+
+
+int
+remoteDispatchConnectGetVersion(virNetServerClient *client, virNetMessage *msg,
+                                remote_connect_get_version_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+    unsigned long long ver = 0;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectGetVersion) {
+        remoteReportNoSupport("virConnectGetVersion");
+        return -1;
+    }
+    if (conn->driver->connectGetVersion(conn, &ver) < 0)
+        return -1;
+    ret->hv_ver = ver;
+    return 0;
+}
+
+
+int
+remoteDispatchConnectGetLibVersion(virNetServerClient *client,
+                                   virNetMessage *msg,
+                                   remote_connect_get_lib_version_ret *ret)
+{
+    ret->lib_ver = REMOTE_LIB_VERSION;
+    return 0;
+}
+
+
+int
+remoteDispatchConnectGetHostname(virNetServerClient *client, virNetMessage *msg,
+                                 remote_connect_get_hostname_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectGetHostname) {
+        ret->hostname = g_strdup(remoteDaemon->cfg->hostName);
+        return 0;
+    }
+    return (ret->hostname = conn->driver->connectGetHostname(conn)) ? 0 : -1;
+}
+
+
+int
+remoteDispatchConnectGetUri(virNetServerClient *client, virNetMessage *msg,
+                            remote_connect_get_uri_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    ret->uri = g_strdup(conn->uri);
+    return 0;
+}
+
+
+int
+remoteDispatchConnectGetCapabilities(virNetServerClient *client,
+                                     virNetMessage *msg,
+                                     remote_connect_get_capabilities_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectGetCapabilities) {
+        remoteReportNoSupport("virConnectGetCapabilities");
+        return -1;
+    }
+    return (ret->capabilities = conn->driver->connectGetCapabilities(conn)) ? 0 : -1;
+}
+
+
+int
+remoteDispatchConnectGetSysinfo(virNetServerClient *client, virNetMessage *msg,
+                                remote_connect_get_sysinfo_args *args,
+                                remote_connect_get_sysinfo_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectGetSysinfo) {
+        remoteReportNoSupport("virConnectGetSysinfo");
+        return -1;
+    }
+    return (ret->sysinfo = conn->driver->connectGetSysinfo(conn, args->flags)) ? 0 : -1;
+}
+
+
+int
+remoteDispatchConnectGetMaxVcpus(virNetServerClient *client, virNetMessage *msg,
+                                 remote_connect_get_max_vcpus_args *args,
+                                 remote_connect_get_max_vcpus_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+    int n;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectGetMaxVcpus) {
+        remoteReportNoSupport("virConnectGetMaxVcpus");
+        return -1;
+    }
+    if ((n = conn->driver->connectGetMaxVcpus(conn, args->type ? *args->type : NULL)) < 0)
+        return -1;
+    ret->max_vcpus = n;
+    return 0;
+}
+
+
+int
+remoteDispatchNodeGetInfo(virNetServerClient *client, virNetMessage *msg,
+                          remote_node_get_info_ret *ret)
+{
+    virConn *conn = remoteGetConn(client);
+    virNodeInfo info = { 0 };
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->nodeGetInfo) {
+        remoteReportNoSupport("virNodeGetInfo");
+        return -1;
+    }
+    if (conn->driver->nodeGetInfo(conn, &info) < 0)
+        return -1;
+    memcpy(ret->model, info.model, sizeof(ret->model));
+    ret->memory = info.memory;
+    ret->cpus = info.cpus;
+    ret->mhz = info.mhz;
+    ret->nodes = info.nodes;
+    ret->sockets = info.sockets;
+    ret->cores = info.cores;
+    ret->threads = info.threads;
+    return 0;
+}
+
+
+int
+remoteDispatchNodeGetSecurityModel(virNetServerClient *client,
+                                   virNetMessage *msg,
+                                   remote_node_get_security_model_ret *ret)
+{
+    /* No security driver: empty model and DOI, as libvirt with "none". */
+    ret->model.model_len = 0;
+    ret->doi.doi_len = 0;
+    return 0;
+}
+
+
+int
+remoteDispatchConnectIsSecure(virNetServerClient *client, virNetMessage *msg,
+                              remote_connect_is_secure_ret *ret)
+{
+    /* A local unix socket is as safe as it gets; plain TCP is not. */
+    ret->secure = virNetServerClientIsTCP(client) ? 0 : 1;
+    return 0;
+}

@@ -1,0 +1,30 @@
+/*
+ * remote_daemon_dispatch.h: helpers shared by the remote program handlers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "internal.h"
+#include "remote_protocol.h"
+#include "remote_dispatch_decl.h"
+#include "virhypervisordriver.h"
+#include "virnetserverclient.h"
+
+/* The client's driver connection, or NULL (reported) if not open. */
+virConn *remoteGetConn(virNetServerClient *client);
+
+/* Reports VIR_ERR_NO_SUPPORT for the libvirt API @api. */
+void remoteReportNoSupport(const char *api);
+
+/* Fills @dst (strings are heap copies) from @src. */
+void remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src);
+
+/* Checks the arguments' domain against the driver: returns the driver's
+ * identity of the domain matched by UUID, or NULL (reported). */
+virDomainIdent *remoteGetDomain(virConn *conn, const remote_nonnull_domain *dom);
+
+/* Calls @member of @conn's driver, or reports NO_SUPPORT naming @api. */
+#define REMOTE_DRIVER_ENTRY(conn, member, api) \
+    ((conn)->driver->member ? (conn)->driver->member : \
+     (remoteReportNoSupport(api), NULL))

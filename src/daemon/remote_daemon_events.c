@@ -1,0 +1,237 @@
+/*
+ * remote_daemon_events.c: domain event registrations and delivery
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Modern clients (feature 14) register per event ID and get a callback ID
+ * that every event message carries; legacy ones (105/167) get the old
+ * message procedures.  The driver hands every event to
+ * remoteDispatchDomainEvent, which encodes it once per matching
+ * registration and queues it on the client.
+ */
+#include <config.h>
+
+#include "remote_daemon.h"
+#include "remote_daemon_dispatch.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("daemon.events");
+
+/* Every event ID libvirt 9.0 knows (virsh event --all registers them). */
+#define REMOTE_EVENT_ID_LAST 27
+
+static int
+remoteEventCheckID(int eventID)
+{
+    if (eventID < 0 || eventID >= REMOTE_EVENT_ID_LAST) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("unsupported event ID %1$d"),
+                       eventID);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Adds a registration; returns its callback ID or -1 (reported). */
+static int
+remoteEventAdd(virNetServerClient *client, int eventID, bool legacy,
+               const unsigned char *uuid)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+    remoteEventCallback *cb;
+    guint i;
+    int id;
+
+    if (remoteEventCheckID(eventID) < 0)
+        return -1;
+    g_mutex_lock(&priv->lock);
+    for (i = 0; legacy && i < priv->callbacks->len; i++) {
+        remoteEventCallback *old = g_ptr_array_index(priv->callbacks, i);
+        if (old->legacy && old->eventID == eventID) {
+            g_mutex_unlock(&priv->lock);
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("domain event %1$d already registered"), eventID);
+            return -1;
+        }
+    }
+    cb = g_new0(remoteEventCallback, 1);
+    cb->callbackID = id = priv->nextCallbackID++;
+    cb->eventID = eventID;
+    cb->legacy = legacy;
+    if (uuid) {
+        cb->hasDom = true;
+        memcpy(cb->uuid, uuid, VIR_UUID_BUFLEN);
+    }
+    g_ptr_array_add(priv->callbacks, cb);
+    g_mutex_unlock(&priv->lock);
+    return id;
+}
+
+
+/* Removes the registration matching @callbackID, or the legacy one of
+ * @eventID when @callbackID is -1.  Returns 0 or -1 (reported). */
+static int
+remoteEventRemove(virNetServerClient *client, int callbackID, int eventID)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+    guint i;
+
+    g_mutex_lock(&priv->lock);
+    for (i = 0; i < priv->callbacks->len; i++) {
+        remoteEventCallback *cb = g_ptr_array_index(priv->callbacks, i);
+        if (callbackID >= 0 ? cb->callbackID == callbackID :
+            (cb->legacy && cb->eventID == eventID)) {
+            g_ptr_array_remove_index(priv->callbacks, i);
+            g_mutex_unlock(&priv->lock);
+            return 0;
+        }
+    }
+    g_mutex_unlock(&priv->lock);
+    if (callbackID >= 0)
+        virReportError(VIR_ERR_INVALID_ARG, _("callbackID %1$d not registered"),
+                       callbackID);
+    else
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("domain event %1$d not registered"), eventID);
+    return -1;
+}
+
+
+int
+remoteDispatchConnectDomainEventCallbackRegisterAny(virNetServerClient *client,
+                                                    virNetMessage *msg,
+                                                    remote_connect_domain_event_callback_register_any_args *args,
+                                                    remote_connect_domain_event_callback_register_any_ret *ret)
+{
+    int id = remoteEventAdd(client, args->eventID, false,
+                            args->dom ? (const unsigned char *)args->dom->uuid : NULL);
+
+    if (id < 0)
+        return -1;
+    ret->callbackID = id;
+    return 0;
+}
+
+
+int
+remoteDispatchConnectDomainEventCallbackDeregisterAny(virNetServerClient *client,
+                                                      virNetMessage *msg,
+                                                      remote_connect_domain_event_callback_deregister_any_args *args)
+{
+    return remoteEventRemove(client, args->callbackID, -1);
+}
+
+
+int
+remoteDispatchConnectDomainEventRegisterAny(virNetServerClient *client,
+                                            virNetMessage *msg,
+                                            remote_connect_domain_event_register_any_args *args)
+{
+    return remoteEventAdd(client, args->eventID, true, NULL) < 0 ? -1 : 0;
+}
+
+
+int
+remoteDispatchConnectDomainEventDeregisterAny(virNetServerClient *client,
+                                              virNetMessage *msg,
+                                              remote_connect_domain_event_deregister_any_args *args)
+{
+    return remoteEventRemove(client, -1, args->eventID);
+}
+
+
+int
+remoteDispatchConnectDomainEventRegister(virNetServerClient *client,
+                                         virNetMessage *msg,
+                                         remote_connect_domain_event_register_ret *ret)
+{
+    if (remoteEventAdd(client, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true, NULL) < 0)
+        return -1;
+    ret->cb_registered = 1;
+    return 0;
+}
+
+
+int
+remoteDispatchConnectDomainEventDeregister(virNetServerClient *client,
+                                           virNetMessage *msg,
+                                           remote_connect_domain_event_deregister_ret *ret)
+{
+    if (remoteEventRemove(client, -1, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0)
+        return -1;
+    ret->cb_registered = 0;
+    return 0;
+}
+
+
+/* Encodes @event for one registration; NULL if this event ID has no
+ * message we send yet. */
+static virNetMessage *
+remoteEventEncode(const virDomainEvent *event, const remoteEventCallback *cb)
+{
+    remote_nonnull_domain dom;
+    virNetMessage *msg = NULL;
+
+    dom.name = event->dom->name;
+    memcpy(dom.uuid, event->dom->uuid, VIR_UUID_BUFLEN);
+    dom.id = event->dom->id;
+
+    if (event->eventID == VIR_DOMAIN_EVENT_ID_LIFECYCLE) {
+        remote_domain_event_lifecycle_msg life = {
+            .dom = dom, .event = event->event, .detail = event->detail };
+        if (cb->legacy) {
+            msg = virNetServerProgramNewEvent(REMOTE_PROGRAM,
+                                              REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE,
+                                              (xdrproc_t)xdr_remote_domain_event_lifecycle_msg,
+                                              &life);
+        } else {
+            remote_domain_event_callback_lifecycle_msg data = {
+                .callbackID = cb->callbackID, .msg = life };
+            msg = virNetServerProgramNewEvent(REMOTE_PROGRAM,
+                                              REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+                                              (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
+                                              &data);
+        }
+    }
+    return msg;
+}
+
+
+static void
+remoteEventDeliver(virNetServerClient *client, void *opaque)
+{
+    const virDomainEvent *event = opaque;
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+    g_autoptr(GPtrArray) msgs = g_ptr_array_new();
+    guint i;
+
+    g_mutex_lock(&priv->lock);
+    for (i = 0; priv->conn && i < priv->callbacks->len; i++) {
+        remoteEventCallback *cb = g_ptr_array_index(priv->callbacks, i);
+        virNetMessage *msg;
+
+        if (cb->eventID != event->eventID ||
+            (cb->hasDom && memcmp(cb->uuid, event->dom->uuid, VIR_UUID_BUFLEN) != 0))
+            continue;
+        if ((msg = remoteEventEncode(event, cb)))
+            g_ptr_array_add(msgs, msg);
+    }
+    g_mutex_unlock(&priv->lock);
+
+    for (i = 0; i < msgs->len; i++)
+        virNetServerClientSendMessage(client, g_ptr_array_index(msgs, i));
+}
+
+
+void
+remoteDispatchDomainEvent(const virDomainEvent *event, void *opaque)
+{
+    virtmigdDaemon *daemon = opaque;
+
+    VIR_DEBUG("event id=%d dom=%s event=%d detail=%d", event->eventID,
+              event->dom->name, event->event, event->detail);
+    virNetServerForEachClient(daemon->srv, remoteEventDeliver, (void *)event);
+}

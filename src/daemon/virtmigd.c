@@ -1,0 +1,244 @@
+/*
+ * virtmigd.c: the virtmig daemon: a libvirt-compatible host
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "remote_daemon.h"
+#include "remote_protocol.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+VIR_LOG_INIT("daemon.main");
+
+virtmigdDaemon *remoteDaemon;
+
+typedef struct {
+    char *root;
+    char *configFile;
+    char *pidFile;
+    gboolean verbose;
+    gboolean version;
+} virtmigdOptions;
+
+
+static int
+virtmigdParseArgs(int *argc, char ***argv, virtmigdOptions *opts)
+{
+    GOptionEntry entries[] = {
+        { "root", 'r', 0, G_OPTION_ARG_FILENAME, &opts->root,
+          N_("keep everything of this host under DIR"), "DIR" },
+        { "config", 'f', 0, G_OPTION_ARG_FILENAME, &opts->configFile,
+          N_("configuration file (default: DIR/virtmigd.conf)"), "FILE" },
+        { "pid-file", 'p', 0, G_OPTION_ARG_FILENAME, &opts->pidFile,
+          N_("write the daemon's pid to FILE"), "FILE" },
+        { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opts->verbose,
+          N_("log at info level and echo the log to stderr"), NULL },
+        { "version", 'V', 0, G_OPTION_ARG_NONE, &opts->version,
+          N_("print the version and exit"), NULL },
+        { NULL }
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_autoptr(GError) gerr = NULL;
+
+    g_option_context_set_summary(ctx, _("A libvirt-compatible daemon for QEMU live migration.\n"
+                                        "Stock virsh connects with\n"
+                                        "  virsh -c 'qemu+unix:///system?socket=DIR/run/virtmigd-sock'"));
+    g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse(ctx, argc, argv, &gerr)) {
+        g_printerr("virtmigd: %s\n", gerr->message);
+        return -1;
+    }
+    if (*argc > 1) {
+        g_printerr(_("virtmigd: unexpected argument '%s'\n"), (*argv)[1]);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Logging: libvirt-style settings from the config; by default to
+ * DIR/log/virtmigd.log, plus stderr with --verbose. */
+static int
+virtmigdSetupLogging(virtmigdConfig *cfg, bool verbose)
+{
+    int level = cfg->logLevel ? cfg->logLevel : (verbose ? VIR_LOG_INFO : VIR_LOG_WARN);
+    g_autofree char *outputs = NULL;
+
+    if (virLogSetDefaultPriority(level) < 0 ||
+        virLogSetFilters(cfg->logFilters) < 0)
+        return -1;
+    if (cfg->logOutputs)
+        outputs = g_strdup(cfg->logOutputs);
+    else
+        outputs = g_strdup_printf("%d:file:%s/virtmigd.log%s", level,
+                                  cfg->logDir,
+                                  verbose ? (level == 1 ? " 1:stderr" : " 2:stderr") : " 4:stderr");
+    return virLogSetOutputs(outputs);
+}
+
+
+static gboolean
+virtmigdSignal(gpointer opaque)
+{
+    virtmigdDaemon *daemon = opaque;
+
+    VIR_INFO("shutting down on signal");
+    virNetServerQuit(daemon->srv);
+    return G_SOURCE_CONTINUE;
+}
+
+
+static int
+virtmigdStartServer(virtmigdDaemon *daemon)
+{
+    virtmigdConfig *cfg = daemon->cfg;
+    const virNetServerProgramProc *procs;
+    size_t nprocs;
+
+    daemon->srv = virNetServerNew(&cfg->srv, remoteClientInit, daemon);
+    procs = remoteGetProcs(&nprocs);
+    daemon->remoteProgram = virNetServerProgramNew(REMOTE_PROGRAM,
+                                                   REMOTE_PROTOCOL_VERSION,
+                                                   procs, nprocs);
+    /* Clients register these too; their calls get "unknown procedure". */
+    daemon->qemuProgram = virNetServerProgramNew(QEMU_PROGRAM, 1, NULL, 0);
+    daemon->lxcProgram = virNetServerProgramNew(LXC_PROGRAM, 1, NULL, 0);
+    virNetServerAddProgram(daemon->srv, daemon->remoteProgram);
+    virNetServerAddProgram(daemon->srv, daemon->qemuProgram);
+    virNetServerAddProgram(daemon->srv, daemon->lxcProgram);
+    return 0;
+}
+
+
+/* Listening comes last, so no client sees a half-started daemon. */
+static int
+virtmigdListen(virtmigdDaemon *daemon)
+{
+    virtmigdConfig *cfg = daemon->cfg;
+
+    if (virNetServerAddServiceUNIX(daemon->srv, cfg->sockPath, 0600, false) < 0 ||
+        virNetServerAddServiceUNIX(daemon->srv, cfg->sockPathRO, 0666, true) < 0)
+        return -1;
+    if (cfg->listenTCP &&
+        virNetServerAddServiceTCP(daemon->srv, cfg->listenTCP,
+                                  cfg->listenTCPAllowRemote) < 0)
+        return -1;
+    return 0;
+}
+
+
+static void
+virtmigdAddSignal(virtmigdDaemon *daemon, int signum)
+{
+    GSource *src = g_unix_signal_source_new(signum);
+
+    g_source_set_callback(src, virtmigdSignal, daemon, NULL);
+    g_source_attach(src, virNetServerGetContext(daemon->srv));
+    g_source_unref(src);
+}
+
+
+static int
+virtmigdStartDriver(virtmigdDaemon *daemon)
+{
+    virtmigdConfig *cfg = daemon->cfg;
+    virDriverStateConfig dcfg = {
+        .runDir = cfg->runDir,
+        .stateDir = cfg->stateDir,
+        .logDir = cfg->logDir,
+        .hostName = cfg->hostName,
+        .hostUUID = cfg->hostUUID,
+        .conf = cfg->conf,
+        .eventSink = remoteDispatchDomainEvent,
+        .eventOpaque = daemon,
+    };
+
+    if (!daemon->driver->stateInitialize)
+        return 0;
+    return daemon->driver->stateInitialize(&dcfg);
+}
+
+
+/* The root's own pid file is the lock that keeps a second daemon off the
+ * same root; --pid-file writes (and locks) one more. */
+static int
+virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
+{
+    g_autofree char *what = g_strdup_printf(_("a virtmigd for %s"),
+                                            daemon->cfg->runDir);
+    int rootfd = -1;
+    int pidfd = -1;
+    int rc = -1;
+
+    if ((rootfd = virPidFileAcquire(daemon->cfg->pidFile, getpid(), what)) < 0)
+        return -1;
+    if (pidFile && (pidfd = virPidFileAcquire(pidFile, getpid(), what)) < 0) {
+        virPidFileRelease(daemon->cfg->pidFile, rootfd);
+        return -1;
+    }
+    if (virtmigdStartServer(daemon) < 0 || virtmigdStartDriver(daemon) < 0 ||
+        virtmigdListen(daemon) < 0)
+        goto cleanup;
+    virtmigdAddSignal(daemon, SIGTERM);
+    virtmigdAddSignal(daemon, SIGINT);
+    VIR_INFO("virtmigd %s ready on %s", PACKAGE_VERSION, daemon->cfg->sockPath);
+    virNetServerRun(daemon->srv);
+    rc = 0;
+
+ cleanup:
+    virNetServerFree(daemon->srv);
+    daemon->srv = NULL;
+    if (daemon->driver && daemon->driver->stateCleanup)
+        daemon->driver->stateCleanup();
+    if (pidFile)
+        virPidFileRelease(pidFile, pidfd);
+    virPidFileRelease(daemon->cfg->pidFile, rootfd);
+    return rc;
+}
+
+
+int
+main(int argc, char **argv)
+{
+    virtmigdOptions opts = { 0 };
+    virtmigdDaemon daemon = { 0 };
+    g_autoptr(virtmigdConfig) cfg = NULL;
+    int rc;
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    if (virtmigdParseArgs(&argc, &argv, &opts) < 0)
+        return 2;
+    if (opts.version) {
+        printf("virtmigd (virtmig) %s\n", PACKAGE_VERSION);
+        return 0;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    virErrorSetLogging(false);
+    remoteDaemon = &daemon;
+    daemon.cfg = cfg = virtmigdConfigNew(opts.root, opts.configFile);
+    if (remoteDriverLoad(&daemon) < 0 ||
+        virtmigdConfigLoad(cfg, daemon.driver->configKeys) < 0 ||
+        virtmigdConfigPrepareHost(cfg) < 0 ||
+        virtmigdSetupLogging(cfg, opts.verbose) < 0)
+        goto fail;
+    virErrorSetLogging(true);
+    rc = virtmigdRun(&daemon, opts.pidFile);
+    if (rc < 0)
+        goto fail;
+    return 0;
+
+ fail:
+    g_printerr("virtmigd: %s\n", virErrorGetLastMessage());
+    return 1;
+}

@@ -1,0 +1,41 @@
+/*
+ * qemu_conf.h: the QEMU driver's state and configuration
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "internal.h"
+#include "virhypervisordriver.h"
+#include "virdomainobjlist.h"
+
+typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
+struct _virQEMUDriverConfig {
+    char *runDir;
+    char *stateDir;
+    char *logDir;
+    char *hostName;
+    unsigned char hostUUID[VIR_UUID_BUFLEN];
+    char *emulator;             /* qemu_emulator */
+};
+
+typedef struct _virQEMUDriver virQEMUDriver;
+struct _virQEMUDriver {
+    GMutex lock;                /* protects the cached fields below */
+    virQEMUDriverConfig *cfg;   /* immutable after start */
+    struct _qemuCaps *caps;     /* the emulator's, probed at start */
+    char *capsXML;              /* built on first request */
+    virDomainObjList *domains;
+    virDomainEventSink eventSink;
+    void *eventOpaque;
+};
+
+/* The one driver instance of the daemon (set by stateInitialize). */
+extern virQEMUDriver *qemu_driver;
+
+/* Config keys the driver reads from the daemon's config file. */
+extern const char *const qemuConfigKeys[];
+
+virQEMUDriverConfig *qemuDriverConfigNew(const virDriverStateConfig *dcfg);
+void qemuDriverConfigFree(virQEMUDriverConfig *cfg);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virQEMUDriverConfig, qemuDriverConfigFree);

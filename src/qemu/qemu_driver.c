@@ -1,0 +1,51 @@
+/*
+ * qemu_driver.c: the QEMU driver's table, and nothing else
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The entry points live in qemu_driver_<family>.c.
+ */
+#include <config.h>
+
+#include "qemu_conf.h"
+#include "qemu_driver_host.h"
+#include "qemu_driver_domain.h"
+
+static const char *const qemuURISchemes[] = { "qemu", NULL };
+
+static const virHypervisorDriver qemuHypervisorDriver = {
+    .name = "QEMU",
+    .uriSchemes = qemuURISchemes,
+    .configKeys = qemuConfigKeys,
+
+    .stateInitialize = qemuStateInitialize,
+    .stateCleanup = qemuStateCleanup,
+
+    .connectOpen = qemuConnectOpen,
+    .connectClose = qemuConnectClose,
+    .connectSupportsFeature = qemuConnectSupportsFeature,
+    .connectGetType = qemuConnectGetType,
+    .connectGetVersion = qemuConnectGetVersion,
+    .connectGetHostname = qemuConnectGetHostname,
+    .connectGetCapabilities = qemuConnectGetCapabilities,
+    .connectGetMaxVcpus = qemuConnectGetMaxVcpus,
+    .nodeGetInfo = qemuNodeGetInfo,
+
+    .connectListAllDomains = qemuConnectListAllDomains,
+    .connectListDomains = qemuConnectListDomains,
+    .connectNumOfDomains = qemuConnectNumOfDomains,
+    .connectListDefinedDomains = qemuConnectListDefinedDomains,
+    .connectNumOfDefinedDomains = qemuConnectNumOfDefinedDomains,
+    .domainLookupByID = qemuDomainLookupByID,
+    .domainLookupByName = qemuDomainLookupByName,
+    .domainLookupByUUID = qemuDomainLookupByUUID,
+};
+
+const virHypervisorDriver *virDriverModuleGet(void);
+
+/* The module's only exported symbol: hands the table to the daemon. */
+const virHypervisorDriver *
+virDriverModuleGet(void)
+{
+    return &qemuHypervisorDriver;
+}

@@ -1,0 +1,183 @@
+"""Shared helpers for the integration tests: virtmigd hosts under
+temporary roots, stock virsh, and the libvirt python binding.
+
+Every test script is run by meson with VIRTMIG_BUILDDIR set; it exits 0 on
+success, 1 on failure and 77 (skip, with the reason printed) when a
+required tool is missing.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+BUILDDIR = os.environ.get("VIRTMIG_BUILDDIR") or os.path.abspath(
+    os.path.join(os.path.dirname(__file__), "..", "..", "build"))
+VIRTMIGD = os.path.join(BUILDDIR, "src", "daemon", "virtmigd")
+VIRSH = shutil.which("virsh")
+SRCDIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def require(*tools):
+    """Exit 77 with a reason when a tool the test needs is missing."""
+    for tool in tools:
+        if tool == "virsh" and not VIRSH:
+            print("SKIP: stock virsh (libvirt-clients) is not installed")
+            sys.exit(77)
+        if tool == "libvirt":
+            try:
+                import libvirt  # noqa: F401
+            except ImportError:
+                print("SKIP: python3-libvirt is not installed")
+                sys.exit(77)
+        if tool == "qemu" and not shutil.which("qemu-system-x86_64"):
+            print("SKIP: qemu-system-x86_64 is not installed")
+            sys.exit(77)
+        if tool == "go" and not shutil.which("go"):
+            print("SKIP: go (golang-go) is not installed")
+            sys.exit(77)
+    if not os.path.exists(VIRTMIGD):
+        print("FAIL: %s was not built" % VIRTMIGD)
+        sys.exit(1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Host:
+    """One virtmigd instance: one host with its own root directory."""
+
+    def __init__(self, name, conf=None, root=None):
+        self.name = name
+        self.root = root or tempfile.mkdtemp(prefix="virtmig-%s-" % name)
+        self.conf = dict(conf or {})
+        self.conf.setdefault("host_name", name)
+        self.proc = None
+        self.tcp_port = None
+
+    @property
+    def sock(self):
+        return os.path.join(self.root, "run", "virtmigd-sock")
+
+    @property
+    def sock_ro(self):
+        return os.path.join(self.root, "run", "virtmigd-sock-ro")
+
+    @property
+    def uri(self):
+        return "qemu+unix:///system?socket=" + self.sock
+
+    @property
+    def uri_ro(self):
+        return "qemu+unix:///system?socket=" + self.sock_ro
+
+    @property
+    def tcp_uri(self):
+        return "qemu+tcp://127.0.0.1:%d/system" % self.tcp_port
+
+    @property
+    def log(self):
+        return os.path.join(self.root, "log", "virtmigd.log")
+
+    def enable_tcp(self):
+        self.tcp_port = free_port()
+        self.conf["listen_tcp"] = "127.0.0.1:%d" % self.tcp_port
+
+    def write_conf(self):
+        os.makedirs(self.root, exist_ok=True)
+        with open(os.path.join(self.root, "virtmigd.conf"), "w") as f:
+            for k, v in self.conf.items():
+                f.write('%s = "%s"\n' % (k, v) if isinstance(v, str)
+                        else "%s = %s\n" % (k, v))
+
+    def start(self, extra_args=(), wait=True):
+        self.write_conf()
+        self.stderr = open(os.path.join(self.root, "stderr.log"), "ab")
+        self.proc = subprocess.Popen([VIRTMIGD, "--root", self.root] +
+                                     list(extra_args),
+                                     stdout=self.stderr, stderr=self.stderr)
+        if wait:
+            self.wait_ready()
+        return self
+
+    def wait_ready(self, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("virtmigd %s exited with %d: %s" %
+                                   (self.name, self.proc.returncode,
+                                    self.read_stderr()))
+            try:
+                with socket.socket(socket.AF_UNIX) as s:
+                    s.connect(self.sock)
+                    return
+            except OSError:
+                time.sleep(0.01)
+        raise RuntimeError("virtmigd %s not ready after %ss" % (self.name, timeout))
+
+    def read_stderr(self):
+        try:
+            with open(os.path.join(self.root, "stderr.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def read_log(self):
+        try:
+            with open(self.log) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self, sig=signal.SIGTERM, timeout=10):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+                raise
+        return self.proc.returncode if self.proc else None
+
+    def pid(self):
+        return self.proc.pid
+
+    def fd_count(self):
+        return len(os.listdir("/proc/%d/fd" % self.proc.pid))
+
+    def rss_kib(self):
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def cleanup(self):
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def virsh(uri, *args, check=True, timeout=60, readonly=False):
+    cmd = [VIRSH, "-q"] + (["-r"] if readonly else []) + ["-c", uri] + list(args)
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if check and res.returncode != 0:
+        raise AssertionError("%s failed (%d): %s%s" % (" ".join(cmd),
+                             res.returncode, res.stdout, res.stderr))
+    return res
+
+
+def main():
+    """Run the unittest cases of the calling module; exit 0/1."""
+    prog = unittest.main(exit=False, verbosity=2)
+    sys.exit(0 if prog.result.wasSuccessful() else 1)
