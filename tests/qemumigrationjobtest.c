@@ -883,10 +883,9 @@ testFindParam(const virTypedParameter *params, int n, const char *name)
 
 
 /* domjobinfo/domjobstats: a running migration is UNBOUNDED with its
- * operation and elapsed time; the completed job stays readable after the
- * job ended (once, unless KEEP_COMPLETED); destinations are refused. */
+ * operation, elapsed time and the statistics QEMU reports (hook). */
 static void
-testJobStats(void)
+testJobStatsRunning(void)
 {
     g_autoptr(testData) data = testDataNew(TEST_TIMEOUT_MS);
     virDomainObj *vm = data->vm;
@@ -940,7 +939,27 @@ testJobStats(void)
     g_assert_cmpint(qemuDomainJobGetStats(vm, VIR_DOMAIN_JOB_STATS_COMPLETED,
                                           &type, &params, &nparams), ==, 0);
     g_assert_cmpint(type, ==, VIR_DOMAIN_JOB_NONE);
+    qemuMigrationJobFinish(vm);
+    virObjectUnlock(vm);
+    qemuDomainJobSetHooks(NULL);
+}
 
+
+/* The completed job stays readable after the job ended (once, unless
+ * KEEP_COMPLETED); destinations and inactive domains are refused. */
+static void
+testJobStatsCompleted(void)
+{
+    g_autoptr(testData) data = testDataNew(TEST_TIMEOUT_MS);
+    virDomainObj *vm = data->vm;
+    virTypedParameterPtr params = NULL;
+    virDomainJobInfo info;
+    int nparams = 0;
+    int type = -1;
+
+    virObjectLock(vm);
+    g_assert_cmpint(qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_OUT, 0),
+                    ==, 0);
     qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     qemuMigrationJobFinish(vm);
     g_assert_cmpint(qemuDomainJobGetStats(vm, VIR_DOMAIN_JOB_STATS_COMPLETED |
@@ -973,7 +992,6 @@ testJobStats(void)
     testAssertError(VIR_ERR_OPERATION_INVALID,
                     "Requested operation is not valid: domain is not running");
     virObjectUnlock(vm);
-    qemuDomainJobSetHooks(NULL);
 }
 
 
@@ -1460,7 +1478,8 @@ main(int argc, char **argv)
     g_test_add_func("/seed/continue-cleanup", testContinueCleanup);
     g_test_add_func("/monitor/async", testMonitorAsync);
     g_test_add_func("/monitor/needs-job", testMonitorNeedsJob);
-    g_test_add_func("/stats/job-stats", testJobStats);
+    g_test_add_func("/stats/running", testJobStatsRunning);
+    g_test_add_func("/stats/completed", testJobStatsCompleted);
     g_test_add_func("/abort/migration-out", testAbortMigrationOut);
     g_test_add_func("/abort/postcopy", testAbortPostcopy);
     g_test_add_func("/abort/refused-by-mask", testAbortRefusedByMask);

@@ -1096,6 +1096,105 @@ testObjState(void)
 }
 
 
+/* The driver's job data (here: one number) in the status XML <job>. */
+typedef struct {
+    unsigned int downtime;
+} testJobPrivate;
+
+
+static void *
+testJobPrivateAlloc(void)
+{
+    return g_new0(testJobPrivate, 1);
+}
+
+
+static void
+testJobPrivateReset(void *data)
+{
+    ((testJobPrivate *)data)->downtime = 0;
+}
+
+
+static int
+testJobPrivateFormat(virBuffer *buf, virDomainJobObj *job,
+                     virDomainObj *vm G_GNUC_UNUSED)
+{
+    testJobPrivate *priv = job->privateData;
+
+    if (priv->downtime) {
+        virBufferAddLit(buf, "<migParams>\n");
+        virBufferAdjustIndent(buf, 2);
+        virBufferAsprintf(buf, "<param name='downtime-limit' value='%u'/>\n",
+                          priv->downtime);
+        virBufferAdjustIndent(buf, -2);
+        virBufferAddLit(buf, "</migParams>\n");
+    }
+    return 0;
+}
+
+
+static int
+testJobPrivateParse(xmlXPathContext *ctxt, virDomainJobObj *job,
+                    virDomainObj *vm G_GNUC_UNUSED)
+{
+    testJobPrivate *priv = job->privateData;
+    g_autofree char *value =
+        virXPathString("string(./migParams/param/@value)", ctxt);
+    g_autofree char *node = virXPathString("name(.)", ctxt);
+
+    g_assert_cmpstr(node, ==, "job");
+    if (value)
+        priv->downtime = g_ascii_strtoull(value, NULL, 10);
+    return 0;
+}
+
+
+/* A status document with driver job data and a destroy job in progress
+ * formats back byte for byte; parsed jobs are records (nobody owns
+ * them, nothing is queued). */
+static void
+testStatusJobPrivate(void)
+{
+    virDomainObjConfig cfg = { 0 };
+    const char *xml =
+        "<domstatus state='paused' reason='user' pid='77'>\n"
+        "  <job type='destroy' async='dump' flags='0x10' asyncStarted='1670000000123' asyncOwnerAPI='remoteDispatchDomainCoreDumpWithFormat'>\n"
+        "    <migParams>\n"
+        "      <param name='downtime-limit' value='300'/>\n"
+        "    </migParams>\n"
+        "  </job>\n"
+        "  <domain type='test' id='3'>\n"
+        "    <name>guest</name>\n"
+        "    <uuid>" TEST_UUID "</uuid>\n"
+        "  </domain>\n"
+        "</domstatus>\n";
+    g_autofree char *again = NULL;
+    virDomainObj *vm;
+
+    virTestDomainObjConfigInit(&cfg, NULL, TEST_LONG_TIMEOUT_MS);
+    cfg.job.cb.allocJobPrivate = testJobPrivateAlloc;
+    cfg.job.cb.freeJobPrivate = g_free;
+    cfg.job.cb.resetJobPrivate = testJobPrivateReset;
+    cfg.job.cb.formatJobPrivate = testJobPrivateFormat;
+    cfg.job.cb.parseJobPrivate = testJobPrivateParse;
+    vm = virDomainObjParseStatus(xml, "test", &cfg);
+    g_assert_nonnull(vm);
+    g_assert_cmpint(vm->job->active, ==, VIR_JOB_DESTROY);
+    g_assert_cmpint(vm->job->asyncJob, ==, VIR_ASYNC_JOB_DUMP);
+    g_assert_cmpuint(vm->job->apiFlags, ==, 0x10);
+    g_assert_cmpuint(vm->job->owner, ==, 0);
+    g_assert_cmpint(vm->job->jobsQueued, ==, 0);
+    g_assert_cmpuint(((testJobPrivate *)vm->job->privateData)->downtime, ==,
+                     300);
+    g_assert_cmpint(vm->def->id, ==, 3);
+    g_assert_cmpint(vm->pid, ==, 77);
+    again = virDomainObjFormatStatus(vm);
+    g_assert_cmpstr(again, ==, xml);
+    virDomainObjEndAPI(&vm);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -1124,6 +1223,7 @@ main(int argc, char **argv)
     g_test_add_func("/job/tracked-jobs-save-status", testTrackedJobsSaveStatus);
     g_test_add_func("/job/domain-condition", testDomainCondition);
     g_test_add_func("/obj/state", testObjState);
+    g_test_add_func("/status/job-private", testStatusJobPrivate);
     g_test_add_func("/list/lookups", testListLookups);
     g_test_add_func("/list/duplicates", testListDuplicates);
     g_test_add_func("/list/collect", testListCollect);

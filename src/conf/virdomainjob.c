@@ -99,8 +99,11 @@ virDomainJobDataCopy(const virDomainJobData *data)
     *copy = *data;
     copy->errmsg = g_strdup(data->errmsg);
     copy->privateData = NULL;
-    if (data->privateDataCb && data->privateDataCb->copyPrivateData)
-        copy->privateData = data->privateDataCb->copyPrivateData(data->privateData);
+    if (data->privateDataCb && data->privateDataCb->copyPrivateData) {
+        const virDomainJobDataPrivateDataCallbacks *cb = data->privateDataCb;
+
+        copy->privateData = cb->copyPrivateData(data->privateData);
+    }
     return copy;
 }
 

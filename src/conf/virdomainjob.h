@@ -201,7 +201,8 @@ struct _virDomainJobObj {
     char *asyncOwnerAPI;                /* last API that drove it */
     unsigned long long asyncStarted;    /* ms, wall clock */
     bool asyncPaused;                   /* post-copy migration failed */
-    int phase;                          /* driver phase; see check-phase-writes.py */
+    int phase;                          /* driver's; one writer, see
+                                         * scripts/check-phase-writes.py */
     unsigned long long mask;            /* normal jobs allowed meanwhile */
     virDomainJobData *current;          /* statistics of the running job */
     virDomainJobData *completed;        /* of the last completed one */

@@ -498,13 +498,15 @@ virDomainObjListMatch(virDomainObj *vm, unsigned int flags)
                                      VIR_CONNECT_LIST_DOMAINS_TRANSIENT,
                                      vm->persistent) &&
            (!(flags & states) || (flags & stateFlag)) &&
-           virDomainObjListMatchPair(flags, VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
+           virDomainObjListMatchPair(flags,
+                                     VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
                                      VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
                                      false) &&
            virDomainObjListMatchPair(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
                                      VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
                                      vm->autostart) &&
-           virDomainObjListMatchPair(flags, VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
+           virDomainObjListMatchPair(flags,
+                                     VIR_CONNECT_LIST_DOMAINS_HAS_SNAPSHOT,
                                      VIR_CONNECT_LIST_DOMAINS_NO_SNAPSHOT,
                                      false) &&
            virDomainObjListMatchPair(flags,

@@ -49,7 +49,8 @@ G_STATIC_ASSERT(QEMU_MIGRATION_PHASE_LAST <= 32);
  * recovery step parking the job in POSTCOPY_FAILED again.  Staying in the
  * same phase is always allowed (libvirt's Confirm starts its phase twice).
  */
-static const unsigned int qemuMigrationJobPhaseNextOut[QEMU_MIGRATION_PHASE_LAST] = {
+static const unsigned int
+qemuMigrationJobPhaseNextOut[QEMU_MIGRATION_PHASE_LAST] = {
     [QEMU_MIGRATION_PHASE_NONE] = PHASE(BEGIN3) | PHASE(PERFORM2) |
                                   PHASE(PERFORM3),
     [QEMU_MIGRATION_PHASE_PERFORM2] = PHASE(POSTCOPY_FAILED),
@@ -75,7 +76,8 @@ static const unsigned int qemuMigrationJobPhaseNextOut[QEMU_MIGRATION_PHASE_LAST
     [QEMU_MIGRATION_PHASE_CONFIRM_RESUME] = PHASE(POSTCOPY_FAILED),
 };
 
-static const unsigned int qemuMigrationJobPhaseNextIn[QEMU_MIGRATION_PHASE_LAST] = {
+static const unsigned int
+qemuMigrationJobPhaseNextIn[QEMU_MIGRATION_PHASE_LAST] = {
     [QEMU_MIGRATION_PHASE_NONE] = PHASE(PREPARE),
     [QEMU_MIGRATION_PHASE_PREPARE] = PHASE(FINISH2) | PHASE(FINISH3),
     [QEMU_MIGRATION_PHASE_FINISH2] = PHASE(POSTCOPY_FAILED),
