@@ -100,6 +100,55 @@ typedef virDomainIdent *(*virDrvDomainLookupByName)(virConn *conn,
 typedef virDomainIdent *(*virDrvDomainLookupByUUID)(virConn *conn,
                                                   const unsigned char *uuid);
 
+/* Domain lifecycle (issue 4).  @dom identifies the domain by UUID (name
+ * and id are hints only); an unknown domain is VIR_ERR_NO_DOMAIN. */
+typedef virDomainIdent *(*virDrvDomainDefineXMLFlags)(virConn *conn,
+                                                      const char *xml,
+                                                      unsigned int flags);
+typedef int (*virDrvDomainUndefineFlags)(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned int flags);
+/* Starts a defined domain; returns its identity with the new id. */
+typedef virDomainIdent *(*virDrvDomainCreateWithFlags)(virConn *conn,
+                                                       const virDomainIdent *dom,
+                                                       unsigned int flags);
+typedef virDomainIdent *(*virDrvDomainCreateXML)(virConn *conn,
+                                                 const char *xml,
+                                                 unsigned int flags);
+typedef int (*virDrvDomainFlagsOp)(virConn *conn, const virDomainIdent *dom,
+                                   unsigned int flags);
+typedef int (*virDrvDomainOp)(virConn *conn, const virDomainIdent *dom);
+typedef int (*virDrvDomainGetInfo)(virConn *conn, const virDomainIdent *dom,
+                                   virDomainInfo *info);
+typedef int (*virDrvDomainGetState)(virConn *conn, const virDomainIdent *dom,
+                                    int *state, int *reason,
+                                    unsigned int flags);
+typedef char *(*virDrvDomainGetXMLDesc)(virConn *conn,
+                                        const virDomainIdent *dom,
+                                        unsigned int flags);
+/* Boolean queries: return 0 or 1, -1 on error. */
+typedef int (*virDrvDomainQuery)(virConn *conn, const virDomainIdent *dom);
+typedef int (*virDrvDomainQueryFlags)(virConn *conn,
+                                      const virDomainIdent *dom,
+                                      unsigned int flags);
+typedef int (*virDrvDomainSetAutostart)(virConn *conn,
+                                        const virDomainIdent *dom,
+                                        int autostart);
+typedef char *(*virDrvDomainGetOSType)(virConn *conn,
+                                       const virDomainIdent *dom);
+
+/* Jobs (issue 3): the legacy info, and typed stats whose array the caller
+ * frees with virTypedParamsFree-like g_free of each string value. */
+typedef int (*virDrvDomainGetJobInfo)(virConn *conn,
+                                      const virDomainIdent *dom,
+                                      virDomainJobInfo *info);
+typedef int (*virDrvDomainGetJobStats)(virConn *conn,
+                                       const virDomainIdent *dom,
+                                       int *type,
+                                       virTypedParameterPtr *params,
+                                       int *nparams,
+                                       unsigned int flags);
+
 struct _virHypervisorDriver {
     const char *name;               /* "QEMU" */
     const char *const *uriSchemes;  /* NULL-terminated, e.g. "qemu" */
@@ -127,6 +176,31 @@ struct _virHypervisorDriver {
     virDrvDomainLookupByID domainLookupByID;
     virDrvDomainLookupByName domainLookupByName;
     virDrvDomainLookupByUUID domainLookupByUUID;
+
+    virDrvDomainDefineXMLFlags domainDefineXMLFlags;
+    virDrvDomainUndefineFlags domainUndefineFlags;
+    virDrvDomainCreateWithFlags domainCreateWithFlags;
+    virDrvDomainCreateXML domainCreateXML;
+    virDrvDomainFlagsOp domainDestroyFlags;
+    virDrvDomainFlagsOp domainShutdownFlags;
+    virDrvDomainFlagsOp domainReboot;
+    virDrvDomainFlagsOp domainReset;
+    virDrvDomainOp domainSuspend;
+    virDrvDomainOp domainResume;
+    virDrvDomainGetInfo domainGetInfo;
+    virDrvDomainGetState domainGetState;
+    virDrvDomainGetXMLDesc domainGetXMLDesc;
+    virDrvDomainQuery domainIsActive;
+    virDrvDomainQuery domainIsPersistent;
+    virDrvDomainQuery domainIsUpdated;
+    virDrvDomainQuery domainGetAutostart;
+    virDrvDomainSetAutostart domainSetAutostart;
+    virDrvDomainGetOSType domainGetOSType;
+    virDrvDomainQueryFlags domainHasManagedSaveImage;
+
+    virDrvDomainGetJobInfo domainGetJobInfo;
+    virDrvDomainGetJobStats domainGetJobStats;
+    virDrvDomainFlagsOp domainAbortJobFlags;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"
