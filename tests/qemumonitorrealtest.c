@@ -319,5 +319,13 @@ main(int argc, char **argv)
     unlink(q.sock);
     unlink(q.log);
     rmdir(q.dir);
+    g_free(q.binary);
+    g_free(q.dir);
+    g_free(q.sock);
+    g_free(q.log);
+    g_free(q.pidfile);
+    g_string_free(q.cbl.events, TRUE);
+    g_mutex_clear(&q.cbl.lock);
+    g_cond_clear(&q.cbl.cond);
     return 0;
 }
