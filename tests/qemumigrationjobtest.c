@@ -27,6 +27,7 @@
 #define VIR_FROM_THIS VIR_FROM_NONE
 
 #define TEST_TIMEOUT_MS 500
+#define TEST_PRECISE_TIMEOUT_MS 1000
 #define TEST_LONG_TIMEOUT_MS 30000
 #define TEST_UUID "c7a5fdbd-edaf-9455-926a-d65c16db1809"
 #define TEST_STARTED 1670000000000ULL
@@ -515,6 +516,29 @@ testSourceV3Threads(void)
     testAssertStatusPhase(data, "");
     g_assert_cmpint(testTryJob(vm, VIR_JOB_MODIFY, "remoteDispatchTest",
                                NULL, NULL), ==, 0);
+}
+
+
+/* A MODIFY job during a parked outgoing migration waits, then fails with
+ * VIR_ERR_OPERATION_TIMEOUT naming the last migration API, within 10 %
+ * of the configured timeout. */
+static void
+testModifyTimesOut(void)
+{
+    g_autoptr(testData) data = testDataNew(TEST_PRECISE_TIMEOUT_MS);
+    testStep begin = { data, API_BEGIN3, VIR_ASYNC_JOB_MIGRATION_OUT, true,
+                       { QEMU_MIGRATION_PHASE_BEGIN3 }, false, 0, 0 };
+    g_autofree char *msg = NULL;
+    long long elapsed = 0;
+
+    testRunStep(&begin);
+    g_assert_cmpint(testTryJob(data->vm, VIR_JOB_MODIFY,
+                               "remoteDispatchDomainSetVcpus", &elapsed, &msg),
+                    ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_OPERATION_TIMEOUT);
+    g_assert_cmpstr(msg, ==,
+                    "Timed out during operation: cannot acquire state change lock (held by monitor=" API_BEGIN3 ")");
+    virTestAssertTimeoutPrecise(elapsed, TEST_PRECISE_TIMEOUT_MS);
 }
 
 
@@ -1471,6 +1495,7 @@ main(int argc, char **argv)
     g_test_add_func("/phase/refusals", testPhaseRefusals);
     g_test_add_func("/phase/save-failure", testPhaseSaveFailure);
     g_test_add_func("/seed/source-v3-threads", testSourceV3Threads);
+    g_test_add_func("/seed/modify-times-out", testModifyTimesOut);
     g_test_add_func("/seed/source-v2", testSourceV2);
     g_test_add_func("/seed/destination-threads", testDestinationThreads);
     g_test_add_func("/seed/one-migration-at-a-time", testOneMigrationAtATime);
