@@ -58,6 +58,19 @@ remoteReportNoSupport(const char *api)
 }
 
 
+virConn *
+remoteConnAndDomain(virNetServerClient *client,
+                    const remote_nonnull_domain *rdom, virDomainIdent **dom)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (conn)
+        *dom = virDomainIdentNew(rdom->name, (const unsigned char *)rdom->uuid,
+                                 rdom->id);
+    return conn;
+}
+
+
 void
 remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
 {

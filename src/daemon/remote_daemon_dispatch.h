@@ -28,3 +28,24 @@ virDomainIdent *remoteGetDomain(virConn *conn, const remote_nonnull_domain *dom)
 #define REMOTE_DRIVER_ENTRY(conn, member, api) \
     ((conn)->driver->member ? (conn)->driver->member : \
      (remoteReportNoSupport(api), NULL))
+
+/* The client's connection, and in *@dom the driver-facing identity of
+ * @rdom (caller frees); NULL (reported) when not open. */
+virConn *remoteConnAndDomain(virNetServerClient *client,
+                             const remote_nonnull_domain *rdom,
+                             virDomainIdent **dom);
+
+/* Returns -1 from the calling handler, with NO_SUPPORT naming @api, when
+ * @conn's driver lacks @member. */
+#define REMOTE_REQUIRE(conn, member, api) \
+    do { \
+        if (!(conn)->driver->member) { \
+            remoteReportNoSupport(api); \
+            return -1; \
+        } \
+    } while (0)
+
+int remoteSerializeTypedParameters(const virTypedParameter *params,
+                                   int nparams, int max,
+                                   remote_typed_param **ret, u_int *retLen);
+void remoteTypedParamsFree(virTypedParameterPtr params, int nparams);

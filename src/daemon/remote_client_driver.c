@@ -1,0 +1,877 @@
+/*
+ * remote_client_driver.c: a driver table that forwards every entry to
+ * another daemon over RPC
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each entry encodes its arguments, makes one call on the connection's
+ * virNetClient and converts the XDR result into the table's types.  The
+ * connection is shared: entries may run from many threads at once, the
+ * client multiplexes them.  Errors from the peer arrive as the calling
+ * thread's last error with the peer's code, domain and message.
+ */
+#include <config.h>
+
+#include "remote_client_driver.h"
+#define LIBVIRT_REMOTE_CLIENT_DRIVERPRIV_H_ALLOW
+#include "remote_client_driverpriv.h"
+#include "remote_protocol.h"
+#include "virnetclient.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+VIR_LOG_INIT("daemon.remote_client_driver");
+
+/* virDrvFeature numbers we use (libvirt's src/libvirt_internal.h). */
+enum {
+    REMOTE_CLIENT_FEATURE_REMOTE = 2,
+    REMOTE_CLIENT_FEATURE_PROGRAM_KEEPALIVE = 10,
+    REMOTE_CLIENT_FEATURE_REMOTE_EVENT_CALLBACK = 14,
+    REMOTE_CLIENT_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+};
+
+/* What a stock p2p source daemon uses for its destination connection. */
+#define REMOTE_CLIENT_KEEPALIVE_INTERVAL 5
+#define REMOTE_CLIENT_KEEPALIVE_COUNT 5
+/* Bound on a call when the peer does not do keepalive (with keepalive, a
+ * silent peer is dropped after about 30 s instead). */
+#define REMOTE_CLIENT_CALL_TIMEOUT_MS (5 * 60 * 1000)
+
+#define REMOTE_XDR(f) ((xdrproc_t)(f))
+
+typedef struct {
+    virNetClient *client;
+    int timeoutMs;          /* per call; -1 when keepalive bounds it */
+    bool eventCallback;     /* the peer does callback-ID events (14) */
+    bool closeCallback;     /* we registered a close callback (360) */
+    GMutex lock;            /* protects type */
+    char *type;             /* connectGetType's answer, once known */
+} remoteClientPriv;
+
+static const virHypervisorDriver remoteClientDriver;
+
+
+/* ---- URIs ---- */
+
+void
+remoteClientURIFree(remoteClientURI *uri)
+{
+    if (!uri)
+        return;
+    g_free(uri->socketPath);
+    g_free(uri->host);
+    g_free(uri->port);
+    g_free(uri->name);
+    g_free(uri);
+}
+
+
+/* Query parameters only the client side uses: never sent to the server. */
+static const char *const remoteClientOnlyParams[] = {
+    "name", "command", "socket", "auth", "sshauth", "netcat", "keyfile",
+    "pkipath", "known_hosts", "known_hosts_verify", "tls_priority", "mode",
+    "proxy", "no_sanity", "no_verify", "no_tty", "authfile", NULL
+};
+
+
+/* Takes the client-only parameters out of @query (still encoded): the
+ * socket path and a ?name= override go into @out, the rest is returned in
+ * its original encoding for the server (caller owns the result). */
+static char *
+remoteClientURISplitQuery(const char *query, remoteClientURI *out)
+{
+    g_auto(GStrv) params = g_strsplit_set(query ? query : "", "&;", -1);
+    g_autoptr(GPtrArray) kept = g_ptr_array_new();
+    size_t i;
+
+    for (i = 0; params[i]; i++) {
+        const char *eq = strchr(params[i], '=');
+        g_autofree char *key = NULL;
+        g_autofree char *value = NULL;
+
+        if (!*params[i])
+            continue;
+        key = g_uri_unescape_segment(params[i], eq, NULL);
+        value = eq ? g_uri_unescape_string(eq + 1, NULL) : g_strdup("");
+        if (!key || !value || !g_strv_contains(remoteClientOnlyParams, key)) {
+            g_ptr_array_add(kept, params[i]);
+            continue;
+        }
+        if (STREQ(key, "socket")) {
+            g_free(out->socketPath);
+            out->socketPath = g_steal_pointer(&value);
+        } else if (STREQ(key, "name")) {
+            g_free(out->name);
+            out->name = g_steal_pointer(&value);
+        } else {
+            VIR_DEBUG("ignoring client parameter %s", key);
+        }
+    }
+    g_ptr_array_add(kept, NULL);
+    return g_strjoinv("&", (char **)kept->pdata);
+}
+
+
+/* Checks the driver part of the scheme and picks the transport. */
+static int
+remoteClientURIParseScheme(GUri *uri, const char *uristr,
+                           remoteClientTransport *transport)
+{
+    g_auto(GStrv) parts = g_strsplit(g_uri_get_scheme(uri), "+", 2);
+    const char *host = g_uri_get_host(uri);
+    bool hasHost = host && *host;
+
+    if (STRNEQ(parts[0], "qemu")) {
+        virReportError(VIR_ERR_NO_CONNECT,
+                       _("no connection driver available for %1$s"), uristr);
+        return -1;
+    }
+    if (!parts[1]) {
+        if (hasHost) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("URI '%1$s' implies the TLS transport, which is not supported; use qemu+tcp:// or qemu+unix://"),
+                           uristr);
+            return -1;
+        }
+        *transport = REMOTE_CLIENT_TRANSPORT_UNIX;
+    } else if (STRCASEEQ(parts[1], "unix")) {
+        if (hasHost) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("the unix transport cannot reach the remote server '%1$s'"),
+                           host);
+            return -1;
+        }
+        *transport = REMOTE_CLIENT_TRANSPORT_UNIX;
+    } else if (STRCASEEQ(parts[1], "tcp")) {
+        *transport = REMOTE_CLIENT_TRANSPORT_TCP;
+    } else {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("transport '%1$s' in URI '%2$s' is not supported (should be unix|tcp)"),
+                       parts[1], uristr);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Fills in where to connect: socket path or host and port. */
+static void
+remoteClientURISetTarget(GUri *uri, unsigned int flags, remoteClientURI *out)
+{
+    const char *host = g_uri_get_host(uri);
+
+    if (out->transport == REMOTE_CLIENT_TRANSPORT_UNIX) {
+        if (!out->socketPath)
+            out->socketPath = g_strdup((flags & VIR_CONNECT_RO) ?
+                                       REMOTE_CLIENT_DEFAULT_SOCKET_RO :
+                                       REMOTE_CLIENT_DEFAULT_SOCKET);
+        return;
+    }
+    out->host = g_strdup(host && *host ? host : "localhost");
+    if (g_uri_get_port(uri) > 0)
+        out->port = g_strdup_printf("%d", g_uri_get_port(uri));
+    else
+        out->port = g_strdup(REMOTE_CLIENT_DEFAULT_TCP_PORT);
+}
+
+
+/**
+ * remoteClientURIParse:
+ * Parses a libvirt connection URI the way libvirt.so's remote driver does
+ * for the transports we support: qemu+unix:///system?socket=PATH,
+ * qemu:///system and qemu+unix:///system (the default socket, or its -ro
+ * twin with VIR_CONNECT_RO in @flags) and qemu+tcp://HOST[:PORT]/system
+ * (port 16509 by default).  The name sent with CONNECT_OPEN drops the
+ * transport, the server and the client-only query parameters and keeps the
+ * others; ?name= overrides it.  On success *@out gets the result (caller
+ * owns it).  Returns 0, or -1 (reported: VIR_ERR_INVALID_ARG, or
+ * VIR_ERR_NO_CONNECT for a driver other than qemu).
+ */
+int
+remoteClientURIParse(const char *uristr, unsigned int flags,
+                     remoteClientURI **out)
+{
+    g_autoptr(remoteClientURI) ret = g_new0(remoteClientURI, 1);
+    g_autoptr(GError) gerr = NULL;
+    g_autoptr(GUri) uri = NULL;
+    g_autofree char *query = NULL;
+
+    if (!uristr || !*uristr) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("a connection URI is required"));
+        return -1;
+    }
+    if (!(uri = g_uri_parse(uristr, G_URI_FLAGS_ENCODED, &gerr))) {
+        virReportError(VIR_ERR_INVALID_ARG, _("cannot parse URI '%1$s': %2$s"),
+                       uristr, gerr->message);
+        return -1;
+    }
+    if (remoteClientURIParseScheme(uri, uristr, &ret->transport) < 0)
+        return -1;
+    query = remoteClientURISplitQuery(g_uri_get_query(uri), ret);
+    remoteClientURISetTarget(uri, flags, ret);
+    if (!ret->name)
+        ret->name = g_strdup_printf("qemu://%s%s%s", g_uri_get_path(uri),
+                                    *query ? "?" : "", query);
+    *out = g_steal_pointer(&ret);
+    return 0;
+}
+
+
+/* ---- the connection ---- */
+
+static int
+remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter, void *args,
+                 xdrproc_t retFilter, void *ret)
+{
+    remoteClientPriv *priv = conn->privateData;
+
+    return virNetClientCall(priv->client, REMOTE_PROGRAM,
+                            REMOTE_PROTOCOL_VERSION, proc, argsFilter, args,
+                            retFilter, ret, priv->timeoutMs);
+}
+
+
+static void
+remoteClientOnClose(virNetClient *client, int reason, void *opaque)
+{
+    VIR_WARN("connection to %s closed (reason %d)",
+             virNetClientGetPeer(client), reason);
+}
+
+
+static void
+remoteClientOnEvent(virNetClient *client, virNetMessage *msg, void *opaque)
+{
+    remote_connect_event_connection_closed_msg data = { 0 };
+
+    if (msg->header.proc != REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED) {
+        VIR_DEBUG("ignoring event %d from %s", msg->header.proc,
+                  virNetClientGetPeer(client));
+        return;
+    }
+    if (virNetMessageDecodePayload(msg,
+            REMOTE_XDR(xdr_remote_connect_event_connection_closed_msg),
+            &data) == 0)
+        VIR_INFO("%s announced it closes the connection (reason %d)",
+                 virNetClientGetPeer(client), data.reason);
+}
+
+
+/* Frees @conn and its private data; closes the socket if still open. */
+static void
+remoteClientConnFree(virConn *conn)
+{
+    remoteClientPriv *priv = conn->privateData;
+
+    if (priv) {
+        if (priv->client) {
+            virNetClientSetCloseCallback(priv->client, NULL, NULL, NULL);
+            virNetClientSetEventCallback(priv->client, NULL, NULL, NULL);
+            virNetClientUnref(priv->client);
+        }
+        g_mutex_clear(&priv->lock);
+        g_free(priv->type);
+        g_free(priv);
+    }
+    g_free(conn->uri);
+    g_free(conn);
+}
+
+
+static virConn *
+remoteClientConnNew(const char *uri, unsigned int flags,
+                    virNetClient *client)
+{
+    virConn *conn = g_new0(virConn, 1);
+    remoteClientPriv *priv = g_new0(remoteClientPriv, 1);
+
+    g_mutex_init(&priv->lock);
+    priv->client = client;
+    priv->timeoutMs = REMOTE_CLIENT_CALL_TIMEOUT_MS;
+    virNetClientSetCloseCallback(client, remoteClientOnClose, NULL, NULL);
+    virNetClientSetEventCallback(client, remoteClientOnEvent, NULL, NULL);
+    conn->driver = &remoteClientDriver;
+    conn->privateData = priv;
+    conn->uri = g_strdup(uri);
+    conn->readonly = !!(flags & VIR_CONNECT_RO);
+    return conn;
+}
+
+
+static virNetClient *
+remoteClientConnect(const remoteClientURI *uri)
+{
+    switch (uri->transport) {
+    case REMOTE_CLIENT_TRANSPORT_UNIX:
+        return virNetClientNewUNIX(uri->socketPath);
+    case REMOTE_CLIENT_TRANSPORT_TCP:
+        return virNetClientNewTCP(uri->host, uri->port);
+    case REMOTE_CLIENT_TRANSPORT_LAST:
+    default:
+        virReportEnumRangeError(remoteClientTransport, uri->transport);
+        return NULL;
+    }
+}
+
+
+/* AUTH_LIST: only "none" (first entry, or an empty list) is supported. */
+static int
+remoteClientCheckAuth(virConn *conn)
+{
+    remote_auth_list_ret ret;
+    int first;
+
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientCall(conn, REMOTE_PROC_AUTH_LIST, NULL, NULL,
+                         REMOTE_XDR(xdr_remote_auth_list_ret), &ret) < 0) {
+        if (virErrorGetLastCode() != VIR_ERR_NO_SUPPORT)
+            return -1;
+        virErrorResetLast();
+        return 0;
+    }
+    first = ret.types.types_len > 0 ? ret.types.types_val[0] : REMOTE_AUTH_NONE;
+    xdr_free(REMOTE_XDR(xdr_remote_auth_list_ret), (char *)&ret);
+    if (first != REMOTE_AUTH_NONE) {
+        virReportError(VIR_ERR_AUTH_FAILED,
+                       _("the server requires authentication type %1$d, which is not supported"),
+                       first);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* CONNECT_SUPPORTS_FEATURE.  Returns 1 or 0, or -1 (reported). */
+static int
+remoteClientProbeFeature(virConn *conn, int feature)
+{
+    remote_connect_supports_feature_args args = { .feature = feature };
+    remote_connect_supports_feature_ret ret = { 0 };
+
+    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+                         REMOTE_XDR(xdr_remote_connect_supports_feature_args),
+                         &args,
+                         REMOTE_XDR(xdr_remote_connect_supports_feature_ret),
+                         &ret) < 0)
+        return -1;
+    return ret.supported ? 1 : 0;
+}
+
+
+/* A handshake probe: a failure means "not supported", as in libvirt.so. */
+static bool
+remoteClientProbeQuiet(virConn *conn, int feature)
+{
+    int rc = remoteClientProbeFeature(conn, feature);
+
+    if (rc < 0) {
+        VIR_DEBUG("feature %d probe failed: %s", feature,
+                  virErrorGetLastMessage());
+        virErrorResetLast();
+    }
+    return rc == 1;
+}
+
+
+static int
+remoteClientSendOpen(virConn *conn, const char *name, unsigned int flags)
+{
+    g_autofree char *copy = g_strdup(name);
+    remote_connect_open_args args = { .name = &copy,
+                                      .flags = flags & VIR_CONNECT_RO };
+
+    return remoteClientCall(conn, REMOTE_PROC_CONNECT_OPEN,
+                            REMOTE_XDR(xdr_remote_connect_open_args), &args,
+                            NULL, NULL);
+}
+
+
+/* CONNECT_CLOSE after a failed step past CONNECT_OPEN; keeps the error. */
+static void
+remoteClientSendCloseQuiet(virConn *conn)
+{
+    virError *saved = NULL;
+
+    virErrorPreserveLast(&saved);
+    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL,
+                         NULL, NULL) < 0)
+        VIR_DEBUG("CONNECT_CLOSE failed: %s", virErrorGetLastMessage());
+    virErrorRestore(&saved);
+}
+
+
+/**
+ * remoteClientHandshake:
+ * libvirt.so's doRemoteOpen sequence: AUTH_LIST, SUPPORTS_FEATURE(10) and
+ * keepalive 5/5 if the peer has it, CONNECT_OPEN(@name), SUPPORTS_FEATURE
+ * 14 and 15, and CONNECT_REGISTER_CLOSE_CALLBACK if 15.  Returns 0 or -1
+ * (reported).
+ */
+static int
+remoteClientHandshake(virConn *conn, const char *name, unsigned int flags)
+{
+    remoteClientPriv *priv = conn->privateData;
+
+    if (remoteClientCheckAuth(conn) < 0)
+        return -1;
+    if (remoteClientProbeQuiet(conn, REMOTE_CLIENT_FEATURE_PROGRAM_KEEPALIVE)) {
+        if (virNetClientSetKeepAlive(priv->client,
+                                     REMOTE_CLIENT_KEEPALIVE_INTERVAL,
+                                     REMOTE_CLIENT_KEEPALIVE_COUNT) < 0)
+            return -1;
+        priv->timeoutMs = -1;
+    }
+    if (remoteClientSendOpen(conn, name, flags) < 0)
+        return -1;
+    priv->eventCallback =
+        remoteClientProbeQuiet(conn, REMOTE_CLIENT_FEATURE_REMOTE_EVENT_CALLBACK);
+    if (remoteClientProbeQuiet(conn, REMOTE_CLIENT_FEATURE_REMOTE_CLOSE_CALLBACK)) {
+        if (remoteClientCall(conn, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK,
+                             NULL, NULL, NULL, NULL) < 0) {
+            remoteClientSendCloseQuiet(conn);
+            return -1;
+        }
+        priv->closeCallback = true;
+    }
+    return 0;
+}
+
+
+/**
+ * remoteClientConnOpen:
+ * Opens a connection to the daemon named by @uri (see remoteClientURIParse
+ * for the forms accepted) with libvirt.so's handshake.  @flags accepts
+ * VIR_CONNECT_RO only.  Connection failures name the socket or host and
+ * port; an error of the peer (e.g. "no connection driver available") is
+ * passed through unchanged.  Returns a connection whose driver forwards
+ * every entry over RPC; the caller owns it and ends it with
+ * conn->driver->connectClose(conn), which also frees it.  NULL on error
+ * (reported).
+ */
+virConn *
+remoteClientConnOpen(const char *uri, unsigned int flags)
+{
+    g_autoptr(remoteClientURI) parsed = NULL;
+    virNetClient *client;
+    virConn *conn;
+
+    virCheckFlags(VIR_CONNECT_RO, NULL);
+    if (remoteClientURIParse(uri, flags, &parsed) < 0)
+        return NULL;
+    VIR_DEBUG("uri=%s name=%s socket=%s host=%s port=%s", uri, parsed->name,
+              NULLSTR(parsed->socketPath), NULLSTR(parsed->host),
+              NULLSTR(parsed->port));
+    if (!(client = remoteClientConnect(parsed)))
+        return NULL;
+    conn = remoteClientConnNew(uri, flags, client);
+    if (remoteClientHandshake(conn, parsed->name, flags) < 0) {
+        remoteClientConnFree(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+
+/**
+ * remoteClientConnIsAlive:
+ * Whether @conn is a remote client connection whose socket is still open
+ * (libvirt's virConnectIsAlive: no RPC).  Callable from any thread.
+ */
+bool
+remoteClientConnIsAlive(virConn *conn)
+{
+    remoteClientPriv *priv;
+
+    if (!conn || conn->driver != &remoteClientDriver)
+        return false;
+    priv = conn->privateData;
+    return virNetClientIsOpen(priv->client);
+}
+
+
+/* ---- driver entries: connection and host ---- */
+
+/* UNREGISTER_CLOSE_CALLBACK (if registered and still open), CONNECT_CLOSE,
+ * then frees @conn.  Returns -1 (reported) if the peer did not confirm. */
+static int
+remoteClientConnectClose(virConn *conn)
+{
+    remoteClientPriv *priv = conn->privateData;
+    int ret = 0;
+
+    virNetClientSetCloseCallback(priv->client, NULL, NULL, NULL);
+    if (priv->closeCallback && virNetClientIsOpen(priv->client) &&
+        remoteClientCall(conn, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK,
+                         NULL, NULL, NULL, NULL) < 0)
+        ret = -1;
+    if (ret == 0 &&
+        remoteClientCall(conn, REMOTE_PROC_CONNECT_CLOSE, NULL, NULL,
+                         NULL, NULL) < 0)
+        ret = -1;
+    remoteClientConnFree(conn);
+    return ret;
+}
+
+
+static int
+remoteClientConnectSupportsFeature(virConn *conn, int feature)
+{
+    if (feature == REMOTE_CLIENT_FEATURE_REMOTE)
+        return 1;
+    return remoteClientProbeFeature(conn, feature);
+}
+
+
+/* The answer is cached: the table returns a string the caller does not
+ * own, valid as long as @conn. */
+static const char *
+remoteClientConnectGetType(virConn *conn)
+{
+    remoteClientPriv *priv = conn->privateData;
+    remote_connect_get_type_ret ret = { 0 };
+    const char *cached;
+
+    g_mutex_lock(&priv->lock);
+    cached = priv->type;
+    g_mutex_unlock(&priv->lock);
+    if (cached)
+        return cached;
+    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_GET_TYPE, NULL, NULL,
+                         REMOTE_XDR(xdr_remote_connect_get_type_ret), &ret) < 0)
+        return NULL;
+    g_mutex_lock(&priv->lock);
+    if (!priv->type)
+        priv->type = g_steal_pointer(&ret.type);
+    g_mutex_unlock(&priv->lock);
+    xdr_free(REMOTE_XDR(xdr_remote_connect_get_type_ret), (char *)&ret);
+    return priv->type;
+}
+
+
+static int
+remoteClientConnectGetVersion(virConn *conn, unsigned long long *hvVer)
+{
+    remote_connect_get_version_ret ret = { 0 };
+
+    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_GET_VERSION, NULL, NULL,
+                         REMOTE_XDR(xdr_remote_connect_get_version_ret), &ret) < 0)
+        return -1;
+    *hvVer = ret.hv_ver;
+    return 0;
+}
+
+
+/* Calls @proc, whose reply is a single string; caller owns the result. */
+static char *
+remoteClientCallString(virConn *conn, int proc, xdrproc_t argsFilter,
+                       void *args, xdrproc_t retFilter)
+{
+    char *ret = NULL;
+
+    if (remoteClientCall(conn, proc, argsFilter, args, retFilter, &ret) < 0)
+        return NULL;
+    return ret;
+}
+
+
+static char *
+remoteClientConnectGetHostname(virConn *conn)
+{
+    return remoteClientCallString(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME,
+                                  NULL, NULL,
+                                  REMOTE_XDR(xdr_remote_connect_get_hostname_ret));
+}
+
+
+static char *
+remoteClientConnectGetCapabilities(virConn *conn)
+{
+    return remoteClientCallString(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES,
+                                  NULL, NULL,
+                                  REMOTE_XDR(xdr_remote_connect_get_capabilities_ret));
+}
+
+
+static char *
+remoteClientConnectGetSysinfo(virConn *conn, unsigned int flags)
+{
+    remote_connect_get_sysinfo_args args = { .flags = flags };
+
+    return remoteClientCallString(conn, REMOTE_PROC_CONNECT_GET_SYSINFO,
+                                  REMOTE_XDR(xdr_remote_connect_get_sysinfo_args),
+                                  &args,
+                                  REMOTE_XDR(xdr_remote_connect_get_sysinfo_ret));
+}
+
+
+static int
+remoteClientConnectGetMaxVcpus(virConn *conn, const char *type)
+{
+    g_autofree char *copy = g_strdup(type);
+    remote_connect_get_max_vcpus_args args = { .type = copy ? &copy : NULL };
+    remote_connect_get_max_vcpus_ret ret = { 0 };
+
+    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_GET_MAX_VCPUS,
+                         REMOTE_XDR(xdr_remote_connect_get_max_vcpus_args), &args,
+                         REMOTE_XDR(xdr_remote_connect_get_max_vcpus_ret), &ret) < 0)
+        return -1;
+    return ret.max_vcpus;
+}
+
+
+static int
+remoteClientNodeGetInfo(virConn *conn, virNodeInfo *info)
+{
+    remote_node_get_info_ret ret;
+
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientCall(conn, REMOTE_PROC_NODE_GET_INFO, NULL, NULL,
+                         REMOTE_XDR(xdr_remote_node_get_info_ret), &ret) < 0)
+        return -1;
+    memset(info, 0, sizeof(*info));
+    memcpy(info->model, ret.model, MIN(sizeof(info->model), sizeof(ret.model)));
+    info->model[sizeof(info->model) - 1] = '\0';
+    info->memory = ret.memory;
+    info->cpus = ret.cpus;
+    info->mhz = ret.mhz;
+    info->nodes = ret.nodes;
+    info->sockets = ret.sockets;
+    info->cores = ret.cores;
+    info->threads = ret.threads;
+    return 0;
+}
+
+
+/* ---- driver entries: domains ---- */
+
+static virDomainIdent *
+remoteClientMakeIdent(const remote_nonnull_domain *dom)
+{
+    return virDomainIdentNew(dom->name, (const unsigned char *)dom->uuid,
+                             dom->id);
+}
+
+
+/* Converts a list reply; @n entries plus a NULL terminator. */
+static virDomainIdent **
+remoteClientMakeIdentList(const remote_nonnull_domain *doms, size_t n)
+{
+    virDomainIdent **list = g_new0(virDomainIdent *, n + 1);
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        list[i] = remoteClientMakeIdent(&doms[i]);
+    return list;
+}
+
+
+/* With @domains NULL only the count is asked for (need_results = 0);
+ * otherwise *@domains gets a NULL-terminated array the caller frees with
+ * virDomainIdentListFree. */
+static int
+remoteClientConnectListAllDomains(virConn *conn, virDomainIdent ***domains,
+                                  unsigned int flags)
+{
+    remote_connect_list_all_domains_args args = { .need_results = !!domains,
+                                                  .flags = flags };
+    remote_connect_list_all_domains_ret ret;
+    int rv = -1;
+
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+                         REMOTE_XDR(xdr_remote_connect_list_all_domains_args), &args,
+                         REMOTE_XDR(xdr_remote_connect_list_all_domains_ret), &ret) < 0)
+        return -1;
+    if (ret.ret > REMOTE_DOMAIN_LIST_MAX ||
+        (domains && ret.ret != ret.domains.domains_len)) {
+        virReportError(VIR_ERR_RPC,
+                       _("inconsistent domain list: %1$u domains announced, %2$u sent"),
+                       ret.ret, ret.domains.domains_len);
+        goto cleanup;
+    }
+    if (domains)
+        *domains = remoteClientMakeIdentList(ret.domains.domains_val,
+                                             ret.domains.domains_len);
+    rv = ret.ret;
+ cleanup:
+    xdr_free(REMOTE_XDR(xdr_remote_connect_list_all_domains_ret), (char *)&ret);
+    return rv;
+}
+
+
+/* Refuses a legacy list maximum above the protocol's, as libvirt does. */
+static int
+remoteClientCheckListMax(int max)
+{
+    if (max < 0 || max > REMOTE_DOMAIN_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, _("Too many domains '%1$d' for limit '%2$d'"),
+                       max, REMOTE_DOMAIN_LIST_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+
+static int
+remoteClientConnectListDomains(virConn *conn, int *ids, int maxids)
+{
+    remote_connect_list_domains_args args = { .maxids = maxids };
+    remote_connect_list_domains_ret ret;
+    int rv = -1;
+
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientCheckListMax(maxids) < 0 ||
+        remoteClientCall(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS,
+                         REMOTE_XDR(xdr_remote_connect_list_domains_args), &args,
+                         REMOTE_XDR(xdr_remote_connect_list_domains_ret), &ret) < 0)
+        return -1;
+    if (ret.ids.ids_len > (u_int)maxids) {
+        virReportError(VIR_ERR_RPC, _("Too many domains '%1$u' for limit '%2$d'"),
+                       ret.ids.ids_len, maxids);
+        goto cleanup;
+    }
+    if (ret.ids.ids_len > 0)
+        memcpy(ids, ret.ids.ids_val, ret.ids.ids_len * sizeof(int));
+    rv = ret.ids.ids_len;
+ cleanup:
+    xdr_free(REMOTE_XDR(xdr_remote_connect_list_domains_ret), (char *)&ret);
+    return rv;
+}
+
+
+static int
+remoteClientConnectListDefinedDomains(virConn *conn, char **names,
+                                      int maxnames)
+{
+    remote_connect_list_defined_domains_args args = { .maxnames = maxnames };
+    remote_connect_list_defined_domains_ret ret;
+    int rv = -1;
+    u_int i;
+
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientCheckListMax(maxnames) < 0 ||
+        remoteClientCall(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS,
+                         REMOTE_XDR(xdr_remote_connect_list_defined_domains_args), &args,
+                         REMOTE_XDR(xdr_remote_connect_list_defined_domains_ret), &ret) < 0)
+        return -1;
+    if (ret.names.names_len > (u_int)maxnames) {
+        virReportError(VIR_ERR_RPC, _("Too many domains '%1$u' for limit '%2$d'"),
+                       ret.names.names_len, maxnames);
+        goto cleanup;
+    }
+    for (i = 0; i < ret.names.names_len; i++)
+        names[i] = g_strdup(ret.names.names_val[i]);
+    rv = ret.names.names_len;
+ cleanup:
+    xdr_free(REMOTE_XDR(xdr_remote_connect_list_defined_domains_ret), (char *)&ret);
+    return rv;
+}
+
+
+/* Calls @proc, whose reply is a single int count. */
+static int
+remoteClientCallCount(virConn *conn, int proc)
+{
+    int num = 0;
+
+    if (remoteClientCall(conn, proc, NULL, NULL, REMOTE_XDR(xdr_int), &num) < 0)
+        return -1;
+    return num;
+}
+
+
+static int
+remoteClientConnectNumOfDomains(virConn *conn)
+{
+    return remoteClientCallCount(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS);
+}
+
+
+static int
+remoteClientConnectNumOfDefinedDomains(virConn *conn)
+{
+    return remoteClientCallCount(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS);
+}
+
+
+/* Calls a lookup @proc; caller owns the result.  NULL on error (the
+ * peer's VIR_ERR_NO_DOMAIN passes through). */
+static virDomainIdent *
+remoteClientLookup(virConn *conn, int proc, xdrproc_t argsFilter, void *args)
+{
+    remote_nonnull_domain dom;
+    virDomainIdent *ident;
+
+    memset(&dom, 0, sizeof(dom));
+    if (remoteClientCall(conn, proc, argsFilter, args,
+                         REMOTE_XDR(xdr_remote_nonnull_domain), &dom) < 0)
+        return NULL;
+    ident = remoteClientMakeIdent(&dom);
+    xdr_free(REMOTE_XDR(xdr_remote_nonnull_domain), (char *)&dom);
+    return ident;
+}
+
+
+static virDomainIdent *
+remoteClientDomainLookupByID(virConn *conn, int id)
+{
+    remote_domain_lookup_by_id_args args = { .id = id };
+
+    return remoteClientLookup(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID,
+                              REMOTE_XDR(xdr_remote_domain_lookup_by_id_args),
+                              &args);
+}
+
+
+static virDomainIdent *
+remoteClientDomainLookupByName(virConn *conn, const char *name)
+{
+    g_autofree char *copy = g_strdup(name);
+    remote_domain_lookup_by_name_args args = { .name = copy };
+
+    return remoteClientLookup(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
+                              REMOTE_XDR(xdr_remote_domain_lookup_by_name_args),
+                              &args);
+}
+
+
+static virDomainIdent *
+remoteClientDomainLookupByUUID(virConn *conn, const unsigned char *uuid)
+{
+    remote_domain_lookup_by_uuid_args args;
+
+    memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
+    return remoteClientLookup(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID,
+                              REMOTE_XDR(xdr_remote_domain_lookup_by_uuid_args),
+                              &args);
+}
+
+
+static const char *const remoteClientURISchemes[] = { "qemu", NULL };
+
+/* Every entry of the table except the state and connectOpen ones, which
+ * only make sense for a driver loaded into the daemon. */
+static const virHypervisorDriver remoteClientDriver = {
+    .name = "remote",
+    .uriSchemes = remoteClientURISchemes,
+    .connectClose = remoteClientConnectClose,
+    .connectSupportsFeature = remoteClientConnectSupportsFeature,
+    .connectGetType = remoteClientConnectGetType,
+    .connectGetVersion = remoteClientConnectGetVersion,
+    .connectGetHostname = remoteClientConnectGetHostname,
+    .connectGetCapabilities = remoteClientConnectGetCapabilities,
+    .connectGetSysinfo = remoteClientConnectGetSysinfo,
+    .connectGetMaxVcpus = remoteClientConnectGetMaxVcpus,
+    .nodeGetInfo = remoteClientNodeGetInfo,
+    .connectListAllDomains = remoteClientConnectListAllDomains,
+    .connectListDomains = remoteClientConnectListDomains,
+    .connectNumOfDomains = remoteClientConnectNumOfDomains,
+    .connectListDefinedDomains = remoteClientConnectListDefinedDomains,
+    .connectNumOfDefinedDomains = remoteClientConnectNumOfDefinedDomains,
+    .domainLookupByID = remoteClientDomainLookupByID,
+    .domainLookupByName = remoteClientDomainLookupByName,
+    .domainLookupByUUID = remoteClientDomainLookupByUUID,
+};

@@ -1,0 +1,27 @@
+/*
+ * remote_client_driver.h: a driver table that forwards every entry to
+ * another daemon over RPC
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Peer-to-peer migration makes the source daemon a client of the
+ * destination.  The QEMU driver reaches the destination through a virConn
+ * whose driver is this table, exactly as libvirt's qemu_migration.c calls
+ * dconn->driver->...; it never sees sockets or XDR.  Opening one performs
+ * libvirt.so's handshake (rpc-facts 3 and 6.4), so a stock libvirtd works
+ * as a destination too.
+ */
+#pragma once
+
+#include "internal.h"
+#include "virhypervisordriver.h"
+
+/* Where a local URI without ?socket= connects (the FHS layout). */
+#define REMOTE_CLIENT_DEFAULT_SOCKET "/run/virtmig/virtmigd-sock"
+#define REMOTE_CLIENT_DEFAULT_SOCKET_RO "/run/virtmig/virtmigd-sock-ro"
+/* libvirtd's plain TCP port. */
+#define REMOTE_CLIENT_DEFAULT_TCP_PORT "16509"
+
+virConn *remoteClientConnOpen(const char *uri, unsigned int flags);
+
+bool remoteClientConnIsAlive(virConn *conn);

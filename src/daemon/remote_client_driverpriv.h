@@ -1,0 +1,36 @@
+/*
+ * remote_client_driverpriv.h: URI parsing of the remote client driver,
+ * exposed only to tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#ifndef LIBVIRT_REMOTE_CLIENT_DRIVERPRIV_H_ALLOW
+#error "remote_client_driverpriv.h may only be included by remote_client_driver.c or tests"
+#endif
+
+#include "remote_client_driver.h"
+
+typedef enum {
+    REMOTE_CLIENT_TRANSPORT_UNIX = 0,   /* the default: no host given */
+    REMOTE_CLIENT_TRANSPORT_TCP,
+
+    REMOTE_CLIENT_TRANSPORT_LAST
+} remoteClientTransport;
+
+/* What a connection URI says once the client-side parts are taken out. */
+typedef struct _remoteClientURI remoteClientURI;
+struct _remoteClientURI {
+    remoteClientTransport transport;
+    char *socketPath;           /* unix */
+    char *host;                 /* tcp */
+    char *port;                 /* tcp */
+    char *name;                 /* sent with CONNECT_OPEN */
+};
+
+void remoteClientURIFree(remoteClientURI *uri);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(remoteClientURI, remoteClientURIFree);
+
+int remoteClientURIParse(const char *uristr, unsigned int flags,
+                         remoteClientURI **out);
