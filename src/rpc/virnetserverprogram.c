@@ -8,6 +8,7 @@
 #include "virnetserverprogram.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virthreadjob.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -18,7 +19,26 @@ struct _virNetServerProgram {
     unsigned int version;
     const virNetServerProgramProc *procs;
     size_t nprocs;
+    char **apiNames;    /* "remoteDispatchConnectOpen" per procedure */
 };
+
+
+/* "CONNECT_OPEN" -> "remoteDispatchConnectOpen": the name libvirt users
+ * see as a job owner in "cannot acquire state change lock" errors. */
+static char *
+virNetServerProgramAPIName(const char *procName)
+{
+    g_auto(GStrv) words = g_strsplit(procName, "_", -1);
+    GString *s = g_string_new("remoteDispatch");
+    char **w;
+
+    for (w = words; *w; w++) {
+        g_autofree char *lower = g_ascii_strdown(*w, -1);
+        lower[0] = g_ascii_toupper(lower[0]);
+        g_string_append(s, lower);
+    }
+    return g_string_free(s, FALSE);
+}
 
 
 virNetServerProgram *
@@ -26,11 +46,17 @@ virNetServerProgramNew(unsigned int program, unsigned int version,
                        const virNetServerProgramProc *procs, size_t nprocs)
 {
     virNetServerProgram *prog = g_new0(virNetServerProgram, 1);
+    size_t i;
 
     prog->program = program;
     prog->version = version;
     prog->procs = procs;
     prog->nprocs = nprocs;
+    prog->apiNames = g_new0(char *, nprocs + 1);
+    for (i = 0; i < nprocs; i++) {
+        if (procs[i].name)
+            prog->apiNames[i] = virNetServerProgramAPIName(procs[i].name);
+    }
     return prog;
 }
 
@@ -38,6 +64,13 @@ virNetServerProgramNew(unsigned int program, unsigned int version,
 void
 virNetServerProgramFree(virNetServerProgram *prog)
 {
+    size_t i;
+
+    if (!prog)
+        return;
+    for (i = 0; i < prog->nprocs; i++)
+        g_free(prog->apiNames[i]);
+    g_free(prog->apiNames);
     g_free(prog);
 }
 
@@ -176,6 +209,7 @@ virNetServerProgramDispatch(virNetServerProgram *prog,
                             virNetServerClient *client, virNetMessage *msg)
 {
     const virNetServerProgramProc *p;
+    int rc;
 
     virErrorResetLast();
     VIR_DEBUG("client=%llu prog=%x proc=%d serial=%u",
@@ -186,7 +220,10 @@ virNetServerProgramDispatch(virNetServerProgram *prog,
                        msg->header.proc);
         return virNetServerProgramSendError(client, msg);
     }
-    return virNetServerProgramRunProc(client, msg, p);
+    virThreadJobSet(prog->apiNames[msg->header.proc]);
+    rc = virNetServerProgramRunProc(client, msg, p);
+    virThreadJobClear();
+    return rc;
 }
 
 

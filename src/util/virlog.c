@@ -67,7 +67,9 @@ virLogSourceEnabled(virLogSource *src, int priority)
 {
     unsigned int serial = g_atomic_int_get(&virLogFiltersSerial);
 
-    if (src->serial != serial) {
+    /* The cache is read and refreshed by any thread: atomics keep it
+     * race-free; a stale read only costs one more refresh. */
+    if ((unsigned int)g_atomic_int_get((gint *)&src->serial) != serial) {
         int prio = virLogDefaultPriority;
         guint i;
 
@@ -80,10 +82,11 @@ virLogSourceEnabled(virLogSource *src, int priority)
             }
         }
         g_mutex_unlock(&virLogMutex);
-        src->priority = prio;
-        src->serial = serial;
+        g_atomic_int_set(&src->priority, prio);
+        g_atomic_int_set((gint *)&src->serial, serial);
+        return priority >= prio;
     }
-    return priority >= src->priority;
+    return priority >= g_atomic_int_get(&src->priority);
 }
 
 

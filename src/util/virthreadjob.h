@@ -9,8 +9,6 @@
  * name as the owner of a job, and error messages such as "cannot acquire
  * state change lock (held by monitor=...)" show it to users.
  *
- * This belongs to src/util; it sits in src/conf only until the util layer
- * can take it (its only users today are the job object and the daemon).
  */
 #pragma once
 
