@@ -149,6 +149,53 @@ typedef int (*virDrvDomainGetJobStats)(virConn *conn,
                                        int *nparams,
                                        unsigned int flags);
 
+/*
+ * Migration (issues 5 and 6).  One set of entries serves the positional
+ * and the typed-parameter procedures: the daemon turns positional
+ * arguments into parameters (uri -> migrate_uri, dname ->
+ * destination_name, resource -> bandwidth, xml -> destination_xml).
+ */
+typedef struct _virMigrateArgs virMigrateArgs;
+struct _virMigrateArgs {
+    virTypedParameterPtr params;    /* VIR_MIGRATE_PARAM_* */
+    int nparams;
+    const char *cookiein;           /* opaque, from the previous step */
+    int cookieinlen;
+    char **cookieout;               /* NULL: the caller takes no cookie */
+    int *cookieoutlen;
+    const char *dconnuri;           /* peer-to-peer: destination URI */
+    unsigned long long flags;       /* VIR_MIGRATE_* */
+    int cancelled;                  /* Finish3 and Confirm3 */
+    int protocol;                   /* 2 or 3: which sequence is running */
+};
+
+/* Source: returns the domain XML for the destination. */
+typedef char *(*virDrvDomainMigrateBegin)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          virMigrateArgs *args);
+/* Destination: *@uriOut is the URI the source should migrate to. */
+typedef int (*virDrvDomainMigratePrepare)(virConn *dconn,
+                                          virMigrateArgs *args,
+                                          char **uriOut);
+typedef int (*virDrvDomainMigratePerform)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          virMigrateArgs *args);
+/* Destination: the domain on success; NULL with an error otherwise (and
+ * always when args->cancelled). */
+typedef virDomainIdent *(*virDrvDomainMigrateFinish)(virConn *dconn,
+                                                     virMigrateArgs *args);
+typedef int (*virDrvDomainMigrateConfirm)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          virMigrateArgs *args);
+typedef int (*virDrvDomainMigrateSetULL)(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned long long value,
+                                         unsigned int flags);
+typedef int (*virDrvDomainMigrateGetULL)(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned long long *value,
+                                         unsigned int flags);
+
 struct _virHypervisorDriver {
     const char *name;               /* "QEMU" */
     const char *const *uriSchemes;  /* NULL-terminated, e.g. "qemu" */
@@ -201,6 +248,20 @@ struct _virHypervisorDriver {
     virDrvDomainGetJobInfo domainGetJobInfo;
     virDrvDomainGetJobStats domainGetJobStats;
     virDrvDomainFlagsOp domainAbortJobFlags;
+
+    virDrvDomainMigrateBegin domainMigrateBegin3;
+    virDrvDomainMigratePrepare domainMigratePrepare3;
+    virDrvDomainMigratePerform domainMigratePerform3;
+    virDrvDomainMigrateFinish domainMigrateFinish3;
+    virDrvDomainMigrateConfirm domainMigrateConfirm3;
+    virDrvDomainMigratePrepare domainMigratePrepare2;
+    virDrvDomainMigratePerform domainMigratePerform2;
+    virDrvDomainMigrateFinish domainMigrateFinish2;
+    virDrvDomainMigrateSetULL domainMigrateSetMaxDowntime;
+    virDrvDomainMigrateGetULL domainMigrateGetMaxDowntime;
+    virDrvDomainMigrateSetULL domainMigrateSetMaxSpeed;
+    virDrvDomainMigrateGetULL domainMigrateGetMaxSpeed;
+    virDrvDomainFlagsOp domainMigrateStartPostCopy;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"
