@@ -49,3 +49,10 @@ int remoteSerializeTypedParameters(const virTypedParameter *params,
                                    int nparams, int max,
                                    remote_typed_param **ret, u_int *retLen);
 void remoteTypedParamsFree(virTypedParameterPtr params, int nparams);
+int remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
+                                     int max, virTypedParameterPtr *params,
+                                     int *nparams);
+void remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
+                                const char *name, const char *value);
+void remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
+                                const char *name, unsigned long long value);

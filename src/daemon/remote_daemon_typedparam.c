@@ -85,3 +85,104 @@ remoteTypedParamsFree(virTypedParameterPtr params, int nparams)
     }
     g_free(params);
 }
+
+
+/**
+ * remoteDeserializeTypedParameters:
+ * Copies @len wire parameters (at most @max) into a new array (*@params,
+ * *@nparams; free with remoteTypedParamsFree).  Names must fit libvirt's
+ * 80-byte field.  Returns 0 or -1 (VIR_ERR_RPC reported).
+ */
+int
+remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
+                                 int max, virTypedParameterPtr *params,
+                                 int *nparams)
+{
+    virTypedParameterPtr p;
+    u_int i;
+
+    if (len > (u_int)max) {
+        virReportError(VIR_ERR_RPC, _("too many parameters '%1$u' for limit '%2$d'"),
+                       len, max);
+        return -1;
+    }
+    p = g_new0(virTypedParameter, MAX(len, 1));
+    for (i = 0; i < len; i++) {
+        const remote_typed_param_value *v = &val[i].value;
+
+        if (g_strlcpy(p[i].field, val[i].field, VIR_TYPED_PARAM_FIELD_LENGTH) >=
+            VIR_TYPED_PARAM_FIELD_LENGTH) {
+            virReportError(VIR_ERR_RPC, _("parameter %1$s too big for destination"),
+                           val[i].field);
+            remoteTypedParamsFree(p, i);
+            return -1;
+        }
+        p[i].type = v->type;
+        switch (v->type) {
+        case VIR_TYPED_PARAM_INT:
+            p[i].value.i = v->remote_typed_param_value_u.i;
+            break;
+        case VIR_TYPED_PARAM_UINT:
+            p[i].value.ui = v->remote_typed_param_value_u.ui;
+            break;
+        case VIR_TYPED_PARAM_LLONG:
+            p[i].value.l = v->remote_typed_param_value_u.l;
+            break;
+        case VIR_TYPED_PARAM_ULLONG:
+            p[i].value.ul = v->remote_typed_param_value_u.ul;
+            break;
+        case VIR_TYPED_PARAM_DOUBLE:
+            p[i].value.d = v->remote_typed_param_value_u.d;
+            break;
+        case VIR_TYPED_PARAM_BOOLEAN:
+            p[i].value.b = v->remote_typed_param_value_u.b;
+            break;
+        case VIR_TYPED_PARAM_STRING:
+            p[i].value.s = g_strdup(v->remote_typed_param_value_u.s);
+            break;
+        default:
+            /* XDR decoding already refused other tags. */
+            virReportError(VIR_ERR_RPC, _("unknown parameter type %1$d"), v->type);
+            remoteTypedParamsFree(p, i);
+            return -1;
+        }
+    }
+    *params = p;
+    *nparams = len;
+    return 0;
+}
+
+
+/* Appends a parameter to a growable array; strings are copied. */
+static virTypedParameter *
+remoteTypedParamsAppend(virTypedParameterPtr *params, int *nparams,
+                        const char *name, int type)
+{
+    virTypedParameter *p;
+
+    *params = g_renew(virTypedParameter, *params, *nparams + 1);
+    p = &(*params)[(*nparams)++];
+    memset(p, 0, sizeof(*p));
+    g_strlcpy(p->field, name, VIR_TYPED_PARAM_FIELD_LENGTH);
+    p->type = type;
+    return p;
+}
+
+
+void
+remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
+                           const char *name, const char *value)
+{
+    if (value)
+        remoteTypedParamsAppend(params, nparams, name,
+                                VIR_TYPED_PARAM_STRING)->value.s = g_strdup(value);
+}
+
+
+void
+remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
+                           const char *name, unsigned long long value)
+{
+    remoteTypedParamsAppend(params, nparams, name,
+                            VIR_TYPED_PARAM_ULLONG)->value.ul = value;
+}

@@ -1,0 +1,485 @@
+/*
+ * remote_daemon_dispatch_migrate.c: handlers of the remote program:
+ * migration protocol v3 (positional and typed-parameter forms) and the
+ * tuning calls made during a migration
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Both v3 families reach the same driver entries: positional arguments
+ * become VIR_MIGRATE_PARAM_* parameters here, so the driver has one code
+ * path per step.
+ */
+#include <config.h>
+
+#include "remote_daemon.h"
+#include "remote_daemon_dispatch.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("daemon.dispatch_migrate");
+
+/* One migration call: the driver's arguments and what they own. */
+typedef struct {
+    virMigrateArgs args;
+    char *cookieout;
+    int cookieoutlen;
+} remoteMigrateCall;
+
+
+static void
+remoteMigrateCallClear(remoteMigrateCall *call)
+{
+    remoteTypedParamsFree(call->args.params, call->args.nparams);
+    g_free(call->cookieout);
+    memset(call, 0, sizeof(*call));
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteMigrateCall, remoteMigrateCallClear);
+
+
+/* Sets up @call with the cookie in, flags and a cookie-out slot. */
+static void
+remoteMigrateCallInit(remoteMigrateCall *call, const char *cookie,
+                      u_int cookieLen, unsigned long long flags,
+                      bool wantCookie)
+{
+    call->args.cookiein = cookieLen ? cookie : NULL;
+    call->args.cookieinlen = cookieLen;
+    call->args.flags = flags;
+    call->args.protocol = 3;
+    if (wantCookie) {
+        call->args.cookieout = &call->cookieout;
+        call->args.cookieoutlen = &call->cookieoutlen;
+    }
+}
+
+
+static int
+remoteMigrateCallParams(remoteMigrateCall *call, const remote_typed_param *val,
+                        u_int len)
+{
+    return remoteDeserializeTypedParameters(val, len,
+                                            REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                            &call->args.params,
+                                            &call->args.nparams);
+}
+
+
+/* Positional arguments as parameters, as libvirt.so would send them. */
+static void
+remoteMigrateCallPositional(remoteMigrateCall *call, remote_string xml,
+                            remote_string uri, remote_string dname,
+                            unsigned long long resource)
+{
+    virMigrateArgs *a = &call->args;
+
+    if (xml)
+        remoteTypedParamsAddString(&a->params, &a->nparams,
+                                   VIR_MIGRATE_PARAM_DEST_XML, *xml);
+    if (uri)
+        remoteTypedParamsAddString(&a->params, &a->nparams,
+                                   VIR_MIGRATE_PARAM_URI, *uri);
+    if (dname)
+        remoteTypedParamsAddString(&a->params, &a->nparams,
+                                   VIR_MIGRATE_PARAM_DEST_NAME, *dname);
+    if (resource)
+        remoteTypedParamsAddULLong(&a->params, &a->nparams,
+                                   VIR_MIGRATE_PARAM_BANDWIDTH, resource);
+}
+
+
+/* Hands the driver's cookie to the reply (the RPC layer frees it). */
+static void
+remoteMigrateCallTakeCookie(remoteMigrateCall *call, char **val, u_int *len)
+{
+    *val = g_steal_pointer(&call->cookieout);
+    *len = *val ? call->cookieoutlen : 0;
+}
+
+
+/* ---- Begin ---- */
+
+static char *
+remoteMigrateBegin(virNetServerClient *client, const remote_nonnull_domain *rdom,
+                   remoteMigrateCall *call)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, rdom, &dom);
+
+    if (!conn)
+        return NULL;
+    if (!conn->driver->domainMigrateBegin3) {
+        remoteReportNoSupport("virDomainMigrateBegin3");
+        return NULL;
+    }
+    return conn->driver->domainMigrateBegin3(conn, dom, &call->args);
+}
+
+
+int
+remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virNetMessage *msg,
+                                  remote_domain_migrate_begin3_args *args,
+                                  remote_domain_migrate_begin3_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+
+    remoteMigrateCallInit(&call, NULL, 0, args->flags, true);
+    remoteMigrateCallPositional(&call, args->xmlin, NULL, args->dname,
+                                args->resource);
+    if (!(ret->xml = remoteMigrateBegin(client, &args->dom, &call)))
+        return -1;
+    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
+                                &ret->cookie_out.cookie_out_len);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
+                                        virNetMessage *msg,
+                                        remote_domain_migrate_begin3_params_args *args,
+                                        remote_domain_migrate_begin3_params_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+
+    remoteMigrateCallInit(&call, NULL, 0, args->flags, true);
+    if (remoteMigrateCallParams(&call, args->params.params_val,
+                                args->params.params_len) < 0 ||
+        !(ret->xml = remoteMigrateBegin(client, &args->dom, &call)))
+        return -1;
+    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
+                                &ret->cookie_out.cookie_out_len);
+    return 0;
+}
+
+
+/* ---- Prepare ---- */
+
+static int
+remoteMigratePrepare(virNetServerClient *client, remoteMigrateCall *call,
+                     remote_string *uriOut)
+{
+    virConn *conn = remoteGetConn(client);
+    char *uri = NULL;
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigratePrepare3, "virDomainMigratePrepare3");
+    if (conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
+        return -1;
+    if (uri) {
+        *uriOut = g_new0(char *, 1);
+        **uriOut = uri;
+    }
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigratePrepare3(virNetServerClient *client,
+                                    virNetMessage *msg,
+                                    remote_domain_migrate_prepare3_args *args,
+                                    remote_domain_migrate_prepare3_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+    remote_string xml = &args->dom_xml;
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, true);
+    remoteMigrateCallPositional(&call, xml, args->uri_in, args->dname,
+                                args->resource);
+    if (remoteMigratePrepare(client, &call, &ret->uri_out) < 0)
+        return -1;
+    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
+                                &ret->cookie_out.cookie_out_len);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client,
+                                          virNetMessage *msg,
+                                          remote_domain_migrate_prepare3_params_args *args,
+                                          remote_domain_migrate_prepare3_params_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, true);
+    if (remoteMigrateCallParams(&call, args->params.params_val,
+                                args->params.params_len) < 0 ||
+        remoteMigratePrepare(client, &call, &ret->uri_out) < 0)
+        return -1;
+    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
+                                &ret->cookie_out.cookie_out_len);
+    return 0;
+}
+
+
+/* ---- Perform ---- */
+
+static int
+remoteMigratePerform(virNetServerClient *client, const remote_nonnull_domain *rdom,
+                     remoteMigrateCall *call)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, rdom, &dom);
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigratePerform3, "virDomainMigratePerform3");
+    return conn->driver->domainMigratePerform3(conn, dom, &call->args);
+}
+
+
+int
+remoteDispatchDomainMigratePerform3(virNetServerClient *client,
+                                    virNetMessage *msg,
+                                    remote_domain_migrate_perform3_args *args,
+                                    remote_domain_migrate_perform3_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+    /* Peer-to-peer callers pass no cookie-out buffer: send none. */
+    bool p2p = args->dconnuri && *args->dconnuri;
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, !p2p);
+    call.args.dconnuri = p2p ? *args->dconnuri : NULL;
+    remoteMigrateCallPositional(&call, args->xmlin, args->uri, args->dname,
+                                args->resource);
+    if (remoteMigratePerform(client, &args->dom, &call) < 0)
+        return -1;
+    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
+                                &ret->cookie_out.cookie_out_len);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
+                                          virNetMessage *msg,
+                                          remote_domain_migrate_perform3_params_args *args,
+                                          remote_domain_migrate_perform3_params_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+    bool p2p = args->dconnuri && *args->dconnuri;
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, !p2p);
+    call.args.dconnuri = p2p ? *args->dconnuri : NULL;
+    if (remoteMigrateCallParams(&call, args->params.params_val,
+                                args->params.params_len) < 0 ||
+        remoteMigratePerform(client, &args->dom, &call) < 0)
+        return -1;
+    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
+                                &ret->cookie_out.cookie_out_len);
+    return 0;
+}
+
+
+/* ---- Finish ---- */
+
+static virDomainIdent *
+remoteMigrateFinish(virNetServerClient *client, remoteMigrateCall *call)
+{
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return NULL;
+    if (!conn->driver->domainMigrateFinish3) {
+        remoteReportNoSupport("virDomainMigrateFinish3");
+        return NULL;
+    }
+    return conn->driver->domainMigrateFinish3(conn, &call->args);
+}
+
+
+static int
+remoteMigrateFinishReply(virDomainIdent *dom, remoteMigrateCall *call,
+                         remote_nonnull_domain *rdom, char **cookie,
+                         u_int *cookieLen)
+{
+    if (!dom)
+        return -1;
+    remoteMakeDomain(rdom, dom);
+    virDomainIdentFree(dom);
+    remoteMigrateCallTakeCookie(call, cookie, cookieLen);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigrateFinish3(virNetServerClient *client,
+                                   virNetMessage *msg,
+                                   remote_domain_migrate_finish3_args *args,
+                                   remote_domain_migrate_finish3_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+    remote_string dname = &args->dname;
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, true);
+    call.args.cancelled = args->cancelled;
+    call.args.dconnuri = args->dconnuri ? *args->dconnuri : NULL;
+    remoteMigrateCallPositional(&call, NULL, args->uri, dname, 0);
+    return remoteMigrateFinishReply(remoteMigrateFinish(client, &call), &call,
+                                    &ret->dom, &ret->cookie_out.cookie_out_val,
+                                    &ret->cookie_out.cookie_out_len);
+}
+
+
+int
+remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
+                                         virNetMessage *msg,
+                                         remote_domain_migrate_finish3_params_args *args,
+                                         remote_domain_migrate_finish3_params_ret *ret)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, true);
+    call.args.cancelled = args->cancelled;
+    if (remoteMigrateCallParams(&call, args->params.params_val,
+                                args->params.params_len) < 0)
+        return -1;
+    return remoteMigrateFinishReply(remoteMigrateFinish(client, &call), &call,
+                                    &ret->dom, &ret->cookie_out.cookie_out_val,
+                                    &ret->cookie_out.cookie_out_len);
+}
+
+
+/* ---- Confirm ---- */
+
+static int
+remoteMigrateConfirm(virNetServerClient *client, const remote_nonnull_domain *rdom,
+                     remoteMigrateCall *call)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, rdom, &dom);
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigrateConfirm3, "virDomainMigrateConfirm3");
+    return conn->driver->domainMigrateConfirm3(conn, dom, &call->args);
+}
+
+
+int
+remoteDispatchDomainMigrateConfirm3(virNetServerClient *client,
+                                    virNetMessage *msg,
+                                    remote_domain_migrate_confirm3_args *args)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, false);
+    call.args.cancelled = args->cancelled;
+    return remoteMigrateConfirm(client, &args->dom, &call);
+}
+
+
+int
+remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client,
+                                          virNetMessage *msg,
+                                          remote_domain_migrate_confirm3_params_args *args)
+{
+    g_auto(remoteMigrateCall) call = { 0 };
+
+    remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
+                          args->cookie_in.cookie_in_len, args->flags, false);
+    call.args.cancelled = args->cancelled;
+    if (remoteMigrateCallParams(&call, args->params.params_val,
+                                args->params.params_len) < 0)
+        return -1;
+    return remoteMigrateConfirm(client, &args->dom, &call);
+}
+
+
+/* ---- tuning during a migration ---- */
+
+int
+remoteDispatchDomainMigrateSetMaxDowntime(virNetServerClient *client,
+                                          virNetMessage *msg,
+                                          remote_domain_migrate_set_max_downtime_args *args)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigrateSetMaxDowntime, "virDomainMigrateSetMaxDowntime");
+    return conn->driver->domainMigrateSetMaxDowntime(conn, dom, args->downtime,
+                                                     args->flags);
+}
+
+
+int
+remoteDispatchDomainMigrateGetMaxDowntime(virNetServerClient *client,
+                                          virNetMessage *msg,
+                                          remote_domain_migrate_get_max_downtime_args *args,
+                                          remote_domain_migrate_get_max_downtime_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
+    unsigned long long v = 0;
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigrateGetMaxDowntime, "virDomainMigrateGetMaxDowntime");
+    if (conn->driver->domainMigrateGetMaxDowntime(conn, dom, &v, args->flags) < 0)
+        return -1;
+    ret->downtime = v;
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigrateSetMaxSpeed(virNetServerClient *client,
+                                       virNetMessage *msg,
+                                       remote_domain_migrate_set_max_speed_args *args)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigrateSetMaxSpeed, "virDomainMigrateSetMaxSpeed");
+    return conn->driver->domainMigrateSetMaxSpeed(conn, dom, args->bandwidth,
+                                                  args->flags);
+}
+
+
+int
+remoteDispatchDomainMigrateGetMaxSpeed(virNetServerClient *client,
+                                       virNetMessage *msg,
+                                       remote_domain_migrate_get_max_speed_args *args,
+                                       remote_domain_migrate_get_max_speed_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
+    unsigned long long v = 0;
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigrateGetMaxSpeed, "virDomainMigrateGetMaxSpeed");
+    if (conn->driver->domainMigrateGetMaxSpeed(conn, dom, &v, args->flags) < 0)
+        return -1;
+    ret->bandwidth = v;
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMigrateStartPostCopy(virNetServerClient *client,
+                                         virNetMessage *msg,
+                                         remote_domain_migrate_start_post_copy_args *args)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
+
+    if (!conn)
+        return -1;
+    REMOTE_REQUIRE(conn, domainMigrateStartPostCopy, "virDomainMigrateStartPostCopy");
+    return conn->driver->domainMigrateStartPostCopy(conn, dom, args->flags);
+}
