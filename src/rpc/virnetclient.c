@@ -1,0 +1,1107 @@
+/*
+ * virnetclient.c: the client side of an RPC connection
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Threading: callers of virNetClientCall encode their CALL, queue it and
+ * sleep on their own condition; only the I/O thread touches the socket.
+ * It matches each REPLY to the waiting call by (prog, vers, serial), as
+ * libvirt.so does, and wakes that caller, who checks the procedure and
+ * decodes the result or the error in its own thread.
+ *
+ * Locking: the client lock protects the call list, the output queue, the
+ * close state, keepalive counters and the callbacks.  The input message
+ * (rx) and the GSource belong to the I/O thread alone.  Every close goes
+ * through virNetClientMarkClosedLocked, which fails all pending calls at
+ * once; the I/O thread then tears the socket down and runs the close
+ * callback exactly once.
+ */
+#include <config.h>
+
+#include <glib-unix.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define LIBVIRT_VIRNETCLIENTPRIV_H_ALLOW
+#include "virnetclientpriv.h"
+#include "virnetsocket.h"
+#include "virkeepaliveprotocol.h"
+#include "remote_protocol.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virobject.h"
+#include "virthread.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("rpc.netclient");
+
+/* How often the I/O thread looks at the keepalive state while it is on. */
+#define VIR_NET_CLIENT_KEEPALIVE_TICK_MS 250
+/* Waits for the I/O thread log a warning after this long, then go on. */
+#define VIR_NET_CLIENT_WAIT_WARN_MS 30000
+
+typedef struct {
+    unsigned int prog;
+    unsigned int vers;
+    int proc;
+    unsigned int serial;
+    GCond cond;             /* signalled with the client lock */
+    bool done;              /* a reply arrived or the connection closed */
+    bool abandoned;         /* the caller timed out: the I/O thread frees it */
+    virNetMessage *reply;
+} virNetClientPending;
+
+typedef struct {
+    GSource base;
+    gpointer tag;
+    GIOCondition events;
+    virNetClient *client;
+} virNetClientSource;
+
+struct _virNetClient {
+    virObjectLockable parent;
+
+    int fd;
+    char *peer;                 /* socket path or "host:port" */
+    GMainContext *ctx;
+    GThread *thread;            /* the I/O thread */
+    gint quit;                  /* atomic: the I/O thread exits */
+    GSource *source;            /* socket watch: I/O thread only */
+    virNetMessage *rx;          /* I/O thread only */
+
+    /* Protected by the object lock. */
+    GCond stateCond;            /* closeDone or inCallback changed */
+    unsigned int serial;        /* next call serial, from 0 like libvirt.so */
+    GPtrArray *calls;           /* of virNetClientPending*, not owning */
+    virNetMessage *tx;
+    bool closing;               /* no new calls; pending ones failed */
+    bool closeDone;             /* torn down, close callback returned */
+    int closeReason;            /* VIR_CONNECT_CLOSE_REASON_* */
+    char *closeCause;
+    int inCallback;             /* callbacks running in the I/O thread */
+
+    GSource *kaTimer;
+    unsigned int kaInterval;    /* seconds; 0 = no PINGs of ours */
+    unsigned int kaCount;
+    unsigned int kaSent;        /* PINGs sent since the last packet */
+    gint64 lastRxUs;
+
+    virNetClientEventFunc eventFunc;
+    void *eventOpaque;
+    GDestroyNotify eventFree;
+    virNetClientCloseFunc closeFunc;
+    void *closeOpaque;
+    GDestroyNotify closeFree;
+};
+
+
+static void
+virNetClientCallFree(virNetClientPending *call)
+{
+    if (!call)
+        return;
+    virNetMessageFree(call->reply);
+    g_cond_clear(&call->cond);
+    g_free(call);
+}
+
+
+static bool
+virNetClientOnIOThread(virNetClient *client)
+{
+    return g_thread_self() == client->thread;
+}
+
+
+/* Reports the error every call on a closed connection gets. */
+static void
+virNetClientReportClosed(const char *cause)
+{
+    virReportError(VIR_ERR_RPC, _("client socket is closed: %1$s"), cause);
+}
+
+
+/**
+ * virNetClientMarkClosedLocked:
+ * Starts closing (once): refuses new calls, wakes every waiting call so it
+ * fails at once, frees abandoned ones and drops unsent output.  The I/O
+ * thread notices and tears the socket down.  @client must be locked.
+ */
+static void
+virNetClientMarkClosedLocked(virNetClient *client, int reason,
+                             const char *cause)
+{
+    guint i;
+
+    if (client->closing)
+        return;
+    VIR_DEBUG("client=%p peer=%s closing: reason=%d cause=%s", client,
+              client->peer, reason, cause);
+    client->closing = true;
+    client->closeReason = reason;
+    client->closeCause = g_strdup(cause);
+    for (i = client->calls->len; i > 0; i--) {
+        virNetClientPending *call = g_ptr_array_index(client->calls, i - 1);
+
+        if (call->abandoned) {
+            g_ptr_array_remove_index_fast(client->calls, i - 1);
+            virNetClientCallFree(call);
+            continue;
+        }
+        call->done = true;
+        g_cond_signal(&call->cond);
+    }
+    while (client->tx)
+        virNetMessageFree(virNetMessageQueueServe(&client->tx));
+    g_main_context_wakeup(client->ctx);
+}
+
+
+/* I/O thread: closes because of the error just reported. */
+static void
+virNetClientCloseOnError(virNetClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_ERROR,
+                                 virErrorGetLastMessage());
+}
+
+
+/* Queues @msg (steals it) unless closing.  @client must be locked. */
+static void
+virNetClientQueueLocked(virNetClient *client, virNetMessage *msg)
+{
+    if (client->closing) {
+        virNetMessageFree(msg);
+        return;
+    }
+    virNetMessageQueuePush(&client->tx, msg);
+    g_main_context_wakeup(client->ctx);
+}
+
+
+/* Builds a keepalive PING or PONG: empty MESSAGE, serial 0. */
+static virNetMessage *
+virNetClientNewKeepalive(int proc)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+
+    msg->header.prog = KEEPALIVE_PROGRAM;
+    msg->header.vers = KEEPALIVE_PROTOCOL_VERSION;
+    msg->header.proc = proc;
+    msg->header.type = VIR_NET_MESSAGE;
+    msg->header.serial = 0;
+    msg->header.status = VIR_NET_OK;
+    if (virNetMessageEncodeHeader(msg) < 0 ||
+        virNetMessageEncodePayloadEmpty(msg) < 0)
+        return NULL;
+    return g_steal_pointer(&msg);
+}
+
+
+/* ---- the I/O thread: input ---- */
+
+/* Hands a reply to its waiting call (steals @msg).  Returns -1 (reported)
+ * when no call waits for it: the caller then closes, as libvirt.so does. */
+static int
+virNetClientDispatchReply(virNetClient *client, virNetMessage *msg)
+{
+    const virNetMessageHeader *hdr = &msg->header;
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+    guint i;
+
+    for (i = 0; i < client->calls->len; i++) {
+        virNetClientPending *call = g_ptr_array_index(client->calls, i);
+
+        if (call->done || call->prog != hdr->prog || call->vers != hdr->vers ||
+            call->serial != hdr->serial)
+            continue;
+        if (call->abandoned) {
+            VIR_DEBUG("dropping late reply proc=%d serial=%u", hdr->proc,
+                      hdr->serial);
+            g_ptr_array_remove_index_fast(client->calls, i);
+            virNetClientCallFree(call);
+            virNetMessageFree(msg);
+            return 0;
+        }
+        call->reply = msg;
+        call->done = true;
+        g_cond_signal(&call->cond);
+        return 0;
+    }
+    virReportError(VIR_ERR_RPC,
+                   _("no call waiting for reply with prog %1$u vers %2$u serial %3$u"),
+                   hdr->prog, hdr->vers, hdr->serial);
+    virNetMessageFree(msg);
+    return -1;
+}
+
+
+/* Runs the event callback, if any, for a remote program MESSAGE. */
+static void
+virNetClientDispatchEvent(virNetClient *client, virNetMessage *msg)
+{
+    virNetClientEventFunc func;
+    void *opaque;
+
+    virObjectLock(client);
+    func = client->eventFunc;
+    opaque = client->eventOpaque;
+    if (func)
+        client->inCallback++;
+    virObjectUnlock(client);
+    if (!func) {
+        VIR_DEBUG("no event callback; ignoring event proc=%d", msg->header.proc);
+        return;
+    }
+    func(client, msg, opaque);
+    virObjectLock(client);
+    client->inCallback--;
+    g_cond_broadcast(&client->stateCond);
+    virObjectUnlock(client);
+}
+
+
+/* A MESSAGE packet: keepalive, an event, or a reason to close (-1,
+ * reported) when it comes from a program libvirt.so does not register. */
+static int
+virNetClientDispatchMessage(virNetClient *client, virNetMessage *msg)
+{
+    const virNetMessageHeader *hdr = &msg->header;
+
+    if (hdr->prog == KEEPALIVE_PROGRAM) {
+        virNetMessage *pong;
+
+        if (hdr->proc != KEEPALIVE_PROC_PING)
+            return 0;
+        if (!(pong = virNetClientNewKeepalive(KEEPALIVE_PROC_PONG)))
+            return -1;
+        VIR_WITH_OBJECT_LOCK_GUARD(client) {
+            virNetClientQueueLocked(client, pong);
+        }
+        return 0;
+    }
+    if (hdr->prog == REMOTE_PROGRAM && hdr->vers == REMOTE_PROTOCOL_VERSION) {
+        virNetClientDispatchEvent(client, msg);
+        return 0;
+    }
+    if ((hdr->prog == QEMU_PROGRAM && hdr->vers == QEMU_PROTOCOL_VERSION) ||
+        (hdr->prog == LXC_PROGRAM && hdr->vers == LXC_PROTOCOL_VERSION)) {
+        VIR_DEBUG("ignoring event prog=0x%x proc=%d", hdr->prog, hdr->proc);
+        return 0;
+    }
+    virReportError(VIR_ERR_RPC,
+                   _("unexpected message from program 0x%1$x version %2$u"),
+                   hdr->prog, hdr->vers);
+    return -1;
+}
+
+
+/* One complete packet (steals @msg).  Returns -1 (reported) when the
+ * connection must close. */
+static int
+virNetClientDispatch(virNetClient *client, virNetMessage *msg)
+{
+    g_autoptr(virNetMessage) owned = msg;
+    const virNetMessageHeader *hdr = &msg->header;
+
+    VIR_WITH_OBJECT_LOCK_GUARD(client) {
+        client->lastRxUs = g_get_monotonic_time();
+        client->kaSent = 0;
+    }
+    if (virNetMessageDecodeHeader(msg) < 0)
+        return -1;
+
+    switch ((virNetMessageType)hdr->type) {
+    case VIR_NET_REPLY:
+        return virNetClientDispatchReply(client, g_steal_pointer(&owned));
+    case VIR_NET_MESSAGE:
+        return virNetClientDispatchMessage(client, msg);
+    case VIR_NET_STREAM:
+    case VIR_NET_STREAM_HOLE:
+        VIR_DEBUG("no stream open; ignoring stream packet serial=%u",
+                  hdr->serial);
+        return 0;
+    case VIR_NET_REPLY_WITH_FDS:
+        virReportError(VIR_ERR_RPC, "%s",
+                       _("the server passed file descriptors, which this client never asks for"));
+        return -1;
+    case VIR_NET_CALL:
+    case VIR_NET_CALL_WITH_FDS:
+    default:
+        virReportError(VIR_ERR_RPC,
+                       _("got unexpected RPC call prog %1$u vers %2$u proc %3$d type %4$d"),
+                       hdr->prog, hdr->vers, hdr->proc, hdr->type);
+        return -1;
+    }
+}
+
+
+/* Checks the length word against the protocol limits, then sizes the
+ * buffer for the whole packet.  Returns 0 or -1 (reported). */
+static int
+virNetClientDecodeLength(virNetClient *client, virNetMessage *rx)
+{
+    uint32_t len;
+
+    memcpy(&len, rx->buffer, sizeof(len));
+    len = g_ntohl(len);
+    if (len < VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX ||
+        len > VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX) {
+        virReportError(VIR_ERR_RPC,
+                       _("packet of %1$u bytes from %2$s is outside the protocol limits (%3$d to %4$d)"),
+                       len, client->peer,
+                       VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX,
+                       VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX);
+        return -1;
+    }
+    return virNetMessageDecodeLength(rx);
+}
+
+
+/* Reads and dispatches everything available; closes on EOF and errors. */
+static void
+virNetClientDoRead(virNetClient *client)
+{
+    for (;;) {
+        virNetMessage *rx;
+        ssize_t n;
+
+        if (!client->rx) {
+            client->rx = virNetMessageNew();
+            virNetMessagePrepareRead(client->rx);
+        }
+        rx = client->rx;
+        n = virNetSocketRead(client->fd, rx->buffer + rx->bufferOffset,
+                             rx->bufferLength - rx->bufferOffset);
+        if (n == 0)
+            return;
+        if (n == -2) {
+            VIR_WITH_OBJECT_LOCK_GUARD(client) {
+                virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_EOF,
+                                             _("end of file from the server"));
+            }
+            return;
+        }
+        if (n < 0) {
+            virNetClientCloseOnError(client);
+            return;
+        }
+        rx->bufferOffset += n;
+        if (rx->bufferOffset < rx->bufferLength)
+            continue;
+        if (rx->bufferLength == VIR_NET_MESSAGE_LEN_MAX) {
+            if (virNetClientDecodeLength(client, rx) < 0) {
+                virNetClientCloseOnError(client);
+                return;
+            }
+            continue;
+        }
+        client->rx = NULL;
+        rx->bufferOffset = 0;
+        if (virNetClientDispatch(client, rx) < 0) {
+            virNetClientCloseOnError(client);
+            return;
+        }
+        if (!virNetClientIsOpen(client))
+            return;
+    }
+}
+
+
+/* ---- the I/O thread: output, keepalive, teardown ---- */
+
+/* Writes queued output.  Returns -1 (reported) on a socket error. */
+static int
+virNetClientDoWrite(virNetClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    while (client->tx) {
+        virNetMessage *msg = client->tx;
+        ssize_t n = virNetSocketWrite(client->fd,
+                                      msg->buffer + msg->bufferOffset,
+                                      msg->bufferLength - msg->bufferOffset);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        msg->bufferOffset += n;
+        if (msg->bufferOffset == msg->bufferLength)
+            virNetMessageFree(virNetMessageQueueServe(&client->tx));
+    }
+    return 0;
+}
+
+
+/* Keepalive tick: a PING after each interval of silence, close after
+ * kaCount unanswered ones (libvirt's virKeepAlive timing). */
+static gboolean
+virNetClientKeepAliveTick(gpointer opaque)
+{
+    virNetClient *client = opaque;
+    gint64 now = g_get_monotonic_time();
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+    gint64 idleMs = (now - client->lastRxUs) / 1000;
+    virNetMessage *ping;
+
+    if (client->closing || client->kaInterval == 0 ||
+        idleMs < (gint64)client->kaInterval * 1000 * (client->kaSent + 1))
+        return G_SOURCE_CONTINUE;
+    if (client->kaSent >= client->kaCount) {
+        VIR_WARN("no answer from %s to %u keepalive probes; closing",
+                 client->peer, client->kaSent);
+        virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_KEEPALIVE,
+                                     _("connection closed due to keepalive timeout"));
+        return G_SOURCE_CONTINUE;
+    }
+    if ((ping = virNetClientNewKeepalive(KEEPALIVE_PROC_PING))) {
+        client->kaSent++;
+        virNetClientQueueLocked(client, ping);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+
+static void
+virNetClientDestroySource(GSource **source)
+{
+    if (!*source)
+        return;
+    g_source_destroy(*source);
+    g_source_unref(*source);
+    *source = NULL;
+}
+
+
+/* Releases the socket side and runs the close callback, once. */
+static void
+virNetClientTeardown(virNetClient *client)
+{
+    virNetClientCloseFunc func;
+    void *opaque;
+    GSource *timer;
+    int reason;
+
+    virNetClientDestroySource(&client->source);
+    g_clear_pointer(&client->rx, virNetMessageFree);
+    shutdown(client->fd, SHUT_RDWR);
+
+    virObjectLock(client);
+    timer = g_steal_pointer(&client->kaTimer);
+    func = client->closeFunc;
+    opaque = client->closeOpaque;
+    reason = client->closeReason;
+    if (func)
+        client->inCallback++;
+    virObjectUnlock(client);
+
+    virNetClientDestroySource(&timer);
+    if (func)
+        func(client, reason, opaque);
+
+    virObjectLock(client);
+    if (func)
+        client->inCallback--;
+    client->closeDone = true;
+    g_cond_broadcast(&client->stateCond);
+    virObjectUnlock(client);
+}
+
+
+static gboolean
+virNetClientSourcePrepare(GSource *base, gint *timeout)
+{
+    virNetClientSource *src = (virNetClientSource *)base;
+    virNetClient *client = src->client;
+    GIOCondition events = 0;
+    bool closing;
+
+    *timeout = -1;
+    virObjectLock(client);
+    closing = client->closing;
+    if (!closing)
+        events = G_IO_IN | (client->tx ? G_IO_OUT : 0);
+    virObjectUnlock(client);
+
+    if (events != src->events) {
+        g_source_modify_unix_fd(base, src->tag, events);
+        src->events = events;
+    }
+    return closing;
+}
+
+
+static gboolean
+virNetClientSourceCheck(GSource *base)
+{
+    virNetClientSource *src = (virNetClientSource *)base;
+
+    return g_source_query_unix_fd(base, src->tag) != 0 ||
+        !virNetClientIsOpen(src->client);
+}
+
+
+static gboolean
+virNetClientSourceDispatch(GSource *base, GSourceFunc cb, gpointer data)
+{
+    virNetClientSource *src = (virNetClientSource *)base;
+    virNetClient *client = src->client;
+    GIOCondition rev = g_source_query_unix_fd(base, src->tag);
+
+    if (virNetClientIsOpen(client) && (rev & G_IO_OUT) &&
+        virNetClientDoWrite(client) < 0)
+        virNetClientCloseOnError(client);
+    if (virNetClientIsOpen(client) && (rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
+        virNetClientDoRead(client);
+
+    if (!virNetClientIsOpen(client)) {
+        virNetClientTeardown(client);
+        return G_SOURCE_REMOVE;
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+
+static GSourceFuncs virNetClientSourceFuncs = {
+    .prepare = virNetClientSourcePrepare,
+    .check = virNetClientSourceCheck,
+    .dispatch = virNetClientSourceDispatch,
+};
+
+
+static void
+virNetClientIOThread(void *opaque)
+{
+    virNetClient *client = opaque;
+
+    g_main_context_push_thread_default(client->ctx);
+    while (!g_atomic_int_get(&client->quit))
+        g_main_context_iteration(client->ctx, TRUE);
+    g_main_context_pop_thread_default(client->ctx);
+}
+
+
+/* ---- life cycle ---- */
+
+/* Waits (client locked, not in the I/O thread) until @done is true, with
+ * a warning naming the peer whenever the I/O thread is slow. */
+static void
+virNetClientWaitStateLocked(virNetClient *client, const bool *done,
+                            const char *what)
+{
+    while (!*done) {
+        long long deadline = virTimeMonotonicMs() + VIR_NET_CLIENT_WAIT_WARN_MS;
+
+        if (virCondWaitUntil(&client->stateCond, virObjectGetLock(client),
+                             deadline) < 0 && !*done)
+            VIR_WARN("still waiting for the I/O thread of %s to %s",
+                     client->peer, what);
+    }
+}
+
+
+static void
+virNetClientWaitCallbacksLocked(virNetClient *client)
+{
+    while (client->inCallback > 0 && !virNetClientOnIOThread(client)) {
+        long long deadline = virTimeMonotonicMs() + VIR_NET_CLIENT_WAIT_WARN_MS;
+
+        if (virCondWaitUntil(&client->stateCond, virObjectGetLock(client),
+                             deadline) < 0 && client->inCallback > 0)
+            VIR_WARN("still waiting for a callback of %s to return",
+                     client->peer);
+    }
+}
+
+
+static void
+virNetClientDispose(void *obj)
+{
+    virNetClient *client = obj;
+    guint i;
+
+    /* Programmer error: a callback dropped the last reference. */
+    g_assert(!virNetClientOnIOThread(client));
+    virNetClientClose(client);
+    g_atomic_int_set(&client->quit, 1);
+    g_main_context_wakeup(client->ctx);
+    virThreadJoin(client->thread);
+
+    virNetClientDestroySource(&client->source);
+    virNetClientDestroySource(&client->kaTimer);
+    for (i = 0; i < client->calls->len; i++)
+        virNetClientCallFree(g_ptr_array_index(client->calls, i));
+    g_ptr_array_unref(client->calls);
+    while (client->tx)
+        virNetMessageFree(virNetMessageQueueServe(&client->tx));
+    virNetMessageFree(client->rx);
+    if (client->eventFree && client->eventOpaque)
+        client->eventFree(client->eventOpaque);
+    if (client->closeFree && client->closeOpaque)
+        client->closeFree(client->closeOpaque);
+    close(client->fd);
+    g_main_context_unref(client->ctx);
+    g_cond_clear(&client->stateCond);
+    g_free(client->closeCause);
+    g_free(client->peer);
+}
+
+
+/**
+ * virNetClientNewFD:
+ * Wraps the connected stream socket @fd (stolen, closed on failure too)
+ * to the peer described by @peer (used in messages) and starts the I/O
+ * thread.  Returns a client holding one reference for the caller, or
+ * NULL (reported).
+ */
+virNetClient *
+virNetClientNewFD(int fd, const char *peer)
+{
+    g_autoptr(GError) gerr = NULL;
+    virNetClient *client;
+    virNetClientSource *src;
+
+    if (!g_unix_set_fd_nonblocking(fd, TRUE, &gerr)) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("cannot make the socket to %1$s non-blocking: %2$s"),
+                       peer, gerr->message);
+        close(fd);
+        return NULL;
+    }
+    client = virObjectLockableNew(sizeof(*client), virNetClientDispose);
+    client->fd = fd;
+    client->peer = g_strdup(peer);
+    client->ctx = g_main_context_new();
+    client->calls = g_ptr_array_new();
+    client->lastRxUs = g_get_monotonic_time();
+    g_cond_init(&client->stateCond);
+
+    client->source = g_source_new(&virNetClientSourceFuncs,
+                                  sizeof(virNetClientSource));
+    src = (virNetClientSource *)client->source;
+    src->client = client;
+    src->events = G_IO_IN;
+    src->tag = g_source_add_unix_fd(client->source, fd, G_IO_IN);
+    g_source_set_name(client->source, "rpc-client");
+    g_source_attach(client->source, client->ctx);
+
+    client->thread = virThreadCreate("rpc-client-io", virNetClientIOThread,
+                                     client);
+    VIR_DEBUG("client=%p connected to %s", client, peer);
+    return client;
+}
+
+
+/**
+ * virNetClientNewUNIX:
+ * Connects to the unix socket @path.  Returns a new client (caller owns
+ * the reference) or NULL with an error naming @path reported.
+ */
+virNetClient *
+virNetClientNewUNIX(const char *path)
+{
+    int fd = virNetSocketConnectUNIX(path);
+
+    if (fd < 0)
+        return NULL;
+    return virNetClientNewFD(fd, path);
+}
+
+
+/**
+ * virNetClientNewTCP:
+ * Connects to @host:@port (any address family getaddrinfo returns).
+ * Returns a new client (caller owns the reference) or NULL with an error
+ * naming the host and port reported.
+ */
+virNetClient *
+virNetClientNewTCP(const char *host, const char *port)
+{
+    g_autofree char *peer = NULL;
+    int fd = virNetSocketConnectTCP(host, port);
+
+    if (fd < 0)
+        return NULL;
+    if (strchr(host, ':'))
+        peer = g_strdup_printf("[%s]:%s", host, port);
+    else
+        peer = g_strdup_printf("%s:%s", host, port);
+    return virNetClientNewFD(fd, peer);
+}
+
+
+/* Adds a reference; returns @client. */
+void *
+virNetClientRef(virNetClient *client)
+{
+    return virObjectRef(client);
+}
+
+
+/**
+ * virNetClientUnref:
+ * Drops a reference.  The last one closes the connection (the close
+ * callback, if still set, runs with VIR_CONNECT_CLOSE_REASON_CLIENT),
+ * joins the I/O thread and frees everything.  Never drop the last
+ * reference from a callback: they run in the I/O thread.
+ */
+void
+virNetClientUnref(virNetClient *client)
+{
+    virObjectUnref(client);
+}
+
+
+/**
+ * virNetClientSetEventCallback:
+ * Sets (or, with NULL @func, clears) the callback for events of the remote
+ * program; events of the qemu and lxc programs are always ignored.  When
+ * this returns, the previous callback is no longer running (unless called
+ * from it) and its @opaque has been freed with its @freeOpaque.
+ */
+void
+virNetClientSetEventCallback(virNetClient *client, virNetClientEventFunc func,
+                             void *opaque, GDestroyNotify freeOpaque)
+{
+    void *oldOpaque;
+    GDestroyNotify oldFree;
+
+    virObjectLock(client);
+    virNetClientWaitCallbacksLocked(client);
+    oldOpaque = client->eventOpaque;
+    oldFree = client->eventFree;
+    client->eventFunc = func;
+    client->eventOpaque = opaque;
+    client->eventFree = freeOpaque;
+    virObjectUnlock(client);
+    if (oldFree && oldOpaque)
+        oldFree(oldOpaque);
+}
+
+
+/**
+ * virNetClientSetCloseCallback:
+ * Sets (or clears) the callback told, once, why the connection closed.
+ * Same replacement guarantees as virNetClientSetEventCallback.  A callback
+ * set after the close already happened is not called.
+ */
+void
+virNetClientSetCloseCallback(virNetClient *client, virNetClientCloseFunc func,
+                             void *opaque, GDestroyNotify freeOpaque)
+{
+    void *oldOpaque;
+    GDestroyNotify oldFree;
+
+    virObjectLock(client);
+    virNetClientWaitCallbacksLocked(client);
+    oldOpaque = client->closeOpaque;
+    oldFree = client->closeFree;
+    client->closeFunc = func;
+    client->closeOpaque = opaque;
+    client->closeFree = freeOpaque;
+    virObjectUnlock(client);
+    if (oldFree && oldOpaque)
+        oldFree(oldOpaque);
+}
+
+
+/**
+ * virNetClientSetKeepAlive:
+ * Like virConnectSetKeepAlive: from now on, after @interval seconds in
+ * which nothing was received, send a PING, then one per @interval, and
+ * close (VIR_CONNECT_CLOSE_REASON_KEEPALIVE) after @count unanswered ones.
+ * @interval <= 0 stops our PINGs (server PINGs are always answered).
+ * Only enable it if the server probed positive for feature 10.  Returns 0,
+ * or -1 (reported) when the connection is closed.
+ */
+int
+virNetClientSetKeepAlive(virNetClient *client, int interval,
+                         unsigned int count)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    if (client->closing) {
+        virNetClientReportClosed(client->closeCause);
+        return -1;
+    }
+    client->kaInterval = interval > 0 ? interval : 0;
+    client->kaCount = count;
+    client->kaSent = 0;
+    client->lastRxUs = g_get_monotonic_time();
+    if (client->kaInterval > 0 && !client->kaTimer) {
+        client->kaTimer = g_timeout_source_new(VIR_NET_CLIENT_KEEPALIVE_TICK_MS);
+        g_source_set_callback(client->kaTimer, virNetClientKeepAliveTick,
+                              client, NULL);
+        g_source_attach(client->kaTimer, client->ctx);
+    }
+    return 0;
+}
+
+
+/* ---- calls ---- */
+
+/* Encodes the CALL packet for @call.  NULL @argsFilter means void. */
+static virNetMessage *
+virNetClientCallEncode(const virNetClientPending *call, xdrproc_t argsFilter,
+                       void *args)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+
+    msg->header.prog = call->prog;
+    msg->header.vers = call->vers;
+    msg->header.proc = call->proc;
+    msg->header.type = VIR_NET_CALL;
+    msg->header.serial = call->serial;
+    msg->header.status = VIR_NET_OK;
+    if (virNetMessageEncodeHeader(msg) < 0)
+        return NULL;
+    if (argsFilter ? virNetMessageEncodePayload(msg, argsFilter, args) < 0 :
+        virNetMessageEncodePayloadEmpty(msg) < 0)
+        return NULL;
+    return g_steal_pointer(&msg);
+}
+
+
+/* Registers @call and queues @msg (both stolen).  Returns 0, or -1
+ * (reported) when the connection is closed. */
+static int
+virNetClientCallQueue(virNetClient *client, virNetClientPending *call,
+                      virNetMessage *msg)
+{
+    g_autofree char *cause = NULL;
+
+    virObjectLock(client);
+    if (client->closing) {
+        cause = g_strdup(client->closeCause);
+        virObjectUnlock(client);
+        virNetMessageFree(msg);
+        virNetClientCallFree(call);
+        virNetClientReportClosed(cause);
+        return -1;
+    }
+    g_ptr_array_add(client->calls, call);
+    virNetMessageQueuePush(&client->tx, msg);
+    virObjectUnlock(client);
+    g_main_context_wakeup(client->ctx);
+    return 0;
+}
+
+
+/**
+ * virNetClientCallWait:
+ * Sleeps until @call (queued) is answered or the connection closes, or
+ * until @timeoutMs passes (when > 0): then the call is abandoned to the
+ * I/O thread, which drops its late reply.  On success *@reply gets the
+ * reply (caller owns it); the call is freed either way.  Returns 0 or -1
+ * (reported).
+ */
+static int
+virNetClientCallWait(virNetClient *client, virNetClientPending *call,
+                     int timeoutMs, virNetMessage **reply)
+{
+    long long deadline = timeoutMs > 0 ? virTimeMonotonicMs() + timeoutMs : 0;
+    GMutex *lock = virObjectGetLock(client);
+    g_autofree char *cause = NULL;
+    virNetMessage *msg;
+
+    virObjectLock(client);
+    while (!call->done) {
+        if (deadline == 0) {
+            g_cond_wait(&call->cond, lock);
+        } else if (virCondWaitUntil(&call->cond, lock, deadline) < 0 &&
+                   !call->done) {
+            call->abandoned = true;
+            virObjectUnlock(client);
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("no reply from %1$s to RPC procedure %2$d (serial %3$u) within %4$d ms"),
+                           client->peer, call->proc, call->serial, timeoutMs);
+            return -1;
+        }
+    }
+    g_ptr_array_remove_fast(client->calls, call);
+    msg = g_steal_pointer(&call->reply);
+    if (!msg)
+        cause = g_strdup(client->closeCause);
+    virObjectUnlock(client);
+    virNetClientCallFree(call);
+    if (!msg) {
+        virNetClientReportClosed(cause);
+        return -1;
+    }
+    *reply = msg;
+    return 0;
+}
+
+
+/* libvirt.so's fix-ups of error codes sent by old servers, so that a
+ * caller sees the same code it would see through libvirt. */
+static int
+virNetClientFixErrorCode(const virNetMessageError *rerr)
+{
+    switch (rerr->code) {
+    case VIR_ERR_INVALID_NWFILTER:
+    case VIR_ERR_NO_NWFILTER:
+    case VIR_ERR_BUILD_FIREWALL:
+        return rerr->domain != VIR_FROM_NWFILTER ? rerr->code + 4 : rerr->code;
+    case VIR_WAR_NO_SECRET:
+        return rerr->domain == VIR_FROM_QEMU ? VIR_ERR_OPERATION_TIMEOUT : rerr->code;
+    case VIR_ERR_INVALID_SECRET:
+        return rerr->domain == VIR_FROM_XEN ? VIR_ERR_MIGRATE_PERSIST_FAILED : rerr->code;
+    }
+    if ((rerr->domain == VIR_FROM_REMOTE || rerr->domain == VIR_FROM_RPC) &&
+        rerr->code == VIR_ERR_RPC && rerr->level == VIR_ERR_ERROR &&
+        rerr->message && g_str_has_prefix(*rerr->message, "unknown procedure"))
+        return VIR_ERR_NO_SUPPORT;
+    return rerr->code;
+}
+
+
+/* Makes the error carried by @reply the calling thread's last error, its
+ * message verbatim.  Always returns -1. */
+static int
+virNetClientRaiseError(virNetMessage *reply)
+{
+    virNetMessageError rerr;
+    virError err = { 0 };
+
+    memset(&rerr, 0, sizeof(rerr));
+    if (virNetMessageDecodePayload(reply, (xdrproc_t)xdr_virNetMessageError,
+                                   &rerr) < 0) {
+        xdr_free((xdrproc_t)xdr_virNetMessageError, (char *)&rerr);
+        return -1;
+    }
+    err.code = virNetClientFixErrorCode(&rerr);
+    err.domain = rerr.domain;
+    err.level = rerr.level;
+    err.message = rerr.message ? *rerr.message : (char *)_("Unknown error");
+    err.str1 = rerr.str1 ? *rerr.str1 : NULL;
+    err.str2 = rerr.str2 ? *rerr.str2 : NULL;
+    err.str3 = rerr.str3 ? *rerr.str3 : NULL;
+    err.int1 = rerr.int1;
+    err.int2 = rerr.int2;
+    VIR_DEBUG("error reply: code=%d domain=%d message=%s", err.code,
+              err.domain, err.message);
+    virErrorSetLast(&err);
+    xdr_free((xdrproc_t)xdr_virNetMessageError, (char *)&rerr);
+    return -1;
+}
+
+
+/* Checks @reply against @call and decodes its result (NULL @retFilter
+ * means void) or raises its error.  Returns 0 or -1 (reported). */
+static int
+virNetClientCallFinish(int proc, virNetMessage *reply, xdrproc_t retFilter,
+                       void *ret)
+{
+    if (reply->header.proc != proc) {
+        virReportError(VIR_ERR_RPC, _("Unexpected message proc %1$d != %2$d"),
+                       reply->header.proc, proc);
+        return -1;
+    }
+    switch ((virNetMessageStatus)reply->header.status) {
+    case VIR_NET_OK:
+        if (!retFilter)
+            return 0;
+        if (virNetMessageDecodePayload(reply, retFilter, ret) < 0) {
+            xdr_free(retFilter, ret);
+            return -1;
+        }
+        return 0;
+    case VIR_NET_ERROR:
+        return virNetClientRaiseError(reply);
+    case VIR_NET_CONTINUE:
+    default:
+        virReportError(VIR_ERR_RPC, _("Unexpected message status %1$d"),
+                       reply->header.status);
+        return -1;
+    }
+}
+
+
+/**
+ * virNetClientCall:
+ * Calls procedure @proc of program @prog/@vers with @args encoded by
+ * @argsFilter and waits for the reply, which is decoded into @ret (zeroed
+ * by the caller; the caller frees it with xdr_free(@retFilter, @ret)).
+ * NULL filters mean void.  Callable from any number of threads at once,
+ * but never from a callback (the I/O thread).  @timeoutMs > 0 bounds the
+ * wait; otherwise it lasts until the reply or the close of the connection
+ * (keepalive bounds a silent peer).  An error reply becomes the calling
+ * thread's last error with the server's code, domain and message (libvirt's
+ * "unknown procedure" turns into VIR_ERR_NO_SUPPORT, as in libvirt.so).
+ * Returns 0, or -1 (reported).
+ */
+int
+virNetClientCall(virNetClient *client, unsigned int prog, unsigned int vers,
+                 int proc, xdrproc_t argsFilter, void *args,
+                 xdrproc_t retFilter, void *ret, int timeoutMs)
+{
+    g_autoptr(virNetMessage) reply = NULL;
+    virNetClientPending *call;
+    virNetMessage *msg;
+
+    if (virNetClientOnIOThread(client)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("RPC calls cannot be made from the client's I/O thread"));
+        return -1;
+    }
+    call = g_new0(virNetClientPending, 1);
+    g_cond_init(&call->cond);
+    call->prog = prog;
+    call->vers = vers;
+    call->proc = proc;
+    VIR_WITH_OBJECT_LOCK_GUARD(client) {
+        call->serial = client->serial++;
+    }
+    VIR_DEBUG("client=%p prog=0x%x proc=%d serial=%u", client, prog, proc,
+              call->serial);
+    if (!(msg = virNetClientCallEncode(call, argsFilter, args))) {
+        virNetClientCallFree(call);
+        return -1;
+    }
+    if (virNetClientCallQueue(client, call, msg) < 0 ||
+        virNetClientCallWait(client, call, timeoutMs, &reply) < 0)
+        return -1;
+    return virNetClientCallFinish(proc, reply, retFilter, ret);
+}
+
+
+/* Whether the connection is still usable (no close has started). */
+bool
+virNetClientIsOpen(virNetClient *client)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    return !client->closing;
+}
+
+
+/* The socket path or "host:port" of the server, for messages. */
+const char *
+virNetClientGetPeer(virNetClient *client)
+{
+    return client->peer;
+}
+
+
+/**
+ * virNetClientClose:
+ * Closes the connection (VIR_CONNECT_CLOSE_REASON_CLIENT unless it already
+ * closed for another reason): pending calls fail at once.  Outside the I/O
+ * thread it returns after the socket is shut down and the close callback
+ * has returned.  Safe to call more than once; the client stays allocated
+ * until its last reference goes.
+ */
+void
+virNetClientClose(virNetClient *client)
+{
+    virObjectLock(client);
+    virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_CLIENT,
+                                 _("connection closed by the client"));
+    if (!virNetClientOnIOThread(client))
+        virNetClientWaitStateLocked(client, &client->closeDone, "close");
+    virObjectUnlock(client);
+}
