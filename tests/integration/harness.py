@@ -181,3 +181,74 @@ def main():
     """Run the unittest cases of the calling module; exit 0/1."""
     prog = unittest.main(exit=False, verbosity=2)
     sys.exit(0 if prog.result.wasSuccessful() else 1)
+
+
+GUEST_ELF = os.path.join(BUILDDIR, "tests", "guest", "guest.elf")
+sys.path.insert(0, os.path.join(SRCDIR, "tests", "guest"))
+
+
+def require_guest():
+    require("qemu")
+    if not os.path.exists(GUEST_ELF):
+        print("FAIL: the test guest %s was not built" % GUEST_ELF)
+        sys.exit(1)
+
+
+def guest_xml(name, serial_log, memory_mib=64, cmdline="hb_ms=100 wss_mib=8",
+              uuid=None):
+    """Domain XML for the project's test guest, heartbeat to @serial_log."""
+    return """<domain type='qemu'>
+  <name>%s</name>%s
+  <memory unit='MiB'>%d</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>%s</kernel>
+    <cmdline>%s</cmdline>
+  </os>
+  <devices>
+    <serial type='file'>
+      <source path='%s' append='on'/>
+    </serial>
+    <controller type='usb' model='none'/>
+    <video>
+      <model type='none'/>
+    </video>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+""" % (name, "\n  <uuid>%s</uuid>" % uuid if uuid else "", memory_mib,
+       GUEST_ELF, cmdline, serial_log)
+
+
+def write_file(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def wait_for(predicate, timeout=10, step=0.02, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("timed out after %ss waiting for %s" % (timeout, what))
+
+
+def qemu_pids_under(root):
+    """PIDs of QEMU processes whose command line mentions @root."""
+    pids = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % d, "rb") as f:
+                cmd = f.read().split(b"\0")
+        except OSError:
+            continue
+        if cmd and cmd[0].endswith(b"qemu-system-x86_64") and \
+                any(root.encode() in c for c in cmd):
+            pids.append(int(d))
+    return pids
