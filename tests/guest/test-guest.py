@@ -313,9 +313,10 @@ def sample_gens(vm, base, npages, count=16):
 def migrate_hop(tmp, guest, log, src, name):
     """Migrate src live to a new QEMU called name; returns the new QEMU.
 
-    Checks that the working set was rewritten while migrating (page 0 got
-    a newer generation) and, 2 s after the switch-over, that every page
-    has been verified at least once on the destination (two more).
+    Checks that the working set was rewritten while migrating (sampled
+    pages got newer generations) and, 2 s after the switch-over, that every
+    page has been verified at least once on the destination (page 0 is two
+    generations further).  The new QEMU is stopped if anything fails.
     """
     serial = ["-chardev", "file,id=s0,path=%s,append=on" % log,
               "-serial", "chardev:s0"]
@@ -323,33 +324,36 @@ def migrate_hop(tmp, guest, log, src, name):
     dst = Qemu(tmp, name, guest, serial, MIGRATE_APPEND,
                extra=["-incoming", "tcp:127.0.0.1:%d" % port])
     try:
-        info = guestlog.parse_info(log)
-        base = int(info["wss_base"], 16)
-        npages = int(info["wss_mib"]) * 256
-        before = sample_gens(src, base, npages)
-        stats = migrate(src, port)
-        after = sample_gens(src, base, npages)
-        check(src.status() == "postmigrate", "source is in postmigrate")
-        check(dst.status() == "running", "%s is running" % name)
-        seen = len(guestlog.parse_log(log))
-        guestlog.wait_for_lines(log, seen + 20, 10.0)
-        later = page_gen(dst, base)
+        check_hop(log, src, dst, port)
     except BaseException:
         dst.stop()
         raise
+    return dst
+
+
+def check_hop(log, src, dst, port):
+    info = guestlog.parse_info(log)
+    base = int(info["wss_base"], 16)
+    npages = int(info["wss_mib"]) * 256
+    before = sample_gens(src, base, npages)
+    stats = migrate(src, port)
+    after = sample_gens(src, base, npages)
+    check(src.status() == "postmigrate", "source is in postmigrate")
+    check(dst.status() == "running", "destination is running")
+    seen = len(guestlog.parse_log(log))
+    guestlog.wait_for_lines(log, seen + 20, 10.0)
+    later = page_gen(dst, base)
     ram = stats.get("ram", {})
-    print("  to %s: total %s ms, downtime %s ms, %d dirty syncs, "
-          "%.1f MiB sent" % (name, stats.get("total-time"),
-                             stats.get("downtime"),
+    print("  migrated: total %s ms, downtime %s ms, %d dirty syncs, "
+          "%.1f MiB sent" % (stats.get("total-time"), stats.get("downtime"),
                              ram.get("dirty-sync-count", 0),
                              ram.get("transferred", 0) / 2**20))
     moved = sum(1 for a, b in zip(before, after) if a != b)
     check(moved > 0, "working set rewritten while migrating (%d of %d "
           "sampled pages, page 0 generation %d -> %d)"
           % (moved, len(before), before[0], after[0]))
-    check(later - after[0] >= 2, "every page verified on %s (page 0 "
-          "generation %d -> %d)" % (name, after[0], later))
-    return dst
+    check(later - after[0] >= 2, "every page verified on the destination "
+          "(page 0 generation %d -> %d)" % (after[0], later))
 
 
 def test_migration(tmp, guest):
@@ -362,6 +366,7 @@ def test_migration(tmp, guest):
         guestlog.follow(log)
         guestlog.wait_for_lines(log, 15, 5.0)
         for name in ("dst1", "dst2"):
+            print("  hop to %s" % name)
             nxt = migrate_hop(tmp, guest, log, vm, name)
             vm.stop()
             vm = nxt
