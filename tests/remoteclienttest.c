@@ -12,6 +12,7 @@
 #include "virerror.h"
 #define LIBVIRT_REMOTE_CLIENT_DRIVERPRIV_H_ALLOW
 #include "remote_client_driverpriv.h"
+#include "remote_daemon_dispatch.h"
 #include "remote_protocol.h"
 #include "virnetserver.h"
 #include "virthread.h"
@@ -103,6 +104,7 @@ static const testURIErrorData testURIErrors[] = {
 static GMutex testLock;
 static GString *testLog;        /* procedures seen, in order */
 static int testAuthType;
+static bool testMigParams;      /* what the fake answers for feature 13 */
 
 static void
 testLogAdd(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -155,7 +157,8 @@ fakeSupportsFeature(virNetServerClient *c, virNetMessage *m, void *a, void *r)
     if (args->feature == 10)
         virNetServerClientEnableKeepalive(c);
     ret->supported = args->feature == 10 || args->feature == 14 ||
-        args->feature == 15 || args->feature == 4;
+        args->feature == 15 || args->feature == 4 ||
+        (args->feature == 13 && testMigParams);
     return 0;
 }
 
@@ -337,6 +340,124 @@ fakeLookupByUUID(virNetServerClient *c, virNetMessage *m, void *a, void *r)
                             "uuid", r);
 }
 
+/* ---- lifecycle, jobs and migration on the fake ---- */
+
+static int
+fakeDomFlags(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_destroy_flags_args *args = a;
+
+    testLogAdd("%d:%s:%u", m->header.proc, args->dom.name, args->flags);
+    return 0;
+}
+
+static int
+fakeDomOnly(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    testLogAdd("%d:%s", m->header.proc, ((remote_domain_suspend_args *)a)->dom.name);
+    return 0;
+}
+
+static int
+fakeGetState(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_get_state_ret *ret = r;
+
+    ret->state = VIR_DOMAIN_PAUSED;
+    ret->reason = VIR_DOMAIN_PAUSED_MIGRATION;
+    return 0;
+}
+
+static int
+fakeJobStats(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_get_job_stats_ret *ret = r;
+
+    ret->type = VIR_DOMAIN_JOB_UNBOUNDED;
+    ret->params.params_len = 2;
+    ret->params.params_val = g_new0(remote_typed_param, 2);
+    ret->params.params_val[0].field = g_strdup(VIR_DOMAIN_JOB_TIME_ELAPSED);
+    ret->params.params_val[0].value.type = VIR_TYPED_PARAM_ULLONG;
+    ret->params.params_val[0].value.remote_typed_param_value_u.ul = 1234;
+    ret->params.params_val[1].field = g_strdup("note");
+    ret->params.params_val[1].value.type = VIR_TYPED_PARAM_STRING;
+    ret->params.params_val[1].value.remote_typed_param_value_u.s = g_strdup("hi");
+    return 0;
+}
+
+static void
+fakeLogParams(const char *prefix, const remote_typed_param *val, u_int len,
+              u_int cookieLen, unsigned long long flags)
+{
+    g_autoptr(GString) s = g_string_new(prefix);
+    u_int i;
+
+    for (i = 0; i < len; i++)
+        g_string_append_printf(s, ":%s", val[i].field);
+    testLogAdd("%s:cookie=%u:flags=0x%llx", s->str, cookieLen, flags);
+}
+
+static int
+fakePrepare3Params(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_migrate_prepare3_params_args *args = a;
+    remote_domain_migrate_prepare3_params_ret *ret = r;
+
+    fakeLogParams("303", args->params.params_val, args->params.params_len,
+                  args->cookie_in.cookie_in_len, args->flags);
+    ret->cookie_out.cookie_out_val = g_strdup("cookie-p");
+    ret->cookie_out.cookie_out_len = 8;
+    ret->uri_out = g_new0(char *, 1);
+    *ret->uri_out = g_strdup("tcp:dst:49152");
+    return 0;
+}
+
+static int
+fakePrepare3(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_migrate_prepare3_args *args = a;
+    remote_domain_migrate_prepare3_ret *ret = r;
+
+    testLogAdd("214:xml=%s:dname=%s:resource=%llu:flags=0x%llx", args->dom_xml,
+               args->dname ? *args->dname : "(null)",
+               (unsigned long long)args->resource,
+               (unsigned long long)args->flags);
+    ret->uri_out = g_new0(char *, 1);
+    *ret->uri_out = g_strdup("tcp:dst:49153");
+    return 0;
+}
+
+static int
+fakeFinish3Params(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_migrate_finish3_params_args *args = a;
+    remote_domain_migrate_finish3_params_ret *ret = r;
+
+    fakeLogParams("306", args->params.params_val, args->params.params_len,
+                  args->cookie_in.cookie_in_len, args->flags);
+    if (args->cancelled) {
+        virReportErrorFull(VIR_FROM_QEMU, VIR_ERR_MIGRATE_FINISH_OK, __FILE__,
+                           __func__, __LINE__, NULL);
+        return -1;
+    }
+    fakeFillDomain(&ret->dom, true);
+    return 0;
+}
+
+static int
+fakeFinish3(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+{
+    remote_domain_migrate_finish3_args *args = a;
+    remote_domain_migrate_finish3_ret *ret = r;
+
+    testLogAdd("217:dname=%s:uri=%s:cancelled=%d", args->dname,
+               args->uri ? *args->uri : "(null)", args->cancelled);
+    fakeFillDomain(&ret->dom, true);
+    ret->cookie_out.cookie_out_val = g_strdup("c3");
+    ret->cookie_out.cookie_out_len = 2;
+    return 0;
+}
+
 #define XDR_VOID ((xdrproc_t)(void (*)(void))xdr_void)
 #define FAKE(num, fn, at, rt) \
     [num] = { .name = #num, .func = fn, \
@@ -347,6 +468,11 @@ fakeLookupByUUID(virNetServerClient *c, virNetMessage *m, void *a, void *r)
     [num] = { .name = #num, .func = fn, .argsFilter = XDR_VOID, \
               .retLen = sizeof(rt), .retFilter = (xdrproc_t)xdr_##rt, \
               .highPriority = true, .readonlyAllowed = true }
+#define FAKE_ARGS(num, fn, at) \
+    [num] = { .name = #num, .func = fn, \
+              .argsLen = sizeof(at), .argsFilter = (xdrproc_t)xdr_##at, \
+              .retFilter = XDR_VOID, .highPriority = true, \
+              .readonlyAllowed = true }
 #define FAKE_NONE(num, fn) \
     [num] = { .name = #num, .func = fn, .argsFilter = XDR_VOID, \
               .retFilter = XDR_VOID, .highPriority = true, \
@@ -390,6 +516,25 @@ static const virNetServerProgramProc fakeProcs[] = {
          remote_domain_lookup_by_name_args, remote_domain_lookup_by_name_ret),
     FAKE(REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID, fakeLookupByUUID,
          remote_domain_lookup_by_uuid_args, remote_domain_lookup_by_uuid_ret),
+    FAKE_ARGS(REMOTE_PROC_DOMAIN_DESTROY_FLAGS, fakeDomFlags,
+              remote_domain_destroy_flags_args),
+    FAKE_ARGS(REMOTE_PROC_DOMAIN_SUSPEND, fakeDomOnly, remote_domain_suspend_args),
+    FAKE_ARGS(REMOTE_PROC_DOMAIN_ABORT_JOB, fakeDomOnly,
+              remote_domain_abort_job_args),
+    FAKE(REMOTE_PROC_DOMAIN_GET_STATE, fakeGetState,
+         remote_domain_get_state_args, remote_domain_get_state_ret),
+    FAKE(REMOTE_PROC_DOMAIN_GET_JOB_STATS, fakeJobStats,
+         remote_domain_get_job_stats_args, remote_domain_get_job_stats_ret),
+    FAKE(REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS, fakePrepare3Params,
+         remote_domain_migrate_prepare3_params_args,
+         remote_domain_migrate_prepare3_params_ret),
+    FAKE(REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3, fakePrepare3,
+         remote_domain_migrate_prepare3_args, remote_domain_migrate_prepare3_ret),
+    FAKE(REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS, fakeFinish3Params,
+         remote_domain_migrate_finish3_params_args,
+         remote_domain_migrate_finish3_params_ret),
+    FAKE(REMOTE_PROC_DOMAIN_MIGRATE_FINISH3, fakeFinish3,
+         remote_domain_migrate_finish3_args, remote_domain_migrate_finish3_ret),
 };
 
 typedef struct {
@@ -426,6 +571,7 @@ testServerStart(void)
     g_assert_cmpint(virNetServerAddServiceUNIX(t->srv, t->sock, 0600, false), ==, 0);
     t->thread = virThreadCreate("test-srv", testServerRun, t->srv);
     testAuthType = REMOTE_AUTH_NONE;
+    testMigParams = true;
     g_free(testLogTake());
     return t;
 }
@@ -584,6 +730,159 @@ testConnectFailure(void)
     g_assert_false(remoteClientConnIsAlive(NULL));
 }
 
+/* Lifecycle and job entries; ABORT_JOB_FLAGS falls back to ABORT_JOB. */
+static void
+testDomainEntries(void)
+{
+    testServer *t = testServerStart();
+    virConn *conn = remoteClientConnOpen(t->uri, 0);
+    g_autoptr(virDomainIdent) dom = virDomainIdentNew("a", testUUIDa, 1);
+    virTypedParameterPtr params = NULL;
+    g_autofree char *log = NULL;
+    int nparams = 0;
+    int type = 0;
+    int state = 0;
+    int reason = 0;
+
+    g_assert_nonnull(conn);
+    g_free(testLogTake());
+    g_assert_cmpint(conn->driver->domainDestroyFlags(conn, dom, 1), ==, 0);
+    g_assert_cmpint(conn->driver->domainSuspend(conn, dom), ==, 0);
+    g_assert_cmpint(conn->driver->domainAbortJobFlags(conn, dom, 0), ==, 0);
+    g_assert_cmpint(conn->driver->domainAbortJobFlags(conn, dom, 1), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_NO_SUPPORT);
+    log = testLogTake();
+    g_assert_cmpstr(log, ==, "234:a:1 34:a 164:a");
+
+    g_assert_cmpint(conn->driver->domainGetState(conn, dom, &state, &reason, 0), ==, 0);
+    g_assert_cmpint(state, ==, VIR_DOMAIN_PAUSED);
+    g_assert_cmpint(reason, ==, VIR_DOMAIN_PAUSED_MIGRATION);
+    g_assert_cmpint(conn->driver->domainGetJobStats(conn, dom, &type, &params,
+                                                    &nparams, 0), ==, 0);
+    g_assert_cmpint(type, ==, VIR_DOMAIN_JOB_UNBOUNDED);
+    g_assert_cmpint(nparams, ==, 2);
+    g_assert_cmpstr(params[0].field, ==, VIR_DOMAIN_JOB_TIME_ELAPSED);
+    g_assert_cmpuint(params[0].value.ul, ==, 1234);
+    g_assert_cmpstr(params[1].value.s, ==, "hi");
+    remoteTypedParamsFree(params, nparams);
+
+    g_assert_null(conn->driver->domainGetOSType(conn, dom));
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_NO_SUPPORT);
+    g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
+    testServerStop(t);
+}
+
+
+static virTypedParameter *
+testMigParamsNew(int *n, bool extra)
+{
+    virTypedParameter *p = g_new0(virTypedParameter, 3);
+
+    g_strlcpy(p[0].field, VIR_MIGRATE_PARAM_DEST_XML, sizeof(p[0].field));
+    p[0].type = VIR_TYPED_PARAM_STRING;
+    p[0].value.s = g_strdup("<domain/>");
+    g_strlcpy(p[1].field, VIR_MIGRATE_PARAM_BANDWIDTH, sizeof(p[1].field));
+    p[1].type = VIR_TYPED_PARAM_ULLONG;
+    p[1].value.ul = 100;
+    g_strlcpy(p[2].field, extra ? VIR_MIGRATE_PARAM_MIGRATE_DISKS :
+              VIR_MIGRATE_PARAM_DEST_NAME, sizeof(p[2].field));
+    p[2].type = VIR_TYPED_PARAM_STRING;
+    p[2].value.s = g_strdup(extra ? "vda" : "guest");
+    *n = 3;
+    return p;
+}
+
+
+/* Prepare3 and Finish3 as a peer-to-peer source calls them, over the
+ * params procedures, then over the positional ones. */
+static void
+testMigrateEntries(void)
+{
+    testServer *t = testServerStart();
+    virConn *conn = remoteClientConnOpen(t->uri, 0);
+    g_autoptr(virDomainIdent) dom = NULL;
+    virMigrateArgs args = { 0 };
+    g_autofree char *uri = NULL;
+    g_autofree char *cookie = NULL;
+    g_autofree char *log = NULL;
+    int cookielen = 0;
+
+    g_assert_nonnull(conn);
+    args.params = testMigParamsNew(&args.nparams, false);
+    args.cookiein = "abc";
+    args.cookieinlen = 3;
+    args.cookieout = &cookie;
+    args.cookieoutlen = &cookielen;
+    args.flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER;
+    args.protocol = 3;
+    g_free(testLogTake());
+    g_assert_cmpint(conn->driver->domainMigratePrepare3(conn, &args, &uri), ==, 0);
+    g_assert_cmpstr(uri, ==, "tcp:dst:49152");
+    g_assert_cmpint(cookielen, ==, 8);
+    g_assert_cmpmem(cookie, cookielen, "cookie-p", 8);
+
+    args.cancelled = 1;
+    g_assert_null(conn->driver->domainMigrateFinish3(conn, &args));
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_MIGRATE_FINISH_OK);
+    g_assert_cmpstr(virErrorGetLastMessage(), ==, "migration successfully aborted");
+    args.cancelled = 0;
+    g_clear_pointer(&cookie, g_free);
+    dom = conn->driver->domainMigrateFinish3(conn, &args);
+    g_assert_nonnull(dom);
+    g_assert_cmpstr(dom->name, ==, "a");
+    g_assert_null(cookie);
+    g_assert_cmpint(cookielen, ==, 0);
+    log = testLogTake();
+    g_assert_cmpstr(log, ==,
+                    "60:13 303:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3 "
+                    "306:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3 "
+                    "306:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3");
+    remoteTypedParamsFree(args.params, args.nparams);
+    g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
+    testServerStop(t);
+}
+
+
+static void
+testMigratePositional(void)
+{
+    testServer *t = testServerStart();
+    virConn *conn;
+    g_autoptr(virDomainIdent) dom = NULL;
+    virMigrateArgs args = { 0 };
+    g_autofree char *uri = NULL;
+    g_autofree char *log = NULL;
+
+    testMigParams = false;
+    conn = remoteClientConnOpen(t->uri, 0);
+    g_assert_nonnull(conn);
+    g_free(testLogTake());
+
+    /* a parameter positional calls cannot carry: refused, nothing sent */
+    args.params = testMigParamsNew(&args.nparams, true);
+    g_assert_cmpint(conn->driver->domainMigratePrepare3(conn, &args, &uri), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_ARGUMENT_UNSUPPORTED);
+    remoteTypedParamsFree(args.params, args.nparams);
+
+    args.params = testMigParamsNew(&args.nparams, false);
+    args.flags = VIR_MIGRATE_LIVE;
+    g_assert_cmpint(conn->driver->domainMigratePrepare3(conn, &args, &uri), ==, 0);
+    g_assert_cmpstr(uri, ==, "tcp:dst:49153");
+
+    /* the peer sends a cookie but the caller has no slot for it */
+    g_assert_null(conn->driver->domainMigrateFinish3(conn, &args));
+    g_assert_cmpstr(virErrorGetLastMessage(), ==,
+                    "internal error: caller ignores cookieout or cookieoutlen");
+    log = testLogTake();
+    g_assert_cmpstr(log, ==,
+                    "60:13 214:xml=<domain/>:dname=guest:resource=100:flags=0x1 "
+                    "217:dname=guest:uri=(null):cancelled=0");
+    remoteTypedParamsFree(args.params, args.nparams);
+    g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
+    testServerStop(t);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -603,5 +902,8 @@ main(int argc, char **argv)
     g_test_add_func("/remote/client/entries", testEntries);
     g_test_add_func("/remote/client/open-failure", testOpenFailure);
     g_test_add_func("/remote/client/connect-failure", testConnectFailure);
+    g_test_add_func("/remote/client/domain-entries", testDomainEntries);
+    g_test_add_func("/remote/client/migrate-params", testMigrateEntries);
+    g_test_add_func("/remote/client/migrate-positional", testMigratePositional);
     return g_test_run();
 }

@@ -12,25 +12,15 @@
  */
 #include <config.h>
 
-#include "remote_client_driver.h"
+#include "remote_client_driver_entries.h"
 #define LIBVIRT_REMOTE_CLIENT_DRIVERPRIV_H_ALLOW
 #include "remote_client_driverpriv.h"
-#include "remote_protocol.h"
-#include "virnetclient.h"
 #include "virerror.h"
 #include "virlog.h"
 
 #define VIR_FROM_THIS VIR_FROM_REMOTE
 
 VIR_LOG_INIT("daemon.remote_client_driver");
-
-/* virDrvFeature numbers we use (libvirt's src/libvirt_internal.h). */
-enum {
-    REMOTE_CLIENT_FEATURE_REMOTE = 2,
-    REMOTE_CLIENT_FEATURE_PROGRAM_KEEPALIVE = 10,
-    REMOTE_CLIENT_FEATURE_REMOTE_EVENT_CALLBACK = 14,
-    REMOTE_CLIENT_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
-};
 
 /* What a stock p2p source daemon uses for its destination connection. */
 #define REMOTE_CLIENT_KEEPALIVE_INTERVAL 5
@@ -39,22 +29,12 @@ enum {
  * silent peer is dropped after about 30 s instead). */
 #define REMOTE_CLIENT_CALL_TIMEOUT_MS (5 * 60 * 1000)
 
-#define REMOTE_XDR(f) ((xdrproc_t)(f))
-
-typedef struct {
-    virNetClient *client;
-    int timeoutMs;          /* per call; -1 when keepalive bounds it */
-    bool eventCallback;     /* the peer does callback-ID events (14) */
-    bool closeCallback;     /* we registered a close callback (360) */
-    GMutex lock;            /* protects type */
-    char *type;             /* connectGetType's answer, once known */
-} remoteClientPriv;
-
 static const virHypervisorDriver remoteClientDriver;
 
 
 /* ---- URIs ---- */
 
+/* Frees @uri (NULL is fine). */
 void
 remoteClientURIFree(remoteClientURI *uri)
 {
@@ -222,7 +202,14 @@ remoteClientURIParse(const char *uristr, unsigned int flags,
 
 /* ---- the connection ---- */
 
-static int
+/**
+ * remoteClientCall:
+ * Calls remote procedure @proc on @conn's connection (any thread; calls
+ * overlap).  NULL filters mean void; @ret is zeroed by the caller, filled
+ * only on success and freed by the caller with xdr_free.  Returns 0 or
+ * -1 (reported; the peer's own errors pass through unchanged).
+ */
+int
 remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter, void *args,
                  xdrproc_t retFilter, void *ret)
 {
@@ -289,6 +276,7 @@ remoteClientConnNew(const char *uri, unsigned int flags,
     remoteClientPriv *priv = g_new0(remoteClientPriv, 1);
 
     g_mutex_init(&priv->lock);
+    priv->migrateParams = -1;
     priv->client = client;
     priv->timeoutMs = REMOTE_CLIENT_CALL_TIMEOUT_MS;
     virNetClientSetCloseCallback(client, remoteClientOnClose, NULL, NULL);
@@ -345,7 +333,7 @@ remoteClientCheckAuth(virConn *conn)
 
 
 /* CONNECT_SUPPORTS_FEATURE.  Returns 1 or 0, or -1 (reported). */
-static int
+int
 remoteClientProbeFeature(virConn *conn, int feature)
 {
     remote_connect_supports_feature_args args = { .feature = feature };
@@ -564,8 +552,9 @@ remoteClientConnectGetVersion(virConn *conn, unsigned long long *hvVer)
 }
 
 
-/* Calls @proc, whose reply is a single string; caller owns the result. */
-static char *
+/* Calls @proc, whose reply is a single string; caller owns the result.
+ * NULL on error (reported). */
+char *
 remoteClientCallString(virConn *conn, int proc, xdrproc_t argsFilter,
                        void *args, xdrproc_t retFilter)
 {
@@ -647,11 +636,23 @@ remoteClientNodeGetInfo(virConn *conn, virNodeInfo *info)
 
 /* ---- driver entries: domains ---- */
 
-static virDomainIdent *
+/* A domain of a reply as the table's type; caller owns the result. */
+virDomainIdent *
 remoteClientMakeIdent(const remote_nonnull_domain *dom)
 {
     return virDomainIdentNew(dom->name, (const unsigned char *)dom->uuid,
                              dom->id);
+}
+
+
+/* Fills the wire domain of call arguments from @src.  @dst borrows
+ * @src's name: never xdr_free arguments filled this way. */
+void
+remoteClientFillDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
+{
+    dst->name = src->name;
+    memcpy(dst->uuid, src->uuid, VIR_UUID_BUFLEN);
+    dst->id = src->id;
 }
 
 
@@ -771,13 +772,15 @@ remoteClientConnectListDefinedDomains(virConn *conn, char **names,
 }
 
 
-/* Calls @proc, whose reply is a single int count. */
-static int
-remoteClientCallCount(virConn *conn, int proc)
+/* Calls @proc, whose reply is a single int (a count or a boolean).
+ * Returns it, or -1 (reported). */
+int
+remoteClientCallInt(virConn *conn, int proc, xdrproc_t argsFilter, void *args)
 {
     int num = 0;
 
-    if (remoteClientCall(conn, proc, NULL, NULL, REMOTE_XDR(xdr_int), &num) < 0)
+    if (remoteClientCall(conn, proc, argsFilter, args, REMOTE_XDR(xdr_int),
+                         &num) < 0)
         return -1;
     return num;
 }
@@ -786,14 +789,15 @@ remoteClientCallCount(virConn *conn, int proc)
 static int
 remoteClientConnectNumOfDomains(virConn *conn)
 {
-    return remoteClientCallCount(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS);
+    return remoteClientCallInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, NULL, NULL);
 }
 
 
 static int
 remoteClientConnectNumOfDefinedDomains(virConn *conn)
 {
-    return remoteClientCallCount(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS);
+    return remoteClientCallInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS,
+                               NULL, NULL);
 }
 
 
@@ -874,4 +878,43 @@ static const virHypervisorDriver remoteClientDriver = {
     .domainLookupByID = remoteClientDomainLookupByID,
     .domainLookupByName = remoteClientDomainLookupByName,
     .domainLookupByUUID = remoteClientDomainLookupByUUID,
+
+    .domainDefineXMLFlags = remoteClientDomainDefineXMLFlags,
+    .domainUndefineFlags = remoteClientDomainUndefineFlags,
+    .domainCreateWithFlags = remoteClientDomainCreateWithFlags,
+    .domainCreateXML = remoteClientDomainCreateXML,
+    .domainDestroyFlags = remoteClientDomainDestroyFlags,
+    .domainShutdownFlags = remoteClientDomainShutdownFlags,
+    .domainReboot = remoteClientDomainReboot,
+    .domainReset = remoteClientDomainReset,
+    .domainSuspend = remoteClientDomainSuspend,
+    .domainResume = remoteClientDomainResume,
+    .domainGetInfo = remoteClientDomainGetInfo,
+    .domainGetState = remoteClientDomainGetState,
+    .domainGetXMLDesc = remoteClientDomainGetXMLDesc,
+    .domainIsActive = remoteClientDomainIsActive,
+    .domainIsPersistent = remoteClientDomainIsPersistent,
+    .domainIsUpdated = remoteClientDomainIsUpdated,
+    .domainGetAutostart = remoteClientDomainGetAutostart,
+    .domainSetAutostart = remoteClientDomainSetAutostart,
+    .domainGetOSType = remoteClientDomainGetOSType,
+    .domainHasManagedSaveImage = remoteClientDomainHasManagedSaveImage,
+
+    .domainGetJobInfo = remoteClientDomainGetJobInfo,
+    .domainGetJobStats = remoteClientDomainGetJobStats,
+    .domainAbortJobFlags = remoteClientDomainAbortJobFlags,
+
+    .domainMigrateBegin3 = remoteClientDomainMigrateBegin3,
+    .domainMigratePrepare3 = remoteClientDomainMigratePrepare3,
+    .domainMigratePerform3 = remoteClientDomainMigratePerform3,
+    .domainMigrateFinish3 = remoteClientDomainMigrateFinish3,
+    .domainMigrateConfirm3 = remoteClientDomainMigrateConfirm3,
+    .domainMigratePrepare2 = remoteClientDomainMigratePrepare2,
+    .domainMigratePerform2 = remoteClientDomainMigratePerform2,
+    .domainMigrateFinish2 = remoteClientDomainMigrateFinish2,
+    .domainMigrateSetMaxDowntime = remoteClientDomainMigrateSetMaxDowntime,
+    .domainMigrateGetMaxDowntime = remoteClientDomainMigrateGetMaxDowntime,
+    .domainMigrateSetMaxSpeed = remoteClientDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = remoteClientDomainMigrateGetMaxSpeed,
+    .domainMigrateStartPostCopy = remoteClientDomainMigrateStartPostCopy,
 };

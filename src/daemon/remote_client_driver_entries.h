@@ -1,0 +1,132 @@
+/*
+ * remote_client_driver_entries.h: what the files of the remote client
+ * driver share: the connection's private data, the call helpers and the
+ * table entries defined outside remote_client_driver.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Only remote_client_driver*.c include this.
+ */
+#pragma once
+
+#include "remote_client_driver.h"
+#include "remote_protocol.h"
+#include "virnetclient.h"
+
+#define REMOTE_XDR(f) ((xdrproc_t)(f))
+
+/* virDrvFeature numbers we use (libvirt's src/libvirt_internal.h). */
+enum {
+    REMOTE_CLIENT_FEATURE_REMOTE = 2,
+    REMOTE_CLIENT_FEATURE_PROGRAM_KEEPALIVE = 10,
+    REMOTE_CLIENT_FEATURE_MIGRATION_PARAMS = 13,
+    REMOTE_CLIENT_FEATURE_REMOTE_EVENT_CALLBACK = 14,
+    REMOTE_CLIENT_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
+};
+
+typedef struct {
+    virNetClient *client;
+    int timeoutMs;          /* per call; -1 when keepalive bounds it */
+    bool eventCallback;     /* the peer does callback-ID events (14) */
+    bool closeCallback;     /* we registered a close callback (360) */
+    GMutex lock;            /* protects what follows */
+    char *type;             /* connectGetType's answer, once known */
+    int migrateParams;      /* feature 13: -1 until probed, then 0 or 1 */
+} remoteClientPriv;
+
+/* ---- helpers (remote_client_driver.c) ---- */
+
+int remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter,
+                     void *args, xdrproc_t retFilter, void *ret);
+int remoteClientProbeFeature(virConn *conn, int feature);
+char *remoteClientCallString(virConn *conn, int proc, xdrproc_t argsFilter,
+                             void *args, xdrproc_t retFilter);
+int remoteClientCallInt(virConn *conn, int proc, xdrproc_t argsFilter,
+                        void *args);
+virDomainIdent *remoteClientMakeIdent(const remote_nonnull_domain *dom);
+void remoteClientFillDomain(remote_nonnull_domain *dst,
+                            const virDomainIdent *src);
+
+/* ---- lifecycle and jobs (remote_client_driver_domain.c) ---- */
+
+virDomainIdent *remoteClientDomainDefineXMLFlags(virConn *conn,
+                                                 const char *xml,
+                                                 unsigned int flags);
+int remoteClientDomainUndefineFlags(virConn *conn, const virDomainIdent *dom,
+                                    unsigned int flags);
+virDomainIdent *remoteClientDomainCreateWithFlags(virConn *conn,
+                                                  const virDomainIdent *dom,
+                                                  unsigned int flags);
+virDomainIdent *remoteClientDomainCreateXML(virConn *conn, const char *xml,
+                                            unsigned int flags);
+int remoteClientDomainDestroyFlags(virConn *conn, const virDomainIdent *dom,
+                                   unsigned int flags);
+int remoteClientDomainShutdownFlags(virConn *conn, const virDomainIdent *dom,
+                                    unsigned int flags);
+int remoteClientDomainReboot(virConn *conn, const virDomainIdent *dom,
+                             unsigned int flags);
+int remoteClientDomainReset(virConn *conn, const virDomainIdent *dom,
+                            unsigned int flags);
+int remoteClientDomainSuspend(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainResume(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainGetInfo(virConn *conn, const virDomainIdent *dom,
+                              virDomainInfo *info);
+int remoteClientDomainGetState(virConn *conn, const virDomainIdent *dom,
+                               int *state, int *reason, unsigned int flags);
+char *remoteClientDomainGetXMLDesc(virConn *conn, const virDomainIdent *dom,
+                                   unsigned int flags);
+int remoteClientDomainIsActive(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainIsPersistent(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainIsUpdated(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainGetAutostart(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainSetAutostart(virConn *conn, const virDomainIdent *dom,
+                                   int autostart);
+char *remoteClientDomainGetOSType(virConn *conn, const virDomainIdent *dom);
+int remoteClientDomainHasManagedSaveImage(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          unsigned int flags);
+int remoteClientDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
+                                 virDomainJobInfo *info);
+int remoteClientDomainGetJobStats(virConn *conn, const virDomainIdent *dom,
+                                  int *type, virTypedParameterPtr *params,
+                                  int *nparams, unsigned int flags);
+int remoteClientDomainAbortJobFlags(virConn *conn, const virDomainIdent *dom,
+                                    unsigned int flags);
+
+/* ---- migration (remote_client_driver_migrate.c) ---- */
+
+char *remoteClientDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
+                                      virMigrateArgs *args);
+int remoteClientDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args,
+                                      char **uriOut);
+int remoteClientDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
+                                      virMigrateArgs *args);
+virDomainIdent *remoteClientDomainMigrateFinish3(virConn *dconn,
+                                                 virMigrateArgs *args);
+int remoteClientDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
+                                      virMigrateArgs *args);
+int remoteClientDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args,
+                                      char **uriOut);
+int remoteClientDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
+                                      virMigrateArgs *args);
+virDomainIdent *remoteClientDomainMigrateFinish2(virConn *dconn,
+                                                 virMigrateArgs *args);
+int remoteClientDomainMigrateSetMaxDowntime(virConn *conn,
+                                            const virDomainIdent *dom,
+                                            unsigned long long value,
+                                            unsigned int flags);
+int remoteClientDomainMigrateGetMaxDowntime(virConn *conn,
+                                            const virDomainIdent *dom,
+                                            unsigned long long *value,
+                                            unsigned int flags);
+int remoteClientDomainMigrateSetMaxSpeed(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned long long value,
+                                         unsigned int flags);
+int remoteClientDomainMigrateGetMaxSpeed(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned long long *value,
+                                         unsigned int flags);
+int remoteClientDomainMigrateStartPostCopy(virConn *conn,
+                                           const virDomainIdent *dom,
+                                           unsigned int flags);
