@@ -1,0 +1,205 @@
+/*
+ * qemuxml2argvtest.c: domain XML -> QEMU command line, against golden files
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every domain of tests/domainxmldata (except the bad-* ones) and of
+ * tests/qemuxml2argvdata is parsed as a config with QEMU 7.2's machine
+ * list (tests/qemucapsdata), made live as a start would (aliases, the
+ * default VNC listen address) and turned into an argv, compared with
+ * qemuxml2argvdata/NAME.args: one argument per line, shell-quoted, as
+ * libvirt's tests write them.  A definition the driver refuses gives
+ * NAME.err with the error message instead.  VIR_TEST_REGENERATE_OUTPUT=1
+ * rewrites the golden files.
+ */
+#include <config.h>
+
+#include "qemu_capabilities.h"
+#include "qemu_command.h"
+#include "testutils.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+typedef struct {
+    char *name;             /* golden file stem */
+    char *input;            /* path relative to tests/ */
+    const char *incoming;   /* -incoming, or NULL */
+} testCase;
+
+static qemuCaps *testCaps;
+
+
+static void
+testCaseFree(gpointer opaque)
+{
+    testCase *tc = opaque;
+
+    g_free(tc->name);
+    g_free(tc->input);
+    g_free(tc);
+}
+
+
+/* Single-quotes @arg when the shell would need it. */
+static void
+testQuoteArg(GString *buf, const char *arg)
+{
+    const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789_./,:=@%+-";
+    const char *p;
+
+    if (*arg && strspn(arg, safe) == strlen(arg)) {
+        g_string_append(buf, arg);
+        return;
+    }
+    g_string_append_c(buf, '\'');
+    for (p = arg; *p; p++) {
+        if (*p == '\'')
+            g_string_append(buf, "'\\''");
+        else
+            g_string_append_c(buf, *p);
+    }
+    g_string_append_c(buf, '\'');
+}
+
+
+/* libvirt's .args layout: "LC_ALL=C \", then one option (with its value)
+ * per line. */
+static char *
+testFormatArgv(char **argv)
+{
+    GString *buf = g_string_new("LC_ALL=C \\\n");
+    size_t i;
+
+    testQuoteArg(buf, argv[0]);
+    for (i = 1; argv[i]; i++) {
+        g_string_append(buf, argv[i][0] == '-' ? " \\\n" : " ");
+        testQuoteArg(buf, argv[i]);
+    }
+    g_string_append_c(buf, '\n');
+    return g_string_free(buf, FALSE);
+}
+
+
+/* What qemuProcessInit does to a config before building the argv. */
+static void
+testMakeLive(virDomainDef *def)
+{
+    def->id = 1;
+    virDomainDefAssignAliases(def);
+    if (def->graphics && !def->graphics->listenAddress) {
+        def->graphics->listenAddress = g_strdup("127.0.0.1");
+        def->graphics->listenFromConfig = true;
+    }
+}
+
+
+static char *
+testBuild(const testCase *tc, char **retErr)
+{
+    virDomainDefParserConfig config = {
+        .defaultArch = VIR_ARCH_X86_64,
+        .defaultEmulator = "/usr/bin/qemu-system-x86_64",
+        .machineResolve = qemuCapsMachineResolveCallback,
+        .opaque = testCaps,
+    };
+    g_autofree char *xml = virTestLoadFile(tc->input, NULL);
+    g_autoptr(virDomainDef) def = NULL;
+    g_autofree char *monitor = NULL;
+    g_autofree char *pidfile = NULL;
+    qemuCommandParams params = { 0 };
+    g_auto(GStrv) argv = NULL;
+
+    def = virDomainDefParseString(xml, &config, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+    g_assert_nonnull(def);
+    testMakeLive(def);
+    monitor = g_strdup_printf("/run/virtmig/qemu/%s.monitor", def->name);
+    pidfile = g_strdup_printf("/run/virtmig/qemu/%s.pid", def->name);
+    params.monitorPath = monitor;
+    params.pidfilePath = pidfile;
+    params.incomingURI = tc->incoming;
+    if (!(argv = qemuBuildCommandArgv(def, &params))) {
+        *retErr = g_strdup_printf("%s\n", virTestLastErrorMessage());
+        return NULL;
+    }
+    return testFormatArgv(argv);
+}
+
+
+static void
+testXML2Argv(gconstpointer opaque)
+{
+    const testCase *tc = opaque;
+    g_autofree char *err = NULL;
+    g_autofree char *args = testBuild(tc, &err);
+    g_autofree char *golden = g_strdup_printf("qemuxml2argvdata/%s.%s",
+                                              tc->name, args ? "args" : "err");
+
+    g_assert_cmpint(virTestCompareToFile(args ? args : err, golden), ==, 0);
+}
+
+
+/* Adds a case for each usable NAME.xml of tests/@dir. */
+static void
+testAddDir(GPtrArray *cases, const char *dir)
+{
+    g_autofree char *path = virTestSrcPath(dir);
+    g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    const char *ent;
+    guint i;
+
+    g_assert_nonnull(d);
+    while ((ent = g_dir_read_name(d))) {
+        if (g_str_has_suffix(ent, ".xml") && !g_str_has_suffix(ent, "-out.xml") &&
+            !g_str_has_prefix(ent, "bad-"))
+            g_ptr_array_add(names, g_strndup(ent, strlen(ent) - 4));
+    }
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    for (i = 0; i < names->len; i++) {
+        testCase *tc = g_new0(testCase, 1);
+
+        tc->name = g_strdup(g_ptr_array_index(names, i));
+        tc->input = g_strdup_printf("%s/%s.xml", dir, tc->name);
+        g_ptr_array_add(cases, tc);
+    }
+}
+
+
+int
+main(int argc, char **argv)
+{
+    g_autofree char *version = NULL;
+    g_autofree char *help = NULL;
+    g_autofree char *qmp = NULL;
+    g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func(testCaseFree);
+    testCase *incoming = g_new0(testCase, 1);
+    guint i;
+    int ret;
+
+    virTestInit(&argc, &argv);
+    version = virTestLoadFile("qemucapsdata/qemu-7.2-version.txt", NULL);
+    help = virTestLoadFile("qemucapsdata/qemu-7.2-machine-help.txt", NULL);
+    qmp = virTestLoadFile("qemucapsdata/qemu-7.2-query-machines.json", NULL);
+    testCaps = qemuCapsNewFromOutput("/usr/bin/qemu-system-x86_64", version,
+                                     help, qmp);
+    g_assert_nonnull(testCaps);
+
+    testAddDir(cases, "domainxmldata");
+    testAddDir(cases, "qemuxml2argvdata");
+    incoming->name = g_strdup("test-guest-incoming");
+    incoming->input = g_strdup("domainxmldata/test-guest.xml");
+    incoming->incoming = "defer";
+    g_ptr_array_add(cases, incoming);
+
+    for (i = 0; i < cases->len; i++) {
+        testCase *tc = g_ptr_array_index(cases, i);
+        g_autofree char *path = g_strdup_printf("/qemuxml2argv/%s", tc->name);
+
+        g_test_add_data_func(path, tc, testXML2Argv);
+    }
+    ret = g_test_run();
+    virObjectUnref(testCaps);
+    return ret;
+}
