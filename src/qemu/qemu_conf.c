@@ -17,8 +17,31 @@ virQEMUDriver *qemu_driver;
 
 const char *const qemuConfigKeys[] = {
     "qemu_emulator",
+    "vnc_listen",
+    "job_wait_timeout",
     NULL
 };
+
+
+/* Directories and settings of the domain lifecycle code. */
+static int
+qemuDriverConfigLoadLifecycle(virQEMUDriverConfig *cfg, virConf *conf)
+{
+    long long timeout = 0;
+
+    cfg->configDir = g_build_filename(cfg->stateDir, "qemu", NULL);
+    cfg->autostartDir = g_build_filename(cfg->configDir, "autostart", NULL);
+    cfg->statusDir = g_build_filename(cfg->runDir, "qemu", NULL);
+    cfg->domainLogDir = g_build_filename(cfg->logDir, "qemu", NULL);
+    if (conf &&
+        (virConfGetString(conf, "vnc_listen", &cfg->vncListen) < 0 ||
+         virConfGetInt(conf, "job_wait_timeout", 1, 24 * 3600, &timeout) < 0))
+        return -1;
+    if (!cfg->vncListen)
+        cfg->vncListen = g_strdup("127.0.0.1");
+    cfg->jobWaitTimeoutMs = timeout * 1000ULL;
+    return 0;
+}
 
 
 /* Builds the driver config from what the daemon passed; returns NULL with
@@ -38,6 +61,8 @@ qemuDriverConfigNew(const virDriverStateConfig *dcfg)
         return NULL;
     if (!cfg->emulator)
         cfg->emulator = g_strdup(QEMU_DEFAULT_EMULATOR);
+    if (qemuDriverConfigLoadLifecycle(cfg, dcfg->conf) < 0)
+        return NULL;
     return g_steal_pointer(&cfg);
 }
 
@@ -52,5 +77,10 @@ qemuDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->logDir);
     g_free(cfg->hostName);
     g_free(cfg->emulator);
+    g_free(cfg->configDir);
+    g_free(cfg->autostartDir);
+    g_free(cfg->statusDir);
+    g_free(cfg->domainLogDir);
+    g_free(cfg->vncListen);
     g_free(cfg);
 }

@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "virhypervisordriver.h"
 #include "virdomainobjlist.h"
+#include "domain_conf.h"
 
 typedef struct _virQEMUDriverConfig virQEMUDriverConfig;
 struct _virQEMUDriverConfig {
@@ -17,6 +18,15 @@ struct _virQEMUDriverConfig {
     char *hostName;
     unsigned char hostUUID[VIR_UUID_BUFLEN];
     char *emulator;             /* qemu_emulator */
+
+    /* domain lifecycle (issue 4) */
+    char *configDir;            /* <stateDir>/qemu: persistent configs */
+    char *autostartDir;         /* <configDir>/autostart: symlinks */
+    char *statusDir;            /* <runDir>/qemu: status XML, QMP sockets,
+                                 * pid files */
+    char *domainLogDir;         /* <logDir>/qemu: one log per domain */
+    char *vncListen;            /* vnc_listen, default 127.0.0.1 */
+    unsigned long long jobWaitTimeoutMs; /* job_wait_timeout (s); 0: 30 s */
 };
 
 typedef struct _virQEMUDriver virQEMUDriver;
@@ -28,6 +38,11 @@ struct _virQEMUDriver {
     virDomainObjList *domains;
     virDomainEventSink eventSink;
     void *eventOpaque;
+
+    /* domain lifecycle (issue 4), set up by qemuProcessDriverInit */
+    virDomainObjConfig domainCfg;           /* of every domain object */
+    virDomainDefParserConfig parserCfg;     /* defaults for new configs */
+    struct _qemuEventLoop *eventLoop;       /* exits, events, workers */
 };
 
 /* The one driver instance of the daemon (set by stateInitialize). */

@@ -24,6 +24,7 @@ qemuDomainObjPrivateAlloc(void *opaque G_GNUC_UNUSED)
 
     priv->cleanupCallbacks = g_array_new(FALSE, FALSE,
                                          sizeof(qemuDomainCleanupCallback));
+    priv->pidfd = -1;
     return priv;
 }
 
@@ -39,7 +40,10 @@ qemuDomainObjPrivateFree(void *data)
         return;
     if (priv->mon)
         VIR_WARN("domain private data freed with a monitor still open");
+    if (priv->exitWatch || priv->pidfd >= 0)
+        VIR_WARN("domain private data freed while QEMU is watched");
     g_free(priv->monPath);
+    g_free(priv->pidfile);
     g_free(priv->origname);
     g_array_unref(priv->cleanupCallbacks);
     g_free(priv);

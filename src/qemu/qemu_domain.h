@@ -29,6 +29,19 @@ struct _qemuDomainObjPrivate {
     unsigned short migrationPort;     /* incoming migration (destination) */
     char *origname;             /* the source's name of a renamed domain */
     GArray *cleanupCallbacks;   /* of qemuDomainCleanupCallback */
+
+    /* the QEMU process (qemu_process.c), issue 4 */
+    int pidfd;                  /* -1 unless QEMU runs */
+    unsigned int procGen;       /* bumped at every start and stop, so a
+                                 * late exit notice of an earlier QEMU is
+                                 * recognised and ignored */
+    GSource *exitWatch;         /* pidfd watch in the driver's loop */
+    char *pidfile;
+    virDomainPausedReason pausedReason;   /* for the next STOP event */
+    virDomainRunningReason runningReason; /* for the next RESUME event */
+    bool fakeReboot;            /* ACPI reboot: reset at guest power-off */
+    bool pausedShutdown;        /* stopped by a guest power-off that a
+                                 * fake reboot will undo */
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

@@ -10,6 +10,8 @@
 #include "qemu_conf.h"
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
+#include "qemu_driver_info.h"
+#include "qemu_driver_lifecycle.h"
 
 static const char *const qemuURISchemes[] = { "qemu", NULL };
 
@@ -18,8 +20,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .uriSchemes = qemuURISchemes,
     .configKeys = qemuConfigKeys,
 
-    .stateInitialize = qemuStateInitialize,
-    .stateCleanup = qemuStateCleanup,
+    .stateInitialize = qemuDriverStateInitialize,
+    .stateCleanup = qemuDriverStateCleanup,
 
     .connectOpen = qemuConnectOpen,
     .connectClose = qemuConnectClose,
@@ -39,6 +41,31 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainLookupByID = qemuDomainLookupByID,
     .domainLookupByName = qemuDomainLookupByName,
     .domainLookupByUUID = qemuDomainLookupByUUID,
+
+    .domainDefineXMLFlags = qemuDomainDefineXMLFlags,
+    .domainUndefineFlags = qemuDomainUndefineFlags,
+    .domainCreateWithFlags = qemuDomainCreateWithFlags,
+    .domainCreateXML = qemuDomainCreateXML,
+    .domainDestroyFlags = qemuDomainDestroyFlags,
+    .domainShutdownFlags = qemuDomainShutdownFlags,
+    .domainReboot = qemuDomainReboot,
+    .domainReset = qemuDomainReset,
+    .domainSuspend = qemuDomainSuspend,
+    .domainResume = qemuDomainResume,
+    .domainGetInfo = qemuDomainGetInfo,
+    .domainGetState = qemuDomainGetState,
+    .domainGetXMLDesc = qemuDomainGetXMLDesc,
+    .domainIsActive = qemuDomainIsActive,
+    .domainIsPersistent = qemuDomainIsPersistent,
+    .domainIsUpdated = qemuDomainIsUpdated,
+    .domainGetAutostart = qemuDomainGetAutostart,
+    .domainSetAutostart = qemuDomainSetAutostart,
+    .domainGetOSType = qemuDomainGetOSType,
+    .domainHasManagedSaveImage = qemuDomainHasManagedSaveImage,
+
+    .domainGetJobInfo = qemuDomainGetJobInfo,
+    .domainGetJobStats = qemuDomainGetJobStats,
+    .domainAbortJobFlags = qemuDomainAbortJobFlags,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

@@ -76,7 +76,7 @@ virTypedParamCompareName(gconstpointer a, gconstpointer b,
     const virTypedParameter *const *pa = a;
     const virTypedParameter *const *pb = b;
 
-    return strcmp((*pa)->field, (*pb)->field);
+    return g_strcmp0((*pa)->field, (*pb)->field);
 }
 
 

@@ -1,0 +1,320 @@
+/*
+ * qemu_driver_info.c: driver entry points that describe domains and their
+ * jobs (issue 4)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The observers (info, state, XML, flags) read the domain under its lock
+ * only, without a job, as libvirt's do: they answer at once even while a
+ * migration or another long job runs.  Job statistics and abort take the
+ * QUERY and ABORT jobs in qemu_domainjob.c.
+ */
+#include <config.h>
+
+#include <unistd.h>
+
+#include "qemu_driver_info.h"
+#include "qemu_domainjob.h"
+#include "qemu_state.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.driver_info");
+
+
+/* CPU time QEMU used so far, in ns, from /proc/<pid>/stat (utime and
+ * stime, fields 14 and 15); 0 when it cannot be read. */
+static unsigned long long
+qemuDomainGetCPUTime(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
+    g_autofree char *stat = NULL;
+    g_auto(GStrv) fields = NULL;
+    const char *end;
+    unsigned long long utime;
+    unsigned long long stime;
+    long ticks = sysconf(_SC_CLK_TCK);
+
+    if (!g_file_get_contents(path, &stat, NULL, NULL) ||
+        !(end = strrchr(stat, ')')) || ticks <= 0)
+        return 0;
+    /* after "pid (comm)": field 3 is fields[0], so 14 and 15 are [11], [12] */
+    fields = g_strsplit(end + 2, " ", 14);
+    if (g_strv_length(fields) < 14)
+        return 0;
+    utime = g_ascii_strtoull(fields[11], NULL, 10);
+    stime = g_ascii_strtoull(fields[12], NULL, 10);
+    return (utime + stime) * (1000000000ULL / ticks);
+}
+
+
+/**
+ * qemuDomainGetInfo:
+ * virDomainGetInfo: state, maximum and current memory (KiB), vCPUs and,
+ * while running, QEMU's CPU time.
+ */
+int
+qemuDomainGetInfo(virConn *conn, const virDomainIdent *dom, virDomainInfo *info)
+{
+    virDomainObj *vm;
+    bool balloon;
+
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    memset(info, 0, sizeof(*info));
+    info->state = virDomainObjGetState(vm, NULL);
+    info->maxMem = vm->def->memory;
+    balloon = vm->def->memballoon &&
+              vm->def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
+    info->memory = virDomainObjIsActive(vm) && !balloon ? vm->def->memory
+                                                        : vm->def->currentMemory;
+    info->nrVirtCpu = vm->def->vcpus;
+    if (virDomainObjIsActive(vm))
+        info->cpuTime = qemuDomainGetCPUTime(vm->pid);
+    virDomainObjEndAPI(&vm);
+    return 0;
+}
+
+
+/* virDomainGetState: state and reason; no flags. */
+int
+qemuDomainGetState(virConn *conn, const virDomainIdent *dom, int *state,
+                   int *reason, unsigned int flags)
+{
+    virDomainObj *vm;
+
+    virCheckFlags(0, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    *state = virDomainObjGetState(vm, reason);
+    virDomainObjEndAPI(&vm);
+    return 0;
+}
+
+
+/**
+ * qemuDomainGetXMLDesc:
+ * virDomainGetXMLDesc: the live definition, or with INACTIVE the
+ * persistent one; SECURE adds the VNC password, MIGRATABLE leaves out
+ * what is local to this host.  UPDATE_CPU is accepted and changes
+ * nothing (the CPU is never expanded here).
+ */
+char *
+qemuDomainGetXMLDesc(virConn *conn, const virDomainIdent *dom,
+                     unsigned int flags)
+{
+    virDomainObj *vm;
+    const virDomainDef *def;
+    char *xml;
+
+    VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
+    virCheckFlags(VIR_DOMAIN_XML_SECURE | VIR_DOMAIN_XML_INACTIVE |
+                  VIR_DOMAIN_XML_UPDATE_CPU | VIR_DOMAIN_XML_MIGRATABLE, NULL);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return NULL;
+    def = (flags & VIR_DOMAIN_XML_INACTIVE) && vm->newDef ? vm->newDef : vm->def;
+    xml = virDomainDefFormat(def, virDomainDefFormatConvertXMLFlags(flags));
+    virDomainObjEndAPI(&vm);
+    return xml;
+}
+
+
+/* A boolean fact about a domain: 1, 0, or -1 if it does not exist. */
+static int
+qemuDomainQueryBool(const virDomainIdent *dom, bool (*get)(virDomainObj *vm))
+{
+    virDomainObj *vm;
+    int ret;
+
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    ret = get(vm) ? 1 : 0;
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+static bool
+qemuDomainObjGetActive(virDomainObj *vm)
+{
+    return virDomainObjIsActive(vm);
+}
+
+
+static bool
+qemuDomainObjGetPersistent(virDomainObj *vm)
+{
+    return vm->persistent;
+}
+
+
+static bool
+qemuDomainObjGetUpdated(virDomainObj *vm G_GNUC_UNUSED)
+{
+    /* nothing here changes a running domain's definition behind it */
+    return false;
+}
+
+
+static bool
+qemuDomainObjGetAutostartFlag(virDomainObj *vm)
+{
+    return vm->autostart;
+}
+
+
+/* virDomainIsActive */
+int
+qemuDomainIsActive(virConn *conn, const virDomainIdent *dom)
+{
+    return qemuDomainQueryBool(dom, qemuDomainObjGetActive);
+}
+
+
+/* virDomainIsPersistent */
+int
+qemuDomainIsPersistent(virConn *conn, const virDomainIdent *dom)
+{
+    return qemuDomainQueryBool(dom, qemuDomainObjGetPersistent);
+}
+
+
+/* virDomainIsUpdated: always 0, as libvirt 9.0's QEMU driver answers. */
+int
+qemuDomainIsUpdated(virConn *conn, const virDomainIdent *dom)
+{
+    return qemuDomainQueryBool(dom, qemuDomainObjGetUpdated);
+}
+
+
+/* virDomainGetAutostart */
+int
+qemuDomainGetAutostart(virConn *conn, const virDomainIdent *dom)
+{
+    return qemuDomainQueryBool(dom, qemuDomainObjGetAutostartFlag);
+}
+
+
+/* Changes the autostart link of locked @vm under a MODIFY job. */
+static int
+qemuDomainSetAutostartLocked(virDomainObj *vm, bool autostart)
+{
+    int ret;
+
+    if (!vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("cannot set autostart for transient domain"));
+        return -1;
+    }
+    if (vm->autostart == autostart)
+        return 0;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) < 0)
+        return -1;
+    ret = qemuDomainAutostartSet(vm, autostart);
+    virDomainObjEndJob(vm);
+    return ret;
+}
+
+
+/* virDomainSetAutostart: a link in <stateDir>/qemu/autostart; persistent
+ * domains only.  Autostart happens when the daemon starts. */
+int
+qemuDomainSetAutostart(virConn *conn, const virDomainIdent *dom, int autostart)
+{
+    virDomainObj *vm;
+    int ret;
+
+    VIR_DEBUG("dom=%s autostart=%d", dom->name, autostart);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    ret = qemuDomainSetAutostartLocked(vm, autostart != 0);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* virDomainGetOSType: "hvm". */
+char *
+qemuDomainGetOSType(virConn *conn, const virDomainIdent *dom)
+{
+    virDomainObj *vm;
+    char *type;
+
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return NULL;
+    type = g_strdup(virDomainOSTypeToString(vm->def->os.type));
+    virDomainObjEndAPI(&vm);
+    return type;
+}
+
+
+/* virDomainHasManagedSaveImage: never (no managed save here). */
+int
+qemuDomainHasManagedSaveImage(virConn *conn, const virDomainIdent *dom,
+                              unsigned int flags)
+{
+    virDomainObj *vm;
+
+    virCheckFlags(0, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    virDomainObjEndAPI(&vm);
+    return 0;
+}
+
+
+/* ---- jobs ---- */
+
+/* virDomainGetJobInfo: type NONE while no async job runs. */
+int
+qemuDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
+                     virDomainJobInfo *info)
+{
+    virDomainObj *vm;
+    int ret;
+
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    ret = qemuDomainJobGetInfo(vm, info);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* virDomainGetJobStats: COMPLETED gives the last finished job's
+ * statistics, read once unless KEEP_COMPLETED. */
+int
+qemuDomainGetJobStats(virConn *conn, const virDomainIdent *dom, int *type,
+                      virTypedParameterPtr *params, int *nparams,
+                      unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret;
+
+    VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    ret = qemuDomainJobGetStats(vm, flags, type, params, nparams);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* virDomainAbortJobFlags: cancels an async job whose mask allows ABORT
+ * (an outgoing migration); POSTCOPY pauses a post-copy migration. */
+int
+qemuDomainAbortJobFlags(virConn *conn, const virDomainIdent *dom,
+                        unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret;
+
+    VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    ret = qemuDomainJobAbort(vm, flags);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}

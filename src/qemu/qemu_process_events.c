@@ -1,0 +1,555 @@
+/*
+ * qemu_process_events.c: what happens to a running QEMU on its own
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Monitor callbacks run on the monitor's thread with the monitor
+ * unlocked: they take the domain lock, check the monitor is still the
+ * domain's, update the state, save the status file and queue the event.
+ * They never talk to QEMU (that would wait on their own thread) and never
+ * wait for a job: such work goes to a driver worker.
+ *
+ * While a destroy is killing QEMU (beingDestroyed), events are ignored:
+ * QEMU answers SIGTERM with SHUTDOWN and STOP, which are not news.
+ */
+#include <config.h>
+
+#include "qemu_process_events.h"
+#include "qemu_conf.h"
+#include "qemu_domainjob.h"
+#include "qemu_eventloop.h"
+#include "qemu_process.h"
+#include "qemu_state.h"
+#include "virdomainstatus.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virthread.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.qemu_process_events");
+
+static const qemuProcessMigrationEventHooks *qemuProcessMigrationHooks;
+
+/* A QEMU process of a domain: its object (referenced) and which start of
+ * it (qemuDomainObjPrivate.procGen). */
+typedef struct {
+    virDomainObj *vm;
+    unsigned int gen;
+} qemuProcessRef;
+
+
+static qemuProcessRef *
+qemuProcessRefNew(virDomainObj *vm)
+{
+    qemuProcessRef *ref = g_new0(qemuProcessRef, 1);
+
+    ref->vm = virObjectRef(vm);
+    ref->gen = QEMU_DOMAIN_PRIVATE(vm)->procGen;
+    return ref;
+}
+
+
+static void
+qemuProcessRefFree(void *opaque)
+{
+    qemuProcessRef *ref = opaque;
+
+    virObjectUnref(ref->vm);
+    g_free(ref);
+}
+
+
+/* ---- events to clients ---- */
+
+static void
+qemuDomainEventQueue(virDomainEvent *event)
+{
+    if (!qemu_driver || !qemu_driver->eventLoop) {
+        qemuDomainEventFree(event);
+        return;
+    }
+    qemuEventLoopQueueEvent(qemu_driver->eventLoop, event);
+}
+
+
+static virDomainEvent *
+qemuDomainEventNew(virDomainObj *vm, int eventID)
+{
+    virDomainEvent *event = g_new0(virDomainEvent, 1);
+
+    event->eventID = eventID;
+    event->dom = virDomainIdentNew(vm->def->name, vm->def->uuid,
+                                   vm->def->id);
+    return event;
+}
+
+
+/**
+ * qemuDomainEventQueueLifecycle:
+ * Queues a lifecycle event (libvirt's virDomainEventType @event and its
+ * @detail) about locked @vm for every client that registered for it.
+ * Never blocks; delivery happens on the driver's event thread, in order.
+ */
+void
+qemuDomainEventQueueLifecycle(virDomainObj *vm, int event, int detail)
+{
+    virDomainEvent *ev = qemuDomainEventNew(vm, VIR_DOMAIN_EVENT_ID_LIFECYCLE);
+
+    VIR_DEBUG("domain %s: lifecycle event %d detail %d", vm->def->name,
+              event, detail);
+    ev->event = event;
+    ev->detail = detail;
+    qemuDomainEventQueue(ev);
+}
+
+
+/* Queues an event without data (REBOOT...) about locked @vm. */
+void
+qemuDomainEventQueueSimple(virDomainObj *vm, int eventID)
+{
+    qemuDomainEventQueue(qemuDomainEventNew(vm, eventID));
+}
+
+
+/* libvirt's mapping of a running reason to the RESUMED event detail. */
+int
+qemuDomainRunningReasonToResumeEvent(virDomainRunningReason reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_RUNNING_RESTORED:
+    case VIR_DOMAIN_RUNNING_FROM_SNAPSHOT:
+        return VIR_DOMAIN_EVENT_RESUMED_FROM_SNAPSHOT;
+    case VIR_DOMAIN_RUNNING_MIGRATED:
+    case VIR_DOMAIN_RUNNING_MIGRATION_CANCELED:
+        return VIR_DOMAIN_EVENT_RESUMED_MIGRATED;
+    case VIR_DOMAIN_RUNNING_POSTCOPY:
+        return VIR_DOMAIN_EVENT_RESUMED_POSTCOPY;
+    case VIR_DOMAIN_RUNNING_POSTCOPY_FAILED:
+        return VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED;
+    case VIR_DOMAIN_RUNNING_UNKNOWN:
+    case VIR_DOMAIN_RUNNING_SAVE_CANCELED:
+    case VIR_DOMAIN_RUNNING_BOOTED:
+    case VIR_DOMAIN_RUNNING_UNPAUSED:
+    case VIR_DOMAIN_RUNNING_WAKEUP:
+    case VIR_DOMAIN_RUNNING_CRASHED:
+    default:
+        return VIR_DOMAIN_EVENT_RESUMED_UNPAUSED;
+    }
+}
+
+
+/* libvirt's mapping of a paused reason to the SUSPENDED event detail. */
+int
+qemuDomainPausedReasonToSuspendedEvent(virDomainPausedReason reason)
+{
+    switch (reason) {
+    case VIR_DOMAIN_PAUSED_MIGRATION:
+        return VIR_DOMAIN_EVENT_SUSPENDED_MIGRATED;
+    case VIR_DOMAIN_PAUSED_FROM_SNAPSHOT:
+        return VIR_DOMAIN_EVENT_SUSPENDED_FROM_SNAPSHOT;
+    case VIR_DOMAIN_PAUSED_POSTCOPY_FAILED:
+        return VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED;
+    case VIR_DOMAIN_PAUSED_POSTCOPY:
+        return VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY;
+    case VIR_DOMAIN_PAUSED_UNKNOWN:
+    case VIR_DOMAIN_PAUSED_USER:
+    case VIR_DOMAIN_PAUSED_SAVE:
+    case VIR_DOMAIN_PAUSED_DUMP:
+    case VIR_DOMAIN_PAUSED_IOERROR:
+    case VIR_DOMAIN_PAUSED_WATCHDOG:
+    case VIR_DOMAIN_PAUSED_SHUTTING_DOWN:
+    case VIR_DOMAIN_PAUSED_SNAPSHOT:
+    case VIR_DOMAIN_PAUSED_CRASHED:
+    case VIR_DOMAIN_PAUSED_STARTING_UP:
+    default:
+        return VIR_DOMAIN_EVENT_SUSPENDED_PAUSED;
+    }
+}
+
+
+/* Saves the status file from an event handler: a failure is logged. */
+static void
+qemuProcessEventSaveStatus(virDomainObj *vm)
+{
+    if (virDomainObjSaveStatus(vm) < 0) {
+        VIR_WARN("cannot save the status of domain %s: %s", vm->def->name,
+                 NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+}
+
+
+/* ---- exit of the QEMU process ---- */
+
+/*
+ * Worker: QEMU of ref->vm exited by itself (crash, kill -9, or after a
+ * guest power-off we answered with SIGTERM).  Stops the domain with
+ * SHUTOFF/SHUTDOWN if the guest had shut down, else SHUTOFF/CRASHED and
+ * STOPPED/FAILED, as libvirt's monitor EOF handler does.
+ */
+static void
+qemuProcessHandleExit(void *data)
+{
+    qemuProcessRef *ref = data;
+    virDomainObj *vm = ref->vm;
+    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainShutoffReason reason = VIR_DOMAIN_SHUTOFF_CRASHED;
+    int detail = VIR_DOMAIN_EVENT_STOPPED_FAILED;
+    unsigned int stopFlags = 0;
+
+    virObjectLock(vm);
+    if (priv->procGen != ref->gen || !virDomainObjIsActive(vm) ||
+        priv->beingDestroyed) {
+        VIR_DEBUG("exit of an old QEMU of %s, or being destroyed", vm->def->name);
+        goto unlock;
+    }
+    VIR_INFO("QEMU of domain %s (pid %lld) exited", vm->def->name,
+             (long long)vm->pid);
+    if (qemuProcessBeginStopJob(vm, VIR_JOB_DESTROY, true) < 0)
+        goto unlock;
+    if (priv->procGen != ref->gen || !virDomainObjIsActive(vm))
+        goto endjob;
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_SHUTDOWN) {
+        reason = VIR_DOMAIN_SHUTOFF_SHUTDOWN;
+        detail = VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN;
+    }
+    if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN)
+        stopFlags |= QEMU_PROCESS_STOP_MIGRATED;
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED, detail);
+    qemuProcessStop(vm, reason, VIR_ASYNC_JOB_NONE, stopFlags);
+
+ endjob:
+    qemuDomainRemoveInactive(vm);
+    virDomainObjEndJob(vm);
+ unlock:
+    virObjectUnlock(vm);
+    virErrorResetLast();
+}
+
+
+/* Event thread: the pidfd of ref's QEMU became readable. */
+static void
+qemuProcessExitReady(void *opaque)
+{
+    qemuProcessRef *ref = opaque;
+    qemuProcessRef *work = g_new0(qemuProcessRef, 1);
+
+    work->vm = virObjectRef(ref->vm);
+    work->gen = ref->gen;
+    qemuEventLoopSubmit(qemu_driver->eventLoop, qemuProcessHandleExit, work,
+                        qemuProcessRefFree);
+}
+
+
+/**
+ * qemuProcessWatchExit:
+ * Watches the pidfd of locked, running @vm in the driver's event loop:
+ * the moment QEMU exits, qemuProcessHandleExit runs on a worker.
+ * qemuProcessStop and qemuProcessDetach remove the watch.
+ */
+void
+qemuProcessWatchExit(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    qemuEventLoopUnwatch(&priv->exitWatch);
+    priv->exitWatch = qemuEventLoopWatchFd(qemu_driver->eventLoop, priv->pidfd,
+                                           qemuProcessExitReady,
+                                           qemuProcessRefNew(vm),
+                                           qemuProcessRefFree);
+}
+
+
+/* ---- guest power-off and fake reboot ---- */
+
+/* Worker: the "reboot" half of an ACPI reboot (libvirt's fake reboot):
+ * the guest powered off, QEMU stopped (-no-shutdown); reset and run. */
+static void
+qemuProcessFakeReboot(void *data)
+{
+    qemuProcessRef *ref = data;
+    virDomainObj *vm = ref->vm;
+    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainRunningReason reason = VIR_DOMAIN_RUNNING_BOOTED;
+    int rc = -1;
+
+    virObjectLock(vm);
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) < 0)
+        goto cleanup;
+    if (priv->procGen != ref->gen || virDomainObjCheckActive(vm) < 0)
+        goto endjob;
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        goto endjob;
+    rc = qemuMonitorSystemReset(priv->mon);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0) {
+        rc = -1;
+        goto endjob;
+    }
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_CRASHED)
+        reason = VIR_DOMAIN_RUNNING_CRASHED;
+    rc = qemuProcessStartCPUs(vm, reason, VIR_ASYNC_JOB_NONE);
+    if (rc == 0)
+        qemuProcessEventSaveStatus(vm);
+
+ endjob:
+    virDomainObjEndJob(vm);
+ cleanup:
+    priv->pausedShutdown = false;
+    priv->fakeReboot = false;
+    if (rc < 0 && priv->procGen == ref->gen) {
+        VIR_WARN("fake reboot of domain %s failed (%s); killing it",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        if (qemuProcessKill(vm, QEMU_PROCESS_KILL_FORCE |
+                                QEMU_PROCESS_KILL_NOWAIT) < 0)
+            virErrorResetLast();
+    }
+    virObjectUnlock(vm);
+}
+
+
+/**
+ * qemuProcessShutdownOrReboot:
+ * The guest powered off (QEMU stays, stopped, thanks to -no-shutdown):
+ * for an ACPI reboot or on_poweroff=restart, reset and resume it on a
+ * worker; otherwise send SIGTERM, and the exit handler records the
+ * shutdown.  @vm locked.
+ */
+void
+qemuProcessShutdownOrReboot(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (priv->fakeReboot || vm->def->onPoweroff == VIR_DOMAIN_ON_ACTION_RESTART) {
+        qemuEventLoopSubmit(qemu_driver->eventLoop, qemuProcessFakeReboot,
+                            qemuProcessRefNew(vm), qemuProcessRefFree);
+        return;
+    }
+    if (qemuProcessKill(vm, QEMU_PROCESS_KILL_NOWAIT) < 0) {
+        VIR_WARN("cannot stop QEMU of domain %s after its shutdown: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+}
+
+
+/* ---- monitor callbacks ---- */
+
+/* Locks @vm for a callback of @mon; false (unlocked) if @mon is not the
+ * domain's monitor any more or a destroy is under way. */
+static bool
+qemuProcessEventBegin(qemuMonitor *mon, virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    virObjectLock(vm);
+    if (priv->mon == mon && virDomainObjIsActive(vm) && !priv->beingDestroyed)
+        return true;
+    VIR_DEBUG("ignoring an event of an old monitor of %s", vm->def->name);
+    virObjectUnlock(vm);
+    return false;
+}
+
+
+static void
+qemuProcessHandleMonitorDestroy(qemuMonitor *mon G_GNUC_UNUSED, void *opaque)
+{
+    virObjectUnref(opaque);
+}
+
+
+static void
+qemuProcessHandleMonitorEOF(qemuMonitor *mon G_GNUC_UNUSED, void *opaque)
+{
+    virDomainObj *vm = opaque;
+
+    /* the exit itself comes through the pidfd */
+    VIR_DEBUG("monitor of domain %p closed by QEMU", vm);
+}
+
+
+static void
+qemuProcessHandleMonitorError(qemuMonitor *mon G_GNUC_UNUSED, void *opaque)
+{
+    virDomainObj *vm = opaque;
+
+    VIR_WARN("monitor of domain %p failed; it cannot be used any more", vm);
+}
+
+
+static void
+qemuProcessHandleStop(qemuMonitor *mon, void *opaque)
+{
+    virDomainObj *vm = opaque;
+    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainPausedReason reason;
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+    reason = priv->pausedReason;
+    priv->pausedReason = VIR_DOMAIN_PAUSED_UNKNOWN;
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING &&
+        !priv->pausedShutdown) {
+        if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT) {
+            reason = vm->job->current &&
+                     vm->job->current->status == VIR_DOMAIN_JOB_STATUS_POSTCOPY ?
+                     VIR_DOMAIN_PAUSED_POSTCOPY : VIR_DOMAIN_PAUSED_MIGRATION;
+        }
+        if (vm->job->current)
+            vm->job->current->stopped = virTimeMillisNow();
+        VIR_INFO("domain %s paused (%s)", vm->def->name,
+                 virDomainObjStateReasonToString(VIR_DOMAIN_PAUSED, reason));
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, reason);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                      qemuDomainPausedReasonToSuspendedEvent(reason));
+        qemuProcessEventSaveStatus(vm);
+    }
+    virDomainObjBroadcast(vm);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleResume(qemuMonitor *mon, void *opaque)
+{
+    virDomainObj *vm = opaque;
+    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainRunningReason reason = VIR_DOMAIN_RUNNING_UNPAUSED;
+    int detail;
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+    if (priv->runningReason != VIR_DOMAIN_RUNNING_UNKNOWN)
+        reason = priv->runningReason;
+    priv->runningReason = VIR_DOMAIN_RUNNING_UNKNOWN;
+    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_RUNNING) {
+        detail = qemuDomainRunningReasonToResumeEvent(reason);
+        if (qemuDomainObjIsPostcopy(vm))
+            reason = qemuDomainObjIsFailedPostcopy(vm) ?
+                     VIR_DOMAIN_RUNNING_POSTCOPY_FAILED : VIR_DOMAIN_RUNNING_POSTCOPY;
+        VIR_INFO("domain %s running (%s)", vm->def->name,
+                 virDomainObjStateReasonToString(VIR_DOMAIN_RUNNING, reason));
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, reason);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED, detail);
+        qemuProcessEventSaveStatus(vm);
+    }
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleShutdown(qemuMonitor *mon, bool guest, const char *cause,
+                          void *opaque)
+{
+    virDomainObj *vm = opaque;
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+    VIR_INFO("domain %s: SHUTDOWN (guest=%d, reason=%s)", vm->def->name, guest,
+             NULLSTR(cause));
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_SHUTDOWN) {
+        virObjectUnlock(vm);
+        return;
+    }
+    if (!priv->fakeReboot && vm->def->onPoweroff != VIR_DOMAIN_ON_ACTION_RESTART) {
+        virDomainObjSetState(vm, VIR_DOMAIN_SHUTDOWN, VIR_DOMAIN_SHUTDOWN_UNKNOWN);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SHUTDOWN,
+                                      guest ? VIR_DOMAIN_EVENT_SHUTDOWN_GUEST
+                                            : VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
+        qemuProcessEventSaveStatus(vm);
+    } else {
+        priv->pausedShutdown = true;
+    }
+    qemuProcessShutdownOrReboot(vm);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleReset(qemuMonitor *mon, void *opaque)
+{
+    virDomainObj *vm = opaque;
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int reason = 0;
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+    if (virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+        reason == VIR_DOMAIN_PAUSED_STARTING_UP) {
+        virObjectUnlock(vm);
+        return;
+    }
+    qemuDomainEventQueueSimple(vm, VIR_DOMAIN_EVENT_ID_REBOOT);
+    priv->fakeReboot = false;
+    qemuProcessEventSaveStatus(vm);
+    virObjectUnlock(vm);
+}
+
+
+/* Plugs in the migration code's handling of MIGRATION events. */
+void
+qemuProcessSetMigrationEventHooks(const qemuProcessMigrationEventHooks *hooks)
+{
+    g_atomic_pointer_set(&qemuProcessMigrationHooks, hooks);
+}
+
+
+static void
+qemuProcessHandleMigrationStatus(qemuMonitor *mon,
+                                 qemuMonitorMigrationStatus status,
+                                 void *opaque)
+{
+    virDomainObj *vm = opaque;
+    const qemuProcessMigrationEventHooks *hooks =
+        g_atomic_pointer_get(&qemuProcessMigrationHooks);
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+    VIR_DEBUG("migration of domain %s: %s", vm->def->name,
+              qemuMonitorMigrationStatusTypeToString(status));
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_NONE) {
+        if (hooks && hooks->migrationStatus)
+            hooks->migrationStatus(vm, status);
+        virDomainObjBroadcast(vm);
+    }
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuProcessHandleMigrationPass(qemuMonitor *mon, int pass, void *opaque)
+{
+    virDomainObj *vm = opaque;
+    const qemuProcessMigrationEventHooks *hooks =
+        g_atomic_pointer_get(&qemuProcessMigrationHooks);
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_NONE) {
+        if (hooks && hooks->migrationPass) {
+            hooks->migrationPass(vm, pass);
+        } else {
+            virDomainEvent *ev = qemuDomainEventNew(vm,
+                                                    VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION);
+
+            ev->iteration = pass;
+            qemuDomainEventQueue(ev);
+        }
+    }
+    virObjectUnlock(vm);
+}
+
+
+const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
+    .destroy = qemuProcessHandleMonitorDestroy,
+    .eofNotify = qemuProcessHandleMonitorEOF,
+    .errorNotify = qemuProcessHandleMonitorError,
+    .domainStop = qemuProcessHandleStop,
+    .domainResume = qemuProcessHandleResume,
+    .domainShutdown = qemuProcessHandleShutdown,
+    .domainReset = qemuProcessHandleReset,
+    .migrationStatus = qemuProcessHandleMigrationStatus,
+    .migrationPass = qemuProcessHandleMigrationPass,
+};
