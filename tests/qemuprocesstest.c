@@ -453,7 +453,8 @@ testTimings(void)
 }
 
 
-/* kill -9 of QEMU: SHUTOFF/CRASHED at once, STOPPED/FAILED (libvirt). */
+/* kill -9 of QEMU: SHUTOFF/CRASHED at once, STOPPED/FAILED (libvirt);
+ * SIGTERM: a host shutdown. */
 static void
 testKillQemu(void)
 {
@@ -472,6 +473,15 @@ testKillQemu(void)
     printf("  kill -9 of QEMU noticed after %.1f ms\n",
            (g_get_monotonic_time() - t0) / 1000.0);
     testCheckState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_CRASHED);
+
+    /* SIGTERM from someone else: QEMU says SHUTDOWN (host) and exits,
+     * which is a shutdown, not a crash */
+    testStart(dom);
+    g_assert_cmpint(kill(testQemuPid("crash"), SIGTERM), ==, 0);
+    testWaitEvent("crash", VIR_DOMAIN_EVENT_SHUTDOWN, VIR_DOMAIN_EVENT_SHUTDOWN_HOST);
+    testWaitEvent("crash", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN);
+    testCheckState(dom, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+
     testStart(dom);
     testDestroy(dom);
     g_assert_cmpint(test.drv->domainUndefineFlags(&test.conn, dom, 0), ==, 0);
@@ -504,6 +514,36 @@ testTransient(void)
     g_assert_cmpint(test.drv->domainIsActive(&test.conn, def2), ==, 1);
     testDestroy(def2);
     testExpectError(test.drv->domainIsActive(&test.conn, def2), VIR_ERR_NO_DOMAIN, NULL);
+}
+
+
+/* AUTODESTROY: the domain goes when the connection that started it
+ * closes; other connections leave it alone. */
+static void
+testAutoDestroy(void)
+{
+    g_autofree char *xml = testGuestXML("autodes");
+    virConn conn2 = { .driver = test.drv };
+    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) pers = testDefine("autodes2");
+    g_autoptr(virDomainIdent) started = NULL;
+    virConn conn3 = { .driver = test.drv };
+
+    g_assert_cmpint(test.drv->connectOpen(&conn2, 0), ==, 0);
+    g_assert_cmpint(test.drv->connectOpen(&conn3, 0), ==, 0);
+    dom = test.drv->domainCreateXML(&conn2, xml, VIR_DOMAIN_START_AUTODESTROY);
+    g_assert_nonnull(dom);
+    started = test.drv->domainCreateWithFlags(&conn2, pers,
+                                              VIR_DOMAIN_START_AUTODESTROY);
+    g_assert_nonnull(started);
+    test.drv->connectClose(&conn3);
+    g_assert_cmpint(test.drv->domainIsActive(&test.conn, dom), ==, 1);
+    test.drv->connectClose(&conn2);
+    testWaitEvent("autodes", VIR_DOMAIN_EVENT_STOPPED, VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    testExpectError(test.drv->domainIsActive(&test.conn, dom), VIR_ERR_NO_DOMAIN, NULL);
+    testCheckState(pers, VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    g_assert_cmpint(test.drv->domainUndefineFlags(&test.conn, pers, 0), ==, 0);
+    testClearEvents();
 }
 
 
@@ -626,10 +666,11 @@ int
 main(int argc, char **argv)
 {
     const char *builddir = g_getenv("VIRTMIG_BUILDDIR");
+    g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");
     int ret;
 
     virTestInit(&argc, &argv);
-    if (!g_find_program_in_path("qemu-system-x86_64")) {
+    if (!qemu) {
         printf("SKIP: qemu-system-x86_64 not found\n");
         return 77;
     }
@@ -651,6 +692,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocess/timings", testTimings);
     g_test_add_func("/qemuprocess/kill-qemu", testKillQemu);
     g_test_add_func("/qemuprocess/transient", testTransient);
+    g_test_add_func("/qemuprocess/autodestroy", testAutoDestroy);
     g_test_add_func("/qemuprocess/bad-define", testBadDefine);
     g_test_add_func("/qemuprocess/reconnect", testReconnect);
     g_test_add_func("/qemuprocess/autostart", testAutostart);

@@ -42,6 +42,10 @@ struct _qemuDomainObjPrivate {
     bool fakeReboot;            /* ACPI reboot: reset at guest power-off */
     bool pausedShutdown;        /* stopped by a guest power-off that a
                                  * fake reboot will undo */
+    const void *autoDestroyConn; /* VIR_DOMAIN_START_AUTODESTROY: destroyed
+                                  * when this connection closes */
+    bool monGone;               /* the monitor hit EOF or an error: every
+                                 * event QEMU sent has been handled */
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

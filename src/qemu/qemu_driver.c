@@ -24,7 +24,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .stateCleanup = qemuDriverStateCleanup,
 
     .connectOpen = qemuConnectOpen,
-    .connectClose = qemuConnectClose,
+    .connectClose = qemuDriverConnectClose,
     .connectSupportsFeature = qemuConnectSupportsFeature,
     .connectGetType = qemuConnectGetType,
     .connectGetVersion = qemuConnectGetVersion,

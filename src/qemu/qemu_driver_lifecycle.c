@@ -57,6 +57,16 @@ qemuDriverStateInitialize(const virDriverStateConfig *dcfg)
 }
 
 
+/* The driver's connectClose: destroys the domains started with
+ * AUTODESTROY on @conn first. */
+int
+qemuDriverConnectClose(virConn *conn)
+{
+    qemuProcessAutoDestroyRun(conn);
+    return qemuConnectClose(conn);
+}
+
+
 /* The driver's stateCleanup: running QEMUs are left running. */
 void
 qemuDriverStateCleanup(void)
@@ -252,11 +262,13 @@ qemuDomainUndefineFlags(virConn *conn, const virDomainIdent *dom,
 /*
  * Starts locked @vm under the async START job (which only destroy may
  * interrupt) and sends STARTED/BOOTED, plus SUSPENDED/PAUSED when it
- * stays paused, as libvirt does.  Returns 0 or -1 (reported).
+ * stays paused, as libvirt does.  @apiFlags: START_PAUSED, and
+ * START_AUTODESTROY (destroyed when @conn closes).  Returns 0 or -1.
  */
 static int
-qemuDomainObjStart(virDomainObj *vm, unsigned int apiFlags, bool paused)
+qemuDomainObjStart(virConn *conn, virDomainObj *vm, unsigned int apiFlags)
 {
+    bool paused = apiFlags & VIR_DOMAIN_START_PAUSED;
     int ret = -1;
 
     if (qemuProcessBeginJob(vm, VIR_DOMAIN_JOB_OPERATION_START, apiFlags) < 0)
@@ -271,6 +283,8 @@ qemuDomainObjStart(virDomainObj *vm, unsigned int apiFlags, bool paused)
         if (paused)
             qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                           VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        if (apiFlags & VIR_DOMAIN_START_AUTODESTROY)
+            qemuProcessAutoDestroyAdd(vm, conn);
         ret = 0;
     }
     qemuProcessEndJob(vm);
@@ -280,9 +294,10 @@ qemuDomainObjStart(virDomainObj *vm, unsigned int apiFlags, bool paused)
 
 /**
  * qemuDomainCreateWithFlags:
- * virDomainCreateWithFlags: START_PAUSED; BYPASS_CACHE and FORCE_BOOT only
- * concern managed save images, which this driver never has.  AUTODESTROY
- * is refused (not implemented).  Returns the identity with the new id.
+ * virDomainCreateWithFlags: START_PAUSED; START_AUTODESTROY (destroyed
+ * when this connection closes); BYPASS_CACHE and FORCE_BOOT only concern
+ * managed save images, which this driver never has.  Returns the
+ * identity with the new id.
  */
 virDomainIdent *
 qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
@@ -292,11 +307,12 @@ qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
     virDomainIdent *ident = NULL;
 
     VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
-    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_BYPASS_CACHE |
-                  VIR_DOMAIN_START_FORCE_BOOT, NULL);
+    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY |
+                  VIR_DOMAIN_START_BYPASS_CACHE | VIR_DOMAIN_START_FORCE_BOOT,
+                  NULL);
     if (!(vm = qemuDomainObjFromIdent(dom)))
         return NULL;
-    if (qemuDomainObjStart(vm, flags, flags & VIR_DOMAIN_START_PAUSED) == 0)
+    if (qemuDomainObjStart(conn, vm, flags) == 0)
         ident = qemuDomainIdentOf(vm);
     virDomainObjEndAPI(&vm);
     return ident;
@@ -306,7 +322,7 @@ qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
 /**
  * qemuDomainCreateXML:
  * virDomainCreateXML: a transient domain, gone when it stops or fails to
- * start.  START_PAUSED, START_VALIDATE; AUTODESTROY is refused.
+ * start.  START_PAUSED, START_AUTODESTROY, START_VALIDATE.
  */
 virDomainIdent *
 qemuDomainCreateXML(virConn *conn, const char *xml, unsigned int flags)
@@ -316,14 +332,15 @@ qemuDomainCreateXML(virConn *conn, const char *xml, unsigned int flags)
     virDomainIdent *ident = NULL;
 
     VIR_DEBUG("flags=0x%x", flags);
-    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_VALIDATE, NULL);
+    virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY |
+                  VIR_DOMAIN_START_VALIDATE, NULL);
     if (!(def = qemuDomainDefParseConfig(xml, flags & VIR_DOMAIN_START_VALIDATE)) ||
         !(vm = virDomainObjListAdd(qemu_driver->domains, &def,
                                    &qemu_driver->domainCfg,
                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE)))
         return NULL;
-    if (qemuDomainObjStart(vm, flags, flags & VIR_DOMAIN_START_PAUSED) == 0)
+    if (qemuDomainObjStart(conn, vm, flags) == 0)
         ident = qemuDomainIdentOf(vm);
     else
         qemuDomainRemoveInactive(vm);
@@ -333,53 +350,6 @@ qemuDomainCreateXML(virConn *conn, const char *xml, unsigned int flags)
 
 
 /* ---- stop ---- */
-
-/*
- * Destroys locked, running @vm: kills QEMU first, with no job (so a hung
- * job cannot block it), then under a DESTROY job cleans up, sends
- * STOPPED/DESTROYED and removes a transient domain.  A domain that was
- * still starting and died meanwhile counts as destroyed (libvirt's rule).
- */
-static int
-qemuDomainDestroyLocked(virDomainObj *vm, unsigned int flags)
-{
-    qemuDomainObjPrivate *priv = vm->privateData;
-    int reason = 0;
-    bool starting = virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
-                    reason == VIR_DOMAIN_PAUSED_STARTING_UP &&
-                    !priv->beingDestroyed;
-    int ret = -1;
-
-    if (qemuProcessBeginStopJob(vm, VIR_JOB_DESTROY,
-                                !(flags & VIR_DOMAIN_DESTROY_GRACEFUL)) < 0)
-        return -1;
-    if (!virDomainObjIsActive(vm)) {
-        if (starting)
-            ret = 0;
-        else
-            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                           _("domain is not running"));
-        goto endjob;
-    }
-    qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_ASYNC_JOB_NONE,
-                    vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN ?
-                    QEMU_PROCESS_STOP_MIGRATED : 0);
-    if (flags & VIR_DOMAIN_DESTROY_REMOVE_LOGS) {
-        g_autofree char *log = qemuProcessLogPath(vm->def->name);
-
-        if (unlink(log) < 0 && errno != ENOENT)
-            VIR_WARN("cannot remove log %s: %s", log, g_strerror(errno));
-    }
-    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
-                                  VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
-    qemuDomainRemoveInactive(vm);
-    ret = 0;
-
- endjob:
-    virDomainObjEndJob(vm);
-    return ret;
-}
-
 
 /**
  * qemuDomainDestroyFlags:
@@ -400,7 +370,13 @@ qemuDomainDestroyFlags(virConn *conn, const virDomainIdent *dom,
     if (!(vm = qemuDomainObjFromIdent(dom)))
         return -1;
     if (virDomainObjCheckActive(vm) == 0)
-        ret = qemuDomainDestroyLocked(vm, flags);
+        ret = qemuProcessDestroy(vm, flags & VIR_DOMAIN_DESTROY_GRACEFUL);
+    if (ret == 0 && (flags & VIR_DOMAIN_DESTROY_REMOVE_LOGS)) {
+        g_autofree char *log = qemuProcessLogPath(vm->def->name);
+
+        if (unlink(log) < 0 && errno != ENOENT)
+            VIR_WARN("cannot remove log %s: %s", log, g_strerror(errno));
+    }
     virDomainObjEndAPI(&vm);
     return ret;
 }

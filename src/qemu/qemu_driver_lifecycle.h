@@ -10,6 +10,7 @@
 
 int qemuDriverStateInitialize(const virDriverStateConfig *dcfg);
 void qemuDriverStateCleanup(void);
+int qemuDriverConnectClose(virConn *conn);
 
 virDomainIdent *qemuDomainDefineXMLFlags(virConn *conn, const char *xml,
                                          unsigned int flags);

@@ -33,6 +33,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_monitor_process.h"
 #include "qemu_process_events.h"
+#include "qemu_state.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -313,6 +314,7 @@ qemuProcessConnectMonitor(virDomainObj *vm, virDomainAsyncJob asyncJob)
     if (!mon)
         return -1;
     priv->mon = mon;
+    priv->monGone = false;
     return 0;
 }
 
@@ -674,6 +676,7 @@ qemuProcessStopActive(virDomainObj *vm, virDomainShutoffReason reason)
     priv->procGen++;
     priv->fakeReboot = false;
     priv->pausedShutdown = false;
+    priv->autoDestroyConn = NULL;
     g_clear_pointer(&priv->monPath, g_free);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);
     qemuProcessRestoreDef(vm);
@@ -713,6 +716,95 @@ qemuProcessStop(virDomainObj *vm, virDomainShutoffReason reason,
     if (nested)
         virDomainObjEndJob(vm);
     virErrorRestore(&orig);
+}
+
+
+/**
+ * qemuProcessDestroy:
+ * @vm: locked, running domain (the caller checked)
+ * @graceful: never SIGKILL (VIR_DOMAIN_DESTROY_GRACEFUL)
+ *
+ * virDomainDestroy: kills QEMU first, with no job (so a hung job cannot
+ * block it), then under a DESTROY job cleans up (SHUTOFF/DESTROYED),
+ * sends STOPPED/DESTROYED and removes a transient domain.  A domain that
+ * was still starting and died meanwhile counts as destroyed (libvirt's
+ * rule).  Returns 0 or -1 (reported).
+ */
+int
+qemuProcessDestroy(virDomainObj *vm, bool graceful)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int reason = 0;
+    bool starting = virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+                    reason == VIR_DOMAIN_PAUSED_STARTING_UP &&
+                    !priv->beingDestroyed;
+    int ret = -1;
+
+    if (qemuProcessBeginStopJob(vm, VIR_JOB_DESTROY, !graceful) < 0)
+        return -1;
+    if (!virDomainObjIsActive(vm)) {
+        if (starting)
+            ret = 0;
+        else
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           _("domain is not running"));
+        goto endjob;
+    }
+    qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_DESTROYED, VIR_ASYNC_JOB_NONE,
+                    vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN ?
+                    QEMU_PROCESS_STOP_MIGRATED : 0);
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
+                                  VIR_DOMAIN_EVENT_STOPPED_DESTROYED);
+    qemuDomainRemoveInactive(vm);
+    ret = 0;
+
+ endjob:
+    virDomainObjEndJob(vm);
+    return ret;
+}
+
+
+/**
+ * qemuProcessAutoDestroyAdd:
+ * Ties running @vm (locked) to client connection @conn: when it closes
+ * (qemuProcessAutoDestroyRun), the domain is destroyed.  NULL @conn
+ * unties it.  A stop unties it too.
+ */
+void
+qemuProcessAutoDestroyAdd(virDomainObj *vm, const void *conn)
+{
+    QEMU_DOMAIN_PRIVATE(vm)->autoDestroyConn = conn;
+}
+
+
+static int
+qemuProcessAutoDestroyOne(virDomainObj *vm, void *opaque)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    virObjectLock(vm);
+    if (priv->autoDestroyConn == opaque && virDomainObjIsActive(vm)) {
+        VIR_INFO("destroying domain %s: its connection closed", vm->def->name);
+        priv->autoDestroyConn = NULL;
+        if (qemuProcessDestroy(vm, false) < 0) {
+            VIR_WARN("cannot autodestroy domain %s: %s", vm->def->name,
+                     NULLSTR(virErrorGetLastMessage()));
+            virErrorResetLast();
+        }
+    }
+    virObjectUnlock(vm);
+    return 0;
+}
+
+
+/* Destroys every domain tied to connection @conn, which is closing. */
+void
+qemuProcessAutoDestroyRun(const void *conn)
+{
+    if (!qemu_driver)
+        return;
+    virDomainObjListForEach(qemu_driver->domains, qemuProcessAutoDestroyOne,
+                            (void *)conn);
 }
 
 

@@ -55,6 +55,10 @@ int qemuProcessKill(virDomainObj *vm, unsigned int flags);
 int qemuProcessBeginStopJob(virDomainObj *vm, virDomainJob job,
                             bool forceKill) G_GNUC_WARN_UNUSED_RESULT;
 
+int qemuProcessDestroy(virDomainObj *vm, bool graceful);
+void qemuProcessAutoDestroyAdd(virDomainObj *vm, const void *conn);
+void qemuProcessAutoDestroyRun(const void *conn);
+
 int qemuProcessStartCPUs(virDomainObj *vm, virDomainRunningReason reason,
                          virDomainAsyncJob asyncJob);
 int qemuProcessStopCPUs(virDomainObj *vm, virDomainPausedReason reason,

@@ -29,6 +29,9 @@
 
 VIR_LOG_INIT("qemu.qemu_process_events");
 
+/* How long the exit handler waits for the monitor's EOF. */
+#define QEMU_PROCESS_EXIT_EOF_WAIT_MS 2000
+
 static const qemuProcessMigrationEventHooks *qemuProcessMigrationHooks;
 
 /* A QEMU process of a domain: its object (referenced) and which start of
@@ -182,6 +185,41 @@ qemuProcessEventSaveStatus(virDomainObj *vm)
 
 /* ---- exit of the QEMU process ---- */
 
+/* Whether the exit of start @gen of locked @vm is for this handler: not
+ * an earlier QEMU, not one a destroy is taking care of. */
+static bool
+qemuProcessExitIsNews(virDomainObj *vm, unsigned int gen)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (priv->procGen == gen && virDomainObjIsActive(vm) &&
+        !priv->beingDestroyed)
+        return true;
+    VIR_DEBUG("exit of an old QEMU of %s, or being destroyed", vm->def->name);
+    return false;
+}
+
+
+/* QEMU is dead, but its monitor thread may still be handing over the
+ * events it sent last (SHUTDOWN decides between a shutdown and a crash):
+ * waits, @vm unlocked, until the monitor reported EOF.  Bounded: EOF
+ * follows the death of the process at once. */
+static void
+qemuProcessWaitMonitorGone(virDomainObj *vm, unsigned int gen)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    long long deadline = virTimeMonotonicMs() + QEMU_PROCESS_EXIT_EOF_WAIT_MS;
+
+    while (priv->mon && !priv->monGone && priv->procGen == gen) {
+        if (virDomainObjWaitUntil(vm, deadline) > 0) {
+            VIR_WARN("no EOF from the monitor of dead QEMU of domain %s",
+                     vm->def->name);
+            return;
+        }
+    }
+}
+
+
 /*
  * Worker: QEMU of ref->vm exited by itself (crash, kill -9, or after a
  * guest power-off we answered with SIGTERM).  Stops the domain with
@@ -199,13 +237,13 @@ qemuProcessHandleExit(void *data)
     unsigned int stopFlags = 0;
 
     virObjectLock(vm);
-    if (priv->procGen != ref->gen || !virDomainObjIsActive(vm) ||
-        priv->beingDestroyed) {
-        VIR_DEBUG("exit of an old QEMU of %s, or being destroyed", vm->def->name);
+    if (!qemuProcessExitIsNews(vm, ref->gen))
         goto unlock;
-    }
     VIR_INFO("QEMU of domain %s (pid %lld) exited", vm->def->name,
              (long long)vm->pid);
+    qemuProcessWaitMonitorGone(vm, ref->gen);
+    if (!qemuProcessExitIsNews(vm, ref->gen))
+        goto unlock;
     if (qemuProcessBeginStopJob(vm, VIR_JOB_DESTROY, true) < 0)
         goto unlock;
     if (priv->procGen != ref->gen || !virDomainObjIsActive(vm))
@@ -359,22 +397,39 @@ qemuProcessHandleMonitorDestroy(qemuMonitor *mon G_GNUC_UNUSED, void *opaque)
 }
 
 
+/* EOF or error: no event will come any more.  The exit itself is seen
+ * through the pidfd; its handler waits for this so it knows whether QEMU
+ * said SHUTDOWN before it went. */
 static void
-qemuProcessHandleMonitorEOF(qemuMonitor *mon G_GNUC_UNUSED, void *opaque)
+qemuProcessMonitorGone(qemuMonitor *mon, virDomainObj *vm, bool error)
 {
-    virDomainObj *vm = opaque;
+    qemuDomainObjPrivate *priv = vm->privateData;
 
-    /* the exit itself comes through the pidfd */
-    VIR_DEBUG("monitor of domain %p closed by QEMU", vm);
+    virObjectLock(vm);
+    if (priv->mon == mon) {
+        if (error)
+            VIR_WARN("monitor of domain %s failed; it cannot be used any more",
+                     vm->def->name);
+        else
+            VIR_DEBUG("monitor of domain %s closed by QEMU", vm->def->name);
+        priv->monGone = true;
+        virDomainObjBroadcast(vm);
+    }
+    virObjectUnlock(vm);
 }
 
 
 static void
-qemuProcessHandleMonitorError(qemuMonitor *mon G_GNUC_UNUSED, void *opaque)
+qemuProcessHandleMonitorEOF(qemuMonitor *mon, void *opaque)
 {
-    virDomainObj *vm = opaque;
+    qemuProcessMonitorGone(mon, opaque, false);
+}
 
-    VIR_WARN("monitor of domain %p failed; it cannot be used any more", vm);
+
+static void
+qemuProcessHandleMonitorError(qemuMonitor *mon, void *opaque)
+{
+    qemuProcessMonitorGone(mon, opaque, true);
 }
 
 
