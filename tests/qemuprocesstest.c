@@ -180,20 +180,24 @@ testSerialPath(const char *name)
 }
 
 
+/* The test guest's XML; @uuid (may be NULL) and @hbMs vary. */
 static char *
-testGuestXML(const char *name)
+testGuestXMLFull(const char *name, const char *uuid, int hbMs)
 {
     g_autofree char *serial = testSerialPath(name);
+    g_autofree char *uuidElem = uuid ? g_strdup_printf("  <uuid>%s</uuid>\n", uuid)
+                                     : g_strdup("");
 
     return g_strdup_printf(
         "<domain type='qemu'>\n"
         "  <name>%s</name>\n"
+        "%s"
         "  <memory unit='MiB'>64</memory>\n"
         "  <vcpu>1</vcpu>\n"
         "  <os>\n"
         "    <type arch='x86_64' machine='pc'>hvm</type>\n"
         "    <kernel>%s</kernel>\n"
-        "    <cmdline>hb_ms=50 wss_mib=4</cmdline>\n"
+        "    <cmdline>hb_ms=%d wss_mib=4</cmdline>\n"
         "  </os>\n"
         "  <devices>\n"
         "    <serial type='file'>\n"
@@ -203,7 +207,14 @@ testGuestXML(const char *name)
         "    <video><model type='none'/></video>\n"
         "    <memballoon model='none'/>\n"
         "  </devices>\n"
-        "</domain>\n", name, test.guest, serial);
+        "</domain>\n", name, uuidElem, test.guest, hbMs, serial);
+}
+
+
+static char *
+testGuestXML(const char *name)
+{
+    return testGuestXMLFull(name, NULL, 50);
 }
 
 
@@ -517,6 +528,36 @@ testTransient(void)
 }
 
 
+/* virDomainCreateXML with the UUID of a defined domain: it runs that
+ * definition once and keeps its config. */
+static void
+testCreateDefined(void)
+{
+    g_autoptr(virDomainIdent) dom = testDefine("credef");
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *other = testGuestXMLFull("credef",
+                                              virUUIDFormat(dom->uuid, uuid), 60);
+    g_autofree char *live = NULL;
+    g_autofree char *config = NULL;
+    g_autoptr(virDomainIdent) started = NULL;
+
+    started = test.drv->domainCreateXML(&test.conn, other, 0);
+    g_assert_nonnull(started);
+    testWaitEvent("credef", VIR_DOMAIN_EVENT_STARTED, VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    g_assert_cmpint(test.drv->domainIsPersistent(&test.conn, dom), ==, 1);
+    live = test.drv->domainGetXMLDesc(&test.conn, dom, 0);
+    config = test.drv->domainGetXMLDesc(&test.conn, dom, VIR_DOMAIN_XML_INACTIVE);
+    g_assert_nonnull(strstr(live, "hb_ms=60"));
+    g_assert_nonnull(strstr(config, "hb_ms=50"));
+    testDestroy(dom);
+    g_clear_pointer(&live, g_free);
+    live = test.drv->domainGetXMLDesc(&test.conn, dom, 0);
+    g_assert_nonnull(strstr(live, "hb_ms=50"));
+    g_assert_cmpint(test.drv->domainUndefineFlags(&test.conn, dom, 0), ==, 0);
+    testClearEvents();
+}
+
+
 /* AUTODESTROY: the domain goes when the connection that started it
  * closes; other connections leave it alone. */
 static void
@@ -692,6 +733,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocess/timings", testTimings);
     g_test_add_func("/qemuprocess/kill-qemu", testKillQemu);
     g_test_add_func("/qemuprocess/transient", testTransient);
+    g_test_add_func("/qemuprocess/create-defined", testCreateDefined);
     g_test_add_func("/qemuprocess/autodestroy", testAutoDestroy);
     g_test_add_func("/qemuprocess/bad-define", testBadDefine);
     g_test_add_func("/qemuprocess/reconnect", testReconnect);

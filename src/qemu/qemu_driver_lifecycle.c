@@ -319,10 +319,37 @@ qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
 }
 
 
+/*
+ * Lists the domain of *@def (stolen on success) for virDomainCreateXML.
+ * A defined domain that is not running takes @def as its live definition
+ * and keeps its config as the next one, back when it stops (libvirt's
+ * rule).  A running or transient namesake is refused.  Returns the object
+ * locked and referenced, or NULL (reported).
+ */
+static virDomainObj *
+qemuDomainCreateXMLAdd(virDomainDef **def)
+{
+    virDomainObj *vm = qemuDomainFindQuiet((*def)->uuid);
+    g_autoptr(virDomainDef) persistent = NULL;
+
+    if (vm && vm->persistent && !virDomainObjIsActive(vm) && !vm->newDef)
+        persistent = virDomainDefCopy(vm->def, false);
+    virDomainObjEndAPI(&vm);
+    vm = virDomainObjListAdd(qemu_driver->domains, def, &qemu_driver->domainCfg,
+                             VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
+                             VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE);
+    if (vm && persistent && vm->persistent && !vm->newDef &&
+        !virDomainObjIsActive(vm))
+        vm->newDef = g_steal_pointer(&persistent);
+    return vm;
+}
+
+
 /**
  * qemuDomainCreateXML:
  * virDomainCreateXML: a transient domain, gone when it stops or fails to
- * start.  START_PAUSED, START_AUTODESTROY, START_VALIDATE.
+ * start (or a defined one run with this definition once).  START_PAUSED,
+ * START_AUTODESTROY, START_VALIDATE.
  */
 virDomainIdent *
 qemuDomainCreateXML(virConn *conn, const char *xml, unsigned int flags)
@@ -335,15 +362,17 @@ qemuDomainCreateXML(virConn *conn, const char *xml, unsigned int flags)
     virCheckFlags(VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY |
                   VIR_DOMAIN_START_VALIDATE, NULL);
     if (!(def = qemuDomainDefParseConfig(xml, flags & VIR_DOMAIN_START_VALIDATE)) ||
-        !(vm = virDomainObjListAdd(qemu_driver->domains, &def,
-                                   &qemu_driver->domainCfg,
-                                   VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
-                                   VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE)))
+        !(vm = qemuDomainCreateXMLAdd(&def)))
         return NULL;
-    if (qemuDomainObjStart(conn, vm, flags) == 0)
+    if (qemuDomainObjStart(conn, vm, flags) == 0) {
         ident = qemuDomainIdentOf(vm);
-    else
+    } else {
+        if (vm->newDef && !virDomainObjIsActive(vm)) {
+            virDomainDefFree(vm->def);
+            vm->def = g_steal_pointer(&vm->newDef);
+        }
         qemuDomainRemoveInactive(vm);
+    }
     virDomainObjEndAPI(&vm);
     return ident;
 }
