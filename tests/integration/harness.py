@@ -138,6 +138,9 @@ class Host:
             return ""
 
     def stop(self, sig=signal.SIGTERM, timeout=10):
+        if getattr(self, "stderr", None):
+            self.stderr.close()
+            self.stderr = None
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             try:

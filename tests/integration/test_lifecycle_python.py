@@ -7,8 +7,8 @@ import threading
 import time
 import unittest
 
+import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
-import harness
 from harness import Host
 
 
@@ -100,9 +100,10 @@ class LifecyclePython(unittest.TestCase):
         harness.wait_for(lambda: dom.state()[0] == self.libvirt.VIR_DOMAIN_SHUTOFF,
                          timeout=5, what="domain shut off")
         self.assertEqual(dom.state()[1], self.libvirt.VIR_DOMAIN_SHUTOFF_CRASHED)
+        # libvirt's pairing: state SHUTOFF/CRASHED, event STOPPED/FAILED
         harness.wait_for(lambda: ("crash", self.libvirt.VIR_DOMAIN_EVENT_STOPPED,
-                                  self.libvirt.VIR_DOMAIN_EVENT_STOPPED_CRASHED) in events,
-                         timeout=5, what="STOPPED/CRASHED event")
+                                  self.libvirt.VIR_DOMAIN_EVENT_STOPPED_FAILED) in events,
+                         timeout=5, what="STOPPED/FAILED event")
         dom.undefine()
 
     def test_daemon_kill9_and_restart(self):

@@ -7,8 +7,8 @@ import subprocess
 import time
 import unittest
 
+import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
-import harness
 from harness import Host, virsh
 
 
@@ -79,6 +79,8 @@ class LifecycleVirsh(unittest.TestCase):
         virsh(self.uri, "undefine", "cyc")
         self.assertNotIn("cyc", virsh(self.uri, "list", "--all").stdout)
 
+        time.sleep(0.5)
+        events.send_signal(signal.SIGINT)
         out, _ = events.communicate(timeout=40)
         for needle in ["'lifecycle' for domain 'cyc': Defined Added",
                        "'lifecycle' for domain 'cyc': Started Booted",
