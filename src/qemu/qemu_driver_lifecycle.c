@@ -153,18 +153,6 @@ qemuDomainDefineNew(virDomainDef **def)
 }
 
 
-/* Finds a listed domain by UUID without reporting its absence. */
-static virDomainObj *
-qemuDomainFindQuiet(const unsigned char *uuid)
-{
-    virDomainObj *vm = virDomainObjListFindByUUID(qemu_driver->domains, uuid);
-
-    if (!vm)
-        virErrorResetLast();
-    return vm;
-}
-
-
 /**
  * qemuDomainDefineXMLFlags:
  * virDomainDefineXMLFlags (VIR_DOMAIN_DEFINE_VALIDATE: schema check).
@@ -184,7 +172,7 @@ qemuDomainDefineXMLFlags(virConn *conn, const char *xml, unsigned int flags)
     virCheckFlags(VIR_DOMAIN_DEFINE_VALIDATE, NULL);
     if (!(def = qemuDomainDefParseConfig(xml, flags & VIR_DOMAIN_DEFINE_VALIDATE)))
         return NULL;
-    if ((vm = qemuDomainFindQuiet(def->uuid)))
+    if ((vm = qemuDomainObjFindQuiet(def->uuid)))
         detail = qemuDomainDefineExisting(vm, &def);
     else if (!(vm = qemuDomainDefineNew(&def)))
         return NULL;
@@ -329,7 +317,7 @@ qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
 static virDomainObj *
 qemuDomainCreateXMLAdd(virDomainDef **def)
 {
-    virDomainObj *vm = qemuDomainFindQuiet((*def)->uuid);
+    virDomainObj *vm = qemuDomainObjFindQuiet((*def)->uuid);
     g_autoptr(virDomainDef) persistent = NULL;
 
     if (vm && vm->persistent && !virDomainObjIsActive(vm) && !vm->newDef)

@@ -162,6 +162,48 @@ qemuDomainObjFromIdent(const virDomainIdent *dom)
 }
 
 
+typedef struct {
+    const unsigned char *uuid;
+    virDomainObj *found;
+} qemuDomainFindData;
+
+
+static int
+qemuDomainFindUUIDOne(virDomainObj *vm, void *opaque)
+{
+    qemuDomainFindData *data = opaque;
+
+    if (data->found)
+        return 0;
+    virObjectLock(vm);
+    if (!vm->removing && memcmp(vm->def->uuid, data->uuid, VIR_UUID_BUFLEN) == 0)
+        data->found = virObjectRef(vm);
+    virObjectUnlock(vm);
+    return 0;
+}
+
+
+/**
+ * qemuDomainObjFindQuiet:
+ * The listed domain with @uuid, locked and referenced (virDomainObjEndAPI),
+ * or NULL without any error: for define and create, where absence is
+ * the normal case and must not be logged as an error.
+ */
+virDomainObj *
+qemuDomainObjFindQuiet(const unsigned char *uuid)
+{
+    qemuDomainFindData data = { .uuid = uuid };
+
+    virDomainObjListForEach(qemu_driver->domains, qemuDomainFindUUIDOne, &data);
+    if (!data.found)
+        return NULL;
+    virObjectLock(data.found);
+    if (data.found->removing)
+        virDomainObjEndAPI(&data.found);
+    return data.found;
+}
+
+
 /**
  * qemuDomainRemoveInactive:
  * Takes locked @vm out of the domain list if it is transient and not

@@ -21,6 +21,7 @@ int qemuStateDomainsInit(virQEMUDriver *driver);
 void qemuStateDomainsCleanup(virQEMUDriver *driver);
 
 virDomainObj *qemuDomainObjFromIdent(const virDomainIdent *dom);
+virDomainObj *qemuDomainObjFindQuiet(const unsigned char *uuid);
 virDomainDef *qemuDomainDefParseConfig(const char *xml, bool validateSchema);
 void qemuDomainRemoveInactive(virDomainObj *vm);
 
