@@ -588,6 +588,55 @@ testAutoDestroy(void)
 }
 
 
+/* Devices on real QEMU: a virtio and an IDE disk, NICs, pty and file
+ * serial ports, VNC with autoport and a password, VGA, the balloon; the
+ * live XML shows what QEMU chose (pty path, VNC port). */
+static void
+testDevices(void)
+{
+    g_autofree char *disk = g_build_filename(test.root, "disk.img", NULL);
+    g_autofree char *disk2 = g_build_filename(test.root, "disk2.img", NULL);
+    g_autofree char *serial = testSerialPath("devs");
+    g_autofree char *xml = NULL;
+    g_autofree char *live = NULL;
+    g_autofree char *secure = NULL;
+    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) started = NULL;
+
+    g_assert_true(g_file_set_contents(disk, "", 0, NULL));
+    g_assert_cmpint(truncate(disk, 1024 * 1024), ==, 0);
+    g_assert_true(g_file_set_contents(disk2, "", 0, NULL));
+    g_assert_cmpint(truncate(disk2, 1024 * 1024), ==, 0);
+    xml = g_strdup_printf(
+        "<domain type='qemu'><name>devs</name><memory unit='MiB'>64</memory>"
+        "<os><type arch='x86_64' machine='pc'>hvm</type><kernel>%s</kernel>"
+        "<cmdline>hb_ms=50</cmdline></os><devices>"
+        "<disk type='file' device='disk'><source file='%s'/>"
+        "<target dev='vda' bus='virtio'/></disk>"
+        "<disk type='file' device='disk'><source file='%s'/>"
+        "<target dev='hdb' bus='ide'/></disk>"
+        "<interface type='user'><model type='virtio'/></interface>"
+        "<interface type='user'/>"
+        "<serial type='file'><source path='%s' append='on'/></serial>"
+        "<serial type='pty'/>"
+        "<graphics type='vnc' autoport='yes' passwd='s3cret'/>"
+        "<memballoon model='virtio'/></devices></domain>",
+        test.guest, disk, disk2, serial);
+    g_assert_nonnull((dom = test.drv->domainDefineXMLFlags(&test.conn, xml, 0)));
+    g_assert_nonnull((started = test.drv->domainCreateWithFlags(&test.conn, dom, 0)));
+    testWaitHeartbeat("devs", 0, 2000);
+    live = test.drv->domainGetXMLDesc(&test.conn, dom, 0);
+    g_assert_nonnull(strstr(live, "<source path='/dev/pts/"));
+    g_assert_nonnull(strstr(live, "<graphics type='vnc' port='59"));
+    g_assert_null(strstr(live, "s3cret"));
+    secure = test.drv->domainGetXMLDesc(&test.conn, dom, VIR_DOMAIN_XML_SECURE);
+    g_assert_nonnull(strstr(secure, "passwd='s3cret'"));
+    testDestroy(dom);
+    g_assert_cmpint(test.drv->domainUndefineFlags(&test.conn, dom, 0), ==, 0);
+    testClearEvents();
+}
+
+
 /* Bad XML and duplicates: libvirt's errors, nothing written. */
 static void
 testBadDefine(void)
@@ -734,6 +783,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocess/kill-qemu", testKillQemu);
     g_test_add_func("/qemuprocess/transient", testTransient);
     g_test_add_func("/qemuprocess/create-defined", testCreateDefined);
+    g_test_add_func("/qemuprocess/devices", testDevices);
     g_test_add_func("/qemuprocess/autodestroy", testAutoDestroy);
     g_test_add_func("/qemuprocess/bad-define", testBadDefine);
     g_test_add_func("/qemuprocess/reconnect", testReconnect);

@@ -431,12 +431,13 @@ qemuDomainPowerdown(virDomainObj *vm, bool isReboot, bool needRunning)
     if (needRunning && virDomainObjGetState(vm, NULL) != VIR_DOMAIN_RUNNING) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        _("domain is not running"));
-    } else if (virDomainObjCheckActive(vm) == 0 &&
-               qemuDomainObjEnterMonitor(vm) == 0) {
+    } else if (virDomainObjCheckActive(vm) == 0) {
         priv->fakeReboot = isReboot;
-        ret = qemuMonitorSystemPowerdown(priv->mon);
-        if (qemuDomainObjExitMonitor(vm) < 0)
-            ret = -1;
+        if (qemuDomainObjEnterMonitor(vm) == 0) {
+            ret = qemuMonitorSystemPowerdown(priv->mon);
+            if (qemuDomainObjExitMonitor(vm) < 0)
+                ret = -1;
+        }
     }
     virDomainObjEndJob(vm);
     return ret;

@@ -327,6 +327,7 @@ qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
     qemuDomainObjPrivate *priv = vm->privateData;
     virDomainGraphicsDef *gr = vm->def->graphics;
     g_autoptr(GHashTable) ptys = NULL;
+    g_autofree char *passwd = gr ? g_strdup(gr->passwd) : NULL;
     int port = 0;
     int rc;
     size_t i;
@@ -336,8 +337,8 @@ qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
     rc = qemuMonitorGetPtyPaths(priv->mon, &ptys);
     if (rc == 0 && gr)
         rc = qemuMonitorGetVNCPort(priv->mon, &port);
-    if (rc == 0 && gr && gr->passwd)
-        rc = qemuMonitorSetVNCPassword(priv->mon, gr->passwd);
+    if (rc == 0 && passwd)
+        rc = qemuMonitorSetVNCPassword(priv->mon, passwd);
     if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
         return -1;
 
