@@ -637,6 +637,75 @@ testDevices(void)
 }
 
 
+static void
+testCreateThread(void *opaque)
+{
+    virDomainIdent *dom = opaque;
+    g_autoptr(virDomainIdent) started = test.drv->domainCreateWithFlags(&test.conn,
+                                                                        dom, 0);
+
+    if (!started)
+        virErrorResetLast();
+}
+
+
+static void
+testDestroyThread(void *opaque)
+{
+    if (test.drv->domainDestroyFlags(&test.conn, opaque, 0) < 0)
+        g_error("parallel destroy failed: %s", virErrorGetLastMessage());
+}
+
+
+/* Starts and destroys in parallel, and destroys while a start is under
+ * way (the START job lets DESTROY through): no deadlock, no QEMU left. */
+static void
+testConcurrent(void)
+{
+    virDomainIdent *doms[4];
+    GThread *threads[G_N_ELEMENTS(doms)];
+    int state = -1;
+    int delayMs;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(doms); i++) {
+        g_autofree char *name = g_strdup_printf("conc%zu", i);
+
+        doms[i] = testDefine(name);
+    }
+    for (i = 0; i < G_N_ELEMENTS(doms); i++)
+        threads[i] = virThreadCreate("test-create", testCreateThread, doms[i]);
+    for (i = 0; i < G_N_ELEMENTS(doms); i++) {
+        virThreadJoin(threads[i]);
+        testCheckState(doms[i], VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_BOOTED);
+    }
+    for (i = 0; i < G_N_ELEMENTS(doms); i++)
+        threads[i] = virThreadCreate("test-destroy", testDestroyThread, doms[i]);
+    for (i = 0; i < G_N_ELEMENTS(doms); i++) {
+        virThreadJoin(threads[i]);
+        testCheckState(doms[i], VIR_DOMAIN_SHUTOFF, VIR_DOMAIN_SHUTOFF_DESTROYED);
+    }
+
+    for (delayMs = 0; delayMs <= 50; delayMs += 5) {
+        GThread *creator = virThreadCreate("test-create", testCreateThread, doms[0]);
+
+        g_usleep(delayMs * 1000);
+        if (test.drv->domainDestroyFlags(&test.conn, doms[0], 0) < 0)
+            virErrorResetLast(); /* not started yet */
+        virThreadJoin(creator);
+        if (test.drv->domainIsActive(&test.conn, doms[0]) == 1)
+            g_assert_cmpint(test.drv->domainDestroyFlags(&test.conn, doms[0], 0), ==, 0);
+        g_assert_cmpint(test.drv->domainGetState(&test.conn, doms[0], &state, NULL, 0), ==, 0);
+        g_assert_cmpint(state, ==, VIR_DOMAIN_SHUTOFF);
+    }
+    for (i = 0; i < G_N_ELEMENTS(doms); i++) {
+        g_assert_cmpint(test.drv->domainUndefineFlags(&test.conn, doms[i], 0), ==, 0);
+        virDomainIdentFree(doms[i]);
+    }
+    testClearEvents();
+}
+
+
 /* Bad XML and duplicates: libvirt's errors, nothing written. */
 static void
 testBadDefine(void)
@@ -785,6 +854,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemuprocess/create-defined", testCreateDefined);
     g_test_add_func("/qemuprocess/devices", testDevices);
     g_test_add_func("/qemuprocess/autodestroy", testAutoDestroy);
+    g_test_add_func("/qemuprocess/concurrent", testConcurrent);
     g_test_add_func("/qemuprocess/bad-define", testBadDefine);
     g_test_add_func("/qemuprocess/reconnect", testReconnect);
     g_test_add_func("/qemuprocess/autostart", testAutostart);
