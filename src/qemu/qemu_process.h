@@ -27,8 +27,9 @@ typedef enum {
 } qemuProcessStartFlags;
 
 typedef enum {
-    /* the guest lives on elsewhere (outgoing or failed incoming
-     * migration): nothing that describes it is reported as lost */
+    /* the guest lives on elsewhere (outgoing migration, or the source of
+     * a failed incoming one); recorded for the migration code, no effect
+     * on the stop itself yet (libvirt uses it for security labels) */
     QEMU_PROCESS_STOP_MIGRATED = 1 << 0,
 } qemuProcessStopFlags;
 
