@@ -103,15 +103,15 @@ remoteDispatchConnectSupportsFeature(virNetServerClient *client,
     int rc;
 
     switch (args->feature) {
-    case 10: /* PROGRAM_KEEPALIVE: answered by the daemon, even before open */
+    case VIR_DRV_FEATURE_PROGRAM_KEEPALIVE: /* the daemon's, even before open */
         virNetServerClientEnableKeepalive(client);
         ret->supported = 1;
         return 0;
-    case 14: /* REMOTE_EVENT_CALLBACK */
-    case 15: /* REMOTE_CLOSE_CALLBACK */
+    case VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK:
+    case VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK:
         ret->supported = 1;
         return 0;
-    case 8: /* FD_PASSING: not implemented */
+    case VIR_DRV_FEATURE_FD_PASSING: /* not implemented */
         ret->supported = 0;
         return 0;
     }

@@ -19,6 +19,10 @@ const char *const qemuConfigKeys[] = {
     "qemu_emulator",
     "vnc_listen",
     "job_wait_timeout",
+    "migration_port_min",
+    "migration_port_max",
+    "migration_host",
+    "migration_address",
     NULL
 };
 
@@ -44,6 +48,34 @@ qemuDriverConfigLoadLifecycle(virQEMUDriverConfig *cfg, virConf *conf)
 }
 
 
+/* The migration settings: the incoming port range and addresses. */
+static int
+qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
+{
+    long long min = 49152;
+    long long max = 49215;
+
+    if (conf &&
+        (virConfGetInt(conf, "migration_port_min", 1, 65535, &min) < 0 ||
+         virConfGetInt(conf, "migration_port_max", 1, 65535, &max) < 0 ||
+         virConfGetString(conf, "migration_host", &cfg->migrationHost) < 0 ||
+         virConfGetString(conf, "migration_address", &cfg->migrationListen) < 0))
+        return -1;
+    if (min > max) {
+        virConfReportKeyError(conf, "migration_port_max",
+                              _("must not be below migration_port_min"));
+        return -1;
+    }
+    cfg->migrationPortMin = min;
+    cfg->migrationPortMax = max;
+    if (!cfg->migrationHost)
+        cfg->migrationHost = g_strdup(g_get_host_name());
+    if (!cfg->migrationListen)
+        cfg->migrationListen = g_strdup("0.0.0.0");
+    return 0;
+}
+
+
 /* Builds the driver config from what the daemon passed; returns NULL with
  * an error (naming the config file and line) on a bad setting. */
 virQEMUDriverConfig *
@@ -61,7 +93,8 @@ qemuDriverConfigNew(const virDriverStateConfig *dcfg)
         return NULL;
     if (!cfg->emulator)
         cfg->emulator = g_strdup(QEMU_DEFAULT_EMULATOR);
-    if (qemuDriverConfigLoadLifecycle(cfg, dcfg->conf) < 0)
+    if (qemuDriverConfigLoadLifecycle(cfg, dcfg->conf) < 0 ||
+        qemuDriverConfigLoadMigration(cfg, dcfg->conf) < 0)
         return NULL;
     return g_steal_pointer(&cfg);
 }
@@ -82,5 +115,7 @@ qemuDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->statusDir);
     g_free(cfg->domainLogDir);
     g_free(cfg->vncListen);
+    g_free(cfg->migrationHost);
+    g_free(cfg->migrationListen);
     g_free(cfg);
 }

@@ -27,6 +27,15 @@ struct _virQEMUDriverConfig {
     char *domainLogDir;         /* <logDir>/qemu: one log per domain */
     char *vncListen;            /* vnc_listen, default 127.0.0.1 */
     unsigned long long jobWaitTimeoutMs; /* job_wait_timeout (s); 0: 30 s */
+
+    /* migration (issue 5) */
+    unsigned int migrationPortMin;      /* migration_port_min, 49152 */
+    unsigned int migrationPortMax;      /* migration_port_max, 49215 */
+    char *migrationHost;                /* migration_host: what sources
+                                         * connect to; default the machine's
+                                         * host name */
+    char *migrationListen;              /* migration_address: incoming QEMU
+                                         * listens on it, default 0.0.0.0 */
 };
 
 typedef struct _virQEMUDriver virQEMUDriver;

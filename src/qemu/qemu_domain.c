@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include "qemu_domain.h"
+#include "qemu_migration_params.h"
 #include "qemu_domainjob.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -45,6 +46,7 @@ qemuDomainObjPrivateFree(void *data)
     g_free(priv->monPath);
     g_free(priv->pidfile);
     g_free(priv->origname);
+    qemuMigrationParamsFree(priv->migrationOrigParams);
     g_array_unref(priv->cleanupCallbacks);
     g_free(priv);
 }

@@ -46,6 +46,10 @@ struct _qemuDomainObjPrivate {
                                   * when this connection closes */
     bool monGone;               /* the monitor hit EOF or an error: every
                                  * event QEMU sent has been handled */
+
+    /* migration (qemu_migration*.c) */
+    unsigned long long migrationCaps;   /* what this QEMU supports */
+    struct _qemuMigrationParams *migrationOrigParams; /* restored after */
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

@@ -10,6 +10,7 @@
 #include "qemu_conf.h"
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
+#include "qemu_driver_migrate.h"
 #include "qemu_driver_info.h"
 #include "qemu_driver_lifecycle.h"
 
@@ -66,6 +67,17 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainGetJobInfo = qemuDomainGetJobInfo,
     .domainGetJobStats = qemuDomainGetJobStats,
     .domainAbortJobFlags = qemuDomainAbortJobFlags,
+
+    .domainMigrateBegin3 = qemuDomainMigrateBegin3,
+    .domainMigratePrepare3 = qemuDomainMigratePrepare3,
+    .domainMigratePerform3 = qemuDomainMigratePerform3,
+    .domainMigrateFinish3 = qemuDomainMigrateFinish3,
+    .domainMigrateConfirm3 = qemuDomainMigrateConfirm3,
+    .domainMigrateSetMaxDowntime = qemuDomainMigrateSetMaxDowntime,
+    .domainMigrateGetMaxDowntime = qemuDomainMigrateGetMaxDowntime,
+    .domainMigrateSetMaxSpeed = qemuDomainMigrateSetMaxSpeed,
+    .domainMigrateGetMaxSpeed = qemuDomainMigrateGetMaxSpeed,
+    .domainMigrateStartPostCopy = qemuDomainMigrateStartPostCopy,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

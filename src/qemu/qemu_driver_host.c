@@ -7,6 +7,7 @@
 
 #include "qemu_driver_host.h"
 #include "qemu_capabilities.h"
+#include "qemu_migration.h"
 #include "virhostinfo.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -41,6 +42,7 @@ qemuStateInitialize(const virDriverStateConfig *dcfg)
         qemuStateCleanup();
         return -1;
     }
+    qemuMigrationInit();
     VIR_INFO("emulator %s version %u", driver->cfg->emulator,
              driver->caps->version);
     return 0;
@@ -93,6 +95,11 @@ int
 qemuConnectSupportsFeature(virConn *conn, int feature)
 {
     switch (feature) {
+    case VIR_DRV_FEATURE_MIGRATION_V3:
+    case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
+    case VIR_DRV_FEATURE_XML_MIGRATABLE:
+    case VIR_DRV_FEATURE_MIGRATION_PARAMS:
+        return 1;
     default:
         return 0;
     }

@@ -31,4 +31,7 @@
 #define STREQLEN(a, b, n) (strncmp(a, b, n) == 0)
 #define STRCASEEQ(a, b) (g_ascii_strcasecmp(a, b) == 0)
 #define STRCASENEQ(a, b) (g_ascii_strcasecmp(a, b) != 0)
+/* Discards a result on purpose, even a warn_unused_result one. */
+#define ignore_value(x) \
+    (__extension__({ __typeof__(x) ignore_value_ = (x); (void)ignore_value_; }))
 #define NULLSTR(s) ((s) ? (s) : "<null>")

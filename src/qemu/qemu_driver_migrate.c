@@ -1,0 +1,228 @@
+/*
+ * qemu_driver_migrate.c: driver entry points for migration
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Each step finds the domain and hands over to qemu_migration_*.c; the
+ * tuning calls made during a migration run under a MIGRATION_OP job,
+ * which an outgoing migration allows.
+ */
+#include <config.h>
+
+#include "qemu_driver_migrate.h"
+#include "qemu_domainjob.h"
+#include "qemu_migration.h"
+#include "qemu_migration_params.h"
+#include "qemu_state.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.driver_migrate");
+
+char *
+qemuDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
+                        virMigrateArgs *args)
+{
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    char *xml;
+
+    VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, args->flags,
+              args->nparams);
+    if (!vm)
+        return NULL;
+    xml = qemuMigrationSrcBegin(vm, args);
+    virDomainObjEndAPI(&vm);
+    return xml;
+}
+
+
+int
+qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args, char **uriOut)
+{
+    VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", args->flags,
+              args->nparams, args->cookieinlen);
+    return qemuMigrationDstPrepare(args, uriOut);
+}
+
+
+int
+qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
+                          virMigrateArgs *args)
+{
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    int rc;
+
+    VIR_DEBUG("dom=%s flags=0x%llx dconnuri=%s", dom->name, args->flags,
+              NULLSTR(args->dconnuri));
+    if (!vm)
+        return -1;
+    rc = qemuMigrationSrcPerform(vm, args);
+    virDomainObjEndAPI(&vm);
+    return rc;
+}
+
+
+virDomainIdent *
+qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
+{
+    VIR_DEBUG("flags=0x%llx cancelled=%d", args->flags, args->cancelled);
+    return qemuMigrationDstFinish(args);
+}
+
+
+int
+qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
+                          virMigrateArgs *args)
+{
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    int rc;
+
+    VIR_DEBUG("dom=%s flags=0x%llx cancelled=%d", dom->name, args->flags,
+              args->cancelled);
+    if (!vm)
+        return -1;
+    rc = qemuMigrationSrcConfirm(vm, args);
+    virDomainObjEndAPI(&vm);
+    return rc;
+}
+
+
+/* Reads QEMU's current migration parameters (@vm locked, in a job). */
+static qemuMigrationParams *
+qemuDomainMigrateFetchParams(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    qemuMigrationParams *params = NULL;
+    int rc;
+
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return NULL;
+    rc = qemuMigrationParamsFetch(priv->mon, &params);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0) {
+        qemuMigrationParamsFree(params);
+        return NULL;
+    }
+    return params;
+}
+
+
+/* Sets one unsigned migration parameter of running @dom's QEMU. */
+static int
+qemuDomainMigrateSetParam(const virDomainIdent *dom, qemuMigrationParam param,
+                          unsigned long long value, bool mib)
+{
+    g_autoptr(qemuMigrationParams) migParams = qemuMigrationParamsNew();
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    qemuDomainObjPrivate *priv;
+    int rc = -1;
+
+    if (!vm)
+        return -1;
+    priv = vm->privateData;
+    if ((mib ? qemuMigrationParamsSetMaxBandwidth(migParams, value)
+             : qemuMigrationParamsSetULL(migParams, param, value)) == 0 &&
+        virDomainObjBeginJob(vm, VIR_JOB_MIGRATION_OP) == 0) {
+        if (virDomainObjCheckActive(vm) == 0 &&
+            qemuDomainObjEnterMonitor(vm) == 0) {
+            rc = qemuMigrationParamsApply(priv->mon, VIR_ASYNC_JOB_NONE,
+                                          migParams, priv->migrationCaps, 0);
+            if (qemuDomainObjExitMonitor(vm) < 0)
+                rc = -1;
+        }
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return rc;
+}
+
+
+/* Reads one unsigned migration parameter of running @dom's QEMU. */
+static int
+qemuDomainMigrateGetParam(const virDomainIdent *dom, qemuMigrationParam param,
+                          unsigned long long *value)
+{
+    g_autoptr(qemuMigrationParams) params = NULL;
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    int rc = -1;
+
+    if (!vm)
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_QUERY) == 0) {
+        if (virDomainObjCheckActive(vm) == 0 &&
+            (params = qemuDomainMigrateFetchParams(vm)))
+            rc = qemuMigrationParamsGetULL(params, param, value) < 0 ? -1 : 0;
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return rc;
+}
+
+
+int
+qemuDomainMigrateSetMaxDowntime(virConn *conn, const virDomainIdent *dom,
+                                unsigned long long downtime, unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_DOWNTIME_LIMIT,
+                                     downtime, false);
+}
+
+
+int
+qemuDomainMigrateGetMaxDowntime(virConn *conn, const virDomainIdent *dom,
+                                unsigned long long *downtime, unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return qemuDomainMigrateGetParam(dom, QEMU_MIGRATION_PARAM_DOWNTIME_LIMIT,
+                                     downtime);
+}
+
+
+int
+qemuDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
+                             unsigned long long bandwidth, unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, -1);
+    if (flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY)
+        return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH,
+                                         bandwidth * 1024 * 1024, false);
+    return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_MAX_BANDWIDTH,
+                                     bandwidth, true);
+}
+
+
+int
+qemuDomainMigrateGetMaxSpeed(virConn *conn, const virDomainIdent *dom,
+                             unsigned long long *bandwidth, unsigned int flags)
+{
+    unsigned long long bytes = 0;
+
+    virCheckFlags(VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, -1);
+    if (qemuDomainMigrateGetParam(dom, (flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY) ?
+                                  QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH :
+                                  QEMU_MIGRATION_PARAM_MAX_BANDWIDTH, &bytes) < 0)
+        return -1;
+    *bandwidth = bytes / (1024 * 1024);
+    return 0;
+}
+
+
+int
+qemuDomainMigrateStartPostCopy(virConn *conn, const virDomainIdent *dom,
+                               unsigned int flags)
+{
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    int rc = -1;
+
+    virCheckFlags(0, -1);
+    if (!vm)
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MIGRATION_OP) == 0) {
+        rc = qemuMigrationSrcStartPostCopy(vm);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return rc;
+}

@@ -1,0 +1,517 @@
+/*
+ * qemu_migration.c: what both sides of a migration share: QEMU's
+ * MIGRATION events, waiting for completion, statistics, cancel
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Progress is event driven: QEMU's MIGRATION events (the "events"
+ * capability is on from process start) update the status of the job's
+ * statistics record and wake the domain condition, on which the thread
+ * driving the migration waits.  Nothing polls.
+ */
+#include <config.h>
+
+#include "qemu_migration.h"
+#include "qemu_domainjob.h"
+#include "qemu_migration_cookie.h"
+#include "qemu_migration_params.h"
+#include "qemu_process_events.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virthread.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.migration");
+
+/* How long one wait on the domain condition lasts before the loop looks
+ * again (a wake-up normally comes first, from an event). */
+#define QEMU_MIGRATION_WAIT_SLICE_MS 10000
+
+/* QEMU's migration status as the job's statistics record sees it (-1:
+ * leave the record's status as it is). */
+static int
+qemuMigrationAnyStatusToJob(qemuMonitorMigrationStatus status)
+{
+    switch (status) {
+    case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_ACTIVE:
+    case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_RECOVER:
+        return VIR_DOMAIN_JOB_STATUS_POSTCOPY;
+    case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_PAUSED:
+        return VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED;
+    case QEMU_MONITOR_MIGRATION_STATUS_COMPLETED:
+        return VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED;
+    case QEMU_MONITOR_MIGRATION_STATUS_NONE:
+        return VIR_DOMAIN_JOB_STATUS_NONE;
+    case QEMU_MONITOR_MIGRATION_STATUS_FAILED:
+        return VIR_DOMAIN_JOB_STATUS_FAILED;
+    case QEMU_MONITOR_MIGRATION_STATUS_CANCELLED:
+        return VIR_DOMAIN_JOB_STATUS_CANCELED;
+    case QEMU_MONITOR_MIGRATION_STATUS_PRE_SWITCHOVER:
+        return VIR_DOMAIN_JOB_STATUS_PAUSED;
+    case QEMU_MONITOR_MIGRATION_STATUS_DEVICE:
+    case QEMU_MONITOR_MIGRATION_STATUS_ACTIVE:
+        return VIR_DOMAIN_JOB_STATUS_MIGRATING;
+    case QEMU_MONITOR_MIGRATION_STATUS_SETUP:
+    case QEMU_MONITOR_MIGRATION_STATUS_CANCELLING:
+    case QEMU_MONITOR_MIGRATION_STATUS_COLO:
+    case QEMU_MONITOR_MIGRATION_STATUS_WAIT_UNPLUG:
+    case QEMU_MONITOR_MIGRATION_STATUS_LAST:
+    default:
+        return -1;
+    }
+}
+
+
+/* MIGRATION event (monitor thread, @vm locked, an async job active). */
+static void
+qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status)
+{
+    int jobStatus = qemuMigrationAnyStatusToJob(status);
+
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT &&
+        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN)
+        return;
+    if (jobStatus < 0 || !vm->job->current)
+        return;
+    /* A finished record keeps its verdict. */
+    if (vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED ||
+        vm->job->current->status == VIR_DOMAIN_JOB_STATUS_COMPLETED)
+        return;
+    vm->job->current->status = jobStatus;
+}
+
+
+static int
+qemuMigrationAnyCancelHook(virDomainObj *vm)
+{
+    return qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_NONE);
+}
+
+
+static int
+qemuMigrationAnyRefreshHook(virDomainObj *vm, virDomainJobData *jobData)
+{
+    return qemuMigrationAnyRefreshStats(vm, VIR_ASYNC_JOB_NONE, jobData);
+}
+
+
+static const qemuProcessMigrationEventHooks qemuMigrationEventHooks = {
+    .migrationStatus = qemuMigrationAnyHandleStatus,
+    /* MIGRATION_PASS: the process code's default (an iteration event) */
+};
+
+static const qemuDomainJobHooks qemuMigrationJobHooks = {
+    .migrateCancel = qemuMigrationAnyCancelHook,
+    .refreshStats = qemuMigrationAnyRefreshHook,
+};
+
+
+/* Plugs the migration code into the process and job code (driver start). */
+void
+qemuMigrationInit(void)
+{
+    qemuProcessSetMigrationEventHooks(&qemuMigrationEventHooks);
+    qemuDomainJobSetHooks(&qemuMigrationJobHooks);
+}
+
+
+/* Refuses unknown flags (INVALID_ARG) and known ones we do not do
+ * (ARGUMENT_UNSUPPORTED), before anything changes. */
+int
+qemuMigrationAnyCheckFlags(unsigned long long flags)
+{
+    unsigned long long unsupported = flags & ~QEMU_MIGRATION_FLAGS_ACCEPTED;
+
+    if (flags & ~QEMU_MIGRATION_FLAGS) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unsupported flags (0x%1$llx) in function %2$s"),
+                       flags & ~QEMU_MIGRATION_FLAGS, __func__);
+        return -1;
+    }
+    if (unsupported) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("migration flags 0x%1$llx are not supported by this host"),
+                       unsupported);
+        return -1;
+    }
+    if ((flags & VIR_MIGRATE_POSTCOPY) &&
+        (!(flags & VIR_MIGRATE_LIVE) || (flags & VIR_MIGRATE_PAUSED))) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("post-copy migration is not supported with non-live or paused migration"));
+        return -1;
+    }
+    return 0;
+}
+
+
+/* The last string parameter @name of @args, or NULL. */
+const char *
+qemuMigrationAnyParamString(const virMigrateArgs *args, const char *name)
+{
+    int i;
+
+    for (i = args->nparams - 1; i >= 0; i--) {
+        if (STREQ(args->params[i].field, name) &&
+            args->params[i].type == VIR_TYPED_PARAM_STRING)
+            return args->params[i].value.s;
+    }
+    return NULL;
+}
+
+
+/* Reads an unsigned parameter: 1 if present, 0 if absent, -1 on a wrong
+ * type (reported). */
+int
+qemuMigrationAnyParamULL(const virMigrateArgs *args, const char *name,
+                         unsigned long long *value)
+{
+    int i;
+
+    for (i = args->nparams - 1; i >= 0; i--) {
+        if (STRNEQ(args->params[i].field, name))
+            continue;
+        if (args->params[i].type != VIR_TYPED_PARAM_ULLONG) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("invalid type for parameter '%1$s'"), name);
+            return -1;
+        }
+        *value = args->params[i].value.ul;
+        return 1;
+    }
+    return 0;
+}
+
+
+static void
+qemuMigrationAnyStatsCopy(qemuDomainMigrationStats *dst,
+                          const qemuMonitorMigrationStats *src)
+{
+    dst->setup_time = src->setup_time;
+    dst->setup_time_set = src->setup_time_set;
+    dst->downtime = src->downtime;
+    dst->downtime_set = src->downtime_set;
+    dst->ram_transferred = src->ram_transferred;
+    dst->ram_remaining = src->ram_remaining;
+    dst->ram_total = src->ram_total;
+    dst->ram_bps = src->ram_bps;
+    dst->ram_duplicate_set = src->ram_duplicate_set;
+    dst->ram_duplicate = src->ram_duplicate;
+    dst->ram_normal = src->ram_normal;
+    dst->ram_normal_bytes = src->ram_normal_bytes;
+    dst->ram_dirty_rate = src->ram_dirty_rate;
+    dst->ram_page_size = src->ram_page_size;
+    dst->ram_iteration = src->ram_iteration;
+    dst->ram_postcopy_reqs = src->ram_postcopy_reqs;
+    dst->disk_transferred = src->disk_transferred;
+    dst->disk_remaining = src->disk_remaining;
+    dst->disk_total = src->disk_total;
+    dst->disk_bps = src->disk_bps;
+    dst->xbzrle_set = src->xbzrle_set;
+    dst->xbzrle_cache_size = src->xbzrle_cache_size;
+    dst->xbzrle_bytes = src->xbzrle_bytes;
+    dst->xbzrle_pages = src->xbzrle_pages;
+    dst->xbzrle_cache_miss = src->xbzrle_cache_miss;
+    dst->xbzrle_overflow = src->xbzrle_overflow;
+    dst->cpu_throttle_percentage = src->cpu_throttle_percentage;
+}
+
+
+/**
+ * qemuMigrationAnyRefreshStats:
+ * query-migrate into @jobData's statistics.  @vm locked, holding the
+ * async job @asyncJob (or a normal job with VIR_ASYNC_JOB_NONE).
+ * Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationAnyRefreshStats(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                             virDomainJobData *jobData)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    qemuDomainJobDataPrivate *jp = jobData->privateData;
+    qemuMonitorMigrationStats stats = { 0 };
+    int rc;
+
+    if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
+        return -1;
+    rc = qemuMonitorGetMigrationStats(priv->mon, &stats);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0) {
+        qemuMonitorMigrationStatsClear(&stats);
+        return -1;
+    }
+    qemuMigrationAnyStatsCopy(&jp->mig, &stats);
+    if (stats.status == QEMU_MONITOR_MIGRATION_STATUS_FAILED && stats.error_desc) {
+        g_free(jobData->errmsg);
+        jobData->errmsg = g_strdup(stats.error_desc);
+    }
+    qemuMonitorMigrationStatsClear(&stats);
+    qemuDomainJobDataUpdateTime(jobData);
+    return 0;
+}
+
+
+/* Reports why the migration job ended badly; returns -1. */
+static int
+qemuMigrationAnyReportFailure(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                              const char *what)
+{
+    virDomainJobData *cur = vm->job->current;
+
+    if (cur->status == VIR_DOMAIN_JOB_STATUS_CANCELED) {
+        virReportError(VIR_ERR_OPERATION_ABORTED, _("job '%1$s' canceled by client"),
+                       what);
+    } else if (cur->status == VIR_DOMAIN_JOB_STATUS_FAILED) {
+        if (!cur->errmsg)
+            ignore_value(qemuMigrationAnyRefreshStats(vm, asyncJob, cur));
+        cur->status = VIR_DOMAIN_JOB_STATUS_FAILED;
+        if (cur->errmsg)
+            virReportError(VIR_ERR_OPERATION_FAILED, _("job '%1$s' failed: %2$s"),
+                           what, cur->errmsg);
+        else
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("job '%1$s' unexpectedly failed"), what);
+    } else if (cur->status == VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED) {
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("job '%1$s' failed in post-copy phase"), what);
+    } else {
+        virReportError(VIR_ERR_OPERATION_FAILED, _("job '%1$s' is not active"),
+                       what);
+    }
+    return -1;
+}
+
+
+/**
+ * qemuMigrationAnyWait:
+ * Waits, with @vm unlocked meanwhile, until QEMU's migration completes
+ * (or, with @postcopy, switches to post-copy).  @vm locked, holding the
+ * async job @asyncJob.  Returns 0 when done, 1 when the source paused
+ * before switch-over (the caller continues it), -1 (reported) when the
+ * migration failed, was cancelled or the domain died.
+ */
+int
+qemuMigrationAnyWait(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                     bool postcopy)
+{
+    const char *what = asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT ?
+                       "migration out" : "migration in";
+
+    for (;;) {
+        switch (vm->job->current->status) {
+        case VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED:
+        case VIR_DOMAIN_JOB_STATUS_COMPLETED:
+            return 0;
+        case VIR_DOMAIN_JOB_STATUS_POSTCOPY:
+            if (postcopy)
+                return 0;
+            break;
+        case VIR_DOMAIN_JOB_STATUS_PAUSED:
+            return 1;
+        case VIR_DOMAIN_JOB_STATUS_FAILED:
+        case VIR_DOMAIN_JOB_STATUS_CANCELED:
+        case VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED:
+        case VIR_DOMAIN_JOB_STATUS_NONE:
+            return qemuMigrationAnyReportFailure(vm, asyncJob, what);
+        case VIR_DOMAIN_JOB_STATUS_ACTIVE:
+        case VIR_DOMAIN_JOB_STATUS_MIGRATING:
+        case VIR_DOMAIN_JOB_STATUS_LAST:
+        default:
+            break;
+        }
+        if (qemuDomainObjWait(vm, virTimeMonotonicMs() +
+                              QEMU_MIGRATION_WAIT_SLICE_MS) < 0)
+            return -1;
+    }
+}
+
+
+/**
+ * qemuMigrationSrcCancel:
+ * migrate_cancel; QEMU's CANCELLED event then ends the wait of the
+ * thread driving the migration.  @vm locked, holding the async job
+ * @asyncJob or a normal job (VIR_ASYNC_JOB_NONE).  Returns 0 or -1.
+ */
+int
+qemuMigrationSrcCancel(virDomainObj *vm, virDomainAsyncJob asyncJob)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int rc;
+
+    VIR_INFO("cancelling the migration of domain %s", vm->def->name);
+    if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
+        return -1;
+    rc = qemuMonitorMigrateCancel(priv->mon);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}
+
+
+/**
+ * qemuMigrationAnyPrepareParams:
+ * Before QEMU's migration settings change: probes what it supports (and
+ * switches the MIGRATION events on), keeps its current parameters for
+ * the reset at the end, and checks @migParams against the capabilities.
+ * @vm locked with the monitor @mon entered.  Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationAnyPrepareParams(virDomainObj *vm, qemuMonitor *mon,
+                              qemuMigrationParams *migParams,
+                              qemuMigrationParty party)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (qemuMigrationCapsProbe(mon, false, &priv->migrationCaps) < 0)
+        return -1;
+    if (!priv->migrationOrigParams &&
+        qemuMigrationParamsFetch(mon, &priv->migrationOrigParams) < 0)
+        return -1;
+    return qemuMigrationParamsCheck(migParams, party, priv->migrationCaps, 0);
+}
+
+
+/* Puts QEMU's migration settings back as they were before the
+ * migration (failures are logged, not reported). */
+void
+qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!priv->migrationOrigParams)
+        return;
+    if (virDomainObjIsActive(vm) &&
+        qemuDomainObjEnterMonitorAsync(vm, asyncJob) == 0) {
+        qemuMigrationParamsReset(priv->mon, priv->migrationOrigParams,
+                                 priv->migrationCaps);
+        ignore_value(qemuDomainObjExitMonitor(vm));
+    }
+    qemuMigrationAnyDropParams(vm);
+}
+
+
+/* Forgets the saved settings (QEMU is gone or was reset). */
+void
+qemuMigrationAnyDropParams(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    g_clear_pointer(&priv->migrationOrigParams, qemuMigrationParamsFree);
+}
+
+
+/* The destination's record of a finished incoming migration. */
+void
+qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob)
+{
+    virDomainJobData *cur = vm->job->current;
+
+    if (qemuMigrationAnyRefreshStats(vm, asyncJob, cur) < 0)
+        VIR_WARN("no statistics of the migration of %s", vm->def->name);
+    cur->received = virTimeMillisNow();
+    g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
+    vm->job->completed = virDomainJobDataCopy(cur);
+    vm->job->completed->status = VIR_DOMAIN_JOB_STATUS_COMPLETED;
+}
+
+
+/* ---- cookies ---- */
+
+static void
+qemuMigrationAnyCookieHost(qemuMigrationCookieHost *host)
+{
+    host->hostname = qemu_driver->cfg->hostName;
+    host->hostuuid = qemu_driver->cfg->hostUUID;
+    host->parserConfig = &qemu_driver->parserCfg;
+}
+
+
+/* What each step puts in its cookie, beyond name, UUID and host. */
+static unsigned int
+qemuMigrationAnyCookieFlags(qemuMigrationCookieStep step,
+                            const virMigrateArgs *args)
+{
+    switch (step) {
+    case QEMU_MIGRATION_COOKIE_STEP_PERFORM:
+        return QEMU_MIGRATION_COOKIE_STATS |
+            ((args->flags & VIR_MIGRATE_PERSIST_DEST) ?
+             QEMU_MIGRATION_COOKIE_PERSISTENT : 0);
+    case QEMU_MIGRATION_COOKIE_STEP_FINISH:
+        return QEMU_MIGRATION_COOKIE_STATS;
+    case QEMU_MIGRATION_COOKIE_STEP_BEGIN:
+    case QEMU_MIGRATION_COOKIE_STEP_PREPARE:
+    case QEMU_MIGRATION_COOKIE_STEP_CONFIRM:
+    default:
+        return 0;
+    }
+}
+
+
+int
+qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
+                           virMigrateArgs *args)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    unsigned int flags = qemuMigrationAnyCookieFlags(step, args);
+    qemuMigrationCookieHost host;
+    g_autoptr(qemuMigrationCookie) mig = NULL;
+
+    if (!args->cookieout)
+        return 0;
+    qemuMigrationAnyCookieHost(&host);
+    if (!(mig = qemuMigrationCookieNew(&host, vm->def, priv->origname)))
+        return -1;
+    if ((flags & QEMU_MIGRATION_COOKIE_STATS) && vm->job->completed)
+        qemuMigrationCookieAddStatistics(mig, vm->job->completed);
+    if (flags & QEMU_MIGRATION_COOKIE_PERSISTENT) {
+        virDomainDef *def = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def, true);
+
+        if (!def)
+            return -1;
+        qemuMigrationCookieAddPersistent(mig, &def);
+    }
+    return qemuMigrationCookieFormat(mig, flags, args->cookieout,
+                                     args->cookieoutlen);
+}
+
+
+int
+qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
+                          virMigrateArgs *args)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    qemuMigrationCookieHost host;
+    g_autoptr(qemuMigrationCookie) mig = NULL;
+    virDomainDef *persistent;
+
+    if (!args->cookiein || args->cookieinlen <= 0)
+        return 0;
+    qemuMigrationAnyCookieHost(&host);
+    if (!(mig = qemuMigrationCookieParse(&host, vm->def, priv->origname,
+                                         args->cookiein, args->cookieinlen,
+                                         QEMU_MIGRATION_COOKIE_SUPPORTED)))
+        return -1;
+    if (step == QEMU_MIGRATION_COOKIE_STEP_FINISH &&
+        (persistent = qemuMigrationCookieGetPersistent(mig))) {
+        /* PERSIST_DEST keeps the source's persistent configuration */
+        virDomainDefFree(vm->newDef);
+        vm->newDef = persistent;
+    }
+    return 0;
+}
+
+
+int
+qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
+                            const virMigrateArgs *args)
+{
+    qemuMigrationCookieHost host;
+    g_autoptr(qemuMigrationCookie) mig = NULL;
+
+    if (!args->cookiein || args->cookieinlen <= 0)
+        return 0;
+    qemuMigrationAnyCookieHost(&host);
+    mig = qemuMigrationCookieParse(&host, def, origname, args->cookiein,
+                                   args->cookieinlen,
+                                   QEMU_MIGRATION_COOKIE_SUPPORTED);
+    return mig ? 0 : -1;
+}

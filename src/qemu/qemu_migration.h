@@ -1,0 +1,76 @@
+/*
+ * qemu_migration.h: live migration, protocol versions 2 and 3
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The steps of ../../docs/internals/migration.rst, split by where they
+ * run: qemu_migration_src.c (Begin, Perform, Confirm), qemu_migration_dst.c
+ * (Prepare, Finish), qemu_migration.c (what both sides share: QEMU's
+ * MIGRATION events, waiting for completion, statistics).  Jobs and phases
+ * go through qemu_migration_job.c.
+ */
+#pragma once
+
+#include "internal.h"
+#include "qemu_conf.h"
+#include "qemu_migration_params.h"
+#include "qemu_monitor.h"
+#include "virhypervisordriver.h"
+
+/* The flags every step accepts; anything else is refused up front. */
+#define QEMU_MIGRATION_FLAGS_ACCEPTED \
+    (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
+     VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | \
+     VIR_MIGRATE_CHANGE_PROTECTION | VIR_MIGRATE_UNSAFE | \
+     VIR_MIGRATE_COMPRESSED | VIR_MIGRATE_ABORT_ON_ERROR | \
+     VIR_MIGRATE_AUTO_CONVERGE | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_PARALLEL)
+
+/* Source (qemu_migration_src.c); @vm locked and referenced. */
+char *qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args);
+int qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args);
+int qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args);
+int qemuMigrationSrcStartPostCopy(virDomainObj *vm);
+
+/* Destination (qemu_migration_dst.c). */
+int qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut);
+virDomainIdent *qemuMigrationDstFinish(virMigrateArgs *args);
+void qemuMigrationDstPortRelease(unsigned short port);
+
+/* Shared (qemu_migration.c). */
+void qemuMigrationInit(void);
+int qemuMigrationAnyCheckFlags(unsigned long long flags);
+const char *qemuMigrationAnyParamString(const virMigrateArgs *args,
+                                        const char *name);
+int qemuMigrationAnyParamULL(const virMigrateArgs *args, const char *name,
+                             unsigned long long *value);
+int qemuMigrationAnyWait(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                         bool postcopy);
+int qemuMigrationAnyRefreshStats(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                                 virDomainJobData *jobData);
+int qemuMigrationSrcCancel(virDomainObj *vm, virDomainAsyncJob asyncJob);
+int qemuMigrationAnyPrepareParams(virDomainObj *vm, qemuMonitor *mon,
+                                  qemuMigrationParams *migParams,
+                                  qemuMigrationParty party);
+void qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob);
+void qemuMigrationAnyDropParams(virDomainObj *vm);
+void qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob);
+
+/* The cookie at each step (qemu_migration_cookie.c underneath): Bake
+ * writes the step's args->cookieout, Eat reads its args->cookiein (the
+ * previous step's).  Both return 0 or -1 (reported). */
+typedef enum {
+    QEMU_MIGRATION_COOKIE_STEP_BEGIN,
+    QEMU_MIGRATION_COOKIE_STEP_PREPARE,
+    QEMU_MIGRATION_COOKIE_STEP_PERFORM,
+    QEMU_MIGRATION_COOKIE_STEP_FINISH,
+    QEMU_MIGRATION_COOKIE_STEP_CONFIRM,
+} qemuMigrationCookieStep;
+
+int qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
+                            virMigrateArgs *args);
+int qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
+                           virMigrateArgs *args);
+/* Prepare: the Begin cookie against the definition to receive (same-host
+ * check, name and UUID); @origname is the source's name if renamed. */
+int qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
+                             const virMigrateArgs *args);

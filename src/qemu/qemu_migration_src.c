@@ -1,0 +1,415 @@
+/*
+ * qemu_migration_src.c: the source side of a migration: Begin, Perform,
+ * Confirm
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * With change protection (always, for v3 from stock clients) one
+ * MIGRATION_OUT async job runs from Begin to Confirm: Begin starts it and
+ * parks it, Perform and Confirm take it over on whatever worker thread
+ * they run.  The guest keeps running on the source until QEMU stops its
+ * vCPUs at switch-over; Confirm then either stops QEMU (the destination
+ * has the guest) or resumes the vCPUs (it does not), so the guest runs on
+ * exactly one host.
+ */
+#include <config.h>
+
+#include "qemu_migration.h"
+#include "qemu_migration_job.h"
+#include "qemu_migration_params.h"
+#include "qemu_domainjob.h"
+#include "qemu_process.h"
+#include "qemu_process_events.h"
+#include "qemu_state.h"
+#include "domain_conf.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virthread.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.migration_src");
+
+/* Ends whatever Begin took: the async job, or the MODIFY job without
+ * change protection. */
+static void
+qemuMigrationSrcBeginEndJob(virDomainObj *vm, bool protect, bool ok)
+{
+    if (!protect)
+        virDomainObjEndJob(vm);
+    else if (ok)
+        qemuMigrationJobContinue(vm, NULL);
+    else
+        qemuMigrationJobFinish(vm);
+}
+
+
+/* The XML the destination gets: the user's (destination_xml) as given,
+ * else the live definition without host-local details. */
+static char *
+qemuMigrationSrcBeginXML(virDomainObj *vm, const virMigrateArgs *args)
+{
+    const char *xmlin = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_XML);
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (!xmlin)
+        return virDomainDefFormat(vm->def, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                  VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
+    if (!(def = qemuDomainDefParseConfig(xmlin, false)))
+        return NULL;
+    if (memcmp(def->uuid, vm->def->uuid, VIR_UUID_BUFLEN) != 0) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("target domain uuid does not match source"));
+        return NULL;
+    }
+    return virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                              VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
+}
+
+
+/**
+ * qemuMigrationSrcBegin:
+ * Begin3: checks that @vm can migrate with these flags and parameters,
+ * starts (with CHANGE_PROTECTION) the MIGRATION_OUT job in phase begin3,
+ * and returns the domain XML for the destination; the cookie goes to
+ * args->cookieout.  Nothing in QEMU changes.  @vm locked and referenced.
+ */
+char *
+qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    bool protect = args->flags & VIR_MIGRATE_CHANGE_PROTECTION;
+    g_autofree char *xml = NULL;
+    int rc;
+
+    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
+        qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_BEGIN, args->params,
+                                    args->nparams) < 0)
+        return NULL;
+    rc = protect ? qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
+                                         args->flags)
+                 : virDomainObjBeginJob(vm, VIR_JOB_MODIFY);
+    if (rc < 0)
+        return NULL;
+    if (virDomainObjCheckActive(vm) < 0 ||
+        (protect && qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_BEGIN3) < 0) ||
+        !(xml = qemuMigrationSrcBeginXML(vm, args)) ||
+        qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_BEGIN, args) < 0) {
+        qemuMigrationSrcBeginEndJob(vm, protect, false);
+        return NULL;
+    }
+    priv->preMigrationState = virDomainObjGetState(vm, NULL);
+    VIR_INFO("migration of domain %s begins (flags 0x%llx)", vm->def->name,
+             args->flags);
+    qemuMigrationSrcBeginEndJob(vm, protect, true);
+    return g_steal_pointer(&xml);
+}
+
+
+/* Resumes the source if it ran before the migration (failure paths). */
+static void
+qemuMigrationSrcRestoreRunning(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int reason = 0;
+
+    if (!virDomainObjIsActive(vm) ||
+        priv->preMigrationState != VIR_DOMAIN_RUNNING ||
+        virDomainObjGetState(vm, &reason) != VIR_DOMAIN_PAUSED)
+        return;
+    VIR_INFO("resuming domain %s after a failed migration", vm->def->name);
+    if (qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATION_CANCELED,
+                             VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+        VIR_WARN("could not resume domain %s: %s", vm->def->name,
+                 virErrorGetLastMessage());
+}
+
+
+/* Sets QEMU's capabilities and parameters for this migration, keeping
+ * the original ones to restore afterwards.  Returns 0 or -1. */
+static int
+qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    g_autoptr(qemuMigrationParams) migParams = NULL;
+    int rc = -1;
+
+    if (!(migParams = qemuMigrationParamsFromFlags(args->params, args->nparams,
+                                                   args->flags,
+                                                   QEMU_MIGRATION_SOURCE)))
+        return -1;
+    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+        return -1;
+    if (qemuMigrationAnyPrepareParams(vm, priv->mon, migParams,
+                                      QEMU_MIGRATION_SOURCE) == 0)
+        rc = qemuMigrationParamsApply(priv->mon, VIR_ASYNC_JOB_MIGRATION_OUT,
+                                      migParams, priv->migrationCaps,
+                                      args->flags);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}
+
+
+static int
+qemuMigrationSrcStart(virDomainObj *vm, const char *uri)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int rc;
+
+    if (vm->job->abortJob) {
+        vm->job->current->status = VIR_DOMAIN_JOB_STATUS_CANCELED;
+        virReportError(VIR_ERR_OPERATION_ABORTED, _("job '%1$s' canceled by client"),
+                       "migration out");
+        return -1;
+    }
+    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+        return -1;
+    rc = qemuMonitorMigrate(priv->mon, uri, false);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        return -1;
+    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
+    return 0;
+}
+
+
+/* pre-switchover: QEMU waits for us before stopping the vCPUs. */
+static int
+qemuMigrationSrcContinue(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int rc;
+
+    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+        return -1;
+    rc = qemuMonitorMigrateContinue(priv->mon,
+                                    QEMU_MONITOR_MIGRATION_STATUS_PRE_SWITCHOVER);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        return -1;
+    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
+    return 0;
+}
+
+
+/* Waits for QEMU to finish sending, continuing at pre-switchover. */
+static int
+qemuMigrationSrcWaitDone(virDomainObj *vm, bool postcopy)
+{
+    int rc;
+
+    while ((rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
+                                      postcopy)) == 1) {
+        if (qemuMigrationSrcContinue(vm) < 0)
+            return -1;
+    }
+    return rc;
+}
+
+
+/* Final statistics of a successful transfer, for domjobinfo --completed
+ * and the cookie. */
+static void
+qemuMigrationSrcFinishStats(virDomainObj *vm)
+{
+    virDomainJobData *cur = vm->job->current;
+
+    if (qemuMigrationAnyRefreshStats(vm, VIR_ASYNC_JOB_MIGRATION_OUT, cur) < 0)
+        VIR_WARN("no final statistics for domain %s", vm->def->name);
+    qemuDomainJobDataUpdateDowntime(cur);
+    cur->sent = virTimeMillisNow();
+    g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
+    vm->job->completed = virDomainJobDataCopy(cur);
+    vm->job->completed->status = VIR_DOMAIN_JOB_STATUS_COMPLETED;
+}
+
+
+/* The transfer itself: parameters, migrate, wait.  On failure a running
+ * QEMU migration is cancelled.  Returns 0 or -1 (reported). */
+static int
+qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+{
+    bool started = false;
+    virError *err = NULL;
+
+    if (qemuMigrationSrcApplyParams(vm, args) < 0)
+        goto error;
+    if (!(args->flags & VIR_MIGRATE_LIVE) &&
+        qemuProcessStopCPUs(vm, VIR_DOMAIN_PAUSED_MIGRATION,
+                            VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+        goto error;
+    if (qemuMigrationSrcStart(vm, uri) < 0)
+        goto error;
+    started = true;
+    if (qemuMigrationSrcWaitDone(vm, args->flags & VIR_MIGRATE_POSTCOPY) < 0)
+        goto error;
+    qemuMigrationSrcFinishStats(vm);
+    return 0;
+
+ error:
+    virErrorPreserveLast(&err);
+    if (started && virDomainObjIsActive(vm) &&
+        vm->job->current->status != VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED &&
+        vm->job->current->status != VIR_DOMAIN_JOB_STATUS_CANCELED) {
+        ignore_value(qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_MIGRATION_OUT));
+        ignore_value(qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT, false));
+    }
+    if (vm->job->current->status != VIR_DOMAIN_JOB_STATUS_CANCELED)
+        vm->job->current->status = VIR_DOMAIN_JOB_STATUS_FAILED;
+    virErrorRestore(&err);
+    return -1;
+}
+
+
+/* The URI QEMU sends to: migrate_uri from Prepare (or the user). */
+static const char *
+qemuMigrationSrcURI(const virMigrateArgs *args)
+{
+    const char *uri = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
+
+    if (!uri)
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("missing migration URI: the destination did not give one"));
+    return uri;
+}
+
+
+/* Failure of Perform: roll the source back, end the job. */
+static void
+qemuMigrationSrcPerformFailed(virDomainObj *vm)
+{
+    virError *err = NULL;
+
+    virErrorPreserveLast(&err);
+    qemuMigrationSrcRestoreRunning(vm);
+    qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_OUT);
+    qemuDomainJobSaveCompleted(vm, vm->job->current->status);
+    qemuMigrationJobFinish(vm);
+    virErrorRestore(&err);
+}
+
+
+/**
+ * qemuMigrationSrcPerform:
+ * Perform3 (client-managed): sends the guest to the URI Prepare gave,
+ * leaving the source paused at switch-over; the job stays in phase
+ * perform3_done until Confirm.  On failure the source runs again and the
+ * job ends (the client calls Finish3(cancelled) and no Confirm3).
+ * @vm locked and referenced.  Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
+{
+    const char *uri;
+
+    if (qemuMigrationAnyCheckFlags(args->flags) < 0)
+        return -1;
+    if (args->dconnuri) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("peer-to-peer migration is not supported by this host yet"));
+        return -1;
+    }
+    if (!(args->flags & VIR_MIGRATE_CHANGE_PROTECTION)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("migration v3 without change protection is not supported"));
+        return -1;
+    }
+    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT) ||
+        qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3) < 0)
+        return -1;
+    if (!(uri = qemuMigrationSrcURI(args)) ||
+        qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_PERFORM, args) < 0 ||
+        qemuMigrationSrcRun(vm, args, uri) < 0 ||
+        qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3_DONE) < 0) {
+        qemuMigrationSrcPerformFailed(vm);
+        return -1;
+    }
+    if (qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_PERFORM, args) < 0)
+        VIR_WARN("no cookie for the destination of %s: %s", vm->def->name,
+                 virErrorGetLastMessage());
+    VIR_INFO("domain %s sent; waiting for confirmation", vm->def->name);
+    qemuMigrationJobContinue(vm, NULL);
+    return 0;
+}
+
+
+/* Confirm3 after success: the destination runs the guest; stop ours. */
+static void
+qemuMigrationSrcComplete(virDomainObj *vm, const virMigrateArgs *args)
+{
+    qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED,
+                    VIR_ASYNC_JOB_MIGRATION_OUT, QEMU_PROCESS_STOP_MIGRATED);
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
+                                  VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
+    if ((args->flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent &&
+        qemuDomainConfigDelete(vm) == 0) {
+        vm->persistent = false;
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_UNDEFINED,
+                                      VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    }
+}
+
+
+/**
+ * qemuMigrationSrcConfirm:
+ * Confirm3: with cancelled=0 the destination owns the guest, so the source
+ * QEMU stops (SHUTOFF/migrated, and the definition goes with
+ * UNDEFINE_SOURCE); with cancelled=1 the source runs again.  Ends the
+ * MIGRATION_OUT job.  @vm locked and referenced.  Returns 0 or -1.
+ */
+int
+qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
+{
+    qemuMigrationJobPhase phase = args->cancelled ?
+        QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED : QEMU_MIGRATION_PHASE_CONFIRM3;
+
+    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT) ||
+        qemuMigrationJobStartPhase(vm, phase) < 0)
+        return -1;
+    if (!args->cancelled) {
+        ignore_value(qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_CONFIRM, args));
+        VIR_INFO("domain %s now runs on the destination; stopping it here",
+                 vm->def->name);
+        qemuMigrationSrcComplete(vm, args);
+        qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
+    } else {
+        VIR_INFO("migration of domain %s cancelled; resuming it", vm->def->name);
+        qemuMigrationSrcRestoreRunning(vm);
+        qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_OUT);
+        g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
+    }
+    qemuMigrationJobFinish(vm);
+    if (!virDomainObjIsActive(vm) && !vm->persistent)
+        qemuDomainRemoveInactive(vm);
+    return 0;
+}
+
+
+/**
+ * qemuMigrationSrcStartPostCopy:
+ * migrate-start-postcopy for the running outgoing migration of @vm, which
+ * must have been started with VIR_MIGRATE_POSTCOPY.  @vm locked, holding
+ * a MIGRATION_OP job.  Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationSrcStartPostCopy(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int rc;
+
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("post-copy can only be started while outgoing migration is in progress"));
+        return -1;
+    }
+    if (!(vm->job->apiFlags & VIR_MIGRATE_POSTCOPY)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("switching to post-copy requires migration to be started with VIR_MIGRATE_POSTCOPY flag"));
+        return -1;
+    }
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return -1;
+    rc = qemuMonitorMigrateStartPostCopy(priv->mon);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}

@@ -1,0 +1,138 @@
+"""Live migration, protocol v3, between two virtmigd hosts with stock virsh
+and python-libvirt: the test guest keeps its boot id, its heartbeat gap
+stays under a second and its memory check never fails."""
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+import harness  # noqa: I100 (sets up the path of guestlog)
+import guestlog
+from harness import Host, virsh
+
+
+class MigrateV3(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        conf = {"migration_host": "127.0.0.1"}
+        cls.a = Host("hostA", conf=dict(conf, migration_port_min=49200,
+                                        migration_port_max=49209)).start()
+        cls.b = Host("hostB", conf=dict(conf, migration_port_min=49210,
+                                        migration_port_max=49219)).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.a.cleanup()
+        cls.b.cleanup()
+
+    def start_guest(self, name, host=None, **kw):
+        host = host or self.a
+        log = os.path.join(self.a.root, name + "-serial.log")
+        xml = harness.write_file(os.path.join(self.a.root, name + ".xml"),
+                                 harness.guest_xml(name, log, **kw))
+        virsh(host.uri, "define", xml)
+        virsh(host.uri, "start", name)
+        guestlog.wait_for_lines(log, 3, timeout=3)
+        self.addCleanup(self.cleanup_guest, name)
+        return log
+
+    def cleanup_guest(self, name):
+        for h in (self.a, self.b):
+            virsh(h.uri, "destroy", name, check=False)
+            virsh(h.uri, "undefine", name, check=False)
+
+    def state(self, host, name):
+        res = virsh(host.uri, "domstate", "--reason", name, check=False)
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    def migrate(self, src, dst, name, *opts, check=True):
+        start = time.time()
+        res = virsh(src.uri, "migrate", *opts, name, dst.uri, check=check,
+                    timeout=120)
+        return res, time.time() - start
+
+    def assert_moved(self, log, src, dst, name, gap=1.0):
+        self.assertEqual(self.state(dst, name), "running (migrated)")
+        self.assertIn(self.state(src, name), (None, "shut off (migrated)"))
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 5, timeout=3)
+        verdict = guestlog.check_continuity(log, max_gap_s=gap)
+        guestlog.unfollow(log)
+        self.assertTrue(verdict.ok, verdict.summary())
+        print("\n" + verdict.summary())
+
+    def test_live_there_and_back(self):
+        log = self.start_guest("mig1", cmdline="hb_ms=100 wss_mib=16")
+        guestlog.follow(log)
+        res, took = self.migrate(self.a, self.b, "mig1", "--live")
+        print("\nvirsh migrate --live A->B: %.0f ms" % (took * 1000))
+        self.assert_moved(log, self.a, self.b, "mig1")
+        info = virsh(self.a.uri, "domjobinfo", "--completed", "mig1",
+                     check=False).stdout
+        print(info)
+        self.assertRegex(info, r"Job type:\s+Completed")
+        self.assertRegex(info, r"Time elapsed:\s+\d+\s+ms")
+        self.assertRegex(info, r"Data processed:\s+\S+")
+        self.assertRegex(info, r"Total downtime:\s+\d+\s+ms")
+
+        guestlog.follow(log)
+        res, took = self.migrate(self.b, self.a, "mig1", "--live")
+        print("virsh migrate --live B->A: %.0f ms" % (took * 1000))
+        self.assert_moved(log, self.b, self.a, "mig1")
+
+    def test_persistent_undefinesource(self):
+        log = self.start_guest("mig2")
+        guestlog.follow(log)
+        self.migrate(self.a, self.b, "mig2", "--live", "--persistent",
+                     "--undefinesource")
+        self.assert_moved(log, self.a, self.b, "mig2")
+        self.assertNotIn("mig2", virsh(self.a.uri, "list", "--all", "--name").stdout)
+        self.assertRegex(virsh(self.b.uri, "dominfo", "mig2").stdout,
+                         r"Persistent:\s+yes")
+
+    def test_python_migrate_and_migrate3(self):
+        import libvirt
+        log = self.start_guest("mig3")
+        src = libvirt.open(self.a.uri)
+        dst = libvirt.open(self.b.uri)
+        try:
+            guestlog.follow(log)
+            dom = src.lookupByName("mig3")
+            new = dom.migrate(dst, libvirt.VIR_MIGRATE_LIVE, None, None, 0)
+            self.assertEqual(new.name(), "mig3")
+            self.assert_moved(log, self.a, self.b, "mig3")
+            guestlog.follow(log)
+            dom = dst.lookupByName("mig3")
+            new = dom.migrate3(src, {}, libvirt.VIR_MIGRATE_LIVE)
+            self.assertEqual(new.name(), "mig3")
+            self.assert_moved(log, self.b, self.a, "mig3")
+        finally:
+            src.close()
+            dst.close()
+
+    def test_same_host_refused(self):
+        self.start_guest("mig4")
+        res, _ = self.migrate(self.a, self.a, "mig4", "--live", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("same host", res.stderr)
+        self.assertEqual(self.state(self.a, "mig4"), "running (booted)")
+
+    def test_unsupported_flag_refused(self):
+        self.start_guest("mig5")
+        res, _ = self.migrate(self.a, self.b, "mig5", "--live",
+                              "--copy-storage-all", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("not supported", res.stderr)
+        self.assertEqual(self.state(self.a, "mig5"), "running (booted)")
+        self.assertIsNone(self.state(self.b, "mig5"))
+
+
+if __name__ == "__main__":
+    harness.require("virsh")
+    harness.require("libvirt")
+    harness.require_guest()
+    harness.main()
