@@ -231,6 +231,8 @@ remoteDispatchDomainEvent(const virDomainEvent *event, void *opaque)
 {
     virtmigdDaemon *daemon = opaque;
 
+    if (!daemon->srv)
+        return;
     VIR_DEBUG("event id=%d dom=%s event=%d detail=%d", event->eventID,
               event->dom->name, event->event, event->detail);
     virNetServerForEachClient(daemon->srv, remoteEventDeliver, (void *)event);

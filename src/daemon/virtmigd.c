@@ -196,10 +196,11 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
     rc = 0;
 
  cleanup:
-    virNetServerFree(daemon->srv);
-    daemon->srv = NULL;
+    /* The driver goes first: its last events still find the server. */
     if (daemon->driver && daemon->driver->stateCleanup)
         daemon->driver->stateCleanup();
+    virNetServerFree(daemon->srv);
+    daemon->srv = NULL;
     if (pidFile)
         virPidFileRelease(pidFile, pidfd);
     virPidFileRelease(daemon->cfg->pidFile, rootfd);
