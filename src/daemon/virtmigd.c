@@ -196,7 +196,10 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
     rc = 0;
 
  cleanup:
-    /* The driver goes first: its last events still find the server. */
+    /* No call may run into the driver while it goes; its last events
+     * still find the (closed) server. */
+    if (daemon->srv)
+        virNetServerShutdown(daemon->srv);
     if (daemon->driver && daemon->driver->stateCleanup)
         daemon->driver->stateCleanup();
     virNetServerFree(daemon->srv);

@@ -66,6 +66,15 @@ virNetServerConfigDefaults(virNetServerConfig *cfg)
 }
 
 
+static void virNetServerJobFree(void *opaque);
+
+static void
+virThreadPoolFreeDiscarding(virThreadPool *pool)
+{
+    virThreadPoolFree(pool, virNetServerJobFree);
+}
+
+
 static void
 virNetServerJobFree(void *opaque)
 {
@@ -145,8 +154,26 @@ virNetServerServiceFree(virNetServerService *svc)
 }
 
 
-/* Stops the workers (waiting for running calls), closes every client and
- * listener and removes the unix sockets. */
+/* Closes every listener (removing the unix sockets) and client, and
+ * waits for the calls still running.  Idempotent. */
+void
+virNetServerShutdown(virNetServer *srv)
+{
+    guint i;
+
+    for (i = 0; i < srv->services->len; i++)
+        virNetServerServiceFree(g_ptr_array_index(srv->services, i));
+    g_ptr_array_set_size(srv->services, 0);
+    g_mutex_lock(&srv->lock);
+    for (i = 0; i < srv->clients->len; i++)
+        virNetServerClientClose(g_ptr_array_index(srv->clients, i));
+    g_mutex_unlock(&srv->lock);
+    g_clear_pointer(&srv->workers, virThreadPoolFreeDiscarding);
+}
+
+
+/* Shuts the server down if not done yet, tears the clients down in the
+ * I/O context and frees everything. */
 void
 virNetServerFree(virNetServer *srv)
 {
@@ -154,12 +181,8 @@ virNetServerFree(virNetServer *srv)
 
     if (!srv)
         return;
-    for (i = 0; i < srv->services->len; i++)
-        virNetServerServiceFree(g_ptr_array_index(srv->services, i));
+    virNetServerShutdown(srv);
     g_ptr_array_unref(srv->services);
-    for (i = 0; i < srv->clients->len; i++)
-        virNetServerClientClose(g_ptr_array_index(srv->clients, i));
-    virThreadPoolFree(srv->workers, virNetServerJobFree);
     /* Let the I/O side tear the clients down. */
     while (srv->clients->len > 0 &&
            g_main_context_iteration(srv->ctx, FALSE))

@@ -31,6 +31,8 @@ virNetServer *virNetServerNew(const virNetServerConfig *cfg,
                               virNetServerClientInitHook hook,
                               void *hookOpaque);
 void virNetServerFree(virNetServer *srv);
+/* Stops listening, closes clients, waits for running calls. */
+void virNetServerShutdown(virNetServer *srv);
 
 void virNetServerAddProgram(virNetServer *srv, virNetServerProgram *prog);
 
