@@ -23,6 +23,7 @@ const char *const qemuConfigKeys[] = {
     "migration_port_max",
     "migration_host",
     "migration_address",
+    "migration_protocols",
     NULL
 };
 
@@ -76,6 +77,48 @@ qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
 }
 
 
+/*
+ * migration_protocols: the migration protocol versions this host
+ * advertises to clients, e.g. "2", "3" or "2,3" (the default).  A host
+ * limited to "2" makes stock clients fall back to v2 as they do against
+ * an older peer.
+ */
+static int
+qemuDriverConfigLoadProtocols(virQEMUDriverConfig *cfg, virConf *conf)
+{
+    g_autofree char *value = NULL;
+    g_auto(GStrv) tokens = NULL;
+    size_t i;
+    int rc = 0;
+
+    cfg->migrationProtocols = QEMU_MIGRATION_PROTOCOL_V2 | QEMU_MIGRATION_PROTOCOL_V3;
+    if (!conf || (rc = virConfGetString(conf, "migration_protocols", &value)) == 0)
+        return 0;
+    if (rc < 0)
+        return -1;
+    cfg->migrationProtocols = 0;
+    tokens = g_strsplit(value, ",", 0);
+    for (i = 0; tokens[i]; i++) {
+        const char *tok = g_strstrip(tokens[i]);
+
+        if (STREQ(tok, "2")) {
+            cfg->migrationProtocols |= QEMU_MIGRATION_PROTOCOL_V2;
+        } else if (STREQ(tok, "3")) {
+            cfg->migrationProtocols |= QEMU_MIGRATION_PROTOCOL_V3;
+        } else {
+            cfg->migrationProtocols = 0;
+            break;
+        }
+    }
+    if (!cfg->migrationProtocols) {
+        virConfReportKeyError(conf, "migration_protocols",
+                              _("expected a comma-separated list of migration protocol versions, each 2 or 3"));
+        return -1;
+    }
+    return 0;
+}
+
+
 /* Builds the driver config from what the daemon passed; returns NULL with
  * an error (naming the config file and line) on a bad setting. */
 virQEMUDriverConfig *
@@ -94,7 +137,8 @@ qemuDriverConfigNew(const virDriverStateConfig *dcfg)
     if (!cfg->emulator)
         cfg->emulator = g_strdup(QEMU_DEFAULT_EMULATOR);
     if (qemuDriverConfigLoadLifecycle(cfg, dcfg->conf) < 0 ||
-        qemuDriverConfigLoadMigration(cfg, dcfg->conf) < 0)
+        qemuDriverConfigLoadMigration(cfg, dcfg->conf) < 0 ||
+        qemuDriverConfigLoadProtocols(cfg, dcfg->conf) < 0)
         return NULL;
     return g_steal_pointer(&cfg);
 }

@@ -36,7 +36,14 @@ struct _virQEMUDriverConfig {
                                          * host name */
     char *migrationListen;              /* migration_address: incoming QEMU
                                          * listens on it, default 0.0.0.0 */
+    unsigned int migrationProtocols;    /* migration_protocols: a mask of
+                                         * QEMU_MIGRATION_PROTOCOL_*, the
+                                         * versions advertised (issue 6) */
 };
+
+/* The migration protocol versions a host may advertise. */
+#define QEMU_MIGRATION_PROTOCOL_V2 (1U << 2)
+#define QEMU_MIGRATION_PROTOCOL_V3 (1U << 3)
 
 typedef struct _virQEMUDriver virQEMUDriver;
 struct _virQEMUDriver {
