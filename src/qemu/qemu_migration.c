@@ -117,28 +117,17 @@ qemuMigrationInit(void)
 
 
 /* Refuses unknown flags (INVALID_ARG) and known ones we do not do
- * (ARGUMENT_UNSUPPORTED), before anything changes. */
+ * (ARGUMENT_UNSUPPORTED, naming them), before anything changes. */
 int
 qemuMigrationAnyCheckFlags(unsigned long long flags)
 {
-    unsigned long long unsupported = flags & ~QEMU_MIGRATION_FLAGS_ACCEPTED;
-
-    if (flags & ~QEMU_MIGRATION_FLAGS) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("unsupported flags (0x%1$llx) in function %2$s"),
-                       flags & ~QEMU_MIGRATION_FLAGS, __func__);
+    if (qemuMigrationParamsCheckFlags(flags) < 0)
         return -1;
-    }
-    if (unsupported) {
+    /* known to the parameters code, not done by the protocol code yet */
+    if (flags & VIR_MIGRATE_OFFLINE) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("migration flags 0x%1$llx are not supported by this host"),
-                       unsupported);
-        return -1;
-    }
-    if ((flags & VIR_MIGRATE_POSTCOPY) &&
-        (!(flags & VIR_MIGRATE_LIVE) || (flags & VIR_MIGRATE_PAUSED))) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy migration is not supported with non-live or paused migration"));
+                       _("unsupported migration flags: %1$s"),
+                       "VIR_MIGRATE_OFFLINE");
         return -1;
     }
     return 0;
