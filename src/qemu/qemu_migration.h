@@ -46,6 +46,7 @@ int qemuMigrationAnyPrepareParams(virDomainObj *vm, qemuMonitor *mon,
 void qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob);
 void qemuMigrationAnyDropParams(virDomainObj *vm);
 void qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob);
+void qemuMigrationAnyPostcopyFailed(virDomainObj *vm);
 
 /* The cookie at each step (qemu_migration_cookie.c underneath): Bake
  * writes the step's args->cookieout, Eat reads its args->cookiein (the
