@@ -141,7 +141,8 @@ qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
 
     if (!(migParams = qemuMigrationParamsFromFlags(args->params, args->nparams,
                                                    args->flags,
-                                                   QEMU_MIGRATION_SOURCE)))
+                                                   QEMU_MIGRATION_SOURCE)) ||
+        qemuMigrationParamsSetMaxBandwidth(migParams, priv->migMaxBandwidth) < 0)
         return -1;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
@@ -232,10 +233,31 @@ qemuMigrationSrcFinishStats(virDomainObj *vm)
 }
 
 
+/* The speed of this migration: the "bandwidth" parameter (MiB/s) while it
+ * runs, else the domain's migrate-setspeed value (libvirt's rule, so
+ * migrate-getspeed shows it meanwhile).  Returns 1 with the value to put
+ * back afterwards in *@restore, 0 when there is none, -1 (reported). */
+static int
+qemuMigrationSrcUseBandwidth(virDomainObj *vm, const virMigrateArgs *args,
+                             unsigned long long *restore)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    unsigned long long bandwidth = 0;
+
+    if (qemuMigrationAnyParamULL(args, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
+        return -1;
+    if (!bandwidth)
+        return 0;
+    *restore = priv->migMaxBandwidth;
+    priv->migMaxBandwidth = bandwidth;
+    return 1;
+}
+
+
 /* The transfer itself: parameters, migrate, wait.  On failure a running
  * QEMU migration is cancelled.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 {
     bool started = false;
     virError *err = NULL;
@@ -266,6 +288,24 @@ qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
         vm->job->current->status = VIR_DOMAIN_JOB_STATUS_FAILED;
     virErrorRestore(&err);
     return -1;
+}
+
+
+/* The transfer, at the speed of qemuMigrationSrcUseBandwidth.  Returns 0
+ * or -1 (reported). */
+static int
+qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+{
+    unsigned long long restore = 0;
+    int temporary = qemuMigrationSrcUseBandwidth(vm, args, &restore);
+    int rc;
+
+    if (temporary < 0)
+        return -1;
+    rc = qemuMigrationSrcTransfer(vm, args, uri);
+    if (temporary)
+        QEMU_DOMAIN_PRIVATE(vm)->migMaxBandwidth = restore;
+    return rc;
 }
 
 

@@ -371,6 +371,9 @@ class MigrateFlags(unittest.TestCase):
         log = self.start_guest(name, memory_mib=128,
                                cmdline="hb_ms=100 wss_mib=64 rate_mib_s=8")
         guestlog.follow(log)
+        # libvirt's default: unlimited (INT64_MAX / 1 MiB), sent to QEMU
+        self.assertEqual(virsh(self.a.uri, "migrate-getspeed", name).stdout.strip(),
+                         "8796093022207")
         virsh(self.a.uri, "migrate-setmaxdowntime", name, "100")
         self.assertEqual(virsh(self.a.uri, "migrate-getmaxdowntime", name).stdout.strip(),
                          "100")
@@ -422,6 +425,9 @@ class MigrateFlags(unittest.TestCase):
         self.assertRegex(info["Total downtime"], r"^\d+\s+ms$")
         self.assertGreater(parse_size(info["Data processed"]), 4 * MIB)
         self.assertNotIn("Auto converge throttle", info)
+        # the --bandwidth of one migration does not stay
+        self.assertEqual(virsh(self.a.uri, "migrate-getspeed", name).stdout.strip(),
+                         "8796093022207")
 
     # ---- 4. refused flags
 
