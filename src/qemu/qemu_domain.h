@@ -28,6 +28,8 @@ struct _qemuDomainObjPrivate {
     virDomainState preMigrationState; /* restored if migration fails */
     unsigned short migrationPort;     /* incoming migration (destination) */
     char *origname;             /* the source's name of a renamed domain */
+    int migrationProtocol;      /* 2 or 3: the protocol of the incoming
+                                 * migration (destination) */
     GArray *cleanupCallbacks;   /* of qemuDomainCleanupCallback */
 
     /* the QEMU process (qemu_process.c), issue 4 */
@@ -50,9 +52,6 @@ struct _qemuDomainObjPrivate {
     /* migration (qemu_migration*.c) */
     unsigned long long migrationCaps;   /* what this QEMU supports */
     struct _qemuMigrationParams *migrationOrigParams; /* restored after */
-    unsigned long long migMaxBandwidth; /* MiB/s: migrate-setspeed, the
-                                         * max-bandwidth of every outgoing
-                                         * migration (default unlimited) */
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

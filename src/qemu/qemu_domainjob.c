@@ -236,8 +236,7 @@ qemuDomainJobParamsDisk(GArray *par, const qemuDomainJobDataPrivate *priv)
         qemuDomainJobParamULL(par, VIR_DOMAIN_JOB_COMPRESSION_OVERFLOW,
                               mig->xbzrle_overflow);
     }
-    /* -1: QEMU did not say (it throttles nothing); libvirt leaves it out */
-    if (mig->cpu_throttle_percentage > 0)
+    if (mig->cpu_throttle_percentage)
         qemuDomainJobParamInt(par, VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE,
                               mig->cpu_throttle_percentage);
 }

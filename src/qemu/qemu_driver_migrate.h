@@ -16,6 +16,11 @@ int qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
 virDomainIdent *qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args);
 int qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
                               virMigrateArgs *args);
+int qemuDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args,
+                              char **uriOut);
+int qemuDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
+                              virMigrateArgs *args);
+virDomainIdent *qemuDomainMigrateFinish2(virConn *dconn, virMigrateArgs *args);
 int qemuDomainMigrateSetMaxDowntime(virConn *conn, const virDomainIdent *dom,
                                     unsigned long long downtime,
                                     unsigned int flags);

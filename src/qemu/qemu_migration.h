@@ -17,16 +17,29 @@
 #include "qemu_monitor.h"
 #include "virhypervisordriver.h"
 
+/* The flags every step accepts; anything else is refused up front. */
+#define QEMU_MIGRATION_FLAGS_ACCEPTED \
+    (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
+     VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | \
+     VIR_MIGRATE_CHANGE_PROTECTION | VIR_MIGRATE_UNSAFE | \
+     VIR_MIGRATE_COMPRESSED | VIR_MIGRATE_ABORT_ON_ERROR | \
+     VIR_MIGRATE_AUTO_CONVERGE | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_PARALLEL)
+
 /* Source (qemu_migration_src.c); @vm locked and referenced. */
 char *qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args);
 int qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args);
 int qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args);
 int qemuMigrationSrcStartPostCopy(virDomainObj *vm);
+int qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args);
 
 /* Destination (qemu_migration_dst.c). */
 int qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut);
 virDomainIdent *qemuMigrationDstFinish(virMigrateArgs *args);
 void qemuMigrationDstPortRelease(unsigned short port);
+int qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args,
+                             char **uriOut);
+virDomainIdent *qemuMigrationDstFinish2(virMigrateArgs *args);
+void qemuMigrationDstConnectClosed(virConn *conn);
 
 /* Shared (qemu_migration.c). */
 void qemuMigrationInit(void);
@@ -46,7 +59,6 @@ int qemuMigrationAnyPrepareParams(virDomainObj *vm, qemuMonitor *mon,
 void qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob);
 void qemuMigrationAnyDropParams(virDomainObj *vm);
 void qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob);
-void qemuMigrationAnyPostcopyFailed(virDomainObj *vm);
 
 /* The cookie at each step (qemu_migration_cookie.c underneath): Bake
  * writes the step's args->cookieout, Eat reads its args->cookiein (the

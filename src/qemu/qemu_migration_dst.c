@@ -16,6 +16,7 @@
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
 #include "qemu_domainjob.h"
+#include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
 #include "qemu_state.h"
@@ -171,6 +172,55 @@ qemuMigrationDstDiscard(virDomainObj *vm)
 }
 
 
+/* Cleanup callback of a parked MIGRATION_IN job: QEMU stopped (it died,
+ * or was destroyed) between Prepare and Finish, so nobody will finish
+ * the job; the port goes back to the range. */
+static void
+qemuMigrationDstPrepareCleanup(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    qemuMigrationDstPortRelease(priv->migrationPort);
+    priv->migrationPort = 0;
+    qemuMigrationAnyDropParams(vm);
+    if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
+        VIR_INFO("incoming migration of domain %s ended: its QEMU stopped",
+                 vm->def->name);
+        qemuDomainObjDiscardAsyncJob(vm);
+    }
+}
+
+
+/* Takes over the parked MIGRATION_IN job of locked @vm for the step
+ * @phase (Finish, or the daemon itself for an abandoned v2 migration).
+ * Returns 0 or -1 (reported). */
+static int
+qemuMigrationDstTakeOver(virDomainObj *vm, qemuMigrationJobPhase phase)
+{
+    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_IN) ||
+        qemuMigrationJobStartPhase(vm, phase) < 0)
+        return -1;
+    qemuDomainCleanupRemove(vm, qemuMigrationDstPrepareCleanup);
+    return 0;
+}
+
+
+/* The guest is ours now (Finish, or a kept v2 copy): the incoming
+ * migration's port, QEMU settings, connection binding and job go.  The
+ * caller kept the statistics (qemuMigrationAnyFinishStats). */
+static void
+qemuMigrationDstEndIncoming(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_IN);
+    qemuMigrationDstPortRelease(priv->migrationPort);
+    priv->migrationPort = 0;
+    qemuProcessAutoDestroyAdd(vm, NULL);
+    qemuMigrationJobFinish(vm);
+}
+
+
 static int
 qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
                               char **uriOut)
@@ -194,20 +244,14 @@ qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
 }
 
 
-/**
- * qemuMigrationDstPrepare:
- * Prepare3: adds the incoming domain (paused, PAUSED/migration, event
- * STARTED/MIGRATED), starts its QEMU waiting on a port of the range and
- * returns in *@uriOut the URI the source must send to.  The MIGRATION_IN
- * job stays active for Finish.  Returns 0 or -1 (reported; nothing
- * remains).
- */
-int
-qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut)
+/* Prepare3 and Prepare2: returns the new incoming domain, locked and
+ * referenced, its MIGRATION_IN job still owned by the caller, or NULL
+ * (reported; nothing remains). */
+static virDomainObj *
+qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *origname = NULL;
-    g_autofree char *uri = NULL;
     virDomainObj *vm;
 
     if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
@@ -219,20 +263,42 @@ qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut)
                                    &qemu_driver->domainCfg,
                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE)))
-        return -1;
-    ((qemuDomainObjPrivate *)vm->privateData)->origname = g_steal_pointer(&origname);
+        return NULL;
+    QEMU_DOMAIN_PRIVATE(vm)->origname = g_steal_pointer(&origname);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = args->protocol;
     if (qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, args->flags) < 0) {
         qemuDomainRemoveInactive(vm);
         virDomainObjEndAPI(&vm);
-        return -1;
+        return NULL;
     }
-    if (qemuMigrationDstPrepareActive(vm, args, &uri) < 0) {
+    if (qemuMigrationDstPrepareActive(vm, args, uriOut) < 0) {
         qemuMigrationDstDiscard(vm);
         virDomainObjEndAPI(&vm);
-        return -1;
+        return NULL;
     }
-    VIR_INFO("incoming migration of domain %s prepared on %s", vm->def->name, uri);
-    qemuMigrationJobContinue(vm, NULL);
+    VIR_INFO("incoming migration of domain %s with protocol v%d prepared on %s",
+             vm->def->name, args->protocol, *uriOut);
+    return vm;
+}
+
+
+/**
+ * qemuMigrationDstPrepare:
+ * Prepare3: adds the incoming domain (paused, PAUSED/migration, event
+ * STARTED/MIGRATED), starts its QEMU waiting on a port of the range and
+ * returns in *@uriOut the URI the source must send to.  The MIGRATION_IN
+ * job stays active for Finish.  Returns 0 or -1 (reported; nothing
+ * remains).
+ */
+int
+qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut)
+{
+    g_autofree char *uri = NULL;
+    virDomainObj *vm = qemuMigrationDstPrepareAny(args, &uri);
+
+    if (!vm)
+        return -1;
+    qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
     virDomainObjEndAPI(&vm);
     *uriOut = g_steal_pointer(&uri);
     return 0;
@@ -255,12 +321,10 @@ qemuMigrationDstPersist(virDomainObj *vm)
 }
 
 
-/* The incoming stream is complete, or post-copy is active: run the guest
- * (or keep it paused with VIR_MIGRATE_PAUSED).  *@inPostCopy says the
- * vCPUs run before all of the guest's memory is here. */
+/* The incoming stream is complete: run the guest (or keep it paused
+ * with VIR_MIGRATE_PAUSED). */
 static int
-qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
-                         bool *inPostCopy)
+qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args)
 {
     if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN,
                              args->flags & VIR_MIGRATE_POSTCOPY) < 0)
@@ -273,46 +337,8 @@ qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
                                       VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
         return 0;
     }
-    *inPostCopy = vm->job->current->status == VIR_DOMAIN_JOB_STATUS_POSTCOPY;
-    return qemuProcessStartCPUs(vm, *inPostCopy ? VIR_DOMAIN_RUNNING_POSTCOPY
-                                                : VIR_DOMAIN_RUNNING_MIGRATED,
+    return qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATED,
                                 VIR_ASYNC_JOB_MIGRATION_IN);
-}
-
-
-/* Post-copy: the guest runs here while the source still sends the pages
- * it has not asked for yet; Finish returns once all have come, with the
- * domain RUNNING/migrated and a second RESUMED/MIGRATED event, as
- * libvirt's API documentation promises.  Returns 0 or -1 (reported). */
-static int
-qemuMigrationDstPostcopyWait(virDomainObj *vm)
-{
-    if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) < 0)
-        return -1;
-    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING)
-        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
-    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED,
-                                  VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
-    VIR_INFO("post-copy migration of domain %s completed", vm->def->name);
-    return 0;
-}
-
-
-/* Post-copy broke while the guest ran here: this host has the only
- * running copy but not all of its memory, so it is neither killed nor
- * finished; the job stays, in phase postcopy_failed. */
-static virDomainIdent *
-qemuMigrationDstFinishPostcopyFailed(virDomainObj *vm)
-{
-    qemuDomainObjPrivate *priv = vm->privateData;
-
-    qemuMigrationDstPortRelease(priv->migrationPort);
-    priv->migrationPort = 0;
-    /* never auto-destroyed when a client goes: it runs the guest */
-    qemuProcessAutoDestroyAdd(vm, NULL);
-    qemuMigrationAnyPostcopyFailed(vm);
-    virDomainObjEndAPI(&vm);
-    return NULL;
 }
 
 
@@ -333,12 +359,9 @@ qemuMigrationDstFinishCancelled(virDomainObj *vm)
 /**
  * qemuMigrationDstFinish:
  * Finish3: with cancelled=0 waits for the incoming stream, starts the
- * vCPUs (RUNNING/migrated) and returns the domain; in post-copy the vCPUs
- * start (RUNNING/post-copy) as soon as post-copy is active and Finish
- * returns once the last page came.  Otherwise, or on any failure before
- * the vCPUs ran, kills the incoming QEMU and reports an error (the source
- * resumes in Confirm).  Ends the MIGRATION_IN job, except when post-copy
- * fails: then the running guest stays, its job parked.
+ * vCPUs (RUNNING/migrated) and returns the domain; otherwise, or on any
+ * failure, kills the incoming QEMU and reports an error (the source
+ * resumes in Confirm).  Ends the MIGRATION_IN job.
  */
 virDomainIdent *
 qemuMigrationDstFinish(virMigrateArgs *args)
@@ -346,8 +369,6 @@ qemuMigrationDstFinish(virMigrateArgs *args)
     const char *name = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
     virDomainObj *vm;
     virDomainIdent *ident;
-    qemuDomainObjPrivate *priv;
-    bool inPostCopy = false;
 
     if (!name) {
         virReportError(VIR_ERR_INVALID_ARG, "%s", _("missing destination name"));
@@ -355,28 +376,297 @@ qemuMigrationDstFinish(virMigrateArgs *args)
     }
     if (!(vm = virDomainObjListFindByName(qemu_driver->domains, name)))
         return NULL;
-    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_IN) ||
-        qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_FINISH3) < 0) {
+    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH3) < 0) {
         virDomainObjEndAPI(&vm);
         return NULL;
     }
     if (args->cancelled ||
         qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0 ||
-        qemuMigrationDstRunGuest(vm, args, &inPostCopy) < 0)
+        qemuMigrationDstRunGuest(vm, args) < 0)
         return qemuMigrationDstFinishCancelled(vm);
-    if (inPostCopy && qemuMigrationDstPostcopyWait(vm) < 0)
-        return qemuMigrationDstFinishPostcopyFailed(vm);
 
-    priv = vm->privateData;
     qemuMigrationAnyFinishStats(vm, VIR_ASYNC_JOB_MIGRATION_IN);
-    qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_IN);
-    qemuMigrationDstPortRelease(priv->migrationPort);
-    priv->migrationPort = 0;
     if (qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0)
         VIR_WARN("no cookie for the source of %s", vm->def->name);
     VIR_INFO("incoming migration of domain %s finished", vm->def->name);
-    qemuMigrationJobFinish(vm);
+    qemuMigrationDstEndIncoming(vm);
     ident = virDomainIdentNew(vm->def->name, vm->def->uuid, vm->def->id);
     virDomainObjEndAPI(&vm);
     return ident;
+}
+
+
+/* ---- protocol v2: Prepare2, Finish2, and a client gone in between ----
+ *
+ * v2 has no Confirm: Perform stops the source as soon as its data is
+ * sent, so from then on the incoming QEMU holds the only copy of the
+ * guest.  libvirt destroys it anyway when the client's connection closes
+ * before Finish2; here a copy whose stream completed is kept, paused
+ * (qemuMigrationDstConnectClosed). */
+
+/* What v2 cannot do on the destination.  Returns 0 or -1 (reported). */
+static int
+qemuMigrationDstCheckV2(const virMigrateArgs *args)
+{
+    if (args->flags & VIR_MIGRATE_POSTCOPY) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("post-copy migration needs migration protocol v3"));
+        return -1;
+    }
+    return 0;
+}
+
+
+/**
+ * qemuMigrationDstPrepare2:
+ * Prepare2: as Prepare3 (no cookie comes in or goes out), and the incoming
+ * domain is bound to @dconn, the client's connection: if it closes before
+ * Finish2, qemuMigrationDstConnectClosed decides what remains.  Returns 0
+ * or -1 (reported; nothing remains).
+ */
+int
+qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
+{
+    g_autofree char *uri = NULL;
+    virDomainObj *vm;
+
+    if (qemuMigrationDstCheckV2(args) < 0 ||
+        !(vm = qemuMigrationDstPrepareAny(args, &uri)))
+        return -1;
+    qemuProcessAutoDestroyAdd(vm, dconn);
+    qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
+    virDomainObjEndAPI(&vm);
+    *uriOut = g_steal_pointer(&uri);
+    return 0;
+}
+
+
+/* v2, the stream complete and the source gone: the guest is kept here,
+ * paused (PAUSED/migration) until someone resumes it, and the
+ * MIGRATION_IN job ends.  @why says what stopped it from running. */
+static void
+qemuMigrationDstKeepPaused(virDomainObj *vm, const char *why)
+{
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_MIGRATION);
+    VIR_WARN("domain %s: %s; its whole state arrived and its source is gone, so it stays here paused (paused/migration): 'virsh resume %s' runs it",
+             vm->def->name, why, vm->def->name);
+    qemuMigrationAnyFinishStats(vm, VIR_ASYNC_JOB_MIGRATION_IN);
+    qemuMigrationDstEndIncoming(vm);
+}
+
+
+/* PERSIST_DEST in v2: the source may already have dropped its definition
+ * (UNDEFINE_SOURCE), so a failure here only warns. */
+static void
+qemuMigrationDstPersistV2(virDomainObj *vm, unsigned long long flags)
+{
+    if (!(flags & VIR_MIGRATE_PERSIST_DEST) || qemuMigrationDstPersist(vm) == 0)
+        return;
+    VIR_WARN("domain %s arrived but could not be made persistent: %s",
+             vm->def->name, NULLSTR(virErrorGetLastMessage()));
+    virErrorResetLast();
+}
+
+
+/* Finish2 with retcode 0: waits for the incoming stream, then runs the
+ * guest (or pauses it with VIR_MIGRATE_PAUSED).  Returns 0 when the guest
+ * is ours and running as asked, 1 when it arrived but could not be
+ * resumed (error reported), -1 when it did not arrive (reported). */
+static int
+qemuMigrationDstRunGuestV2(virDomainObj *vm, unsigned long long flags)
+{
+    if (!virDomainObjIsActive(vm)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("guest unexpectedly quit"));
+        return -1;
+    }
+    if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) < 0)
+        return -1;
+    qemuMigrationDstPersistV2(vm, flags);
+    if (flags & VIR_MIGRATE_PAUSED) {
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                      VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
+        return 0;
+    }
+    if (qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATED,
+                             VIR_ASYNC_JOB_MIGRATION_IN) < 0)
+        return 1;
+    return 0;
+}
+
+
+/**
+ * qemuMigrationDstFinish2:
+ * Finish2: with retcode != 0 (Perform failed; the source runs again) kills
+ * the incoming QEMU and reports an error (VIR_ERR_MIGRATE_FINISH_OK if
+ * nothing else went wrong).  With retcode 0 waits for the incoming
+ * stream and runs the guest (RUNNING/migrated) and returns the domain; a
+ * stream that did not complete is killed (nothing of the guest is
+ * here), a guest that arrived but cannot be resumed stays paused (the
+ * source already stopped in Perform) and Finish2 fails.  Ends the
+ * MIGRATION_IN job.
+ */
+virDomainIdent *
+qemuMigrationDstFinish2(virMigrateArgs *args)
+{
+    const char *name = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
+    virDomainObj *vm;
+    virDomainIdent *ident = NULL;
+    int rc;
+
+    if (!name) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s", _("missing destination name"));
+        return NULL;
+    }
+    if (!(vm = virDomainObjListFindByName(qemu_driver->domains, name)))
+        return NULL;
+    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
+        virDomainObjEndAPI(&vm);
+        return NULL;
+    }
+    if (args->cancelled ||
+        (rc = qemuMigrationDstRunGuestV2(vm, args->flags)) < 0)
+        return qemuMigrationDstFinishCancelled(vm);
+    if (rc > 0) {
+        virError *err = NULL;
+
+        virErrorPreserveLast(&err);
+        qemuMigrationDstKeepPaused(vm, "it could not be resumed after migration v2");
+        virErrorRestore(&err);
+    } else {
+        qemuMigrationAnyFinishStats(vm, VIR_ASYNC_JOB_MIGRATION_IN);
+        VIR_INFO("incoming migration of domain %s finished (protocol v2)",
+                 vm->def->name);
+        qemuMigrationDstEndIncoming(vm);
+        ident = virDomainIdentNew(vm->def->name, vm->def->uuid, vm->def->id);
+    }
+    virDomainObjEndAPI(&vm);
+    return ident;
+}
+
+
+/* 1 if a source has connected to the incoming QEMU of @vm (the stream
+ * runs, completed or failed), 0 if none has yet, -1 (reported).  @vm
+ * locked, owning its MIGRATION_IN job. */
+static int
+qemuMigrationDstIncomingStarted(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    qemuMonitorMigrationStats stats = { 0 };
+    int rc;
+
+    if (vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED)
+        return 1;
+    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_IN) < 0)
+        return -1;
+    rc = qemuMonitorGetMigrationStats(priv->mon, &stats);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        rc = -1;
+    if (rc == 0)
+        rc = stats.status != QEMU_MONITOR_MIGRATION_STATUS_NONE;
+    qemuMonitorMigrationStatsClear(&stats);
+    return rc;
+}
+
+
+/* True (and the job taken over, phase finish2) if @vm still waits in
+ * phase prepare for a Finish2 nobody will send. */
+static bool
+qemuMigrationDstOrphanTakeOver(virDomainObj *vm)
+{
+    if (!virDomainObjIsActive(vm) ||
+        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN ||
+        vm->job->phase != QEMU_MIGRATION_PHASE_PREPARE ||
+        vm->job->asyncOwner != 0)
+        return false;
+    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
+        VIR_WARN("cannot take over the incoming migration of domain %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        return false;
+    }
+    return true;
+}
+
+
+/*
+ * Worker: the client that prepared the v2 incoming migration of @data (a
+ * domain reference) closed its connection before Finish2.  If no source
+ * ever connected the domain goes, as libvirt's auto-destroy does (a
+ * source about to connect then fails and resumes its guest).  Otherwise
+ * the daemon finishes the migration itself, but without running the
+ * guest: a stream that completes means the source stopped in Perform and
+ * this is the guest's only copy, kept paused; a stream that fails means
+ * the source still has it, and the incoming QEMU goes.
+ */
+static void
+qemuMigrationDstOrphanWork(void *data)
+{
+    virDomainObj *vm = data;
+    int started;
+
+    virObjectLock(vm);
+    if (!qemuMigrationDstOrphanTakeOver(vm))
+        goto cleanup;
+    started = qemuMigrationDstIncomingStarted(vm);
+    if (started > 0 &&
+        qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) == 0) {
+        qemuMigrationDstPersistV2(vm, vm->job->apiFlags);
+        qemuMigrationDstKeepPaused(vm, "the client of its incoming migration (protocol v2) went away before Finish2");
+    } else if (started == 0) {
+        VIR_WARN("incoming migration of domain %s (protocol v2) abandoned by its client before any data came; destroying it",
+                 vm->def->name);
+        qemuMigrationDstDiscard(vm);
+    } else {
+        VIR_WARN("incoming migration of domain %s (protocol v2) abandoned by its client did not complete; destroying it: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        qemuMigrationDstDiscard(vm);
+    }
+
+ cleanup:
+    virErrorResetLast();
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuMigrationDstOrphanFree(void *data)
+{
+    virObjectUnref(data);
+}
+
+
+static int
+qemuMigrationDstConnectClosedOne(virDomainObj *vm, void *opaque)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    virObjectLock(vm);
+    if (priv->autoDestroyConn == opaque && priv->migrationProtocol == 2 &&
+        vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
+        VIR_INFO("the client of the incoming migration of domain %s (protocol v2) closed its connection",
+                 vm->def->name);
+        priv->autoDestroyConn = NULL;
+        qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationDstOrphanWork,
+                            virObjectRef(vm), qemuMigrationDstOrphanFree);
+    }
+    virObjectUnlock(vm);
+    return 0;
+}
+
+
+/**
+ * qemuMigrationDstConnectClosed:
+ * Client connection @conn is closing: every v2 incoming migration it
+ * prepared and did not finish is unbound from it and handed to a worker
+ * (qemuMigrationDstOrphanWork), before auto-destroy sees it.  Never
+ * blocks.
+ */
+void
+qemuMigrationDstConnectClosed(virConn *conn)
+{
+    if (!qemu_driver)
+        return;
+    virDomainObjListForEach(qemu_driver->domains,
+                            qemuMigrationDstConnectClosedOne, conn);
 }

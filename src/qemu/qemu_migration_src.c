@@ -1,6 +1,6 @@
 /*
  * qemu_migration_src.c: the source side of a migration: Begin, Perform,
- * Confirm
+ * Confirm (v3) and Perform (v2)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -10,7 +10,8 @@
  * they run.  The guest keeps running on the source until QEMU stops its
  * vCPUs at switch-over; Confirm then either stops QEMU (the destination
  * has the guest) or resumes the vCPUs (it does not), so the guest runs on
- * exactly one host.
+ * exactly one host.  Protocol v2 has no Begin or Confirm: its Perform is
+ * one whole job that stops the source QEMU as soon as the data is sent.
  */
 #include <config.h>
 
@@ -117,11 +118,6 @@ qemuMigrationSrcRestoreRunning(virDomainObj *vm)
         priv->preMigrationState != VIR_DOMAIN_RUNNING ||
         virDomainObjGetState(vm, &reason) != VIR_DOMAIN_PAUSED)
         return;
-    if (qemuDomainObjIsPostcopy(vm)) {
-        VIR_WARN("not resuming domain %s: the destination ran it in post-copy",
-                 vm->def->name);
-        return;
-    }
     VIR_INFO("resuming domain %s after a failed migration", vm->def->name);
     if (qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATION_CANCELED,
                              VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
@@ -141,8 +137,7 @@ qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
 
     if (!(migParams = qemuMigrationParamsFromFlags(args->params, args->nparams,
                                                    args->flags,
-                                                   QEMU_MIGRATION_SOURCE)) ||
-        qemuMigrationParamsSetMaxBandwidth(migParams, priv->migMaxBandwidth) < 0)
+                                                   QEMU_MIGRATION_SOURCE)))
         return -1;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
@@ -169,14 +164,12 @@ qemuMigrationSrcStart(virDomainObj *vm, const char *uri)
                        "migration out");
         return -1;
     }
-    /* before the command: QEMU's events may come before its reply, and
-     * the status they set must not be overwritten */
-    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
     rc = qemuMonitorMigrate(priv->mon, uri, false);
     if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
         return -1;
+    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     return 0;
 }
 
@@ -188,15 +181,13 @@ qemuMigrationSrcContinue(virDomainObj *vm)
     qemuDomainObjPrivate *priv = vm->privateData;
     int rc;
 
-    /* before the command: the postcopy-active or completed event may
-     * come before its reply (seen with post-copy), and must stay */
-    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
     rc = qemuMonitorMigrateContinue(priv->mon,
                                     QEMU_MONITOR_MIGRATION_STATUS_PRE_SWITCHOVER);
     if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
         return -1;
+    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     return 0;
 }
 
@@ -233,31 +224,10 @@ qemuMigrationSrcFinishStats(virDomainObj *vm)
 }
 
 
-/* The speed of this migration: the "bandwidth" parameter (MiB/s) while it
- * runs, else the domain's migrate-setspeed value (libvirt's rule, so
- * migrate-getspeed shows it meanwhile).  Returns 1 with the value to put
- * back afterwards in *@restore, 0 when there is none, -1 (reported). */
-static int
-qemuMigrationSrcUseBandwidth(virDomainObj *vm, const virMigrateArgs *args,
-                             unsigned long long *restore)
-{
-    qemuDomainObjPrivate *priv = vm->privateData;
-    unsigned long long bandwidth = 0;
-
-    if (qemuMigrationAnyParamULL(args, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
-        return -1;
-    if (!bandwidth)
-        return 0;
-    *restore = priv->migMaxBandwidth;
-    priv->migMaxBandwidth = bandwidth;
-    return 1;
-}
-
-
 /* The transfer itself: parameters, migrate, wait.  On failure a running
  * QEMU migration is cancelled.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 {
     bool started = false;
     virError *err = NULL;
@@ -288,24 +258,6 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
         vm->job->current->status = VIR_DOMAIN_JOB_STATUS_FAILED;
     virErrorRestore(&err);
     return -1;
-}
-
-
-/* The transfer, at the speed of qemuMigrationSrcUseBandwidth.  Returns 0
- * or -1 (reported). */
-static int
-qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
-{
-    unsigned long long restore = 0;
-    int temporary = qemuMigrationSrcUseBandwidth(vm, args, &restore);
-    int rc;
-
-    if (temporary < 0)
-        return -1;
-    rc = qemuMigrationSrcTransfer(vm, args, uri);
-    if (temporary)
-        QEMU_DOMAIN_PRIVATE(vm)->migMaxBandwidth = restore;
-    return rc;
 }
 
 
@@ -398,70 +350,26 @@ qemuMigrationSrcComplete(virDomainObj *vm, const virMigrateArgs *args)
 }
 
 
-/* Whether Confirm3 undoes the migration: as the client says, except when
- * QEMU finished sending a post-copy migration although Finish failed
- * (the destination has the whole guest then). */
-static bool
-qemuMigrationSrcConfirmCancelled(virDomainObj *vm, const virMigrateArgs *args,
-                                 bool postcopy)
-{
-    if (!args->cancelled)
-        return false;
-    if (postcopy &&
-        vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED) {
-        VIR_INFO("post-copy migration of %s completed although Finish failed",
-                 vm->def->name);
-        return false;
-    }
-    return true;
-}
-
-
-/* Post-copy: the statistics taken at the switch are obsolete once QEMU
- * has sent everything; the completed record Confirm keeps is made from
- * fresh ones (QEMU's downtime included, as libvirt shows it). */
-static void
-qemuMigrationSrcPostcopyStats(virDomainObj *vm)
-{
-    if (qemuMigrationAnyRefreshStats(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
-                                     vm->job->current) < 0)
-        VIR_WARN("no final post-copy statistics for domain %s", vm->def->name);
-}
-
-
 /**
  * qemuMigrationSrcConfirm:
  * Confirm3: with cancelled=0 the destination owns the guest, so the source
  * QEMU stops (SHUTOFF/migrated, and the definition goes with
- * UNDEFINE_SOURCE); with cancelled=1 the source runs again, unless it is
- * in post-copy: then the destination already ran the guest, so this side
- * is marked post-copy failed and its job stays.  Ends the MIGRATION_OUT
- * job otherwise.  @vm locked and referenced.  Returns 0 or -1.
+ * UNDEFINE_SOURCE); with cancelled=1 the source runs again.  Ends the
+ * MIGRATION_OUT job.  @vm locked and referenced.  Returns 0 or -1.
  */
 int
 qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
 {
-    bool postcopy;
-    bool cancelled;
+    qemuMigrationJobPhase phase = args->cancelled ?
+        QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED : QEMU_MIGRATION_PHASE_CONFIRM3;
 
-    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT))
+    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT) ||
+        qemuMigrationJobStartPhase(vm, phase) < 0)
         return -1;
-    postcopy = qemuDomainObjIsPostcopy(vm);
-    cancelled = qemuMigrationSrcConfirmCancelled(vm, args, postcopy);
-    if (qemuMigrationJobStartPhase(vm, cancelled ? QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED
-                                                 : QEMU_MIGRATION_PHASE_CONFIRM3) < 0)
-        return -1;
-    if (cancelled && postcopy) {
-        /* the destination ran the guest: resuming here would make two */
-        qemuMigrationAnyPostcopyFailed(vm);
-        return 0;
-    }
-    if (!cancelled) {
+    if (!args->cancelled) {
         ignore_value(qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_CONFIRM, args));
         VIR_INFO("domain %s now runs on the destination; stopping it here",
                  vm->def->name);
-        if (postcopy)
-            qemuMigrationSrcPostcopyStats(vm);
         qemuMigrationSrcComplete(vm, args);
         qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     } else {
@@ -470,6 +378,84 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
         qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_OUT);
         g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
     }
+    qemuMigrationJobFinish(vm);
+    if (!virDomainObjIsActive(vm) && !vm->persistent)
+        qemuDomainRemoveInactive(vm);
+    return 0;
+}
+
+
+/* ---- protocol v2 ---- */
+
+/* What v2 cannot do.  Returns 0 or -1 (reported). */
+static int
+qemuMigrationSrcCheckV2(const virMigrateArgs *args)
+{
+    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
+        qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_PERFORM, args->params,
+                                    args->nparams) < 0)
+        return -1;
+    if ((args->flags & VIR_MIGRATE_PEER2PEER) || args->dconnuri) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("peer-to-peer migration is not supported by this host yet"));
+        return -1;
+    }
+    if (args->flags & VIR_MIGRATE_POSTCOPY) {
+        /* v2 stops the source when Perform ends, before the destination
+         * runs: nothing would serve the pages post-copy still needs */
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("post-copy migration needs migration protocol v3"));
+        return -1;
+    }
+    return 0;
+}
+
+
+/* Starts the one MIGRATION_OUT job of a v2 migration, in phase perform2. */
+static int
+qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
+{
+    if (qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_OUT, args->flags) < 0)
+        return -1;
+    if (virDomainObjCheckActive(vm) < 0 ||
+        qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PERFORM2) < 0) {
+        qemuMigrationJobFinish(vm);
+        return -1;
+    }
+    QEMU_DOMAIN_PRIVATE(vm)->preMigrationState = virDomainObjGetState(vm, NULL);
+    return 0;
+}
+
+
+/**
+ * qemuMigrationSrcPerformV2:
+ * Perform of protocol v2 (client-managed): one whole MIGRATION_OUT job,
+ * phase perform2.  Sends the guest to the URI Prepare2 gave; as soon as
+ * QEMU has sent everything the source QEMU stops (SHUTOFF/migrated, event
+ * STOPPED/MIGRATED; the definition goes with UNDEFINE_SOURCE): v2 has no
+ * Confirm, the destination's Finish2 runs the guest.  On failure the
+ * source runs again as it did before.  @vm locked and referenced.
+ * Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args)
+{
+    const char *uri;
+
+    if (qemuMigrationSrcCheckV2(args) < 0 ||
+        qemuMigrationSrcPerformV2Start(vm, args) < 0)
+        return -1;
+    VIR_INFO("outgoing migration of domain %s with protocol v2 (flags 0x%llx)",
+             vm->def->name, args->flags);
+    if (!(uri = qemuMigrationSrcURI(args)) ||
+        qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_PERFORM, args) < 0 ||
+        qemuMigrationSrcRun(vm, args, uri) < 0) {
+        qemuMigrationSrcPerformFailed(vm);
+        return -1;
+    }
+    VIR_INFO("domain %s sent with protocol v2; stopping it here", vm->def->name);
+    qemuMigrationSrcComplete(vm, args);
+    qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     qemuMigrationJobFinish(vm);
     if (!virDomainObjIsActive(vm) && !vm->persistent)
         qemuDomainRemoveInactive(vm);
