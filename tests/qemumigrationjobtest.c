@@ -851,6 +851,8 @@ testMonitorNeedsJob(void)
 }
 
 
+static int testHookThrottle = -1;    /* QEMU's "not throttling" */
+
 static int
 testHookRefresh(virDomainObj *vm, virDomainJobData *jobData)
 {
@@ -861,6 +863,7 @@ testHookRefresh(virDomainObj *vm, virDomainJobData *jobData)
     priv->mig.ram_transferred = 256;
     priv->mig.ram_remaining = 768;
     priv->mig.ram_bps = 4096;
+    priv->mig.cpu_throttle_percentage = testHookThrottle;
     return 0;
 }
 
@@ -949,9 +952,21 @@ testJobStatsRunning(void)
                                    VIR_DOMAIN_JOB_MEMORY_BPS)->value.ul,
                      ==, 4096);
     g_assert_null(testFindParam(params, nparams, VIR_DOMAIN_JOB_DOWNTIME));
+    /* no throttle reported, none shown (was "Auto converge throttle: -1") */
+    g_assert_null(testFindParam(params, nparams,
+                                VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE));
     g_assert_cmpstr(params[0].field, ==, "operation");
     g_assert_cmpstr(params[1].field, ==, "time_elapsed");
     qemuDomainJobParamsFree(params, nparams);
+
+    testHookThrottle = 30;
+    g_assert_cmpint(qemuDomainJobGetStats(vm, 0, &type, &params, &nparams),
+                    ==, 0);
+    p = testFindParam(params, nparams, VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE);
+    g_assert_cmpint(p->type, ==, VIR_TYPED_PARAM_INT);
+    g_assert_cmpint(p->value.i, ==, 30);
+    qemuDomainJobParamsFree(params, nparams);
+    testHookThrottle = -1;
     g_assert_cmpint(vm->job->active, ==, VIR_JOB_NONE);
 
     g_assert_cmpint(qemuDomainJobGetInfo(vm, &info), ==, 0);

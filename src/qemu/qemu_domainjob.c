@@ -236,7 +236,8 @@ qemuDomainJobParamsDisk(GArray *par, const qemuDomainJobDataPrivate *priv)
         qemuDomainJobParamULL(par, VIR_DOMAIN_JOB_COMPRESSION_OVERFLOW,
                               mig->xbzrle_overflow);
     }
-    if (mig->cpu_throttle_percentage)
+    /* -1: QEMU did not say (it throttles nothing); libvirt leaves it out */
+    if (mig->cpu_throttle_percentage > 0)
         qemuDomainJobParamInt(par, VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE,
                               mig->cpu_throttle_percentage);
 }

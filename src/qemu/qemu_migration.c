@@ -14,8 +14,10 @@
 #include "qemu_migration.h"
 #include "qemu_domainjob.h"
 #include "qemu_migration_cookie.h"
+#include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
 #include "qemu_process_events.h"
+#include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virthread.h"
@@ -63,6 +65,27 @@ qemuMigrationAnyStatusToJob(qemuMonitorMigrationStatus status)
 }
 
 
+/* The source's vCPUs stop before QEMU enters post-copy (STOP comes
+ * while the job still says MIGRATING): once post-copy is active, the
+ * pause is a post-copy one, as libvirt reports it. */
+static void
+qemuMigrationSrcCorrectPostcopyPause(virDomainObj *vm)
+{
+    int reason = 0;
+
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT ||
+        virDomainObjGetState(vm, &reason) != VIR_DOMAIN_PAUSED ||
+        reason != VIR_DOMAIN_PAUSED_MIGRATION)
+        return;
+    VIR_INFO("domain %s paused in post-copy", vm->def->name);
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_POSTCOPY);
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                  VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY);
+    if (virDomainObjSaveStatus(vm) < 0)
+        VIR_WARN("could not save the status of domain %s", vm->def->name);
+}
+
+
 /* MIGRATION event (monitor thread, @vm locked, an async job active). */
 static void
 qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status)
@@ -79,6 +102,8 @@ qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status
         vm->job->current->status == VIR_DOMAIN_JOB_STATUS_COMPLETED)
         return;
     vm->job->current->status = jobStatus;
+    if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY)
+        qemuMigrationSrcCorrectPostcopyPause(vm);
 }
 
 
@@ -117,28 +142,17 @@ qemuMigrationInit(void)
 
 
 /* Refuses unknown flags (INVALID_ARG) and known ones we do not do
- * (ARGUMENT_UNSUPPORTED), before anything changes. */
+ * (ARGUMENT_UNSUPPORTED, naming them), before anything changes. */
 int
 qemuMigrationAnyCheckFlags(unsigned long long flags)
 {
-    unsigned long long unsupported = flags & ~QEMU_MIGRATION_FLAGS_ACCEPTED;
-
-    if (flags & ~QEMU_MIGRATION_FLAGS) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("unsupported flags (0x%1$llx) in function %2$s"),
-                       flags & ~QEMU_MIGRATION_FLAGS, __func__);
+    if (qemuMigrationParamsCheckFlags(flags) < 0)
         return -1;
-    }
-    if (unsupported) {
+    /* known to the parameters code, not done by the protocol code yet */
+    if (flags & VIR_MIGRATE_OFFLINE) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("migration flags 0x%1$llx are not supported by this host"),
-                       unsupported);
-        return -1;
-    }
-    if ((flags & VIR_MIGRATE_POSTCOPY) &&
-        (!(flags & VIR_MIGRATE_LIVE) || (flags & VIR_MIGRATE_PAUSED))) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy migration is not supported with non-live or paused migration"));
+                       _("unsupported migration flags: %1$s"),
+                       "VIR_MIGRATE_OFFLINE");
         return -1;
     }
     return 0;
@@ -396,6 +410,44 @@ qemuMigrationAnyDropParams(virDomainObj *vm)
     qemuDomainObjPrivate *priv = vm->privateData;
 
     g_clear_pointer(&priv->migrationOrigParams, qemuMigrationParamsFree);
+}
+
+
+/**
+ * qemuMigrationAnyPostcopyFailed:
+ * Post-copy broke once the destination's vCPUs had run: neither side
+ * holds the whole guest, so neither is killed or resumed.  @vm is marked
+ * "post-copy failed" (RUNNING or PAUSED, with the matching event) and its
+ * migration job parked in phase postcopy_failed for a recovery.  @vm
+ * locked, holding its migration async job, which this continues (the
+ * caller must not touch it any more).  Errors are kept.
+ */
+void
+qemuMigrationAnyPostcopyFailed(virDomainObj *vm)
+{
+    virError *err = NULL;
+    int reason = 0;
+    virDomainState state = virDomainObjGetState(vm, &reason);
+
+    virErrorPreserveLast(&err);
+    VIR_WARN("post-copy migration of domain %s failed", vm->def->name);
+    if (state == VIR_DOMAIN_RUNNING) {
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
+                             VIR_DOMAIN_RUNNING_POSTCOPY_FAILED);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED,
+                                      VIR_DOMAIN_EVENT_RESUMED_POSTCOPY_FAILED);
+    } else if (state == VIR_DOMAIN_PAUSED) {
+        if (reason == VIR_DOMAIN_PAUSED_POSTCOPY ||
+            reason == VIR_DOMAIN_PAUSED_MIGRATION)
+            reason = VIR_DOMAIN_PAUSED_POSTCOPY_FAILED;
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, reason);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                      VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED);
+    }
+    if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_POSTCOPY_FAILED) < 0)
+        VIR_WARN("could not record the failed post-copy of %s", vm->def->name);
+    qemuMigrationJobContinue(vm, NULL);
+    virErrorRestore(&err);
 }
 
 

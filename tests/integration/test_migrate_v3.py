@@ -126,7 +126,7 @@ class MigrateV3(unittest.TestCase):
         res, _ = self.migrate(self.a, self.b, "mig5", "--live",
                               "--copy-storage-all", check=False)
         self.assertNotEqual(res.returncode, 0)
-        self.assertIn("not supported", res.stderr)
+        self.assertIn("VIR_MIGRATE_NON_SHARED_DISK", res.stderr)
         self.assertEqual(self.state(self.a, "mig5"), "running (booted)")
         self.assertIsNone(self.state(self.b, "mig5"))
 
