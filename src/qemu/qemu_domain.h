@@ -52,6 +52,9 @@ struct _qemuDomainObjPrivate {
     /* migration (qemu_migration*.c) */
     unsigned long long migrationCaps;   /* what this QEMU supports */
     struct _qemuMigrationParams *migrationOrigParams; /* restored after */
+    unsigned long long migMaxBandwidth; /* MiB/s: migrate-setspeed, the
+                                         * max-bandwidth of every outgoing
+                                         * migration (default unlimited) */
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

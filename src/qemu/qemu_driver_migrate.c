@@ -143,19 +143,16 @@ qemuDomainMigrateFetchParams(virDomainObj *vm)
 }
 
 
-/* Sets one unsigned migration parameter of running @dom's QEMU. */
+/* Sets one unsigned migration parameter of running, locked @vm's QEMU
+ * (a MIGRATION_OP job, which an outgoing migration allows). */
 static int
-qemuDomainMigrateSetParam(const virDomainIdent *dom, qemuMigrationParam param,
-                          unsigned long long value, bool mib)
+qemuDomainMigrateApplyParam(virDomainObj *vm, qemuMigrationParam param,
+                            unsigned long long value, bool mib)
 {
     g_autoptr(qemuMigrationParams) migParams = qemuMigrationParamsNew();
-    virDomainObj *vm = qemuDomainObjFromIdent(dom);
-    qemuDomainObjPrivate *priv;
+    qemuDomainObjPrivate *priv = vm->privateData;
     int rc = -1;
 
-    if (!vm)
-        return -1;
-    priv = vm->privateData;
     if ((mib ? qemuMigrationParamsSetMaxBandwidth(migParams, value)
              : qemuMigrationParamsSetULL(migParams, param, value)) == 0 &&
         virDomainObjBeginJob(vm, VIR_JOB_MIGRATION_OP) == 0) {
@@ -168,6 +165,21 @@ qemuDomainMigrateSetParam(const virDomainIdent *dom, qemuMigrationParam param,
         }
         virDomainObjEndJob(vm);
     }
+    return rc;
+}
+
+
+/* Sets one unsigned migration parameter of running @dom's QEMU. */
+static int
+qemuDomainMigrateSetParam(const virDomainIdent *dom, qemuMigrationParam param,
+                          unsigned long long value, bool mib)
+{
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    int rc;
+
+    if (!vm)
+        return -1;
+    rc = qemuDomainMigrateApplyParam(vm, param, value, mib);
     virDomainObjEndAPI(&vm);
     return rc;
 }
@@ -215,6 +227,33 @@ qemuDomainMigrateGetMaxDowntime(virConn *conn, const virDomainIdent *dom,
 }
 
 
+/* migrate-setspeed: the speed every outgoing migration of @dom gets
+ * (stored; on a running domain QEMU's max-bandwidth changes at once,
+ * also in the middle of a migration), as libvirt's migMaxBandwidth. */
+static int
+qemuDomainMigrateSetMaxBandwidth(const virDomainIdent *dom,
+                                 unsigned long long bandwidth)
+{
+    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    int rc = 0;
+
+    if (!vm)
+        return -1;
+    if (bandwidth > QEMU_MIGRATION_BANDWIDTH_MAX) {
+        virReportError(VIR_ERR_OVERFLOW, _("bandwidth must be less than %1$llu"),
+                       (unsigned long long)QEMU_MIGRATION_BANDWIDTH_MAX + 1);
+        rc = -1;
+    } else if (virDomainObjIsActive(vm)) {
+        rc = qemuDomainMigrateApplyParam(vm, QEMU_MIGRATION_PARAM_MAX_BANDWIDTH,
+                                         bandwidth, true);
+    }
+    if (rc == 0)
+        QEMU_DOMAIN_PRIVATE(vm)->migMaxBandwidth = bandwidth;
+    virDomainObjEndAPI(&vm);
+    return rc;
+}
+
+
 int
 qemuDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
                              unsigned long long bandwidth, unsigned int flags)
@@ -223,21 +262,29 @@ qemuDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
     if (flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY)
         return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH,
                                          bandwidth * 1024 * 1024, false);
-    return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_MAX_BANDWIDTH,
-                                     bandwidth, true);
+    return qemuDomainMigrateSetMaxBandwidth(dom, bandwidth);
 }
 
 
+/* migrate-getspeed: the stored speed (no job, no QEMU), as libvirt; the
+ * post-copy speed is QEMU's max-postcopy-bandwidth. */
 int
 qemuDomainMigrateGetMaxSpeed(virConn *conn, const virDomainIdent *dom,
                              unsigned long long *bandwidth, unsigned int flags)
 {
     unsigned long long bytes = 0;
+    virDomainObj *vm;
 
     virCheckFlags(VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, -1);
-    if (qemuDomainMigrateGetParam(dom, (flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY) ?
-                                  QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH :
-                                  QEMU_MIGRATION_PARAM_MAX_BANDWIDTH, &bytes) < 0)
+    if (!(flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY)) {
+        if (!(vm = qemuDomainObjFromIdent(dom)))
+            return -1;
+        *bandwidth = QEMU_DOMAIN_PRIVATE(vm)->migMaxBandwidth;
+        virDomainObjEndAPI(&vm);
+        return 0;
+    }
+    if (qemuDomainMigrateGetParam(dom, QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH,
+                                  &bytes) < 0)
         return -1;
     *bandwidth = bytes / (1024 * 1024);
     return 0;

@@ -17,14 +17,6 @@
 #include "qemu_monitor.h"
 #include "virhypervisordriver.h"
 
-/* The flags every step accepts; anything else is refused up front. */
-#define QEMU_MIGRATION_FLAGS_ACCEPTED \
-    (VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST | \
-     VIR_MIGRATE_UNDEFINE_SOURCE | VIR_MIGRATE_PAUSED | \
-     VIR_MIGRATE_CHANGE_PROTECTION | VIR_MIGRATE_UNSAFE | \
-     VIR_MIGRATE_COMPRESSED | VIR_MIGRATE_ABORT_ON_ERROR | \
-     VIR_MIGRATE_AUTO_CONVERGE | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_PARALLEL)
-
 /* Source (qemu_migration_src.c); @vm locked and referenced. */
 char *qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args);
 int qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args);
@@ -59,6 +51,7 @@ int qemuMigrationAnyPrepareParams(virDomainObj *vm, qemuMonitor *mon,
 void qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob);
 void qemuMigrationAnyDropParams(virDomainObj *vm);
 void qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob);
+void qemuMigrationAnyPostcopyFailed(virDomainObj *vm);
 
 /* The cookie at each step (qemu_migration_cookie.c underneath): Bake
  * writes the step's args->cookieout, Eat reads its args->cookiein (the

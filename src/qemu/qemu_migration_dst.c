@@ -321,10 +321,12 @@ qemuMigrationDstPersist(virDomainObj *vm)
 }
 
 
-/* The incoming stream is complete: run the guest (or keep it paused
- * with VIR_MIGRATE_PAUSED). */
+/* The incoming stream is complete, or post-copy is active: run the guest
+ * (or keep it paused with VIR_MIGRATE_PAUSED).  *@inPostCopy says the
+ * vCPUs run before all of the guest's memory is here. */
 static int
-qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
+                         bool *inPostCopy)
 {
     if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN,
                              args->flags & VIR_MIGRATE_POSTCOPY) < 0)
@@ -337,8 +339,46 @@ qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args)
                                       VIR_DOMAIN_EVENT_SUSPENDED_PAUSED);
         return 0;
     }
-    return qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATED,
+    *inPostCopy = vm->job->current->status == VIR_DOMAIN_JOB_STATUS_POSTCOPY;
+    return qemuProcessStartCPUs(vm, *inPostCopy ? VIR_DOMAIN_RUNNING_POSTCOPY
+                                                : VIR_DOMAIN_RUNNING_MIGRATED,
                                 VIR_ASYNC_JOB_MIGRATION_IN);
+}
+
+
+/* Post-copy: the guest runs here while the source still sends the pages
+ * it has not asked for yet; Finish returns once all have come, with the
+ * domain RUNNING/migrated and a second RESUMED/MIGRATED event, as
+ * libvirt's API documentation promises.  Returns 0 or -1 (reported). */
+static int
+qemuMigrationDstPostcopyWait(virDomainObj *vm)
+{
+    if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) < 0)
+        return -1;
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING)
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED,
+                                  VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
+    VIR_INFO("post-copy migration of domain %s completed", vm->def->name);
+    return 0;
+}
+
+
+/* Post-copy broke while the guest ran here: this host has the only
+ * running copy but not all of its memory, so it is neither killed nor
+ * finished; the job stays, in phase postcopy_failed. */
+static virDomainIdent *
+qemuMigrationDstFinishPostcopyFailed(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    qemuMigrationDstPortRelease(priv->migrationPort);
+    priv->migrationPort = 0;
+    /* never auto-destroyed when a client goes: it runs the guest */
+    qemuProcessAutoDestroyAdd(vm, NULL);
+    qemuMigrationAnyPostcopyFailed(vm);
+    virDomainObjEndAPI(&vm);
+    return NULL;
 }
 
 
@@ -359,9 +399,12 @@ qemuMigrationDstFinishCancelled(virDomainObj *vm)
 /**
  * qemuMigrationDstFinish:
  * Finish3: with cancelled=0 waits for the incoming stream, starts the
- * vCPUs (RUNNING/migrated) and returns the domain; otherwise, or on any
- * failure, kills the incoming QEMU and reports an error (the source
- * resumes in Confirm).  Ends the MIGRATION_IN job.
+ * vCPUs (RUNNING/migrated) and returns the domain; in post-copy the vCPUs
+ * start (RUNNING/post-copy) as soon as post-copy is active and Finish
+ * returns once the last page came.  Otherwise, or on any failure before
+ * the vCPUs ran, kills the incoming QEMU and reports an error (the source
+ * resumes in Confirm).  Ends the MIGRATION_IN job, except when post-copy
+ * fails: then the running guest stays, its job parked.
  */
 virDomainIdent *
 qemuMigrationDstFinish(virMigrateArgs *args)
@@ -369,6 +412,7 @@ qemuMigrationDstFinish(virMigrateArgs *args)
     const char *name = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
     virDomainObj *vm;
     virDomainIdent *ident;
+    bool inPostCopy = false;
 
     if (!name) {
         virReportError(VIR_ERR_INVALID_ARG, "%s", _("missing destination name"));
@@ -382,8 +426,10 @@ qemuMigrationDstFinish(virMigrateArgs *args)
     }
     if (args->cancelled ||
         qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0 ||
-        qemuMigrationDstRunGuest(vm, args) < 0)
+        qemuMigrationDstRunGuest(vm, args, &inPostCopy) < 0)
         return qemuMigrationDstFinishCancelled(vm);
+    if (inPostCopy && qemuMigrationDstPostcopyWait(vm) < 0)
+        return qemuMigrationDstFinishPostcopyFailed(vm);
 
     qemuMigrationAnyFinishStats(vm, VIR_ASYNC_JOB_MIGRATION_IN);
     if (qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0)

@@ -118,6 +118,11 @@ qemuMigrationSrcRestoreRunning(virDomainObj *vm)
         priv->preMigrationState != VIR_DOMAIN_RUNNING ||
         virDomainObjGetState(vm, &reason) != VIR_DOMAIN_PAUSED)
         return;
+    if (qemuDomainObjIsPostcopy(vm)) {
+        VIR_WARN("not resuming domain %s: the destination ran it in post-copy",
+                 vm->def->name);
+        return;
+    }
     VIR_INFO("resuming domain %s after a failed migration", vm->def->name);
     if (qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATION_CANCELED,
                              VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
@@ -137,7 +142,8 @@ qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
 
     if (!(migParams = qemuMigrationParamsFromFlags(args->params, args->nparams,
                                                    args->flags,
-                                                   QEMU_MIGRATION_SOURCE)))
+                                                   QEMU_MIGRATION_SOURCE)) ||
+        qemuMigrationParamsSetMaxBandwidth(migParams, priv->migMaxBandwidth) < 0)
         return -1;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
@@ -164,12 +170,14 @@ qemuMigrationSrcStart(virDomainObj *vm, const char *uri)
                        "migration out");
         return -1;
     }
+    /* before the command: QEMU's events may come before its reply, and
+     * the status they set must not be overwritten */
+    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
     rc = qemuMonitorMigrate(priv->mon, uri, false);
     if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
         return -1;
-    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     return 0;
 }
 
@@ -181,13 +189,15 @@ qemuMigrationSrcContinue(virDomainObj *vm)
     qemuDomainObjPrivate *priv = vm->privateData;
     int rc;
 
+    /* before the command: the postcopy-active or completed event may
+     * come before its reply (seen with post-copy), and must stay */
+    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
     rc = qemuMonitorMigrateContinue(priv->mon,
                                     QEMU_MONITOR_MIGRATION_STATUS_PRE_SWITCHOVER);
     if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
         return -1;
-    vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
     return 0;
 }
 
@@ -224,10 +234,31 @@ qemuMigrationSrcFinishStats(virDomainObj *vm)
 }
 
 
+/* The speed of this migration: the "bandwidth" parameter (MiB/s) while it
+ * runs, else the domain's migrate-setspeed value (libvirt's rule, so
+ * migrate-getspeed shows it meanwhile).  Returns 1 with the value to put
+ * back afterwards in *@restore, 0 when there is none, -1 (reported). */
+static int
+qemuMigrationSrcUseBandwidth(virDomainObj *vm, const virMigrateArgs *args,
+                             unsigned long long *restore)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    unsigned long long bandwidth = 0;
+
+    if (qemuMigrationAnyParamULL(args, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
+        return -1;
+    if (!bandwidth)
+        return 0;
+    *restore = priv->migMaxBandwidth;
+    priv->migMaxBandwidth = bandwidth;
+    return 1;
+}
+
+
 /* The transfer itself: parameters, migrate, wait.  On failure a running
  * QEMU migration is cancelled.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 {
     bool started = false;
     virError *err = NULL;
@@ -258,6 +289,24 @@ qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
         vm->job->current->status = VIR_DOMAIN_JOB_STATUS_FAILED;
     virErrorRestore(&err);
     return -1;
+}
+
+
+/* The transfer, at the speed of qemuMigrationSrcUseBandwidth.  Returns 0
+ * or -1 (reported). */
+static int
+qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+{
+    unsigned long long restore = 0;
+    int temporary = qemuMigrationSrcUseBandwidth(vm, args, &restore);
+    int rc;
+
+    if (temporary < 0)
+        return -1;
+    rc = qemuMigrationSrcTransfer(vm, args, uri);
+    if (temporary)
+        QEMU_DOMAIN_PRIVATE(vm)->migMaxBandwidth = restore;
+    return rc;
 }
 
 
@@ -350,26 +399,70 @@ qemuMigrationSrcComplete(virDomainObj *vm, const virMigrateArgs *args)
 }
 
 
+/* Whether Confirm3 undoes the migration: as the client says, except when
+ * QEMU finished sending a post-copy migration although Finish failed
+ * (the destination has the whole guest then). */
+static bool
+qemuMigrationSrcConfirmCancelled(virDomainObj *vm, const virMigrateArgs *args,
+                                 bool postcopy)
+{
+    if (!args->cancelled)
+        return false;
+    if (postcopy &&
+        vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED) {
+        VIR_INFO("post-copy migration of %s completed although Finish failed",
+                 vm->def->name);
+        return false;
+    }
+    return true;
+}
+
+
+/* Post-copy: the statistics taken at the switch are obsolete once QEMU
+ * has sent everything; the completed record Confirm keeps is made from
+ * fresh ones (QEMU's downtime included, as libvirt shows it). */
+static void
+qemuMigrationSrcPostcopyStats(virDomainObj *vm)
+{
+    if (qemuMigrationAnyRefreshStats(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
+                                     vm->job->current) < 0)
+        VIR_WARN("no final post-copy statistics for domain %s", vm->def->name);
+}
+
+
 /**
  * qemuMigrationSrcConfirm:
  * Confirm3: with cancelled=0 the destination owns the guest, so the source
  * QEMU stops (SHUTOFF/migrated, and the definition goes with
- * UNDEFINE_SOURCE); with cancelled=1 the source runs again.  Ends the
- * MIGRATION_OUT job.  @vm locked and referenced.  Returns 0 or -1.
+ * UNDEFINE_SOURCE); with cancelled=1 the source runs again, unless it is
+ * in post-copy: then the destination already ran the guest, so this side
+ * is marked post-copy failed and its job stays.  Ends the MIGRATION_OUT
+ * job otherwise.  @vm locked and referenced.  Returns 0 or -1.
  */
 int
 qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
 {
-    qemuMigrationJobPhase phase = args->cancelled ?
-        QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED : QEMU_MIGRATION_PHASE_CONFIRM3;
+    bool postcopy;
+    bool cancelled;
 
-    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT) ||
-        qemuMigrationJobStartPhase(vm, phase) < 0)
+    if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT))
         return -1;
-    if (!args->cancelled) {
+    postcopy = qemuDomainObjIsPostcopy(vm);
+    cancelled = qemuMigrationSrcConfirmCancelled(vm, args, postcopy);
+    if (qemuMigrationJobStartPhase(vm, cancelled ? QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED
+                                                 : QEMU_MIGRATION_PHASE_CONFIRM3) < 0)
+        return -1;
+    if (cancelled && postcopy) {
+        /* the destination ran the guest: resuming here would make two */
+        qemuMigrationAnyPostcopyFailed(vm);
+        return 0;
+    }
+    if (!cancelled) {
         ignore_value(qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_CONFIRM, args));
         VIR_INFO("domain %s now runs on the destination; stopping it here",
                  vm->def->name);
+        if (postcopy)
+            qemuMigrationSrcPostcopyStats(vm);
         qemuMigrationSrcComplete(vm, args);
         qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     } else {
