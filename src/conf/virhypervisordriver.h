@@ -96,6 +96,13 @@ typedef void (*virDrvStateCleanup)(void);
 
 typedef int (*virDrvConnectOpen)(virConn *conn, unsigned int flags);
 typedef int (*virDrvConnectClose)(virConn *conn);
+/* The client of @conn went away (disconnect, or CONNECT_CLOSE once its
+ * replies are out).  Called once, from the daemon's I/O thread, at that
+ * moment: calls it made may still be running, and connectClose follows
+ * when the last of them has finished.  Must not block; the driver hands
+ * any real work (cancelling what the client left half done) to its own
+ * threads.  The driver may still see @conn in calls already running. */
+typedef void (*virDrvConnectClosed)(virConn *conn);
 typedef int (*virDrvConnectSupportsFeature)(virConn *conn, int feature);
 typedef const char *(*virDrvConnectGetType)(virConn *conn);
 typedef int (*virDrvConnectGetVersion)(virConn *conn,
@@ -187,6 +194,10 @@ struct _virMigrateArgs {
     unsigned long long flags;       /* VIR_MIGRATE_* */
     int cancelled;                  /* Finish3 and Confirm3 */
     int protocol;                   /* 2 or 3: which sequence is running */
+    virConn *conn;                  /* the connection the step came on (set
+                                     * by the driver's entry point): what
+                                     * the migration's close callbacks
+                                     * watch; NULL for none */
 };
 
 /* Source: returns the domain XML for the destination. */
@@ -226,6 +237,7 @@ struct _virHypervisorDriver {
 
     virDrvConnectOpen connectOpen;
     virDrvConnectClose connectClose;
+    virDrvConnectClosed connectClosed;
     virDrvConnectSupportsFeature connectSupportsFeature;
     virDrvConnectGetType connectGetType;
     virDrvConnectGetVersion connectGetVersion;

@@ -28,16 +28,23 @@ remoteClientFreePrivate(void *opaque)
 }
 
 
-/* I/O thread, at disconnect: no more events for this client. */
+/* I/O thread, at disconnect: no more events for this client, and the
+ * driver learns at once that the client is gone (its calls may still
+ * run; connectClose comes with the last of them). */
 static void
 remoteClientClosed(virNetServerClient *client)
 {
     remoteClientPrivate *priv = virNetServerClientGetPrivateData(client);
+    virConn *conn;
 
     g_mutex_lock(&priv->lock);
     g_ptr_array_set_size(priv->callbacks, 0);
+    conn = priv->conn;
     g_mutex_unlock(&priv->lock);
     VIR_DEBUG("client=%llu closed", virNetServerClientGetID(client));
+    /* @conn lives until remoteClientFreePrivate, after this */
+    if (conn && conn->driver->connectClosed)
+        conn->driver->connectClosed(conn);
 }
 
 

@@ -26,6 +26,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
 
     .connectOpen = qemuConnectOpen,
     .connectClose = qemuDriverConnectClose,
+    .connectClosed = qemuConnectClosed,
     .connectSupportsFeature = qemuConnectSupportsFeature,
     .connectGetType = qemuConnectGetType,
     .connectGetVersion = qemuConnectGetVersion,

@@ -7,6 +7,7 @@
 
 #include "qemu_driver_host.h"
 #include "qemu_capabilities.h"
+#include "qemu_closecallbacks.h"
 #include "qemu_migration.h"
 #include "virhostinfo.h"
 #include "virerror.h"
@@ -75,6 +76,7 @@ qemuConnectOpen(virConn *conn, unsigned int flags)
         return -1;
     }
     conn->privateData = qemu_driver;
+    qemuCloseCallbacksConnOpened(conn);
     return 0;
 }
 
@@ -82,8 +84,19 @@ qemuConnectOpen(virConn *conn, unsigned int flags)
 int
 qemuConnectClose(virConn *conn)
 {
+    qemuCloseCallbacksConnForget(conn);
     conn->privateData = NULL;
     return 0;
+}
+
+
+/* The client of @conn is gone (daemon's I/O thread): what it left half
+ * done (a migration) is cleaned up by the close callbacks, on workers. */
+void
+qemuConnectClosed(virConn *conn)
+{
+    VIR_DEBUG("conn=%p", conn);
+    qemuCloseCallbacksConnClosed(conn);
 }
 
 

@@ -12,6 +12,7 @@ void qemuStateCleanup(void);
 
 int qemuConnectOpen(virConn *conn, unsigned int flags);
 int qemuConnectClose(virConn *conn);
+void qemuConnectClosed(virConn *conn);
 int qemuConnectSupportsFeature(virConn *conn, int feature);
 const char *qemuConnectGetType(virConn *conn);
 int qemuConnectGetVersion(virConn *conn, unsigned long long *hvVer);

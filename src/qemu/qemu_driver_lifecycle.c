@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "qemu_driver_lifecycle.h"
+#include "qemu_closecallbacks.h"
 #include "qemu_domainjob.h"
 #include "qemu_driver_host.h"
 #include "qemu_migration.h"
@@ -70,10 +71,12 @@ qemuDriverConnectClose(virConn *conn)
 }
 
 
-/* The driver's stateCleanup: running QEMUs are left running. */
+/* The driver's stateCleanup: running QEMUs are left running, and so are
+ * migrations (no close callback runs; the status files keep them). */
 void
 qemuDriverStateCleanup(void)
 {
+    qemuCloseCallbacksCleanup();
     if (qemu_driver)
         qemuStateDomainsCleanup(qemu_driver);
     qemuStateCleanup();
