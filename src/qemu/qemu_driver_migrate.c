@@ -32,6 +32,7 @@ qemuDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
               args->nparams);
     if (!vm)
         return NULL;
+    args->conn = conn;
     xml = qemuMigrationSrcBegin(vm, args);
     virDomainObjEndAPI(&vm);
     return xml;
@@ -43,6 +44,7 @@ qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args, char **uriOut)
 {
     VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", args->flags,
               args->nparams, args->cookieinlen);
+    args->conn = dconn;
     return qemuMigrationDstPrepare(args, uriOut);
 }
 
@@ -58,6 +60,7 @@ qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
               NULLSTR(args->dconnuri));
     if (!vm)
         return -1;
+    args->conn = conn;
     rc = qemuMigrationSrcPerform(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;
@@ -68,6 +71,7 @@ virDomainIdent *
 qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
 {
     VIR_DEBUG("flags=0x%llx cancelled=%d", args->flags, args->cancelled);
+    args->conn = dconn;
     return qemuMigrationDstFinish(args);
 }
 
@@ -83,6 +87,7 @@ qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
               args->cancelled);
     if (!vm)
         return -1;
+    args->conn = conn;
     rc = qemuMigrationSrcConfirm(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;

@@ -12,6 +12,7 @@
  */
 #include <config.h>
 
+#include "qemu_closecallbacks.h"
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
@@ -172,6 +173,9 @@ qemuMigrationDstDiscard(virDomainObj *vm)
 }
 
 
+static void qemuMigrationDstConnectionClosed(virDomainObj *vm);
+
+
 /* Cleanup callback of a parked MIGRATION_IN job: QEMU stopped (it died,
  * or was destroyed) between Prepare and Finish, so nobody will finish
  * the job; the port goes back to the range. */
@@ -183,6 +187,7 @@ qemuMigrationDstPrepareCleanup(virDomainObj *vm)
     qemuMigrationDstPortRelease(priv->migrationPort);
     priv->migrationPort = 0;
     qemuMigrationAnyDropParams(vm);
+    qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosed);
     if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
         VIR_INFO("incoming migration of domain %s ended: its QEMU stopped",
                  vm->def->name);
@@ -201,6 +206,7 @@ qemuMigrationDstTakeOver(virDomainObj *vm, qemuMigrationJobPhase phase)
         qemuMigrationJobStartPhase(vm, phase) < 0)
         return -1;
     qemuDomainCleanupRemove(vm, qemuMigrationDstPrepareCleanup);
+    qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosed);
     return 0;
 }
 
@@ -287,8 +293,9 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
  * Prepare3: adds the incoming domain (paused, PAUSED/migration, event
  * STARTED/MIGRATED), starts its QEMU waiting on a port of the range and
  * returns in *@uriOut the URI the source must send to.  The MIGRATION_IN
- * job stays active for Finish.  Returns 0 or -1 (reported; nothing
- * remains).
+ * job stays active for Finish, bound to the client's connection
+ * (qemuMigrationDstConnectionClosed).  Returns 0 or -1 (reported;
+ * nothing remains).
  */
 int
 qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut)
@@ -298,6 +305,7 @@ qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut)
 
     if (!vm)
         return -1;
+    qemuCloseCallbacksSet(vm, args->conn, qemuMigrationDstConnectionClosed);
     qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
     virDomainObjEndAPI(&vm);
     *uriOut = g_steal_pointer(&uri);
@@ -715,4 +723,41 @@ qemuMigrationDstConnectClosed(virConn *conn)
         return;
     virDomainObjListForEach(qemu_driver->domains,
                             qemuMigrationDstConnectClosedOne, conn);
+}
+
+
+/*
+ * Close callback of a v3 incoming migration (set by Prepare3 for the
+ * client's connection, unset by Finish3): the client is gone, so no
+ * Finish3 will come.  Runs with @vm locked and no job.  A Finish3 already
+ * running decides by itself.  Otherwise the incoming domain goes
+ * (SHUTOFF/destroyed; its cleanup callback releases the port and drops
+ * the job), as libvirt's auto-destroy does, even when the stream had
+ * completed: in v3 the source keeps its QEMU, paused, until Confirm3,
+ * which cannot come any more, so killing this copy never loses the
+ * guest, and keeping it would leave two.
+ */
+static void
+qemuMigrationDstConnectionClosed(virDomainObj *vm)
+{
+    bool complete;
+
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN ||
+        vm->job->phase != QEMU_MIGRATION_PHASE_PREPARE)
+        return;
+    if (vm->job->asyncOwner != 0) {
+        VIR_DEBUG("Finish of domain %s is running; it decides", vm->def->name);
+        return;
+    }
+    complete = vm->job->current &&
+               vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED;
+    VIR_WARN("the client of the incoming migration of domain %s disconnected before Finish; destroying the incoming domain (%s)",
+             vm->def->name,
+             complete ? "its stream completed, but the source keeps the guest paused until Confirm"
+                      : "the source still has the guest");
+    if (qemuProcessDestroy(vm, false) < 0) {
+        VIR_WARN("cannot destroy the incoming domain %s: %s", vm->def->name,
+                 NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
 }

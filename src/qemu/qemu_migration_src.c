@@ -12,9 +12,14 @@
  * has the guest) or resumes the vCPUs (it does not), so the guest runs on
  * exactly one host.  Protocol v2 has no Begin or Confirm: its Perform is
  * one whole job that stops the source QEMU as soon as the data is sent.
+ *
+ * A parked job is watched twice: a cleanup callback drops it if QEMU
+ * stops meanwhile, and a close callback acts when the client driving the
+ * migration disconnects (qemuMigrationSrcConnectionClosed).
  */
 #include <config.h>
 
+#include "qemu_closecallbacks.h"
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
@@ -31,15 +36,46 @@
 
 VIR_LOG_INIT("qemu.migration_src");
 
-/* Ends whatever Begin took: the async job, or the MODIFY job without
- * change protection. */
+static void qemuMigrationSrcConnectionClosed(virDomainObj *vm);
+
+
+/* Cleanup callback of a parked MIGRATION_OUT job: QEMU stopped (it died,
+ * or was destroyed) between two steps, so no step will end the job.  A
+ * step that runs handles the death itself. */
 static void
-qemuMigrationSrcBeginEndJob(virDomainObj *vm, bool protect, bool ok)
+qemuMigrationSrcCleanup(virDomainObj *vm)
+{
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT ||
+        vm->job->asyncOwner != 0)
+        return;
+    VIR_INFO("domain %s stopped while its migration was in phase %s; dropping the job",
+             vm->def->name, qemuMigrationJobPhaseTypeToString(vm->job->phase));
+    qemuCloseCallbacksUnset(vm, qemuMigrationSrcConnectionClosed);
+    qemuMigrationAnyDropParams(vm);
+    qemuDomainObjDiscardAsyncJob(vm);
+}
+
+
+/* Parks the job of locked @vm until the next step of the client on
+ * @conn, watched by the cleanup and close callbacks. */
+static void
+qemuMigrationSrcPark(virDomainObj *vm, virConn *conn)
+{
+    qemuCloseCallbacksSet(vm, conn, qemuMigrationSrcConnectionClosed);
+    qemuMigrationJobContinue(vm, qemuMigrationSrcCleanup);
+}
+
+
+/* Ends whatever Begin took: the async job (parked when @ok), or the
+ * MODIFY job without change protection. */
+static void
+qemuMigrationSrcBeginEndJob(virDomainObj *vm, virConn *conn, bool protect,
+                            bool ok)
 {
     if (!protect)
         virDomainObjEndJob(vm);
     else if (ok)
-        qemuMigrationJobContinue(vm, NULL);
+        qemuMigrationSrcPark(vm, conn);
     else
         qemuMigrationJobFinish(vm);
 }
@@ -96,13 +132,13 @@ qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
         (protect && qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_BEGIN3) < 0) ||
         !(xml = qemuMigrationSrcBeginXML(vm, args)) ||
         qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_BEGIN, args) < 0) {
-        qemuMigrationSrcBeginEndJob(vm, protect, false);
+        qemuMigrationSrcBeginEndJob(vm, args->conn, protect, false);
         return NULL;
     }
     priv->preMigrationState = virDomainObjGetState(vm, NULL);
     VIR_INFO("migration of domain %s begins (flags 0x%llx)", vm->def->name,
              args->flags);
-    qemuMigrationSrcBeginEndJob(vm, protect, true);
+    qemuMigrationSrcBeginEndJob(vm, args->conn, protect, true);
     return g_steal_pointer(&xml);
 }
 
@@ -330,6 +366,7 @@ qemuMigrationSrcPerformFailed(virDomainObj *vm)
     virError *err = NULL;
 
     virErrorPreserveLast(&err);
+    qemuCloseCallbacksUnset(vm, qemuMigrationSrcConnectionClosed);
     qemuMigrationSrcRestoreRunning(vm);
     qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_OUT);
     qemuDomainJobSaveCompleted(vm, vm->job->current->status);
@@ -377,7 +414,7 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
         VIR_WARN("no cookie for the destination of %s: %s", vm->def->name,
                  virErrorGetLastMessage());
     VIR_INFO("domain %s sent; waiting for confirmation", vm->def->name);
-    qemuMigrationJobContinue(vm, NULL);
+    qemuMigrationSrcPark(vm, args->conn);
     return 0;
 }
 
@@ -452,11 +489,13 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
     if (qemuMigrationJobStartPhase(vm, cancelled ? QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED
                                                  : QEMU_MIGRATION_PHASE_CONFIRM3) < 0)
         return -1;
+    qemuCloseCallbacksUnset(vm, qemuMigrationSrcConnectionClosed);
     if (cancelled && postcopy) {
         /* the destination ran the guest: resuming here would make two */
         qemuMigrationAnyPostcopyFailed(vm);
         return 0;
     }
+    qemuDomainCleanupRemove(vm, qemuMigrationSrcCleanup);
     if (!cancelled) {
         ignore_value(qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_CONFIRM, args));
         VIR_INFO("domain %s now runs on the destination; stopping it here",
@@ -553,6 +592,120 @@ qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args)
     if (!virDomainObjIsActive(vm) && !vm->persistent)
         qemuDomainRemoveInactive(vm);
     return 0;
+}
+
+
+/* ---- the client disappears (close callbacks) ---- */
+
+/* The client left while a step of it runs.  During Perform3 the QEMU
+ * migration is cancelled as domjobabort does: Perform3 then fails as any
+ * Perform3 failure does (the guest runs on here; the job ends).  Should
+ * QEMU complete first, Perform3 parks the job in perform3_done for a
+ * client that is gone, and this callback runs again for that phase. */
+static void
+qemuMigrationSrcClientLeftDuringStep(virDomainObj *vm)
+{
+    if (vm->job->phase != QEMU_MIGRATION_PHASE_PERFORM3) {
+        VIR_DEBUG("migration step of %s in phase %s finishes by itself",
+                  vm->def->name, qemuMigrationJobPhaseTypeToString(vm->job->phase));
+        return;
+    }
+    VIR_WARN("the client migrating domain %s disconnected during perform3; cancelling the migration",
+             vm->def->name);
+    if (qemuDomainJobAbort(vm, 0) < 0) {
+        VIR_WARN("cannot cancel the migration of domain %s: %s", vm->def->name,
+                 NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+}
+
+
+/* Ends the parked job of locked @vm for a client that is gone, leaving
+ * the domain as it is (running after Begin, paused after Perform). */
+static void
+qemuMigrationSrcAbandon(virDomainObj *vm)
+{
+    if (qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED) < 0) {
+        VIR_WARN("cannot end the abandoned migration of domain %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return;
+    }
+    qemuDomainCleanupRemove(vm, qemuMigrationSrcCleanup);
+    qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_OUT);
+    qemuMigrationJobFinish(vm);
+}
+
+
+/* The client left after Perform3 sent the guest, before Confirm3: the
+ * destination may run it (Finish3 came) or may be about to kill it
+ * (it did not).  Resuming here could make two running copies and
+ * killing could lose the only one, so the source stays paused, as in
+ * libvirt; post-copy (the destination ran it) is parked as failed. */
+static void
+qemuMigrationSrcAbandonSent(virDomainObj *vm)
+{
+    if (qemuDomainObjIsPostcopy(vm)) {
+        VIR_WARN("the client migrating domain %s in post-copy disconnected before Confirm; the migration is marked failed, for recovery",
+                 vm->def->name);
+        if (qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3_DONE) < 0) {
+            virErrorResetLast();
+            return;
+        }
+        qemuMigrationAnyPostcopyFailed(vm);
+        return;
+    }
+    VIR_WARN("Migration of domain %s finished but we don't know if the domain was successfully started on destination or not: its client disconnected before Confirm, so it stays paused here ('virsh resume' runs it again if the destination does not have it)",
+             vm->def->name);
+    qemuMigrationSrcAbandon(vm);
+}
+
+
+/*
+ * Close callback of an outgoing migration (set by Begin3 and Perform3
+ * for the client's connection): the client is gone, so no further step
+ * will come.  Runs with @vm locked, without a job (qemu-driver-facts
+ * 2.7): a parked job is taken over and ended by its phase; a step still
+ * running is cancelled if it is Perform3.
+ */
+static void
+qemuMigrationSrcConnectionClosed(virDomainObj *vm)
+{
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT)
+        return;
+    if (vm->job->asyncOwner != 0) {
+        qemuMigrationSrcClientLeftDuringStep(vm);
+        return;
+    }
+    switch ((qemuMigrationJobPhase) vm->job->phase) {
+    case QEMU_MIGRATION_PHASE_BEGIN3:
+        VIR_INFO("the client migrating domain %s disconnected after Begin; migration cancelled, domain untouched",
+                 vm->def->name);
+        qemuMigrationSrcAbandon(vm);
+        break;
+    case QEMU_MIGRATION_PHASE_PERFORM3_DONE:
+        qemuMigrationSrcAbandonSent(vm);
+        break;
+    case QEMU_MIGRATION_PHASE_NONE:
+    case QEMU_MIGRATION_PHASE_PERFORM2:
+    case QEMU_MIGRATION_PHASE_PERFORM3:
+    case QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED:
+    case QEMU_MIGRATION_PHASE_CONFIRM3:
+    case QEMU_MIGRATION_PHASE_PREPARE:
+    case QEMU_MIGRATION_PHASE_FINISH2:
+    case QEMU_MIGRATION_PHASE_FINISH3:
+    case QEMU_MIGRATION_PHASE_POSTCOPY_FAILED:
+    case QEMU_MIGRATION_PHASE_BEGIN_RESUME:
+    case QEMU_MIGRATION_PHASE_PERFORM_RESUME:
+    case QEMU_MIGRATION_PHASE_CONFIRM_RESUME:
+    case QEMU_MIGRATION_PHASE_PREPARE_RESUME:
+    case QEMU_MIGRATION_PHASE_FINISH_RESUME:
+    case QEMU_MIGRATION_PHASE_LAST:
+    default:
+        VIR_DEBUG("nothing to do for the migration of %s in phase %s",
+                  vm->def->name, qemuMigrationJobPhaseTypeToString(vm->job->phase));
+        break;
+    }
 }
 
 
