@@ -28,8 +28,9 @@ struct _qemuDomainObjPrivate {
     virDomainState preMigrationState; /* restored if migration fails */
     unsigned short migrationPort;     /* incoming migration (destination) */
     char *origname;             /* the source's name of a renamed domain */
-    int migrationProtocol;      /* 2 or 3: the protocol of the incoming
-                                 * migration (destination) */
+    bool migrationOrphaned;     /* v2 incoming migration whose client
+                                 * left before Finish2: its stream's end
+                                 * decides (destination) */
     GArray *cleanupCallbacks;   /* of qemuDomainCleanupCallback */
 
     /* the QEMU process (qemu_process.c), issue 4 */

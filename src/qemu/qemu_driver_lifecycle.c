@@ -17,7 +17,6 @@
 #include "qemu_closecallbacks.h"
 #include "qemu_domainjob.h"
 #include "qemu_driver_host.h"
-#include "qemu_migration.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
 #include "qemu_state.h"
@@ -59,13 +58,11 @@ qemuDriverStateInitialize(const virDriverStateConfig *dcfg)
 }
 
 
-/* The driver's connectClose: hands the v2 incoming migrations @conn left
- * unfinished to the migration code, then destroys the domains started
- * with AUTODESTROY on @conn. */
+/* The driver's connectClose: destroys the domains started with
+ * AUTODESTROY on @conn first. */
 int
 qemuDriverConnectClose(virConn *conn)
 {
-    qemuMigrationDstConnectClosed(conn);
     qemuProcessAutoDestroyRun(conn);
     return qemuConnectClose(conn);
 }

@@ -100,6 +100,7 @@ int
 qemuDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
 {
     VIR_DEBUG("flags=0x%llx nparams=%d", args->flags, args->nparams);
+    args->conn = dconn;
     return qemuMigrationDstPrepare2(dconn, args, uriOut);
 }
 

@@ -104,6 +104,8 @@ qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status
     vm->job->current->status = jobStatus;
     if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY)
         qemuMigrationSrcCorrectPostcopyPause(vm);
+    if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN)
+        qemuMigrationDstIncomingEvent(vm);
 }
 
 

@@ -31,7 +31,7 @@ void qemuMigrationDstPortRelease(unsigned short port);
 int qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args,
                              char **uriOut);
 virDomainIdent *qemuMigrationDstFinish2(virMigrateArgs *args);
-void qemuMigrationDstConnectClosed(virConn *conn);
+void qemuMigrationDstIncomingEvent(virDomainObj *vm);
 
 /* Shared (qemu_migration.c). */
 void qemuMigrationInit(void);

@@ -174,6 +174,7 @@ qemuMigrationDstDiscard(virDomainObj *vm)
 
 
 static void qemuMigrationDstConnectionClosed(virDomainObj *vm);
+static void qemuMigrationDstConnectionClosedV2(virDomainObj *vm);
 
 
 /* Cleanup callback of a parked MIGRATION_IN job: QEMU stopped (it died,
@@ -188,6 +189,8 @@ qemuMigrationDstPrepareCleanup(virDomainObj *vm)
     priv->migrationPort = 0;
     qemuMigrationAnyDropParams(vm);
     qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosed);
+    qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosedV2);
+    priv->migrationOrphaned = false;
     if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
         VIR_INFO("incoming migration of domain %s ended: its QEMU stopped",
                  vm->def->name);
@@ -207,13 +210,15 @@ qemuMigrationDstTakeOver(virDomainObj *vm, qemuMigrationJobPhase phase)
         return -1;
     qemuDomainCleanupRemove(vm, qemuMigrationDstPrepareCleanup);
     qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosed);
+    qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosedV2);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned = false;
     return 0;
 }
 
 
 /* The guest is ours now (Finish, or a kept v2 copy): the incoming
- * migration's port, QEMU settings, connection binding and job go.  The
- * caller kept the statistics (qemuMigrationAnyFinishStats). */
+ * migration's port, QEMU settings and job go.  The caller kept the
+ * statistics (qemuMigrationAnyFinishStats). */
 static void
 qemuMigrationDstEndIncoming(virDomainObj *vm)
 {
@@ -222,7 +227,6 @@ qemuMigrationDstEndIncoming(virDomainObj *vm)
     qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_IN);
     qemuMigrationDstPortRelease(priv->migrationPort);
     priv->migrationPort = 0;
-    qemuProcessAutoDestroyAdd(vm, NULL);
     qemuMigrationJobFinish(vm);
 }
 
@@ -271,7 +275,6 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
                                    VIR_DOMAIN_OBJ_LIST_ADD_CHECK_LIVE)))
         return NULL;
     QEMU_DOMAIN_PRIVATE(vm)->origname = g_steal_pointer(&origname);
-    QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = args->protocol;
     if (qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, args->flags) < 0) {
         qemuDomainRemoveInactive(vm);
         virDomainObjEndAPI(&vm);
@@ -456,7 +459,7 @@ qemuMigrationDstFinish(virMigrateArgs *args)
  * sent, so from then on the incoming QEMU holds the only copy of the
  * guest.  libvirt destroys it anyway when the client's connection closes
  * before Finish2; here a copy whose stream completed is kept, paused
- * (qemuMigrationDstConnectClosed). */
+ * (qemuMigrationDstConnectionClosedV2). */
 
 /* What v2 cannot do on the destination.  Returns 0 or -1 (reported). */
 static int
@@ -474,9 +477,9 @@ qemuMigrationDstCheckV2(const virMigrateArgs *args)
 /**
  * qemuMigrationDstPrepare2:
  * Prepare2: as Prepare3 (no cookie comes in or goes out), and the incoming
- * domain is bound to @dconn, the client's connection: if it closes before
- * Finish2, qemuMigrationDstConnectClosed decides what remains.  Returns 0
- * or -1 (reported; nothing remains).
+ * domain is bound to the client's connection: if it closes before
+ * Finish2, qemuMigrationDstConnectionClosedV2 decides what remains.
+ * Returns 0 or -1 (reported; nothing remains).
  */
 int
 qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
@@ -487,7 +490,7 @@ qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
     if (qemuMigrationDstCheckV2(args) < 0 ||
         !(vm = qemuMigrationDstPrepareAny(args, &uri)))
         return -1;
-    qemuProcessAutoDestroyAdd(vm, dconn);
+    qemuCloseCallbacksSet(vm, dconn, qemuMigrationDstConnectionClosedV2);
     qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
     virDomainObjEndAPI(&vm);
     *uriOut = g_steal_pointer(&uri);
@@ -624,60 +627,103 @@ qemuMigrationDstIncomingStarted(virDomainObj *vm)
 }
 
 
-/* True (and the job taken over, phase finish2) if @vm still waits in
- * phase prepare for a Finish2 nobody will send. */
+/* v2, the client gone: ends the incoming migration of @vm (which owns
+ * its job, phase finish2) if its stream has ended, keeping a complete
+ * copy paused and destroying an incomplete one.  Returns false, with
+ * nothing done, while the stream still runs. */
 static bool
-qemuMigrationDstOrphanTakeOver(virDomainObj *vm)
+qemuMigrationDstOrphanDecide(virDomainObj *vm)
 {
-    if (!virDomainObjIsActive(vm) ||
-        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN ||
-        vm->job->phase != QEMU_MIGRATION_PHASE_PREPARE ||
-        vm->job->asyncOwner != 0)
-        return false;
-    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
-        VIR_WARN("cannot take over the incoming migration of domain %s: %s",
-                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+    switch (vm->job->current->status) {
+    case VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED:
+    case VIR_DOMAIN_JOB_STATUS_COMPLETED:
+        qemuMigrationDstPersistV2(vm, vm->job->apiFlags);
+        qemuMigrationDstKeepPaused(vm, "the client of its incoming migration (protocol v2) went away before Finish2");
+        return true;
+    case VIR_DOMAIN_JOB_STATUS_NONE:
+    case VIR_DOMAIN_JOB_STATUS_FAILED:
+    case VIR_DOMAIN_JOB_STATUS_CANCELED:
+    case VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED:
+        VIR_WARN("incoming migration of domain %s (protocol v2), its client gone, did not complete; destroying it",
+                 vm->def->name);
+        qemuMigrationDstDiscard(vm);
+        return true;
+    case VIR_DOMAIN_JOB_STATUS_ACTIVE:
+    case VIR_DOMAIN_JOB_STATUS_MIGRATING:
+    case VIR_DOMAIN_JOB_STATUS_PAUSED:
+    case VIR_DOMAIN_JOB_STATUS_POSTCOPY:
+    case VIR_DOMAIN_JOB_STATUS_LAST:
+    default:
         return false;
     }
-    return true;
 }
 
 
 /*
- * Worker: the client that prepared the v2 incoming migration of @data (a
- * domain reference) closed its connection before Finish2.  If no source
- * ever connected the domain goes, as libvirt's auto-destroy does (a
- * source about to connect then fails and resumes its guest).  Otherwise
- * the daemon finishes the migration itself, but without running the
- * guest: a stream that completes means the source stopped in Perform and
- * this is the guest's only copy, kept paused; a stream that fails means
- * the source still has it, and the incoming QEMU goes.
+ * Close callback of a v2 incoming migration (set by Prepare2, unset when
+ * Finish2 takes the job over): the client is gone before Finish2.  Runs on
+ * a driver worker with @vm locked and no job.  Perform stops the source
+ * as soon as its data is sent, so what decides is the stream, and nothing
+ * waits for it here:
+ *   - no source ever connected: the domain goes, as libvirt's
+ *     auto-destroy does (a source about to connect fails and resumes);
+ *   - the stream ended: kept paused if it completed (the guest's only
+ *     copy), destroyed if it failed (the source runs again);
+ *   - the stream runs: the job is parked in phase finish2, marked
+ *     orphaned; its end (a MIGRATION event, qemuMigrationDstIncomingEvent)
+ *     brings the same decision.  QEMU dying meanwhile drops the job (the
+ *     Prepare cleanup callback); "virsh destroy" ends it too.
  */
 static void
-qemuMigrationDstOrphanWork(void *data)
+qemuMigrationDstConnectionClosedV2(virDomainObj *vm)
 {
-    virDomainObj *vm = data;
     int started;
 
-    virObjectLock(vm);
-    if (!qemuMigrationDstOrphanTakeOver(vm))
-        goto cleanup;
-    started = qemuMigrationDstIncomingStarted(vm);
-    if (started > 0 &&
-        qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) == 0) {
-        qemuMigrationDstPersistV2(vm, vm->job->apiFlags);
-        qemuMigrationDstKeepPaused(vm, "the client of its incoming migration (protocol v2) went away before Finish2");
-    } else if (started == 0) {
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN ||
+        vm->job->phase != QEMU_MIGRATION_PHASE_PREPARE ||
+        vm->job->asyncOwner != 0)
+        return;
+    VIR_INFO("the client of the incoming migration of domain %s (protocol v2) disconnected before Finish2",
+             vm->def->name);
+    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
+        VIR_WARN("cannot take over the incoming migration of domain %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return;
+    }
+    if ((started = qemuMigrationDstIncomingStarted(vm)) <= 0) {
         VIR_WARN("incoming migration of domain %s (protocol v2) abandoned by its client before any data came; destroying it",
                  vm->def->name);
+        virErrorResetLast();
         qemuMigrationDstDiscard(vm);
-    } else {
-        VIR_WARN("incoming migration of domain %s (protocol v2) abandoned by its client did not complete; destroying it: %s",
-                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
-        qemuMigrationDstDiscard(vm);
+        return;
     }
+    /* events that came during the query already updated the status */
+    if (qemuMigrationDstOrphanDecide(vm))
+        return;
+    VIR_INFO("incoming migration of domain %s (protocol v2) goes on without its client; its end decides",
+             vm->def->name);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned = true;
+    qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
+}
 
- cleanup:
+
+/* Worker: the stream of an orphaned v2 incoming migration (@data, a
+ * domain reference) ended. */
+static void
+qemuMigrationDstOrphanEnded(void *data)
+{
+    virDomainObj *vm = data;
+
+    virObjectLock(vm);
+    if (virDomainObjIsActive(vm) &&
+        vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN &&
+        vm->job->asyncOwner == 0 &&
+        qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) == 0 &&
+        !qemuMigrationDstOrphanDecide(vm)) {
+        QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned = true;
+        qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
+    }
     virErrorResetLast();
     virObjectUnlock(vm);
 }
@@ -690,39 +736,38 @@ qemuMigrationDstOrphanFree(void *data)
 }
 
 
-static int
-qemuMigrationDstConnectClosedOne(virDomainObj *vm, void *opaque)
+/**
+ * qemuMigrationDstIncomingEvent:
+ * QEMU's MIGRATION event changed the job status of @vm's incoming
+ * migration (@vm locked; monitor or event thread).  An orphaned v2
+ * migration whose stream has ended is finished on a driver worker.
+ */
+void
+qemuMigrationDstIncomingEvent(virDomainObj *vm)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
 
-    virObjectLock(vm);
-    if (priv->autoDestroyConn == opaque && priv->migrationProtocol == 2 &&
-        vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
-        VIR_INFO("the client of the incoming migration of domain %s (protocol v2) closed its connection",
-                 vm->def->name);
-        priv->autoDestroyConn = NULL;
-        qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationDstOrphanWork,
-                            virObjectRef(vm), qemuMigrationDstOrphanFree);
-    }
-    virObjectUnlock(vm);
-    return 0;
-}
-
-
-/**
- * qemuMigrationDstConnectClosed:
- * Client connection @conn is closing: every v2 incoming migration it
- * prepared and did not finish is unbound from it and handed to a worker
- * (qemuMigrationDstOrphanWork), before auto-destroy sees it.  Never
- * blocks.
- */
-void
-qemuMigrationDstConnectClosed(virConn *conn)
-{
-    if (!qemu_driver)
+    switch (vm->job->current->status) {
+    case VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED:
+    case VIR_DOMAIN_JOB_STATUS_COMPLETED:
+    case VIR_DOMAIN_JOB_STATUS_FAILED:
+    case VIR_DOMAIN_JOB_STATUS_CANCELED:
+    case VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED:
+        break;
+    case VIR_DOMAIN_JOB_STATUS_NONE:
+    case VIR_DOMAIN_JOB_STATUS_ACTIVE:
+    case VIR_DOMAIN_JOB_STATUS_MIGRATING:
+    case VIR_DOMAIN_JOB_STATUS_PAUSED:
+    case VIR_DOMAIN_JOB_STATUS_POSTCOPY:
+    case VIR_DOMAIN_JOB_STATUS_LAST:
+    default:
         return;
-    virDomainObjListForEach(qemu_driver->domains,
-                            qemuMigrationDstConnectClosedOne, conn);
+    }
+    if (!priv->migrationOrphaned)
+        return;
+    priv->migrationOrphaned = false;
+    qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationDstOrphanEnded,
+                        virObjectRef(vm), qemuMigrationDstOrphanFree);
 }
 
 
