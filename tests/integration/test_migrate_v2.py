@@ -28,6 +28,8 @@ PROC_DOMAIN_MIGRATE_PREPARE2 = 108
 PROC_DOMAIN_MIGRATE_FINISH2 = 109
 VIR_DOMAIN_XML_MIGRATABLE = 8
 VIR_MIGRATE_LIVE = 1
+VIR_MIGRATE_PERSIST_DEST = 8
+VIR_MIGRATE_UNDEFINE_SOURCE = 16
 
 V2_IN = "incoming migration of domain %s with protocol v2"
 V2_OUT = "outgoing migration of domain %s with protocol v2"
@@ -340,12 +342,14 @@ class MigrateV2(unittest.TestCase):
         dst = RawV2Client(self.b)
         dom = src.lookup(name)
         xml = src.xml_desc(dom, VIR_DOMAIN_XML_MIGRATABLE)
-        cookie, uri = dst.prepare2(xml, VIR_MIGRATE_LIVE)
+        flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE
+        cookie, uri = dst.prepare2(xml, flags)
         self.assertEqual(self.state(self.b, name), "paused (migrating)")
         guestlog.follow(log)
-        src.perform(dom, cookie, uri, VIR_MIGRATE_LIVE)
-        # v2: Perform stopped the source; the client now "dies"
-        self.assertEqual(self.state(self.a, name), "shut off (migrated)")
+        src.perform(dom, cookie, uri, flags)
+        # v2: Perform stopped the source and dropped its definition; the
+        # client now "dies"
+        self.assertIsNone(self.state(self.a, name))
         src.close()
         dst.close()
         harness.wait_for(lambda: self.jobtype(self.b, name) == "None", timeout=30,
@@ -354,6 +358,9 @@ class MigrateV2(unittest.TestCase):
         self.assertIn("stays here paused", self.b.read_log())
         self.assertEqual(len(harness.qemu_pids_under(self.b.root)), 1)
         self.assertEqual(harness.qemu_pids_under(os.path.join(self.a.root, "run")), [])
+        # the one copy keeps the definition the source dropped
+        self.assertRegex(virsh(self.b.uri, "dominfo", name).stdout,
+                         r"Persistent:\s+yes")
         before = guestlog.parse_log(log)
         time.sleep(0.5)
         self.assertEqual(len(guestlog.parse_log(log)), len(before), "paused guest ran")
