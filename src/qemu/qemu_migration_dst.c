@@ -553,6 +553,24 @@ qemuMigrationDstRunGuestV2(virDomainObj *vm, unsigned long long flags)
 }
 
 
+/* False, with an error, if locked @vm has an incoming migration that
+ * Prepare2 did not start (or whose Finish2 already came): a client mixing
+ * the protocols could run the guest here while a v3 source still holds
+ * its paused copy for Confirm3. */
+static bool
+qemuMigrationDstIsV2(virDomainObj *vm)
+{
+    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN ||
+        qemuCloseCallbacksIsSet(vm, qemuMigrationDstConnectionClosedV2) ||
+        QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned)
+        return true;
+    virReportError(VIR_ERR_OPERATION_INVALID,
+                   _("domain '%1$s' is not processing an incoming migration of protocol v2"),
+                   vm->def->name);
+    return false;
+}
+
+
 /**
  * qemuMigrationDstFinish2:
  * Finish2: with retcode != 0 (Perform failed; the source runs again) kills
@@ -578,7 +596,8 @@ qemuMigrationDstFinish2(virMigrateArgs *args)
     }
     if (!(vm = virDomainObjListFindByName(qemu_driver->domains, name)))
         return NULL;
-    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
+    if (!qemuMigrationDstIsV2(vm) ||
+        qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
         virDomainObjEndAPI(&vm);
         return NULL;
     }

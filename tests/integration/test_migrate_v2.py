@@ -26,6 +26,7 @@ PROC_DOMAIN_LOOKUP_BY_NAME = 23
 PROC_DOMAIN_MIGRATE_PERFORM = 62
 PROC_DOMAIN_MIGRATE_PREPARE2 = 108
 PROC_DOMAIN_MIGRATE_FINISH2 = 109
+PROC_DOMAIN_MIGRATE_PREPARE3 = 214
 VIR_DOMAIN_XML_MIGRATABLE = 8
 VIR_MIGRATE_LIVE = 1
 VIR_MIGRATE_PERSIST_DEST = 8
@@ -93,6 +94,15 @@ class RawV2Client(rawrpc.RawClient):
                               rawrpc.xdr_string(uri) + struct.pack(">Qi", flags, retcode))
         assert hdr[5] == rawrpc.ERROR, "Finish2 with retcode %d succeeded" % retcode
         return rawrpc.parse_error(body)[:3]
+
+    def prepare3(self, xml, flags):
+        body = self.ok_call(PROC_DOMAIN_MIGRATE_PREPARE3,
+                            xdr_opaque(b"") + rawrpc.xdr_opt_string(None) +
+                            struct.pack(">Q", flags) + rawrpc.xdr_opt_string(None) +
+                            struct.pack(">Q", 0) + rawrpc.xdr_string(xml))
+        cookie, off = xdr_read_opaque(body, 0)
+        uri, _ = xdr_read_opt_string(body, off)
+        return cookie, uri
 
     def perform(self, dom, cookie, uri, flags):
         self.ok_call(PROC_DOMAIN_MIGRATE_PERFORM,
@@ -392,6 +402,30 @@ class MigrateV2(unittest.TestCase):
             src.close()
             dst.close()
         self.assertEqual((code, domain), (93, 10), msg)  # MIGRATE_FINISH_OK, QEMU
+        self.assert_no_incoming_left(self.b, name)
+        self.assertEqual(self.state(self.a, name), "running (booted)")
+
+    def test_finish2_refused_for_v3(self):
+        # a client mixing the protocols gets an error and nothing changes:
+        # a v3 source would keep its paused copy until Confirm3
+        name = "v2fin2"
+        self.start_guest(name)
+        src = RawV2Client(self.a)
+        dst = RawV2Client(self.b)
+        try:
+            dom = src.lookup(name)
+            _, uri = dst.prepare3(src.xml_desc(dom, VIR_DOMAIN_XML_MIGRATABLE),
+                                  VIR_MIGRATE_LIVE)
+            code, _, msg = dst.finish2(name, b"", uri, VIR_MIGRATE_LIVE, 0)
+            self.assertEqual(code, 55, msg)  # VIR_ERR_OPERATION_INVALID
+            self.assertIn("not processing an incoming migration of protocol v2", msg)
+            self.assertEqual(self.state(self.b, name), "paused (migrating)")
+        finally:
+            src.close()
+            dst.close()
+        # the v3 close callback then destroys the incoming domain
+        harness.wait_for(lambda: self.state(self.b, name) is None, timeout=30,
+                         what="the incoming domain to go")
         self.assert_no_incoming_left(self.b, name)
         self.assertEqual(self.state(self.a, name), "running (booted)")
 
