@@ -68,7 +68,10 @@ qemuCloseCallbackRun(void *opaque)
 
     virThreadJobSet("qemuCloseCallbackRun");
     virObjectLock(vm);
-    if (vm->removing || !virDomainObjIsActive(vm)) {
+    /* an inactive domain's callback still runs for its migration job
+     * (offline migration: no QEMU on either host) */
+    if (vm->removing ||
+        (!virDomainObjIsActive(vm) && vm->job->asyncJob == VIR_ASYNC_JOB_NONE)) {
         VIR_DEBUG("domain %s went before its close callback", vm->def->name);
     } else {
         VIR_DEBUG("running the close callback of domain %s", vm->def->name);

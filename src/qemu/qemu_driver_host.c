@@ -104,8 +104,8 @@ qemuConnectClosed(virConn *conn)
  * Only what is really implemented answers 1; the daemon itself answers
  * keepalive and the event and close callback features.  The migration
  * protocols are those migration_protocols allows (the typed-parameter
- * procedures are part of v3): a client picks v3 if both hosts answer it,
- * else v2.
+ * procedures and offline migration are part of v3): a client picks v3
+ * if both hosts answer it, else v2.
  */
 int
 qemuConnectSupportsFeature(virConn *conn, int feature)
@@ -117,6 +117,7 @@ qemuConnectSupportsFeature(virConn *conn, int feature)
         return !!(protocols & QEMU_MIGRATION_PROTOCOL_V2);
     case VIR_DRV_FEATURE_MIGRATION_V3:
     case VIR_DRV_FEATURE_MIGRATION_PARAMS:
+    case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
         return !!(protocols & QEMU_MIGRATION_PROTOCOL_V3);
     case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
     case VIR_DRV_FEATURE_XML_MIGRATABLE:

@@ -148,16 +148,7 @@ qemuMigrationInit(void)
 int
 qemuMigrationAnyCheckFlags(unsigned long long flags)
 {
-    if (qemuMigrationParamsCheckFlags(flags) < 0)
-        return -1;
-    /* known to the parameters code, not done by the protocol code yet */
-    if (flags & VIR_MIGRATE_OFFLINE) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("unsupported migration flags: %1$s"),
-                       "VIR_MIGRATE_OFFLINE");
-        return -1;
-    }
-    return 0;
+    return qemuMigrationParamsCheckFlags(flags);
 }
 
 

@@ -284,6 +284,23 @@ qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
 }
 
 
+/* Prepare3 of an offline migration: no QEMU, no port held; the client
+ * still needs a URI (libvirt returns one too), so the first port of the
+ * range is named. */
+static int
+qemuMigrationDstPrepareOffline(virDomainObj *vm, virMigrateArgs *args,
+                               char **uriOut)
+{
+    g_autofree char *incoming = NULL;
+
+    if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PREPARE) < 0 ||
+        qemuMigrationDstAddresses(args, qemu_driver->cfg->migrationPortMin,
+                                  &incoming, uriOut) < 0)
+        return -1;
+    return qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_PREPARE, args);
+}
+
+
 /* Prepare3 and Prepare2: returns the new incoming domain, locked and
  * referenced, its MIGRATION_IN job still owned by the caller, or NULL
  * (reported; nothing remains). */
@@ -310,7 +327,9 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
         virDomainObjEndAPI(&vm);
         return NULL;
     }
-    if (qemuMigrationDstPrepareActive(vm, args, uriOut) < 0) {
+    if (((args->flags & VIR_MIGRATE_OFFLINE) ?
+         qemuMigrationDstPrepareOffline(vm, args, uriOut) :
+         qemuMigrationDstPrepareActive(vm, args, uriOut)) < 0) {
         qemuMigrationDstDiscard(vm);
         virDomainObjEndAPI(&vm);
         return NULL;
@@ -437,6 +456,26 @@ qemuMigrationDstFinishCancelled(virDomainObj *vm)
 }
 
 
+/* Finish3 of an offline migration (no cookie, nothing was sent): the
+ * definition Prepare kept becomes persistent, event DEFINED; the domain
+ * stays shut off.  Ends the MIGRATION_IN job. */
+static virDomainIdent *
+qemuMigrationDstFinishOffline(virDomainObj *vm, virMigrateArgs *args)
+{
+    virDomainIdent *ident;
+
+    if (args->cancelled ||
+        qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0 ||
+        qemuMigrationDstPersist(vm) < 0)
+        return qemuMigrationDstFinishCancelled(vm);
+    VIR_INFO("offline migration of domain %s finished", vm->def->name);
+    qemuMigrationJobFinish(vm);
+    ident = virDomainIdentNew(vm->def->name, vm->def->uuid, vm->def->id);
+    virDomainObjEndAPI(&vm);
+    return ident;
+}
+
+
 /**
  * qemuMigrationDstFinish:
  * Finish3: with cancelled=0 waits for the incoming stream, starts the
@@ -465,6 +504,8 @@ qemuMigrationDstFinish(virMigrateArgs *args)
         virDomainObjEndAPI(&vm);
         return NULL;
     }
+    if (vm->job->apiFlags & VIR_MIGRATE_OFFLINE)
+        return qemuMigrationDstFinishOffline(vm, args);
     if (args->cancelled ||
         qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0 ||
         qemuMigrationDstRunGuest(vm, args, &inPostCopy) < 0)
@@ -498,6 +539,11 @@ qemuMigrationDstCheckV2(const virMigrateArgs *args)
     if (args->flags & VIR_MIGRATE_POSTCOPY) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("post-copy migration needs migration protocol v3"));
+        return -1;
+    }
+    if (args->flags & VIR_MIGRATE_OFFLINE) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("offline migration needs migration protocol v3"));
         return -1;
     }
     return 0;
@@ -820,6 +866,24 @@ qemuMigrationDstIncomingEvent(virDomainObj *vm)
 }
 
 
+/* The client of an offline migration left between Prepare3 and Finish3:
+ * the definition it sent is dropped (nothing else exists here). */
+static void
+qemuMigrationDstOfflineAbandoned(virDomainObj *vm)
+{
+    VIR_WARN("the client of the offline migration of domain %s disconnected before Finish; dropping the incoming definition",
+             vm->def->name);
+    if (qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_FINISH3) < 0) {
+        VIR_WARN("cannot end the offline migration of domain %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return;
+    }
+    qemuDomainCleanupRemove(vm, qemuMigrationDstPrepareCleanup);
+    qemuMigrationDstDiscard(vm);
+}
+
+
 /*
  * Close callback of a v3 incoming migration (set by Prepare3 for the
  * client's connection, unset by Finish3): the client is gone, so no
@@ -841,6 +905,10 @@ qemuMigrationDstConnectionClosed(virDomainObj *vm)
         return;
     if (vm->job->asyncOwner != 0) {
         VIR_DEBUG("Finish of domain %s is running; it decides", vm->def->name);
+        return;
+    }
+    if (!virDomainObjIsActive(vm)) {
+        qemuMigrationDstOfflineAbandoned(vm);
         return;
     }
     complete = vm->job->current &&

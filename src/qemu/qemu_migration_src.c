@@ -88,9 +88,12 @@ qemuMigrationSrcBeginXML(virDomainObj *vm, const virMigrateArgs *args)
 {
     const char *xmlin = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_XML);
     g_autoptr(virDomainDef) def = NULL;
+    /* offline: only the definition the guest boots with next moves */
+    virDomainDef *current = (args->flags & VIR_MIGRATE_OFFLINE) && vm->newDef ?
+                            vm->newDef : vm->def;
 
     if (!xmlin)
-        return virDomainDefFormat(vm->def, VIR_DOMAIN_DEF_FORMAT_SECURE |
+        return virDomainDefFormat(current, VIR_DOMAIN_DEF_FORMAT_SECURE |
                                   VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
     if (!(def = qemuDomainDefParseConfig(xmlin, false)))
         return NULL;
@@ -109,7 +112,9 @@ qemuMigrationSrcBeginXML(virDomainObj *vm, const virMigrateArgs *args)
  * Begin3: checks that @vm can migrate with these flags and parameters,
  * starts (with CHANGE_PROTECTION) the MIGRATION_OUT job in phase begin3,
  * and returns the domain XML for the destination; the cookie goes to
- * args->cookieout.  Nothing in QEMU changes.  @vm locked and referenced.
+ * args->cookieout.  Nothing in QEMU changes.  With VIR_MIGRATE_OFFLINE
+ * the domain may be inactive and its persistent definition is returned.
+ * @vm locked and referenced.
  */
 char *
 qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
@@ -128,7 +133,7 @@ qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
                  : virDomainObjBeginJob(vm, VIR_JOB_MODIFY);
     if (rc < 0)
         return NULL;
-    if (virDomainObjCheckActive(vm) < 0 ||
+    if ((!(args->flags & VIR_MIGRATE_OFFLINE) && virDomainObjCheckActive(vm) < 0) ||
         (protect && qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_BEGIN3) < 0) ||
         !(xml = qemuMigrationSrcBeginXML(vm, args)) ||
         qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_BEGIN, args) < 0) {
@@ -436,6 +441,28 @@ qemuMigrationSrcComplete(virDomainObj *vm, const virMigrateArgs *args)
 }
 
 
+/* Confirm3 of an offline migration: only the definition moved, so nothing
+ * stops here; with UNDEFINE_SOURCE an inactive domain's definition goes
+ * (a running one keeps it, as in libvirt).  Ends the job. */
+static void
+qemuMigrationSrcConfirmOffline(virDomainObj *vm, const virMigrateArgs *args)
+{
+    VIR_INFO("offline migration of domain %s %s", vm->def->name,
+             args->cancelled ? "cancelled" : "confirmed");
+    qemuDomainCleanupRemove(vm, qemuMigrationSrcCleanup);
+    if (!args->cancelled && (args->flags & VIR_MIGRATE_UNDEFINE_SOURCE) &&
+        !virDomainObjIsActive(vm) && vm->persistent &&
+        qemuDomainConfigDelete(vm) == 0) {
+        vm->persistent = false;
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_UNDEFINED,
+                                      VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
+    }
+    qemuMigrationJobFinish(vm);
+    if (!virDomainObjIsActive(vm) && !vm->persistent)
+        qemuDomainRemoveInactive(vm);
+}
+
+
 /* Whether Confirm3 undoes the migration: as the client says, except when
  * QEMU finished sending a post-copy migration although Finish failed
  * (the destination has the whole guest then). */
@@ -490,6 +517,10 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
                                                  : QEMU_MIGRATION_PHASE_CONFIRM3) < 0)
         return -1;
     qemuCloseCallbacksUnset(vm, qemuMigrationSrcConnectionClosed);
+    if (vm->job->apiFlags & VIR_MIGRATE_OFFLINE) {
+        qemuMigrationSrcConfirmOffline(vm, args);
+        return 0;
+    }
     if (cancelled && postcopy) {
         /* the destination ran the guest: resuming here would make two */
         qemuMigrationAnyPostcopyFailed(vm);
@@ -537,6 +568,11 @@ qemuMigrationSrcCheckV2(const virMigrateArgs *args)
          * runs: nothing would serve the pages post-copy still needs */
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("post-copy migration needs migration protocol v3"));
+        return -1;
+    }
+    if (args->flags & VIR_MIGRATE_OFFLINE) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("offline migration needs migration protocol v3"));
         return -1;
     }
     return 0;

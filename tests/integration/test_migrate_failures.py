@@ -32,6 +32,8 @@ CALM = "hb_ms=100 wss_mib=8"
 
 VIR_MIGRATE_LIVE = 0x1
 VIR_MIGRATE_CHANGE_PROTECTION = 0x100
+VIR_MIGRATE_PERSIST_DEST = 0x8
+VIR_MIGRATE_OFFLINE = 0x400
 VIR_ERR_MIGRATE_FINISH_OK = 93
 
 PROC_LOOKUP_BY_NAME = 23
@@ -436,6 +438,35 @@ class MigrateFailures(unittest.TestCase):
         self.assert_one_copy("fgone1", self.a, "running (booted)")
         self.assert_verdict(log)
         self.assert_next_migration("fgone1", log)
+
+    def test_offline_client_gone_after_prepare(self):
+        """Offline Begin3 and Prepare3 of a shut-off guest, then the client
+        disconnects: the destination drops the definition it got, the
+        source keeps its own, and the next offline migration works."""
+        name = "fgoneoff"
+        xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
+                                 harness.guest_xml(name, os.path.join(
+                                     self.tmp, name + "-serial.log")))
+        self.addCleanup(self.cleanup_guest, name)
+        virsh(self.a.uri, "define", xml)
+        src, dst = self.raw_conns()
+        flags = VIR_MIGRATE_OFFLINE | VIR_MIGRATE_PERSIST_DEST
+        cookie, dxml = src.begin3(src.lookup(name),
+                                  flags | VIR_MIGRATE_CHANGE_PROTECTION)
+        cookie, uri = dst.prepare3(cookie, flags, dxml)
+        self.assertTrue(uri.startswith("tcp:127.0.0.1:"), uri)
+        self.assertTrue(self.state(self.b, name).startswith("shut off"))
+        self.assertEqual(harness.qemu_pids_under(self.b.root), [])
+        src.close()
+        dst.close()
+        wait_for(lambda: self.state(self.b, name) is None, timeout=10,
+                 what="the destination to drop the offline definition")
+        self.log_has(self.b, "offline migration of domain %s disconnected" % name)
+        self.assertTrue(self.state(self.a, name).startswith("shut off"))
+        virsh(self.a.uri, "migrate", "--offline", "--persistent", name,
+              self.b.uri)
+        self.assertTrue(self.state(self.b, name).startswith("shut off"))
+        self.assertTrue(self.state(self.a, name).startswith("shut off"))
 
     def test_client_gone_during_perform(self):
         """The client disconnects from the source while Perform3 runs (its

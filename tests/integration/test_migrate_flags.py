@@ -471,6 +471,54 @@ class MigrateFlags(unittest.TestCase):
         self.migrate(self.a, self.b, name, "--live")
         self.assert_moved(log, self.a, self.b, name)
 
+    # ---- 5. offline migration: the persistent definition only
+
+    def test_offline(self):
+        name = "off1"
+        log = os.path.join(self.a.root, name + "-serial.log")
+        xml = harness.write_file(os.path.join(self.a.root, name + ".xml"),
+                                 harness.guest_xml(name, log))
+        virsh(self.a.uri, "define", xml)
+        self.addCleanup(self.cleanup_guest, name)
+        # libvirt's rule: offline needs --persistent (from either side)
+        res, _ = self.migrate(self.a, self.b, name, "--offline", check=False)
+        print("\nvirsh migrate --offline: %s" % res.stderr.strip())
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("offline migration must be specified with the persistent flag set",
+                      res.stderr)
+        self.assertEqual(self.state(self.a, name), "shut off (unknown)")
+        self.assertIsNone(self.state(self.b, name))
+        # the definition moves; no QEMU starts anywhere
+        events = EventWatcher(self.b)
+        time.sleep(0.3)
+        self.migrate(self.a, self.b, name, "--offline", "--persistent",
+                     "--undefinesource")
+        lines = events.stop(name)
+        print("events on B: %s" % lines)
+        self.assertIn("Defined Added", lines)
+        self.assertIsNone(self.state(self.a, name))
+        self.assertTrue(self.state(self.b, name).startswith("shut off"))
+        self.assertEqual(harness.qemu_pids_under(self.a.root), [])
+        self.assertEqual(harness.qemu_pids_under(self.b.root), [])
+        info = virsh(self.b.uri, "dominfo", name).stdout
+        self.assertRegex(info, r"Persistent:\s+yes")
+        # and it boots there
+        virsh(self.b.uri, "start", name)
+        guestlog.wait_for_lines(log, 3, timeout=5)
+        self.assertEqual(self.state(self.b, name), "running (booted)")
+        self.assert_guest_ok(log)
+        # a running guest: only its definition goes (libvirt allows it);
+        # it runs on here, and stays defined despite --undefinesource
+        guestlog.follow(log)
+        self.migrate(self.b, self.a, name, "--offline", "--persistent",
+                     "--undefinesource")
+        self.assertEqual(self.state(self.b, name), "running (booted)")
+        self.assertTrue(self.state(self.a, name).startswith("shut off"))
+        self.assertRegex(virsh(self.b.uri, "dominfo", name).stdout,
+                         r"Persistent:\s+yes")
+        self.assertEqual(self.jobinfo(self.b, name)["Job type"], "None")
+        self.assert_guest_ok(log)
+
 
 def parse_size(text):
     """virsh's '12.345 MiB' (or B, KiB, GiB, and per-second forms) in bytes."""

@@ -279,9 +279,10 @@ class MigrateV2(unittest.TestCase):
         self.assert_moved(log, self.b, self.a, name)
 
     def test_features_advertised(self):
-        # virDrvFeature: 3 MIGRATION_V2, 6 MIGRATION_V3, 13 MIGRATION_PARAMS
-        for host, expect in ((self.a, {3: 1, 6: 1, 13: 1}),
-                             (self.b, {3: 1, 6: 0, 13: 0})):
+        # virDrvFeature: 3 MIGRATION_V2, 6 MIGRATION_V3, 12 MIGRATION_OFFLINE
+        # (a v3 thing here), 13 MIGRATION_PARAMS
+        for host, expect in ((self.a, {3: 1, 6: 1, 12: 1, 13: 1}),
+                             (self.b, {3: 1, 6: 0, 12: 0, 13: 0})):
             c = RawV2Client(host)
             try:
                 got = {f: struct.unpack(">i", c.ok_call(
