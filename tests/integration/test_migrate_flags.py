@@ -517,6 +517,17 @@ class MigrateFlags(unittest.TestCase):
         self.assertRegex(virsh(self.b.uri, "dominfo", name).stdout,
                          r"Persistent:\s+yes")
         self.assertEqual(self.jobinfo(self.b, name)["Job type"], "None")
+        # a definition the destination already has is replaced
+        xml96 = re.sub(r"<(memory|currentMemory)[^>]*>\d+<",
+                       r"<\1 unit='KiB'>98304<",
+                       virsh(self.a.uri, "dumpxml", "--inactive", name).stdout)
+        virsh(self.a.uri, "define", harness.write_file(
+            os.path.join(self.a.root, name + "-96.xml"), xml96))
+        self.assertRegex(virsh(self.a.uri, "dominfo", name).stdout,
+                         r"Max memory:\s+98304 KiB")
+        self.migrate(self.b, self.a, name, "--offline", "--persistent")
+        self.assertRegex(virsh(self.a.uri, "dominfo", name).stdout,
+                         r"Max memory:\s+65536 KiB")
         self.assert_guest_ok(log)
 
 
