@@ -34,6 +34,7 @@
 import argparse
 import difflib
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -47,6 +48,8 @@ KNOWN = {
     'readonly': ('allow', 'deny'),
     'open': ('none',),
     'dispatch': ('yes', 'no'),
+    # Any value: checked by parse_deny_flags().
+    'readonly_deny_flags': None,
 }
 REQUIRED = ('readonly', 'dispatch')
 
@@ -62,6 +65,7 @@ class Proc:
         self.readonly = notes['readonly'][0] == 'allow'
         self.needs_open = 'open' not in notes
         self.dispatch = notes['dispatch'][0] == 'yes'
+        self.deny_flags = None      # C expression, or None
         self.line = line
         self.args = None
         self.ret = None
@@ -110,7 +114,7 @@ def load_procs(path):
             if key not in KNOWN:
                 fail('%s:%d: unknown annotation @%s for %s' %
                      (path, line, key, m.name))
-            if val not in KNOWN[key]:
+            if KNOWN[key] is not None and val not in KNOWN[key]:
                 fail('%s:%d: @%s: %r is not one of %s for %s' %
                      (path, line, key, val, '|'.join(KNOWN[key]), m.name))
         for key in REQUIRED:
@@ -126,8 +130,30 @@ def load_procs(path):
         if p.dispatch and 'remote_%s_msg' % p.lower in xdr.structs:
             fail('%s:%d: %s is an event message and cannot be dispatched' %
                  (path, notes['dispatch'][1], m.name))
+        if 'readonly_deny_flags' in notes:
+            p.deny_flags = parse_deny_flags(path, xdr, p, notes)
         procs.append(p)
     return procs
+
+
+def parse_deny_flags(path, xdr, p, notes):
+    """Checks "@readonly_deny_flags: VIR_A | VIR_B": the flags a
+    read-only connection may not pass to a procedure it may call.  The
+    procedure must allow read-only connections and take a "flags"
+    member.  Returns the C expression."""
+    val, line = notes['readonly_deny_flags']
+    names = [n.strip() for n in val.split('|')]
+    if not all(re.match(r'^VIR_[A-Z0-9_]+$', n) for n in names):
+        fail('%s:%d: @readonly_deny_flags: %r is not a list of VIR_* '
+             'flag names joined by "|" for %s' % (path, line, val, p.enum_name))
+    if not p.readonly:
+        fail('%s:%d: @readonly_deny_flags needs "@readonly: allow" for %s' %
+             (path, line, p.enum_name))
+    st = xdr.structs.get(p.args) if p.args else None
+    if st is None or 'flags' not in [f.name for f in st.fields]:
+        fail('%s:%d: @readonly_deny_flags: %s has no "flags" argument' %
+             (path, line, p.enum_name))
+    return ' | '.join(names)
 
 
 def params(p):
@@ -242,6 +268,9 @@ def generate(procs, source):
         w('        .highPriority = %s,' % str(p.high).lower())
         w('        .readonlyAllowed = %s,' % str(p.readonly).lower())
         w('        .needsOpen = %s,' % str(p.needs_open).lower())
+        if p.deny_flags:
+            w('        .readonlyDenyFlags = %s,' % p.deny_flags)
+            w('        .flagsOffset = offsetof(%s, flags),' % p.args)
         w('    },')
     w('};')
     w('')

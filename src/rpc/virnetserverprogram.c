@@ -165,6 +165,29 @@ virNetServerProgramCheckAccess(virNetServerClient *client,
 }
 
 
+/* Refuses, on a read-only connection, the flags the procedure's
+ * "@readonly_deny_flags" names (they reveal secrets).  @args is decoded.
+ * Returns 0 or -1 with an error reported. */
+static int
+virNetServerProgramCheckFlags(virNetServerClient *client,
+                              const virNetServerProgramProc *p,
+                              const char *args)
+{
+    unsigned int flags;
+
+    if (!p->readonlyDenyFlags || !virNetServerClientGetReadonly(client))
+        return 0;
+    memcpy(&flags, args + p->flagsOffset, sizeof(flags));
+    if (flags & p->readonlyDenyFlags) {
+        virReportError(VIR_ERR_OPERATION_DENIED,
+                       _("read only access prevents %1$s with flags 0x%2$x"),
+                       p->name, flags & p->readonlyDenyFlags);
+        return -1;
+    }
+    return 0;
+}
+
+
 static int
 virNetServerProgramRunProc(virNetServerClient *client, virNetMessage *msg,
                            const virNetServerProgramProc *p)
@@ -175,13 +198,17 @@ virNetServerProgramRunProc(virNetServerClient *client, virNetMessage *msg,
 
     if (virNetServerProgramCheckAccess(client, p) < 0)
         goto error;
-    if (virNetMessageDecodePayload(msg, p->argsFilter, args) < 0)
-        goto error;
-    if (p->func(client, msg, args, ret) < 0) {
-        xdr_free(p->argsFilter, args);
-        goto error;
-    }
+    rc = virNetMessageDecodePayload(msg, p->argsFilter, args);
+    if (rc == 0)
+        rc = virNetServerProgramCheckFlags(client, p, args);
+    if (rc == 0)
+        rc = p->func(client, msg, args, ret);
+    /* The one owner of the decoded arguments: whether they were decoded
+     * whole, in part (a decoding error) or not used, they are freed
+     * here.  Handlers never keep pointers into them. */
     xdr_free(p->argsFilter, args);
+    if (rc < 0)
+        goto error;
 
     if (virNetServerProgramPrepareReply(msg, VIR_NET_OK) < 0 ||
         virNetMessageEncodePayload(msg, p->retFilter, ret) < 0) {

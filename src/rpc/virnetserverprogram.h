@@ -27,6 +27,10 @@ typedef struct {
     bool highPriority;
     bool readonlyAllowed;
     bool needsOpen;
+    /* Flags a read-only connection may not pass (e.g. the one that asks
+     * for secrets), and where "flags" sits in the decoded arguments. */
+    unsigned int readonlyDenyFlags;
+    size_t flagsOffset;
 } virNetServerProgramProc;
 
 typedef struct _virNetServerProgram virNetServerProgram;

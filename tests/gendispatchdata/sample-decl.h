@@ -31,4 +31,9 @@ int remoteDispatchSampleSwap(virNetServerClient *client,
                              remote_sample_swap_args *args,
                              remote_sample_swap_ret *ret);
 
+int remoteDispatchSampleGetSecret(virNetServerClient *client,
+                                  virNetMessage *msg,
+                                  remote_sample_get_secret_args *args,
+                                  remote_sample_get_secret_ret *ret);
+
 #endif /* REMOTE_DISPATCH_DECL_BLOCK */

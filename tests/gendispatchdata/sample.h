@@ -33,6 +33,11 @@ int remoteDispatchSampleSwap(virNetServerClient *client,
                              remote_sample_swap_args *args,
                              remote_sample_swap_ret *ret);
 
+int remoteDispatchSampleGetSecret(virNetServerClient *client,
+                                  virNetMessage *msg,
+                                  remote_sample_get_secret_args *args,
+                                  remote_sample_get_secret_ret *ret);
+
 #endif /* REMOTE_DISPATCH_DECL_BLOCK */
 
 
@@ -88,6 +93,16 @@ remoteDispatchSampleSwapHelper(virNetServerClient *client,
                                void *ret)
 {
     return remoteDispatchSampleSwap(client, msg, args, ret);
+}
+
+
+static int
+remoteDispatchSampleGetSecretHelper(virNetServerClient *client,
+                                    virNetMessage *msg,
+                                    void *args,
+                                    void *ret)
+{
+    return remoteDispatchSampleGetSecret(client, msg, args, ret);
 }
 
 
@@ -147,6 +162,19 @@ static const virNetServerProgramProc remoteProcs[] = {
         .highPriority = true,
         .readonlyAllowed = false,
         .needsOpen = true,
+    },
+    [REMOTE_PROC_SAMPLE_GET_SECRET] = {
+        .name = "SAMPLE_GET_SECRET",
+        .func = remoteDispatchSampleGetSecretHelper,
+        .argsLen = sizeof(remote_sample_get_secret_args),
+        .argsFilter = (xdrproc_t)xdr_remote_sample_get_secret_args,
+        .retLen = sizeof(remote_sample_get_secret_ret),
+        .retFilter = (xdrproc_t)xdr_remote_sample_get_secret_ret,
+        .highPriority = false,
+        .readonlyAllowed = true,
+        .needsOpen = true,
+        .readonlyDenyFlags = VIR_SAMPLE_SECURE | VIR_SAMPLE_KEYS,
+        .flagsOffset = offsetof(remote_sample_get_secret_args, flags),
     },
 };
 
