@@ -264,11 +264,19 @@ int
 qemuDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
                              unsigned long long bandwidth, unsigned int flags)
 {
+    /* QEMU's max-postcopy-bandwidth is in bytes/s, 64 bits wide. */
+    const unsigned long long postcopyMax = ULLONG_MAX / (1024 * 1024);
+
     virCheckFlags(VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY, -1);
-    if (flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY)
-        return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH,
-                                         bandwidth * 1024 * 1024, false);
-    return qemuDomainMigrateSetMaxBandwidth(dom, bandwidth);
+    if (!(flags & VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY))
+        return qemuDomainMigrateSetMaxBandwidth(dom, bandwidth);
+    if (bandwidth > postcopyMax) {
+        virReportError(VIR_ERR_OVERFLOW, _("bandwidth must be less than %1$llu"),
+                       postcopyMax + 1);
+        return -1;
+    }
+    return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH,
+                                     bandwidth * 1024 * 1024, false);
 }
 
 

@@ -1,0 +1,161 @@
+"""The read-only socket against a hostile or careless client: secrets and
+state-changing calls are refused, numbers from the wire are range
+checked, and undecodable messages cost the daemon nothing."""
+
+import os
+import struct
+import tempfile
+import time
+import unittest
+
+import harness
+import rawrpc
+from harness import Host, virsh
+from rawrpc import RawClient, parse_error
+
+PROC_DOMAIN_GET_XML_DESC = 14
+VIR_ERR_OPERATION_DENIED = 29
+VIR_ERR_OVERFLOW = 78
+VIR_ERR_RPC = 39
+VIR_FROM_RPC = 7
+
+PASSWD = "s3cret-ro-test"
+
+
+def vnc_guest_xml(name, serial_log):
+    xml = harness.guest_xml(name, serial_log)
+    return xml.replace(
+        "    <video>",
+        "    <graphics type='vnc' autoport='yes' listen='127.0.0.1' "
+        "passwd='%s'/>\n    <video>" % PASSWD)
+
+
+class ReadOnly(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.host = Host("hostRO").start()
+        cls.tmp = tempfile.mkdtemp(prefix="virtmig-ro-")
+        xml = harness.write_file(
+            os.path.join(cls.tmp, "g1.xml"),
+            vnc_guest_xml("g1", os.path.join(cls.tmp, "g1.serial")))
+        virsh(cls.host.uri, "define", xml)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.host.cleanup()
+
+    def tearDown(self):
+        self.assertIsNone(self.host.proc.poll(), "daemon died")
+
+    def test_secure_xml_refused_on_ro_socket(self):
+        """The client does not know the socket is read-only (no -r), so
+        only the daemon can refuse: VIR_DOMAIN_XML_SECURE is refused,
+        the same call without it answers, without the password."""
+        res = virsh(self.host.uri_ro, "dumpxml", "--security-info", "g1",
+                    check=False)
+        self.assertNotEqual(res.returncode, 0, res.stdout)
+        self.assertIn("read only access prevents", res.stderr)
+        self.assertNotIn(PASSWD, res.stdout)
+        res = virsh(self.host.uri_ro, "dumpxml", "g1")
+        self.assertIn("<graphics type='vnc'", res.stdout)
+        self.assertNotIn(PASSWD, res.stdout)
+        # The read-write socket still gives it.
+        res = virsh(self.host.uri, "dumpxml", "--security-info", "g1")
+        self.assertIn(PASSWD, res.stdout)
+
+    def test_secure_xml_refused_by_stock_client_with_r(self):
+        res = virsh(self.host.uri_ro, "dumpxml", "--security-info", "g1",
+                    check=False, readonly=True)
+        self.assertNotEqual(res.returncode, 0, res.stdout)
+        self.assertNotIn(PASSWD, res.stdout)
+
+    def test_migrate_getspeed_refused_on_ro_socket(self):
+        res = virsh(self.host.uri_ro, "migrate-getspeed", "g1", check=False)
+        self.assertNotEqual(res.returncode, 0, res.stdout)
+        self.assertIn("read only access prevents", res.stderr)
+        res = virsh(self.host.uri, "migrate-getspeed", "g1")
+        self.assertTrue(res.stdout.strip().isdigit(), res.stdout)
+
+    def test_raw_secure_flag_error_on_wire(self):
+        """The error on the wire: OPERATION_DENIED, nothing else sent."""
+        c = RawClient(self.host.sock_ro)
+        hdr, _ = rawrpc.open_conn(c)
+        self.assertEqual(hdr[5], rawrpc.OK)
+        dom = rawrpc.xdr_string("g1") + b"\0" * 16 + struct.pack(">i", -1)
+        hdr, body = c.call(PROC_DOMAIN_GET_XML_DESC, dom + struct.pack(">I", 1))
+        self.assertEqual(hdr[5], rawrpc.ERROR)
+        err = parse_error(body)
+        self.assertEqual(err[0], VIR_ERR_OPERATION_DENIED, err)
+        self.assertIn("DOMAIN_GET_XML_DESC", err[2])
+        c.close()
+
+    def test_undecodable_messages_cost_nothing(self):
+        """10,000 GET_XML_DESC calls whose 64 KiB domain name decodes but
+        whose message ends there: each gets an error, the partly decoded
+        arguments are freed, RSS stays flat, and a second client is
+        served quickly meanwhile."""
+        c = RawClient(self.host.sock_ro)
+        rawrpc.open_conn(c)
+        other = RawClient(self.host.sock_ro)
+        rawrpc.open_conn(other)
+        payload = rawrpc.xdr_string("n" * 65536)
+        # Warm up allocator pools, then measure.
+        for _ in range(200):
+            hdr, _ = c.call(PROC_DOMAIN_GET_XML_DESC, payload)
+        before = self.host.rss_kib()
+        worst = 0.0
+        for i in range(10000):
+            hdr, body = c.call(PROC_DOMAIN_GET_XML_DESC, payload)
+            if i == 0:
+                self.assertEqual(hdr[5], rawrpc.ERROR)
+                err = parse_error(body)
+                self.assertEqual((err[0], err[1]), (VIR_ERR_RPC, VIR_FROM_RPC), err)
+            if i % 1000 == 0:
+                t0 = time.monotonic()
+                hdr, _ = other.call(rawrpc.PROC_CONNECT_GET_LIB_VERSION)
+                worst = max(worst, time.monotonic() - t0)
+                self.assertEqual(hdr[5], rawrpc.OK)
+        after = self.host.rss_kib()
+        print("RSS %d -> %d KiB over 10,000 undecodable messages (640 MiB "
+              "of names); other client's slowest call %.1f ms"
+              % (before, after, worst * 1000))
+        self.assertLess(after - before, 8 * 1024)
+        self.assertLess(worst, 1.0)
+        c.close()
+        other.close()
+
+
+class Ranges(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_guest()
+        cls.host = Host("hostRange").start()
+        cls.tmp = tempfile.mkdtemp(prefix="virtmig-range-")
+        xml = harness.write_file(
+            os.path.join(cls.tmp, "g2.xml"),
+            harness.guest_xml("g2", os.path.join(cls.tmp, "g2.serial")))
+        virsh(cls.host.uri, "create", xml)
+
+    @classmethod
+    def tearDownClass(cls):
+        virsh(cls.host.uri, "destroy", "g2", check=False)
+        cls.host.cleanup()
+
+    def test_postcopy_speed_range(self):
+        """2^44 MiB/s would wrap to 0 (unlimited) once in bytes/s."""
+        limit = (2 ** 64 - 1) // (1024 * 1024)
+        res = virsh(self.host.uri, "migrate-setspeed", "--postcopy", "g2",
+                    str(limit + 1), check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("bandwidth must be less than %d" % (limit + 1), res.stderr)
+        res = virsh(self.host.uri, "migrate-setspeed", "--postcopy", "g2",
+                    str(limit + 2), check=False)
+        self.assertNotEqual(res.returncode, 0)
+        virsh(self.host.uri, "migrate-setspeed", "--postcopy", "g2", "100")
+        res = virsh(self.host.uri, "migrate-getspeed", "--postcopy", "g2")
+        self.assertEqual(res.stdout.strip(), "100")
+
+
+if __name__ == "__main__":
+    harness.require("virsh")
+    harness.main()
