@@ -8,6 +8,7 @@ build-essential gcc-multilib pkg-config meson ninja-build gettext python3
 libglib2.0-dev libxml2-dev libxml2-utils libjson-c-dev libtirpc-dev
 libgnutls28-dev libvirt-dev
 libvirt-clients python3-libvirt qemu-system-x86 qemu-utils
+libvirt-daemon libvirt-daemon-driver-qemu
 golang-go golang-github-digitalocean-go-libvirt-dev
 valgrind iproute2 procps
 "
