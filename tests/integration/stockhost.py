@@ -109,7 +109,9 @@ class StockHost:
     @addr is the host's loopback address (127.0.0.x): its migration
     listen address and the address its Prepare hands out.  @peers maps
     other host names to addresses for its /etc/hosts.  @qemu_conf and
-    @libvirtd_conf add to or override the generated settings.
+    @libvirtd_conf add to or override the generated settings (a qemu.conf
+    value None leaves stock's default).  A host can be stopped and
+    started again on the same root (its QEMU capabilities cache stays).
     """
 
     def __init__(self, name, addr, peers=None, qemu_conf=None,
@@ -140,6 +142,8 @@ class StockHost:
             "spice_listen": addr,
         }
         self.qemu_conf.update(qemu_conf or {})
+        # None drops a setting: stock's built-in default applies.
+        self.qemu_conf = {k: v for k, v in self.qemu_conf.items() if v is not None}
         self.libvirtd_conf = {
             "host_uuid": self.host_uuid,
             "auth_unix_rw": "none",
@@ -309,7 +313,7 @@ class StockHost:
                     argv = f.read().split(b"\0")
             except OSError:
                 continue
-            if argv and argv[0].endswith(b"qemu-system-x86_64") and \
+            if argv and b"qemu-system-" in os.path.basename(argv[0]) and \
                     ("guest=%s," % domain).encode() in b" ".join(argv):
                 return pid
         return None
