@@ -108,8 +108,12 @@ class LogWatcher:
     Only complete lines are parsed; a line still being written is kept
     until its newline arrives.  A log that is truncated or replaced starts
     the count again.  Times are time.monotonic() values, None for lines
-    that were already there when watching started.
+    that were already there when watching started.  A subclass that
+    overrides ``parse`` (text lines -> records) follows another guest's
+    heartbeat format.
     """
+
+    parse = staticmethod(parse_lines)
 
     def __init__(self, path):
         self.path = path
@@ -138,7 +142,7 @@ class LogWatcher:
         lines = (self._partial + data).split(b"\n")
         self._partial = lines.pop()
         now = time.monotonic() if stamp else None
-        new = parse_lines(l.decode("ascii", "replace") for l in lines)
+        new = self.parse(l.decode("ascii", "replace") for l in lines)
         self.records.extend(new)
         self.times.extend([now] * len(new))
         return len(new)
@@ -188,18 +192,21 @@ _watchers = {}
 _watchers_lock = threading.Lock()
 
 
-def watcher(path):
-    """Return the LogWatcher shared by every caller for this path."""
+def watcher(path, cls=LogWatcher):
+    """Return the LogWatcher shared by every caller for this path.
+
+    cls, a LogWatcher subclass, is used when the path has no watcher yet.
+    """
     key = os.path.realpath(path)
     with _watchers_lock:
         if key not in _watchers:
-            _watchers[key] = LogWatcher(path)
+            _watchers[key] = cls(path)
         return _watchers[key]
 
 
-def follow(path, interval=0.01):
+def follow(path, interval=0.01, cls=LogWatcher):
     """Start noting heartbeat arrival times for path; returns the watcher."""
-    w = watcher(path)
+    w = watcher(path, cls)
     w.start(interval)
     return w
 
@@ -213,14 +220,14 @@ def unfollow(path):
         w.stop()
 
 
-def wait_for_lines(path, n, timeout, interval=0.02):
+def wait_for_lines(path, n, timeout, interval=0.02, cls=LogWatcher):
     """Wait until the log holds at least n heartbeat lines.
 
     Returns the list of Records.  Raises TimeoutError, saying how many
     lines were seen, when timeout seconds pass first.
     """
     deadline = time.monotonic() + timeout
-    w = watcher(path)
+    w = watcher(path, cls)
     while True:
         w.poll()
         records = list(w.records)
@@ -269,8 +276,9 @@ class Verdict:
         return text + " -> FAIL: " + "; ".join(self.problems)
 
 
-def _check_sequence(v, records):
-    """Fill v with boots, seq continuity and CORRUPT state of records."""
+def check_sequence(v, records):
+    """Fill v with boots, seq continuity and CORRUPT state of records
+    (anything with boot, seq and state fields)."""
     last = {}
     for r in records:
         if r.boot not in last:
@@ -296,7 +304,8 @@ def _check_sequence(v, records):
         v.last_seq = r.seq
 
 
-def _check_gap(v, path, max_gap_s):
+def check_gap(v, path, max_gap_s):
+    """Fill v.max_gap_s and v.gap_ok from what follow(path) noted."""
     w = _watchers.get(os.path.realpath(path))
     if w is None or not w.followed:
         raise ValueError("max_gap_s needs follow(%r) while the guest runs"
@@ -333,9 +342,9 @@ def check_continuity(path, max_gap_s=None):
         v.problems.append("%d garbled heartbeat lines" % v.garbled)
     if not records:
         v.problems.append("no heartbeat")
-    _check_sequence(v, records)
+    check_sequence(v, records)
     if max_gap_s is not None:
-        _check_gap(v, path, max_gap_s)
+        check_gap(v, path, max_gap_s)
     return v
 
 
