@@ -1,0 +1,42 @@
+#!/bin/busybox sh
+# /init of the Linux test guest's initramfs (see README.rst): mount the
+# kernel file systems, load the virtio modules in dependency order,
+# configure eth0 for QEMU's user-mode network, quiet the kernel console
+# and hand over to vmagent as PID 1.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+
+say() {
+    echo "virtmig-linux $*" > /dev/ttyS0
+}
+
+while read -r mod; do
+    insmod "/lib/modules/$mod.ko" || say "warn insmod $mod failed"
+done < /etc/vm-modules
+
+# Drivers bind as their modules load; give the devices a moment anyway.
+i=0
+while [ ! -b /dev/vda ] || [ ! -e /sys/class/net/eth0 ]; do
+    i=$((i + 1))
+    if [ "$i" -gt 100 ]; then
+        say "warn devices missing: $(ls /sys/class/block /sys/class/net | tr '\n' ' ')"
+        break
+    fi
+    sleep 0.05
+done
+
+ip link set lo up
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2
+
+# From now on only emergencies reach the serial port: a kernel message
+# in the middle of a heartbeat line would garble it.
+echo 1 > /proc/sys/kernel/printk
+
+exec /bin/vmagent
