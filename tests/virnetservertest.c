@@ -450,19 +450,32 @@ testMaxClients(void)
     testServerStop(t);
 }
 
-/* Many calls in flight from several threads on one connection: every
- * reply arrives once, with its own serial and result. */
+/* Sends 500 ECHO calls on the descriptor @opaque points to. */
+static void *
+testManyInFlightSender(void *opaque)
+{
+    int fd = *(int *)opaque;
+    int i;
+
+    for (i = 0; i < 500; i++)
+        testSend(fd, TEST_PROGRAM, TEST_PROC_ECHO, i, VIR_NET_CALL, &i);
+    return NULL;
+}
+
+/* Many calls in flight on one connection, sent by one thread while
+ * another reads, as a real client does (the server stops reading a
+ * client whose replies are not taken): every reply arrives once, with
+ * its own serial and result. */
 static void
 testManyInFlight(void)
 {
     testServer *t = testServerStart(4, 1, 100);
     int fd = testOpenClient(t->sock);
     g_autofree bool *seen = g_new0(bool, 500);
+    GThread *sender = g_thread_new("sender", testManyInFlightSender, &fd);
     testReply r;
     int i;
 
-    for (i = 0; i < 500; i++)
-        testSend(fd, TEST_PROGRAM, TEST_PROC_ECHO, i, VIR_NET_CALL, &i);
     for (i = 0; i < 500; i++) {
         g_assert_true(testRecv(fd, &r));
         g_assert_cmpuint(r.serial, <, 500);
@@ -470,6 +483,7 @@ testManyInFlight(void)
         seen[r.serial] = true;
         g_assert_cmpint(testBodyInt(&r, 0), ==, (int)r.serial + 1);
     }
+    g_thread_join(sender);
     close(fd);
     testServerStop(t);
 }

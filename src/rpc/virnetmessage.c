@@ -231,6 +231,9 @@ virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter, void *data)
             msg->bufferLength = start + xdr_getpos(&xdr);
             msg->bufferOffset = 0;
             xdr_destroy(&xdr);
+            /* Queued replies keep their buffer until written: only what
+             * is sent stays allocated. */
+            msg->buffer = g_realloc(msg->buffer, msg->bufferLength);
             virNetMessageEncodeLength(msg);
             return 0;
         }

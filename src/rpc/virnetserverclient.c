@@ -4,7 +4,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Locking: the client lock protects the output queue, the in-flight count,
- * the flags and the private data.  The input state (rx) belongs to the I/O
+ * the flags and the private data.
+ *
+ * Memory: a call counts against the client's limit (max_client_requests)
+ * from the moment it is read until its reply is written, not merely until
+ * a worker has run it: a client that sends calls and never reads the
+ * replies stops being read (backpressure) once calls in flight plus
+ * messages queued for it reach the limit.  Messages the server sends on
+ * its own (events, keepalive) also queue; past VIR_NET_SERVER_CLIENT_TX_MAX
+ * bytes not taken by the client, it is dropped with a logged reason.  The input state (rx) belongs to the I/O
  * thread alone.  Teardown also happens only in the I/O thread: any thread
  * may ask for a close, which marks the client and wakes the loop.
  */
@@ -51,6 +59,8 @@ struct _virNetServerClient {
     GSource *source;
     virNetMessage *rx;          /* I/O thread only */
     virNetMessage *tx;
+    size_t ntx;                 /* messages queued in tx */
+    size_t txBytes;             /* their buffers' size */
     size_t nrequests;
 
     bool keepalive;
@@ -64,6 +74,20 @@ struct _virNetServerClient {
 };
 
 static gint virNetServerClientNextID = 1;
+
+/* Output a client may leave unread before it is dropped: two messages of
+ * the largest size. */
+#define VIR_NET_SERVER_CLIENT_TX_MAX (2 * (size_t)VIR_NET_MESSAGE_MAX)
+
+
+/* True when @client may be read: it has room for another call, counting
+ * the calls in flight and the messages it has not taken yet.  Called
+ * with the client locked. */
+static bool
+virNetServerClientHasRoom(virNetServerClient *client)
+{
+    return client->nrequests + client->ntx < client->lim.maxRequests;
+}
 
 
 static void
@@ -235,6 +259,17 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
         virNetMessageFree(msg);
         return -1;
     }
+    if (client->txBytes + msg->bufferLength > VIR_NET_SERVER_CLIENT_TX_MAX) {
+        VIR_WARN("client=%llu peer=%s leaves %zu bytes in %zu messages unread; closing",
+                 client->id, client->peer, client->txBytes, client->ntx);
+        client->closeRequested = true;
+        virObjectUnlock(client);
+        virNetMessageFree(msg);
+        virNetServerWakeup(client->srv);
+        return -1;
+    }
+    client->ntx++;
+    client->txBytes += msg->bufferLength;
     virNetMessageQueuePush(&client->tx, msg);
     virObjectUnlock(client);
     virNetServerWakeup(client->srv);
@@ -371,8 +406,7 @@ virNetServerClientDoRead(virNetServerClient *client)
         virNetServerClientDispatchRead(client, rx);
 
         VIR_WITH_OBJECT_LOCK_GUARD(client) {
-            if (client->nrequests >= client->lim.maxRequests ||
-                client->closeRequested)
+            if (!virNetServerClientHasRoom(client) || client->closeRequested)
                 return 0;
         }
     }
@@ -395,8 +429,11 @@ virNetServerClientDoWrite(virNetServerClient *client)
         if (n == 0)
             return 0;
         msg->bufferOffset += n;
-        if (msg->bufferOffset == msg->bufferLength)
+        if (msg->bufferOffset == msg->bufferLength) {
+            client->ntx--;
+            client->txBytes -= msg->bufferLength;
             virNetMessageFree(virNetMessageQueueServe(&client->tx));
+        }
     }
     return 0;
 }
@@ -438,8 +475,7 @@ virNetServerClientSourcePrepare(GSource *base, gint *timeout)
     if (client->delayedClose && !client->tx && client->nrequests == 0)
         client->closeRequested = true;
     closing = client->closeRequested;
-    if (!closing && !client->delayedClose &&
-        client->nrequests < client->lim.maxRequests)
+    if (!closing && !client->delayedClose && virNetServerClientHasRoom(client))
         events |= G_IO_IN;
     if (client->tx)
         events |= G_IO_OUT;

@@ -125,6 +125,61 @@ class ReadOnly(unittest.TestCase):
         other.close()
 
 
+class UnreadReplies(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.host = Host("hostUnread").start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.host.cleanup()
+
+    def test_calls_never_read(self):
+        """A client sends up to 100,000 calls and never reads a reply: the
+        daemon stops reading it once its replies are not taken, its RSS
+        stays flat, and a second client is served quickly throughout."""
+        c = RawClient(self.host.sock_ro)
+        rawrpc.open_conn(c)
+        other = RawClient(self.host.sock_ro)
+        rawrpc.open_conn(other)
+        before = self.host.rss_kib()
+        call = rawrpc.packet(rawrpc.REMOTE_PROGRAM,
+                             rawrpc.PROC_CONNECT_GET_LIB_VERSION, 7)
+        c.s.setblocking(False)
+        total = 100000 * len(call)
+        nbytes = 0
+        deadline = time.monotonic() + 5
+        chunk = call * 1000
+        while nbytes < total and time.monotonic() < deadline:
+            try:
+                nbytes += c.s.send(chunk[nbytes % len(chunk):])
+            except BlockingIOError:
+                time.sleep(0.01)
+        sent = nbytes // len(call)
+        worst = 0.0
+        for _ in range(20):
+            t0 = time.monotonic()
+            hdr, _ = other.call(rawrpc.PROC_CONNECT_GET_LIB_VERSION)
+            worst = max(worst, time.monotonic() - t0)
+            self.assertEqual(hdr[5], rawrpc.OK)
+        time.sleep(0.5)
+        after = self.host.rss_kib()
+        print("%d calls sent unread (the rest blocked by backpressure); "
+              "RSS %d -> %d KiB; other client's slowest call %.1f ms"
+              % (sent, before, after, worst * 1000))
+        self.assertGreater(sent, 100)
+        self.assertLess(after - before, 4 * 1024)
+        self.assertLess(worst, 1.0)
+        # The hostile client still gets its replies when it reads.
+        c.s.setblocking(True)
+        c.s.settimeout(10)
+        hdr, _ = c.recv_packet()
+        self.assertEqual((hdr[2], hdr[5]),
+                         (rawrpc.PROC_CONNECT_GET_LIB_VERSION, rawrpc.OK))
+        c.close()
+        other.close()
+
+
 class Ranges(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
