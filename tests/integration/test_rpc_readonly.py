@@ -3,6 +3,7 @@ state-changing calls are refused, numbers from the wire are range
 checked, and undecodable messages cost the daemon nothing."""
 
 import os
+import sys
 import struct
 import tempfile
 import time
@@ -88,6 +89,64 @@ class ReadOnly(unittest.TestCase):
         self.assertEqual(err[0], VIR_ERR_OPERATION_DENIED, err)
         self.assertIn("DOMAIN_GET_XML_DESC", err[2])
         c.close()
+
+    def test_walk_every_procedure(self):
+        """Every procedure of the .x on the read-only socket: those marked
+        '@readonly: deny' are refused with OPERATION_DENIED before their
+        arguments are even looked at; the others are never refused for
+        being read-only.  Nothing changes: the domain is still there,
+        shut off, afterwards."""
+        sys.path.insert(0, os.path.join(harness.SRCDIR, "scripts"))
+        import xdrparse
+        proto = os.path.join(harness.SRCDIR, "src", "rpc", "remote_protocol.x")
+        xdr = xdrparse.parse_file(proto)
+        denied = allowed = 0
+        c = RawClient(self.host.sock_ro)
+        rawrpc.open_conn(c)
+        for m in xdr.enums["remote_procedure"].members:
+            notes = xdrparse.parse_annotations(proto, m)
+            if notes["dispatch"][0] != "yes" or "open" in notes:
+                continue
+            number = int(m.value, 0)
+            hdr, body = c.call(number, b"")
+            if notes["readonly"][0] == "deny":
+                denied += 1
+                self.assertEqual(hdr[5], rawrpc.ERROR, m.name)
+                err = parse_error(body)
+                self.assertEqual(err[0], VIR_ERR_OPERATION_DENIED, (m.name, err))
+            else:
+                allowed += 1
+                if hdr[5] == rawrpc.ERROR:
+                    err = parse_error(body)
+                    self.assertNotEqual(err[0], VIR_ERR_OPERATION_DENIED,
+                                        (m.name, err))
+        c.close()
+        print("%d procedures refused, %d allowed on the read-only socket"
+              % (denied, allowed))
+        # The same policy as libvirt 9.0's public API.
+        policy = {}
+        with open(os.path.join(harness.SRCDIR, "tests", "rpcdata",
+                               "libvirt-readonly.txt")) as f:
+            for line in f:
+                if line.strip() and not line.startswith("#"):
+                    api, rule = line.split()
+                    policy[api.lower()] = rule
+        compared = 0
+        for m in xdr.enums["remote_procedure"].members:
+            notes = xdrparse.parse_annotations(proto, m)
+            if notes["dispatch"][0] != "yes":
+                continue
+            words = m.name[len("REMOTE_PROC_"):].lower().split("_")
+            api = "vir" + "".join(words)
+            if api not in policy and words[0] == "connect":
+                api = "vir" + "".join(words[1:])
+            if api in policy:
+                compared += 1
+                self.assertEqual(notes["readonly"][0], policy[api], m.name)
+        self.assertGreater(compared, 60)
+        self.assertGreater(denied, 20)
+        res = virsh(self.host.uri, "domstate", "g1")
+        self.assertEqual(res.stdout.strip(), "shut off")
 
     def test_undecodable_messages_cost_nothing(self):
         """10,000 GET_XML_DESC calls whose 64 KiB domain name decodes but
