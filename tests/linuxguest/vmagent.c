@@ -333,31 +333,38 @@ icmpChecksum(const void *data, size_t len)
 }
 
 
-/* One echo request; true if its reply came within @ms milliseconds. */
-static bool
-pingOnce(vmAgent *a, int ms)
+static void
+pingSend(vmAgent *a)
 {
     struct sockaddr_in to = { .sin_family = AF_INET };
     struct icmphdr req = { .type = ICMP_ECHO };
-    struct timespec start, now;
-    uint16_t id = (uint16_t)a->boot;
-    uint16_t seq = ++a->pingSeq;
 
     inet_pton(AF_INET, a->pingAddr, &to.sin_addr);
-    req.un.echo.id = htons(id);
-    req.un.echo.sequence = htons(seq);
+    req.un.echo.id = htons((uint16_t)a->boot);
+    req.un.echo.sequence = htons(++a->pingSeq);
     req.checksum = icmpChecksum(&req, sizeof(req));
     if (sendto(a->icmp, &req, sizeof(req), 0,
-               (struct sockaddr *)&to, sizeof(to)) < 0)
-        return false;
+               (struct sockaddr *)&to, sizeof(to)) < 0) {
+        /* no route, link down: the wait below times out */
+    }
+}
+
+
+/* True if an echo reply to one of the requests since @first arrives
+ * within @ms milliseconds. */
+static bool
+pingWait(vmAgent *a, uint16_t first, int ms)
+{
+    struct timespec start, now;
+
     clock_gettime(CLOCK_MONOTONIC, &start);
     for (;;) {
         unsigned char pkt[1500];
         struct pollfd pfd = { .fd = a->icmp, .events = POLLIN };
-        long left;
-        ssize_t len;
         struct iphdr *ip = (struct iphdr *)pkt;
         struct icmphdr *rep;
+        long left;
+        ssize_t len;
 
         clock_gettime(CLOCK_MONOTONIC, &now);
         left = ms - ((now.tv_sec - start.tv_sec) * 1000 +
@@ -369,23 +376,31 @@ pingOnce(vmAgent *a, int ms)
             len < (ssize_t)(ip->ihl * 4 + sizeof(*rep)))
             continue;
         rep = (struct icmphdr *)(pkt + ip->ihl * 4);
-        if (rep->type == ICMP_ECHOREPLY && ntohs(rep->un.echo.id) == id &&
-            ntohs(rep->un.echo.sequence) == seq)
+        if (rep->type == ICMP_ECHOREPLY &&
+            ntohs(rep->un.echo.id) == (uint16_t)a->boot &&
+            (uint16_t)(ntohs(rep->un.echo.sequence) - first) <=
+            (uint16_t)(a->pingSeq - first))
             return true;
     }
 }
 
 
-/* Up to three tries within a third of the period each. */
+/*
+ * Is the gateway reachable?  A request every 200 ms, any of their replies
+ * counts, for at most a second: a loaded host or a migration's switch-over
+ * may delay one, a link that is really down fails every time.
+ */
 static bool
 netCheck(vmAgent *a)
 {
+    uint16_t first = a->pingSeq + 1;
     int i;
 
     if (a->icmp < 0)
         return false;
-    for (i = 0; i < 3; i++) {
-        if (pingOnce(a, a->hbMs / 3 > 20 ? a->hbMs / 3 : 20))
+    for (i = 0; i < 5; i++) {
+        pingSend(a);
+        if (pingWait(a, first, 200))
             return true;
     }
     return false;
