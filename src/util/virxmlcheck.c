@@ -135,8 +135,11 @@ virXMLCheckNode(xmlNode *node, const virXMLAllowed *table, size_t ntable,
                        name, path);
         return -1;
     }
-    if (virXMLCheckAttrs(node, rule, path) < 0 ||
-        virXMLCheckRepeats(node, table, ntable, path) < 0)
+    if (virXMLCheckAttrs(node, rule, path) < 0)
+        return -1;
+    if (rule->flags & VIR_XML_ALLOW_ANY)
+        return 0;
+    if (virXMLCheckRepeats(node, table, ntable, path) < 0)
         return -1;
 
     for (child = node->children; child; child = child->next) {
@@ -168,6 +171,28 @@ int
 virXMLCheckAllowed(xmlNode *root, const virXMLAllowed *table, size_t ntable)
 {
     return virXMLCheckNode(root, table, ntable, NULL);
+}
+
+
+/**
+ * virXMLCheckAllowedMulti:
+ * Checks the subtree at @root against the union of @tables (each ended by
+ * a NULL path).  Returns 0 or -1 as virXMLCheckAllowed.
+ */
+int
+virXMLCheckAllowedMulti(xmlNode *root, const virXMLAllowed *const *tables,
+                        size_t ntables)
+{
+    g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(virXMLAllowed));
+    size_t i;
+    const virXMLAllowed *row;
+
+    for (i = 0; i < ntables; i++) {
+        for (row = tables[i]; row->path; row++)
+            g_array_append_val(all, *row);
+    }
+    return virXMLCheckNode(root, (const virXMLAllowed *)all->data, all->len,
+                           NULL);
 }
 
 

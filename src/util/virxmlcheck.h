@@ -18,6 +18,9 @@
 typedef enum {
     VIR_XML_ALLOW_REPEAT = 1 << 0, /* may appear more than once per parent */
     VIR_XML_ALLOW_TEXT = 1 << 1,   /* may hold text (otherwise only blanks) */
+    VIR_XML_ALLOW_ANY = 1 << 2,    /* its subtree is not checked: any
+                                    * children, namespaced or not, attributes
+                                    * on them and text (e.g. <metadata>) */
 } virXMLAllowFlags;
 
 typedef struct _virXMLAllowed virXMLAllowed;
@@ -41,6 +44,15 @@ struct _virXMLAllowed {
  */
 int virXMLCheckAllowed(xmlNode *root, const virXMLAllowed *table,
                        size_t ntable);
+
+/*
+ * virXMLCheckAllowedMulti:
+ * As virXMLCheckAllowed, over the union of @ntables tables, each ending
+ * with an entry whose path is NULL (so that each area of a parser can keep
+ * its own table).  The first table holding a path wins.
+ */
+int virXMLCheckAllowedMulti(xmlNode *root, const virXMLAllowed *const *tables,
+                            size_t ntables);
 
 /* The first child element of @parent called @name, or NULL. */
 xmlNode *virXMLNodeChild(xmlNode *parent, const char *name);
