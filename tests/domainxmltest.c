@@ -230,6 +230,10 @@ static const testBadCase testBadCases[] = {
       "unsupported configuration: user alias 'ua-balloon' is not supported" },
     { "bad-console-mismatch", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: the console must use the same source as the first serial port" },
+    { "bad-input-ps2-tablet", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: ps2 bus does not support tablet input device" },
+    { "bad-resource-fibrechannel", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: element 'fibrechannel' is not supported (at /domain/resource/fibrechannel)" },
 };
 
 
@@ -350,6 +354,7 @@ testEnumTables(void)
         virDomainNetModelTypeTable, virDomainChrTypeTable,
         virDomainChrUnixModeTypeTable, virDomainVideoTypeTable,
         virDomainMemballoonModelTypeTable, virArchTypeTable,
+        virDomainInputTypeTable, virDomainInputBusTypeTable,
     };
     size_t i;
     unsigned int j;
@@ -370,6 +375,7 @@ main(int argc, char **argv)
 {
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
+        "stock-minimal",
     };
     size_t i;
 

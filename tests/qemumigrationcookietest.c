@@ -385,15 +385,24 @@ testLibvirtPerform(void)
 
 
 /* With --persistent, libvirt's definition carries the PS/2 input devices
- * it adds to every x86 guest, outside our domain XML subset: Finish
- * refuses it by name (the source is then resumed). */
+ * it adds to every x86 guest: the destination keeps them as they are. */
 static void
 testLibvirtPerformPersistent(void)
 {
-    g_assert_null(testParseFile("libvirt-perform-persistent.xml", &testHostB,
-                                PERSIST | STATS));
-    testAssertError(VIR_ERR_CONFIG_UNSUPPORTED,
-                    "unsupported configuration: element 'input' is not supported (at /domain/devices/input)");
+    g_autoptr(qemuMigrationCookie) mig = testParseFile("libvirt-perform-persistent.xml",
+                                                       &testHostB,
+                                                       PERSIST | STATS);
+    const virDomainInputDef *mouse;
+    const virDomainInputDef *kbd;
+
+    g_assert_nonnull(mig);
+    g_assert_nonnull(mig->persistent);
+    g_assert_cmpuint(mig->persistent->inputs->len, ==, 2);
+    mouse = g_ptr_array_index(mig->persistent->inputs, 0);
+    kbd = g_ptr_array_index(mig->persistent->inputs, 1);
+    g_assert_cmpint(mouse->type, ==, VIR_DOMAIN_INPUT_TYPE_MOUSE);
+    g_assert_cmpint(kbd->type, ==, VIR_DOMAIN_INPUT_TYPE_KBD);
+    g_assert_cmpint(kbd->bus, ==, VIR_DOMAIN_INPUT_BUS_PS2);
     /* a step that does not read the definition refuses its feature */
     g_assert_null(testParseFile("libvirt-perform-persistent.xml", &testHostB,
                                 STATS));

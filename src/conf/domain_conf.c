@@ -171,6 +171,14 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/devices/controller/alias", "name", 0 },
     { "domain/devices/memballoon", "model", 0 },
     { "domain/devices/memballoon/alias", "name", 0 },
+    { NULL, NULL, 0 },
+};
+
+/* The tables of every area, checked as one. */
+static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
+    virDomainXMLAllowedTable,
+    virDomainXMLAllowedGeneral,
+    virDomainXMLAllowedInput,
 };
 
 
@@ -341,6 +349,7 @@ virDomainDefNew(void)
     def->disks = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDiskDefFree);
     def->nets = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainNetDefFree);
     def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
+    def->inputs = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInputDefFree);
     return def;
 }
 
@@ -378,6 +387,8 @@ virDomainDefFree(virDomainDef *def)
     virDomainVideoDefFree(def->video);
     g_free(def->usbAlias);
     virDomainMemballoonDefFree(def->memballoon);
+    g_clear_pointer(&def->inputs, g_ptr_array_unref);
+    virDomainGeneralFree(def);
     g_free(def);
 }
 
@@ -919,8 +930,8 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
                        _("expecting root element of 'domain'"));
         return NULL;
     }
-    if (virXMLCheckAllowed(root, virDomainXMLAllowedTable,
-                           G_N_ELEMENTS(virDomainXMLAllowedTable)) < 0)
+    if (virXMLCheckAllowedMulti(root, virDomainXMLAllowedTables,
+                                G_N_ELEMENTS(virDomainXMLAllowedTables)) < 0)
         return NULL;
 
     def = virDomainDefNew();
@@ -929,7 +940,8 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
         virDomainDefParseVcpu(def, root) < 0 ||
         virDomainDefValidateVcpu(def) < 0 ||
         virDomainDefParseOS(def, root) < 0 ||
-        virDomainDefParseMisc(def, root) < 0)
+        virDomainDefParseMisc(def, root) < 0 ||
+        virDomainGeneralParse(def, root, flags) < 0)
         return NULL;
     devices = virXMLNodeChild(root, "devices");
     if (devices) {
@@ -1109,6 +1121,7 @@ virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
     if (def->vcpus != def->maxvcpus)
         virBufferAsprintf(buf, " current='%u'", def->vcpus);
     virBufferAsprintf(buf, ">%u</vcpu>\n", def->maxvcpus);
+    virDomainResourceFormat(buf, def);
     virDomainDefFormatOS(buf, def);
     virDomainDefFormatMisc(buf, def);
     virDomainDevicesFormat(buf, def, flags);

@@ -183,6 +183,24 @@ typedef enum {
 } virDomainMemballoonModel;
 VIR_ENUM_DECL(virDomainMemballoonModel);
 
+typedef enum {
+    VIR_DOMAIN_INPUT_TYPE_NONE = 0,
+    VIR_DOMAIN_INPUT_TYPE_MOUSE,
+    VIR_DOMAIN_INPUT_TYPE_TABLET,
+    VIR_DOMAIN_INPUT_TYPE_KBD,
+    VIR_DOMAIN_INPUT_TYPE_LAST
+} virDomainInputType;
+VIR_ENUM_DECL(virDomainInput);
+
+typedef enum {
+    VIR_DOMAIN_INPUT_BUS_NONE = 0,
+    VIR_DOMAIN_INPUT_BUS_PS2,
+    VIR_DOMAIN_INPUT_BUS_USB,
+    VIR_DOMAIN_INPUT_BUS_VIRTIO,
+    VIR_DOMAIN_INPUT_BUS_LAST
+} virDomainInputBus;
+VIR_ENUM_DECL(virDomainInputBus);
+
 /* ---- flags ---- */
 
 typedef enum {
@@ -267,6 +285,15 @@ struct _virDomainMemballoonDef {
     char *alias;                    /* live only: balloon0 */
 };
 
+/* <input>: PS/2 mouse and keyboard are part of the i440fx and q35
+ * machines (no QEMU argv); libvirt adds them to every x86 guest. */
+typedef struct _virDomainInputDef virDomainInputDef;
+struct _virDomainInputDef {
+    virDomainInputType type;
+    virDomainInputBus bus;
+    char *alias;                /* live only: input0 ... */
+};
+
 typedef struct _virDomainCPUDef virDomainCPUDef;
 struct _virDomainCPUDef {
     virDomainCPUMode mode;
@@ -322,6 +349,10 @@ struct _virDomainDef {
     bool usbNone;               /* <controller type='usb' model='none'/> */
     char *usbAlias;             /* live only: "usb" */
     virDomainMemballoonDef *memballoon; /* never NULL after parsing */
+    GPtrArray *inputs;          /* virDomainInputDef */
+
+    /* domain-level elements of domain_conf_general.c */
+    char *resourcePartition;    /* <resource><partition>, stored only */
 };
 
 /* ---- parsing configuration ---- */
@@ -355,6 +386,7 @@ void virDomainGraphicsDefFree(virDomainGraphicsDef *def);
 void virDomainVideoDefFree(virDomainVideoDef *def);
 void virDomainMemballoonDefFree(virDomainMemballoonDef *def);
 void virDomainCPUDefFree(virDomainCPUDef *def);
+void virDomainInputDefFree(virDomainInputDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskDef, virDomainDiskDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainChrDef, virDomainChrDefFree);
@@ -363,6 +395,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainVideoDef, virDomainVideoDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef,
                               virDomainMemballoonDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCPUDef, virDomainCPUDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainInputDef, virDomainInputDefFree);
 
 virDomainDef *virDomainDefParseString(const char *xml,
                                       const virDomainDefParserConfig *config,

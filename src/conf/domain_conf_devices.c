@@ -880,6 +880,8 @@ virDomainDevicesParseOne(virDomainDef *def, xmlNode *dev, unsigned int flags)
         obj = def->memballoon = virDomainMemballoonDefParse(dev, flags);
     } else if (STREQ(name, "controller")) {
         return virDomainControllerParse(def, dev, flags);
+    } else if (STREQ(name, "input")) {
+        return virDomainInputDefParse(def, dev, flags);
     } else {
         /* <emulator> is read by the caller, <console> after the loop */
         return 0;
@@ -975,6 +977,7 @@ virDomainDevicesPostParse(virDomainDef *def)
         def->video->primary = true;
     }
     def->usbNone = true;
+    virDomainInputsPostParse(def);
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
         def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
@@ -1019,7 +1022,7 @@ virDomainDevicesValidate(const virDomainDef *def)
         }
         usedPorts |= 1U << chr->port;
     }
-    return 0;
+    return virDomainInputsValidate(def);
 }
 
 
@@ -1055,6 +1058,7 @@ virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
     if (def->serials->len > 0)
         virDomainChrDefFormat(buf, g_ptr_array_index(def->serials, 0), true,
                               flags);
+    virDomainInputsFormat(buf, def, flags);
     if (def->graphics)
         virDomainGraphicsDefFormat(buf, def->graphics, flags);
     if (def->video)
@@ -1104,6 +1108,7 @@ virDomainDefAssignAliases(virDomainDef *def)
         if (!chr->alias)
             chr->alias = g_strdup_printf("serial%zu", i);
     }
+    virDomainInputsAssignAliases(def);
     if (def->video && !def->video->alias)
         def->video->alias = g_strdup("video0");
     if (def->usbNone && !def->usbAlias)
@@ -1146,6 +1151,7 @@ virDomainDefClearRuntime(virDomainDef *def)
             def->graphics->listenFromConfig = false;
         }
     }
+    virDomainInputsClearRuntime(def);
     if (def->video)
         g_clear_pointer(&def->video->alias, g_free);
     g_clear_pointer(&def->usbAlias, g_free);

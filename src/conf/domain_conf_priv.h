@@ -12,6 +12,7 @@
 #endif
 
 #include "domain_conf.h"
+#include "virxmlcheck.h"
 
 #include <libxml/tree.h>
 
@@ -43,3 +44,24 @@ void virDomainDevicesPostParse(virDomainDef *def);
 int virDomainDevicesValidate(const virDomainDef *def);
 void virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
                             unsigned int flags);
+
+/* Allowed-element tables of each area (ended by a NULL path), checked
+ * together with domain_conf.c's own by virDomainDefParseNode. */
+extern const virXMLAllowed virDomainXMLAllowedGeneral[];
+extern const virXMLAllowed virDomainXMLAllowedInput[];
+
+/* Domain-level elements (domain_conf_general.c). */
+int virDomainGeneralParse(virDomainDef *def, xmlNode *root,
+                          unsigned int flags);
+void virDomainGeneralFree(virDomainDef *def);
+void virDomainResourceFormat(virBuffer *buf, const virDomainDef *def);
+
+/* Input devices (domain_conf_input.c). */
+int virDomainInputDefParse(virDomainDef *def, xmlNode *dev,
+                           unsigned int flags);
+void virDomainInputsPostParse(virDomainDef *def);
+int virDomainInputsValidate(const virDomainDef *def);
+void virDomainInputsFormat(virBuffer *buf, const virDomainDef *def,
+                           unsigned int flags);
+void virDomainInputsAssignAliases(virDomainDef *def);
+void virDomainInputsClearRuntime(virDomainDef *def);
