@@ -23,6 +23,7 @@
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
@@ -351,16 +352,20 @@ qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 }
 
 
-/* The URI QEMU sends to: migrate_uri from Prepare (or the user). */
-static const char *
+/* The URI QEMU sends to, from migrate_uri of Prepare (or the user's),
+ * in either spelling ("tcp:HOST:PORT" or "tcp://HOST:PORT").  Caller owns
+ * the result.  Returns it, or NULL (reported). */
+static char *
 qemuMigrationSrcURI(const virMigrateArgs *args)
 {
     const char *uri = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
 
-    if (!uri)
+    if (!uri) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("missing migration URI: the destination did not give one"));
-    return uri;
+        return NULL;
+    }
+    return qemuMigrationSrcQEMUURI(uri);
 }
 
 
@@ -391,7 +396,7 @@ qemuMigrationSrcPerformFailed(virDomainObj *vm)
 int
 qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
 {
-    const char *uri;
+    g_autofree char *uri = NULL;
 
     if (qemuMigrationAnyCheckFlags(args->flags) < 0)
         return -1;
@@ -608,7 +613,7 @@ qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
 int
 qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args)
 {
-    const char *uri;
+    g_autofree char *uri = NULL;
 
     if (qemuMigrationSrcCheckV2(args) < 0 ||
         qemuMigrationSrcPerformV2Start(vm, args) < 0)
