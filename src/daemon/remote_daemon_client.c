@@ -28,7 +28,9 @@ remoteClientFreePrivate(void *opaque)
 }
 
 
-/* I/O thread, at disconnect: no more events for this client, and the
+/* A worker, as soon as the client disconnected (the I/O thread hands it
+ * over, since what the driver does here may block, e.g. kill an
+ * auto-destroy domain): no more events for this client, and the
  * driver learns at once that the client is gone (its calls may still
  * run; connectClose comes with the last of them). */
 static void

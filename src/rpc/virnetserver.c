@@ -32,10 +32,13 @@ typedef struct {
     GSource *source;
 } virNetServerService;
 
+/* A worker's job: a call (@prog, @msg), or the release of a client that
+ * went away (@msg NULL; its @closeFunc, if any, runs first). */
 typedef struct {
     virNetServerClient *client;
     virNetServerProgram *prog;
     virNetMessage *msg;
+    virNetServerClientCloseFunc closeFunc;
 } virNetServerJob;
 
 struct _virNetServer {
@@ -68,10 +71,24 @@ virNetServerConfigDefaults(virNetServerConfig *cfg)
 
 static void virNetServerJobFree(void *opaque);
 
+/* Calls still queued at shutdown are dropped; the release of a client
+ * still queued runs now: what its close function releases (auto-destroy
+ * domains, jobs of the client) must not be forgotten. */
+static void
+virNetServerJobDiscard(void *opaque)
+{
+    virNetServerJob *job = opaque;
+
+    if (job->closeFunc)
+        job->closeFunc(job->client);
+    virNetServerJobFree(job);
+}
+
+
 static void
 virThreadPoolFreeDiscarding(virThreadPool *pool)
 {
-    virThreadPoolFree(pool, virNetServerJobFree);
+    virThreadPoolFree(pool, virNetServerJobDiscard);
 }
 
 
@@ -92,6 +109,10 @@ virNetServerJobRun(void *jobdata, void *opaque)
 {
     virNetServerJob *job = jobdata;
 
+    if (!job->msg) {
+        virNetServerJobDiscard(job);
+        return;
+    }
     virNetServerProgramDispatch(job->prog, job->client,
                                 g_steal_pointer(&job->msg));
     virNetServerClientCallDone(job->client);
@@ -383,16 +404,35 @@ virNetServerHandleMessage(virNetServer *srv, virNetServerClient *client,
 }
 
 
+/**
+ * virNetServerRemoveClient:
+ * @client went away and is torn down (I/O thread): it leaves the server,
+ * and its close function (may be NULL) runs on a worker, since it may
+ * block (killing an auto-destroy domain's QEMU waits for the process to
+ * go) and the I/O thread must go on serving everybody else.  The server's
+ * reference goes with that job, so the client's last reference, whose
+ * release closes the driver connection, is never dropped here.  Once the
+ * workers are gone (shutdown), both happen here.
+ */
 void
-virNetServerRemoveClient(virNetServer *srv, virNetServerClient *client)
+virNetServerRemoveClient(virNetServer *srv, virNetServerClient *client,
+                         virNetServerClientCloseFunc closeFunc)
 {
+    virNetServerJob *job;
     bool found;
 
     g_mutex_lock(&srv->lock);
     found = g_ptr_array_remove(srv->clients, client);
     g_mutex_unlock(&srv->lock);
-    if (found)
-        virNetServerClientUnref(client);
+    if (!found)
+        return;
+    job = g_new0(virNetServerJob, 1);
+    job->client = client;       /* steals the server's reference */
+    job->closeFunc = closeFunc;
+    if (srv->workers)
+        virThreadPoolSendJob(srv->workers, false, job);
+    else
+        virNetServerJobDiscard(job);
 }
 
 

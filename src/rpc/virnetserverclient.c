@@ -455,9 +455,7 @@ virNetServerClientTeardown(virNetServerClient *client)
     g_source_unref(client->source);
     client->source = NULL;
     shutdown(client->fd, SHUT_RDWR);
-    if (closeFunc)
-        closeFunc(client);
-    virNetServerRemoveClient(client->srv, client);
+    virNetServerRemoveClient(client->srv, client, closeFunc);
 }
 
 

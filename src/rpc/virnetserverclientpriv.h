@@ -32,5 +32,7 @@ const char *virNetServerClientGetRejectReason(virNetServerClient *client);
  * @msg.  Returns the number of calls it started (0 or 1). */
 int virNetServerHandleMessage(virNetServer *srv, virNetServerClient *client,
                               virNetMessage *msg);
-/* Defined by the server: the client is closed and torn down. */
-void virNetServerRemoveClient(virNetServer *srv, virNetServerClient *client);
+/* Defined by the server: the client is closed and torn down; its close
+ * function (may be NULL) runs on a worker. */
+void virNetServerRemoveClient(virNetServer *srv, virNetServerClient *client,
+                              virNetServerClientCloseFunc closeFunc);
