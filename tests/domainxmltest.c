@@ -226,8 +226,9 @@ static const testBadCase testBadCases[] = {
       "XML error: target 'vda' duplicated for disk sources" },
     { "bad-append-pty", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: attribute 'append' of element 'source' is not supported for type 'pty'" },
-    { "bad-user-alias", 0, VIR_ERR_CONFIG_UNSUPPORTED,
-      "unsupported configuration: user alias 'ua-balloon' is not supported" },
+    { "bad-user-alias-duplicate", 0,
+      VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: non unique alias detected: ua-dev" },
     { "bad-console-mismatch", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: the console must use the same source as the first serial port" },
     { "bad-input-ps2-tablet", 0, VIR_ERR_CONFIG_UNSUPPORTED,
@@ -375,7 +376,7 @@ main(int argc, char **argv)
 {
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
-        "stock-minimal",
+        "stock-minimal", "device-info",
     };
     size_t i;
 

@@ -148,10 +148,14 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/devices/disk/target", "dev bus", 0 },
     { "domain/devices/disk/readonly", NULL, 0 },
     { "domain/devices/disk/alias", "name", 0 },
+    { "domain/devices/disk/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
+    { "domain/devices/disk/boot", "order", 0 },
     { "domain/devices/interface", "type", VIR_XML_ALLOW_REPEAT },
     { "domain/devices/interface/mac", "address", 0 },
     { "domain/devices/interface/model", "type", 0 },
     { "domain/devices/interface/alias", "name", 0 },
+    { "domain/devices/interface/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
+    { "domain/devices/interface/boot", "order", 0 },
     { "domain/devices/serial", "type", VIR_XML_ALLOW_REPEAT },
     { "domain/devices/serial/source", "path append mode", 0 },
     { "domain/devices/serial/target", "type port", 0 },
@@ -167,10 +171,19 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/devices/video", NULL, VIR_XML_ALLOW_REPEAT },
     { "domain/devices/video/model", "type vram heads primary", 0 },
     { "domain/devices/video/alias", "name", 0 },
-    { "domain/devices/controller", "type index model", VIR_XML_ALLOW_REPEAT },
+    { "domain/devices/video/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
+    { "domain/devices/controller", "type index model ports",
+      VIR_XML_ALLOW_REPEAT },
+    { "domain/devices/controller/model", "name", 0 },
+    { "domain/devices/controller/target", "chassisNr chassis port busNr", 0 },
     { "domain/devices/controller/alias", "name", 0 },
+    { "domain/devices/controller/master", "startport", 0 },
+    { "domain/devices/controller/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS,
+      0 },
     { "domain/devices/memballoon", "model", 0 },
     { "domain/devices/memballoon/alias", "name", 0 },
+    { "domain/devices/memballoon/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS,
+      0 },
     { NULL, NULL, 0 },
 };
 
@@ -347,6 +360,7 @@ virDomainDefNew(void)
 
     def->id = -1;
     def->disks = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainDiskDefFree);
+    def->controllers = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainControllerDefFree);
     def->nets = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainNetDefFree);
     def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     def->inputs = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInputDefFree);
@@ -381,11 +395,11 @@ virDomainDefFree(virDomainDef *def)
     virDomainCPUDefFree(def->cpu);
     g_free(def->emulator);
     g_clear_pointer(&def->disks, g_ptr_array_unref);
+    g_clear_pointer(&def->controllers, g_ptr_array_unref);
     g_clear_pointer(&def->nets, g_ptr_array_unref);
     g_clear_pointer(&def->serials, g_ptr_array_unref);
     virDomainGraphicsDefFree(def->graphics);
     virDomainVideoDefFree(def->video);
-    g_free(def->usbAlias);
     virDomainMemballoonDefFree(def->memballoon);
     g_clear_pointer(&def->inputs, g_ptr_array_unref);
     virDomainGeneralFree(def);
@@ -896,7 +910,7 @@ virDomainDefPostParse(virDomainDef *def,
     }
     if (!def->emulator && config && config->defaultEmulator)
         def->emulator = g_strdup(config->defaultEmulator);
-    if (def->os.nBootDevs == 0) {
+    if (def->os.nBootDevs == 0 && !virDomainDefHasDeviceBoot(def)) {
         def->os.bootDevs[0] = VIR_DOMAIN_BOOT_DISK;
         def->os.nBootDevs = 1;
     }

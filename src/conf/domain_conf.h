@@ -14,6 +14,7 @@
 #pragma once
 
 #include "internal.h"
+#include "device_conf.h"
 #include "virarch.h"
 #include "virbuffer.h"
 #include "virenum.h"
@@ -230,14 +231,14 @@ struct _virDomainDiskDef {
     char *dst;                  /* <target dev=''>: vda, hdc ... */
     virDomainDiskBus bus;       /* from <target bus=''> or the dev prefix */
     bool readonly;
-    char *alias;                /* live only: virtio-disk0, ide0-1-0 */
+    virDomainDeviceInfo info;   /* alias live only: virtio-disk0 ... */
 };
 
 typedef struct _virDomainNetDef virDomainNetDef;
 struct _virDomainNetDef {
     unsigned char mac[VIR_MAC_BUFLEN]; /* generated 52:54:00:xx:xx:xx */
     virDomainNetModel model;           /* default rtl8139, as libvirt */
-    char *alias;                       /* live only: net0 ... */
+    virDomainDeviceInfo info;          /* alias live only: net0 ... */
 };
 
 typedef struct _virDomainChrSourceDef virDomainChrSourceDef;
@@ -253,7 +254,7 @@ typedef struct _virDomainChrDef virDomainChrDef;
 struct _virDomainChrDef {
     virDomainChrSourceDef source;
     int port;                   /* <target port=''>, 0 .. 3 */
-    char *alias;                /* live only: serial0 ... */
+    virDomainDeviceInfo info;   /* alias live only: serial0 ... */
 };
 
 typedef struct _virDomainGraphicsDef virDomainGraphicsDef;
@@ -273,16 +274,48 @@ struct _virDomainVideoDef {
     unsigned int vram;          /* KiB; vga default 16384 */
     unsigned int heads;         /* vga default 1 */
     bool primary;
-    char *alias;                /* live only: video0 */
+    virDomainDeviceInfo info;   /* alias live only: video0 */
 };
 
-/* Only <controller type='usb' index='0' model='none'/> exists for us: it
- * is kept as a flag on the definition (see virDomainDef.usbNone). */
+typedef enum {
+    VIR_DOMAIN_CONTROLLER_TYPE_NONE = 0,
+    VIR_DOMAIN_CONTROLLER_TYPE_IDE,
+    VIR_DOMAIN_CONTROLLER_TYPE_SCSI,
+    VIR_DOMAIN_CONTROLLER_TYPE_SATA,
+    VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
+    VIR_DOMAIN_CONTROLLER_TYPE_USB,
+    VIR_DOMAIN_CONTROLLER_TYPE_PCI,
+    VIR_DOMAIN_CONTROLLER_TYPE_LAST
+} virDomainControllerType;
+VIR_ENUM_DECL(virDomainController);
+
+/* <controller type='' index='' model=''>: model is the value of the
+ * model table of its type (see domain_conf_controller.c), -1 when none
+ * applies or none is written and the type has no default. */
+/* <target> and <model name=''> of a PCI controller; -1: not set. */
+typedef struct _virDomainControllerPCIOpts virDomainControllerPCIOpts;
+struct _virDomainControllerPCIOpts {
+    int modelName;              /* virDomainControllerPCIModelName */
+    int chassisNr;
+    int chassis;
+    int port;
+    int busNr;
+};
+
+typedef struct _virDomainControllerDef virDomainControllerDef;
+struct _virDomainControllerDef {
+    virDomainControllerType type;
+    int idx;                    /* -1 while parsing: the next free one */
+    int model;                  /* -1: none */
+    int ports;                  /* usb, virtio-serial: ports='', -1 unset */
+    virDomainControllerPCIOpts pci;
+    virDomainDeviceInfo info;   /* alias live only: usb, pci.1 ... */
+};
 
 typedef struct _virDomainMemballoonDef virDomainMemballoonDef;
 struct _virDomainMemballoonDef {
     virDomainMemballoonModel model; /* default virtio, as libvirt */
-    char *alias;                    /* live only: balloon0 */
+    virDomainDeviceInfo info;       /* alias live only: balloon0 */
 };
 
 /* <input>: PS/2 mouse and keyboard are part of the i440fx and q35
@@ -291,7 +324,7 @@ typedef struct _virDomainInputDef virDomainInputDef;
 struct _virDomainInputDef {
     virDomainInputType type;
     virDomainInputBus bus;
-    char *alias;                /* live only: input0 ... */
+    virDomainDeviceInfo info;   /* alias live only: input0 ... */
 };
 
 typedef struct _virDomainCPUDef virDomainCPUDef;
@@ -341,13 +374,12 @@ struct _virDomainDef {
 
     char *emulator;
     GPtrArray *disks;           /* virDomainDiskDef */
+    GPtrArray *controllers;     /* virDomainControllerDef */
     GPtrArray *nets;            /* virDomainNetDef */
     GPtrArray *serials;         /* virDomainChrDef; with any, <console>
                                  * is the first one, as in libvirt */
     virDomainGraphicsDef *graphics;     /* NULL: none */
     virDomainVideoDef *video;           /* NULL: none written */
-    bool usbNone;               /* <controller type='usb' model='none'/> */
-    char *usbAlias;             /* live only: "usb" */
     virDomainMemballoonDef *memballoon; /* never NULL after parsing */
     GPtrArray *inputs;          /* virDomainInputDef */
 
@@ -384,6 +416,7 @@ void virDomainNetDefFree(virDomainNetDef *def);
 void virDomainChrDefFree(virDomainChrDef *def);
 void virDomainGraphicsDefFree(virDomainGraphicsDef *def);
 void virDomainVideoDefFree(virDomainVideoDef *def);
+void virDomainControllerDefFree(virDomainControllerDef *def);
 void virDomainMemballoonDefFree(virDomainMemballoonDef *def);
 void virDomainCPUDefFree(virDomainCPUDef *def);
 void virDomainInputDefFree(virDomainInputDef *def);
@@ -392,6 +425,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainChrDef, virDomainChrDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainGraphicsDef, virDomainGraphicsDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainVideoDef, virDomainVideoDefFree);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainControllerDef,
+                              virDomainControllerDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef,
                               virDomainMemballoonDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCPUDef, virDomainCPUDefFree);
@@ -418,3 +453,55 @@ int virDomainDefValidateName(const char *name);
 void virDomainMacGenerate(unsigned char *mac);
 int virDomainMacParse(const char *str, unsigned char *mac);
 const char *virDomainMacFormat(const unsigned char *mac, char *buf);
+
+/* ---- iterating over devices (domain_conf_address.c) ---- */
+
+/* One device of any type, as the device iterator hands it out.  A new
+ * device type adds its enumerator here, its member to the union and a row
+ * to virDomainDeviceDescTable (see device_conf.h for the whole recipe). */
+typedef enum {
+    VIR_DOMAIN_DEVICE_NONE = 0,
+    VIR_DOMAIN_DEVICE_DISK,
+    VIR_DOMAIN_DEVICE_CONTROLLER,
+    VIR_DOMAIN_DEVICE_NET,
+    VIR_DOMAIN_DEVICE_CHR,
+    VIR_DOMAIN_DEVICE_VIDEO,
+    VIR_DOMAIN_DEVICE_MEMBALLOON,
+    VIR_DOMAIN_DEVICE_INPUT,
+    VIR_DOMAIN_DEVICE_LAST
+} virDomainDeviceType;
+VIR_ENUM_DECL(virDomainDevice);
+
+typedef struct _virDomainDeviceDef virDomainDeviceDef;
+struct _virDomainDeviceDef {
+    virDomainDeviceType type;
+    union {
+        void *any;
+        virDomainDiskDef *disk;
+        virDomainControllerDef *controller;
+        virDomainNetDef *net;
+        virDomainChrDef *chr;
+        virDomainVideoDef *video;
+        virDomainMemballoonDef *memballoon;
+        virDomainInputDef *input;
+    } data;
+};
+
+/* Called once per device with its info; a non-zero return stops the walk
+ * and is returned by the iterator. */
+typedef int (*virDomainDeviceInfoCallback)(virDomainDef *def,
+                                           virDomainDeviceDef *dev,
+                                           virDomainDeviceInfo *info,
+                                           void *opaque);
+
+int virDomainDeviceInfoIterate(virDomainDef *def,
+                               virDomainDeviceInfoCallback cb,
+                               void *opaque);
+virDomainDeviceInfo *virDomainDeviceGetInfo(const virDomainDeviceDef *dev);
+
+int virDomainDefValidateAliases(const virDomainDef *def);
+bool virDomainDefHasDeviceBoot(const virDomainDef *def);
+void virDomainDefClearDeviceAliases(virDomainDef *def);
+virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
+                                                   virDomainControllerType type,
+                                                   unsigned int idx);

@@ -12,6 +12,7 @@
 
 #define VIR_DOMAIN_CONF_PRIV_H_ALLOW
 #include "domain_conf_priv.h"
+#include "domain_conf_controller.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "viruuid.h"
@@ -93,7 +94,7 @@ virDomainDiskDefFree(virDomainDiskDef *def)
         return;
     g_free(def->src);
     g_free(def->dst);
-    g_free(def->alias);
+    virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
 
@@ -104,7 +105,7 @@ virDomainNetDefFree(virDomainNetDef *def)
 {
     if (!def)
         return;
-    g_free(def->alias);
+    virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
 
@@ -116,7 +117,7 @@ virDomainChrDefFree(virDomainChrDef *def)
     if (!def)
         return;
     g_free(def->source.path);
-    g_free(def->alias);
+    virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
 
@@ -139,7 +140,7 @@ virDomainVideoDefFree(virDomainVideoDef *def)
 {
     if (!def)
         return;
-    g_free(def->alias);
+    virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
 
@@ -150,7 +151,7 @@ virDomainMemballoonDefFree(virDomainMemballoonDef *def)
 {
     if (!def)
         return;
-    g_free(def->alias);
+    virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
 
@@ -212,39 +213,6 @@ virDomainMacFormat(const unsigned char *mac, char *buf)
 
 
 /* ---- shared parse helpers ---- */
-
-/* Reads <alias name=''/> of a device.  Runtime data: ignored for the
- * persistent config, as libvirt does, except that user aliases ("ua-")
- * are refused because we do not support them. */
-static int
-virDomainDeviceAliasParse(xmlNode *dev, unsigned int flags, char **alias)
-{
-    xmlNode *node = virXMLNodeChild(dev, "alias");
-    g_autofree char *name = NULL;
-
-    if (!node)
-        return 0;
-    if (!(name = virDomainXMLPropRequired(node, "name")))
-        return -1;
-    if (STRPREFIX(name, "ua-")) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("user alias '%1$s' is not supported"), name);
-        return -1;
-    }
-    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
-        *alias = g_steal_pointer(&name);
-    return 0;
-}
-
-
-static void
-virDomainDeviceAliasFormat(virBuffer *buf, const char *alias,
-                           unsigned int flags)
-{
-    if (alias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
-        virBufferEscapeString(buf, "<alias name='%s'/>\n", alias);
-}
-
 
 /* Refuses a device attribute whose value is not the only one we support. */
 static int
@@ -343,7 +311,7 @@ virDomainDiskDefParse(xmlNode *dev, unsigned int flags)
     }
     if (!(disk->src = virDomainXMLPropRequired(source, "file")) ||
         virDomainDiskDefParseTarget(disk, dev) < 0 ||
-        virDomainDeviceAliasParse(dev, flags, &disk->alias) < 0)
+        virDomainDeviceInfoParseXML(dev, flags, &disk->info) < 0)
         return NULL;
     disk->readonly = virXMLNodeChild(dev, "readonly") != NULL;
     return g_steal_pointer(&disk);
@@ -383,7 +351,7 @@ virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
                       virDomainDiskBusTypeToString(disk->bus));
     if (disk->readonly)
         virBufferAddLit(buf, "<readonly/>\n");
-    virDomainDeviceAliasFormat(buf, disk->alias, flags);
+    virDomainDeviceInfoFormat(buf, &disk->info, flags);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</disk>\n");
 }
@@ -415,7 +383,7 @@ virDomainNetDefParse(xmlNode *dev, unsigned int flags)
     if (model && virDomainXMLPropEnum(model, "type", virDomainNetModel, true,
                                       &net->model) < 0)
         return NULL;
-    if (virDomainDeviceAliasParse(dev, flags, &net->alias) < 0)
+    if (virDomainDeviceInfoParseXML(dev, flags, &net->info) < 0)
         return NULL;
     return g_steal_pointer(&net);
 }
@@ -433,7 +401,7 @@ virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *net,
                       virDomainMacFormat(net->mac, macstr));
     virBufferAsprintf(buf, "<model type='%s'/>\n",
                       virDomainNetModelTypeToString(net->model));
-    virDomainDeviceAliasFormat(buf, net->alias, flags);
+    virDomainDeviceInfoFormat(buf, &net->info, flags);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</interface>\n");
 }
@@ -510,7 +478,7 @@ virDomainSerialDefParse(xmlNode *dev, unsigned int flags)
         return NULL;
     if (model && virDomainXMLPropExpect(model, "name", "isa-serial", true) < 0)
         return NULL;
-    if (virDomainDeviceAliasParse(dev, flags, &chr->alias) < 0)
+    if (virDomainDeviceInfoParseXML(dev, flags, &chr->info) < 0)
         return NULL;
     return g_steal_pointer(&chr);
 }
@@ -550,7 +518,7 @@ virDomainConsoleParse(virDomainDef *def, xmlNode *dev, unsigned int flags)
     }
     if (def->serials->len == 0) {
         chr->port = 0;
-        if (virDomainDeviceAliasParse(dev, flags, &chr->alias) < 0)
+        if (virDomainDeviceInfoParseXML(dev, flags, &chr->info) < 0)
             return -1;
         g_ptr_array_add(def->serials, g_steal_pointer(&chr));
         return 0;
@@ -619,7 +587,7 @@ virDomainChrDefFormat(virBuffer *buf, const virDomainChrDef *chr,
         virBufferAddLit(buf, "  <model name='isa-serial'/>\n");
         virBufferAddLit(buf, "</target>\n");
     }
-    virDomainDeviceAliasFormat(buf, chr->alias, flags);
+    virDomainDeviceInfoFormat(buf, &chr->info, flags);
     virBufferAdjustIndent(buf, -2);
     virBufferAsprintf(buf, "</%s>\n", elem);
 }
@@ -757,7 +725,7 @@ virDomainVideoDefParse(xmlNode *dev, unsigned int flags)
                        _("video model 'none' takes no vram, heads or primary"));
         return NULL;
     }
-    if (virDomainDeviceAliasParse(dev, flags, &video->alias) < 0)
+    if (virDomainDeviceInfoParseXML(dev, flags, &video->info) < 0)
         return NULL;
     return g_steal_pointer(&video);
 }
@@ -778,28 +746,9 @@ virDomainVideoDefFormat(virBuffer *buf, const virDomainVideoDef *video,
     if (video->primary)
         virBufferAddLit(buf, " primary='yes'");
     virBufferAddLit(buf, "/>\n");
-    virDomainDeviceAliasFormat(buf, video->alias, flags);
+    virDomainDeviceInfoFormat(buf, &video->info, flags);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</video>\n");
-}
-
-
-static int
-virDomainControllerParse(virDomainDef *def, xmlNode *dev, unsigned int flags)
-{
-    unsigned int idx = 0;
-
-    if (virDomainXMLPropExpect(dev, "type", "usb", true) < 0 ||
-        virDomainXMLPropUInt(dev, "index", false, &idx) < 0 ||
-        virDomainXMLPropExpect(dev, "model", "none", true) < 0)
-        return -1;
-    if (idx != 0 || def->usbNone) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("only one USB controller, with index 0, is supported"));
-        return -1;
-    }
-    def->usbNone = true;
-    return virDomainDeviceAliasParse(dev, flags, &def->usbAlias);
 }
 
 
@@ -814,7 +763,7 @@ virDomainMemballoonDefParse(xmlNode *dev, unsigned int flags)
     else if (virDomainXMLPropEnum(dev, "model", virDomainMemballoonModel,
                                   true, &mb->model) < 0)
         return NULL;
-    if (virDomainDeviceAliasParse(dev, flags, &mb->alias) < 0)
+    if (virDomainDeviceInfoParseXML(dev, flags, &mb->info) < 0)
         return NULL;
     return g_steal_pointer(&mb);
 }
@@ -825,15 +774,16 @@ virDomainMemballoonDefFormat(virBuffer *buf, const virDomainMemballoonDef *mb,
                              unsigned int flags)
 {
     const char *model = virDomainMemballoonModelTypeToString(mb->model);
+    g_auto(virBuffer) child = VIR_BUFFER_INITIALIZER;
 
-    if (!mb->alias || (flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
+    virBufferAdjustIndent(&child, 2);
+    virDomainDeviceInfoFormat(&child, &mb->info, flags);
+    if (!virBufferUse(&child)) {
         virBufferAsprintf(buf, "<memballoon model='%s'/>\n", model);
         return;
     }
     virBufferAsprintf(buf, "<memballoon model='%s'>\n", model);
-    virBufferAdjustIndent(buf, 2);
-    virDomainDeviceAliasFormat(buf, mb->alias, flags);
-    virBufferAdjustIndent(buf, -2);
+    virBufferAddBuffer(buf, &child);
     virBufferAddLit(buf, "</memballoon>\n");
 }
 
@@ -879,7 +829,8 @@ virDomainDevicesParseOne(virDomainDef *def, xmlNode *dev, unsigned int flags)
     } else if (STREQ(name, "memballoon")) {
         obj = def->memballoon = virDomainMemballoonDefParse(dev, flags);
     } else if (STREQ(name, "controller")) {
-        return virDomainControllerParse(def, dev, flags);
+        if ((obj = virDomainControllerDefParse(dev, flags)))
+            virDomainControllerInsert(def, obj);
     } else if (STREQ(name, "input")) {
         return virDomainInputDefParse(def, dev, flags);
     } else {
@@ -916,6 +867,11 @@ virDomainDevicesParse(virDomainDef *def, xmlNode *devices, unsigned int flags)
     }
     if (console && virDomainConsoleParse(def, console, flags) < 0)
         return -1;
+    if (def->os.nBootDevs > 0 && virDomainDefHasDeviceBoot(def)) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("per-device boot elements cannot be used together with os/boot elements"));
+        return -1;
+    }
     return 0;
 }
 
@@ -976,7 +932,9 @@ virDomainDevicesPostParse(virDomainDef *def)
             def->video->heads = 1;
         def->video->primary = true;
     }
-    def->usbNone = true;
+    if (!virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0))
+        virDomainDefEnsureController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
+                                     VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE);
     virDomainInputsPostParse(def);
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
@@ -1022,7 +980,11 @@ virDomainDevicesValidate(const virDomainDef *def)
         }
         usedPorts |= 1U << chr->port;
     }
-    return virDomainInputsValidate(def);
+    if (virDomainInputsValidate(def) < 0 ||
+        virDomainControllersValidate(def) < 0 ||
+        virDomainDefValidateAliases(def) < 0)
+        return -1;
+    return 0;
 }
 
 
@@ -1041,15 +1003,10 @@ virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
     virBufferEscapeString(buf, "<emulator>%s</emulator>\n", def->emulator);
     for (i = 0; i < def->disks->len; i++)
         virDomainDiskDefFormat(buf, g_ptr_array_index(def->disks, i), flags);
-    if (def->usbNone && def->usbAlias && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE)) {
-        virBufferAddLit(buf, "<controller type='usb' index='0' model='none'>\n");
-        virBufferAdjustIndent(buf, 2);
-        virDomainDeviceAliasFormat(buf, def->usbAlias, flags);
-        virBufferAdjustIndent(buf, -2);
-        virBufferAddLit(buf, "</controller>\n");
-    } else if (def->usbNone) {
-        virBufferAddLit(buf, "<controller type='usb' index='0' model='none'/>\n");
-    }
+    for (i = 0; i < def->controllers->len; i++)
+        virDomainControllerDefFormat(buf,
+                                     g_ptr_array_index(def->controllers, i),
+                                     flags);
     for (i = 0; i < def->nets->len; i++)
         virDomainNetDefFormat(buf, g_ptr_array_index(def->nets, i), flags);
     for (i = 0; i < def->serials->len; i++)
@@ -1089,33 +1046,38 @@ virDomainDefAssignAliases(virDomainDef *def)
         virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
         int idx = virDomainDiskNameToIndex(disk->dst);
 
-        if (disk->alias)
+        if (disk->info.alias)
             continue;
         if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE)
-            disk->alias = g_strdup_printf("ide0-%d-%d", idx / 2, idx % 2);
+            disk->info.alias = g_strdup_printf("ide0-%d-%d", idx / 2, idx % 2);
         else
-            disk->alias = g_strdup_printf("virtio-disk%d", idx);
+            disk->info.alias = g_strdup_printf("virtio-disk%d", idx);
     }
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *net = g_ptr_array_index(def->nets, i);
 
-        if (!net->alias)
-            net->alias = g_strdup_printf("net%zu", i);
+        if (!net->info.alias)
+            net->info.alias = g_strdup_printf("net%zu", i);
     }
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
 
-        if (!chr->alias)
-            chr->alias = g_strdup_printf("serial%zu", i);
+        if (!chr->info.alias)
+            chr->info.alias = g_strdup_printf("serial%zu", i);
     }
     virDomainInputsAssignAliases(def);
-    if (def->video && !def->video->alias)
-        def->video->alias = g_strdup("video0");
-    if (def->usbNone && !def->usbAlias)
-        def->usbAlias = g_strdup("usb");
-    if (def->memballoon && !def->memballoon->alias &&
+    if (def->video && !def->video->info.alias)
+        def->video->info.alias = g_strdup("video0");
+    for (i = 0; i < def->controllers->len; i++) {
+        virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
+
+        if (!cont->info.alias && cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            cont->info.alias = cont->idx == 0 ? g_strdup("usb")
+                                              : g_strdup_printf("usb%d", cont->idx);
+    }
+    if (def->memballoon && !def->memballoon->info.alias &&
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
-        def->memballoon->alias = g_strdup("balloon0");
+        def->memballoon->info.alias = g_strdup("balloon0");
     return 0;
 }
 
@@ -1132,14 +1094,10 @@ virDomainDefClearRuntime(virDomainDef *def)
     size_t i;
 
     def->id = -1;
-    for (i = 0; i < def->disks->len; i++)
-        g_clear_pointer(&((virDomainDiskDef *)g_ptr_array_index(def->disks, i))->alias, g_free);
-    for (i = 0; i < def->nets->len; i++)
-        g_clear_pointer(&((virDomainNetDef *)g_ptr_array_index(def->nets, i))->alias, g_free);
+    virDomainDefClearDeviceAliases(def);
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
 
-        g_clear_pointer(&chr->alias, g_free);
         if (chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY)
             g_clear_pointer(&chr->source.path, g_free);
     }
@@ -1151,10 +1109,4 @@ virDomainDefClearRuntime(virDomainDef *def)
             def->graphics->listenFromConfig = false;
         }
     }
-    virDomainInputsClearRuntime(def);
-    if (def->video)
-        g_clear_pointer(&def->video->alias, g_free);
-    g_clear_pointer(&def->usbAlias, g_free);
-    if (def->memballoon)
-        g_clear_pointer(&def->memballoon->alias, g_free);
 }

@@ -40,6 +40,7 @@ VIR_ENUM_IMPL_TABLE(virDomainInputBus, virDomainInputBusTable,
 const virXMLAllowed virDomainXMLAllowedInput[] = {
     { "domain/devices/input", "type bus", VIR_XML_ALLOW_REPEAT },
     { "domain/devices/input/alias", "name", 0 },
+    { "domain/devices/input/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
     { NULL, NULL, 0 },
 };
 
@@ -50,31 +51,8 @@ virDomainInputDefFree(virDomainInputDef *def)
 {
     if (!def)
         return;
-    g_free(def->alias);
+    virDomainDeviceInfoClear(&def->info);
     g_free(def);
-}
-
-
-/* Reads <alias name=''/> of an input in live XML (ignored for a config,
- * as libvirt does). */
-static int
-virDomainInputAliasParse(xmlNode *dev, unsigned int flags, char **alias)
-{
-    xmlNode *node = virXMLNodeChild(dev, "alias");
-    g_autofree char *name = NULL;
-
-    if (!node)
-        return 0;
-    if (!(name = virDomainXMLPropRequired(node, "name")))
-        return -1;
-    if (STRPREFIX(name, "ua-")) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("user alias '%1$s' is not supported"), name);
-        return -1;
-    }
-    if (!(flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
-        *alias = g_steal_pointer(&name);
-    return 0;
 }
 
 
@@ -98,7 +76,7 @@ virDomainInputDefParse(virDomainDef *def, xmlNode *dev, unsigned int flags)
         input->bus = input->type == VIR_DOMAIN_INPUT_TYPE_TABLET
                          ? VIR_DOMAIN_INPUT_BUS_USB
                          : VIR_DOMAIN_INPUT_BUS_PS2;
-    if (virDomainInputAliasParse(dev, flags, &input->alias) < 0)
+    if (virDomainDeviceInfoParseXML(dev, flags, &input->info) < 0)
         return -1;
     g_ptr_array_add(def->inputs, g_steal_pointer(&input));
     return 0;
@@ -199,8 +177,7 @@ virDomainInputsFormat(virBuffer *buf, const virDomainDef *def,
 
     for (i = 0; i < def->inputs->len; i++) {
         const virDomainInputDef *input = g_ptr_array_index(def->inputs, i);
-        bool alias = input->alias &&
-                     !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        g_auto(virBuffer) child = VIR_BUFFER_INITIALIZER;
 
         if ((flags & VIR_DOMAIN_DEF_FORMAT_MIGRATABLE) &&
             input->type == VIR_DOMAIN_INPUT_TYPE_KBD &&
@@ -209,14 +186,14 @@ virDomainInputsFormat(virBuffer *buf, const virDomainDef *def,
         virBufferAsprintf(buf, "<input type='%s' bus='%s'",
                           virDomainInputTypeToString(input->type),
                           virDomainInputBusTypeToString(input->bus));
-        if (!alias) {
+        virBufferAdjustIndent(&child, 2);
+        virDomainDeviceInfoFormat(&child, &input->info, flags);
+        if (!virBufferUse(&child)) {
             virBufferAddLit(buf, "/>\n");
             continue;
         }
         virBufferAddLit(buf, ">\n");
-        virBufferAdjustIndent(buf, 2);
-        virBufferEscapeString(buf, "<alias name='%s'/>\n", input->alias);
-        virBufferAdjustIndent(buf, -2);
+        virBufferAddBuffer(buf, &child);
         virBufferAddLit(buf, "</input>\n");
     }
 }
@@ -231,18 +208,8 @@ virDomainInputsAssignAliases(virDomainDef *def)
     for (i = 0; i < def->inputs->len; i++) {
         virDomainInputDef *input = g_ptr_array_index(def->inputs, i);
 
-        if (!input->alias)
-            input->alias = g_strdup_printf("input%zu", i);
+        if (!input->info.alias)
+            input->info.alias = g_strdup_printf("input%zu", i);
     }
 }
 
-
-void
-virDomainInputsClearRuntime(virDomainDef *def)
-{
-    size_t i;
-
-    for (i = 0; i < def->inputs->len; i++)
-        g_clear_pointer(&((virDomainInputDef *)g_ptr_array_index(def->inputs, i))->alias,
-                        g_free);
-}

@@ -64,4 +64,3 @@ int virDomainInputsValidate(const virDomainDef *def);
 void virDomainInputsFormat(virBuffer *buf, const virDomainDef *def,
                            unsigned int flags);
 void virDomainInputsAssignAliases(virDomainDef *def);
-void virDomainInputsClearRuntime(virDomainDef *def);

@@ -14,6 +14,7 @@
 
 #include "qemu_command.h"
 #include "qemu_monitor.h"
+#include "domain_conf_controller.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "viruuid.h"
@@ -122,6 +123,40 @@ qemuValidateCPU(const virDomainDef *def)
 }
 
 
+/* What the command line does not lay out yet: explicit addresses, per
+ * device boot order and controllers other than <controller type='usb'
+ * model='none'/>. */
+static int
+qemuValidateDeviceInfoOne(virDomainDef *def G_GNUC_UNUSED,
+                          virDomainDeviceDef *dev, virDomainDeviceInfo *info,
+                          void *opaque G_GNUC_UNUSED)
+{
+    const char *what = virDomainDeviceTypeToString(dev->type);
+
+    if (dev->type == VIR_DOMAIN_DEVICE_CONTROLLER &&
+        (dev->data.controller->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
+         dev->data.controller->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("controller type '%1$s' is not supported by this QEMU driver yet"),
+                       virDomainControllerTypeToString(dev->data.controller->type));
+        return -1;
+    }
+    if (info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("an <address> on a %1$s device is not supported by this QEMU driver yet"),
+                       what);
+        return -1;
+    }
+    if (info->bootIndex) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("<boot order> on a %1$s device is not supported by this QEMU driver yet"),
+                       what);
+        return -1;
+    }
+    return 0;
+}
+
+
 /**
  * qemuValidateDomainDef:
  * Checks what the domain XML parser accepts but this driver cannot run:
@@ -140,7 +175,9 @@ qemuValidateDomainDef(const virDomainDef *def)
                        NULLSTR(def->os.machine));
         return -1;
     }
-    if (qemuValidateDisks(def, family) < 0 || qemuValidateCPU(def) < 0)
+    if (qemuValidateDisks(def, family) < 0 || qemuValidateCPU(def) < 0 ||
+        virDomainDeviceInfoIterate((virDomainDef *)def,
+                                   qemuValidateDeviceInfoOne, NULL) != 0)
         return -1;
     return 0;
 }
@@ -402,7 +439,7 @@ qemuBuildVideoArgs(qemuCommandBuilder *b)
     if (!video || video->type != VIR_DOMAIN_VIDEO_TYPE_VGA)
         return 0;
     dev = qemuDeviceNew("VGA");
-    qemuJSONAddString(dev, "id", video->alias);
+    qemuJSONAddString(dev, "id", video->info.alias);
     qemuJSONAddInt(dev, "vgamem_mb", MAX(video->vram / 1024, 1));
     if (qemuCommandAddPCIAddress(b, dev) < 0) {
         json_object_put(dev);
@@ -467,7 +504,7 @@ qemuBuildDiskDevice(qemuCommandBuilder *b, const virDomainDiskDef *disk,
         }
     }
     qemuJSONAddString(dev, "drive", drive);
-    qemuJSONAddString(dev, "id", disk->alias);
+    qemuJSONAddString(dev, "id", disk->info.alias);
     if (first && b->bootDisk)
         qemuJSONAddInt(dev, "bootindex", b->bootDisk);
     qemuCommandAddJSON(b, "-device", dev);
@@ -528,7 +565,7 @@ qemuBuildNetArgs(qemuCommandBuilder *b)
         qemuCommandAddJSON(b, "-netdev", netdev);
 
         qemuJSONAddString(dev, "netdev", hostnet);
-        qemuJSONAddString(dev, "id", net->alias);
+        qemuJSONAddString(dev, "id", net->info.alias);
         qemuJSONAddString(dev, "mac", virDomainMacFormat(net->mac, mac));
         if (i == 0 && b->bootNet)
             qemuJSONAddInt(dev, "bootindex", b->bootNet);
@@ -551,13 +588,13 @@ qemuBuildChardevValue(const virDomainChrDef *chr)
 
     switch (src->type) {
     case VIR_DOMAIN_CHR_TYPE_FILE:
-        g_string_append_printf(buf, "file,id=char%s,path=", chr->alias);
+        g_string_append_printf(buf, "file,id=char%s,path=", chr->info.alias);
         qemuCommandEscape(buf, src->path);
         if (src->append == VIR_TRISTATE_SWITCH_ON)
             g_string_append(buf, ",append=on");
         break;
     case VIR_DOMAIN_CHR_TYPE_UNIX:
-        g_string_append_printf(buf, "socket,id=char%s,path=", chr->alias);
+        g_string_append_printf(buf, "socket,id=char%s,path=", chr->info.alias);
         qemuCommandEscape(buf, src->path);
         if (src->mode == VIR_DOMAIN_CHR_UNIX_MODE_BIND)
             g_string_append(buf, ",server=on,wait=off");
@@ -566,7 +603,7 @@ qemuBuildChardevValue(const virDomainChrDef *chr)
     case VIR_DOMAIN_CHR_TYPE_NONE:
     case VIR_DOMAIN_CHR_TYPE_LAST:
     default:
-        g_string_append_printf(buf, "pty,id=char%s", chr->alias);
+        g_string_append_printf(buf, "pty,id=char%s", chr->info.alias);
         break;
     }
     return g_string_free(buf, FALSE);
@@ -581,13 +618,13 @@ qemuBuildSerialArgs(qemuCommandBuilder *b)
 
     for (i = 0; i < serials->len; i++) {
         const virDomainChrDef *chr = g_ptr_array_index(serials, i);
-        g_autofree char *chardev = g_strdup_printf("char%s", chr->alias);
+        g_autofree char *chardev = g_strdup_printf("char%s", chr->info.alias);
         json_object *dev = qemuDeviceNew("isa-serial");
 
         g_ptr_array_add(b->args, g_strdup("-chardev"));
         g_ptr_array_add(b->args, qemuBuildChardevValue(chr));
         qemuJSONAddString(dev, "chardev", chardev);
-        qemuJSONAddString(dev, "id", chr->alias);
+        qemuJSONAddString(dev, "id", chr->info.alias);
         qemuJSONAddInt(dev, "index", chr->port);
         qemuCommandAddJSON(b, "-device", dev);
     }
@@ -603,7 +640,7 @@ qemuBuildBalloonArgs(qemuCommandBuilder *b)
     if (!balloon || balloon->model != VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
         return 0;
     dev = qemuDeviceNew("virtio-balloon-pci");
-    qemuJSONAddString(dev, "id", balloon->alias);
+    qemuJSONAddString(dev, "id", balloon->info.alias);
     if (qemuCommandAddPCIAddress(b, dev) < 0) {
         json_object_put(dev);
         return -1;

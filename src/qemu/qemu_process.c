@@ -344,7 +344,7 @@ qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
 
     for (i = 0; i < vm->def->serials->len; i++) {
         virDomainChrDef *chr = g_ptr_array_index(vm->def->serials, i);
-        g_autofree char *label = g_strdup_printf("char%s", chr->alias);
+        g_autofree char *label = g_strdup_printf("char%s", chr->info.alias);
         const char *path = g_hash_table_lookup(ptys, label);
 
         if (chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY && path) {
