@@ -45,10 +45,21 @@ testMachineResolve(virArch arch, virDomainVirtType virtType,
 }
 
 
+/* QEMU 7.2's x86 machines all run qemu64 without -cpu. */
+static char *
+testDefaultCPU(virArch arch G_GNUC_UNUSED,
+               virDomainVirtType virtType G_GNUC_UNUSED,
+               const char *machine G_GNUC_UNUSED, void *opaque G_GNUC_UNUSED)
+{
+    return g_strdup("qemu64");
+}
+
+
 static const virDomainDefParserConfig testConfig = {
     .defaultArch = VIR_ARCH_X86_64,
     .defaultEmulator = "/usr/bin/qemu-system-x86_64",
     .machineResolve = testMachineResolve,
+    .defaultCPU = testDefaultCPU,
 };
 
 

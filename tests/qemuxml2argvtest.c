@@ -102,6 +102,7 @@ testBuild(const testCase *tc, char **retErr)
         .defaultArch = VIR_ARCH_X86_64,
         .defaultEmulator = "/usr/bin/qemu-system-x86_64",
         .machineResolve = qemuCapsMachineResolveCallback,
+        .defaultCPU = qemuCapsDefaultCPUCallback,
         .opaque = testCaps,
     };
     g_autofree char *xml = virTestLoadFile(tc->input, NULL);

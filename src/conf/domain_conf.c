@@ -763,7 +763,10 @@ virDomainCPUDefParseModel(virDomainCPUDef *cpu, xmlNode *node)
         }
         return 0;
     }
-    if (!model || !*(cpu->model = g_strstrip(virXMLNodeContent(model)))) {
+    /* without a model, the emulator's default one is filled in later */
+    if (!model)
+        return 0;
+    if (!*(cpu->model = g_strstrip(virXMLNodeContent(model)))) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                        _("CPU mode 'custom' needs a <model>"));
         return -1;
@@ -891,6 +894,40 @@ virDomainDefParseMisc(virDomainDef *def, xmlNode *root)
 
 /* ---- post-parse defaults ---- */
 
+/* As libvirt 9.0's QEMU driver: a definition without a CPU model gets the
+ * one the emulator runs by default for its machine type (qemu64), as
+ * <cpu mode='custom' match='exact' check='none'> with fallback forbid, so
+ * that the guest CPU is written down and kept across migrations. */
+static int
+virDomainCPUDefSetDefault(virDomainDef *def,
+                          const virDomainDefParserConfig *config)
+{
+    g_autofree char *model = NULL;
+
+    if (def->cpu && (def->cpu->mode != VIR_DOMAIN_CPU_MODE_CUSTOM ||
+                     def->cpu->model))
+        return 0;
+    if (config && config->defaultCPU)
+        model = config->defaultCPU(def->os.arch, def->virtType,
+                                   def->os.machine, config->opaque);
+    if (!model) {
+        if (!def->cpu)
+            return 0;
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("CPU mode 'custom' needs a <model>"));
+        return -1;
+    }
+    if (!def->cpu)
+        def->cpu = g_new0(virDomainCPUDef, 1);
+    def->cpu->mode = VIR_DOMAIN_CPU_MODE_CUSTOM;
+    def->cpu->match = VIR_DOMAIN_CPU_MATCH_EXACT;
+    def->cpu->check = VIR_DOMAIN_CPU_CHECK_NONE;
+    def->cpu->fallback = VIR_DOMAIN_CPU_FALLBACK_FORBID;
+    def->cpu->model = g_steal_pointer(&model);
+    return 0;
+}
+
+
 static int
 virDomainDefPostParse(virDomainDef *def,
                       const virDomainDefParserConfig *config)
@@ -914,6 +951,8 @@ virDomainDefPostParse(virDomainDef *def,
         def->os.bootDevs[0] = VIR_DOMAIN_BOOT_DISK;
         def->os.nBootDevs = 1;
     }
+    if (virDomainCPUDefSetDefault(def, config) < 0)
+        return -1;
     if (def->cpu)
         virDomainCPUDefPostParse(def->cpu, def->virtType);
     virDomainDevicesPostParse(def);
@@ -1114,7 +1153,9 @@ virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
                        _("incomplete domain definition cannot be formatted"));
         return -1;
     }
-    if (def->id == -1)
+    /* libvirt formats migratable XML from an inactive copy: no id, no
+     * aliases, nothing that only this host knows */
+    if (def->id == -1 || (flags & VIR_DOMAIN_DEF_FORMAT_MIGRATABLE))
         flags |= VIR_DOMAIN_DEF_FORMAT_INACTIVE;
 
     virBufferAsprintf(buf, "<domain type='%s'",

@@ -397,11 +397,19 @@ typedef char *(*virDomainMachineResolveFunc)(virArch arch,
                                              const char *machine,
                                              void *opaque);
 
+/* The CPU model the emulator gives canonical @machine when there is no
+ * -cpu (e.g. "qemu64"), or NULL when not known.  Caller owns the result;
+ * reports nothing. */
+typedef char *(*virDomainDefaultCPUFunc)(virArch arch,
+                                         virDomainVirtType virtType,
+                                         const char *machine, void *opaque);
+
 typedef struct _virDomainDefParserConfig virDomainDefParserConfig;
 struct _virDomainDefParserConfig {
     virArch defaultArch;            /* when <type arch=''> is absent */
     const char *defaultEmulator;    /* when <emulator> is absent */
     virDomainMachineResolveFunc machineResolve; /* may be NULL */
+    virDomainDefaultCPUFunc defaultCPU;         /* may be NULL */
     void *opaque;
 };
 

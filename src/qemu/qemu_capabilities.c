@@ -36,6 +36,7 @@ qemuCapsMachineFree(qemuCapsMachine *machine)
         return;
     g_free(machine->name);
     g_free(machine->alias);
+    g_free(machine->defaultCPU);
     g_free(machine);
 }
 
@@ -212,6 +213,21 @@ qemuCapsParseMachineHelp(const char *output, GPtrArray **machines)
 }
 
 
+/* "qemu64-x86_64-cpu" -> "qemu64": QOM type name to -cpu model name. */
+static char *
+qemuCapsCPUTypeToModel(const char *type)
+{
+    const char *suffixes[] = { "-x86_64-cpu", "-i386-cpu" };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        if (g_str_has_suffix(type, suffixes[i]))
+            return g_strndup(type, strlen(type) - strlen(suffixes[i]));
+    }
+    return g_strdup(type);
+}
+
+
 static void
 qemuCapsApplyQueryMachines(json_object *list, GPtrArray *machines)
 {
@@ -221,13 +237,17 @@ qemuCapsApplyQueryMachines(json_object *list, GPtrArray *machines)
         json_object *item = json_object_array_get_idx(list, i);
         json_object *name = NULL;
         json_object *max = NULL;
+        json_object *cpu = NULL;
         qemuCapsMachine *m;
 
         if (!json_object_object_get_ex(item, "name", &name) ||
             !json_object_object_get_ex(item, "cpu-max", &max))
             continue;
-        if ((m = qemuCapsMachineFind(machines, json_object_get_string(name))))
-            m->maxCpus = json_object_get_int(max);
+        if (!(m = qemuCapsMachineFind(machines, json_object_get_string(name))))
+            continue;
+        m->maxCpus = json_object_get_int(max);
+        if (json_object_object_get_ex(item, "default-cpu-type", &cpu))
+            m->defaultCPU = qemuCapsCPUTypeToModel(json_object_get_string(cpu));
     }
 }
 
@@ -561,6 +581,28 @@ qemuCapsMachineResolveCallback(virArch arch, virDomainVirtType virtType,
         return NULL;
     }
     return g_strdup(canonical);
+}
+
+
+/**
+ * qemuCapsDefaultCPUCallback:
+ * A virDomainDefaultCPUFunc over the qemuCaps passed as @opaque: the CPU
+ * model QEMU gives machine type @machine when no -cpu is written (qemu64),
+ * which libvirt 9.0 writes into every x86 definition without a CPU model.
+ * Returns a string the caller owns, or NULL when not known (no error).
+ */
+char *
+qemuCapsDefaultCPUCallback(virArch arch G_GNUC_UNUSED,
+                           virDomainVirtType virtType G_GNUC_UNUSED,
+                           const char *machine, void *opaque)
+{
+    const qemuCaps *caps = opaque;
+    const char *canonical = qemuCapsResolveMachine(caps, machine);
+    qemuCapsMachine *m = canonical ? qemuCapsMachineFind(caps->machines,
+                                                         canonical)
+                                   : NULL;
+
+    return m && m->defaultCPU ? g_strdup(m->defaultCPU) : NULL;
 }
 
 

@@ -24,6 +24,8 @@ struct _qemuCapsMachine {
     char *name;             /* canonical: pc-i440fx-7.2 */
     char *alias;            /* pc, or NULL */
     unsigned int maxCpus;   /* 0: not known */
+    char *defaultCPU;       /* CPU model QEMU runs without -cpu: qemu64;
+                             * NULL: not known */
     bool isDefault;
     bool deprecated;
 };
@@ -56,6 +58,8 @@ void qemuCapsCacheClear(void);
 const char *qemuCapsResolveMachine(const qemuCaps *caps, const char *name);
 unsigned int qemuCapsGetMachineMaxCpus(const qemuCaps *caps,
                                        const char *name);
+char *qemuCapsDefaultCPUCallback(virArch arch, virDomainVirtType virtType,
+                                  const char *machine, void *opaque);
 char *qemuCapsMachineResolveCallback(virArch arch, virDomainVirtType virtType,
                                      const char *machine, void *opaque);
 

@@ -303,8 +303,6 @@ qemuBuildMachineArgs(qemuCommandBuilder *b)
 
     qemuCommandEscape(machine, def->os.machine);
     g_string_append(machine, ",usb=off,dump-guest-core=off");
-    if (def->features[VIR_DOMAIN_FEATURE_ACPI] != VIR_TRISTATE_SWITCH_ON)
-        g_string_append(machine, ",acpi=off");
     qemuCommandAddPair(b, "-machine", machine->str);
     qemuCommandAddPair(b, "-accel", def->virtType == VIR_DOMAIN_VIRT_KVM ?
                                      "kvm" : "tcg");
@@ -383,6 +381,9 @@ qemuBuildControlArgs(qemuCommandBuilder *b, const qemuCommandParams *params)
     qemuCommandAdd(b, "-no-shutdown");
     if (def->onReboot == VIR_DOMAIN_ON_ACTION_DESTROY)
         qemuCommandAdd(b, "-no-reboot");
+    /* as libvirt 9.0 writes it for QEMU 7.2 (not -machine acpi=off) */
+    if (def->features[VIR_DOMAIN_FEATURE_ACPI] != VIR_TRISTATE_SWITCH_ON)
+        qemuCommandAdd(b, "-no-acpi");
     qemuCommandAddPair(b, "-boot", "strict=on");
 }
 

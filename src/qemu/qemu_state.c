@@ -247,6 +247,7 @@ qemuStateConfigure(virQEMUDriver *driver)
     driver->parserCfg.defaultArch = VIR_ARCH_X86_64;
     driver->parserCfg.defaultEmulator = driver->cfg->emulator;
     driver->parserCfg.machineResolve = qemuCapsMachineResolveCallback;
+    driver->parserCfg.defaultCPU = qemuCapsDefaultCPUCallback;
     driver->parserCfg.opaque = driver->caps;
 }
 
