@@ -82,8 +82,9 @@ class Interop(unittest.TestCase):
         took = time.time() - start
         if res.returncode != 0:
             guestlog.unfollow(log)
-            self.fail("virsh migrate %s -> %s failed: %s" % (
-                src_name(src), src_name(dst), res.stderr.strip()))
+            self.fail("virsh migrate %s -> %s failed: %s%s" % (
+                src_name(src), src_name(dst), res.stderr.strip(),
+                stock_qemu_log(name)))
         print("\nvirsh migrate --live %s%s -> %s: %.0f ms" % (
             " ".join(opts) + " " if opts else "", src_name(src),
             src_name(dst), took * 1000))
@@ -97,6 +98,16 @@ class Interop(unittest.TestCase):
         self.assertTrue(verdict.ok, verdict.summary())
         self.assertEqual(verdict.boots, 1, verdict.summary())
         return verdict
+
+
+def stock_qemu_log(name, lines=15):
+    """The end of stock's log of @name's QEMU, for a failure message."""
+    try:
+        with open(STOCK.qemu_log(name), errors="replace") as f:
+            tail = f.read().splitlines()[-lines:]
+    except OSError:
+        return ""
+    return "\nstock's QEMU log of %s:\n%s" % (name, "\n".join(tail))
 
 
 def src_name(host):
