@@ -89,6 +89,13 @@ struct _virDriverStateConfig {
     virConf *conf;              /* the daemon config; NULL if none */
     virDomainEventSink eventSink;
     void *eventOpaque;
+    /* How a peer daemon reaches this one (the read-write socket's URI),
+     * and how the driver opens a connection to a peer daemon itself
+     * (NULL: it cannot).  peerOpen bounds every call on the connection
+     * it returns by @timeoutMs; the caller ends it with
+     * conn->driver->connectClose(conn).  Returns NULL (reported). */
+    const char *selfURI;
+    virConn *(*peerOpen)(const char *uri, int timeoutMs);
 };
 
 typedef int (*virDrvStateInitialize)(const virDriverStateConfig *cfg);

@@ -399,7 +399,8 @@ remoteClientSendCloseQuiet(virConn *conn)
  * (reported).
  */
 static int
-remoteClientHandshake(virConn *conn, const char *name, unsigned int flags)
+remoteClientHandshake(virConn *conn, const char *name, unsigned int flags,
+                      bool bounded)
 {
     remoteClientPriv *priv = conn->privateData;
 
@@ -410,7 +411,8 @@ remoteClientHandshake(virConn *conn, const char *name, unsigned int flags)
                                      REMOTE_CLIENT_KEEPALIVE_INTERVAL,
                                      REMOTE_CLIENT_KEEPALIVE_COUNT) < 0)
             return -1;
-        priv->timeoutMs = -1;
+        if (!bounded)
+            priv->timeoutMs = -1;
     }
     if (remoteClientSendOpen(conn, name, flags) < 0)
         return -1;
@@ -442,6 +444,21 @@ remoteClientHandshake(virConn *conn, const char *name, unsigned int flags)
 virConn *
 remoteClientConnOpen(const char *uri, unsigned int flags)
 {
+    return remoteClientConnOpenBounded(uri, flags, 0);
+}
+
+
+/**
+ * remoteClientConnOpenBounded:
+ * As remoteClientConnOpen, but with @timeoutMs > 0 every call on the
+ * connection, the handshake's included, fails with
+ * VIR_ERR_OPERATION_TIMEOUT after @timeoutMs even when the peer answers
+ * keepalive pings (a daemon stuck in a step but alive), for the short
+ * questions one daemon asks another.
+ */
+virConn *
+remoteClientConnOpenBounded(const char *uri, unsigned int flags, int timeoutMs)
+{
     g_autoptr(remoteClientURI) parsed = NULL;
     virNetClient *client;
     virConn *conn;
@@ -455,7 +472,9 @@ remoteClientConnOpen(const char *uri, unsigned int flags)
     if (!(client = remoteClientConnect(parsed)))
         return NULL;
     conn = remoteClientConnNew(uri, flags, client);
-    if (remoteClientHandshake(conn, parsed->name, flags) < 0) {
+    if (timeoutMs > 0)
+        ((remoteClientPriv *)conn->privateData)->timeoutMs = timeoutMs;
+    if (remoteClientHandshake(conn, parsed->name, flags, timeoutMs > 0) < 0) {
         remoteClientConnFree(conn);
         return NULL;
     }

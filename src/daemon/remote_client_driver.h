@@ -23,5 +23,7 @@
 #define REMOTE_CLIENT_DEFAULT_TCP_PORT "16509"
 
 virConn *remoteClientConnOpen(const char *uri, unsigned int flags);
+virConn *remoteClientConnOpenBounded(const char *uri, unsigned int flags,
+                                     int timeoutMs);
 
 bool remoteClientConnIsAlive(virConn *conn);

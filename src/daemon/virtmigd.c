@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "remote_client_driver.h"
 #include "remote_daemon.h"
 #include "remote_protocol.h"
 #include "virerror.h"
@@ -148,10 +149,23 @@ virtmigdAddSignal(virtmigdDaemon *daemon, int signum)
 }
 
 
+/* virDriverStateConfig.peerOpen: the driver's own connections to peer
+ * daemons (a migration source asking its destination what became of the
+ * guest), read-write, every call bounded by @timeoutMs. */
+static virConn *
+virtmigdPeerOpen(const char *uri, int timeoutMs)
+{
+    return remoteClientConnOpenBounded(uri, 0, timeoutMs);
+}
+
+
 static int
 virtmigdStartDriver(virtmigdDaemon *daemon)
 {
     virtmigdConfig *cfg = daemon->cfg;
+    g_autofree char *path = g_uri_escape_string(cfg->sockPath, "/", FALSE);
+    g_autofree char *selfURI = g_strdup_printf("qemu+unix:///system?socket=%s",
+                                               path);
     virDriverStateConfig dcfg = {
         .runDir = cfg->runDir,
         .stateDir = cfg->stateDir,
@@ -161,6 +175,8 @@ virtmigdStartDriver(virtmigdDaemon *daemon)
         .conf = cfg->conf,
         .eventSink = remoteDispatchDomainEvent,
         .eventOpaque = daemon,
+        .selfURI = selfURI,
+        .peerOpen = virtmigdPeerOpen,
     };
 
     if (!daemon->driver->stateInitialize)

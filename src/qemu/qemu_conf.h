@@ -54,6 +54,8 @@ struct _virQEMUDriver {
     virDomainObjList *domains;
     virDomainEventSink eventSink;
     void *eventOpaque;
+    char *selfURI;              /* how peer daemons reach this one */
+    virConn *(*peerOpen)(const char *uri, int timeoutMs); /* or NULL */
 
     /* domain lifecycle (issue 4), set up by qemuProcessDriverInit */
     virDomainObjConfig domainCfg;           /* of every domain object */

@@ -37,6 +37,8 @@ qemuStateInitialize(const virDriverStateConfig *dcfg)
     driver->cfg = g_steal_pointer(&cfg);
     driver->eventSink = dcfg->eventSink;
     driver->eventOpaque = dcfg->eventOpaque;
+    driver->selfURI = g_strdup(dcfg->selfURI);
+    driver->peerOpen = dcfg->peerOpen;
     driver->domains = virDomainObjListNew();
     qemu_driver = driver;
     if (!(driver->caps = qemuCapsCacheLookup(driver->cfg->emulator))) {
@@ -60,6 +62,7 @@ qemuStateCleanup(void)
     virDomainObjListFree(driver->domains);
     virObjectUnref(driver->caps);
     g_free(driver->capsXML);
+    g_free(driver->selfURI);
     qemuDriverConfigFree(driver->cfg);
     g_mutex_clear(&driver->lock);
     g_free(driver);
