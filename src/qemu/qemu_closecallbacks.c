@@ -276,6 +276,28 @@ qemuCloseCallbacksIsSet(virDomainObj *vm, qemuCloseCallback cb)
 
 
 /**
+ * qemuCloseCallbacksConnIsClosed:
+ * True if the client of @conn is gone (its close was seen), or @conn is
+ * not a connection of this driver any more; false for NULL (an internal
+ * caller, no client to lose).
+ */
+bool
+qemuCloseCallbacksConnIsClosed(virConn *conn)
+{
+    qemuCloseConn *c;
+    bool closed;
+
+    if (!conn)
+        return false;
+    g_mutex_lock(&qemuCloseCallbacksLock);
+    c = qemuCloseCallbacksLookup(conn);
+    closed = !c || c->closed;
+    g_mutex_unlock(&qemuCloseCallbacksLock);
+    return closed;
+}
+
+
+/**
  * qemuCloseCallbacksCleanup:
  * Driver shutdown: forgets every connection and binding without running
  * anything (a stopped daemon does not cancel migrations; the next one

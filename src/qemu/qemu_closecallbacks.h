@@ -35,5 +35,6 @@ void qemuCloseCallbacksSet(virDomainObj *vm, virConn *conn,
                            qemuCloseCallback cb);
 void qemuCloseCallbacksUnset(virDomainObj *vm, qemuCloseCallback cb);
 bool qemuCloseCallbacksIsSet(virDomainObj *vm, qemuCloseCallback cb);
+bool qemuCloseCallbacksConnIsClosed(virConn *conn);
 
 void qemuCloseCallbacksCleanup(void);

@@ -47,6 +47,7 @@ qemuDomainObjPrivateFree(void *data)
     g_free(priv->monPath);
     g_free(priv->pidfile);
     g_free(priv->origname);
+    g_free(priv->migrationPeer);
     qemuMigrationParamsFree(priv->migrationOrigParams);
     g_array_unref(priv->cleanupCallbacks);
     g_free(priv);
@@ -62,6 +63,41 @@ qemuDomainObjPrivateXMLFormat(virBuffer *buf, virDomainObj *vm)
 
     virBufferEscapeString(buf, "<monitor path='%s' type='unix'/>\n",
                           priv->monPath);
+    if (priv->migrationProtocol) {
+        virBufferAsprintf(buf, "<migration protocol='%d' preState='%s'",
+                          priv->migrationProtocol,
+                          virDomainObjStateTypeToString(priv->preMigrationState));
+        virBufferEscapeString(buf, " peer='%s'", priv->migrationPeer);
+        virBufferAddLit(buf, "/>\n");
+    }
+    return 0;
+}
+
+
+/* <migration>: what recovery needs of a migration in progress. */
+static int
+qemuDomainObjPrivateMigrationParse(xmlXPathContext *ctxt,
+                                   qemuDomainObjPrivate *priv)
+{
+    xmlNode *node = virXPathNode("./migration[1]", ctxt);
+    g_autofree char *protocol = NULL;
+    g_autofree char *state = NULL;
+    int value;
+
+    if (!node)
+        return 0;
+    protocol = virXMLPropString(node, "protocol");
+    state = virXMLPropString(node, "preState");
+    if (!protocol || (STRNEQ(protocol, "2") && STRNEQ(protocol, "3")) ||
+        !state || (value = virDomainObjStateTypeFromString(state)) < 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("malformed migration element in the status XML"));
+        return -1;
+    }
+    priv->migrationProtocol = protocol[0] - '0';
+    priv->preMigrationState = value;
+    g_free(priv->migrationPeer);
+    priv->migrationPeer = virXMLPropString(node, "peer");
     return 0;
 }
 
@@ -75,6 +111,8 @@ qemuDomainObjPrivateXMLParse(xmlXPathContext *ctxt, virDomainObj *vm)
     xmlNode *node = virXPathNode("./monitor[1]", ctxt);
     g_autofree char *type = NULL;
 
+    if (qemuDomainObjPrivateMigrationParse(ctxt, priv) < 0)
+        return -1;
     if (!node)
         return 0;
     type = virXMLPropString(node, "type");

@@ -31,6 +31,10 @@ struct _qemuDomainObjPrivate {
     bool migrationOrphaned;     /* v2 incoming migration whose client
                                  * left before Finish2: its stream's end
                                  * decides (destination) */
+    char *migrationPeer;        /* the other side's daemon URI, from its
+                                 * cookie (NULL: unknown, a stock peer);
+                                 * kept in the status XML for recovery */
+    int migrationProtocol;      /* 2 or 3 while a migration runs, else 0 */
     GArray *cleanupCallbacks;   /* of qemuDomainCleanupCallback */
 
     /* the QEMU process (qemu_process.c), issue 4 */

@@ -505,6 +505,7 @@ qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
     qemuMigrationAnyCookieHost(&host);
     if (!(mig = qemuMigrationCookieNew(&host, vm->def, priv->origname)))
         return -1;
+    qemuMigrationCookieAddPeer(mig, qemu_driver->selfURI);
     if ((flags & QEMU_MIGRATION_COOKIE_STATS) && vm->job->completed)
         qemuMigrationCookieAddStatistics(mig, vm->job->completed);
     if (flags & QEMU_MIGRATION_COOKIE_PERSISTENT) {
@@ -535,6 +536,10 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
                                          args->cookiein, args->cookieinlen,
                                          QEMU_MIGRATION_COOKIE_SUPPORTED)))
         return -1;
+    if (mig->peerURI && STRNEQ_NULLABLE(mig->peerURI, priv->migrationPeer)) {
+        g_free(priv->migrationPeer);
+        priv->migrationPeer = g_steal_pointer(&mig->peerURI);
+    }
     if (step == QEMU_MIGRATION_COOKIE_STEP_FINISH &&
         (persistent = qemuMigrationCookieGetPersistent(mig))) {
         /* PERSIST_DEST keeps the source's persistent configuration */
@@ -545,9 +550,11 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
 }
 
 
+/* Checks the cookie of Prepare (no domain object exists yet); the URI of
+ * the source's daemon, if it gave one, goes to *@peerURI (caller owns). */
 int
 qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
-                            const virMigrateArgs *args)
+                            const virMigrateArgs *args, char **peerURI)
 {
     qemuMigrationCookieHost host;
     g_autoptr(qemuMigrationCookie) mig = NULL;
@@ -555,8 +562,10 @@ qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
     if (!args->cookiein || args->cookieinlen <= 0)
         return 0;
     qemuMigrationAnyCookieHost(&host);
-    mig = qemuMigrationCookieParse(&host, def, origname, args->cookiein,
-                                   args->cookieinlen,
-                                   QEMU_MIGRATION_COOKIE_SUPPORTED);
-    return mig ? 0 : -1;
+    if (!(mig = qemuMigrationCookieParse(&host, def, origname, args->cookiein,
+                                         args->cookieinlen,
+                                         QEMU_MIGRATION_COOKIE_SUPPORTED)))
+        return -1;
+    *peerURI = g_steal_pointer(&mig->peerURI);
+    return 0;
 }

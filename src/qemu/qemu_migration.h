@@ -71,4 +71,4 @@ int qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
 /* Prepare: the Begin cookie against the definition to receive (same-host
  * check, name and UUID); @origname is the source's name if renamed. */
 int qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
-                             const virMigrateArgs *args);
+                                const virMigrateArgs *args, char **peerURI);

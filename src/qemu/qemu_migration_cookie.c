@@ -160,7 +160,17 @@ qemuMigrationCookieFree(qemuMigrationCookie *mig)
     virDomainDefFree(mig->persistent);
     virDomainJobDataFree(mig->jobData);
     g_free(mig->caps);
+    g_free(mig->peerURI);
     g_free(mig);
+}
+
+
+/* How a peer reaches the daemon sending @mig (@uri copied; NULL: none). */
+void
+qemuMigrationCookieAddPeer(qemuMigrationCookie *mig, const char *uri)
+{
+    g_free(mig->peerURI);
+    mig->peerURI = g_strdup(uri);
 }
 
 
@@ -362,6 +372,7 @@ qemuMigrationCookieXMLFormat(const qemuMigrationCookie *mig, virBuffer *buf,
         qemuMigrationCookieStatisticsFormat(buf, mig->jobData);
     if (flags & QEMU_MIGRATION_COOKIE_CAPS)
         qemuMigrationCookieCapsFormat(buf, mig->caps);
+    virBufferEscapeString(buf, "<virtmig-peer uri='%s'/>\n", mig->peerURI);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</qemu-migration>\n");
     return 0;
@@ -708,6 +719,7 @@ qemuMigrationCookieParseXML(qemuMigrationCookie *mig, const char *xml,
     if (qemuMigrationCookieParseIdentity(mig, ctxt) < 0 ||
         qemuMigrationCookieParseFeatures(mig, ctxt, flags) < 0)
         return -1;
+    mig->peerURI = virXPathString("string(./virtmig-peer[1]/@uri)", ctxt);
     if (flags & QEMU_MIGRATION_COOKIE_LOCKSTATE &&
         qemuMigrationCookieParseLockstate(mig, ctxt) < 0)
         return -1;

@@ -15,6 +15,11 @@
  *   Perform (src)  STATS [PERSISTENT]     -> Finish reads STATS PERSISTENT
  *   Finish (dst)   STATS                  -> Confirm reads STATS
  *
+ * Between two virtmigd hosts every cookie also carries <virtmig-peer
+ * uri='...'/>: how the sender's daemon is reached, so that either side
+ * can ask the other what became of the guest when the client is lost
+ * (docs/internals/recovery.rst).  libvirt ignores the element.
+ *
  * The elements we do not produce (graphics, network, nbd, cpu,
  * blockDirtyBitmaps) are ignored when a peer sends them, as libvirt
  * ignores what it did not ask for; a mandatory <feature> we do not know or
@@ -114,6 +119,9 @@ struct _qemuMigrationCookie {
     virDomainJobData *jobData;
     /* CAPS */
     qemuMigrationCookieCaps *caps;
+    /* <virtmig-peer>: the sender's daemon URI (any step; NULL: none, a
+     * stock libvirt peer) */
+    char *peerURI;
 };
 
 qemuMigrationCookie *qemuMigrationCookieNew(const qemuMigrationCookieHost *host,
@@ -128,6 +136,7 @@ virDomainDef *qemuMigrationCookieGetPersistent(qemuMigrationCookie *mig);
 void qemuMigrationCookieAddStatistics(qemuMigrationCookie *mig,
                                       const virDomainJobData *completed);
 virDomainJobData *qemuMigrationCookieGetStatistics(qemuMigrationCookie *mig);
+void qemuMigrationCookieAddPeer(qemuMigrationCookie *mig, const char *uri);
 void qemuMigrationCookieAddCaps(qemuMigrationCookie *mig,
                                 unsigned long long supportedCaps,
                                 qemuMigrationParty party);

@@ -309,13 +309,14 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *origname = NULL;
+    g_autofree char *peer = NULL;
     virDomainObj *vm;
 
     if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
         qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_PREPARE, args->params,
                                     args->nparams) < 0 ||
         !(def = qemuMigrationDstParseDef(args, &origname)) ||
-        qemuMigrationAnyCookieCheck(def, origname, args) < 0 ||
+        qemuMigrationAnyCookieCheck(def, origname, args, &peer) < 0 ||
         !(vm = virDomainObjListAdd(qemu_driver->domains, &def,
                                    &qemu_driver->domainCfg,
                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
@@ -327,6 +328,8 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
         virDomainObjEndAPI(&vm);
         return NULL;
     }
+    QEMU_DOMAIN_PRIVATE(vm)->migrationPeer = g_steal_pointer(&peer);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = args->protocol == 2 ? 2 : 3;
     if (((args->flags & VIR_MIGRATE_OFFLINE) ?
          qemuMigrationDstPrepareOffline(vm, args, uriOut) :
          qemuMigrationDstPrepareActive(vm, args, uriOut)) < 0) {
@@ -381,6 +384,27 @@ qemuMigrationDstPersist(virDomainObj *vm)
 }
 
 
+/* The point of no return of the destination, checked just before the
+ * vCPUs would start: a Finish whose client is gone is refused, because
+ * that client's Confirm(cancelled) may already have reached the source
+ * (libvirt.so sends it when its connection to us fails), and the source
+ * then asks us what we hold (qemuMigrationPeerAsk) and resumes if the
+ * answer is "nothing".  Returns true, with an error reported and the
+ * refusal logged, when the client is gone. */
+static bool
+qemuMigrationDstClientGone(virDomainObj *vm, const virMigrateArgs *args)
+{
+    if (!qemuCloseCallbacksConnIsClosed(args->conn))
+        return false;
+    VIR_WARN("refusing Finish of domain %s: the client driving its migration is gone, so its source keeps or resumes the guest; destroying the incoming copy",
+             vm->def->name);
+    virReportError(VIR_ERR_OPERATION_FAILED,
+                   _("the client of the incoming migration of domain '%1$s' is gone; Finish refused"),
+                   vm->def->name);
+    return true;
+}
+
+
 /* The incoming stream is complete, or post-copy is active: run the guest
  * (or keep it paused with VIR_MIGRATE_PAUSED).  *@inPostCopy says the
  * vCPUs run before all of the guest's memory is here. */
@@ -389,7 +413,8 @@ qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
                          bool *inPostCopy)
 {
     if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN,
-                             args->flags & VIR_MIGRATE_POSTCOPY) < 0)
+                             args->flags & VIR_MIGRATE_POSTCOPY) < 0 ||
+        qemuMigrationDstClientGone(vm, args))
         return -1;
     if ((args->flags & VIR_MIGRATE_PERSIST_DEST) && qemuMigrationDstPersist(vm) < 0)
         return -1;
@@ -506,7 +531,7 @@ qemuMigrationDstFinish(virMigrateArgs *args)
     }
     if (vm->job->apiFlags & VIR_MIGRATE_OFFLINE)
         return qemuMigrationDstFinishOffline(vm, args);
-    if (args->cancelled ||
+    if (args->cancelled || qemuMigrationDstClientGone(vm, args) ||
         qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_FINISH, args) < 0 ||
         qemuMigrationDstRunGuest(vm, args, &inPostCopy) < 0)
         return qemuMigrationDstFinishCancelled(vm);
@@ -647,11 +672,43 @@ qemuMigrationDstIsV2(virDomainObj *vm)
 }
 
 
+static int qemuMigrationDstIncomingStarted(virDomainObj *vm);
+
+
+/* Finish2 with a failure code.  The client says Perform failed, but a
+ * lost Perform reply looks the same to it, while the source, having sent
+ * everything, has already stopped its QEMU (v2 has no Confirm): a
+ * complete incoming copy may be the guest's only one, so it is kept,
+ * paused; an incomplete one is destroyed (its source did not finish
+ * sending, so it runs on).  A stream still running is waited for: its
+ * source either completes or cancels it.  Ends the MIGRATION_IN job;
+ * returns NULL with an error. */
+static virDomainIdent *
+qemuMigrationDstFinish2Failed(virDomainObj *vm)
+{
+    virError *err = NULL;
+
+    virErrorPreserveLast(&err);
+    if (virDomainObjIsActive(vm) && qemuMigrationDstIncomingStarted(vm) > 0 &&
+        qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) == 0) {
+        qemuMigrationDstKeepPaused(vm, "keeping the complete incoming copy although Finish2 reports a failed Perform (a source stops its QEMU once everything is sent; a lost Perform reply looks the same)");
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("domain '%1$s' arrived complete although the migration is reported failed; it is kept here, paused"),
+                       vm->def->name);
+        virDomainObjEndAPI(&vm);
+        virErrorFree(err);
+        return NULL;
+    }
+    virErrorRestore(&err);
+    return qemuMigrationDstFinishCancelled(vm);
+}
+
+
 /**
  * qemuMigrationDstFinish2:
- * Finish2: with retcode != 0 (Perform failed; the source runs again) kills
- * the incoming QEMU and reports an error (VIR_ERR_MIGRATE_FINISH_OK if
- * nothing else went wrong).  With retcode 0 waits for the incoming
+ * Finish2: with retcode != 0 (Perform failed, or its reply was lost)
+ * keeps a complete incoming copy paused and kills an incomplete one
+ * (qemuMigrationDstFinish2Failed), reporting an error either way.  With retcode 0 waits for the incoming
  * stream and runs the guest (RUNNING/migrated) and returns the domain; a
  * stream that did not complete is killed (nothing of the guest is
  * here), a guest that arrived but cannot be resumed stays paused (the
@@ -677,8 +734,9 @@ qemuMigrationDstFinish2(virMigrateArgs *args)
         virDomainObjEndAPI(&vm);
         return NULL;
     }
-    if (args->cancelled ||
-        (rc = qemuMigrationDstRunGuestV2(vm, args->flags)) < 0)
+    if (args->cancelled)
+        return qemuMigrationDstFinish2Failed(vm);
+    if ((rc = qemuMigrationDstRunGuestV2(vm, args->flags)) < 0)
         return qemuMigrationDstFinishCancelled(vm);
     if (rc > 0) {
         virError *err = NULL;

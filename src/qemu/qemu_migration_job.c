@@ -437,6 +437,8 @@ qemuMigrationJobFinish(virDomainObj *vm)
              vm->def->name, virDomainAsyncJobTypeToString(vm->job->asyncJob),
              vm->job->asyncJobId,
              qemuMigrationJobPhaseTypeToString(vm->job->phase));
+    QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = 0;
+    g_clear_pointer(&QEMU_DOMAIN_PRIVATE(vm)->migrationPeer, g_free);
     virDomainObjEndAsyncJob(vm);
 }
 

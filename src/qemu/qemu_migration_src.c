@@ -23,6 +23,7 @@
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_peer.h"
 #include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_process.h"
@@ -134,6 +135,9 @@ qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
                  : virDomainObjBeginJob(vm, VIR_JOB_MODIFY);
     if (rc < 0)
         return NULL;
+    priv->preMigrationState = virDomainObjGetState(vm, NULL);
+    if (protect)
+        priv->migrationProtocol = 3;
     if ((!(args->flags & VIR_MIGRATE_OFFLINE) && virDomainObjCheckActive(vm) < 0) ||
         (protect && qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_BEGIN3) < 0) ||
         !(xml = qemuMigrationSrcBeginXML(vm, args)) ||
@@ -141,7 +145,6 @@ qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
         qemuMigrationSrcBeginEndJob(vm, args->conn, protect, false);
         return NULL;
     }
-    priv->preMigrationState = virDomainObjGetState(vm, NULL);
     VIR_INFO("migration of domain %s begins (flags 0x%llx)", vm->def->name,
              args->flags);
     qemuMigrationSrcBeginEndJob(vm, args->conn, protect, true);
@@ -429,15 +432,16 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
 }
 
 
-/* Confirm3 after success: the destination runs the guest; stop ours. */
+/* Confirm3 after success: the destination runs the guest; stop ours
+ * (and, with VIR_MIGRATE_UNDEFINE_SOURCE in @flags, its definition). */
 static void
-qemuMigrationSrcComplete(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
 {
     qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED,
                     VIR_ASYNC_JOB_MIGRATION_OUT, QEMU_PROCESS_STOP_MIGRATED);
     qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
                                   VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
-    if ((args->flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent &&
+    if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent &&
         qemuDomainConfigDelete(vm) == 0) {
         vm->persistent = false;
         qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_UNDEFINED,
@@ -499,6 +503,93 @@ qemuMigrationSrcPostcopyStats(virDomainObj *vm)
 }
 
 
+/* What the source does with a guest it sent when the client's word does
+ * not settle it (docs/internals/recovery.rst). */
+typedef enum {
+    QEMU_MIGRATION_SRC_SENT_RESUME,   /* the destination has no copy */
+    QEMU_MIGRATION_SRC_SENT_STOP,     /* the destination has the guest */
+    QEMU_MIGRATION_SRC_SENT_HOLD,     /* cannot tell: stay paused */
+} qemuMigrationSrcSentAction;
+
+
+/* Asks the destination what became of the guest @vm sent.  A stock
+ * destination (no <virtmig-peer> in its cookie) cannot be asked: then
+ * @stockResume says whether to do as libvirt (resume on Confirm3
+ * cancelled) or to hold.  @vm locked, holding its MIGRATION_OUT job. */
+static qemuMigrationSrcSentAction
+qemuMigrationSrcSentDecide(virDomainObj *vm, bool stockResume)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!priv->migrationPeer) {
+        VIR_WARN("the destination of domain %s is not a virtmigd host and cannot be asked whether it runs the guest; %s, as libvirt does",
+                 vm->def->name, stockResume ? "resuming it" : "it stays paused");
+        return stockResume ? QEMU_MIGRATION_SRC_SENT_RESUME
+                           : QEMU_MIGRATION_SRC_SENT_HOLD;
+    }
+    switch (qemuMigrationPeerAsk(vm, QEMU_MIGRATION_PEER_PENDING_WAIT_MS)) {
+    case QEMU_MIGRATION_PEER_ABSENT:
+        return QEMU_MIGRATION_SRC_SENT_RESUME;
+    case QEMU_MIGRATION_PEER_RUNS:
+    case QEMU_MIGRATION_PEER_HAS:
+        return QEMU_MIGRATION_SRC_SENT_STOP;
+    case QEMU_MIGRATION_PEER_UNKNOWN:
+    case QEMU_MIGRATION_PEER_PENDING:
+    case QEMU_MIGRATION_PEER_LAST:
+    default:
+        return QEMU_MIGRATION_SRC_SENT_HOLD;
+    }
+}
+
+
+/* Cannot tell whether the destination runs the guest: the source stays
+ * paused, with a reason of its own (paused/unknown: the outcome is
+ * unknown; libvirt 9.0 has no better one) so that neither "virsh
+ * domstate --reason" nor a recovery mistakes it for a migration still
+ * running; the event says SUSPENDED/API_ERROR. */
+static void
+qemuMigrationSrcHold(virDomainObj *vm)
+{
+    VIR_WARN("cannot tell whether the destination runs domain %s (%s): it stays paused here (paused/unknown); resume it only once the destination is known not to run it",
+             vm->def->name, NULLSTR(virErrorGetLastMessage()));
+    virErrorResetLast();
+    if (!virDomainObjIsActive(vm))
+        return;
+    virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                  VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR);
+}
+
+
+/* The guest was sent and the migration is cancelled (by the client, or
+ * because it is gone): acts on what the destination holds.  @vm locked,
+ * holding its MIGRATION_OUT job, which the caller ends. */
+static void
+qemuMigrationSrcSentCancelled(virDomainObj *vm, bool stockResume)
+{
+    switch (qemuMigrationSrcSentDecide(vm, stockResume)) {
+    case QEMU_MIGRATION_SRC_SENT_RESUME:
+        VIR_INFO("migration of domain %s cancelled and the destination has no copy; resuming it",
+                 vm->def->name);
+        virErrorResetLast();
+        qemuMigrationSrcRestoreRunning(vm);
+        break;
+    case QEMU_MIGRATION_SRC_SENT_STOP:
+        VIR_WARN("domain %s runs on the destination although its migration was cancelled; stopping it here",
+                 vm->def->name);
+        qemuMigrationSrcComplete(vm, 0);
+        qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
+        return;
+    case QEMU_MIGRATION_SRC_SENT_HOLD:
+    default:
+        qemuMigrationSrcHold(vm);
+        break;
+    }
+    qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_OUT);
+    g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
+}
+
+
 /**
  * qemuMigrationSrcConfirm:
  * Confirm3: with cancelled=0 the destination owns the guest, so the source
@@ -513,9 +604,11 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
 {
     bool postcopy;
     bool cancelled;
+    bool sent;
 
     if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT))
         return -1;
+    sent = vm->job->phase == QEMU_MIGRATION_PHASE_PERFORM3_DONE;
     postcopy = qemuDomainObjIsPostcopy(vm);
     cancelled = qemuMigrationSrcConfirmCancelled(vm, args, postcopy);
     if (qemuMigrationJobStartPhase(vm, cancelled ? QEMU_MIGRATION_PHASE_CONFIRM3_CANCELLED
@@ -538,8 +631,11 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
                  vm->def->name);
         if (postcopy)
             qemuMigrationSrcPostcopyStats(vm);
-        qemuMigrationSrcComplete(vm, args);
+        qemuMigrationSrcComplete(vm, args->flags);
         qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
+    } else if (sent) {
+        /* a lost Finish3 reply looks like a failed Finish3 to the client */
+        qemuMigrationSrcSentCancelled(vm, true);
     } else {
         VIR_INFO("migration of domain %s cancelled; resuming it", vm->def->name);
         qemuMigrationSrcRestoreRunning(vm);
@@ -590,12 +686,13 @@ qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
 {
     if (qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_OUT, args->flags) < 0)
         return -1;
+    QEMU_DOMAIN_PRIVATE(vm)->preMigrationState = virDomainObjGetState(vm, NULL);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = 2;
     if (virDomainObjCheckActive(vm) < 0 ||
         qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PERFORM2) < 0) {
         qemuMigrationJobFinish(vm);
         return -1;
     }
-    QEMU_DOMAIN_PRIVATE(vm)->preMigrationState = virDomainObjGetState(vm, NULL);
     return 0;
 }
 
@@ -627,7 +724,7 @@ qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args)
         return -1;
     }
     VIR_INFO("domain %s sent with protocol v2; stopping it here", vm->def->name);
-    qemuMigrationSrcComplete(vm, args);
+    qemuMigrationSrcComplete(vm, args->flags);
     qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     qemuMigrationJobFinish(vm);
     if (!virDomainObjIsActive(vm) && !vm->persistent)
@@ -680,25 +777,35 @@ qemuMigrationSrcAbandon(virDomainObj *vm)
 
 /* The client left after Perform3 sent the guest, before Confirm3: the
  * destination may run it (Finish3 came) or may be about to kill it
- * (it did not).  Resuming here could make two running copies and
- * killing could lose the only one, so the source stays paused, as in
- * libvirt; post-copy (the destination ran it) is parked as failed. */
+ * (it did not).  The source asks it (qemuMigrationSrcSentCancelled):
+ * resumed if the destination has no copy, stopped if it runs the guest,
+ * else left paused (libvirt always leaves it paused).  The phase stays
+ * perform3_done meanwhile: a daemon restarted in the middle asks again.
+ * Post-copy (the destination ran it) is parked as failed. */
 static void
 qemuMigrationSrcAbandonSent(virDomainObj *vm)
 {
-    if (qemuDomainObjIsPostcopy(vm)) {
+    bool postcopy = qemuDomainObjIsPostcopy(vm);
+
+    if (qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3_DONE) < 0) {
+        VIR_WARN("cannot end the abandoned migration of domain %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return;
+    }
+    if (postcopy) {
         VIR_WARN("the client migrating domain %s in post-copy disconnected before Confirm; the migration is marked failed, for recovery",
                  vm->def->name);
-        if (qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3_DONE) < 0) {
-            virErrorResetLast();
-            return;
-        }
         qemuMigrationAnyPostcopyFailed(vm);
         return;
     }
-    VIR_WARN("Migration of domain %s finished but we don't know if the domain was successfully started on destination or not: its client disconnected before Confirm, so it stays paused here ('virsh resume' runs it again if the destination does not have it)",
+    VIR_WARN("Migration of domain %s finished but we don't know if the domain was successfully started on destination or not: its client disconnected before Confirm; asking the destination",
              vm->def->name);
-    qemuMigrationSrcAbandon(vm);
+    qemuDomainCleanupRemove(vm, qemuMigrationSrcCleanup);
+    qemuMigrationSrcSentCancelled(vm, false);
+    qemuMigrationJobFinish(vm);
+    if (!virDomainObjIsActive(vm) && !vm->persistent)
+        qemuDomainRemoveInactive(vm);
 }
 
 

@@ -1,0 +1,241 @@
+"""Exactly one running copy of a migrated guest, whatever message is lost
+(issue 10): stock virsh migrates through tests/integration/rpcproxy.py,
+which drops, holds or cuts one chosen call or reply, or a daemon is
+killed or stalled at a chosen step.
+
+Each case ends with the test guest's serial log showing one boot and a
+sequence that never repeats (two running copies would write the same
+seq twice), and with at most one host whose domain runs; where the
+outcome cannot be known, the source stays paused with a reason, never
+running beside the destination.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+
+import harness  # noqa: I100 (sets up the path of guestlog)
+import guestlog
+import rpcproxy
+from harness import Host, virsh, wait_for
+
+CALM = "hb_ms=100 wss_mib=8"
+
+
+def port_range():
+    """The first of 10 ports for a host's incoming migrations."""
+    return harness.free_port() // 10 * 10
+
+
+class OneCopy(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="virtmig-onecopy-")
+        cls.a = cls.host("onecA")
+        cls.b = cls.host("onecB")
+        cls.v2 = cls.host("onecV2", migration_protocols="2")
+
+    @classmethod
+    def host(cls, name, **conf):
+        port = port_range()
+        h = Host(name, conf=dict({"migration_host": "127.0.0.1",
+                                  "migration_port_min": port,
+                                  "migration_port_max": port + 9,
+                                  "log_level": 2}, **conf))
+        return h.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        for h in (cls.a, cls.b, cls.v2):
+            try:
+                h.cleanup()
+            except Exception as e:  # noqa: BLE001 (a killed host)
+                print("cleanup of %s: %s" % (h.name, e))
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    # ---- helpers
+
+    def start_guest(self, name, host=None):
+        host = host or self.a
+        log = os.path.join(self.tmp, name + "-serial.log")
+        xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
+                                 harness.guest_xml(name, log, cmdline=CALM))
+        self.addCleanup(self.cleanup_guest, name)
+        virsh(host.uri, "create", xml)
+        guestlog.wait_for_lines(log, 3, timeout=5)
+        return log
+
+    def cleanup_guest(self, name):
+        for h in (self.a, self.b, self.v2):
+            if h.proc and h.proc.poll() is None:
+                virsh(h.uri, "destroy", name, check=False)
+                virsh(h.uri, "undefine", name, check=False)
+
+    def proxy(self, host):
+        p = rpcproxy.RpcProxy(host.sock)
+        self.addCleanup(p.close)
+        return p
+
+    def state(self, host, name):
+        res = virsh(host.uri, "domstate", "--reason", name, check=False)
+        return res.stdout.strip() if res.returncode == 0 else None
+
+    def migrate(self, name, src_uri, dst_uri, *extra):
+        return subprocess.Popen([harness.VIRSH, "-q", "-c", src_uri, "migrate",
+                                 "--live", name, dst_uri] + list(extra),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+
+    def finish(self, proc, timeout=90):
+        out, err = proc.communicate(timeout=timeout)
+        return proc.returncode, err.strip()
+
+    def running_on(self, name, hosts):
+        return [h.name for h in hosts
+                if (self.state(h, name) or "").startswith("running")]
+
+    def assert_one_runner(self, name, log, hosts, watch_s=2.0):
+        """At most one host runs @name, over @watch_s seconds, and the
+        log shows one boot whose seq never repeats; returns who runs."""
+        deadline = time.time() + watch_s
+        runners = []
+        while time.time() < deadline:
+            runners = self.running_on(name, hosts)
+            self.assertLessEqual(len(runners), 1, "two running copies: %s" % runners)
+            time.sleep(0.2)
+        verdict = guestlog.check_continuity(log)
+        self.assertTrue(verdict.ok, verdict.summary())
+        return runners
+
+    def assert_alive_on(self, host, name, log):
+        """The guest runs on @host and its heartbeat goes on (same boot)."""
+        self.assertTrue((self.state(host, name) or "").startswith("running"),
+                        "%s on %s: %s" % (name, host.name, self.state(host, name)))
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 3, timeout=5)
+        verdict = guestlog.check_continuity(log)
+        self.assertTrue(verdict.ok, verdict.summary())
+
+    def log_has(self, host, text, timeout=10):
+        wait_for(lambda: text in host.read_log(), timeout=timeout,
+                 what="%r in the log of %s" % (text, host.name))
+
+    # ---- breakage 1: the reply of Finish3 is lost
+
+    def test_lost_finish3_reply(self):
+        """The destination ran Finish3 (its vCPUs run) but the reply never
+        reaches virsh, whose connection to the destination then fails:
+        libvirt.so sends Confirm3(cancelled=1).  The source asks the
+        destination itself, learns the guest runs there, and stops its
+        own copy instead of resuming it."""
+        name = "oc1"
+        log = self.start_guest(name)
+        proxy = self.proxy(self.b)
+        rule = proxy.add_rule("reply", "DOMAIN_MIGRATE_FINISH3_PARAMS", "drop_cut")
+        rc, err = self.finish(self.migrate(name, self.a.uri, proxy.uri))
+        print("\n  lost Finish3 reply -> virsh exit %d: %s" % (rc, err))
+        self.assertTrue(rule.fired.is_set())
+        self.assertNotEqual(rc, 0)
+        self.log_has(self.a, "runs on the destination")
+        wait_for(lambda: self.state(self.a, name) in (None, "shut off (migrated)"),
+                 timeout=10, what="the source copy to stop")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.b.name])
+        self.assert_alive_on(self.b, name, log)
+
+    # ---- breakage 2: Finish3 reaches the destination after its client left
+
+    def test_finish3_after_client_gone(self):
+        """virsh's Finish3 is held, then its connection is cut while the
+        call is delivered (what a destination daemon stalled past the
+        client's keepalive sees when it wakes up): the destination refuses
+        a Finish3 whose client is gone, and the source, told by the
+        destination that no copy is there, resumes."""
+        name = "oc2"
+        log = self.start_guest(name)
+        proxy = self.proxy(self.b)
+        rule = proxy.add_rule("call", "DOMAIN_MIGRATE_FINISH3_PARAMS", "hold")
+        proc = self.migrate(name, self.a.uri, proxy.uri)
+        self.assertTrue(rule.fired.wait(60), "no Finish3 call")
+        time.sleep(0.2)
+        rule.cut(deliver=True)
+        rc, err = self.finish(proc)
+        print("\n  Finish3 after the client left -> virsh exit %d: %s" % (rc, err))
+        self.assertNotEqual(rc, 0)
+        wait_for(lambda: self.running_on(name, (self.a, self.b)), timeout=15,
+                 what="one host to run %s" % name)
+        runners = self.assert_one_runner(name, log, (self.a, self.b))
+        print("  runs on %s" % runners)
+        if runners == [self.a.name]:
+            self.log_has(self.b, "refusing Finish")
+            self.assertIsNone(self.state(self.b, name))
+        else:
+            # the call won the race with the disconnect: then the source
+            # must have learnt it and stopped
+            self.assertIn(self.state(self.a, name), (None, "shut off (migrated)"))
+        self.assert_alive_on(self.b if runners == [self.b.name] else self.a,
+                             name, log)
+
+    # ---- breakage 3: the destination daemon dies right after Finish3
+
+    def test_kill_destination_daemon_after_finish3(self):
+        """Finish3 ran on the destination (vCPUs started) and its daemon is
+        killed -9 before the reply leaves: the source cannot reach the
+        destination, so it stays paused with a reason instead of resuming;
+        the restarted destination daemon takes its running QEMU back: one
+        running copy."""
+        name = "oc3"
+        log = self.start_guest(name)
+        proxy = self.proxy(self.b)
+        rule = proxy.add_rule("reply", "DOMAIN_MIGRATE_FINISH3_PARAMS", "hold")
+        proc = self.migrate(name, self.a.uri, proxy.uri)
+        self.assertTrue(rule.fired.wait(60), "no Finish3 reply")
+        self.b.stop(signal.SIGKILL)
+        rule.cut()
+        rc, err = self.finish(proc)
+        print("\n  destination daemon killed after Finish3 -> virsh exit %d: %s"
+              % (rc, err))
+        self.assertNotEqual(rc, 0)
+        wait_for(lambda: self.state(self.a, name) != "paused (migrating)",
+                 timeout=30, what="the source to decide")
+        self.assertEqual(self.state(self.a, name), "paused (unknown)")
+        self.log_has(self.a, "cannot tell whether the destination runs")
+        self.b.start()
+        wait_for(lambda: (self.state(self.b, name) or "").startswith("running"),
+                 timeout=10, what="the destination to take its QEMU back")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.b.name])
+        self.assert_alive_on(self.b, name, log)
+
+    # ---- breakage 4: v2, the reply of Perform is lost
+
+    def test_v2_lost_perform_reply(self):
+        """Protocol v2: the source sent everything and stopped its QEMU,
+        but the Perform reply is lost, so virsh calls Finish2 with a
+        failure code: the destination keeps its complete copy (paused)
+        instead of killing the only one; `virsh resume` runs it on."""
+        name = "oc4"
+        log = self.start_guest(name)
+        proxy = self.proxy(self.a)
+        rule = proxy.add_rule("reply", "DOMAIN_MIGRATE_PERFORM", "drop_cut")
+        rc, err = self.finish(self.migrate(name, proxy.uri, self.v2.uri))
+        print("\n  v2 lost Perform reply -> virsh exit %d: %s" % (rc, err))
+        self.assertTrue(rule.fired.is_set())
+        self.assertNotEqual(rc, 0)
+        self.assertIn(self.state(self.a, name), (None, "shut off (migrated)"))
+        self.assertEqual(self.state(self.v2, name), "paused (migrating)")
+        self.log_has(self.v2, "keeping the complete incoming copy")
+        virsh(self.v2.uri, "resume", name)
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.v2)),
+                         [self.v2.name])
+        self.assert_alive_on(self.v2, name, log)
+
+
+if __name__ == "__main__":
+    harness.require("virsh")
+    harness.require_guest()
+    harness.main()
