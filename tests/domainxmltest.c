@@ -14,6 +14,7 @@
 
 #include "testutils.h"
 #include "domain_conf.h"
+#include "qemu_domain_address.h"
 #include "virerror.h"
 #include "viruuid.h"
 #include "virxml.h"
@@ -60,6 +61,8 @@ static const virDomainDefParserConfig testConfig = {
     .defaultEmulator = "/usr/bin/qemu-system-x86_64",
     .machineResolve = testMachineResolve,
     .defaultCPU = testDefaultCPU,
+    .addDefaultDevices = qemuDomainDefAddDefaultDevices,
+    .assignAddresses = qemuDomainAssignAddresses,
 };
 
 
@@ -201,7 +204,7 @@ static const testBadCase testBadCases[] = {
     { "bad-unknown-attribute", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: attribute 'snapshot' of element 'disk' is not supported (at /domain/devices/disk)" },
     { "bad-unknown-value", 0, VIR_ERR_CONFIG_UNSUPPORTED,
-      "unsupported configuration: value 'scsi' of attribute 'bus' of element 'target' is not supported (supported: virtio, ide)" },
+      "unsupported configuration: value 'xen' of attribute 'bus' of element 'target' is not supported (supported: virtio, ide, scsi, usb, sata)" },
     { "bad-namespace", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: element 'qemu:commandline' is not supported (at /domain/qemu:commandline)" },
     { "bad-text", 0, VIR_ERR_XML_ERROR,

@@ -16,6 +16,7 @@
 
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
+#include "qemu_domain_address.h"
 #include "testutils.h"
 #include "virerror.h"
 
@@ -103,6 +104,8 @@ testBuild(const testCase *tc, char **retErr)
         .defaultEmulator = "/usr/bin/qemu-system-x86_64",
         .machineResolve = qemuCapsMachineResolveCallback,
         .defaultCPU = qemuCapsDefaultCPUCallback,
+        .addDefaultDevices = qemuDomainDefAddDefaultDevices,
+        .assignAddresses = qemuDomainAssignAddresses,
         .opaque = testCaps,
     };
     g_autofree char *xml = virTestLoadFile(tc->input, NULL);

@@ -409,8 +409,8 @@ virDomainDeviceAddressFormat(virBuffer *buf, const virDomainDeviceInfo *info)
 /**
  * virDomainDeviceInfoFormat:
  * Appends <boot order=''/>, <alias name=''/> and <address/> of @info, in
- * libvirt's order.  The alias is left out of inactive XML
- * (VIR_DOMAIN_DEF_FORMAT_INACTIVE in @flags) unless it is a user alias.
+ * libvirt's order.  The alias is left out of inactive and migratable XML
+ * (as stock libvirt 9.0 writes them) unless it is a user alias.
  */
 void
 virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info,
@@ -418,7 +418,8 @@ virDomainDeviceInfoFormat(virBuffer *buf, const virDomainDeviceInfo *info,
 {
     if (info->bootIndex)
         virBufferAsprintf(buf, "<boot order='%u'/>\n", info->bootIndex);
-    if (info->alias && (!(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE) ||
+    if (info->alias && (!(flags & (VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                   VIR_DOMAIN_DEF_FORMAT_MIGRATABLE)) ||
                         virDomainDeviceAliasIsUserAlias(info->alias)))
         virBufferEscapeString(buf, "<alias name='%s'/>\n", info->alias);
     if (info->usbMaster)

@@ -956,6 +956,13 @@ virDomainDefPostParse(virDomainDef *def,
     if (def->cpu)
         virDomainCPUDefPostParse(def->cpu, def->virtType);
     virDomainDevicesPostParse(def);
+    if (config && config->addDefaultDevices &&
+        config->addDefaultDevices(def, config->opaque) < 0)
+        return -1;
+    virDomainDefAddImplicitControllers(def);
+    if (config && config->assignAddresses &&
+        config->assignAddresses(def, config->opaque) < 0)
+        return -1;
     return 0;
 }
 

@@ -132,6 +132,9 @@ typedef enum {
     VIR_DOMAIN_DISK_BUS_NONE = 0,
     VIR_DOMAIN_DISK_BUS_VIRTIO,
     VIR_DOMAIN_DISK_BUS_IDE,
+    VIR_DOMAIN_DISK_BUS_SCSI,
+    VIR_DOMAIN_DISK_BUS_USB,
+    VIR_DOMAIN_DISK_BUS_SATA,
     VIR_DOMAIN_DISK_BUS_LAST
 } virDomainDiskBus;
 VIR_ENUM_DECL(virDomainDiskBus);
@@ -404,12 +407,20 @@ typedef char *(*virDomainDefaultCPUFunc)(virArch arch,
                                          virDomainVirtType virtType,
                                          const char *machine, void *opaque);
 
+/* A hypervisor's step of parsing a definition (default devices,
+ * addresses).  Returns 0, or -1 with an error reported. */
+typedef int (*virDomainDefDevicesFunc)(virDomainDef *def, void *opaque);
+
 typedef struct _virDomainDefParserConfig virDomainDefParserConfig;
 struct _virDomainDefParserConfig {
     virArch defaultArch;            /* when <type arch=''> is absent */
     const char *defaultEmulator;    /* when <emulator> is absent */
     virDomainMachineResolveFunc machineResolve; /* may be NULL */
     virDomainDefaultCPUFunc defaultCPU;         /* may be NULL */
+    /* both may be NULL; run in this order after the device defaults,
+     * with the implicit controllers of disks added between them */
+    virDomainDefDevicesFunc addDefaultDevices;
+    virDomainDefDevicesFunc assignAddresses;
     void *opaque;
 };
 

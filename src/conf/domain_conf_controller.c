@@ -204,9 +204,10 @@ virDomainControllerParsePCI(virDomainControllerDef *cont, xmlNode *node)
         g_autofree char *port = virXMLPropString(target, "port");
         guint64 v = 0;
 
-        if (!g_ascii_string_to_unsigned(port, 0, 0, 255, &v, NULL) &&
-            !(STRPREFIX(port, "0x") &&
-              g_ascii_string_to_unsigned(port + 2, 16, 0, 255, &v, NULL))) {
+        bool hex = STRPREFIX(port, "0x") || STRPREFIX(port, "0X");
+
+        if (!g_ascii_string_to_unsigned(port + (hex ? 2 : 0), hex ? 16 : 10,
+                                        0, 255, &v, NULL)) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("Invalid value for attribute '%1$s' in element '%2$s': '%3$s'. Expected non-negative integer value"),
                            "port", "target", port);
@@ -389,6 +390,9 @@ virDomainControllersValidate(const virDomainDef *def)
     for (i = 0; i < def->controllers->len; i++) {
         virDomainControllerDef *a = g_ptr_array_index(def->controllers, i);
 
+        /* USB companions share the index of their EHCI */
+        if (a->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+            continue;
         for (j = i + 1; j < def->controllers->len; j++) {
             virDomainControllerDef *b = g_ptr_array_index(def->controllers, j);
 
@@ -402,4 +406,104 @@ virDomainControllersValidate(const virDomainDef *def)
         }
     }
     return 0;
+}
+
+
+/* The controller type whose bus a disk on @bus sits on, or NONE. */
+static virDomainControllerType
+virDomainDiskBusController(virDomainDiskBus bus)
+{
+    switch (bus) {
+    case VIR_DOMAIN_DISK_BUS_IDE:
+        return VIR_DOMAIN_CONTROLLER_TYPE_IDE;
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        return VIR_DOMAIN_CONTROLLER_TYPE_SATA;
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        return VIR_DOMAIN_CONTROLLER_TYPE_SCSI;
+    case VIR_DOMAIN_DISK_BUS_USB:
+    case VIR_DOMAIN_DISK_BUS_NONE:
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+    case VIR_DOMAIN_DISK_BUS_LAST:
+    default:
+        return VIR_DOMAIN_CONTROLLER_TYPE_NONE;
+    }
+}
+
+
+/**
+ * virDomainDefAddImplicitControllers:
+ * Adds, as libvirt does when parsing, the controllers the devices refer
+ * to: for disks with a drive address, every controller of their bus's
+ * type up to the highest one used (model left to the hypervisor).
+ */
+void
+virDomainDefAddImplicitControllers(virDomainDef *def)
+{
+    int maxCont[VIR_DOMAIN_CONTROLLER_TYPE_LAST];
+    size_t i;
+    int t;
+    int c;
+
+    for (t = 0; t < VIR_DOMAIN_CONTROLLER_TYPE_LAST; t++)
+        maxCont[t] = -1;
+    for (i = 0; i < def->disks->len; i++) {
+        virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        t = virDomainDiskBusController(disk->bus);
+        if (t == VIR_DOMAIN_CONTROLLER_TYPE_NONE ||
+            disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+            continue;
+        maxCont[t] = MAX(maxCont[t], (int)disk->info.addr.drive.controller);
+    }
+    for (t = 0; t < VIR_DOMAIN_CONTROLLER_TYPE_LAST; t++) {
+        for (c = 0; c <= maxCont[t]; c++)
+            virDomainDefEnsureController(def, t, c, -1);
+    }
+}
+
+
+static bool
+virDomainDefIsQ35(const virDomainDef *def)
+{
+    return def->os.machine && (STREQ(def->os.machine, "q35") ||
+                               STRPREFIX(def->os.machine, "pc-q35-"));
+}
+
+
+/**
+ * virDomainControllerDefAlias:
+ * The QEMU id libvirt gives @cont: pci.N (the root bus pci.0 or pcie.0),
+ * "usb" for USB controller 0, "ide" for the built-in IDE of i440fx or
+ * SATA of q35, TYPE + index for the others.  Caller owns the result.
+ */
+char *
+virDomainControllerDefAlias(const virDomainDef *def,
+                            const virDomainControllerDef *cont)
+{
+    switch (cont->type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT)
+            return g_strdup("pcie.0");
+        return g_strdup_printf("pci.%d", cont->idx);
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        if (cont->idx == 0)
+            return g_strdup("usb");
+        break;
+    case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+        if (cont->idx == 0 && !virDomainDefIsQ35(def))
+            return g_strdup("ide");
+        break;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+        if (cont->idx == 0 && virDomainDefIsQ35(def))
+            return g_strdup("ide");
+        break;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+    case VIR_DOMAIN_CONTROLLER_TYPE_NONE:
+    case VIR_DOMAIN_CONTROLLER_TYPE_LAST:
+    default:
+        break;
+    }
+    return g_strdup_printf("%s%d", virDomainControllerTypeToString(cont->type),
+                           cont->idx);
 }

@@ -71,3 +71,5 @@ virDomainControllerDef *virDomainDefEnsureController(virDomainDef *def,
                                                      int model);
 int virDomainControllersValidate(const virDomainDef *def);
 const char *virDomainControllerModelToString(const virDomainControllerDef *cont);
+char *virDomainControllerDefAlias(const virDomainDef *def,
+                                  const virDomainControllerDef *cont);

@@ -27,6 +27,9 @@ static const char *const virDomainDiskBusTable[] = {
     [VIR_DOMAIN_DISK_BUS_NONE] = "none",
     [VIR_DOMAIN_DISK_BUS_VIRTIO] = "virtio",
     [VIR_DOMAIN_DISK_BUS_IDE] = "ide",
+    [VIR_DOMAIN_DISK_BUS_SCSI] = "scsi",
+    [VIR_DOMAIN_DISK_BUS_USB] = "usb",
+    [VIR_DOMAIN_DISK_BUS_SATA] = "sata",
 };
 VIR_ENUM_IMPL_TABLE(virDomainDiskBus, virDomainDiskBusTable,
                     VIR_DOMAIN_DISK_BUS_LAST);
@@ -279,9 +282,11 @@ virDomainDiskDefParseTarget(virDomainDiskDef *disk, xmlNode *dev)
         disk->bus = VIR_DOMAIN_DISK_BUS_VIRTIO;
     else if (!disk->bus && STRPREFIX(disk->dst, "hd"))
         disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
+    else if (!disk->bus && STRPREFIX(disk->dst, "sd"))
+        disk->bus = VIR_DOMAIN_DISK_BUS_SCSI;
     if (!disk->bus) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("cannot infer the bus of disk '%1$s' (supported: vdX on virtio, hdX on ide)"),
+                       _("cannot infer the bus of disk '%1$s' (supported: vdX on virtio, hdX on ide, sdX on scsi)"),
                        disk->dst);
         return -1;
     }
@@ -322,15 +327,22 @@ static int
 virDomainDiskDefValidate(const virDomainDiskDef *disk)
 {
     int idx = virDomainDiskNameToIndex(disk->dst);
-    const char *prefix = disk->bus == VIR_DOMAIN_DISK_BUS_IDE ? "hd" : "vd";
+    const char *prefix = "sd";
+    const char *expected = "sda, sdb, ...";
 
+    if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE) {
+        prefix = "hd";
+        expected = "hda..hdd";
+    } else if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO) {
+        prefix = "vd";
+        expected = "vda, vdb, ...";
+    }
     if (!STRPREFIX(disk->dst, prefix) || idx < 0 ||
         (disk->bus == VIR_DOMAIN_DISK_BUS_IDE && idx > 3)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("disk target '%1$s' is not valid for bus '%2$s' (expected %3$s)"),
                        disk->dst, virDomainDiskBusTypeToString(disk->bus),
-                       disk->bus == VIR_DOMAIN_DISK_BUS_IDE ? "hda..hdd"
-                                                            : "vda, vdb, ...");
+                       expected);
         return -1;
     }
     return 0;
@@ -354,6 +366,45 @@ virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
     virDomainDeviceInfoFormat(buf, &disk->info, flags);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</disk>\n");
+}
+
+
+/* libvirt's drive address of a disk that has none, from its target name:
+ * IDE 2 units per bus, 2 buses per controller. */
+static void
+virDomainDiskDefAssignAddress(virDomainDiskDef *disk)
+{
+    int idx = virDomainDiskNameToIndex(disk->dst);
+    virDomainDeviceDriveAddress *drive = &disk->info.addr.drive;
+
+    if (disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || idx < 0)
+        return;
+    switch (disk->bus) {
+    case VIR_DOMAIN_DISK_BUS_IDE:
+        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+        drive->controller = idx / 4;
+        drive->bus = (idx % 4) / 2;
+        drive->unit = idx % 2;
+        break;
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        /* 6 ports per AHCI controller */
+        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+        drive->controller = idx / 6;
+        drive->unit = idx % 6;
+        break;
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        /* libvirt's narrow default: 7 units per controller */
+        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
+        drive->controller = idx / 7;
+        drive->unit = idx % 7;
+        break;
+    case VIR_DOMAIN_DISK_BUS_USB:
+    case VIR_DOMAIN_DISK_BUS_NONE:
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+    case VIR_DOMAIN_DISK_BUS_LAST:
+    default:
+        break;
+    }
 }
 
 
@@ -913,6 +964,7 @@ virDomainDevicesPostParse(virDomainDef *def)
 
         if (!disk->format)
             disk->format = VIR_DOMAIN_DISK_FORMAT_RAW;
+        virDomainDiskDefAssignAddress(disk);
     }
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *net = g_ptr_array_index(def->nets, i);
@@ -932,9 +984,6 @@ virDomainDevicesPostParse(virDomainDef *def)
             def->video->heads = 1;
         def->video->primary = true;
     }
-    if (!virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0))
-        virDomainDefEnsureController(def, VIR_DOMAIN_CONTROLLER_TYPE_USB, 0,
-                                     VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE);
     virDomainInputsPostParse(def);
     if (!def->memballoon) {
         def->memballoon = g_new0(virDomainMemballoonDef, 1);
@@ -1029,6 +1078,28 @@ virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
 
 /* ---- runtime data ---- */
 
+/* libvirt's disk alias: BUS + controller-bus-unit for drive addresses
+ * (ide0-1-0, sata0-0-2, scsi0-0-0-1 on virtio-scsi), else BUS-diskN. */
+static char *
+virDomainDiskDefAlias(const virDomainDef *def, const virDomainDiskDef *disk)
+{
+    const char *bus = virDomainDiskBusTypeToString(disk->bus);
+    const virDomainDeviceDriveAddress *drive = &disk->info.addr.drive;
+    virDomainControllerDef *cont;
+
+    if (disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+        return g_strdup_printf("%s-disk%d", bus,
+                               virDomainDiskNameToIndex(disk->dst));
+    cont = virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_SCSI,
+                                      drive->controller);
+    if (disk->bus == VIR_DOMAIN_DISK_BUS_SCSI && cont &&
+        cont->model != VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LSILOGIC)
+        return g_strdup_printf("%s%u-%u-%u-%u", bus, drive->controller,
+                               drive->bus, drive->target, drive->unit);
+    return g_strdup_printf("%s%u-%u-%u", bus, drive->controller, drive->bus,
+                           drive->unit);
+}
+
 /**
  * virDomainDefAssignAliases:
  * Gives every device of a domain being started the alias (QEMU device id)
@@ -1044,14 +1115,9 @@ virDomainDefAssignAliases(virDomainDef *def)
 
     for (i = 0; i < def->disks->len; i++) {
         virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
-        int idx = virDomainDiskNameToIndex(disk->dst);
 
-        if (disk->info.alias)
-            continue;
-        if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE)
-            disk->info.alias = g_strdup_printf("ide0-%d-%d", idx / 2, idx % 2);
-        else
-            disk->info.alias = g_strdup_printf("virtio-disk%d", idx);
+        if (!disk->info.alias)
+            disk->info.alias = virDomainDiskDefAlias(def, disk);
     }
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *net = g_ptr_array_index(def->nets, i);
@@ -1071,9 +1137,8 @@ virDomainDefAssignAliases(virDomainDef *def)
     for (i = 0; i < def->controllers->len; i++) {
         virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
 
-        if (!cont->info.alias && cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
-            cont->info.alias = cont->idx == 0 ? g_strdup("usb")
-                                              : g_strdup_printf("usb%d", cont->idx);
+        if (!cont->info.alias)
+            cont->info.alias = virDomainControllerDefAlias(def, cont);
     }
     if (def->memballoon && !def->memballoon->info.alias &&
         def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)

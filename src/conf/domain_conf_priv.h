@@ -64,3 +64,6 @@ int virDomainInputsValidate(const virDomainDef *def);
 void virDomainInputsFormat(virBuffer *buf, const virDomainDef *def,
                            unsigned int flags);
 void virDomainInputsAssignAliases(virDomainDef *def);
+
+/* Controllers (domain_conf_controller.c). */
+void virDomainDefAddImplicitControllers(virDomainDef *def);

@@ -3,10 +3,10 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Layout: the i440fx host bridge is slot 0 and PIIX3 (with IDE) slot 1;
- * on q35 slot 0 is the host bridge and 0x1f ICH9 (with AHCI).  Then, in
- * this order, the video adapter, virtio disks, NICs and the balloon take
- * the next free slots of the root bus.  Serial ports are ISA devices.
+ * Every device sits at the address of its <address> element (filled in
+ * when the definition was parsed, qemu_domain_address.c) with its alias
+ * as id, in libvirt 9.0's argument order: controllers, disks, NICs,
+ * serial ports, graphics, video, balloon.  Serial ports are ISA devices.
  */
 #include <config.h>
 
@@ -23,13 +23,6 @@
 
 VIR_LOG_INIT("qemu.qemu_command");
 
-/* Root-bus slots: the first one for devices, and one past the last. */
-#define QEMU_PCI_SLOT_FIRST_I440FX 2
-#define QEMU_PCI_SLOT_FIRST_Q35 1
-#define QEMU_PCI_SLOT_END_I440FX 0x20
-#define QEMU_PCI_SLOT_END_Q35 0x1f
-/* ICH9's AHCI controller has six ports, one disk each. */
-#define QEMU_Q35_AHCI_PORTS 6
 /* Highest VNC display QEMU may pick with autoport (port 5900 + N). */
 #define QEMU_VNC_DISPLAY_MAX (65535 - 5900)
 
@@ -37,9 +30,7 @@ typedef struct {
     GPtrArray *args;
     const virDomainDef *def;
     qemuMachineFamily family;
-    const char *pciBus;
-    unsigned int nextSlot;
-    unsigned int endSlot;
+    bool deviceBoot;        /* <boot order> on devices, not <os><boot> */
     int bootDisk;           /* bootindex of the first disk, 0: none */
     int bootNet;            /* bootindex of the first NIC, 0: none */
 } qemuCommandBuilder;
@@ -89,9 +80,12 @@ qemuValidateDisks(const virDomainDef *def, qemuMachineFamily family)
                            _("readonly ide disks are not supported"));
             return -1;
         }
-        if (qemuDiskIDEIndex(disk->dst) < 0 ||
-            (family == QEMU_MACHINE_FAMILY_Q35 &&
-             qemuDiskIDEIndex(disk->dst) >= QEMU_Q35_AHCI_PORTS)) {
+        if (family == QEMU_MACHINE_FAMILY_Q35) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("IDE controllers are unsupported for this QEMU binary or machine type"));
+            return -1;
+        }
+        if (qemuDiskIDEIndex(disk->dst) < 0) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("unsupported ide disk target '%1$s'"),
                            NULLSTR(disk->dst));
@@ -123,35 +117,26 @@ qemuValidateCPU(const virDomainDef *def)
 }
 
 
-/* What the command line does not lay out yet: explicit addresses, per
- * device boot order and controllers other than <controller type='usb'
- * model='none'/>. */
 static int
-qemuValidateDeviceInfoOne(virDomainDef *def G_GNUC_UNUSED,
-                          virDomainDeviceDef *dev, virDomainDeviceInfo *info,
-                          void *opaque G_GNUC_UNUSED)
+qemuValidateControllers(const virDomainDef *def)
 {
-    const char *what = virDomainDeviceTypeToString(dev->type);
+    size_t i;
 
-    if (dev->type == VIR_DOMAIN_DEVICE_CONTROLLER &&
-        (dev->data.controller->type != VIR_DOMAIN_CONTROLLER_TYPE_USB ||
-         dev->data.controller->model != VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("controller type '%1$s' is not supported by this QEMU driver yet"),
-                       virDomainControllerTypeToString(dev->data.controller->type));
-        return -1;
-    }
-    if (info->type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("an <address> on a %1$s device is not supported by this QEMU driver yet"),
-                       what);
-        return -1;
-    }
-    if (info->bootIndex) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("<boot order> on a %1$s device is not supported by this QEMU driver yet"),
-                       what);
-        return -1;
+    for (i = 0; i < def->controllers->len; i++) {
+        const virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
+
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_IDE && cont->idx > 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("Only a single IDE controller is supported for this machine type"));
+            return -1;
+        }
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI &&
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE &&
+            qemuMachineGetFamily(def->os.machine) != QEMU_MACHINE_FAMILY_Q35) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("the dmi-to-pci-bridge (i82801b11-bridge) controller is not supported in this QEMU binary"));
+            return -1;
+        }
     }
     return 0;
 }
@@ -176,8 +161,7 @@ qemuValidateDomainDef(const virDomainDef *def)
         return -1;
     }
     if (qemuValidateDisks(def, family) < 0 || qemuValidateCPU(def) < 0 ||
-        virDomainDeviceInfoIterate((virDomainDef *)def,
-                                   qemuValidateDeviceInfoOne, NULL) != 0)
+        qemuValidateControllers(def) < 0)
         return -1;
     return 0;
 }
@@ -268,21 +252,90 @@ qemuDeviceNew(const char *driver)
 }
 
 
-/* Puts @dev on the next free slot of the root bus. */
-static int
-qemuCommandAddPCIAddress(qemuCommandBuilder *b, json_object *dev)
+/* The -device id of the bus of PCI bus number @bus: the alias of the PCI
+ * controller with that index. */
+static const char *
+qemuPCIBusAlias(const virDomainDef *def, unsigned int bus)
 {
-    g_autofree char *addr = NULL;
+    virDomainControllerDef *cont =
+        virDomainDefFindController(def, VIR_DOMAIN_CONTROLLER_TYPE_PCI, bus);
 
-    if (b->nextSlot >= b->endSlot) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("no free PCI slot left on bus '%1$s' of domain '%2$s'"),
-                       b->pciBus, b->def->name);
+    return cont ? cont->info.alias : NULL;
+}
+
+
+/**
+ * qemuBuildDeviceAddress:
+ * Adds the bus/addr (PCI) or bus/port (USB) of @info to -device @dev, in
+ * libvirt's key order.  Returns 0 or -1 (reported) when the bus is not
+ * known.
+ */
+static int
+qemuBuildDeviceAddress(qemuCommandBuilder *b, json_object *dev,
+                       const virDomainDeviceInfo *info)
+{
+    const virPCIDeviceAddress *pci = &info->addr.pci;
+    virDomainControllerDef *usb;
+    const char *bus;
+    g_autofree char *addr = NULL;
+    g_autofree char *usbBus = NULL;
+    g_autofree char *port = NULL;
+
+    switch (info->type) {
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_PCI:
+        if (!(bus = qemuPCIBusAlias(b->def, pci->bus))) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("no PCI controller with index %1$u"), pci->bus);
+            return -1;
+        }
+        if (pci->function)
+            addr = g_strdup_printf("0x%x.0x%x", pci->slot, pci->function);
+        else
+            addr = g_strdup_printf("0x%x", pci->slot);
+        qemuJSONAddString(dev, "bus", bus);
+        if (pci->multi)
+            qemuJSONAddBool(dev, "multifunction",
+                            pci->multi == VIR_TRISTATE_SWITCH_ON);
+        qemuJSONAddString(dev, "addr", addr);
+        return 0;
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_USB:
+        if (!(usb = virDomainDefFindController(b->def,
+                                               VIR_DOMAIN_CONTROLLER_TYPE_USB,
+                                               info->addr.usb.bus)) ||
+            !usb->info.alias) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("no USB controller with index %1$u"),
+                           info->addr.usb.bus);
+            return -1;
+        }
+        usbBus = g_strdup_printf("%s.0", usb->info.alias);
+        qemuJSONAddString(dev, "bus", usbBus);
+        if (info->addr.usb.port[0]) {
+            port = g_strdup_printf("%u", info->addr.usb.port[0]);
+            qemuJSONAddString(dev, "port", port);
+        }
+        return 0;
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE:
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE:
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_VIRTIO_SERIAL:
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_ISA:
+    case VIR_DOMAIN_DEVICE_ADDRESS_TYPE_LAST:
+    default:
+        return 0;
+    }
+}
+
+
+/* Adds -device @dev with the address of @info; drops @dev. */
+static int
+qemuCommandAddDevice(qemuCommandBuilder *b, json_object *dev,
+                     const virDomainDeviceInfo *info)
+{
+    if (qemuBuildDeviceAddress(b, dev, info) < 0) {
+        json_object_put(dev);
         return -1;
     }
-    addr = g_strdup_printf("0x%x", b->nextSlot++);
-    qemuJSONAddString(dev, "bus", b->pciBus);
-    qemuJSONAddString(dev, "addr", addr);
+    qemuCommandAddJSON(b, "-device", dev);
     return 0;
 }
 
@@ -442,12 +495,7 @@ qemuBuildVideoArgs(qemuCommandBuilder *b)
     dev = qemuDeviceNew("VGA");
     qemuJSONAddString(dev, "id", video->info.alias);
     qemuJSONAddInt(dev, "vgamem_mb", MAX(video->vram / 1024, 1));
-    if (qemuCommandAddPCIAddress(b, dev) < 0) {
-        json_object_put(dev);
-        return -1;
-    }
-    qemuCommandAddJSON(b, "-device", dev);
-    return 0;
+    return qemuCommandAddDevice(b, dev, &video->info);
 }
 
 
@@ -477,37 +525,115 @@ qemuBuildDiskBlockdevs(qemuCommandBuilder *b, const virDomainDiskDef *disk,
 }
 
 
+/* bus/unit (IDE), bus (SATA) or bus/channel/scsi-id/lun (SCSI) of a disk
+ * on a drive address, as libvirt writes them. */
+static int
+qemuBuildDiskDriveAddress(qemuCommandBuilder *b, json_object *dev,
+                          const virDomainDiskDef *disk)
+{
+    const virDomainDeviceDriveAddress *drive = &disk->info.addr.drive;
+    virDomainControllerType type = VIR_DOMAIN_CONTROLLER_TYPE_IDE;
+    virDomainControllerDef *cont;
+    g_autofree char *bus = NULL;
+
+    if (disk->bus == VIR_DOMAIN_DISK_BUS_SATA)
+        type = VIR_DOMAIN_CONTROLLER_TYPE_SATA;
+    else if (disk->bus == VIR_DOMAIN_DISK_BUS_SCSI)
+        type = VIR_DOMAIN_CONTROLLER_TYPE_SCSI;
+    if (!(cont = virDomainDefFindController(b->def, type, drive->controller)) ||
+        !cont->info.alias) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("no %1$s controller with index %2$u for disk '%3$s'"),
+                       virDomainControllerTypeToString(type), drive->controller,
+                       disk->dst);
+        return -1;
+    }
+    switch (disk->bus) {
+    case VIR_DOMAIN_DISK_BUS_IDE:
+        bus = g_strdup_printf("%s.%u", cont->info.alias, drive->bus);
+        qemuJSONAddString(dev, "bus", bus);
+        qemuJSONAddInt(dev, "unit", drive->unit);
+        return 0;
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        bus = g_strdup_printf("%s.%u", cont->info.alias, drive->unit);
+        qemuJSONAddString(dev, "bus", bus);
+        return 0;
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_LSILOGIC) {
+            bus = g_strdup_printf("%s.%u", cont->info.alias, drive->bus);
+            qemuJSONAddString(dev, "bus", bus);
+            qemuJSONAddInt(dev, "scsi-id", drive->unit);
+            return 0;
+        }
+        bus = g_strdup_printf("%s.0", cont->info.alias);
+        qemuJSONAddString(dev, "bus", bus);
+        qemuJSONAddInt(dev, "channel", drive->bus);
+        qemuJSONAddInt(dev, "scsi-id", drive->target);
+        qemuJSONAddInt(dev, "lun", drive->unit);
+        return 0;
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+    case VIR_DOMAIN_DISK_BUS_USB:
+    case VIR_DOMAIN_DISK_BUS_NONE:
+    case VIR_DOMAIN_DISK_BUS_LAST:
+    default:
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("address type drive is not supported for bus '%1$s'"),
+                       virDomainDiskBusTypeToString(disk->bus));
+        return -1;
+    }
+}
+
+
+static const char *
+qemuDiskDeviceDriver(const virDomainDiskDef *disk)
+{
+    switch (disk->bus) {
+    case VIR_DOMAIN_DISK_BUS_IDE:
+    case VIR_DOMAIN_DISK_BUS_SATA:
+        return "ide-hd";
+    case VIR_DOMAIN_DISK_BUS_SCSI:
+        return "scsi-hd";
+    case VIR_DOMAIN_DISK_BUS_USB:
+        return "usb-storage";
+    case VIR_DOMAIN_DISK_BUS_VIRTIO:
+    case VIR_DOMAIN_DISK_BUS_NONE:
+    case VIR_DOMAIN_DISK_BUS_LAST:
+    default:
+        return "virtio-blk-pci";
+    }
+}
+
+
 /* The -device of a disk whose format node is "libvirt-@n-format". */
 static int
 qemuBuildDiskDevice(qemuCommandBuilder *b, const virDomainDiskDef *disk,
                     size_t n, bool first)
 {
     g_autofree char *drive = g_strdup_printf("libvirt-%zu-format", n);
-    json_object *dev;
-    int idx = qemuDiskIDEIndex(disk->dst);
+    json_object *dev = qemuDeviceNew(qemuDiskDeviceDriver(disk));
+    int rc;
 
-    if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE) {
-        g_autofree char *bus = NULL;
+    if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
+        rc = qemuBuildDiskDriveAddress(b, dev, disk);
+    else
+        rc = qemuBuildDeviceAddress(b, dev, &disk->info);
+    if (rc < 0) {
+        json_object_put(dev);
+        return -1;
+    }
+    if (disk->bus == VIR_DOMAIN_DISK_BUS_SCSI) {
+        g_autofree char *devid = g_strdup_printf("drive-%s", disk->info.alias);
 
-        if (b->family == QEMU_MACHINE_FAMILY_Q35)
-            bus = g_strdup_printf("ide.%d", idx);
-        else
-            bus = g_strdup_printf("ide.%d", idx / 2);
-        dev = qemuDeviceNew("ide-hd");
-        qemuJSONAddString(dev, "bus", bus);
-        qemuJSONAddInt(dev, "unit", b->family == QEMU_MACHINE_FAMILY_Q35 ?
-                                    0 : idx % 2);
-    } else {
-        dev = qemuDeviceNew("virtio-blk-pci");
-        if (qemuCommandAddPCIAddress(b, dev) < 0) {
-            json_object_put(dev);
-            return -1;
-        }
+        qemuJSONAddString(dev, "device_id", devid);
     }
     qemuJSONAddString(dev, "drive", drive);
     qemuJSONAddString(dev, "id", disk->info.alias);
-    if (first && b->bootDisk)
+    if (b->deviceBoot && disk->info.bootIndex)
+        qemuJSONAddInt(dev, "bootindex", disk->info.bootIndex);
+    else if (!b->deviceBoot && first && b->bootDisk)
         qemuJSONAddInt(dev, "bootindex", b->bootDisk);
+    if (disk->bus == VIR_DOMAIN_DISK_BUS_USB)
+        qemuJSONAddBool(dev, "removable", false);
     qemuCommandAddJSON(b, "-device", dev);
     return 0;
 }
@@ -568,13 +694,12 @@ qemuBuildNetArgs(qemuCommandBuilder *b)
         qemuJSONAddString(dev, "netdev", hostnet);
         qemuJSONAddString(dev, "id", net->info.alias);
         qemuJSONAddString(dev, "mac", virDomainMacFormat(net->mac, mac));
-        if (i == 0 && b->bootNet)
+        if (b->deviceBoot && net->info.bootIndex)
+            qemuJSONAddInt(dev, "bootindex", net->info.bootIndex);
+        else if (!b->deviceBoot && i == 0 && b->bootNet)
             qemuJSONAddInt(dev, "bootindex", b->bootNet);
-        if (qemuCommandAddPCIAddress(b, dev) < 0) {
-            json_object_put(dev);
+        if (qemuCommandAddDevice(b, dev, &net->info) < 0)
             return -1;
-        }
-        qemuCommandAddJSON(b, "-device", dev);
     }
     return 0;
 }
@@ -642,11 +767,181 @@ qemuBuildBalloonArgs(qemuCommandBuilder *b)
         return 0;
     dev = qemuDeviceNew("virtio-balloon-pci");
     qemuJSONAddString(dev, "id", balloon->info.alias);
-    if (qemuCommandAddPCIAddress(b, dev) < 0) {
-        json_object_put(dev);
-        return -1;
+    return qemuCommandAddDevice(b, dev, &balloon->info);
+}
+
+
+/* ---- controllers ---- */
+
+static const char *
+qemuUSBControllerDriver(int model)
+{
+    switch ((virDomainControllerModelUSB)model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI:
+        return "piix3-usb-uhci";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_EHCI1:
+        return "ich9-usb-ehci1";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI1:
+        return "ich9-usb-uhci1";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI2:
+        return "ich9-usb-uhci2";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_ICH9_UHCI3:
+        return "ich9-usb-uhci3";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_NEC_XHCI:
+        return "nec-usb-xhci";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_QEMU_XHCI:
+        return "qemu-xhci";
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE:
+    case VIR_DOMAIN_CONTROLLER_MODEL_USB_LAST:
+    default:
+        return NULL;
     }
-    qemuCommandAddJSON(b, "-device", dev);
+}
+
+
+/* The USB controller whose companion @cont is (same index, no master). */
+static const char *
+qemuUSBMasterAlias(const virDomainDef *def, const virDomainControllerDef *cont)
+{
+    size_t i;
+
+    for (i = 0; i < def->controllers->len; i++) {
+        virDomainControllerDef *o = g_ptr_array_index(def->controllers, i);
+
+        if (o->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && o->idx == cont->idx &&
+            !o->info.usbMaster)
+            return o->info.alias;
+    }
+    return NULL;
+}
+
+
+static json_object *
+qemuBuildUSBControllerDevice(qemuCommandBuilder *b,
+                             const virDomainControllerDef *cont)
+{
+    json_object *dev = qemuDeviceNew(qemuUSBControllerDriver(cont->model));
+    const char *master;
+    g_autofree char *masterbus = NULL;
+
+    if (cont->ports != -1) {
+        qemuJSONAddInt(dev, "p2", cont->ports);
+        qemuJSONAddInt(dev, "p3", cont->ports);
+    }
+    if (!cont->info.usbMaster) {
+        qemuJSONAddString(dev, "id", cont->info.alias);
+        return dev;
+    }
+    if (!(master = qemuUSBMasterAlias(b->def, cont))) {
+        json_object_put(dev);
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("masterbus not found"));
+        return NULL;
+    }
+    masterbus = g_strdup_printf("%s.0", master);
+    qemuJSONAddString(dev, "masterbus", masterbus);
+    qemuJSONAddInt(dev, "firstport", cont->info.usbMasterStartport);
+    return dev;
+}
+
+
+static json_object *
+qemuBuildPCIControllerDevice(const virDomainControllerDef *cont)
+{
+    const char *name = virDomainControllerPCIModelNameTypeToString(cont->pci.modelName);
+    json_object *dev = qemuDeviceNew(name);
+
+    switch ((virDomainControllerModelPCI)cont->model) {
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_BRIDGE:
+        qemuJSONAddInt(dev, "chassis_nr", cont->pci.chassisNr);
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT_PORT:
+        qemuJSONAddInt(dev, "port", cont->pci.port);
+        qemuJSONAddInt(dev, "chassis", cont->pci.chassis);
+        break;
+    case VIR_DOMAIN_CONTROLLER_MODEL_DMI_TO_PCI_BRIDGE:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_TO_PCI_BRIDGE:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT:
+    case VIR_DOMAIN_CONTROLLER_MODEL_PCI_LAST:
+    default:
+        break;
+    }
+    qemuJSONAddString(dev, "id", cont->info.alias);
+    return dev;
+}
+
+
+/* The -device of @cont, NULL for a controller that is part of the
+ * machine (root buses, PIIX3's IDE, q35's first SATA, USB model none). */
+static json_object *
+qemuBuildControllerDevice(qemuCommandBuilder *b,
+                          const virDomainControllerDef *cont)
+{
+    json_object *dev = NULL;
+
+    switch (cont->type) {
+    case VIR_DOMAIN_CONTROLLER_TYPE_PCI:
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT ||
+            cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCIE_ROOT)
+            return NULL;
+        return qemuBuildPCIControllerDevice(cont);
+    case VIR_DOMAIN_CONTROLLER_TYPE_USB:
+        if (cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_NONE)
+            return NULL;
+        return qemuBuildUSBControllerDevice(b, cont);
+    case VIR_DOMAIN_CONTROLLER_TYPE_SCSI:
+        dev = qemuDeviceNew(cont->model == VIR_DOMAIN_CONTROLLER_MODEL_SCSI_VIRTIO_SCSI
+                                ? "virtio-scsi-pci" : "lsi");
+        break;
+    case VIR_DOMAIN_CONTROLLER_TYPE_SATA:
+        if (cont->idx == 0 && b->family == QEMU_MACHINE_FAMILY_Q35)
+            return NULL;
+        dev = qemuDeviceNew("ahci");
+        break;
+    case VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL:
+        dev = qemuDeviceNew("virtio-serial-pci");
+        qemuJSONAddString(dev, "id", cont->info.alias);
+        if (cont->ports != -1)
+            qemuJSONAddInt(dev, "max_ports", cont->ports);
+        return dev;
+    case VIR_DOMAIN_CONTROLLER_TYPE_IDE:
+    case VIR_DOMAIN_CONTROLLER_TYPE_NONE:
+    case VIR_DOMAIN_CONTROLLER_TYPE_LAST:
+    default:
+        return NULL;
+    }
+    qemuJSONAddString(dev, "id", cont->info.alias);
+    return dev;
+}
+
+
+/* Controllers in libvirt's order: PCI, USB, SCSI, IDE, SATA,
+ * virtio-serial. */
+static int
+qemuBuildControllersArgs(qemuCommandBuilder *b)
+{
+    static const virDomainControllerType order[] = {
+        VIR_DOMAIN_CONTROLLER_TYPE_PCI, VIR_DOMAIN_CONTROLLER_TYPE_USB,
+        VIR_DOMAIN_CONTROLLER_TYPE_SCSI, VIR_DOMAIN_CONTROLLER_TYPE_IDE,
+        VIR_DOMAIN_CONTROLLER_TYPE_SATA,
+        VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
+    };
+    GPtrArray *list = b->def->controllers;
+    size_t t;
+    size_t i;
+
+    for (t = 0; t < G_N_ELEMENTS(order); t++) {
+        for (i = 0; i < list->len; i++) {
+            const virDomainControllerDef *cont = g_ptr_array_index(list, i);
+            json_object *dev;
+
+            if (cont->type != order[t] ||
+                !(dev = qemuBuildControllerDevice(b, cont)))
+                continue;
+            if (qemuCommandAddDevice(b, dev, &cont->info) < 0)
+                return -1;
+        }
+    }
     return 0;
 }
 
@@ -693,15 +988,7 @@ qemuCommandBuilderInit(qemuCommandBuilder *b, const virDomainDef *def)
     b->args = g_ptr_array_new_with_free_func(g_free);
     b->def = def;
     b->family = qemuMachineGetFamily(def->os.machine);
-    if (b->family == QEMU_MACHINE_FAMILY_Q35) {
-        b->pciBus = "pcie.0";
-        b->nextSlot = QEMU_PCI_SLOT_FIRST_Q35;
-        b->endSlot = QEMU_PCI_SLOT_END_Q35;
-    } else {
-        b->pciBus = "pci.0";
-        b->nextSlot = QEMU_PCI_SLOT_FIRST_I440FX;
-        b->endSlot = QEMU_PCI_SLOT_END_I440FX;
-    }
+    b->deviceBoot = virDomainDefHasDeviceBoot(def);
     qemuBuildBootIndexes(b);
 }
 
@@ -735,13 +1022,13 @@ qemuBuildCommandArgv(const virDomainDef *def, const qemuCommandParams *params)
     qemuBuildCPUMemoryArgs(&b);
     qemuBuildControlArgs(&b, params);
     qemuBuildKernelArgs(&b);
-    if (qemuBuildVideoArgs(&b) < 0 || qemuBuildDiskArgs(&b) < 0 ||
+    if (qemuBuildControllersArgs(&b) < 0 || qemuBuildDiskArgs(&b) < 0 ||
         qemuBuildNetArgs(&b) < 0)
         return NULL;
     qemuBuildSerialArgs(&b);
-    if (qemuBuildBalloonArgs(&b) < 0)
-        return NULL;
     qemuBuildGraphicsArgs(&b);
+    if (qemuBuildVideoArgs(&b) < 0 || qemuBuildBalloonArgs(&b) < 0)
+        return NULL;
     qemuBuildTailArgs(&b, params);
     g_ptr_array_add(args, NULL);
     return (GStrv)g_ptr_array_free(g_steal_pointer(&args), FALSE);

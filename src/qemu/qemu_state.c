@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "qemu_state.h"
+#include "qemu_domain_address.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_domain.h"
@@ -248,6 +249,8 @@ qemuStateConfigure(virQEMUDriver *driver)
     driver->parserCfg.defaultEmulator = driver->cfg->emulator;
     driver->parserCfg.machineResolve = qemuCapsMachineResolveCallback;
     driver->parserCfg.defaultCPU = qemuCapsDefaultCPUCallback;
+    driver->parserCfg.addDefaultDevices = qemuDomainDefAddDefaultDevices;
+    driver->parserCfg.assignAddresses = qemuDomainAssignAddresses;
     driver->parserCfg.opaque = driver->caps;
 }
 
