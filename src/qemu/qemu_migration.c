@@ -16,6 +16,7 @@
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_process.h"
 #include "qemu_process_events.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -140,6 +141,7 @@ qemuMigrationInit(void)
 {
     qemuProcessSetMigrationEventHooks(&qemuMigrationEventHooks);
     qemuDomainJobSetHooks(&qemuMigrationJobHooks);
+    qemuProcessSetRecoverJobHook(qemuMigrationRecoverJob);
 }
 
 
@@ -406,6 +408,25 @@ qemuMigrationAnyDropParams(virDomainObj *vm)
 }
 
 
+/* Cleanup callback of a job parked in postcopy_failed: its QEMU stopped
+ * (destroyed, or it died), so no recovery step can use the job any more;
+ * it goes, and start, undefine and the rest no longer wait for it. */
+static void
+qemuMigrationAnyPostcopyCleanup(virDomainObj *vm)
+{
+    if ((vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT &&
+         vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN) ||
+        vm->job->asyncOwner != 0)
+        return;
+    VIR_INFO("domain %s stopped while its migration was in phase %s; dropping the job",
+             vm->def->name, qemuMigrationJobPhaseTypeToString(vm->job->phase));
+    qemuMigrationAnyDropParams(vm);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = 0;
+    g_clear_pointer(&QEMU_DOMAIN_PRIVATE(vm)->migrationPeer, g_free);
+    qemuDomainObjDiscardAsyncJob(vm);
+}
+
+
 /**
  * qemuMigrationAnyPostcopyFailed:
  * Post-copy broke once the destination's vCPUs had run: neither side
@@ -439,7 +460,7 @@ qemuMigrationAnyPostcopyFailed(virDomainObj *vm)
     }
     if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_POSTCOPY_FAILED) < 0)
         VIR_WARN("could not record the failed post-copy of %s", vm->def->name);
-    qemuMigrationJobContinue(vm, NULL);
+    qemuMigrationJobContinue(vm, qemuMigrationAnyPostcopyCleanup);
     virErrorRestore(&err);
 }
 

@@ -35,6 +35,8 @@ void qemuMigrationDstIncomingEvent(virDomainObj *vm);
 
 /* Shared (qemu_migration.c). */
 void qemuMigrationInit(void);
+int qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
+                            unsigned int *stopFlags);
 int qemuMigrationAnyCheckFlags(unsigned long long flags);
 const char *qemuMigrationAnyParamString(const virMigrateArgs *args,
                                         const char *name);

@@ -1034,13 +1034,15 @@ qemuProcessRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
 }
 
 
-/* Reconnect steps that need the monitor; -1 (reported) stops @vm. */
+/* Reconnect steps that need the monitor; -1 (reported) stops @vm, 1
+ * stops it as migrated (its guest runs on another host). */
 static int
 qemuProcessReconnectState(virDomainObj *vm, virDomainJobObj *saved,
                           unsigned int *stopFlags)
 {
     int reason = 0;
     virDomainState state;
+    int rc;
 
     if (qemuProcessUpdateState(vm) < 0)
         return -1;
@@ -1051,8 +1053,8 @@ qemuProcessReconnectState(virDomainObj *vm, virDomainJobObj *saved,
                        _("domain '%1$s' was not fully started"), vm->def->name);
         return -1;
     }
-    if (qemuProcessRecoverJob(vm, saved, stopFlags) < 0)
-        return -1;
+    if ((rc = qemuProcessRecoverJob(vm, saved, stopFlags)) != 0)
+        return rc;
     state = virDomainObjGetState(vm, &reason);
     if (state == VIR_DOMAIN_SHUTDOWN ||
         (state == VIR_DOMAIN_PAUSED && reason == VIR_DOMAIN_PAUSED_SHUTTING_DOWN)) {
@@ -1082,6 +1084,7 @@ qemuProcessReconnect(virDomainObj *vm)
     g_autoptr(virDomainJobObj) saved = virDomainObjPreserveJob(vm);
     virDomainShutoffReason reason = VIR_DOMAIN_SHUTOFF_CRASHED;
     unsigned int stopFlags = 0;
+    int rc;
 
     VIR_INFO("reconnecting to domain %s (pid %lld)", vm->def->name,
              (long long)vm->pid);
@@ -1091,7 +1094,15 @@ qemuProcessReconnect(virDomainObj *vm)
         qemuProcessConnectMonitor(vm, VIR_ASYNC_JOB_NONE) < 0)
         goto error;
     reason = VIR_DOMAIN_SHUTOFF_DAEMON;
-    if (qemuProcessReconnectState(vm, saved, &stopFlags) < 0)
+    if ((rc = qemuProcessReconnectState(vm, saved, &stopFlags)) > 0) {
+        qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED, VIR_ASYNC_JOB_NONE,
+                        QEMU_PROCESS_STOP_MIGRATED);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
+                                      VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
+        virDomainObjEndJob(vm);
+        return 1;
+    }
+    if (rc < 0)
         goto error;
     qemuProcessWatchExit(vm);
     if (virDomainObjSaveStatus(vm) < 0)

@@ -70,8 +70,10 @@ int qemuProcessStopCPUs(virDomainObj *vm, virDomainPausedReason reason,
  * domain (@saved, the job as it was; @vm locked, holding a MODIFY job,
  * monitor connected).  The migration code plugs in its phase-by-phase
  * recovery; without it an incoming migration is killed and anything else
- * is left as QEMU reports it.  Returns 0, or -1 (reported) to stop the
- * domain.  *@stopFlags receives qemuProcessStopFlags for that stop.
+ * is left as QEMU reports it.  Returns 0, 1 to stop the domain as
+ * migrated (SHUTOFF/migrated: its guest runs on another host), or -1
+ * (reported) to stop it.  *@stopFlags receives qemuProcessStopFlags for
+ * that stop.
  */
 typedef int (*qemuProcessRecoverJobFunc)(virDomainObj *vm,
                                          virDomainJobObj *saved,

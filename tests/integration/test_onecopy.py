@@ -24,6 +24,8 @@ import rpcproxy
 from harness import Host, virsh, wait_for
 
 CALM = "hb_ms=100 wss_mib=8"
+DIRTY = "hb_ms=100 wss_mib=64 rate_mib_s=16"
+HOT = "hb_ms=100 wss_mib=64 rate_mib_s=0"
 
 
 def port_range():
@@ -59,11 +61,12 @@ class OneCopy(unittest.TestCase):
 
     # ---- helpers
 
-    def start_guest(self, name, host=None):
+    def start_guest(self, name, host=None, cmdline=CALM, memory_mib=64):
         host = host or self.a
         log = os.path.join(self.tmp, name + "-serial.log")
         xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
-                                 harness.guest_xml(name, log, cmdline=CALM))
+                                 harness.guest_xml(name, log, cmdline=cmdline,
+                                                   memory_mib=memory_mib))
         self.addCleanup(self.cleanup_guest, name)
         virsh(host.uri, "create", xml)
         guestlog.wait_for_lines(log, 3, timeout=5)
@@ -233,6 +236,92 @@ class OneCopy(unittest.TestCase):
         self.assertEqual(self.assert_one_runner(name, log, (self.a, self.v2)),
                          [self.v2.name])
         self.assert_alive_on(self.v2, name, log)
+
+
+    # ---- restart recovery: a daemon killed -9 at a phase, then restarted
+
+    def test_restart_source_after_perform3(self):
+        """The source daemon dies after Perform3 sent the guest (phase
+        perform3_done); virsh, its reply lost, cancels on the destination.
+        The restarted source asks the destination, learns it has no copy,
+        and resumes: one copy, on the source."""
+        name = "ocr1"
+        log = self.start_guest(name)
+        proxy = self.proxy(self.a)
+        rule = proxy.add_rule("reply", "DOMAIN_MIGRATE_PERFORM3_PARAMS", "hold")
+        proc = self.migrate(name, proxy.uri, self.b.uri)
+        self.assertTrue(rule.fired.wait(60), "no Perform3 reply")
+        self.a.stop(signal.SIGKILL)
+        rule.cut()
+        rc, err = self.finish(proc)
+        print("\n  source daemon killed after Perform3 -> virsh exit %d: %s" % (rc, err))
+        self.assertNotEqual(rc, 0)
+        wait_for(lambda: self.state(self.b, name) is None, timeout=10,
+                 what="the destination to drop its copy")
+        self.a.start()
+        self.log_has(self.a, "recovering the 'migration out' job of domain %s in phase perform3_done" % name)
+        wait_for(lambda: (self.state(self.a, name) or "").startswith("running"),
+                 timeout=15, what="the source to resume")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.a.name])
+        self.assert_alive_on(self.a, name, log)
+
+    def test_restart_destination_during_transfer(self):
+        """The destination daemon dies during the transfer (phase
+        prepare) and comes back at once: no Finish ran, so the source
+        still has the guest; the incoming copy is destroyed, the transfer
+        fails and the source runs on."""
+        name = "ocr2"
+        log = self.start_guest(name, cmdline=DIRTY, memory_mib=128)
+        proc = self.migrate(name, self.a.uri, self.b.uri, "--bandwidth", "2")
+        wait_for(lambda: self.state(self.b, name) == "paused (migrating)",
+                 timeout=15, what="the transfer to start")
+        time.sleep(0.5)
+        self.b.stop(signal.SIGKILL)
+        self.b.start()
+        rc, err = self.finish(proc)
+        print("\n  destination daemon restarted mid-transfer -> virsh exit %d: %s"
+              % (rc, err))
+        self.assertNotEqual(rc, 0)
+        self.log_has(self.b, "recovering the 'migration in' job of domain %s in phase prepare" % name)
+        wait_for(lambda: self.state(self.b, name) is None, timeout=15,
+                 what="the incoming copy to go")
+        wait_for(lambda: (self.state(self.a, name) or "").startswith("running"),
+                 timeout=15, what="the source to run on")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.a.name])
+        self.assertEqual(harness.qemu_pids_under(self.b.root), [])
+        self.assert_alive_on(self.a, name, log)
+
+    def test_restart_destination_in_postcopy(self):
+        """The destination daemon dies while the guest runs there in
+        post-copy and comes back: its QEMU (the only running copy, with
+        pages still arriving) is kept, marked post-copy failed, and the
+        guest goes on, same boot; the source does not resume."""
+        name = "ocr3"
+        log = self.start_guest(name, cmdline=HOT, memory_mib=128)
+        proc = self.migrate(name, self.a.uri, self.b.uri, "--postcopy",
+                            "--bandwidth", "5", "--postcopy-bandwidth", "2")
+        wait_for(lambda: self.state(self.b, name) == "paused (migrating)",
+                 timeout=15, what="the transfer to start")
+        time.sleep(1.0)
+        virsh(self.a.uri, "migrate-postcopy", name)
+        wait_for(lambda: self.state(self.b, name) == "running (post-copy)",
+                 timeout=15, what="post-copy to start")
+        self.b.stop(signal.SIGKILL)
+        self.b.start()
+        rc, err = self.finish(proc)
+        print("\n  destination daemon restarted in post-copy -> virsh exit %d: %s"
+              % (rc, err))
+        self.log_has(self.b, "was in post-copy when the daemon stopped")
+        self.assertEqual(self.state(self.b, name), "running (post-copy failed)")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.b.name])
+        self.assertNotIn("running", self.state(self.a, name) or "")
+        self.assert_alive_on(self.b, name, log)
+        # nothing waits for the failed job: destroy works at once
+        for h in (self.a, self.b):
+            virsh(h.uri, "destroy", name, timeout=15)
 
 
 if __name__ == "__main__":
