@@ -5,6 +5,7 @@ through a virtio NIC: one boot, seq continuous, disk=ok, net=ok and its
 memory intact throughout, and the disk image consistent at the end."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,14 +25,22 @@ ROUND_TRIPS = 5
 HB_MS = 250
 # 256 blocks, 32 a heartbeat: every block is checked and rewritten once
 # every 2 s, so each migration is followed by a full pass.
-CMDLINE = ("console=ttyS0 panic=-1 quiet cryptomgr.notests "
+# init_on_free=1: memory the kernel frees at boot (its compressed image,
+# the initramfs) becomes zero pages, which a migration sends as a flag:
+# about 60 MiB of RAM to copy instead of 95.
+CMDLINE = ("console=ttyS0 panic=-1 quiet cryptomgr.notests init_on_free=1 "
            "vm.hb_ms=%d vm.blocks=256 vm.chunk=32 vm.wss_mib=8" % HB_MS)
 BOOT_TIMEOUT = 90       # first heartbeat, on a loaded 2-core CI machine
 MAX_GAP_S = 5.0         # heartbeat gap over a migration, same machine
+# Not a multiple of 256 KiB, on purpose: QEMU before 9.0 (Debian 12 has
+# 7.2) loses guest stores during a TCG migration when the RAM block's size
+# is one (README.rst, "QEMU 7.2"), and a Linux guest then panics on the
+# destination now and then.
+GUEST_KIB = 128 * 1024 + 8
 PASS_BEATS = 256 // 32 + 2
 
 
-def linux_xml(name, images, disk, serial_log, memory_mib=256):
+def linux_xml(name, images, disk, serial_log, memory_kib=GUEST_KIB):
     """Domain XML of the Linux guest: direct kernel boot, a qcow2 virtio
     disk, a virtio NIC on user-mode networking, the heartbeat on serial 0.
 
@@ -40,7 +49,7 @@ def linux_xml(name, images, disk, serial_log, memory_mib=256):
     hosts, which is all a migration needs."""
     return """<domain type='qemu'>
   <name>%s</name>
-  <memory unit='MiB'>%d</memory>
+  <memory unit='KiB'>%d</memory>
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
@@ -71,7 +80,7 @@ def linux_xml(name, images, disk, serial_log, memory_mib=256):
     <memballoon model='none'/>
   </devices>
 </domain>
-""" % (name, memory_mib, images["kernel"], images["initrd"], CMDLINE, disk,
+""" % (name, memory_kib, images["kernel"], images["initrd"], CMDLINE, disk,
        serial_log)
 
 
@@ -127,6 +136,22 @@ class LinuxGuest(unittest.TestCase):
               % (time.monotonic() - start))
         return log, disk
 
+    def check_ram_size(self):
+        """The QEMU workaround holds only if -m kept the odd size."""
+        version = subprocess.run(["qemu-system-x86_64", "--version"],
+                                 capture_output=True, text=True).stdout
+        m = re.search(r"version (\d+)\.", version)
+        if m and int(m.group(1)) >= 9:
+            return
+        pids = harness.qemu_pids_under(self.a.root)
+        self.assertTrue(pids, "no QEMU process found for host A")
+        with open("/proc/%d/cmdline" % pids[0], "rb") as f:
+            argv = f.read().decode(errors="replace").split("\0")
+        self.assertIn("size=%dk" % GUEST_KIB, argv,
+                      "guest RAM was rounded (%s): with QEMU < 9.0 a TCG "
+                      "migration then loses stores, see "
+                      "tests/linuxguest/README.rst" % argv)
+
     def migrate(self, src, dst, name, log):
         n = len(linuxlog.parse_log(log))
         start = time.monotonic()
@@ -152,6 +177,7 @@ class LinuxGuest(unittest.TestCase):
     def test_round_trips_with_disk_and_net(self):
         name = "linux1"
         log, disk = self.start_guest(name)
+        self.check_ram_size()
         linuxlog.wait_for_lines(log, PASS_BEATS + 2, timeout=60)
         first = linuxlog.check_continuity(log)
         self.assertTrue(first.ok, first.summary())
