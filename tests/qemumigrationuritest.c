@@ -4,10 +4,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A source must accept what any destination hands out: virtmigd and stock
- * libvirt return "tcp:HOST:PORT" from Prepare, stock returns
- * "tcp://HOST:PORT" when the client's --migrateuri lacked the port, and a
+ * libvirt return "tcp:HOST:PORT" from Prepare, and "tcp://HOST:PORT" when
+ * the client's --migrateuri was spelt so and lacked the port, and a
  * client may give either.  QEMU itself only understands "tcp:HOST:PORT"
  * (given "tcp://127.0.0.3:49152" it looks up the host "//127.0.0.3").
+ * A destination reads the client's URI, port optional.
  */
 #include <config.h>
 
@@ -84,21 +85,57 @@ testQEMUURI(gconstpointer data)
 }
 
 
-/* The parsed parts, for what the destination will read from a client's
- * URI: the port is optional there. */
-static void
-testParse(void)
-{
-    g_autoptr(qemuMigrationURI) a = qemuMigrationAnyParseURI("tcp://[::1]");
-    g_autoptr(qemuMigrationURI) b = qemuMigrationAnyParseURI("tcp:hostB:7");
+/* The destination reads a client's --migrateuri: the port is optional,
+ * and when it picks one it answers in the client's spelling. */
+typedef struct {
+    const char *uri;
+    const char *host;       /* NULL: refused with @code and @message */
+    unsigned int port;
+    const char *withPort;   /* the answer when the destination picks 49152 */
+    int code;
+    const char *message;
+} testDstCase;
 
-    g_assert_nonnull(a);
-    g_assert_cmpstr(a->scheme, ==, "tcp");
-    g_assert_cmpstr(a->host, ==, "::1");
-    g_assert_cmpuint(a->port, ==, 0);
-    g_assert_nonnull(b);
-    g_assert_cmpstr(b->host, ==, "hostB");
-    g_assert_cmpuint(b->port, ==, 7);
+static const testDstCase testDstCases[] = {
+    { "tcp://127.0.0.4", "127.0.0.4", 0, "tcp://127.0.0.4:49152", 0, NULL },
+    { "tcp://127.0.0.4/", "127.0.0.4", 0, "tcp://127.0.0.4:49152", 0, NULL },
+    { "tcp:127.0.0.4", "127.0.0.4", 0, "tcp:127.0.0.4:49152", 0, NULL },
+    { "tcp:hostB:7", "hostB", 7, "tcp:hostB:49152", 0, NULL },
+    { "tcp://[::1]", "::1", 0, "tcp://[::1]:49152", 0, NULL },
+    { "tcp:[fe80::2]:5", "fe80::2", 5, "tcp:[fe80::2]:49152", 0, NULL },
+    { "tcp://", NULL, 0, NULL, VIR_ERR_INVALID_ARG,
+      "invalid argument: missing host in migration URI: tcp://" },
+    { "tcp://h:99999", NULL, 0, NULL, VIR_ERR_INVALID_ARG,
+      "invalid argument: invalid port '99999' in migration URI tcp://h:99999" },
+    { "unix:///run/x.sock", NULL, 0, NULL, VIR_ERR_ARGUMENT_UNSUPPORTED,
+      "argument unsupported: unsupported scheme unix in migration URI unix:///run/x.sock" },
+    { "127.0.0.4", NULL, 0, NULL, VIR_ERR_INVALID_ARG,
+      "invalid argument: missing scheme in migration URI: 127.0.0.4" },
+};
+
+
+static void
+testDstURI(gconstpointer data)
+{
+    const testDstCase *tc = data;
+    g_autoptr(qemuMigrationURI) uri = NULL;
+    g_autofree char *withPort = NULL;
+
+    virErrorResetLast();
+    uri = qemuMigrationDstParseURI(tc->uri);
+    if (!tc->host) {
+        g_assert_null(uri);
+        g_assert_cmpint(virErrorGetLastCode(), ==, tc->code);
+        g_assert_cmpstr(virTestLastErrorMessage(), ==, tc->message);
+        return;
+    }
+    g_assert_nonnull(uri);
+    g_assert_null(virErrorGetLast());
+    g_assert_cmpstr(uri->scheme, ==, "tcp");
+    g_assert_cmpstr(uri->host, ==, tc->host);
+    g_assert_cmpuint(uri->port, ==, tc->port);
+    withPort = qemuMigrationDstURIWithPort(uri, 49152);
+    g_assert_cmpstr(withPort, ==, tc->withPort);
 }
 
 
@@ -113,6 +150,10 @@ main(int argc, char **argv)
 
         g_test_add_data_func(name, &testCases[i], testQEMUURI);
     }
-    g_test_add_func("/migrationuri/parse", testParse);
+    for (i = 0; i < G_N_ELEMENTS(testDstCases); i++) {
+        g_autofree char *name = g_strdup_printf("/migrationuri/dst/%zu", i);
+
+        g_test_add_data_func(name, &testDstCases[i], testDstURI);
+    }
     return g_test_run();
 }

@@ -21,6 +21,7 @@
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
@@ -127,28 +128,43 @@ qemuMigrationDstParseDef(const virMigrateArgs *args, char **origname)
 }
 
 
-/* The address the incoming QEMU listens on and the one the source is
- * told to connect to. */
+/* The URI the client gave Prepare (--migrateuri) into *@ret, NULL when
+ * it gave none.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationDstAddresses(const virMigrateArgs *args, unsigned short port,
+qemuMigrationDstURIIn(const virMigrateArgs *args, qemuMigrationURI **ret)
+{
+    const char *uriIn = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
+    qemuMigrationURI *parsed = NULL;
+
+    if (uriIn && !(parsed = qemuMigrationDstParseURI(uriIn)))
+        return -1;
+    *ret = parsed;
+    return 0;
+}
+
+
+/* The address the incoming QEMU listens on (on @port) and the URI the
+ * source is told to send to: tcp:<migration_host>:<port> when the client
+ * gave no URI, the client's URI completed with @port when it named no
+ * port, none when it did (the source sends to the client's URI, as with
+ * libvirt). */
+static void
+qemuMigrationDstAddresses(const virMigrateArgs *args,
+                          const qemuMigrationURI *uriIn, unsigned short port,
                           char **incoming, char **uriOut)
 {
     const char *listen = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_LISTEN_ADDRESS);
-    const char *uriIn = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
     const char *host = qemu_driver->cfg->migrationHost;
 
-    if (uriIn) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("a migration URI chosen by the client is not supported yet; let the destination choose"));
-        return -1;
-    }
     if (!listen)
         listen = qemu_driver->cfg->migrationListen;
     *incoming = g_strdup_printf(strchr(listen, ':') ? "tcp:[%s]:%u" : "tcp:%s:%u",
                                 listen, port);
-    *uriOut = g_strdup_printf(strchr(host, ':') ? "tcp:[%s]:%u" : "tcp:%s:%u",
-                              host, port);
-    return 0;
+    if (!uriIn)
+        *uriOut = g_strdup_printf(strchr(host, ':') ? "tcp:[%s]:%u" : "tcp:%s:%u",
+                                  host, port);
+    else if (!uriIn->port)
+        *uriOut = qemuMigrationDstURIWithPort(uriIn, port);
 }
 
 
@@ -266,12 +282,20 @@ qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
                               char **uriOut)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
+    g_autoptr(qemuMigrationURI) uriIn = NULL;
     g_autofree char *incoming = NULL;
+    unsigned short port;
 
     if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PREPARE) < 0 ||
-        !(priv->migrationPort = qemuMigrationDstPortAcquire()) ||
-        qemuMigrationDstAddresses(args, priv->migrationPort, &incoming, uriOut) < 0 ||
-        qemuProcessStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, "defer",
+        qemuMigrationDstURIIn(args, &uriIn) < 0)
+        return -1;
+    /* A port the client chose is its business, not one of the range. */
+    if (uriIn && uriIn->port)
+        port = uriIn->port;
+    else if (!(port = priv->migrationPort = qemuMigrationDstPortAcquire()))
+        return -1;
+    qemuMigrationDstAddresses(args, uriIn, port, &incoming, uriOut);
+    if (qemuProcessStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, "defer",
                          QEMU_PROCESS_START_PAUSED) < 0)
         return -1;
     qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STARTED,
@@ -291,12 +315,16 @@ static int
 qemuMigrationDstPrepareOffline(virDomainObj *vm, virMigrateArgs *args,
                                char **uriOut)
 {
+    g_autoptr(qemuMigrationURI) uriIn = NULL;
     g_autofree char *incoming = NULL;
 
     if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PREPARE) < 0 ||
-        qemuMigrationDstAddresses(args, qemu_driver->cfg->migrationPortMin,
-                                  &incoming, uriOut) < 0)
+        qemuMigrationDstURIIn(args, &uriIn) < 0)
         return -1;
+    qemuMigrationDstAddresses(args, uriIn,
+                              uriIn && uriIn->port ? uriIn->port :
+                              qemu_driver->cfg->migrationPortMin,
+                              &incoming, uriOut);
     return qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_PREPARE, args);
 }
 
@@ -338,7 +366,8 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
         return NULL;
     }
     VIR_INFO("incoming migration of domain %s with protocol v%d prepared on %s",
-             vm->def->name, args->protocol, *uriOut);
+             vm->def->name, args->protocol,
+             *uriOut ? *uriOut : qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI));
     return vm;
 }
 

@@ -125,11 +125,39 @@ qemuMigrationAnyParseURI(const char *uri)
     if (!(ret->scheme = qemuMigrationURIScheme(uri)))
         return NULL;
     rest = uri + strlen(ret->scheme) + 1;
-    if (g_str_has_prefix(rest, "//"))
+    if (g_str_has_prefix(rest, "//")) {
         rest += 2;
+        ret->wellFormed = true;
+    }
     if (qemuMigrationURIParseServer(rest, uri, ret) < 0)
         return NULL;
     return g_steal_pointer(&ret);
+}
+
+
+/* Refuses every scheme but tcp.  Returns 0 or -1 (reported). */
+static int
+qemuMigrationURICheckTCP(const char *scheme, const char *uri)
+{
+    if (STRNEQ(scheme, "tcp")) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("unsupported scheme %1$s in migration URI %2$s"),
+                       scheme, uri);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* "tcp:HOST:PORT", or "tcp://HOST:PORT" when @wellFormed; an IPv6
+ * address bracketed.  Caller owns the result. */
+static char *
+qemuMigrationURIFormatTCP(const char *host, unsigned int port, bool wellFormed)
+{
+    bool v6 = strchr(host, ':') != NULL;
+
+    return g_strdup_printf("tcp:%s%s%s%s:%u", wellFormed ? "//" : "",
+                           v6 ? "[" : "", host, v6 ? "]" : "", port);
 }
 
 
@@ -146,21 +174,43 @@ qemuMigrationSrcQEMUURI(const char *uri)
     g_autofree char *scheme = qemuMigrationURIScheme(uri);
     g_autoptr(qemuMigrationURI) parsed = NULL;
 
-    if (!scheme)
-        return NULL;
-    if (STRNEQ(scheme, "tcp")) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("unsupported scheme %1$s in migration URI %2$s"),
-                       scheme, uri);
-        return NULL;
-    }
-    if (!(parsed = qemuMigrationAnyParseURI(uri)))
+    if (!scheme || qemuMigrationURICheckTCP(scheme, uri) < 0 ||
+        !(parsed = qemuMigrationAnyParseURI(uri)))
         return NULL;
     if (!parsed->port) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("missing port in migration URI: %1$s"), uri);
         return NULL;
     }
-    return g_strdup_printf(strchr(parsed->host, ':') ? "tcp:[%s]:%u" : "tcp:%s:%u",
-                           parsed->host, parsed->port);
+    return qemuMigrationURIFormatTCP(parsed->host, parsed->port, false);
+}
+
+
+/**
+ * qemuMigrationDstParseURI:
+ * The migration URI a client gave Prepare (--migrateuri), in either
+ * spelling; the port may be missing (the destination then picks one).
+ * Caller owns the result.  Returns it, or NULL (reported).
+ */
+qemuMigrationURI *
+qemuMigrationDstParseURI(const char *uri)
+{
+    g_autofree char *scheme = qemuMigrationURIScheme(uri);
+
+    if (!scheme || qemuMigrationURICheckTCP(scheme, uri) < 0)
+        return NULL;
+    return qemuMigrationAnyParseURI(uri);
+}
+
+
+/**
+ * qemuMigrationDstURIWithPort:
+ * The client's URI @uri completed with the @port the destination chose,
+ * in the spelling the client used (as libvirt answers).  Caller owns the
+ * result.
+ */
+char *
+qemuMigrationDstURIWithPort(const qemuMigrationURI *uri, unsigned int port)
+{
+    return qemuMigrationURIFormatTCP(uri->host, port, uri->wellFormed);
 }

@@ -16,6 +16,7 @@ typedef struct {
     char *scheme;
     char *host;
     unsigned int port;      /* 0: none given */
+    bool wellFormed;        /* spelt SCHEME://... */
 } qemuMigrationURI;
 
 void qemuMigrationURIFree(qemuMigrationURI *uri);
@@ -23,3 +24,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMigrationURI, qemuMigrationURIFree);
 
 qemuMigrationURI *qemuMigrationAnyParseURI(const char *uri);
 char *qemuMigrationSrcQEMUURI(const char *uri);
+qemuMigrationURI *qemuMigrationDstParseURI(const char *uri);
+char *qemuMigrationDstURIWithPort(const qemuMigrationURI *uri,
+                                  unsigned int port);

@@ -5,7 +5,8 @@ host (stockB, 127.0.0.3, tests/integration/stockhost.py); stock virsh
 drives protocol v3 with parameters (plain ``virsh migrate --live``).  The
 project's test guest proves each move: its serial log (a file in append
 mode, shared by both QEMUs) keeps one boot id, seq goes on by one, its
-memory check never fails, and the heartbeat gap stays short.
+memory check never fails, and the heartbeat gap stays short.  Both
+directions also with --migrateuri in libvirt's two spellings.
 
 Exits 77 with the reason when stock libvirtd cannot run here.
 """
@@ -141,6 +142,18 @@ class FromStock(Interop):
         self.migrate(STOCK, VIRT, "fromstock")
         self.assertRegex(virsh(VIRT.uri, "dominfo", "fromstock").stdout,
                          r"State:\s+running")
+
+    def test_migrateuri_both_spellings(self):
+        """--migrateuri toward virtmig: tcp://ADDR (virtmig adds a port of
+        its range and answers tcp://ADDR:PORT), tcp://ADDR:PORT and
+        tcp:ADDR:PORT (virtmig listens there and answers nothing)."""
+        for i, uri in enumerate(("tcp://127.0.0.4",
+                                 "tcp://127.0.0.4:%d" % harness.free_port(),
+                                 "tcp:127.0.0.4:%d" % harness.free_port())):
+            with self.subTest(uri=uri):
+                name = "vuri%d" % i
+                self.start_guest(STOCK, name, cmdline="hb_ms=100 wss_mib=8")
+                self.migrate(STOCK, VIRT, name, "--migrateuri", uri)
 
     def test_round_trip(self):
         """virtmig -> stock -> virtmig: the same boot all along."""
