@@ -38,6 +38,7 @@ INPUTS = os.path.join(SRCDIR, "tests", "domainxmldata")
 # Stable path in the inputs and outputs -> directory under the work dir.
 PATHS = (
     ("/srv/virtmig/build/tests/guest", "guest"),
+    ("/srv/virtmig/build/tests/linuxguest", "linuxguest"),
     ("/srv/virtmig/run", "run"),
     ("/var/lib/libvirt/images", "images"),
     ("/var/log/virtmig", "log"),
@@ -53,6 +54,7 @@ CASES = (
     ("test-guest", os.path.join(INPUTS, "test-guest.xml"), True),
     ("vnc-default-listen", os.path.join(INPUTS, "vnc-default-listen.xml"), True),
     ("cpu-custom", os.path.join(INPUTS, "cpu-custom.xml"), True),
+    ("linux-guest", os.path.join(DATA, "linux-guest.xml"), True),
 )
 
 VIRT_INSTALL = {
@@ -87,6 +89,12 @@ class Recorder:
             os.makedirs(os.path.join(work, sub), exist_ok=True)
         shutil.copy(os.path.join(builddir, "tests", "guest", "guest.elf"),
                     os.path.join(work, "guest", "guest.elf"))
+        # The Linux guest's kernel and initramfs (tests/linuxguest): built
+        # by its test on first use; without them its case is not started.
+        for f in ("vmlinuz", "initrd.img"):
+            src = os.path.join(builddir, "tests", "linuxguest", f)
+            if os.path.exists(src):
+                shutil.copy(src, os.path.join(work, "linuxguest", f))
 
     def to_real(self, text):
         for stable, sub in PATHS:
@@ -135,6 +143,11 @@ class Recorder:
             out["inactive.xml"] = "<!-- stock refused to define it: %s -->\n" % e
             return out
         out["inactive.xml"] = self.virsh("dumpxml", "--inactive", name)
+        missing = [p for p in re.findall(r"<(?:kernel|initrd)>([^<]+)<", xml)
+                   if not os.path.exists(p)]
+        if runs and missing:
+            print("%s: not started, missing %s" % (case, ", ".join(missing)))
+            runs = False
         if runs:
             self.virsh("start", name)
             out["live.xml"] = self.virsh("dumpxml", name)
