@@ -191,6 +191,13 @@ virDomainObjListRedefine(virDomainObj *vm, virDomainDef **def,
     if (virDomainObjIsActive(vm) && !(flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE)) {
         virDomainDefFree(vm->newDef);
         vm->newDef = g_steal_pointer(def);
+    } else if ((flags & VIR_DOMAIN_OBJ_LIST_ADD_LIVE) && vm->persistent &&
+               !virDomainObjIsActive(vm) && !vm->newDef) {
+        /* a live definition (an incoming migration) over a defined,
+         * inactive domain: its own definition stays the next one, and
+         * comes back when the live one ends (libvirt's AssignDef) */
+        vm->newDef = g_steal_pointer(&vm->def);
+        vm->def = g_steal_pointer(def);
     } else {
         (*def)->id = vm->def->id;
         virDomainDefFree(vm->def);
@@ -209,7 +216,9 @@ virDomainObjListRedefine(virDomainObj *vm, virDomainDef **def,
  *
  * Adds a domain for *@def, or redefines the listed domain with the same
  * UUID and name, as libvirt does: a running domain gets @def as its next
- * persistent definition unless ADD_LIVE; with ADD_CHECK_LIVE a running or
+ * persistent definition unless ADD_LIVE; with ADD_LIVE a defined,
+ * inactive domain keeps its definition as the next one; with
+ * ADD_CHECK_LIVE a running or
  * transient domain is refused.  A UUID or a name taken by another domain
  * is refused.  Returns the object locked and referenced (release with
  * virDomainObjEndAPI), or NULL with an error reported and *@def untouched.

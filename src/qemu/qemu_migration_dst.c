@@ -209,6 +209,10 @@ qemuMigrationDstDiscard(virDomainObj *vm)
                         QEMU_PROCESS_STOP_MIGRATED);
         qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
                                       VIR_DOMAIN_EVENT_STOPPED_FAILED);
+    } else if (vm->newDef) {
+        /* offline: the domain's own definition comes back */
+        virDomainDefFree(vm->def);
+        vm->def = g_steal_pointer(&vm->newDef);
     }
     qemuMigrationDstPortRelease(priv->migrationPort);
     priv->migrationPort = 0;

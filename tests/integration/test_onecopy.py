@@ -238,6 +238,52 @@ class OneCopy(unittest.TestCase):
         self.assert_alive_on(self.v2, name, log)
 
 
+    # ---- the destination's own definition
+
+    def test_prepare_keeps_destination_definition(self):
+        """The destination has its own (inactive) definition of the guest:
+        an incoming migration runs the source's, and the destination's
+        stays the next one, both when the migration fails (the client
+        gone before Finish3) and when it succeeds."""
+        name = "ocdef"
+        uuid = "6f1c3a2e-1d2b-4c5d-8e9f-0a1b2c3d4e5f"
+        log = os.path.join(self.tmp, name + "-serial.log")
+        xml_a = harness.write_file(os.path.join(self.tmp, name + "-a.xml"),
+                                   harness.guest_xml(name, log, cmdline=CALM,
+                                                     uuid=uuid))
+        xml_b = harness.write_file(os.path.join(self.tmp, name + "-b.xml"),
+                                   harness.guest_xml(name, log, cmdline=CALM,
+                                                     memory_mib=96, uuid=uuid))
+        self.addCleanup(self.cleanup_guest, name)
+        virsh(self.b.uri, "define", xml_b)
+        virsh(self.a.uri, "create", xml_a)
+        guestlog.wait_for_lines(log, 3, timeout=5)
+
+        def memory(host, *flags):
+            out = virsh(host.uri, "dumpxml", name, *flags).stdout
+            return out.split("<memory unit='KiB'>")[1].split("<")[0]
+
+        proxy = self.proxy(self.b)
+        rule = proxy.add_rule("call", "DOMAIN_MIGRATE_FINISH3_PARAMS", "hold")
+        proc = self.migrate(name, self.a.uri, proxy.uri)
+        self.assertTrue(rule.fired.wait(60), "no Finish3 call")
+        self.assertEqual(memory(self.b), "65536")
+        self.assertEqual(memory(self.b, "--inactive"), "98304")
+        rule.cut(deliver=False)
+        self.finish(proc)
+        wait_for(lambda: (self.state(self.b, name) or "").startswith("shut off"),
+                 timeout=15, what="the failed incoming copy to stop")
+        self.assertEqual(memory(self.b), "98304")
+
+        virsh(self.a.uri, "migrate", "--live", name, self.b.uri)
+        self.assertEqual(self.state(self.b, name), "running (migrated)")
+        self.assertEqual(memory(self.b), "65536")
+        self.assertEqual(memory(self.b, "--inactive"), "98304")
+        virsh(self.b.uri, "destroy", name)
+        self.assertEqual(memory(self.b), "98304")
+        verdict = guestlog.check_continuity(log)
+        self.assertTrue(verdict.ok, verdict.summary())
+
     # ---- restart recovery: a daemon killed -9 at a phase, then restarted
 
     def test_restart_source_after_perform3(self):
