@@ -249,6 +249,16 @@ static const testBadCase testBadCases[] = {
       "unsupported configuration: ps2 bus does not support tablet input device" },
     { "bad-resource-fibrechannel", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: element 'fibrechannel' is not supported (at /domain/resource/fibrechannel)" },
+    { "bad-timer-platform", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: unsupported timer type (name) 'platform'" },
+    { "bad-on-reboot-preserve", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: qemu driver doesn't support the 'preserve' action for 'on_reboot'/'on_poweroff'" },
+    { "bad-on-poweroff-coredump", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: Lifecycle event 'on_poweroff' doesn't support 'coredump-destroy' action" },
+    { "bad-cpu-topology", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: CPU topology doesn't match maximum vcpu count" },
+    { "bad-feature-no-model", 0, VIR_ERR_XML_ERROR,
+      "XML error: Non-empty feature list specified without CPU model" },
 };
 
 
@@ -370,6 +380,9 @@ testEnumTables(void)
         virDomainChrUnixModeTypeTable, virDomainVideoTypeTable,
         virDomainMemballoonModelTypeTable, virArchTypeTable,
         virDomainInputTypeTable, virDomainInputBusTypeTable,
+        virDomainTimerNameTypeTable, virDomainTimerTickpolicyTypeTable,
+        virDomainTimerTrackTypeTable, virTristateBoolTypeTable,
+        virDomainCPUFeaturePolicyTypeTable,
     };
     size_t i;
     unsigned int j;
@@ -390,7 +403,7 @@ main(int argc, char **argv)
 {
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
-        "stock-minimal", "device-info",
+        "stock-minimal", "general-q35", "device-info",
     };
     size_t i;
 

@@ -44,49 +44,6 @@ static const char *const virDomainBootTable[] = {
 };
 VIR_ENUM_IMPL_TABLE(virDomainBoot, virDomainBootTable, VIR_DOMAIN_BOOT_LAST);
 
-static const char *const virDomainFeatureTable[] = {
-    [VIR_DOMAIN_FEATURE_ACPI] = "acpi",
-    [VIR_DOMAIN_FEATURE_APIC] = "apic",
-};
-VIR_ENUM_IMPL_TABLE(virDomainFeature, virDomainFeatureTable,
-                    VIR_DOMAIN_FEATURE_LAST);
-
-static const char *const virDomainCPUModeTable[] = {
-    [VIR_DOMAIN_CPU_MODE_NONE] = "none",
-    [VIR_DOMAIN_CPU_MODE_CUSTOM] = "custom",
-    [VIR_DOMAIN_CPU_MODE_HOST_MODEL] = "host-model",
-    [VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH] = "host-passthrough",
-    [VIR_DOMAIN_CPU_MODE_MAXIMUM] = "maximum",
-};
-VIR_ENUM_IMPL_TABLE(virDomainCPUMode, virDomainCPUModeTable,
-                    VIR_DOMAIN_CPU_MODE_LAST);
-
-static const char *const virDomainCPUMatchTable[] = {
-    [VIR_DOMAIN_CPU_MATCH_NONE] = "none",
-    [VIR_DOMAIN_CPU_MATCH_MINIMUM] = "minimum",
-    [VIR_DOMAIN_CPU_MATCH_EXACT] = "exact",
-    [VIR_DOMAIN_CPU_MATCH_STRICT] = "strict",
-};
-VIR_ENUM_IMPL_TABLE(virDomainCPUMatch, virDomainCPUMatchTable,
-                    VIR_DOMAIN_CPU_MATCH_LAST);
-
-static const char *const virDomainCPUCheckTable[] = {
-    [VIR_DOMAIN_CPU_CHECK_DEFAULT] = "default",
-    [VIR_DOMAIN_CPU_CHECK_NONE] = "none",
-    [VIR_DOMAIN_CPU_CHECK_PARTIAL] = "partial",
-    [VIR_DOMAIN_CPU_CHECK_FULL] = "full",
-};
-VIR_ENUM_IMPL_TABLE(virDomainCPUCheck, virDomainCPUCheckTable,
-                    VIR_DOMAIN_CPU_CHECK_LAST);
-
-static const char *const virDomainCPUFallbackTable[] = {
-    [VIR_DOMAIN_CPU_FALLBACK_NONE] = "none",
-    [VIR_DOMAIN_CPU_FALLBACK_ALLOW] = "allow",
-    [VIR_DOMAIN_CPU_FALLBACK_FORBID] = "forbid",
-};
-VIR_ENUM_IMPL_TABLE(virDomainCPUFallback, virDomainCPUFallbackTable,
-                    VIR_DOMAIN_CPU_FALLBACK_LAST);
-
 static const char *const virTristateSwitchTable[] = {
     [VIR_TRISTATE_SWITCH_ABSENT] = "absent",
     [VIR_TRISTATE_SWITCH_ON] = "on",
@@ -95,21 +52,6 @@ static const char *const virTristateSwitchTable[] = {
 VIR_ENUM_IMPL_TABLE(virTristateSwitch, virTristateSwitchTable,
                     VIR_TRISTATE_SWITCH_LAST);
 
-static const char *const virDomainClockOffsetTable[] = {
-    [VIR_DOMAIN_CLOCK_OFFSET_NONE] = "none",
-    [VIR_DOMAIN_CLOCK_OFFSET_UTC] = "utc",
-    [VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME] = "localtime",
-};
-VIR_ENUM_IMPL_TABLE(virDomainClockOffset, virDomainClockOffsetTable,
-                    VIR_DOMAIN_CLOCK_OFFSET_LAST);
-
-static const char *const virDomainOnActionTable[] = {
-    [VIR_DOMAIN_ON_ACTION_NONE] = "none",
-    [VIR_DOMAIN_ON_ACTION_DESTROY] = "destroy",
-    [VIR_DOMAIN_ON_ACTION_RESTART] = "restart",
-};
-VIR_ENUM_IMPL_TABLE(virDomainOnAction, virDomainOnActionTable,
-                    VIR_DOMAIN_ON_ACTION_LAST);
 
 
 /*
@@ -131,15 +73,6 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/os/initrd", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/os/cmdline", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/os/boot", "dev", VIR_XML_ALLOW_REPEAT },
-    { "domain/features", NULL, 0 },
-    { "domain/features/acpi", NULL, 0 },
-    { "domain/features/apic", NULL, 0 },
-    { "domain/cpu", "mode match check migratable", 0 },
-    { "domain/cpu/model", "fallback", VIR_XML_ALLOW_TEXT },
-    { "domain/clock", "offset", 0 },
-    { "domain/on_poweroff", NULL, VIR_XML_ALLOW_TEXT },
-    { "domain/on_reboot", NULL, VIR_XML_ALLOW_TEXT },
-    { "domain/on_crash", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/devices", NULL, 0 },
     { "domain/devices/emulator", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/devices/disk", "type device", VIR_XML_ALLOW_REPEAT },
@@ -191,6 +124,8 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
 static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
     virDomainXMLAllowedTable,
     virDomainXMLAllowedGeneral,
+    virDomainXMLAllowedFeatures,
+    virDomainXMLAllowedCPU,
     virDomainXMLAllowedInput,
 };
 
@@ -364,18 +299,8 @@ virDomainDefNew(void)
     def->nets = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainNetDefFree);
     def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     def->inputs = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInputDefFree);
+    def->timers = g_ptr_array_new_with_free_func(g_free);
     return def;
-}
-
-
-/* Frees a <cpu> definition; accepts NULL. */
-void
-virDomainCPUDefFree(virDomainCPUDef *def)
-{
-    if (!def)
-        return;
-    g_free(def->model);
-    g_free(def);
 }
 
 
@@ -402,6 +327,7 @@ virDomainDefFree(virDomainDef *def)
     virDomainVideoDefFree(def->video);
     virDomainMemballoonDefFree(def->memballoon);
     g_clear_pointer(&def->inputs, g_ptr_array_unref);
+    g_clear_pointer(&def->timers, g_ptr_array_unref);
     virDomainGeneralFree(def);
     g_free(def);
 }
@@ -734,199 +660,19 @@ virDomainDefParseOS(virDomainDef *def, xmlNode *root)
 }
 
 
-/* ---- <features>, <cpu>, <clock>, lifecycle ---- */
-
-static void
-virDomainDefParseFeatures(virDomainDef *def, xmlNode *root)
-{
-    xmlNode *features = virXMLNodeChild(root, "features");
-    size_t i;
-
-    for (i = 0; i < VIR_DOMAIN_FEATURE_LAST; i++) {
-        if (virXMLNodeChild(features, virDomainFeatureTypeToString(i)))
-            def->features[i] = VIR_TRISTATE_SWITCH_ON;
-    }
-}
-
-
-static int
-virDomainCPUDefParseModel(virDomainCPUDef *cpu, xmlNode *node)
-{
-    xmlNode *model = virXMLNodeChild(node, "model");
-
-    if (cpu->mode != VIR_DOMAIN_CPU_MODE_CUSTOM) {
-        if (model) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("a CPU <model> is only supported with mode 'custom', not '%1$s'"),
-                           virDomainCPUModeTypeToString(cpu->mode));
-            return -1;
-        }
-        return 0;
-    }
-    /* without a model, the emulator's default one is filled in later */
-    if (!model)
-        return 0;
-    if (!*(cpu->model = g_strstrip(virXMLNodeContent(model)))) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("CPU mode 'custom' needs a <model>"));
-        return -1;
-    }
-    cpu->fallback = VIR_DOMAIN_CPU_FALLBACK_ALLOW;
-    return virDomainXMLPropEnum(model, "fallback", virDomainCPUFallback,
-                                false, &cpu->fallback);
-}
-
-
-static int
-virDomainDefParseCPU(virDomainDef *def, xmlNode *root)
-{
-    xmlNode *node = virXMLNodeChild(root, "cpu");
-    g_autoptr(virDomainCPUDef) cpu = NULL;
-
-    if (!node)
-        return 0;
-    cpu = g_new0(virDomainCPUDef, 1);
-    cpu->mode = VIR_DOMAIN_CPU_MODE_CUSTOM;
-    if (virDomainXMLPropEnum(node, "mode", virDomainCPUMode, false,
-                             &cpu->mode) < 0 ||
-        virDomainXMLPropEnum(node, "check", virDomainCPUCheck, false,
-                             &cpu->check) < 0 ||
-        virDomainXMLPropEnum(node, "migratable", virTristateSwitch, false,
-                             &cpu->migratable) < 0)
-        return -1;
-    if (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM) {
-        cpu->match = VIR_DOMAIN_CPU_MATCH_EXACT;
-        if (virDomainXMLPropEnum(node, "match", virDomainCPUMatch, false,
-                                 &cpu->match) < 0)
-            return -1;
-    }
-    if (cpu->migratable &&
-        cpu->mode != VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH &&
-        cpu->mode != VIR_DOMAIN_CPU_MODE_MAXIMUM) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("attribute 'migratable' of element 'cpu' is only supported with modes 'host-passthrough' and 'maximum'"));
-        return -1;
-    }
-    if (virDomainCPUDefParseModel(cpu, node) < 0)
-        return -1;
-    def->cpu = g_steal_pointer(&cpu);
-    return 0;
-}
-
-
-/* QEMU driver defaults, as libvirt 9.0 fills them for x86 guests. */
-static void
-virDomainCPUDefPostParse(virDomainCPUDef *cpu, virDomainVirtType virtType)
-{
-    if (cpu->mode == VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH && !cpu->migratable)
-        cpu->migratable = VIR_TRISTATE_SWITCH_ON;
-    if (cpu->check != VIR_DOMAIN_CPU_CHECK_DEFAULT)
-        return;
-    switch (cpu->mode) {
-    case VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
-    case VIR_DOMAIN_CPU_MODE_MAXIMUM:
-        cpu->check = VIR_DOMAIN_CPU_CHECK_NONE;
-        break;
-    case VIR_DOMAIN_CPU_MODE_HOST_MODEL:
-        cpu->check = VIR_DOMAIN_CPU_CHECK_PARTIAL;
-        break;
-    case VIR_DOMAIN_CPU_MODE_CUSTOM:
-        cpu->check = virtType == VIR_DOMAIN_VIRT_QEMU
-                         ? VIR_DOMAIN_CPU_CHECK_NONE
-                         : VIR_DOMAIN_CPU_CHECK_PARTIAL;
-        break;
-    case VIR_DOMAIN_CPU_MODE_NONE:
-    case VIR_DOMAIN_CPU_MODE_LAST:
-    default:
-        break;
-    }
-}
-
-
-static int
-virDomainDefParseLifecycle(xmlNode *root, const char *name,
-                           virDomainOnAction dflt,
-                           virDomainOnAction *action)
-{
-    g_autofree char *text = virDomainXMLChildText(root, name);
-    int v;
-
-    *action = dflt;
-    if (!text)
-        return 0;
-    if ((v = virDomainOnActionTypeFromString(g_strstrip(text))) <= 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("value '%1$s' of element '%2$s' is not supported (supported: destroy, restart)"),
-                       text, name);
-        return -1;
-    }
-    *action = v;
-    return 0;
-}
-
+/* ---- <features>, <cpu>, <clock>, lifecycle (in their own files) ---- */
 
 static int
 virDomainDefParseMisc(virDomainDef *def, xmlNode *root)
 {
-    xmlNode *clock = virXMLNodeChild(root, "clock");
-
-    virDomainDefParseFeatures(def, root);
-    if (virDomainDefParseCPU(def, root) < 0)
-        return -1;
-    def->clockOffset = VIR_DOMAIN_CLOCK_OFFSET_UTC;
-    if (clock &&
-        virDomainXMLPropEnum(clock, "offset", virDomainClockOffset, false,
-                             &def->clockOffset) < 0)
-        return -1;
-    if (virDomainDefParseLifecycle(root, "on_poweroff",
-                                   VIR_DOMAIN_ON_ACTION_DESTROY,
-                                   &def->onPoweroff) < 0 ||
-        virDomainDefParseLifecycle(root, "on_reboot",
-                                   VIR_DOMAIN_ON_ACTION_RESTART,
-                                   &def->onReboot) < 0 ||
-        virDomainDefParseLifecycle(root, "on_crash",
-                                   VIR_DOMAIN_ON_ACTION_DESTROY,
-                                   &def->onCrash) < 0)
+    if (virDomainFeaturesParse(def, root) < 0 ||
+        virDomainCPUDefParse(def, root) < 0)
         return -1;
     return 0;
 }
 
 
 /* ---- post-parse defaults ---- */
-
-/* As libvirt 9.0's QEMU driver: a definition without a CPU model gets the
- * one the emulator runs by default for its machine type (qemu64), as
- * <cpu mode='custom' match='exact' check='none'> with fallback forbid, so
- * that the guest CPU is written down and kept across migrations. */
-static int
-virDomainCPUDefSetDefault(virDomainDef *def,
-                          const virDomainDefParserConfig *config)
-{
-    g_autofree char *model = NULL;
-
-    if (def->cpu && (def->cpu->mode != VIR_DOMAIN_CPU_MODE_CUSTOM ||
-                     def->cpu->model))
-        return 0;
-    if (config && config->defaultCPU)
-        model = config->defaultCPU(def->os.arch, def->virtType,
-                                   def->os.machine, config->opaque);
-    if (!model) {
-        if (!def->cpu)
-            return 0;
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("CPU mode 'custom' needs a <model>"));
-        return -1;
-    }
-    if (!def->cpu)
-        def->cpu = g_new0(virDomainCPUDef, 1);
-    def->cpu->mode = VIR_DOMAIN_CPU_MODE_CUSTOM;
-    def->cpu->match = VIR_DOMAIN_CPU_MATCH_EXACT;
-    def->cpu->check = VIR_DOMAIN_CPU_CHECK_NONE;
-    def->cpu->fallback = VIR_DOMAIN_CPU_FALLBACK_FORBID;
-    def->cpu->model = g_steal_pointer(&model);
-    return 0;
-}
-
 
 static int
 virDomainDefPostParse(virDomainDef *def,
@@ -951,10 +697,8 @@ virDomainDefPostParse(virDomainDef *def,
         def->os.bootDevs[0] = VIR_DOMAIN_BOOT_DISK;
         def->os.nBootDevs = 1;
     }
-    if (virDomainCPUDefSetDefault(def, config) < 0)
+    if (virDomainCPUDefPostParse(def, config) < 0)
         return -1;
-    if (def->cpu)
-        virDomainCPUDefPostParse(def->cpu, def->virtType);
     virDomainDevicesPostParse(def);
     if (config && config->addDefaultDevices &&
         config->addDefaultDevices(def, config->opaque) < 0)
@@ -1010,6 +754,8 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
             return NULL;
     }
     if (virDomainDefPostParse(def, config) < 0 ||
+        virDomainFeaturesValidate(def) < 0 ||
+        virDomainCPUDefValidate(def) < 0 ||
         virDomainDevicesValidate(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
@@ -1072,69 +818,11 @@ virDomainDefFormatOS(virBuffer *buf, const virDomainDef *def)
 
 
 static void
-virDomainDefFormatFeatures(virBuffer *buf, const virDomainDef *def)
-{
-    size_t i;
-    bool any = false;
-
-    for (i = 0; i < VIR_DOMAIN_FEATURE_LAST; i++)
-        any |= def->features[i] == VIR_TRISTATE_SWITCH_ON;
-    if (!any)
-        return;
-    virBufferAddLit(buf, "<features>\n");
-    virBufferAdjustIndent(buf, 2);
-    for (i = 0; i < VIR_DOMAIN_FEATURE_LAST; i++) {
-        if (def->features[i] == VIR_TRISTATE_SWITCH_ON)
-            virBufferAsprintf(buf, "<%s/>\n", virDomainFeatureTypeToString(i));
-    }
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</features>\n");
-}
-
-
-static void
-virDomainDefFormatCPU(virBuffer *buf, const virDomainCPUDef *cpu)
-{
-    if (!cpu)
-        return;
-    virBufferAsprintf(buf, "<cpu mode='%s'",
-                      virDomainCPUModeTypeToString(cpu->mode));
-    if (cpu->mode == VIR_DOMAIN_CPU_MODE_CUSTOM)
-        virBufferAsprintf(buf, " match='%s'",
-                          virDomainCPUMatchTypeToString(cpu->match));
-    if (cpu->check)
-        virBufferAsprintf(buf, " check='%s'",
-                          virDomainCPUCheckTypeToString(cpu->check));
-    if (cpu->migratable)
-        virBufferAsprintf(buf, " migratable='%s'",
-                          virTristateSwitchTypeToString(cpu->migratable));
-    if (!cpu->model) {
-        virBufferAddLit(buf, "/>\n");
-        return;
-    }
-    virBufferAddLit(buf, ">\n");
-    virBufferAdjustIndent(buf, 2);
-    virBufferAsprintf(buf, "<model fallback='%s'",
-                      virDomainCPUFallbackTypeToString(cpu->fallback));
-    virBufferEscapeString(buf, ">%s</model>\n", cpu->model);
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</cpu>\n");
-}
-
-
-static void
 virDomainDefFormatMisc(virBuffer *buf, const virDomainDef *def)
 {
-    virDomainDefFormatFeatures(buf, def);
-    virDomainDefFormatCPU(buf, def->cpu);
-    virBufferAsprintf(buf, "<clock offset='%s'/>\n",
-                      virDomainClockOffsetTypeToString(def->clockOffset));
-    virBufferAsprintf(buf, "<on_poweroff>%s</on_poweroff>\n",
-                      virDomainOnActionTypeToString(def->onPoweroff));
-    virBufferAsprintf(buf, "<on_reboot>%s</on_reboot>\n",
-                      virDomainOnActionTypeToString(def->onReboot));
-    virBufferAsprintf(buf, "<on_crash>%s</on_crash>\n",
-                      virDomainOnActionTypeToString(def->onCrash));
+    virDomainFeaturesFormat(buf, def);
+    virDomainCPUDefFormat(buf, def->cpu);
+    virDomainClockLifecycleFormat(buf, def);
 }
 
 

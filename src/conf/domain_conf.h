@@ -60,9 +60,14 @@ typedef enum {
 } virDomainBootDev;
 VIR_ENUM_DECL(virDomainBoot);
 
+/* In libvirt's order (the order of <features> children). */
 typedef enum {
-    VIR_DOMAIN_FEATURE_ACPI = 0,
-    VIR_DOMAIN_FEATURE_APIC,
+    VIR_DOMAIN_FEATURE_ACPI = 0,    /* <acpi/>: ON or ABSENT */
+    VIR_DOMAIN_FEATURE_APIC,        /* <apic/>: ON or ABSENT */
+    VIR_DOMAIN_FEATURE_PAE,         /* <pae/>: ON or ABSENT */
+    VIR_DOMAIN_FEATURE_PMU,         /* <pmu state=''/> */
+    VIR_DOMAIN_FEATURE_VMPORT,      /* <vmport state=''/> */
+    VIR_DOMAIN_FEATURE_SMM,         /* <smm state=''/> */
     VIR_DOMAIN_FEATURE_LAST
 } virDomainFeature;
 VIR_ENUM_DECL(virDomainFeature);
@@ -124,9 +129,55 @@ typedef enum {
     VIR_DOMAIN_ON_ACTION_NONE = 0,
     VIR_DOMAIN_ON_ACTION_DESTROY,
     VIR_DOMAIN_ON_ACTION_RESTART,
+    VIR_DOMAIN_ON_ACTION_RESTART_RENAME,    /* refused, as by libvirt's qemu */
+    VIR_DOMAIN_ON_ACTION_PRESERVE,          /* on_crash only */
+    VIR_DOMAIN_ON_ACTION_COREDUMP_DESTROY,  /* on_crash only */
+    VIR_DOMAIN_ON_ACTION_COREDUMP_RESTART,  /* on_crash only */
     VIR_DOMAIN_ON_ACTION_LAST
 } virDomainOnAction;
 VIR_ENUM_DECL(virDomainOnAction);
+
+typedef enum {
+    VIR_DOMAIN_TIMER_NAME_NONE = 0,
+    VIR_DOMAIN_TIMER_NAME_PLATFORM,     /* refused, as by libvirt's qemu */
+    VIR_DOMAIN_TIMER_NAME_PIT,
+    VIR_DOMAIN_TIMER_NAME_RTC,
+    VIR_DOMAIN_TIMER_NAME_HPET,
+    VIR_DOMAIN_TIMER_NAME_TSC,
+    VIR_DOMAIN_TIMER_NAME_KVMCLOCK,
+    VIR_DOMAIN_TIMER_NAME_HYPERVCLOCK,
+    VIR_DOMAIN_TIMER_NAME_LAST
+} virDomainTimerName;
+VIR_ENUM_DECL(virDomainTimerName);
+
+typedef enum {
+    VIR_DOMAIN_TIMER_TICKPOLICY_NONE = 0,
+    VIR_DOMAIN_TIMER_TICKPOLICY_DELAY,
+    VIR_DOMAIN_TIMER_TICKPOLICY_CATCHUP,
+    VIR_DOMAIN_TIMER_TICKPOLICY_MERGE,
+    VIR_DOMAIN_TIMER_TICKPOLICY_DISCARD,
+    VIR_DOMAIN_TIMER_TICKPOLICY_LAST
+} virDomainTimerTickpolicy;
+VIR_ENUM_DECL(virDomainTimerTickpolicy);
+
+typedef enum {
+    VIR_DOMAIN_TIMER_TRACK_NONE = 0,
+    VIR_DOMAIN_TIMER_TRACK_BOOT,
+    VIR_DOMAIN_TIMER_TRACK_GUEST,
+    VIR_DOMAIN_TIMER_TRACK_WALL,
+    VIR_DOMAIN_TIMER_TRACK_REALTIME,
+    VIR_DOMAIN_TIMER_TRACK_LAST
+} virDomainTimerTrack;
+VIR_ENUM_DECL(virDomainTimerTrack);
+
+/* "yes"/"no" attributes; ABSENT when not written. */
+typedef enum {
+    VIR_TRISTATE_BOOL_ABSENT = 0,
+    VIR_TRISTATE_BOOL_YES,
+    VIR_TRISTATE_BOOL_NO,
+    VIR_TRISTATE_BOOL_LAST
+} virTristateBool;
+VIR_ENUM_DECL(virTristateBool);
 
 typedef enum {
     VIR_DOMAIN_DISK_BUS_NONE = 0,
@@ -330,14 +381,50 @@ struct _virDomainInputDef {
     virDomainDeviceInfo info;   /* alias live only: input0 ... */
 };
 
+/* <clock><timer name=''/>: what QEMU can do with each (see
+ * domain_conf_features.c). */
+typedef struct _virDomainTimerDef virDomainTimerDef;
+struct _virDomainTimerDef {
+    virDomainTimerName name;
+    virTristateBool present;
+    virDomainTimerTickpolicy tickpolicy;
+    virDomainTimerTrack track;          /* rtc only */
+    unsigned long long frequency;       /* tsc only, Hz; 0: not set */
+};
+
+typedef enum {
+    VIR_DOMAIN_CPU_FEATURE_POLICY_NONE = 0,
+    VIR_DOMAIN_CPU_FEATURE_POLICY_FORCE,
+    VIR_DOMAIN_CPU_FEATURE_POLICY_REQUIRE,
+    VIR_DOMAIN_CPU_FEATURE_POLICY_OPTIONAL,
+    VIR_DOMAIN_CPU_FEATURE_POLICY_DISABLE,
+    VIR_DOMAIN_CPU_FEATURE_POLICY_FORBID,
+    VIR_DOMAIN_CPU_FEATURE_POLICY_LAST
+} virDomainCPUFeaturePolicy;
+VIR_ENUM_DECL(virDomainCPUFeaturePolicy);
+
+/* <feature policy='' name=''/>: a CPUID feature by libvirt's name. */
+typedef struct _virDomainCPUFeatureDef virDomainCPUFeatureDef;
+struct _virDomainCPUFeatureDef {
+    char *name;
+    virDomainCPUFeaturePolicy policy;
+};
+
 typedef struct _virDomainCPUDef virDomainCPUDef;
 struct _virDomainCPUDef {
     virDomainCPUMode mode;
     virDomainCPUMatch match;        /* custom only */
     virDomainCPUCheck check;
     virTristateSwitch migratable;   /* host-passthrough and maximum only */
-    char *model;                    /* custom: required; host-model: none */
+    char *model;                    /* custom: the machine's default when
+                                     * not written; host-model: none */
     virDomainCPUFallback fallback;  /* with model */
+    /* <topology>: all 0 when not written */
+    unsigned int sockets;
+    unsigned int dies;              /* 1 when not written */
+    unsigned int cores;
+    unsigned int threads;
+    GPtrArray *features;            /* virDomainCPUFeatureDef */
 };
 
 typedef struct _virDomainOSDef virDomainOSDef;
@@ -371,6 +458,9 @@ struct _virDomainDef {
     virTristateSwitch features[VIR_DOMAIN_FEATURE_LAST]; /* ON or ABSENT */
     virDomainCPUDef *cpu;               /* NULL: hypervisor default */
     virDomainClockOffset clockOffset;
+    GPtrArray *timers;                  /* virDomainTimerDef */
+    virTristateBool pmS3;               /* <pm><suspend-to-mem enabled=''> */
+    virTristateBool pmS4;               /* <pm><suspend-to-disk enabled=''> */
     virDomainOnAction onPoweroff;
     virDomainOnAction onReboot;
     virDomainOnAction onCrash;

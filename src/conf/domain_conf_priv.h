@@ -50,6 +50,21 @@ void virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
 extern const virXMLAllowed virDomainXMLAllowedGeneral[];
 extern const virXMLAllowed virDomainXMLAllowedInput[];
 
+/* <features>, <clock>, on_*, <pm> (domain_conf_features.c). */
+extern const virXMLAllowed virDomainXMLAllowedFeatures[];
+int virDomainFeaturesParse(virDomainDef *def, xmlNode *root);
+int virDomainFeaturesValidate(const virDomainDef *def);
+void virDomainFeaturesFormat(virBuffer *buf, const virDomainDef *def);
+void virDomainClockLifecycleFormat(virBuffer *buf, const virDomainDef *def);
+
+/* <cpu> (domain_conf_cpu.c). */
+extern const virXMLAllowed virDomainXMLAllowedCPU[];
+int virDomainCPUDefParse(virDomainDef *def, xmlNode *root);
+int virDomainCPUDefPostParse(virDomainDef *def,
+                             const virDomainDefParserConfig *config);
+int virDomainCPUDefValidate(const virDomainDef *def);
+void virDomainCPUDefFormat(virBuffer *buf, const virDomainCPUDef *cpu);
+
 /* Domain-level elements (domain_conf_general.c). */
 int virDomainGeneralParse(virDomainDef *def, xmlNode *root,
                           unsigned int flags);

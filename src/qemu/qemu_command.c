@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "qemu_command.h"
+#include "qemu_command_machine.h"
 #include "qemu_monitor.h"
 #include "domain_conf_controller.h"
 #include "virerror.h"
@@ -347,48 +348,15 @@ qemuBuildMachineArgs(qemuCommandBuilder *b)
 {
     const virDomainDef *def = b->def;
     g_autoptr(GString) name = g_string_new("guest=");
-    g_autoptr(GString) machine = g_string_new(NULL);
 
     qemuCommandEscape(name, def->name);
     g_string_append(name, ",debug-threads=on");
     qemuCommandAddPair(b, "-name", name->str);
     qemuCommandAdd(b, "-S");
-
-    qemuCommandEscape(machine, def->os.machine);
-    g_string_append(machine, ",usb=off,dump-guest-core=off");
-    qemuCommandAddPair(b, "-machine", machine->str);
+    qemuCommandAdd(b, "-machine");
+    g_ptr_array_add(b->args, qemuBuildMachineValue(def));
     qemuCommandAddPair(b, "-accel", def->virtType == VIR_DOMAIN_VIRT_KVM ?
                                      "kvm" : "tcg");
-}
-
-
-/* The -cpu value of @def; caller owns it. */
-static char *
-qemuBuildCPUModel(const virDomainDef *def)
-{
-    const virDomainCPUDef *cpu = def->cpu;
-    const char *migratable = "";
-
-    if (cpu && cpu->migratable == VIR_TRISTATE_SWITCH_ON)
-        migratable = ",migratable=on";
-    else if (cpu && cpu->migratable == VIR_TRISTATE_SWITCH_OFF)
-        migratable = ",migratable=off";
-
-    switch (cpu ? cpu->mode : VIR_DOMAIN_CPU_MODE_NONE) {
-    case VIR_DOMAIN_CPU_MODE_CUSTOM:
-        return g_strdup(cpu->model);
-    case VIR_DOMAIN_CPU_MODE_HOST_MODEL:
-        /* KVM only (validated); the host's CPU, kept migratable */
-        return g_strdup("host,migratable=on");
-    case VIR_DOMAIN_CPU_MODE_HOST_PASSTHROUGH:
-        return g_strdup_printf("host%s", migratable);
-    case VIR_DOMAIN_CPU_MODE_MAXIMUM:
-        return g_strdup_printf("max%s", migratable);
-    case VIR_DOMAIN_CPU_MODE_NONE:
-    case VIR_DOMAIN_CPU_MODE_LAST:
-    default:
-        return g_strdup("qemu64");
-    }
 }
 
 
@@ -398,16 +366,12 @@ qemuBuildCPUMemoryArgs(qemuCommandBuilder *b)
     const virDomainDef *def = b->def;
     char uuidstr[VIR_UUID_STRING_BUFLEN];
 
-    g_ptr_array_add(b->args, g_strdup("-cpu"));
-    g_ptr_array_add(b->args, qemuBuildCPUModel(def));
+    qemuCommandAdd(b, "-cpu");
+    g_ptr_array_add(b->args, qemuBuildCPUValue(def));
     qemuCommandAddPairFormat(b, "-m", "size=%lluk", def->memory);
     qemuCommandAddPair(b, "-overcommit", "mem-lock=off");
-    if (def->vcpus != def->maxvcpus)
-        qemuCommandAddPairFormat(b, "-smp", "%u,maxcpus=%u,sockets=%u,cores=1,threads=1",
-                                 def->vcpus, def->maxvcpus, def->maxvcpus);
-    else
-        qemuCommandAddPairFormat(b, "-smp", "%u,sockets=%u,cores=1,threads=1",
-                                 def->vcpus, def->maxvcpus);
+    qemuCommandAdd(b, "-smp");
+    g_ptr_array_add(b->args, qemuBuildSmpValue(def));
     qemuCommandAddPair(b, "-uuid", virUUIDFormat(def->uuid, uuidstr));
 }
 
@@ -427,16 +391,13 @@ qemuBuildControlArgs(qemuCommandBuilder *b, const qemuCommandParams *params)
     g_string_append(mon, ",server=on,wait=off");
     qemuCommandAddPair(b, "-chardev", mon->str);
     qemuCommandAddPair(b, "-mon", "chardev=charmonitor,id=monitor,mode=control");
-    qemuCommandAddPair(b, "-rtc", def->clockOffset == VIR_DOMAIN_CLOCK_OFFSET_LOCALTIME ?
-                                  "base=localtime" : "base=utc");
+    qemuBuildClockArgs(b->args, def);
     /* a guest power-off stops QEMU without exiting, so the SHUTDOWN event
      * can be told apart from a crash (and fake reboot works) */
     qemuCommandAdd(b, "-no-shutdown");
     if (def->onReboot == VIR_DOMAIN_ON_ACTION_DESTROY)
         qemuCommandAdd(b, "-no-reboot");
-    /* as libvirt 9.0 writes it for QEMU 7.2 (not -machine acpi=off) */
-    if (def->features[VIR_DOMAIN_FEATURE_ACPI] != VIR_TRISTATE_SWITCH_ON)
-        qemuCommandAdd(b, "-no-acpi");
+    qemuBuildPMArgs(b->args, def, b->family == QEMU_MACHINE_FAMILY_Q35);
     qemuCommandAddPair(b, "-boot", "strict=on");
 }
 
