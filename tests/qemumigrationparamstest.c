@@ -493,7 +493,7 @@ testSchemaNames(void)
         "int", "int", "int",
     };
     GHashTable *byName = NULL;
-    g_autoptr(json_object) schema = testSchemaLoad(&byName);
+    g_autoptr(json_object) schema G_GNUC_UNUSED = testSchemaLoad(&byName);
     json_object *cmd = g_hash_table_lookup(byName, "migrate-set-capabilities");
     json_object *args = g_hash_table_lookup(byName, testSchemaField(cmd, "arg-type"));
     json_object *list = g_hash_table_lookup(byName,

@@ -848,7 +848,6 @@ testMigratePositional(void)
 {
     testServer *t = testServerStart();
     virConn *conn;
-    g_autoptr(virDomainIdent) dom = NULL;
     virMigrateArgs args = { 0 };
     g_autofree char *uri = NULL;
     g_autofree char *log = NULL;

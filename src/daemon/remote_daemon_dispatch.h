@@ -27,7 +27,7 @@ virDomainIdent *remoteGetDomain(virConn *conn, const remote_nonnull_domain *dom)
 /* Calls @member of @conn's driver, or reports NO_SUPPORT naming @api. */
 #define REMOTE_DRIVER_ENTRY(conn, member, api) \
     ((conn)->driver->member ? (conn)->driver->member : \
-     (remoteReportNoSupport(api), NULL))
+     (remoteReportNoSupport(api), (__typeof__((conn)->driver->member))NULL))
 
 /* The client's connection, and in *@dom the driver-facing identity of
  * @rdom (caller frees); NULL (reported) when not open. */

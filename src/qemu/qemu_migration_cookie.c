@@ -513,8 +513,6 @@ static int
 qemuMigrationCookieParseLockstate(qemuMigrationCookie *mig,
                                   xmlXPathContext *ctxt)
 {
-    g_autofree char *leases = NULL;
-
     if (!virXPathBoolean("boolean(./lockstate)", ctxt))
         return 0;
     if (!(mig->lockDriver = virXPathString("string(./lockstate[1]/@driver)", ctxt))) {

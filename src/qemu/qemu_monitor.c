@@ -847,7 +847,7 @@ int
 qemuMonitorSend(qemuMonitor *mon, json_object *cmd, json_object **reply,
                 long long timeoutMs)
 {
-    g_autoptr(json_object) owned = cmd;
+    g_autoptr(json_object) owned G_GNUC_UNUSED = cmd;
     g_autofree char *name = g_strdup(qemuMonitorJSONCommandName(cmd));
     g_autofree char *text = NULL;
     qemuMonitorMessage msg = { 0 };

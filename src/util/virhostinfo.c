@@ -168,7 +168,6 @@ virHostInfoCPURead(unsigned int id, virHostInfoCPU *cpu)
 {
     g_autofree char *dir = g_strdup_printf(SYSFS_CPU "/cpu%u/topology", id);
     g_autofree char *p = NULL;
-    g_autoptr(GArray) sib = NULL;
 
     cpu->id = id;
     p = g_build_filename(dir, "physical_package_id", NULL);
