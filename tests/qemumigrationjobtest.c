@@ -1386,9 +1386,10 @@ testLoadAndRestore(void)
 {
     g_autofree char *dir = virTestTempDirNew();
     g_autofree char *junk = g_build_filename(dir, "broken.xml", NULL);
+    /* before @doms: the objects keep pointing at it until @doms goes */
+    virDomainObjConfig cfg = { 0 };
     g_autoptr(virDomainObjList) doms = virDomainObjListNew();
     g_autoptr(virDomainJobObj) saved = NULL;
-    virDomainObjConfig cfg = { 0 };
     virDomainObj *vm;
 
     virTestDomainObjConfigInit(&cfg, dir, TEST_LONG_TIMEOUT_MS);

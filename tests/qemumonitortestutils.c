@@ -383,7 +383,7 @@ static int
 testReadCommand(qemuMonitorTest *test, json_object **cmd)
 {
     for (;;) {
-        guint8 *nl = memchr(test->in->data, '\n', test->in->len);
+        guint8 *nl = test->in->len ? memchr(test->in->data, '\n', test->in->len) : NULL;
         struct pollfd pfd = { .fd = test->serverfd, .events = POLLIN };
         guint8 chunk[2048];
         ssize_t n;

@@ -857,8 +857,9 @@ testIsUnlocked(virDomainObj *vm)
 static void
 testListLookups(void)
 {
-    g_autoptr(virDomainObjList) doms = virDomainObjListNew();
+    /* before @doms: the objects keep pointing at it until @doms goes */
     virDomainObjConfig cfg = { 0 };
+    g_autoptr(virDomainObjList) doms = virDomainObjListNew();
     virDomainDef *def = testDefNew("guest", TEST_UUID);
     virDomainObj *vm;
     virDomainObj *found;
@@ -926,8 +927,9 @@ testListLookups(void)
 static void
 testListDuplicates(void)
 {
-    g_autoptr(virDomainObjList) doms = virDomainObjListNew();
+    /* before @doms: the objects keep pointing at it until @doms goes */
     virDomainObjConfig cfg = { 0 };
+    g_autoptr(virDomainObjList) doms = virDomainObjListNew();
     g_autoptr(virDomainDef) def = testDefNew("guest", TEST_UUID);
     virDomainObj *vm;
     virDomainObj *again;
@@ -1005,8 +1007,9 @@ testACLFilter(virDomainObj *vm, void *opaque G_GNUC_UNUSED)
 static void
 testListCollect(void)
 {
-    g_autoptr(virDomainObjList) doms = virDomainObjListNew();
+    /* before @doms: the objects keep pointing at it until @doms goes */
     virDomainObjConfig cfg = { 0 };
+    g_autoptr(virDomainObjList) doms = virDomainObjListNew();
     const char *names[] = { "zeta", "alpha", "hidden" };
     const char *uuids[] = { TEST_UUID, TEST_UUID2, TEST_UUID3 };
     virDomainIdent **idents = NULL;
