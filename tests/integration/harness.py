@@ -165,9 +165,17 @@ class Host:
         return 0
 
     def cleanup(self):
+        """Stops the daemon, kills any QEMU it leaves behind (a daemon
+        leaves its guests running when it stops, and a failed test may
+        not have destroyed them), and removes the root."""
         try:
             self.stop()
         finally:
+            for pid in qemu_pids_under(self.root):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             shutil.rmtree(self.root, ignore_errors=True)
 
 
