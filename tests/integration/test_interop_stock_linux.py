@@ -11,11 +11,11 @@ system, not one it knows to be shared (both hosts are on this machine).
 Exits 77 with the reason when stock libvirtd cannot run here or the guest
 cannot be built (it is made from Debian packages on first use).
 
-Not in meson yet: it fails until the domain model sends PCI addresses in
-the migratable XML (a virtmig source puts the disk at 00:02.0 and the NIC
-at 00:03.0, stock assigns the other way round, and its QEMU refuses the
-stream: Unknown ramblock "0000:00:03.0/virtio-net-pci.rom") and accepts
-stock's <backingStore/> in a disk.  Run it by hand:
+Not in meson yet: a virtmig destination refuses the empty <backingStore/>
+stock puts in a disk of its migratable XML, and with the 128 MiB stock
+needs (below) the guest meets QEMU 7.2's TCG bug now and then.  virtmig
+-> stock passes (since libvirt's PCI address assignment, 50dfdbf).
+Run it by hand:
     VIRTMIG_BUILDDIR=build python3 tests/integration/test_interop_stock_linux.py
 """
 
@@ -38,6 +38,13 @@ import mkguest  # noqa: E402
 import test_linux_guest as linux  # noqa: E402
 
 ROUND_TRIPS = 2
+# Stock rounds memory up to a whole MiB when it starts a guest, and as a
+# migration destination it fails on a size that is not one ("Machine
+# memory size does not match the size of the memory backend"), so the
+# guest gets 128 MiB, not test_linux_guest's 128 MiB + 8 KiB.  That brings
+# back QEMU 7.2's TCG migration bug (tests/linuxguest/README.rst, "QEMU
+# 7.2"): the guest may panic or stop on a destination now and then.
+GUEST_KIB = 128 * 1024
 
 
 class LinuxInterop(unittest.TestCase):
@@ -65,7 +72,8 @@ class LinuxInterop(unittest.TestCase):
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "8M"],
                        check=True)
         xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
-                                 linux.linux_xml(name, self.images, disk, log))
+                                 linux.linux_xml(name, self.images, disk, log,
+                                                 memory_kib=GUEST_KIB))
         self.addCleanup(self.cleanup_guest, name, log)
         virsh(host.uri, "define", xml)
         virsh(host.uri, "start", name)
