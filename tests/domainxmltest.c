@@ -15,6 +15,7 @@
 #include "testutils.h"
 #include "domain_conf.h"
 #include "qemu_domain_address.h"
+#include "qemu_domain_disk.h"
 #include "virerror.h"
 #include "viruuid.h"
 #include "virxml.h"
@@ -115,6 +116,7 @@ testMakeLive(virDomainDef *def)
     size_t i;
 
     def->id = 7;
+    g_assert_cmpint(qemuDomainPrepareDisks(def, false), ==, 0);
     g_assert_cmpint(virDomainDefAssignAliases(def), ==, 0);
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
@@ -403,7 +405,8 @@ main(int argc, char **argv)
 {
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
-        "stock-minimal", "general-q35", "device-info",
+        "stock-minimal", "general-q35", "device-info", "disks-q35",
+        "disks-pc",
     };
     size_t i;
 

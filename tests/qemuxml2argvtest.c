@@ -17,6 +17,7 @@
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_domain_address.h"
+#include "qemu_domain_disk.h"
 #include "testutils.h"
 #include "virerror.h"
 
@@ -88,6 +89,7 @@ static void
 testMakeLive(virDomainDef *def)
 {
     def->id = 1;
+    g_assert_cmpint(qemuDomainPrepareDisks(def, false), ==, 0);
     virDomainDefAssignAliases(def);
     if (def->graphics && !def->graphics->listenAddress) {
         def->graphics->listenAddress = g_strdup("127.0.0.1");

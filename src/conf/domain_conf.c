@@ -75,14 +75,6 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/os/boot", "dev", VIR_XML_ALLOW_REPEAT },
     { "domain/devices", NULL, 0 },
     { "domain/devices/emulator", NULL, VIR_XML_ALLOW_TEXT },
-    { "domain/devices/disk", "type device", VIR_XML_ALLOW_REPEAT },
-    { "domain/devices/disk/driver", "name type", 0 },
-    { "domain/devices/disk/source", "file", 0 },
-    { "domain/devices/disk/target", "dev bus", 0 },
-    { "domain/devices/disk/readonly", NULL, 0 },
-    { "domain/devices/disk/alias", "name", 0 },
-    { "domain/devices/disk/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
-    { "domain/devices/disk/boot", "order", 0 },
     { "domain/devices/interface", "type", VIR_XML_ALLOW_REPEAT },
     { "domain/devices/interface/mac", "address", 0 },
     { "domain/devices/interface/model", "type", 0 },
@@ -127,6 +119,7 @@ static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
     virDomainXMLAllowedFeatures,
     virDomainXMLAllowedCPU,
     virDomainXMLAllowedInput,
+    virDomainXMLAllowedDisk,
 };
 
 

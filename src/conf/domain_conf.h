@@ -278,15 +278,80 @@ typedef enum {
 
 /* ---- devices ---- */
 
+typedef enum {
+    VIR_DOMAIN_DISK_TYPE_NONE = 0,
+    VIR_DOMAIN_DISK_TYPE_FILE,
+    VIR_DOMAIN_DISK_TYPE_BLOCK,
+    VIR_DOMAIN_DISK_TYPE_LAST
+} virDomainDiskType;
+VIR_ENUM_DECL(virDomainDiskType);
+
+typedef enum {
+    VIR_DOMAIN_DISK_DEVICE_NONE = 0,
+    VIR_DOMAIN_DISK_DEVICE_DISK,
+    VIR_DOMAIN_DISK_DEVICE_CDROM,
+    VIR_DOMAIN_DISK_DEVICE_LAST
+} virDomainDiskDevice;
+VIR_ENUM_DECL(virDomainDiskDevice);
+
+typedef enum {
+    VIR_DOMAIN_DISK_CACHE_DEFAULT = 0,
+    VIR_DOMAIN_DISK_CACHE_NONE,
+    VIR_DOMAIN_DISK_CACHE_WRITETHROUGH,
+    VIR_DOMAIN_DISK_CACHE_WRITEBACK,
+    VIR_DOMAIN_DISK_CACHE_DIRECTSYNC,
+    VIR_DOMAIN_DISK_CACHE_UNSAFE,
+    VIR_DOMAIN_DISK_CACHE_LAST
+} virDomainDiskCache;
+VIR_ENUM_DECL(virDomainDiskCache);
+
+typedef enum {
+    VIR_DOMAIN_DISK_IO_DEFAULT = 0,
+    VIR_DOMAIN_DISK_IO_NATIVE,
+    VIR_DOMAIN_DISK_IO_THREADS,
+    VIR_DOMAIN_DISK_IO_URING,
+    VIR_DOMAIN_DISK_IO_LAST
+} virDomainDiskIo;
+VIR_ENUM_DECL(virDomainDiskIo);
+
+typedef enum {
+    VIR_DOMAIN_DISK_DISCARD_DEFAULT = 0,
+    VIR_DOMAIN_DISK_DISCARD_UNMAP,
+    VIR_DOMAIN_DISK_DISCARD_IGNORE,
+    VIR_DOMAIN_DISK_DISCARD_LAST
+} virDomainDiskDiscard;
+VIR_ENUM_DECL(virDomainDiskDiscard);
+
+/* One layer of a disk's image chain: the disk's own <source>, then its
+ * <backingStore> layers. */
+typedef struct _virDomainDiskSource virDomainDiskSource;
+struct _virDomainDiskSource {
+    virDomainDiskType type;
+    char *path;                 /* file or device; NULL: empty cdrom */
+    virDomainDiskFormat format; /* top: <driver type>, backing: <format> */
+    unsigned int index;         /* live only: node "libvirt-N-format" */
+    bool backingKnown;          /* the chain below is known: <backingStore>
+                                 * written, or probed at start */
+    virDomainDiskSource *backing; /* NULL: none (or not known) */
+};
+
 typedef struct _virDomainDiskDef virDomainDiskDef;
 struct _virDomainDiskDef {
-    char *src;                  /* <source file=''>, absolute path */
-    virDomainDiskFormat format; /* <driver type=''>, default raw */
-    char *dst;                  /* <target dev=''>: vda, hdc ... */
+    virDomainDiskDevice device; /* disk or cdrom */
+    virDomainDiskSource *src;   /* never NULL; src->path NULL: empty */
+    char *dst;                  /* <target dev=''>: vda, hdc, sda ... */
     virDomainDiskBus bus;       /* from <target bus=''> or the dev prefix */
+    virDomainDiskCache cache;
+    virDomainDiskIo io;
+    virDomainDiskDiscard discard;
     bool readonly;
+    bool shareable;
+    char *serial;
     virDomainDeviceInfo info;   /* alias live only: virtio-disk0 ... */
 };
+
+void virDomainDiskSourceFree(virDomainDiskSource *src);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskSource, virDomainDiskSourceFree);
 
 typedef struct _virDomainNetDef virDomainNetDef;
 struct _virDomainNetDef {

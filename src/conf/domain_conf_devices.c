@@ -23,25 +23,6 @@
 
 VIR_LOG_INIT("conf.domain_conf_devices");
 
-static const char *const virDomainDiskBusTable[] = {
-    [VIR_DOMAIN_DISK_BUS_NONE] = "none",
-    [VIR_DOMAIN_DISK_BUS_VIRTIO] = "virtio",
-    [VIR_DOMAIN_DISK_BUS_IDE] = "ide",
-    [VIR_DOMAIN_DISK_BUS_SCSI] = "scsi",
-    [VIR_DOMAIN_DISK_BUS_USB] = "usb",
-    [VIR_DOMAIN_DISK_BUS_SATA] = "sata",
-};
-VIR_ENUM_IMPL_TABLE(virDomainDiskBus, virDomainDiskBusTable,
-                    VIR_DOMAIN_DISK_BUS_LAST);
-
-static const char *const virDomainDiskFormatTable[] = {
-    [VIR_DOMAIN_DISK_FORMAT_NONE] = "none",
-    [VIR_DOMAIN_DISK_FORMAT_RAW] = "raw",
-    [VIR_DOMAIN_DISK_FORMAT_QCOW2] = "qcow2",
-};
-VIR_ENUM_IMPL_TABLE(virDomainDiskFormat, virDomainDiskFormatTable,
-                    VIR_DOMAIN_DISK_FORMAT_LAST);
-
 static const char *const virDomainNetModelTable[] = {
     [VIR_DOMAIN_NET_MODEL_NONE] = "none",
     [VIR_DOMAIN_NET_MODEL_VIRTIO] = "virtio",
@@ -88,19 +69,6 @@ VIR_ENUM_IMPL_TABLE(virDomainMemballoonModel, virDomainMemballoonModelTable,
 
 
 /* ---- free ---- */
-
-/* Frees a disk definition; accepts NULL. */
-void
-virDomainDiskDefFree(virDomainDiskDef *def)
-{
-    if (!def)
-        return;
-    g_free(def->src);
-    g_free(def->dst);
-    virDomainDeviceInfoClear(&def->info);
-    g_free(def);
-}
-
 
 /* Frees an interface definition; accepts NULL. */
 void
@@ -239,172 +207,6 @@ virDomainXMLPropExpect(xmlNode *node, const char *attr, const char *expected,
         return -1;
     }
     return 0;
-}
-
-
-/* ---- disks ---- */
-
-/* libvirt's disk index from a target name: "vda" -> 0, "hdc" -> 2,
- * "vdaa" -> 26.  Returns -1 when the name is not prefix + letters. */
-static int
-virDomainDiskNameToIndex(const char *name)
-{
-    const char *p = name + 2;
-    int idx = 0;
-    size_t i;
-
-    if (strlen(name) < 3 || strlen(name) > 6)
-        return -1;
-    for (i = 0; *p; i++, p++) {
-        if (!g_ascii_islower(*p))
-            return -1;
-        idx = (idx + (i < 1 ? 0 : 1)) * 26 + (*p - 'a');
-    }
-    return idx;
-}
-
-
-static int
-virDomainDiskDefParseTarget(virDomainDiskDef *disk, xmlNode *dev)
-{
-    xmlNode *target = virXMLNodeChild(dev, "target");
-
-    if (!target) {
-        virReportError(VIR_ERR_NO_TARGET, "%s",
-                       _("missing <target> in disk"));
-        return -1;
-    }
-    if (!(disk->dst = virDomainXMLPropRequired(target, "dev")) ||
-        virDomainXMLPropEnum(target, "bus", virDomainDiskBus, false,
-                             &disk->bus) < 0)
-        return -1;
-    if (!disk->bus && STRPREFIX(disk->dst, "vd"))
-        disk->bus = VIR_DOMAIN_DISK_BUS_VIRTIO;
-    else if (!disk->bus && STRPREFIX(disk->dst, "hd"))
-        disk->bus = VIR_DOMAIN_DISK_BUS_IDE;
-    else if (!disk->bus && STRPREFIX(disk->dst, "sd"))
-        disk->bus = VIR_DOMAIN_DISK_BUS_SCSI;
-    if (!disk->bus) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("cannot infer the bus of disk '%1$s' (supported: vdX on virtio, hdX on ide, sdX on scsi)"),
-                       disk->dst);
-        return -1;
-    }
-    return 0;
-}
-
-
-static virDomainDiskDef *
-virDomainDiskDefParse(xmlNode *dev, unsigned int flags)
-{
-    g_autoptr(virDomainDiskDef) disk = g_new0(virDomainDiskDef, 1);
-    xmlNode *driver = virXMLNodeChild(dev, "driver");
-    xmlNode *source = virXMLNodeChild(dev, "source");
-
-    if (virDomainXMLPropExpect(dev, "type", "file", false) < 0 ||
-        virDomainXMLPropExpect(dev, "device", "disk", false) < 0)
-        return NULL;
-    if (driver &&
-        (virDomainXMLPropExpect(driver, "name", "qemu", false) < 0 ||
-         virDomainXMLPropEnum(driver, "type", virDomainDiskFormat, false,
-                              &disk->format) < 0))
-        return NULL;
-    if (!source) {
-        virReportError(VIR_ERR_NO_SOURCE, "%s",
-                       _("missing <source> in disk"));
-        return NULL;
-    }
-    if (!(disk->src = virDomainXMLPropRequired(source, "file")) ||
-        virDomainDiskDefParseTarget(disk, dev) < 0 ||
-        virDomainDeviceInfoParseXML(dev, flags, &disk->info) < 0)
-        return NULL;
-    disk->readonly = virXMLNodeChild(dev, "readonly") != NULL;
-    return g_steal_pointer(&disk);
-}
-
-
-static int
-virDomainDiskDefValidate(const virDomainDiskDef *disk)
-{
-    int idx = virDomainDiskNameToIndex(disk->dst);
-    const char *prefix = "sd";
-    const char *expected = "sda, sdb, ...";
-
-    if (disk->bus == VIR_DOMAIN_DISK_BUS_IDE) {
-        prefix = "hd";
-        expected = "hda..hdd";
-    } else if (disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO) {
-        prefix = "vd";
-        expected = "vda, vdb, ...";
-    }
-    if (!STRPREFIX(disk->dst, prefix) || idx < 0 ||
-        (disk->bus == VIR_DOMAIN_DISK_BUS_IDE && idx > 3)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("disk target '%1$s' is not valid for bus '%2$s' (expected %3$s)"),
-                       disk->dst, virDomainDiskBusTypeToString(disk->bus),
-                       expected);
-        return -1;
-    }
-    return 0;
-}
-
-
-static void
-virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
-                       unsigned int flags)
-{
-    virBufferAddLit(buf, "<disk type='file' device='disk'>\n");
-    virBufferAdjustIndent(buf, 2);
-    virBufferAsprintf(buf, "<driver name='qemu' type='%s'/>\n",
-                      virDomainDiskFormatTypeToString(disk->format));
-    virBufferEscapeString(buf, "<source file='%s'/>\n", disk->src);
-    virBufferEscapeString(buf, "<target dev='%s'", disk->dst);
-    virBufferAsprintf(buf, " bus='%s'/>\n",
-                      virDomainDiskBusTypeToString(disk->bus));
-    if (disk->readonly)
-        virBufferAddLit(buf, "<readonly/>\n");
-    virDomainDeviceInfoFormat(buf, &disk->info, flags);
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</disk>\n");
-}
-
-
-/* libvirt's drive address of a disk that has none, from its target name:
- * IDE 2 units per bus, 2 buses per controller. */
-static void
-virDomainDiskDefAssignAddress(virDomainDiskDef *disk)
-{
-    int idx = virDomainDiskNameToIndex(disk->dst);
-    virDomainDeviceDriveAddress *drive = &disk->info.addr.drive;
-
-    if (disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE || idx < 0)
-        return;
-    switch (disk->bus) {
-    case VIR_DOMAIN_DISK_BUS_IDE:
-        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
-        drive->controller = idx / 4;
-        drive->bus = (idx % 4) / 2;
-        drive->unit = idx % 2;
-        break;
-    case VIR_DOMAIN_DISK_BUS_SATA:
-        /* 6 ports per AHCI controller */
-        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
-        drive->controller = idx / 6;
-        drive->unit = idx % 6;
-        break;
-    case VIR_DOMAIN_DISK_BUS_SCSI:
-        /* libvirt's narrow default: 7 units per controller */
-        disk->info.type = VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE;
-        drive->controller = idx / 7;
-        drive->unit = idx % 7;
-        break;
-    case VIR_DOMAIN_DISK_BUS_USB:
-    case VIR_DOMAIN_DISK_BUS_NONE:
-    case VIR_DOMAIN_DISK_BUS_VIRTIO:
-    case VIR_DOMAIN_DISK_BUS_LAST:
-    default:
-        break;
-    }
 }
 
 
@@ -962,9 +764,7 @@ virDomainDevicesPostParse(virDomainDef *def)
     for (i = 0; i < def->disks->len; i++) {
         virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
 
-        if (!disk->format)
-            disk->format = VIR_DOMAIN_DISK_FORMAT_RAW;
-        virDomainDiskDefAssignAddress(disk);
+        virDomainDiskDefPostParse(disk);
     }
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *net = g_ptr_array_index(def->nets, i);
@@ -1119,6 +919,7 @@ virDomainDefAssignAliases(virDomainDef *def)
         if (!disk->info.alias)
             disk->info.alias = virDomainDiskDefAlias(def, disk);
     }
+    virDomainDefAssignDiskIndexes(def);
     for (i = 0; i < def->nets->len; i++) {
         virDomainNetDef *net = g_ptr_array_index(def->nets, i);
 
@@ -1160,6 +961,7 @@ virDomainDefClearRuntime(virDomainDef *def)
 
     def->id = -1;
     virDomainDefClearDeviceAliases(def);
+    virDomainDefClearDiskIndexes(def);
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
 

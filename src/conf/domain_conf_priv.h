@@ -82,3 +82,14 @@ void virDomainInputsAssignAliases(virDomainDef *def);
 
 /* Controllers (domain_conf_controller.c). */
 void virDomainDefAddImplicitControllers(virDomainDef *def);
+
+/* Disks (domain_conf_disk.c). */
+extern const virXMLAllowed virDomainXMLAllowedDisk[];
+int virDomainDiskNameToIndex(const char *name);
+virDomainDiskDef *virDomainDiskDefParse(xmlNode *dev, unsigned int flags);
+void virDomainDiskDefPostParse(virDomainDiskDef *disk);
+int virDomainDiskDefValidate(const virDomainDiskDef *disk);
+void virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
+                            unsigned int flags);
+void virDomainDefAssignDiskIndexes(virDomainDef *def);
+void virDomainDefClearDiskIndexes(virDomainDef *def);

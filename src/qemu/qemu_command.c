@@ -33,6 +33,7 @@ typedef struct {
     qemuMachineFamily family;
     bool deviceBoot;        /* <boot order> on devices, not <os><boot> */
     int bootDisk;           /* bootindex of the first disk, 0: none */
+    int bootCdrom;          /* bootindex of the first CD-ROM, 0: none */
     int bootNet;            /* bootindex of the first NIC, 0: none */
 } qemuCommandBuilder;
 
@@ -76,7 +77,7 @@ qemuValidateDisks(const virDomainDef *def, qemuMachineFamily family)
 
         if (disk->bus != VIR_DOMAIN_DISK_BUS_IDE)
             continue;
-        if (disk->readonly) {
+        if (disk->readonly && disk->device == VIR_DOMAIN_DISK_DEVICE_DISK) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                            _("readonly ide disks are not supported"));
             return -1;
@@ -418,8 +419,11 @@ qemuBuildBootIndexes(qemuCommandBuilder *b)
             if (!b->bootNet)
                 b->bootNet = i + 1;
             break;
-        case VIR_DOMAIN_BOOT_FLOPPY:
         case VIR_DOMAIN_BOOT_CDROM:
+            if (!b->bootCdrom)
+                b->bootCdrom = i + 1;
+            break;
+        case VIR_DOMAIN_BOOT_FLOPPY:
         case VIR_DOMAIN_BOOT_NONE:
         case VIR_DOMAIN_BOOT_LAST:
         default:
@@ -460,28 +464,109 @@ qemuBuildVideoArgs(qemuCommandBuilder *b)
 }
 
 
-/* -blockdev for the file and format layers of disk number @n. */
+/* QEMU's cache flags for <driver cache=''>: write-back, O_DIRECT,
+ * no-flush. */
 static void
-qemuBuildDiskBlockdevs(qemuCommandBuilder *b, const virDomainDiskDef *disk,
-                       size_t n)
+qemuDiskCacheFlags(virDomainDiskCache cache, bool *wb, bool *direct,
+                   bool *noflush)
 {
-    g_autofree char *storage = g_strdup_printf("libvirt-%zu-storage", n);
-    g_autofree char *format = g_strdup_printf("libvirt-%zu-format", n);
-    json_object *file = json_object_new_object();
-    json_object *fmt = json_object_new_object();
+    *wb = cache == VIR_DOMAIN_DISK_CACHE_NONE ||
+          cache == VIR_DOMAIN_DISK_CACHE_WRITEBACK ||
+          cache == VIR_DOMAIN_DISK_CACHE_UNSAFE;
+    *direct = cache == VIR_DOMAIN_DISK_CACHE_NONE ||
+              cache == VIR_DOMAIN_DISK_CACHE_DIRECTSYNC;
+    *noflush = cache == VIR_DOMAIN_DISK_CACHE_UNSAFE;
+}
 
-    qemuJSONAddString(file, "driver", "file");
-    qemuJSONAddString(file, "filename", disk->src);
+
+/* A writable shareable disk without a cache mode runs with cache='none'
+ * (libvirt writes that into the live XML; we keep the XML as written). */
+static virDomainDiskCache
+qemuDiskCache(const virDomainDiskDef *disk)
+{
+    if (!disk->cache && disk->shareable && !disk->readonly)
+        return VIR_DOMAIN_DISK_CACHE_NONE;
+    return disk->cache;
+}
+
+
+static void
+qemuBlockdevAddCache(json_object *obj, const virDomainDiskDef *disk)
+{
+    json_object *cache;
+    bool wb;
+    bool direct;
+    bool noflush;
+
+    if (!qemuDiskCache(disk))
+        return;
+    qemuDiskCacheFlags(qemuDiskCache(disk), &wb, &direct, &noflush);
+    cache = json_object_new_object();
+    qemuJSONAddBool(cache, "direct", direct);
+    qemuJSONAddBool(cache, "no-flush", noflush);
+    json_object_object_add(obj, "cache", cache);
+}
+
+
+/* The storage driver of a layer: host_cdrom for a CD-ROM's own block
+ * device, host_device for other block devices, file. */
+static const char *
+qemuBlockdevFileDriver(const virDomainDiskDef *disk,
+                       const virDomainDiskSource *layer)
+{
+    if (layer->type != VIR_DOMAIN_DISK_TYPE_BLOCK)
+        return "file";
+    if (layer == disk->src && disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM)
+        return "host_cdrom";
+    return "host_device";
+}
+
+
+/* -blockdev for the storage and format nodes of @layer of @disk, the
+ * layers below it first, as libvirt orders them. */
+static void
+qemuBuildDiskLayerBlockdevs(qemuCommandBuilder *b, const virDomainDiskDef *disk,
+                            const virDomainDiskSource *layer)
+{
+    g_autofree char *storage = g_strdup_printf("libvirt-%u-storage", layer->index);
+    g_autofree char *format = g_strdup_printf("libvirt-%u-format", layer->index);
+    json_object *file;
+    json_object *fmt;
+
+    if (layer->backing)
+        qemuBuildDiskLayerBlockdevs(b, disk, layer->backing);
+    file = json_object_new_object();
+    fmt = json_object_new_object();
+    qemuJSONAddString(file, "driver", qemuBlockdevFileDriver(disk, layer));
+    qemuJSONAddString(file, "filename", layer->path);
+    if (disk->io)
+        qemuJSONAddString(file, "aio", virDomainDiskIoTypeToString(disk->io));
     qemuJSONAddString(file, "node-name", storage);
+    qemuBlockdevAddCache(file, disk);
     qemuJSONAddBool(file, "auto-read-only", true);
     qemuJSONAddString(file, "discard", "unmap");
     qemuCommandAddJSON(b, "-blockdev", file);
 
     qemuJSONAddString(fmt, "node-name", format);
-    qemuJSONAddBool(fmt, "read-only", disk->readonly);
+    qemuJSONAddBool(fmt, "read-only", layer == disk->src ? disk->readonly
+                                                         : true);
+    if (disk->discard)
+        qemuJSONAddString(fmt, "discard",
+                          virDomainDiskDiscardTypeToString(disk->discard));
+    qemuBlockdevAddCache(fmt, disk);
     qemuJSONAddString(fmt, "driver",
-                      virDomainDiskFormatTypeToString(disk->format));
+                      virDomainDiskFormatTypeToString(layer->format));
     qemuJSONAddString(fmt, "file", storage);
+    if (layer->backing) {
+        g_autofree char *below = g_strdup_printf("libvirt-%u-format",
+                                                 layer->backing->index);
+
+        qemuJSONAddString(fmt, "backing", below);
+    } else if (layer->backingKnown &&
+               layer->format == VIR_DOMAIN_DISK_FORMAT_QCOW2) {
+        /* the chain ends here: QEMU must not open a backing file */
+        json_object_object_add(fmt, "backing", NULL);
+    }
     qemuCommandAddJSON(b, "-blockdev", fmt);
 }
 
@@ -548,12 +633,14 @@ qemuBuildDiskDriveAddress(qemuCommandBuilder *b, json_object *dev,
 static const char *
 qemuDiskDeviceDriver(const virDomainDiskDef *disk)
 {
+    bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
+
     switch (disk->bus) {
     case VIR_DOMAIN_DISK_BUS_IDE:
     case VIR_DOMAIN_DISK_BUS_SATA:
-        return "ide-hd";
+        return cdrom ? "ide-cd" : "ide-hd";
     case VIR_DOMAIN_DISK_BUS_SCSI:
-        return "scsi-hd";
+        return cdrom ? "scsi-cd" : "scsi-hd";
     case VIR_DOMAIN_DISK_BUS_USB:
         return "usb-storage";
     case VIR_DOMAIN_DISK_BUS_VIRTIO:
@@ -565,12 +652,26 @@ qemuDiskDeviceDriver(const virDomainDiskDef *disk)
 }
 
 
-/* The -device of a disk whose format node is "libvirt-@n-format". */
+/* Appends "serial" with blanks escaped as libvirt does. */
+static void
+qemuDiskAddSerial(json_object *dev, const char *serial)
+{
+    g_autoptr(GString) buf = g_string_new(NULL);
+
+    for (; *serial; serial++) {
+        if (*serial == ' ')
+            g_string_append_c(buf, '\\');
+        g_string_append_c(buf, *serial);
+    }
+    qemuJSONAddString(dev, "serial", buf->str);
+}
+
+
+/* The -device of @disk; @bootindex 0 for none. */
 static int
 qemuBuildDiskDevice(qemuCommandBuilder *b, const virDomainDiskDef *disk,
-                    size_t n, bool first)
+                    int bootindex)
 {
-    g_autofree char *drive = g_strdup_printf("libvirt-%zu-format", n);
     json_object *dev = qemuDeviceNew(qemuDiskDeviceDriver(disk));
     int rc;
 
@@ -585,33 +686,63 @@ qemuBuildDiskDevice(qemuCommandBuilder *b, const virDomainDiskDef *disk,
     if (disk->bus == VIR_DOMAIN_DISK_BUS_SCSI) {
         g_autofree char *devid = g_strdup_printf("drive-%s", disk->info.alias);
 
-        qemuJSONAddString(dev, "device_id", devid);
+        qemuJSONAddString(dev, "device_id", disk->serial ? disk->serial : devid);
     }
-    qemuJSONAddString(dev, "drive", drive);
+    if (disk->shareable)
+        qemuJSONAddBool(dev, "share-rw", true);
+    if (disk->src->path) {
+        g_autofree char *drive = g_strdup_printf("libvirt-%u-format",
+                                                 disk->src->index);
+
+        qemuJSONAddString(dev, "drive", drive);
+    }
     qemuJSONAddString(dev, "id", disk->info.alias);
-    if (b->deviceBoot && disk->info.bootIndex)
-        qemuJSONAddInt(dev, "bootindex", disk->info.bootIndex);
-    else if (!b->deviceBoot && first && b->bootDisk)
-        qemuJSONAddInt(dev, "bootindex", b->bootDisk);
+    if (bootindex)
+        qemuJSONAddInt(dev, "bootindex", bootindex);
     if (disk->bus == VIR_DOMAIN_DISK_BUS_USB)
         qemuJSONAddBool(dev, "removable", false);
+    if (qemuDiskCache(disk)) {
+        bool wb;
+        bool direct;
+        bool noflush;
+
+        qemuDiskCacheFlags(qemuDiskCache(disk), &wb, &direct, &noflush);
+        qemuJSONAddString(dev, "write-cache", wb ? "on" : "off");
+    }
+    if (disk->serial)
+        qemuDiskAddSerial(dev, disk->serial);
     qemuCommandAddJSON(b, "-device", dev);
     return 0;
 }
 
 
+/* Disks in definition order; without per-device <boot order>, the first
+ * disk and the first CD-ROM get the <os><boot> indexes, as libvirt. */
 static int
 qemuBuildDiskArgs(qemuCommandBuilder *b)
 {
     GPtrArray *disks = b->def->disks;
+    bool diskDone = false;
+    bool cdromDone = false;
     size_t i;
 
     for (i = 0; i < disks->len; i++) {
         const virDomainDiskDef *disk = g_ptr_array_index(disks, i);
-        size_t n = disks->len - i; /* libvirt numbers nodes from the end */
+        bool cdrom = disk->device == VIR_DOMAIN_DISK_DEVICE_CDROM;
+        int bootindex = 0;
 
-        qemuBuildDiskBlockdevs(b, disk, n);
-        if (qemuBuildDiskDevice(b, disk, n, i == 0) < 0)
+        if (b->deviceBoot) {
+            bootindex = disk->info.bootIndex;
+        } else if (cdrom && !cdromDone) {
+            bootindex = b->bootCdrom;
+            cdromDone = true;
+        } else if (!cdrom && !diskDone) {
+            bootindex = b->bootDisk;
+            diskDone = true;
+        }
+        if (disk->src->path)
+            qemuBuildDiskLayerBlockdevs(b, disk, disk->src);
+        if (qemuBuildDiskDevice(b, disk, bootindex) < 0)
             return -1;
     }
     return 0;

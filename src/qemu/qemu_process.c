@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "qemu_process.h"
+#include "qemu_domain_disk.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
 #include "qemu_conf.h"
@@ -158,6 +159,9 @@ qemuProcessInit(virDomainObj *vm)
         return -1;
     if (vm->persistent && !vm->newDef &&
         !(persistent = virDomainDefCopy(vm->def, false)))
+        return -1;
+    /* the backing chains are read before the node indexes are given */
+    if (qemuDomainPrepareDisks(vm->def, true) < 0)
         return -1;
 
     vm->def->id = virDomainObjListAllocID(qemu_driver->domains);

@@ -1,0 +1,10 @@
+/*
+ * qemu_domain_disk.h: disks of a domain being started
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "domain_conf.h"
+
+int qemuDomainPrepareDisks(virDomainDef *def, bool probe);
