@@ -100,6 +100,10 @@ struct _virDriverStateConfig {
 
 typedef int (*virDrvStateInitialize)(const virDriverStateConfig *cfg);
 typedef void (*virDrvStateCleanup)(void);
+/* The daemon is about to stop (SIGTERM): what runs is cancelled or
+ * parked by its own rules, so that the calls still running end soon.
+ * Must not block for long. */
+typedef void (*virDrvStateShutdownPrepare)(void);
 
 typedef int (*virDrvConnectOpen)(virConn *conn, unsigned int flags);
 typedef int (*virDrvConnectClose)(virConn *conn);
@@ -241,6 +245,7 @@ struct _virHypervisorDriver {
 
     virDrvStateInitialize stateInitialize;
     virDrvStateCleanup stateCleanup;
+    virDrvStateShutdownPrepare stateShutdownPrepare;
 
     virDrvConnectOpen connectOpen;
     virDrvConnectClose connectClose;

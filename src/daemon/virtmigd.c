@@ -185,6 +185,69 @@ virtmigdStartDriver(virtmigdDaemon *daemon)
 }
 
 
+/* Bounds the daemon's stop (shutdown_timeout): the calls still running
+ * when SIGTERM came (a migration the driver could not cancel, a stuck
+ * monitor) must not keep the process alive forever.  Past the bound the
+ * process exits at once: QEMUs keep running and every migration's phase
+ * is in its status file, for the next start's recovery. */
+typedef struct {
+    GMutex lock;
+    GCond cond;
+    bool done;
+    unsigned int timeoutSec;
+} virtmigdWatchdog;
+
+
+static gpointer
+virtmigdWatchdogRun(gpointer opaque)
+{
+    virtmigdWatchdog *w = opaque;
+    gint64 deadline = g_get_monotonic_time() + w->timeoutSec * G_TIME_SPAN_SECOND;
+
+    g_mutex_lock(&w->lock);
+    while (!w->done) {
+        if (!g_cond_wait_until(&w->cond, &w->lock, deadline) && !w->done) {
+            VIR_ERROR("the daemon did not stop within %u s (shutdown_timeout); exiting now, the next start recovers what was running",
+                      w->timeoutSec);
+            _exit(1);
+        }
+    }
+    g_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+
+/* Lets the driver cancel or park what runs, then stops the server and the
+ * driver within cfg->shutdownTimeout. */
+static void
+virtmigdShutdown(virtmigdDaemon *daemon)
+{
+    virtmigdWatchdog w = { .timeoutSec = daemon->cfg->shutdownTimeout };
+    GThread *thread = NULL;
+
+    g_mutex_init(&w.lock);
+    g_cond_init(&w.cond);
+    if (w.timeoutSec)
+        thread = g_thread_new("shutdown-watchdog", virtmigdWatchdogRun, &w);
+    if (daemon->driver && daemon->driver->stateShutdownPrepare)
+        daemon->driver->stateShutdownPrepare();
+    /* No call may run into the driver while it goes; its last events
+     * still find the (closed) server. */
+    virNetServerShutdown(daemon->srv);
+    if (daemon->driver->stateCleanup)
+        daemon->driver->stateCleanup();
+    if (thread) {
+        g_mutex_lock(&w.lock);
+        w.done = true;
+        g_cond_signal(&w.cond);
+        g_mutex_unlock(&w.lock);
+        g_thread_join(thread);
+    }
+    g_cond_clear(&w.cond);
+    g_mutex_clear(&w.lock);
+}
+
+
 /* The root's own pid file is the lock that keeps a second daemon off the
  * same root; --pid-file writes (and locks) one more. */
 static int
@@ -209,15 +272,18 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
     virtmigdAddSignal(daemon, SIGINT);
     VIR_INFO("virtmigd %s ready on %s", PACKAGE_VERSION, daemon->cfg->sockPath);
     virNetServerRun(daemon->srv);
+    virtmigdShutdown(daemon);
     rc = 0;
 
  cleanup:
-    /* No call may run into the driver while it goes; its last events
-     * still find the (closed) server. */
-    if (daemon->srv)
-        virNetServerShutdown(daemon->srv);
-    if (daemon->driver && daemon->driver->stateCleanup)
-        daemon->driver->stateCleanup();
+    if (rc < 0) {
+        /* No call may run into the driver while it goes; its last events
+         * still find the (closed) server. */
+        if (daemon->srv)
+            virNetServerShutdown(daemon->srv);
+        if (daemon->driver && daemon->driver->stateCleanup)
+            daemon->driver->stateCleanup();
+    }
     virNetServerFree(daemon->srv);
     daemon->srv = NULL;
     if (pidFile)

@@ -24,6 +24,7 @@ static const char *const virtmigdConfigKeys[] = {
     "listen_tcp", "listen_tcp_allow_remote",
     "max_clients", "max_workers", "prio_workers", "max_client_requests",
     "keepalive_interval", "keepalive_count", "open_timeout",
+    "shutdown_timeout",
     "log_level", "log_filters", "log_outputs",
     NULL
 };
@@ -55,6 +56,7 @@ virtmigdConfigNew(const char *root, const char *configFile)
     cfg->pidFile = g_build_filename(cfg->runDir, "virtmigd.pid", NULL);
     cfg->logLevel = 0;
     virNetServerConfigDefaults(&cfg->srv);
+    cfg->shutdownTimeout = 30;
     return cfg;
 }
 
@@ -120,7 +122,9 @@ virtmigdConfigReadLimits(virtmigdConfig *cfg, virConf *conf)
                                &s->maxClientRequests) < 0 ||
         virtmigdConfigGetUInt(conf, "keepalive_interval", 3600, &s->keepaliveInterval) < 0 ||
         virtmigdConfigGetUInt(conf, "keepalive_count", 1000, &s->keepaliveCount) < 0 ||
-        virtmigdConfigGetUInt(conf, "open_timeout", 86400, &s->openTimeout) < 0)
+        virtmigdConfigGetUInt(conf, "open_timeout", 86400, &s->openTimeout) < 0 ||
+        virtmigdConfigGetUInt(conf, "shutdown_timeout", 86400,
+                              &cfg->shutdownTimeout) < 0)
         return -1;
     return 0;
 }

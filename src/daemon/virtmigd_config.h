@@ -29,6 +29,7 @@ struct _virtmigdConfig {
     char *listenTCP;        /* HOST:PORT or NULL */
     bool listenTCPAllowRemote;
     virNetServerConfig srv;
+    unsigned int shutdownTimeout;   /* s a SIGTERM may take; 0: no bound */
 
     /* logging */
     int logLevel;

@@ -13,6 +13,7 @@
 #include "qemu_driver_migrate.h"
 #include "qemu_driver_info.h"
 #include "qemu_driver_lifecycle.h"
+#include "qemu_migration.h"
 
 static const char *const qemuURISchemes[] = { "qemu", NULL };
 
@@ -23,6 +24,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
 
     .stateInitialize = qemuDriverStateInitialize,
     .stateCleanup = qemuDriverStateCleanup,
+    .stateShutdownPrepare = qemuMigrationAnyShutdownPrepare,
 
     .connectOpen = qemuConnectOpen,
     .connectClose = qemuDriverConnectClose,

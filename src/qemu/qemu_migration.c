@@ -145,6 +145,48 @@ qemuMigrationInit(void)
 }
 
 
+/* One domain of qemuMigrationAnyShutdownPrepare. */
+static int
+qemuMigrationAnyShutdownOne(virDomainObj *vm, void *opaque G_GNUC_UNUSED)
+{
+    virObjectLock(vm);
+    if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT &&
+        vm->job->asyncOwner != 0 &&
+        (vm->job->phase == QEMU_MIGRATION_PHASE_PERFORM2 ||
+         vm->job->phase == QEMU_MIGRATION_PHASE_PERFORM3) &&
+        !qemuDomainObjIsPostcopy(vm)) {
+        VIR_WARN("the daemon is stopping: cancelling the outgoing migration of domain %s (it runs on here)",
+                 vm->def->name);
+        if (qemuDomainJobAbort(vm, 0) < 0) {
+            VIR_WARN("cannot cancel the migration of domain %s: %s",
+                     vm->def->name, NULLSTR(virErrorGetLastMessage()));
+            virErrorResetLast();
+        }
+    }
+    virObjectUnlock(vm);
+    return 0;
+}
+
+
+/**
+ * qemuMigrationAnyShutdownPrepare:
+ * The driver's stateShutdownPrepare: an outgoing migration still in its
+ * pre-copy transfer is cancelled (the guest runs on at the source, as
+ * after domjobabort), so that its Perform ends and the daemon can stop.
+ * Everything else is left to the status files and the next start's
+ * recovery (docs/internals/recovery.rst): a parked job, a post-copy
+ * migration (cancelling it would lose the guest), an incoming one.
+ */
+void
+qemuMigrationAnyShutdownPrepare(void)
+{
+    if (!qemu_driver)
+        return;
+    virDomainObjListForEach(qemu_driver->domains, qemuMigrationAnyShutdownOne,
+                            NULL);
+}
+
+
 /* Refuses unknown flags (INVALID_ARG) and known ones we do not do
  * (ARGUMENT_UNSUPPORTED, naming them), before anything changes. */
 int

@@ -35,6 +35,7 @@ void qemuMigrationDstIncomingEvent(virDomainObj *vm);
 
 /* Shared (qemu_migration.c). */
 void qemuMigrationInit(void);
+void qemuMigrationAnyShutdownPrepare(void);
 int qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
                             unsigned int *stopFlags);
 int qemuMigrationAnyCheckFlags(unsigned long long flags);

@@ -370,6 +370,36 @@ class OneCopy(unittest.TestCase):
             virsh(h.uri, "destroy", name, timeout=15)
 
 
+    # ---- SIGTERM during a migration that does not converge
+
+    def test_sigterm_during_transfer(self):
+        """SIGTERM to the source daemon while a migration that cannot
+        converge runs: the daemon cancels it (the guest runs on at the
+        source) and exits at once; restarted, it still runs the guest,
+        and the destination has no copy."""
+        name = "octerm"
+        log = self.start_guest(name, cmdline=DIRTY, memory_mib=128)
+        proc = self.migrate(name, self.a.uri, self.b.uri, "--bandwidth", "2")
+        wait_for(lambda: self.state(self.b, name) == "paused (migrating)",
+                 timeout=15, what="the transfer to start")
+        time.sleep(0.5)
+        t0 = time.time()
+        self.a.stop(signal.SIGTERM, timeout=20)
+        took = time.time() - t0
+        print("\n  SIGTERM during a transfer: the daemon exited with %s after %.0f ms"
+              % (self.a.proc.returncode, took * 1000))
+        self.assertEqual(self.a.proc.returncode, 0)
+        self.assertLess(took, 10)
+        self.finish(proc)
+        self.a.start()
+        self.log_has(self.a, "the daemon is stopping: cancelling the outgoing migration")
+        wait_for(lambda: self.state(self.b, name) is None, timeout=15,
+                 what="the incoming copy to go")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.a.name])
+        self.assert_alive_on(self.a, name, log)
+
+
 if __name__ == "__main__":
     harness.require("virsh")
     harness.require_guest()
