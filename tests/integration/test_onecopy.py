@@ -183,6 +183,44 @@ class OneCopy(unittest.TestCase):
         self.assert_alive_on(self.b if runners == [self.b.name] else self.a,
                              name, log)
 
+    def test_destination_daemon_stalled_at_finish3(self):
+        """The destination daemon is stopped (SIGSTOP) as Finish3 reaches
+        it; virsh's keepalive gives up (~30 s) and it sends
+        Confirm3(cancelled).  The source cannot get an answer from the
+        stalled destination, so it stays paused (unknown) instead of
+        resuming; woken up (SIGCONT), the destination refuses the queued
+        Finish3 of a client that is gone (or, should it run first, the
+        source is not running): never two running copies."""
+        name = "ocstall"
+        log = self.start_guest(name)
+        proxy = self.proxy(self.b)
+        rule = proxy.add_rule("call", "DOMAIN_MIGRATE_FINISH3_PARAMS", "hold")
+        proc = self.migrate(name, self.a.uri, proxy.uri)
+        self.assertTrue(rule.fired.wait(60), "no Finish3 call")
+        os.kill(self.b.pid(), signal.SIGSTOP)
+        try:
+            rule.release()
+            t0 = time.time()
+            rc, err = self.finish(proc, timeout=120)
+            print("\n  destination stalled at Finish3 -> virsh exit %d after %.1f s: %s"
+                  % (rc, time.time() - t0, err))
+            self.assertNotEqual(rc, 0)
+            self.log_has(self.a, "cannot tell whether the destination runs", timeout=30)
+            self.assertEqual(self.state(self.a, name), "paused (unknown)")
+        finally:
+            os.kill(self.b.pid(), signal.SIGCONT)
+        wait_for(lambda: self.state(self.b, name) in (None, "running (migrated)"),
+                 timeout=15, what="the destination to settle Finish3")
+        runners = self.assert_one_runner(name, log, (self.a, self.b))
+        print("  after SIGCONT: runs on %s" % runners)
+        if not runners:
+            self.log_has(self.b, "refusing Finish")
+            virsh(self.a.uri, "resume", name)
+            self.assert_alive_on(self.a, name, log)
+        else:
+            self.assertEqual(runners, [self.b.name])
+            self.assert_alive_on(self.b, name, log)
+
     # ---- breakage 3: the destination daemon dies right after Finish3
 
     def test_kill_destination_daemon_after_finish3(self):
