@@ -11,10 +11,11 @@ system, not one it knows to be shared (both hosts are on this machine).
 Exits 77 with the reason when stock libvirtd cannot run here or the guest
 cannot be built (it is made from Debian packages on first use).
 
-Not in meson yet: a virtmig destination refuses the empty <backingStore/>
-stock puts in a disk of its migratable XML, and with the 128 MiB stock
-needs (below) the guest meets QEMU 7.2's TCG bug now and then.  virtmig
--> stock passes (since libvirt's PCI address assignment, 50dfdbf).
+Not in meson: it passes both ways (since 50dfdbf and 08327e3), but with
+the 128 MiB stock needs (below) the guest meets QEMU 7.2's TCG migration
+bug now and then: one run of four had the guest restart on the
+destination right after a stock -> virtmig move.  A test that fails at
+random does not belong in the suite.
 Run it by hand:
     VIRTMIG_BUILDDIR=build python3 tests/integration/test_interop_stock_linux.py
 """
@@ -103,7 +104,8 @@ class LinuxInterop(unittest.TestCase):
         # A full disk pass after the switch-over.
         linuxlog.wait_for_lines(log, n + linux.PASS_BEATS, timeout=60)
         verdict = linuxlog.check_continuity(log, max_gap_s=linux.MAX_GAP_S)
-        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertTrue(verdict.ok, "%s\nserial log:\n%s" % (
+            verdict.summary(), "\n".join(linux.log_tail(log, 40))))
         print("%s -> %s: virsh migrate %.2f s, max gap %.2f s, seq %d" % (
             interop.src_name(src), interop.src_name(dst), took,
             verdict.max_gap_s, verdict.last_seq))
