@@ -24,6 +24,7 @@
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +49,7 @@ typedef struct {
     long blocks;        /* ring size, in blocks after the record block */
     long chunk;         /* blocks checked and rewritten per heartbeat */
     long wssMib;        /* memory working set */
+    long tickUs;        /* ticker thread period, 0: none */
     const char *disk;
     const char *serial;
     const char *pingAddr;
@@ -157,6 +159,7 @@ agentConfigure(vmAgent *a)
     a->blocks = cmdlineLong(cmdline, "vm.blocks=", 512, 1, 1 << 20);
     a->chunk = cmdlineLong(cmdline, "vm.chunk=", 32, 1, 256);
     a->wssMib = cmdlineLong(cmdline, "vm.wss_mib=", 8, 0, 1024);
+    a->tickUs = cmdlineLong(cmdline, "vm.tick_us=", 0, 0, 1000000);
     a->disk = cmdlineString(cmdline, "vm.disk=", "/dev/vda");
     a->serial = cmdlineString(cmdline, "vm.serial=", "/dev/ttyS0");
     a->pingAddr = cmdlineString(cmdline, "vm.ping=", "10.0.2.2");
@@ -441,6 +444,26 @@ memStep(vmAgent *a, size_t visits)
 }
 
 
+/* ---- ticker ----------------------------------------------------------- */
+
+/*
+ * Wakes up every tickUs microseconds and does nothing else.  With the
+ * kernel's pti=on each return to user space reloads CR3, which flushes
+ * QEMU's whole TCG TLB: see README.rst, "QEMU 7.2".
+ */
+static void *
+tickerRun(void *opaque)
+{
+    const vmAgent *a = opaque;
+    struct timespec ts = { .tv_sec = a->tickUs / 1000000,
+                           .tv_nsec = (a->tickUs % 1000000) * 1000 };
+
+    for (;;)
+        nanosleep(&ts, NULL);
+    return NULL;
+}
+
+
 /* ---- main loop ------------------------------------------------------ */
 
 static void
@@ -458,9 +481,15 @@ agentSetup(vmAgent *a)
     if (a->wssPages &&
         posix_memalign((void **)&a->wss, BLOCK, a->wssPages * BLOCK))
         a->wssPages = 0;
+    if (a->tickUs > 0) {
+        pthread_t tid;
+
+        if (pthread_create(&tid, NULL, tickerRun, a) != 0)
+            a->tickUs = 0;
+    }
     say(a, "virtmig-linux info hb_ms=%ld blocks=%ld chunk=%ld wss_mib=%ld "
-        "disk=%s ping=%s", a->hbMs, a->blocks, a->chunk, a->wssMib,
-        a->disk, a->pingAddr);
+        "tick_us=%ld disk=%s ping=%s", a->hbMs, a->blocks, a->chunk,
+        a->wssMib, a->tickUs, a->disk, a->pingAddr);
 }
 
 
