@@ -13,11 +13,13 @@
 
 #include "qemu_migration.h"
 #include "qemu_domainjob.h"
+#include "qemu_eventloop.h"
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
+#include "qemu_state.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -87,6 +89,56 @@ qemuMigrationSrcCorrectPostcopyPause(virDomainObj *vm)
 }
 
 
+static void qemuMigrationAnyPostcopyCleanup(virDomainObj *vm);
+
+
+/* Worker: QEMU finished a post-copy migration whose job was parked as
+ * failed (@data, a domain reference): nobody drives it any more, so it
+ * ends here.  The destination has the whole guest; the source's copy is
+ * obsolete and stops (SHUTOFF/migrated). */
+static void
+qemuMigrationAnyPostcopyDone(void *data)
+{
+    virDomainObj *vm = data;
+    bool out;
+
+    virObjectLock(vm);
+    out = vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT;
+    if (!virDomainObjIsActive(vm) || vm->job->asyncOwner != 0 ||
+        vm->job->phase != QEMU_MIGRATION_PHASE_POSTCOPY_FAILED ||
+        qemuMigrationJobStartPhase(vm, out ? QEMU_MIGRATION_PHASE_CONFIRM_RESUME
+                                           : QEMU_MIGRATION_PHASE_FINISH_RESUME) < 0) {
+        virErrorResetLast();
+        virObjectUnlock(vm);
+        return;
+    }
+    VIR_INFO("post-copy migration of domain %s completed unattended", vm->def->name);
+    qemuDomainCleanupRemove(vm, qemuMigrationAnyPostcopyCleanup);
+    if (out) {
+        qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED,
+                        VIR_ASYNC_JOB_MIGRATION_OUT, QEMU_PROCESS_STOP_MIGRATED);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
+                                      VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
+    } else if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING) {
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED,
+                                      VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
+    }
+    qemuMigrationAnyDropParams(vm);
+    qemuMigrationJobFinish(vm);
+    if (!virDomainObjIsActive(vm) && !vm->persistent)
+        qemuDomainRemoveInactive(vm);
+    virObjectUnlock(vm);
+}
+
+
+static void
+qemuMigrationAnyUnrefDomain(void *data)
+{
+    virObjectUnref(data);
+}
+
+
 /* MIGRATION event (monitor thread, @vm locked, an async job active). */
 static void
 qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status)
@@ -105,6 +157,13 @@ qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status
     vm->job->current->status = jobStatus;
     if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY)
         qemuMigrationSrcCorrectPostcopyPause(vm);
+    if (jobStatus == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED &&
+        vm->job->phase == QEMU_MIGRATION_PHASE_POSTCOPY_FAILED &&
+        vm->job->asyncOwner == 0 && qemu_driver && qemu_driver->eventLoop) {
+        qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationAnyPostcopyDone,
+                            virObjectRef(vm), qemuMigrationAnyUnrefDomain);
+        return;
+    }
     if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN)
         qemuMigrationDstIncomingEvent(vm);
 }

@@ -123,6 +123,13 @@ class OneCopy(unittest.TestCase):
         verdict = guestlog.check_continuity(log)
         self.assertTrue(verdict.ok, verdict.summary())
 
+    def job(self, host, name):
+        res = virsh(host.uri, "domjobinfo", name, check=False)
+        for line in res.stdout.splitlines():
+            if line.startswith("Job type:"):
+                return line.split(":", 1)[1].strip()
+        return None
+
     def log_has(self, host, text, timeout=10):
         wait_for(lambda: text in host.read_log(), timeout=timeout,
                  what="%r in the log of %s" % (text, host.name))
@@ -381,11 +388,13 @@ class OneCopy(unittest.TestCase):
         """The destination daemon dies while the guest runs there in
         post-copy and comes back: its QEMU (the only running copy, with
         pages still arriving) is kept, marked post-copy failed, and the
-        guest goes on, same boot; the source does not resume."""
+        guest goes on, same boot; the source does not resume.  When QEMU
+        completes the post-copy unattended, both jobs end: the guest is
+        running (migrated) here, shut off (migrated) on the source."""
         name = "ocr3"
         log = self.start_guest(name, cmdline=HOT, memory_mib=128)
         proc = self.migrate(name, self.a.uri, self.b.uri, "--postcopy",
-                            "--bandwidth", "5", "--postcopy-bandwidth", "2")
+                            "--bandwidth", "5", "--postcopy-bandwidth", "8")
         wait_for(lambda: self.state(self.b, name) == "paused (migrating)",
                  timeout=15, what="the transfer to start")
         time.sleep(1.0)
@@ -403,9 +412,17 @@ class OneCopy(unittest.TestCase):
                          [self.b.name])
         self.assertNotIn("running", self.state(self.a, name) or "")
         self.assert_alive_on(self.b, name, log)
-        # nothing waits for the failed job: destroy works at once
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, timeout=15)
+        wait_for(lambda: self.state(self.b, name) == "running (migrated)",
+                 timeout=90, what="the post-copy to complete unattended")
+        wait_for(lambda: self.state(self.a, name) in (None, "shut off (migrated)"),
+                 timeout=15, what="the source to stop")
+        self.log_has(self.b, "post-copy migration of domain %s completed unattended" % name)
+        self.assertEqual(self.job(self.b, name), "None")
+        self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
+                         [self.b.name])
+        # nothing waits for a migration job: suspend works at once
+        virsh(self.b.uri, "suspend", name, timeout=15)
+        virsh(self.b.uri, "destroy", name, timeout=15)
 
 
     # ---- SIGTERM during a migration that does not converge
