@@ -332,6 +332,7 @@ struct _virDomainDiskSource {
     unsigned int index;         /* live only: node "libvirt-N-format" */
     bool backingKnown;          /* the chain below is known: <backingStore>
                                  * written, or probed at start */
+    bool probed;                /* ... probed (runtime, not config) */
     virDomainDiskSource *backing; /* NULL: none (or not known) */
 };
 

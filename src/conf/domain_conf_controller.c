@@ -439,6 +439,10 @@ virDomainDiskBusController(virDomainDiskBus bus)
 void
 virDomainDefAddImplicitControllers(virDomainDef *def)
 {
+    static const virDomainControllerType order[] = {
+        VIR_DOMAIN_CONTROLLER_TYPE_SCSI, VIR_DOMAIN_CONTROLLER_TYPE_IDE,
+        VIR_DOMAIN_CONTROLLER_TYPE_SATA,
+    };
     int maxCont[VIR_DOMAIN_CONTROLLER_TYPE_LAST];
     size_t i;
     int t;
@@ -455,9 +459,10 @@ virDomainDefAddImplicitControllers(virDomainDef *def)
             continue;
         maxCont[t] = MAX(maxCont[t], (int)disk->info.addr.drive.controller);
     }
-    for (t = 0; t < VIR_DOMAIN_CONTROLLER_TYPE_LAST; t++) {
-        for (c = 0; c <= maxCont[t]; c++)
-            virDomainDefEnsureController(def, t, c, -1);
+    /* libvirt's order: SCSI, IDE, SATA */
+    for (i = 0; i < G_N_ELEMENTS(order); i++) {
+        for (c = 0; c <= maxCont[order[i]]; c++)
+            virDomainDefEnsureController(def, order[i], c, -1);
     }
 }
 

@@ -432,7 +432,7 @@ virDomainDiskSourcePathFormat(virBuffer *buf, const virDomainDiskSource *src,
 
 
 /* The <backingStore> chain below @top.  A known end is <backingStore/>;
- * inactive XML leaves it out (it is runtime knowledge unless written). */
+ * inactive XML leaves it out when it was probed, not written. */
 static void
 virDomainDiskBackingFormat(virBuffer *buf, const virDomainDiskSource *top,
                            unsigned int flags)
@@ -444,7 +444,7 @@ virDomainDiskBackingFormat(virBuffer *buf, const virDomainDiskSource *top,
     if (!top->backingKnown || !top->path)
         return;
     if (!layer) {
-        if (!(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
+        if (!(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE) || !top->probed)
             virBufferAddLit(buf, "<backingStore/>\n");
         return;
     }

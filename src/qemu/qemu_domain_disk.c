@@ -158,6 +158,7 @@ qemuDiskCompleteChain(virDomainDiskSource *top, bool probe)
         if (layer->backingKnown)
             continue;
         layer->backingKnown = true;
+        layer->probed = true;
         if (!probe || layer->format != VIR_DOMAIN_DISK_FORMAT_QCOW2 ||
             layer->type != VIR_DOMAIN_DISK_TYPE_FILE)
             continue;
