@@ -384,7 +384,7 @@ testEnumTables(void)
         virDomainInputTypeTable, virDomainInputBusTypeTable,
         virDomainTimerNameTypeTable, virDomainTimerTickpolicyTypeTable,
         virDomainTimerTrackTypeTable, virTristateBoolTypeTable,
-        virDomainCPUFeaturePolicyTypeTable,
+        virDomainCPUFeaturePolicyTypeTable, virDomainSeclabelTypeTable,
     };
     size_t i;
     unsigned int j;
@@ -405,8 +405,8 @@ main(int argc, char **argv)
 {
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
-        "stock-minimal", "general-q35", "device-info", "disks-q35",
-        "disks-pc",
+        "stock-minimal", "general-q35", "general-metadata", "device-info",
+        "disks-q35", "disks-pc",
     };
     size_t i;
 

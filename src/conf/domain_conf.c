@@ -857,6 +857,8 @@ virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
     virBufferEscapeString(buf, "<title>%s</title>\n", def->title);
     virBufferEscapeString(buf, "<description>%s</description>\n",
                           def->description);
+    if (virDomainMetadataFormat(buf, def) < 0)
+        return -1;
     virBufferAsprintf(buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
     virBufferAsprintf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n",
                       def->currentMemory);
@@ -868,6 +870,7 @@ virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
     virDomainDefFormatOS(buf, def);
     virDomainDefFormatMisc(buf, def);
     virDomainDevicesFormat(buf, def, flags);
+    virDomainSeclabelsFormat(buf, def);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</domain>\n");
     return 0;

@@ -476,6 +476,26 @@ struct _virDomainCPUFeatureDef {
     virDomainCPUFeaturePolicy policy;
 };
 
+typedef enum {
+    VIR_DOMAIN_SECLABEL_DEFAULT = 0,
+    VIR_DOMAIN_SECLABEL_NONE,
+    VIR_DOMAIN_SECLABEL_DYNAMIC,
+    VIR_DOMAIN_SECLABEL_STATIC,
+    VIR_DOMAIN_SECLABEL_LAST
+} virDomainSeclabelType;
+VIR_ENUM_DECL(virDomainSeclabel);
+
+/* <seclabel>: kept and reported; there is no security driver here. */
+typedef struct _virDomainSeclabelDef virDomainSeclabelDef;
+struct _virDomainSeclabelDef {
+    virDomainSeclabelType type;
+    char *model;
+    bool relabel;
+    char *label;
+    char *imagelabel;
+    char *baselabel;
+};
+
 typedef struct _virDomainCPUDef virDomainCPUDef;
 struct _virDomainCPUDef {
     virDomainCPUMode mode;
@@ -544,6 +564,8 @@ struct _virDomainDef {
 
     /* domain-level elements of domain_conf_general.c */
     char *resourcePartition;    /* <resource><partition>, stored only */
+    xmlNode *metadata;          /* a copy of <metadata>, or NULL */
+    GPtrArray *seclabels;       /* virDomainSeclabelDef, stored only */
 };
 
 /* ---- parsing configuration ---- */

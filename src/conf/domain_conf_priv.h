@@ -70,6 +70,8 @@ int virDomainGeneralParse(virDomainDef *def, xmlNode *root,
                           unsigned int flags);
 void virDomainGeneralFree(virDomainDef *def);
 void virDomainResourceFormat(virBuffer *buf, const virDomainDef *def);
+int virDomainMetadataFormat(virBuffer *buf, const virDomainDef *def);
+void virDomainSeclabelsFormat(virBuffer *buf, const virDomainDef *def);
 
 /* Input devices (domain_conf_input.c). */
 int virDomainInputDefParse(virDomainDef *def, xmlNode *dev,
