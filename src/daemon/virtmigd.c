@@ -32,6 +32,16 @@ typedef struct {
 } virtmigdOptions;
 
 
+static void
+virtmigdOptionsClear(virtmigdOptions *opts)
+{
+    g_clear_pointer(&opts->root, g_free);
+    g_clear_pointer(&opts->configFile, g_free);
+    g_clear_pointer(&opts->pidFile, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtmigdOptions, virtmigdOptionsClear);
+
+
 static int
 virtmigdParseArgs(int *argc, char ***argv, virtmigdOptions *opts)
 {
@@ -121,20 +131,21 @@ virtmigdStartServer(virtmigdDaemon *daemon)
 }
 
 
-/* Listening comes last, so no client sees a half-started daemon. */
+/* Listening comes last, so no client sees a half-started daemon; the
+ * read-write socket, which clients and scripts wait for, comes last of
+ * all, so once it answers every other socket does too. */
 static int
 virtmigdListen(virtmigdDaemon *daemon)
 {
     virtmigdConfig *cfg = daemon->cfg;
 
-    if (virNetServerAddServiceUNIX(daemon->srv, cfg->sockPath, 0600, false) < 0 ||
-        virNetServerAddServiceUNIX(daemon->srv, cfg->sockPathRO, 0666, true) < 0)
+    if (virNetServerAddServiceUNIX(daemon->srv, cfg->sockPathRO, 0666, true) < 0)
         return -1;
     if (cfg->listenTCP &&
         virNetServerAddServiceTCP(daemon->srv, cfg->listenTCP,
                                   cfg->listenTCPAllowRemote) < 0)
         return -1;
-    return 0;
+    return virNetServerAddServiceUNIX(daemon->srv, cfg->sockPath, 0600, false);
 }
 
 
@@ -265,11 +276,14 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
         virPidFileRelease(daemon->cfg->pidFile, rootfd);
         return -1;
     }
-    if (virtmigdStartServer(daemon) < 0 || virtmigdStartDriver(daemon) < 0 ||
-        virtmigdListen(daemon) < 0)
+    if (virtmigdStartServer(daemon) < 0 || virtmigdStartDriver(daemon) < 0)
         goto cleanup;
+    /* before listening: a client may signal the daemon as soon as it
+     * can connect */
     virtmigdAddSignal(daemon, SIGTERM);
     virtmigdAddSignal(daemon, SIGINT);
+    if (virtmigdListen(daemon) < 0)
+        goto cleanup;
     VIR_INFO("virtmigd %s ready on %s", PACKAGE_VERSION, daemon->cfg->sockPath);
     virNetServerRun(daemon->srv);
     virtmigdShutdown(daemon);
@@ -286,6 +300,9 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
     }
     virNetServerFree(daemon->srv);
     daemon->srv = NULL;
+    g_clear_pointer(&daemon->remoteProgram, virNetServerProgramFree);
+    g_clear_pointer(&daemon->qemuProgram, virNetServerProgramFree);
+    g_clear_pointer(&daemon->lxcProgram, virNetServerProgramFree);
     if (pidFile)
         virPidFileRelease(pidFile, pidfd);
     virPidFileRelease(daemon->cfg->pidFile, rootfd);
@@ -296,7 +313,7 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
 int
 main(int argc, char **argv)
 {
-    virtmigdOptions opts = { 0 };
+    g_auto(virtmigdOptions) opts = { 0 };
     virtmigdDaemon daemon = { 0 };
     g_autoptr(virtmigdConfig) cfg = NULL;
     int rc;
