@@ -25,9 +25,12 @@ The sampler
 either host (found in /proc by its ``-name guest=NAME,`` and the host's
 root directory), whether its vCPU ran since the last sample: the run time
 of the ``CPU 0/TCG`` thread (/proc/PID/task/TID/schedstat, nanoseconds)
-grew and the process is not stopped.  This needs neither daemon, so it
-holds while a daemon is killed or stopped.  A paused QEMU (incoming, or a
-source stopped at switch-over) has an idle vCPU thread.  A second,
+grew by 1 ms or more and the process is not stopped.  This needs neither
+daemon, so it holds while a daemon is killed or stopped.  A paused QEMU (a
+source stopped at switch-over) has an idle vCPU thread; a running test
+guest takes 1.4 ms or more per 50 ms; a QEMU just started for an incoming
+migration takes a little while it sets its vCPU up, so a QEMU's first
+second is not counted.  A second,
 daemon-side view asks each daemon for the domain state (python-libvirt,
 one thread per host) and keeps the last fresh answer.
 
@@ -202,14 +205,15 @@ class QemuFinder:
 
     def owner(self, pid):
         """(host or None, final): a process not yet exec'ed (still the
-        daemon's fork) is looked at again next time."""
+        daemon's fork, or in the middle of execve) is looked at again."""
         try:
             with open("/proc/%d/cmdline" % pid, "rb") as f:
                 cmd = f.read().split(b"\0")
         except OSError:
             return None, True
-        if not cmd or not cmd[0].endswith(b"qemu-system-x86_64"):
-            return None, not cmd[0].endswith((b"virtmigd", b"ip"))
+        if not cmd[0].endswith(b"qemu-system-x86_64"):
+            # a fork of the daemon, or a process in execve (empty)
+            return None, cmd[0] != b"" and not cmd[0].endswith((b"virtmigd", b"ip"))
         if not any(a.startswith(self.want) for a in cmd):
             return None, True
         for host, root in self.roots:
@@ -292,6 +296,8 @@ class Sampler(threading.Thread):
     """Samples every QEMU of guest @name on @hosts each @interval s."""
 
     RUNNING = 1  # VIR_DOMAIN_RUNNING
+    MIN_RUN_US = 1000
+    NEWBORN_S = 1.0
 
     def __init__(self, name, hosts, interval=0.05):
         super().__init__(daemon=True, name="sampler-" + name)
@@ -334,11 +340,8 @@ class Sampler(threading.Thread):
         proc_run = proc_max = dmn_run = dmn_max = 0
         gap = 0.0
         episode = best = []
-        for (t0, p0, _), (t1, p1, d1) in zip(self.samples, self.samples[1:]):
+        for (t0, p0, _), (t1, p1, d1), ran in self.intervals():
             gap = max(gap, t1 - t0)
-            ran = {pid: (p1[pid][0], (rt - p0[pid][2]) // 1000)
-                   for pid, (_, st, rt) in p1.items()
-                   if pid in p0 and rt > p0[pid][2] and st != "T"}
             if len(ran) >= 2:
                 proc_run += 1
                 episode = episode + [(round(t1 - self.samples[0][0], 2),
@@ -354,12 +357,30 @@ class Sampler(threading.Thread):
                 "two_runners": proc_max >= 3 or dmn_max >= 3,
                 "episode": best[:6]}
 
+    def intervals(self):
+        """(sample, next sample, {pid: (host name, vCPU us)} of the QEMUs
+        whose vCPU ran in between).  "Ran" is at least MIN_RUN_US of vCPU
+        time, the process not stopped, and not in its first NEWBORN_S
+        seconds: a QEMU just started (incoming) sets its vCPU thread up,
+        which takes a little CPU time without running the guest; a running
+        guest takes >= 1.4 ms per 50 ms (tests/guest: hlt idle, 1 kHz PIT)."""
+        born = {}
+        for i, (t, procs, _) in enumerate(self.samples):
+            for pid in procs:   # those of the first sample were running
+                born.setdefault(pid, t if i else float("-inf"))
+        for s0, s1 in zip(self.samples, self.samples[1:]):
+            p0, p1 = s0[1], s1[1]
+            ran = {pid: (p1[pid][0], (rt - p0[pid][2]) // 1000)
+                   for pid, (_, st, rt) in p1.items()
+                   if pid in p0 and rt - p0[pid][2] >= self.MIN_RUN_US * 1000 and
+                   st != "T" and s0[0] - born[pid] >= self.NEWBORN_S}
+            yield s0, s1, ran
+
     def ever_ran(self):
         """Names of hosts whose QEMU of the guest ran at some point."""
         out = set()
-        for (_, p0, _), (_, p1, _) in zip(self.samples, self.samples[1:]):
-            out |= {h for pid, (h, st, rt) in p1.items()
-                    if pid in p0 and rt > p0[pid][2]}
+        for _, _, ran in self.intervals():
+            out |= {h for h, _ in ran.values()}
         return out
 
 
