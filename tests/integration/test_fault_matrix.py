@@ -425,6 +425,9 @@ class Run:
             self.outcome = "%s %s" % (holder.name[-1], "run" if state.startswith(
                 "running") else "paused")
             self.end_holder_state = state
+        self.notes.insert(0, "end: " + ", ".join(
+            "%s %s (%d QEMU)" % (h.name[-1], end[h.name]["state"], len(end[h.name]["qemus"]))
+            for h in self.hosts if end[h.name]["state"] or end[h.name]["qemus"]))
         self.check_leaks(end, holder)
         self.check_log()
         if not any(f.startswith(("TWO", "LOST", "HUNG")) for f in self.failures):
