@@ -116,7 +116,7 @@ CI_CELLS = [
     "v3/link_cut/perform_early",
     "v2/kill_dst_qemu/perform_early",
     "v2/drop_call/finish_before",
-    "v2/link_cut/perform_early",
+    "v2/link_cut/prepare",
     "postcopy/stop_src_daemon/postcopy",
 ]
 
