@@ -124,13 +124,32 @@ testMakeLive(virDomainDef *def)
         if (chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY)
             chr->source.path = g_strdup_printf("/dev/pts/%zu", i + 3);
     }
-    if (def->graphics) {
-        if (def->graphics->autoport)
-            def->graphics->port = 5900;
-        if (!def->graphics->listenAddress) {
-            def->graphics->listenAddress = g_strdup("0.0.0.0");
-            def->graphics->listenFromConfig = true;
+    for (i = 0; i < def->graphics->len; i++) {
+        virDomainGraphicsDef *gr = g_ptr_array_index(def->graphics, i);
+
+        if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NO_LISTEN)
+            continue;
+        if (gr->autoport)
+            gr->port = 5900 + i;
+        if (!gr->listenAddress) {
+            gr->listenAddress = g_strdup("0.0.0.0");
+            gr->listenFromConfig = true;
         }
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+
+        if (net->type != VIR_DOMAIN_NET_TYPE_USER && !net->ifname)
+            net->ifname = g_strdup_printf("vnet%zu", i);
+    }
+    for (i = 0; i < def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(def->channels, i);
+
+        if (chan->autoPath)
+            chan->source.path = g_strdup_printf("/run/virtmig/qemu/channel/7-%s/%s",
+                                                def->name, chan->name);
+        if (chan->source.type == VIR_DOMAIN_CHR_TYPE_UNIX)
+            chan->state = VIR_DOMAIN_CHANNEL_STATE_DISCONNECTED;
     }
 }
 
@@ -233,9 +252,9 @@ static const testBadCase testBadCases[] = {
     { "bad-uuid", 0, VIR_ERR_XML_ERROR,
       "XML error: malformed uuid element 'c7a5fdbd-cdaf-9455-926a-d65c16db18zz'" },
     { "bad-interface-network", 0, VIR_ERR_CONFIG_UNSUPPORTED,
-      "unsupported configuration: element 'source' is not supported (at /domain/devices/interface/source)" },
+      "unsupported configuration: interface type 'network' needs libvirt's network driver (virtnetworkd), which virtmigd does not have: use <interface type='bridge'> with <source bridge='...'/> naming the host bridge" },
     { "bad-two-graphics", 0, VIR_ERR_CONFIG_UNSUPPORTED,
-      "unsupported configuration: only one graphics device is supported" },
+      "unsupported configuration: only one graphics device of type 'vnc' is supported" },
     { "bad-ide-target", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: disk target 'hde' is not valid for bus 'ide' (expected hda..hdd)" },
     { "bad-duplicate-target", 0, VIR_ERR_XML_ERROR,
@@ -406,7 +425,7 @@ main(int argc, char **argv)
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
         "stock-minimal", "general-q35", "general-metadata", "device-info",
-        "disks-q35", "disks-pc",
+        "disks-q35", "disks-pc", "devices-pc", "devices-q35",
     };
     size_t i;
 

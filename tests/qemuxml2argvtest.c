@@ -84,16 +84,43 @@ testFormatArgv(char **argv)
 }
 
 
-/* What qemuProcessInit does to a config before building the argv. */
+/* What qemuProcessInit and the device preparation do to a config before
+ * building the argv: aliases, listen addresses and ports from the config
+ * defaults, channel socket paths, tap names and fds (fake: 30, 31, ...). */
 static void
-testMakeLive(virDomainDef *def)
+testMakeLive(virDomainDef *def, GArray *tapfds)
 {
+    size_t i;
+
     def->id = 1;
     g_assert_cmpint(qemuDomainPrepareDisks(def, false), ==, 0);
     virDomainDefAssignAliases(def);
-    if (def->graphics && !def->graphics->listenAddress) {
-        def->graphics->listenAddress = g_strdup("127.0.0.1");
-        def->graphics->listenFromConfig = true;
+    for (i = 0; i < def->graphics->len; i++) {
+        virDomainGraphicsDef *gr = g_ptr_array_index(def->graphics, i);
+
+        if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NO_LISTEN)
+            continue;
+        if (gr->autoport)
+            gr->port = 5900 + i;
+        if (!gr->listenAddress) {
+            gr->listenAddress = g_strdup("127.0.0.1");
+            gr->listenFromConfig = true;
+        }
+    }
+    for (i = 0; i < def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(def->channels, i);
+
+        if (chan->autoPath)
+            chan->source.path = g_strdup_printf("/run/virtmig/qemu/channel/1-%s/%s",
+                                                def->name, chan->name);
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+        int fd = net->type == VIR_DOMAIN_NET_TYPE_USER ? -1 : 30 + (int)i;
+
+        if (fd >= 0 && !net->ifname)
+            net->ifname = g_strdup_printf("vnet%zu", i);
+        g_array_append_val(tapfds, fd);
     }
 }
 
@@ -116,10 +143,13 @@ testBuild(const testCase *tc, char **retErr)
     g_autofree char *pidfile = NULL;
     qemuCommandParams params = { 0 };
     g_auto(GStrv) argv = NULL;
+    g_autoptr(GArray) tapfds = g_array_new(FALSE, FALSE, sizeof(int));
 
     def = virDomainDefParseString(xml, &config, VIR_DOMAIN_DEF_PARSE_INACTIVE);
     g_assert_nonnull(def);
-    testMakeLive(def);
+    testMakeLive(def, tapfds);
+    params.tapfds = (const int *)tapfds->data;
+    params.ntapfds = tapfds->len;
     monitor = g_strdup_printf("/run/virtmig/qemu/%s.monitor", def->name);
     pidfile = g_strdup_printf("/run/virtmig/qemu/%s.pid", def->name);
     params.monitorPath = monitor;

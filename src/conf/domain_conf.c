@@ -75,12 +75,6 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/os/boot", "dev", VIR_XML_ALLOW_REPEAT },
     { "domain/devices", NULL, 0 },
     { "domain/devices/emulator", NULL, VIR_XML_ALLOW_TEXT },
-    { "domain/devices/interface", "type", VIR_XML_ALLOW_REPEAT },
-    { "domain/devices/interface/mac", "address", 0 },
-    { "domain/devices/interface/model", "type", 0 },
-    { "domain/devices/interface/alias", "name", 0 },
-    { "domain/devices/interface/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
-    { "domain/devices/interface/boot", "order", 0 },
     { "domain/devices/serial", "type", VIR_XML_ALLOW_REPEAT },
     { "domain/devices/serial/source", "path append mode", 0 },
     { "domain/devices/serial/target", "type port", 0 },
@@ -90,13 +84,6 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/devices/console/source", "path append mode", 0 },
     { "domain/devices/console/target", "type port", 0 },
     { "domain/devices/console/alias", "name", 0 },
-    { "domain/devices/graphics", "type port autoport listen passwd",
-      VIR_XML_ALLOW_REPEAT },
-    { "domain/devices/graphics/listen", "type address fromConfig", 0 },
-    { "domain/devices/video", NULL, VIR_XML_ALLOW_REPEAT },
-    { "domain/devices/video/model", "type vram heads primary", 0 },
-    { "domain/devices/video/alias", "name", 0 },
-    { "domain/devices/video/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS, 0 },
     { "domain/devices/controller", "type index model ports",
       VIR_XML_ALLOW_REPEAT },
     { "domain/devices/controller/model", "name", 0 },
@@ -104,10 +91,6 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/devices/controller/alias", "name", 0 },
     { "domain/devices/controller/master", "startport", 0 },
     { "domain/devices/controller/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS,
-      0 },
-    { "domain/devices/memballoon", "model", 0 },
-    { "domain/devices/memballoon/alias", "name", 0 },
-    { "domain/devices/memballoon/address", VIR_DOMAIN_DEVICE_ADDRESS_ATTRS,
       0 },
     { NULL, NULL, 0 },
 };
@@ -120,6 +103,7 @@ static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
     virDomainXMLAllowedCPU,
     virDomainXMLAllowedInput,
     virDomainXMLAllowedDisk,
+    virDomainXMLAllowedPeriph,
 };
 
 
@@ -293,6 +277,7 @@ virDomainDefNew(void)
     def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     def->inputs = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInputDefFree);
     def->timers = g_ptr_array_new_with_free_func(g_free);
+    virDomainPeriphInit(def);
     return def;
 }
 
@@ -316,9 +301,7 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->controllers, g_ptr_array_unref);
     g_clear_pointer(&def->nets, g_ptr_array_unref);
     g_clear_pointer(&def->serials, g_ptr_array_unref);
-    virDomainGraphicsDefFree(def->graphics);
-    virDomainVideoDefFree(def->video);
-    virDomainMemballoonDefFree(def->memballoon);
+    virDomainPeriphClear(def);
     g_clear_pointer(&def->inputs, g_ptr_array_unref);
     g_clear_pointer(&def->timers, g_ptr_array_unref);
     virDomainGeneralFree(def);

@@ -199,19 +199,11 @@ typedef enum {
 VIR_ENUM_DECL(virDomainDiskFormat);
 
 typedef enum {
-    VIR_DOMAIN_NET_MODEL_NONE = 0,
-    VIR_DOMAIN_NET_MODEL_VIRTIO,
-    VIR_DOMAIN_NET_MODEL_E1000,
-    VIR_DOMAIN_NET_MODEL_RTL8139,
-    VIR_DOMAIN_NET_MODEL_LAST
-} virDomainNetModel;
-VIR_ENUM_DECL(virDomainNetModel);
-
-typedef enum {
     VIR_DOMAIN_CHR_TYPE_NONE = 0,
     VIR_DOMAIN_CHR_TYPE_PTY,
     VIR_DOMAIN_CHR_TYPE_FILE,
     VIR_DOMAIN_CHR_TYPE_UNIX,
+    VIR_DOMAIN_CHR_TYPE_SPICEVMC,   /* channels only */
     VIR_DOMAIN_CHR_TYPE_LAST
 } virDomainChrType;
 VIR_ENUM_DECL(virDomainChr);
@@ -223,20 +215,6 @@ typedef enum {
     VIR_DOMAIN_CHR_UNIX_MODE_LAST
 } virDomainChrUnixMode;
 VIR_ENUM_DECL(virDomainChrUnixMode);
-
-typedef enum {
-    VIR_DOMAIN_VIDEO_TYPE_NONE = 0,  /* <model type='none'/>: no adapter */
-    VIR_DOMAIN_VIDEO_TYPE_VGA,
-    VIR_DOMAIN_VIDEO_TYPE_LAST
-} virDomainVideoType;
-VIR_ENUM_DECL(virDomainVideo);
-
-typedef enum {
-    VIR_DOMAIN_MEMBALLOON_MODEL_NONE = 0,
-    VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO,
-    VIR_DOMAIN_MEMBALLOON_MODEL_LAST
-} virDomainMemballoonModel;
-VIR_ENUM_DECL(virDomainMemballoonModel);
 
 typedef enum {
     VIR_DOMAIN_INPUT_TYPE_NONE = 0,
@@ -354,13 +332,6 @@ struct _virDomainDiskDef {
 void virDomainDiskSourceFree(virDomainDiskSource *src);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskSource, virDomainDiskSourceFree);
 
-typedef struct _virDomainNetDef virDomainNetDef;
-struct _virDomainNetDef {
-    unsigned char mac[VIR_MAC_BUFLEN]; /* generated 52:54:00:xx:xx:xx */
-    virDomainNetModel model;           /* default rtl8139, as libvirt */
-    virDomainDeviceInfo info;          /* alias live only: net0 ... */
-};
-
 typedef struct _virDomainChrSourceDef virDomainChrSourceDef;
 struct _virDomainChrSourceDef {
     virDomainChrType type;
@@ -375,26 +346,6 @@ struct _virDomainChrDef {
     virDomainChrSourceDef source;
     int port;                   /* <target port=''>, 0 .. 3 */
     virDomainDeviceInfo info;   /* alias live only: serial0 ... */
-};
-
-typedef struct _virDomainGraphicsDef virDomainGraphicsDef;
-struct _virDomainGraphicsDef {
-    /* type is always vnc */
-    int port;                   /* 0 = not known yet (autoport) */
-    bool autoport;
-    char *listenAddress;        /* NULL: the daemon's default */
-    bool listenFromConfig;      /* address filled at start from config:
-                                 * not part of migratable XML */
-    char *passwd;               /* formatted only with FORMAT_SECURE */
-};
-
-typedef struct _virDomainVideoDef virDomainVideoDef;
-struct _virDomainVideoDef {
-    virDomainVideoType type;
-    unsigned int vram;          /* KiB; vga default 16384 */
-    unsigned int heads;         /* vga default 1 */
-    bool primary;
-    virDomainDeviceInfo info;   /* alias live only: video0 */
 };
 
 typedef enum {
@@ -432,11 +383,7 @@ struct _virDomainControllerDef {
     virDomainDeviceInfo info;   /* alias live only: usb, pci.1 ... */
 };
 
-typedef struct _virDomainMemballoonDef virDomainMemballoonDef;
-struct _virDomainMemballoonDef {
-    virDomainMemballoonModel model; /* default virtio, as libvirt */
-    virDomainDeviceInfo info;       /* alias live only: balloon0 */
-};
+#include "domain_conf_periph.h"
 
 /* <input>: PS/2 mouse and keyboard are part of the i440fx and q35
  * machines (no QEMU argv); libvirt adds them to every x86 guest. */
@@ -557,8 +504,14 @@ struct _virDomainDef {
     GPtrArray *nets;            /* virDomainNetDef */
     GPtrArray *serials;         /* virDomainChrDef; with any, <console>
                                  * is the first one, as in libvirt */
-    virDomainGraphicsDef *graphics;     /* NULL: none */
-    virDomainVideoDef *video;           /* NULL: none written */
+    GPtrArray *graphics;        /* virDomainGraphicsDef, one per type */
+    GPtrArray *videos;          /* virDomainVideoDef, the primary first */
+    GPtrArray *channels;        /* virDomainChannelDef */
+    GPtrArray *rngs;            /* virDomainRNGDef */
+    GPtrArray *sounds;          /* virDomainSoundDef */
+    GPtrArray *audios;          /* virDomainAudioDef (g_free) */
+    GPtrArray *panics;          /* virDomainPanicDef (g_free) */
+    virDomainWatchdogDef *watchdog;     /* NULL: none */
     virDomainMemballoonDef *memballoon; /* never NULL after parsing */
     GPtrArray *inputs;          /* virDomainInputDef */
 
@@ -609,23 +562,14 @@ void virDomainDefFree(virDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDef, virDomainDefFree);
 
 void virDomainDiskDefFree(virDomainDiskDef *def);
-void virDomainNetDefFree(virDomainNetDef *def);
 void virDomainChrDefFree(virDomainChrDef *def);
-void virDomainGraphicsDefFree(virDomainGraphicsDef *def);
-void virDomainVideoDefFree(virDomainVideoDef *def);
 void virDomainControllerDefFree(virDomainControllerDef *def);
-void virDomainMemballoonDefFree(virDomainMemballoonDef *def);
 void virDomainCPUDefFree(virDomainCPUDef *def);
 void virDomainInputDefFree(virDomainInputDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDiskDef, virDomainDiskDefFree);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainNetDef, virDomainNetDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainChrDef, virDomainChrDefFree);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainGraphicsDef, virDomainGraphicsDefFree);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainVideoDef, virDomainVideoDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainControllerDef,
                               virDomainControllerDefFree);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainMemballoonDef,
-                              virDomainMemballoonDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainCPUDef, virDomainCPUDefFree);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainInputDef, virDomainInputDefFree);
 
@@ -665,6 +609,11 @@ typedef enum {
     VIR_DOMAIN_DEVICE_VIDEO,
     VIR_DOMAIN_DEVICE_MEMBALLOON,
     VIR_DOMAIN_DEVICE_INPUT,
+    VIR_DOMAIN_DEVICE_CHANNEL,
+    VIR_DOMAIN_DEVICE_SOUND,
+    VIR_DOMAIN_DEVICE_WATCHDOG,
+    VIR_DOMAIN_DEVICE_RNG,
+    VIR_DOMAIN_DEVICE_PANIC,
     VIR_DOMAIN_DEVICE_LAST
 } virDomainDeviceType;
 VIR_ENUM_DECL(virDomainDevice);
@@ -681,6 +630,11 @@ struct _virDomainDeviceDef {
         virDomainVideoDef *video;
         virDomainMemballoonDef *memballoon;
         virDomainInputDef *input;
+        virDomainChannelDef *channel;
+        virDomainSoundDef *sound;
+        virDomainWatchdogDef *watchdog;
+        virDomainRNGDef *rng;
+        virDomainPanicDef *panic;
     } data;
 };
 
@@ -702,3 +656,7 @@ void virDomainDefClearDeviceAliases(virDomainDef *def);
 virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
                                                    virDomainControllerType type,
                                                    unsigned int idx);
+
+virDomainGraphicsDef *virDomainDefGetGraphics(const virDomainDef *def,
+                                              virDomainGraphicsType type);
+virDomainChannelDef *virDomainDefGetAgentChannel(const virDomainDef *def);

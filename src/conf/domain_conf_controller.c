@@ -442,6 +442,7 @@ virDomainDefAddImplicitControllers(virDomainDef *def)
     static const virDomainControllerType order[] = {
         VIR_DOMAIN_CONTROLLER_TYPE_SCSI, VIR_DOMAIN_CONTROLLER_TYPE_IDE,
         VIR_DOMAIN_CONTROLLER_TYPE_SATA,
+        VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL,
     };
     int maxCont[VIR_DOMAIN_CONTROLLER_TYPE_LAST];
     size_t i;
@@ -459,7 +460,15 @@ virDomainDefAddImplicitControllers(virDomainDef *def)
             continue;
         maxCont[t] = MAX(maxCont[t], (int)disk->info.addr.drive.controller);
     }
-    /* libvirt's order: SCSI, IDE, SATA */
+    for (i = 0; i < def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(def->channels, i);
+
+        if (chan->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_VIRTIO_SERIAL)
+            maxCont[VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL] =
+                MAX(maxCont[VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL],
+                    (int)chan->info.addr.vioserial.controller);
+    }
+    /* libvirt's order: SCSI, IDE, SATA, virtio-serial */
     for (i = 0; i < G_N_ELEMENTS(order); i++) {
         for (c = 0; c <= maxCont[order[i]]; c++)
             virDomainDefEnsureController(def, order[i], c, -1);

@@ -23,20 +23,12 @@
 
 VIR_LOG_INIT("conf.domain_conf_devices");
 
-static const char *const virDomainNetModelTable[] = {
-    [VIR_DOMAIN_NET_MODEL_NONE] = "none",
-    [VIR_DOMAIN_NET_MODEL_VIRTIO] = "virtio",
-    [VIR_DOMAIN_NET_MODEL_E1000] = "e1000",
-    [VIR_DOMAIN_NET_MODEL_RTL8139] = "rtl8139",
-};
-VIR_ENUM_IMPL_TABLE(virDomainNetModel, virDomainNetModelTable,
-                    VIR_DOMAIN_NET_MODEL_LAST);
-
 static const char *const virDomainChrTable[] = {
     [VIR_DOMAIN_CHR_TYPE_NONE] = "none",
     [VIR_DOMAIN_CHR_TYPE_PTY] = "pty",
     [VIR_DOMAIN_CHR_TYPE_FILE] = "file",
     [VIR_DOMAIN_CHR_TYPE_UNIX] = "unix",
+    [VIR_DOMAIN_CHR_TYPE_SPICEVMC] = "spicevmc",
 };
 VIR_ENUM_IMPL_TABLE(virDomainChr, virDomainChrTable, VIR_DOMAIN_CHR_TYPE_LAST);
 
@@ -50,36 +42,7 @@ VIR_ENUM_IMPL_TABLE(virDomainChrUnixMode, virDomainChrUnixModeTable,
 
 /* "none" is a real model here (no adapter), so it is entry 0 and the
  * parser accepts it explicitly. */
-static const char *const virDomainVideoTable[] = {
-    [VIR_DOMAIN_VIDEO_TYPE_NONE] = "none",
-    [VIR_DOMAIN_VIDEO_TYPE_VGA] = "vga",
-};
-VIR_ENUM_IMPL_TABLE(virDomainVideo, virDomainVideoTable,
-                    VIR_DOMAIN_VIDEO_TYPE_LAST);
-
-static const char *const virDomainMemballoonModelTable[] = {
-    [VIR_DOMAIN_MEMBALLOON_MODEL_NONE] = "none",
-    [VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO] = "virtio",
-};
-VIR_ENUM_IMPL_TABLE(virDomainMemballoonModel, virDomainMemballoonModelTable,
-                    VIR_DOMAIN_MEMBALLOON_MODEL_LAST);
-
-#define VIR_DOMAIN_VGA_VRAM_DEFAULT 16384
-#define VIR_DOMAIN_VNC_PORT_MIN 5900
-
-
 /* ---- free ---- */
-
-/* Frees an interface definition; accepts NULL. */
-void
-virDomainNetDefFree(virDomainNetDef *def)
-{
-    if (!def)
-        return;
-    virDomainDeviceInfoClear(&def->info);
-    g_free(def);
-}
-
 
 /* Frees a serial port definition; accepts NULL. */
 void
@@ -88,40 +51,6 @@ virDomainChrDefFree(virDomainChrDef *def)
     if (!def)
         return;
     g_free(def->source.path);
-    virDomainDeviceInfoClear(&def->info);
-    g_free(def);
-}
-
-
-/* Frees a graphics definition; accepts NULL. */
-void
-virDomainGraphicsDefFree(virDomainGraphicsDef *def)
-{
-    if (!def)
-        return;
-    g_free(def->listenAddress);
-    g_free(def->passwd);
-    g_free(def);
-}
-
-
-/* Frees a video definition; accepts NULL. */
-void
-virDomainVideoDefFree(virDomainVideoDef *def)
-{
-    if (!def)
-        return;
-    virDomainDeviceInfoClear(&def->info);
-    g_free(def);
-}
-
-
-/* Frees a memory balloon definition; accepts NULL. */
-void
-virDomainMemballoonDefFree(virDomainMemballoonDef *def)
-{
-    if (!def)
-        return;
     virDomainDeviceInfoClear(&def->info);
     g_free(def);
 }
@@ -186,7 +115,7 @@ virDomainMacFormat(const unsigned char *mac, char *buf)
 /* ---- shared parse helpers ---- */
 
 /* Refuses a device attribute whose value is not the only one we support. */
-static int
+int
 virDomainXMLPropExpect(xmlNode *node, const char *attr, const char *expected,
                        bool required)
 {
@@ -207,56 +136,6 @@ virDomainXMLPropExpect(xmlNode *node, const char *attr, const char *expected,
         return -1;
     }
     return 0;
-}
-
-
-/* ---- interfaces ---- */
-
-static virDomainNetDef *
-virDomainNetDefParse(xmlNode *dev, unsigned int flags)
-{
-    g_autoptr(virDomainNetDef) net = g_new0(virDomainNetDef, 1);
-    xmlNode *mac = virXMLNodeChild(dev, "mac");
-    xmlNode *model = virXMLNodeChild(dev, "model");
-    g_autofree char *addr = NULL;
-
-    if (virDomainXMLPropExpect(dev, "type", "user", true) < 0)
-        return NULL;
-    if (mac) {
-        if (!(addr = virDomainXMLPropRequired(mac, "address")))
-            return NULL;
-        if (virDomainMacParse(addr, net->mac) < 0 || (net->mac[0] & 1)) {
-            virReportError(VIR_ERR_XML_ERROR,
-                           _("invalid unicast MAC address '%1$s'"), addr);
-            return NULL;
-        }
-    } else {
-        virDomainMacGenerate(net->mac);
-    }
-    if (model && virDomainXMLPropEnum(model, "type", virDomainNetModel, true,
-                                      &net->model) < 0)
-        return NULL;
-    if (virDomainDeviceInfoParseXML(dev, flags, &net->info) < 0)
-        return NULL;
-    return g_steal_pointer(&net);
-}
-
-
-static void
-virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *net,
-                      unsigned int flags)
-{
-    char macstr[VIR_MAC_STRING_BUFLEN];
-
-    virBufferAddLit(buf, "<interface type='user'>\n");
-    virBufferAdjustIndent(buf, 2);
-    virBufferAsprintf(buf, "<mac address='%s'/>\n",
-                      virDomainMacFormat(net->mac, macstr));
-    virBufferAsprintf(buf, "<model type='%s'/>\n",
-                      virDomainNetModelTypeToString(net->model));
-    virDomainDeviceInfoFormat(buf, &net->info, flags);
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</interface>\n");
 }
 
 
@@ -298,6 +177,10 @@ virDomainChrSourceParse(virDomainChrSourceDef *src, xmlNode *dev,
                                          false, &src->mode) < 0)
             return -1;
         break;
+    case VIR_DOMAIN_CHR_TYPE_SPICEVMC:
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("character device type 'spicevmc' is only supported for channels"));
+        return -1;
     case VIR_DOMAIN_CHR_TYPE_NONE:
     case VIR_DOMAIN_CHR_TYPE_LAST:
     default:
@@ -408,6 +291,7 @@ virDomainChrSourceFormat(virBuffer *buf, const virDomainChrSourceDef *src,
                           virDomainChrUnixModeTypeToString(src->mode));
         virBufferEscapeString(buf, " path='%s'/>\n", src->path);
         break;
+    case VIR_DOMAIN_CHR_TYPE_SPICEVMC:
     case VIR_DOMAIN_CHR_TYPE_NONE:
     case VIR_DOMAIN_CHR_TYPE_LAST:
     default:
@@ -446,201 +330,6 @@ virDomainChrDefFormat(virBuffer *buf, const virDomainChrDef *chr,
 }
 
 
-/* ---- graphics ---- */
-
-static int
-virDomainGraphicsListenParse(virDomainGraphicsDef *gr, xmlNode *dev,
-                             unsigned int flags)
-{
-    xmlNode *listen = virXMLNodeChild(dev, "listen");
-    g_autofree char *compat = virXMLPropString(dev, "listen");
-    g_autofree char *addr = NULL;
-    g_autofree char *fromConfig = NULL;
-
-    if (listen) {
-        if (virDomainXMLPropExpect(listen, "type", "address", true) < 0)
-            return -1;
-        addr = virXMLPropString(listen, "address");
-        fromConfig = virXMLPropString(listen, "fromConfig");
-    }
-    if (fromConfig && !(flags & VIR_DOMAIN_DEF_PARSE_STATUS)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("attribute 'fromConfig' of element 'listen' is not supported"));
-        return -1;
-    }
-    if (addr && compat && STRNEQ(addr, compat)) {
-        virReportError(VIR_ERR_XML_ERROR,
-                       _("graphics 'listen' attribute '%1$s' must match 'address' attribute of first listen element (found '%2$s')"),
-                       compat, addr);
-        return -1;
-    }
-    if (!addr)
-        addr = g_steal_pointer(&compat);
-    if (addr && *addr)
-        gr->listenAddress = g_steal_pointer(&addr);
-    gr->listenFromConfig = fromConfig && STREQ(fromConfig, "1");
-    if (gr->listenFromConfig && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
-        g_clear_pointer(&gr->listenAddress, g_free);
-    return 0;
-}
-
-
-static virDomainGraphicsDef *
-virDomainGraphicsDefParse(xmlNode *dev, unsigned int flags)
-{
-    g_autoptr(virDomainGraphicsDef) gr = g_new0(virDomainGraphicsDef, 1);
-    g_autofree char *port = virXMLPropString(dev, "port");
-
-    if (virDomainXMLPropExpect(dev, "type", "vnc", true) < 0 ||
-        virDomainXMLPropInt(dev, "port", false, &gr->port) < 0)
-        return NULL;
-    gr->autoport = !port || gr->port == -1;
-    if (gr->port == -1)
-        gr->port = 0;
-    if (virDomainXMLPropYesNo(dev, "autoport", &gr->autoport) < 0)
-        return NULL;
-    /* an automatically assigned port is runtime data */
-    if (gr->autoport && (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE))
-        gr->port = 0;
-    if (!gr->autoport &&
-        (gr->port < VIR_DOMAIN_VNC_PORT_MIN || gr->port > 65535)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("VNC port %1$d is outside %2$d..65535"),
-                       gr->port, VIR_DOMAIN_VNC_PORT_MIN);
-        return NULL;
-    }
-    gr->passwd = virXMLPropString(dev, "passwd");
-    if (virDomainGraphicsListenParse(gr, dev, flags) < 0)
-        return NULL;
-    return g_steal_pointer(&gr);
-}
-
-
-static void
-virDomainGraphicsDefFormat(virBuffer *buf, const virDomainGraphicsDef *gr,
-                           unsigned int flags)
-{
-    bool hideListen = gr->listenFromConfig &&
-                      (flags & VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
-    bool hidePort = gr->autoport &&
-                    (flags & (VIR_DOMAIN_DEF_FORMAT_INACTIVE |
-                              VIR_DOMAIN_DEF_FORMAT_MIGRATABLE));
-
-    virBufferAddLit(buf, "<graphics type='vnc'");
-    if (gr->port && !hidePort)
-        virBufferAsprintf(buf, " port='%d'", gr->port);
-    else if (gr->autoport)
-        virBufferAddLit(buf, " port='-1'");
-    virBufferAsprintf(buf, " autoport='%s'", gr->autoport ? "yes" : "no");
-    if (!hideListen)
-        virBufferEscapeString(buf, " listen='%s'", gr->listenAddress);
-    if (flags & VIR_DOMAIN_DEF_FORMAT_SECURE)
-        virBufferEscapeString(buf, " passwd='%s'", gr->passwd);
-    if (hideListen) {
-        virBufferAddLit(buf, "/>\n");
-        return;
-    }
-    virBufferAddLit(buf, ">\n");
-    virBufferAdjustIndent(buf, 2);
-    virBufferAddLit(buf, "<listen type='address'");
-    virBufferEscapeString(buf, " address='%s'", gr->listenAddress);
-    if (gr->listenFromConfig && (flags & VIR_DOMAIN_DEF_FORMAT_STATUS))
-        virBufferAddLit(buf, " fromConfig='1'");
-    virBufferAddLit(buf, "/>\n");
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</graphics>\n");
-}
-
-
-/* ---- video, controller, memballoon ---- */
-
-static virDomainVideoDef *
-virDomainVideoDefParse(xmlNode *dev, unsigned int flags)
-{
-    g_autoptr(virDomainVideoDef) video = g_new0(virDomainVideoDef, 1);
-    xmlNode *model = virXMLNodeChild(dev, "model");
-    g_autofree char *type = model ? virXMLPropString(model, "type") : NULL;
-
-    video->type = VIR_DOMAIN_VIDEO_TYPE_VGA;
-    if (type && STREQ(type, "none"))
-        video->type = VIR_DOMAIN_VIDEO_TYPE_NONE;
-    else if (model && virDomainXMLPropEnum(model, "type", virDomainVideo,
-                                           false, &video->type) < 0)
-        return NULL;
-    if (model &&
-        (virDomainXMLPropUInt(model, "vram", false, &video->vram) < 0 ||
-         virDomainXMLPropUInt(model, "heads", false, &video->heads) < 0 ||
-         virDomainXMLPropYesNo(model, "primary", &video->primary) < 0))
-        return NULL;
-    if (video->type == VIR_DOMAIN_VIDEO_TYPE_NONE &&
-        (video->vram || video->heads || video->primary)) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("video model 'none' takes no vram, heads or primary"));
-        return NULL;
-    }
-    if (virDomainDeviceInfoParseXML(dev, flags, &video->info) < 0)
-        return NULL;
-    return g_steal_pointer(&video);
-}
-
-
-static void
-virDomainVideoDefFormat(virBuffer *buf, const virDomainVideoDef *video,
-                        unsigned int flags)
-{
-    virBufferAddLit(buf, "<video>\n");
-    virBufferAdjustIndent(buf, 2);
-    virBufferAsprintf(buf, "<model type='%s'",
-                      virDomainVideoTypeToString(video->type));
-    if (video->vram)
-        virBufferAsprintf(buf, " vram='%u'", video->vram);
-    if (video->heads)
-        virBufferAsprintf(buf, " heads='%u'", video->heads);
-    if (video->primary)
-        virBufferAddLit(buf, " primary='yes'");
-    virBufferAddLit(buf, "/>\n");
-    virDomainDeviceInfoFormat(buf, &video->info, flags);
-    virBufferAdjustIndent(buf, -2);
-    virBufferAddLit(buf, "</video>\n");
-}
-
-
-static virDomainMemballoonDef *
-virDomainMemballoonDefParse(xmlNode *dev, unsigned int flags)
-{
-    g_autoptr(virDomainMemballoonDef) mb = g_new0(virDomainMemballoonDef, 1);
-    g_autofree char *model = virXMLPropString(dev, "model");
-
-    if (model && STREQ(model, "none"))
-        mb->model = VIR_DOMAIN_MEMBALLOON_MODEL_NONE;
-    else if (virDomainXMLPropEnum(dev, "model", virDomainMemballoonModel,
-                                  true, &mb->model) < 0)
-        return NULL;
-    if (virDomainDeviceInfoParseXML(dev, flags, &mb->info) < 0)
-        return NULL;
-    return g_steal_pointer(&mb);
-}
-
-
-static void
-virDomainMemballoonDefFormat(virBuffer *buf, const virDomainMemballoonDef *mb,
-                             unsigned int flags)
-{
-    const char *model = virDomainMemballoonModelTypeToString(mb->model);
-    g_auto(virBuffer) child = VIR_BUFFER_INITIALIZER;
-
-    virBufferAdjustIndent(&child, 2);
-    virDomainDeviceInfoFormat(&child, &mb->info, flags);
-    if (!virBufferUse(&child)) {
-        virBufferAsprintf(buf, "<memballoon model='%s'/>\n", model);
-        return;
-    }
-    virBufferAsprintf(buf, "<memballoon model='%s'>\n", model);
-    virBufferAddBuffer(buf, &child);
-    virBufferAddLit(buf, "</memballoon>\n");
-}
-
-
 /* ---- <devices> ---- */
 
 /* Elements allowed once in practice although the table lets them repeat,
@@ -671,24 +360,19 @@ virDomainDevicesParseOne(virDomainDef *def, xmlNode *dev, unsigned int flags)
     } else if (STREQ(name, "serial")) {
         if ((obj = virDomainSerialDefParse(dev, flags)))
             g_ptr_array_add(def->serials, obj);
-    } else if (STREQ(name, "graphics")) {
-        if (virDomainDevicesParseSingle(dev, "graphics", def->graphics) < 0)
-            return -1;
-        obj = def->graphics = virDomainGraphicsDefParse(dev, flags);
-    } else if (STREQ(name, "video")) {
-        if (virDomainDevicesParseSingle(dev, "video", def->video) < 0)
-            return -1;
-        obj = def->video = virDomainVideoDefParse(dev, flags);
-    } else if (STREQ(name, "memballoon")) {
-        obj = def->memballoon = virDomainMemballoonDefParse(dev, flags);
     } else if (STREQ(name, "controller")) {
         if ((obj = virDomainControllerDefParse(dev, flags)))
             virDomainControllerInsert(def, obj);
     } else if (STREQ(name, "input")) {
         return virDomainInputDefParse(def, dev, flags);
     } else {
+        int rc;
+
         /* <emulator> is read by the caller, <console> after the loop */
-        return 0;
+        if ((rc = virDomainGraphicsParseOne(def, dev, flags)) == 0 &&
+            (rc = virDomainChannelParseOne(def, dev, flags)) == 0)
+            rc = virDomainMiscParseOne(def, dev, flags);
+        return rc < 0 ? -1 : 0;
     }
     return obj ? 0 : -1;
 }
@@ -766,29 +450,13 @@ virDomainDevicesPostParse(virDomainDef *def)
 
         virDomainDiskDefPostParse(disk);
     }
-    for (i = 0; i < def->nets->len; i++) {
-        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
-
-        if (!net->model)
-            net->model = VIR_DOMAIN_NET_MODEL_RTL8139;
-    }
+    for (i = 0; i < def->nets->len; i++)
+        virDomainNetDefPostParse(g_ptr_array_index(def->nets, i));
     virDomainSerialsAssignPorts(def);
-    if (def->graphics && !def->video) {
-        def->video = g_new0(virDomainVideoDef, 1);
-        def->video->type = VIR_DOMAIN_VIDEO_TYPE_VGA;
-    }
-    if (def->video && def->video->type == VIR_DOMAIN_VIDEO_TYPE_VGA) {
-        if (!def->video->vram)
-            def->video->vram = VIR_DOMAIN_VGA_VRAM_DEFAULT;
-        if (!def->video->heads)
-            def->video->heads = 1;
-        def->video->primary = true;
-    }
+    virDomainGraphicsPostParse(def);
+    virDomainChannelsPostParse(def);
     virDomainInputsPostParse(def);
-    if (!def->memballoon) {
-        def->memballoon = g_new0(virDomainMemballoonDef, 1);
-        def->memballoon->model = VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO;
-    }
+    virDomainMiscPostParse(def);
 }
 
 
@@ -831,6 +499,8 @@ virDomainDevicesValidate(const virDomainDef *def)
     }
     if (virDomainInputsValidate(def) < 0 ||
         virDomainControllersValidate(def) < 0 ||
+        virDomainNetsValidate(def) < 0 || virDomainGraphicsValidate(def) < 0 ||
+        virDomainChannelsValidate(def) < 0 || virDomainMiscValidate(def) < 0 ||
         virDomainDefValidateAliases(def) < 0)
         return -1;
     return 0;
@@ -864,13 +534,12 @@ virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
     if (def->serials->len > 0)
         virDomainChrDefFormat(buf, g_ptr_array_index(def->serials, 0), true,
                               flags);
+    virDomainChannelFormatAll(buf, def, flags);
     virDomainInputsFormat(buf, def, flags);
-    if (def->graphics)
-        virDomainGraphicsDefFormat(buf, def->graphics, flags);
-    if (def->video)
-        virDomainVideoDefFormat(buf, def->video, flags);
-    if (def->memballoon)
-        virDomainMemballoonDefFormat(buf, def->memballoon, flags);
+    virDomainGraphicsFormatAll(buf, def, flags);
+    virDomainSoundFormatAll(buf, def, flags);
+    virDomainVideoFormatAll(buf, def, flags);
+    virDomainMiscFormatTail(buf, def, flags);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</devices>\n");
 }
@@ -920,12 +589,6 @@ virDomainDefAssignAliases(virDomainDef *def)
             disk->info.alias = virDomainDiskDefAlias(def, disk);
     }
     virDomainDefAssignDiskIndexes(def);
-    for (i = 0; i < def->nets->len; i++) {
-        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
-
-        if (!net->info.alias)
-            net->info.alias = g_strdup_printf("net%zu", i);
-    }
     for (i = 0; i < def->serials->len; i++) {
         virDomainChrDef *chr = g_ptr_array_index(def->serials, i);
 
@@ -933,17 +596,13 @@ virDomainDefAssignAliases(virDomainDef *def)
             chr->info.alias = g_strdup_printf("serial%zu", i);
     }
     virDomainInputsAssignAliases(def);
-    if (def->video && !def->video->info.alias)
-        def->video->info.alias = g_strdup("video0");
     for (i = 0; i < def->controllers->len; i++) {
         virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
 
         if (!cont->info.alias)
             cont->info.alias = virDomainControllerDefAlias(def, cont);
     }
-    if (def->memballoon && !def->memballoon->info.alias &&
-        def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
-        def->memballoon->info.alias = g_strdup("balloon0");
+    virDomainPeriphAssignAliases(def);
     return 0;
 }
 
@@ -968,12 +627,5 @@ virDomainDefClearRuntime(virDomainDef *def)
         if (chr->source.type == VIR_DOMAIN_CHR_TYPE_PTY)
             g_clear_pointer(&chr->source.path, g_free);
     }
-    if (def->graphics) {
-        if (def->graphics->autoport)
-            def->graphics->port = 0;
-        if (def->graphics->listenFromConfig) {
-            g_clear_pointer(&def->graphics->listenAddress, g_free);
-            def->graphics->listenFromConfig = false;
-        }
-    }
+    virDomainPeriphClearRuntime(def);
 }

@@ -127,8 +127,8 @@ virDomainInputsPostParse(virDomainDef *def)
 
 /**
  * virDomainInputsValidate:
- * PS/2 has one mouse and one keyboard port, and nothing else.  Buses other
- * than PS/2 are refused until their devices exist here.
+ * PS/2 has one mouse and one keyboard port, and nothing else.  USB and
+ * virtio input are command line matters (qemu_command_periph.c).
  * Returns 0 or -1 (reported).
  */
 int
@@ -140,12 +140,8 @@ virDomainInputsValidate(const virDomainDef *def)
     for (i = 0; i < def->inputs->len; i++) {
         const virDomainInputDef *input = g_ptr_array_index(def->inputs, i);
 
-        if (input->bus != VIR_DOMAIN_INPUT_BUS_PS2) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("input bus '%1$s' is not supported (supported: ps2)"),
-                           virDomainInputBusTypeToString(input->bus));
-            return -1;
-        }
+        if (input->bus != VIR_DOMAIN_INPUT_BUS_PS2)
+            continue;
         if (input->type == VIR_DOMAIN_INPUT_TYPE_TABLET) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                            _("ps2 bus does not support %1$s input device"),

@@ -49,6 +49,7 @@ void virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
  * together with domain_conf.c's own by virDomainDefParseNode. */
 extern const virXMLAllowed virDomainXMLAllowedGeneral[];
 extern const virXMLAllowed virDomainXMLAllowedInput[];
+extern const virXMLAllowed virDomainXMLAllowedPeriph[];
 
 /* <features>, <clock>, on_*, <pm> (domain_conf_features.c). */
 extern const virXMLAllowed virDomainXMLAllowedFeatures[];
@@ -95,3 +96,48 @@ void virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
                             unsigned int flags);
 void virDomainDefAssignDiskIndexes(virDomainDef *def);
 void virDomainDefClearDiskIndexes(virDomainDef *def);
+
+/* Shared device helpers (domain_conf_devices.c). */
+int virDomainXMLPropExpect(xmlNode *node, const char *attr,
+                           const char *expected, bool required);
+
+/* Interfaces (domain_conf_net.c). */
+virDomainNetDef *virDomainNetDefParse(xmlNode *dev, unsigned int flags);
+void virDomainNetDefPostParse(virDomainNetDef *net);
+int virDomainNetsValidate(const virDomainDef *def);
+void virDomainNetDefFormat(virBuffer *buf, const virDomainNetDef *net,
+                           unsigned int flags);
+
+/* Graphics, video, audio (domain_conf_graphics.c). */
+int virDomainGraphicsParseOne(virDomainDef *def, xmlNode *dev,
+                              unsigned int flags);
+void virDomainGraphicsPostParse(virDomainDef *def);
+int virDomainGraphicsValidate(const virDomainDef *def);
+void virDomainGraphicsFormatAll(virBuffer *buf, const virDomainDef *def,
+                                unsigned int flags);
+void virDomainVideoFormatAll(virBuffer *buf, const virDomainDef *def,
+                             unsigned int flags);
+
+/* Channels (domain_conf_chr.c). */
+int virDomainChannelParseOne(virDomainDef *def, xmlNode *dev,
+                             unsigned int flags);
+void virDomainChannelsPostParse(virDomainDef *def);
+int virDomainChannelsValidate(const virDomainDef *def);
+void virDomainChannelFormatAll(virBuffer *buf, const virDomainDef *def,
+                               unsigned int flags);
+
+/* Rng, balloon, watchdog, panic, sound (domain_conf_misc.c). */
+int virDomainMiscParseOne(virDomainDef *def, xmlNode *dev,
+                          unsigned int flags);
+void virDomainMiscPostParse(virDomainDef *def);
+int virDomainMiscValidate(const virDomainDef *def);
+void virDomainSoundFormatAll(virBuffer *buf, const virDomainDef *def,
+                             unsigned int flags);
+void virDomainMiscFormatTail(virBuffer *buf, const virDomainDef *def,
+                             unsigned int flags);
+
+/* Runtime data of the devices above (domain_conf_runtime.c). */
+void virDomainPeriphInit(virDomainDef *def);
+void virDomainPeriphClear(virDomainDef *def);
+void virDomainPeriphAssignAliases(virDomainDef *def);
+void virDomainPeriphClearRuntime(virDomainDef *def);

@@ -13,6 +13,8 @@
 #include <json-c/json.h>
 
 #include "qemu_command.h"
+#define QEMU_COMMAND_PRIV_H_ALLOW
+#include "qemu_command_priv.h"
 #include "qemu_command_machine.h"
 #include "qemu_monitor.h"
 #include "domain_conf_controller.h"
@@ -24,18 +26,6 @@
 
 VIR_LOG_INIT("qemu.qemu_command");
 
-/* Highest VNC display QEMU may pick with autoport (port 5900 + N). */
-#define QEMU_VNC_DISPLAY_MAX (65535 - 5900)
-
-typedef struct {
-    GPtrArray *args;
-    const virDomainDef *def;
-    qemuMachineFamily family;
-    bool deviceBoot;        /* <boot order> on devices, not <os><boot> */
-    int bootDisk;           /* bootindex of the first disk, 0: none */
-    int bootCdrom;          /* bootindex of the first CD-ROM, 0: none */
-    int bootNet;            /* bootindex of the first NIC, 0: none */
-} qemuCommandBuilder;
 
 
 /**
@@ -163,7 +153,7 @@ qemuValidateDomainDef(const virDomainDef *def)
         return -1;
     }
     if (qemuValidateDisks(def, family) < 0 || qemuValidateCPU(def) < 0 ||
-        qemuValidateControllers(def) < 0)
+        qemuValidateControllers(def) < 0 || qemuValidatePeriph(def, family) < 0)
         return -1;
     return 0;
 }
@@ -171,14 +161,14 @@ qemuValidateDomainDef(const virDomainDef *def)
 
 /* ---- building blocks ---- */
 
-static void
+void
 qemuCommandAdd(qemuCommandBuilder *b, const char *arg)
 {
     g_ptr_array_add(b->args, g_strdup(arg));
 }
 
 
-static void
+void
 qemuCommandAddPair(qemuCommandBuilder *b, const char *opt, const char *value)
 {
     qemuCommandAdd(b, opt);
@@ -200,7 +190,7 @@ qemuCommandAddPairFormat(qemuCommandBuilder *b, const char *opt,
 
 
 /* Appends @value to @buf as a QEMU option value: ',' doubled. */
-static void
+void
 qemuCommandEscape(GString *buf, const char *value)
 {
     for (; *value; value++) {
@@ -212,7 +202,7 @@ qemuCommandEscape(GString *buf, const char *value)
 
 
 /* Adds "@opt <JSON of @obj>" and drops @obj. */
-static void
+void
 qemuCommandAddJSON(qemuCommandBuilder *b, const char *opt, json_object *obj)
 {
     qemuCommandAddPair(b, opt, json_object_to_json_string_ext(obj,
@@ -222,21 +212,21 @@ qemuCommandAddJSON(qemuCommandBuilder *b, const char *opt, json_object *obj)
 }
 
 
-static void
+void
 qemuJSONAddString(json_object *obj, const char *key, const char *value)
 {
     json_object_object_add(obj, key, json_object_new_string(value));
 }
 
 
-static void
+void
 qemuJSONAddInt(json_object *obj, const char *key, int value)
 {
     json_object_object_add(obj, key, json_object_new_int(value));
 }
 
 
-static void
+void
 qemuJSONAddBool(json_object *obj, const char *key, bool value)
 {
     json_object_object_add(obj, key, json_object_new_boolean(value));
@@ -244,7 +234,7 @@ qemuJSONAddBool(json_object *obj, const char *key, bool value)
 
 
 /* A -device object: {"driver": @driver, ...}. */
-static json_object *
+json_object *
 qemuDeviceNew(const char *driver)
 {
     json_object *dev = json_object_new_object();
@@ -329,7 +319,7 @@ qemuBuildDeviceAddress(qemuCommandBuilder *b, json_object *dev,
 
 
 /* Adds -device @dev with the address of @info; drops @dev. */
-static int
+int
 qemuCommandAddDevice(qemuCommandBuilder *b, json_object *dev,
                      const virDomainDeviceInfo *info)
 {
@@ -384,7 +374,7 @@ qemuBuildControlArgs(qemuCommandBuilder *b, const qemuCommandParams *params)
     const virDomainDef *def = b->def;
     g_autoptr(GString) mon = g_string_new("socket,id=charmonitor,path=");
 
-    if (!def->graphics)
+    if (def->graphics->len == 0)
         qemuCommandAddPair(b, "-display", "none");
     qemuCommandAdd(b, "-no-user-config");
     qemuCommandAdd(b, "-nodefaults");
@@ -448,21 +438,6 @@ qemuBuildKernelArgs(qemuCommandBuilder *b)
 
 
 /* ---- devices ---- */
-
-static int
-qemuBuildVideoArgs(qemuCommandBuilder *b)
-{
-    const virDomainVideoDef *video = b->def->video;
-    json_object *dev;
-
-    if (!video || video->type != VIR_DOMAIN_VIDEO_TYPE_VGA)
-        return 0;
-    dev = qemuDeviceNew("VGA");
-    qemuJSONAddString(dev, "id", video->info.alias);
-    qemuJSONAddInt(dev, "vgamem_mb", MAX(video->vram / 1024, 1));
-    return qemuCommandAddDevice(b, dev, &video->info);
-}
-
 
 /* QEMU's cache flags for <driver cache=''>: write-back, O_DIRECT,
  * no-flush. */
@@ -749,54 +724,6 @@ qemuBuildDiskArgs(qemuCommandBuilder *b)
 }
 
 
-static const char *
-qemuNetModelDriver(virDomainNetModel model)
-{
-    switch (model) {
-    case VIR_DOMAIN_NET_MODEL_VIRTIO:
-        return "virtio-net-pci";
-    case VIR_DOMAIN_NET_MODEL_E1000:
-        return "e1000";
-    case VIR_DOMAIN_NET_MODEL_RTL8139:
-    case VIR_DOMAIN_NET_MODEL_NONE:
-    case VIR_DOMAIN_NET_MODEL_LAST:
-    default:
-        return "rtl8139";
-    }
-}
-
-
-static int
-qemuBuildNetArgs(qemuCommandBuilder *b)
-{
-    GPtrArray *nets = b->def->nets;
-    size_t i;
-
-    for (i = 0; i < nets->len; i++) {
-        const virDomainNetDef *net = g_ptr_array_index(nets, i);
-        g_autofree char *hostnet = g_strdup_printf("hostnet%zu", i);
-        char mac[VIR_MAC_STRING_BUFLEN];
-        json_object *netdev = json_object_new_object();
-        json_object *dev = qemuDeviceNew(qemuNetModelDriver(net->model));
-
-        qemuJSONAddString(netdev, "type", "user");
-        qemuJSONAddString(netdev, "id", hostnet);
-        qemuCommandAddJSON(b, "-netdev", netdev);
-
-        qemuJSONAddString(dev, "netdev", hostnet);
-        qemuJSONAddString(dev, "id", net->info.alias);
-        qemuJSONAddString(dev, "mac", virDomainMacFormat(net->mac, mac));
-        if (b->deviceBoot && net->info.bootIndex)
-            qemuJSONAddInt(dev, "bootindex", net->info.bootIndex);
-        else if (!b->deviceBoot && i == 0 && b->bootNet)
-            qemuJSONAddInt(dev, "bootindex", b->bootNet);
-        if (qemuCommandAddDevice(b, dev, &net->info) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-
 /* The -chardev value for serial port @chr. */
 static char *
 qemuBuildChardevValue(const virDomainChrDef *chr)
@@ -818,6 +745,7 @@ qemuBuildChardevValue(const virDomainChrDef *chr)
             g_string_append(buf, ",server=on,wait=off");
         break;
     case VIR_DOMAIN_CHR_TYPE_PTY:
+    case VIR_DOMAIN_CHR_TYPE_SPICEVMC:
     case VIR_DOMAIN_CHR_TYPE_NONE:
     case VIR_DOMAIN_CHR_TYPE_LAST:
     default:
@@ -846,20 +774,6 @@ qemuBuildSerialArgs(qemuCommandBuilder *b)
         qemuJSONAddInt(dev, "index", chr->port);
         qemuCommandAddJSON(b, "-device", dev);
     }
-}
-
-
-static int
-qemuBuildBalloonArgs(qemuCommandBuilder *b)
-{
-    const virDomainMemballoonDef *balloon = b->def->memballoon;
-    json_object *dev;
-
-    if (!balloon || balloon->model != VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO)
-        return 0;
-    dev = qemuDeviceNew("virtio-balloon-pci");
-    qemuJSONAddString(dev, "id", balloon->info.alias);
-    return qemuCommandAddDevice(b, dev, &balloon->info);
 }
 
 
@@ -1038,31 +952,6 @@ qemuBuildControllersArgs(qemuCommandBuilder *b)
 }
 
 
-/* -vnc host:display; autoport lets QEMU take the first free display. */
-static void
-qemuBuildGraphicsArgs(qemuCommandBuilder *b)
-{
-    const virDomainGraphicsDef *gr = b->def->graphics;
-    const char *listen;
-    g_autoptr(GString) vnc = g_string_new(NULL);
-
-    if (!gr)
-        return;
-    listen = gr->listenAddress ? gr->listenAddress : "127.0.0.1";
-    if (strchr(listen, ':'))
-        g_string_append_printf(vnc, "[%s]", listen);
-    else
-        g_string_append(vnc, listen);
-    if (gr->autoport || gr->port < 5900)
-        g_string_append_printf(vnc, ":0,to=%d", QEMU_VNC_DISPLAY_MAX);
-    else
-        g_string_append_printf(vnc, ":%d", gr->port - 5900);
-    if (gr->passwd)
-        g_string_append(vnc, ",password=on");
-    qemuCommandAddPair(b, "-vnc", vnc->str);
-}
-
-
 static void
 qemuBuildTailArgs(qemuCommandBuilder *b, const qemuCommandParams *params)
 {
@@ -1075,10 +964,12 @@ qemuBuildTailArgs(qemuCommandBuilder *b, const qemuCommandParams *params)
 
 
 static void
-qemuCommandBuilderInit(qemuCommandBuilder *b, const virDomainDef *def)
+qemuCommandBuilderInit(qemuCommandBuilder *b, const virDomainDef *def,
+                       const qemuCommandParams *params)
 {
     b->args = g_ptr_array_new_with_free_func(g_free);
     b->def = def;
+    b->params = params;
     b->family = qemuMachineGetFamily(def->os.machine);
     b->deviceBoot = virDomainDefHasDeviceBoot(def);
     qemuBuildBootIndexes(b);
@@ -1107,7 +998,7 @@ qemuBuildCommandArgv(const virDomainDef *def, const qemuCommandParams *params)
                        _("no emulator or monitor path for the QEMU command line"));
         return NULL;
     }
-    qemuCommandBuilderInit(&b, def);
+    qemuCommandBuilderInit(&b, def, params);
     args = b.args;
     qemuCommandAdd(&b, def->emulator);
     qemuBuildMachineArgs(&b);
@@ -1118,8 +1009,9 @@ qemuBuildCommandArgv(const virDomainDef *def, const qemuCommandParams *params)
         qemuBuildNetArgs(&b) < 0)
         return NULL;
     qemuBuildSerialArgs(&b);
-    qemuBuildGraphicsArgs(&b);
-    if (qemuBuildVideoArgs(&b) < 0 || qemuBuildBalloonArgs(&b) < 0)
+    if (qemuBuildChannelArgs(&b) < 0 || qemuBuildInputArgs(&b) < 0 ||
+        qemuBuildGraphicsArgs(&b) < 0 || qemuBuildVideoArgs(&b) < 0 ||
+        qemuBuildSoundArgs(&b) < 0 || qemuBuildPeriphTailArgs(&b) < 0)
         return NULL;
     qemuBuildTailArgs(&b, params);
     g_ptr_array_add(args, NULL);

@@ -22,6 +22,9 @@ struct _qemuCommandParams {
     const char *monitorPath;    /* QMP socket QEMU listens on (required) */
     const char *pidfilePath;    /* -pidfile, or NULL */
     const char *incomingURI;    /* -incoming, or NULL (not a destination) */
+    const int *tapfds;          /* per interface of the definition: the
+                                 * tap fd QEMU inherits, -1 for none */
+    size_t ntapfds;
 };
 
 /* The machine families we lay out devices for. */

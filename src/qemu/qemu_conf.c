@@ -24,6 +24,9 @@ const char *const qemuConfigKeys[] = {
     "migration_host",
     "migration_address",
     "migration_protocols",
+    "spice_listen",
+    "remote_display_port_min",
+    "remote_display_port_max",
     NULL
 };
 
@@ -119,6 +122,32 @@ qemuDriverConfigLoadProtocols(virQEMUDriverConfig *cfg, virConf *conf)
 }
 
 
+/* Graphics: the SPICE listen address and the range VNC and SPICE ports
+ * are reserved from (libvirt's qemu.conf keys and defaults). */
+static int
+qemuDriverConfigLoadGraphics(virQEMUDriverConfig *cfg, virConf *conf)
+{
+    long long min = 5900;
+    long long max = 65535;
+
+    if (conf &&
+        (virConfGetString(conf, "spice_listen", &cfg->spiceListen) < 0 ||
+         virConfGetInt(conf, "remote_display_port_min", 5900, 65535, &min) < 0 ||
+         virConfGetInt(conf, "remote_display_port_max", 5900, 65535, &max) < 0))
+        return -1;
+    if (min > max) {
+        virConfReportKeyError(conf, "remote_display_port_max",
+                              _("must not be below remote_display_port_min"));
+        return -1;
+    }
+    cfg->displayPortMin = min;
+    cfg->displayPortMax = max;
+    if (!cfg->spiceListen)
+        cfg->spiceListen = g_strdup("127.0.0.1");
+    return 0;
+}
+
+
 /* Builds the driver config from what the daemon passed; returns NULL with
  * an error (naming the config file and line) on a bad setting. */
 virQEMUDriverConfig *
@@ -138,7 +167,8 @@ qemuDriverConfigNew(const virDriverStateConfig *dcfg)
         cfg->emulator = g_strdup(QEMU_DEFAULT_EMULATOR);
     if (qemuDriverConfigLoadLifecycle(cfg, dcfg->conf) < 0 ||
         qemuDriverConfigLoadMigration(cfg, dcfg->conf) < 0 ||
-        qemuDriverConfigLoadProtocols(cfg, dcfg->conf) < 0)
+        qemuDriverConfigLoadProtocols(cfg, dcfg->conf) < 0 ||
+        qemuDriverConfigLoadGraphics(cfg, dcfg->conf) < 0)
         return NULL;
     return g_steal_pointer(&cfg);
 }
@@ -159,6 +189,7 @@ qemuDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->statusDir);
     g_free(cfg->domainLogDir);
     g_free(cfg->vncListen);
+    g_free(cfg->spiceListen);
     g_free(cfg->migrationHost);
     g_free(cfg->migrationListen);
     g_free(cfg);

@@ -39,6 +39,11 @@ struct _virQEMUDriverConfig {
     unsigned int migrationProtocols;    /* migration_protocols: a mask of
                                          * QEMU_MIGRATION_PROTOCOL_*, the
                                          * versions advertised (issue 6) */
+
+    /* graphics (issue 9) */
+    char *spiceListen;                  /* spice_listen, default 127.0.0.1 */
+    unsigned int displayPortMin;        /* remote_display_port_min, 5900 */
+    unsigned int displayPortMax;        /* remote_display_port_max, 65535 */
 };
 
 /* The migration protocol versions a host may advertise. */

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include "qemu_domain.h"
+#include "qemu_process_periph.h"
 #include "qemu_migration_params.h"
 #include "qemu_domainjob.h"
 #include "virerror.h"
@@ -49,6 +50,7 @@ qemuDomainObjPrivateFree(void *data)
     g_free(priv->origname);
     g_free(priv->migrationPeer);
     qemuMigrationParamsFree(priv->migrationOrigParams);
+    qemuProcessPeriphFree(priv->periph);
     g_array_unref(priv->cleanupCallbacks);
     g_free(priv);
 }

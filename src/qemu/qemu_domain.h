@@ -60,6 +60,9 @@ struct _qemuDomainObjPrivate {
     unsigned long long migMaxBandwidth; /* MiB/s: migrate-setspeed, the
                                          * max-bandwidth of every outgoing
                                          * migration (default unlimited) */
+
+    /* taps, agent (qemu_process_periph.c), issue 9 */
+    struct _qemuProcessPeriph *periph;
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

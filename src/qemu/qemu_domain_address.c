@@ -199,11 +199,32 @@ qemuDomainDeviceConnectFlags(const virDomainDef *def,
         return dev->data.disk->bus == VIR_DOMAIN_DISK_BUS_VIRTIO ? pcieFlags
                                                                  : 0;
     case VIR_DOMAIN_DEVICE_NET:
-        return dev->data.net->model == VIR_DOMAIN_NET_MODEL_VIRTIO
+        return dev->data.net->model == VIR_DOMAIN_NET_MODEL_VIRTIO ||
+               dev->data.net->model == VIR_DOMAIN_NET_MODEL_E1000E
                    ? pcieFlags : QEMU_PCI_FLAGS_PCI;
     case VIR_DOMAIN_DEVICE_VIDEO:
-        return dev->data.video->type == VIR_DOMAIN_VIDEO_TYPE_NONE
-                   ? 0 : QEMU_PCI_FLAGS_PCI;
+        switch (dev->data.video->type) {
+        case VIR_DOMAIN_VIDEO_TYPE_NONE:
+            return 0;
+        case VIR_DOMAIN_VIDEO_TYPE_VIRTIO:
+        case VIR_DOMAIN_VIDEO_TYPE_BOCHS:
+            return pcieFlags;
+        case VIR_DOMAIN_VIDEO_TYPE_VGA:
+        case VIR_DOMAIN_VIDEO_TYPE_CIRRUS:
+        case VIR_DOMAIN_VIDEO_TYPE_QXL:
+        case VIR_DOMAIN_VIDEO_TYPE_LAST:
+        default:
+            return QEMU_PCI_FLAGS_PCI;
+        }
+    case VIR_DOMAIN_DEVICE_SOUND:
+        return QEMU_PCI_FLAGS_PCI;
+    case VIR_DOMAIN_DEVICE_WATCHDOG:
+        return dev->data.watchdog->model == VIR_DOMAIN_WATCHDOG_MODEL_I6300ESB
+                   ? QEMU_PCI_FLAGS_PCI : 0;
+    case VIR_DOMAIN_DEVICE_RNG:
+        return pcieFlags;
+    case VIR_DOMAIN_DEVICE_CHANNEL:
+    case VIR_DOMAIN_DEVICE_PANIC:
     case VIR_DOMAIN_DEVICE_MEMBALLOON:
         return dev->data.memballoon->model ==
                VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO ? pcieFlags : 0;
@@ -558,7 +579,8 @@ qemuPCIPlacePrimaryVideo(virDomainDef *def, qemuPCIAddressSet *addrs,
                          unsigned int slot, unsigned int flags)
 {
     virPCIDeviceAddress a = { .slot = slot };
-    virDomainVideoDef *video = def->video;
+    virDomainVideoDef *video = def->videos->len > 0
+                                   ? g_ptr_array_index(def->videos, 0) : NULL;
 
     if (!video || video->type == VIR_DOMAIN_VIDEO_TYPE_NONE ||
         !qemuPCIAddressWanted(&video->info))
@@ -744,9 +766,12 @@ static const struct {
 } qemuPCIPasses[] = {
     { QEMU_PCI_PASS_PCI_CONTROLLERS, VIR_DOMAIN_DEVICE_CONTROLLER },
     { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_NET },
+    { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_SOUND },
     { QEMU_PCI_PASS_OTHER_CONTROLLERS, VIR_DOMAIN_DEVICE_CONTROLLER },
     { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_DISK },
     { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_MEMBALLOON },
+    { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_RNG },
+    { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_WATCHDOG },
     { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_VIDEO },
     { QEMU_PCI_PASS_DEVICE, VIR_DOMAIN_DEVICE_INPUT },
 };

@@ -34,6 +34,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_monitor_process.h"
 #include "qemu_process_events.h"
+#include "qemu_process_periph.h"
 #include "qemu_state.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -172,10 +173,6 @@ qemuProcessInit(virDomainObj *vm)
     if (persistent)
         vm->newDef = g_steal_pointer(&persistent);
     virDomainDefAssignAliases(vm->def);
-    if (vm->def->graphics && !vm->def->graphics->listenAddress) {
-        vm->def->graphics->listenAddress = g_strdup(qemu_driver->cfg->vncListen);
-        vm->def->graphics->listenFromConfig = true;
-    }
     g_free(priv->pidfile);
     priv->pidfile = qemuProcessPidfilePath(vm->def->name);
     priv->procGen++;
@@ -249,12 +246,16 @@ qemuProcessLaunch(virDomainObj *vm, const char *incomingURI,
         .pidfilePath = priv->pidfile,
         .incomingURI = incomingURI,
     };
-    g_autoptr(virCommand) cmd = qemuBuildCommandLine(vm->def, &params);
+    g_autoptr(virCommand) cmd = NULL;
     pid_t pid = 0;
     int pidfd = -1;
 
-    if (!cmd)
+    if (qemuProcessPeriphPrepare(vm) < 0)
         return -1;
+    qemuProcessPeriphCommandParams(vm, &params);
+    if (!(cmd = qemuBuildCommandLine(vm->def, &params)))
+        return -1;
+    qemuProcessPeriphPassFDs(vm, cmd);
     virCommandSetLogFile(cmd, logPath);
     if (virFileRemoveIfExists(priv->monPath) < 0 ||
         virFileRemoveIfExists(priv->pidfile) < 0 ||
@@ -323,26 +324,20 @@ qemuProcessConnectMonitor(virDomainObj *vm, virDomainAsyncJob asyncJob)
 }
 
 
-/* Fills in the pty paths and the VNC port QEMU chose and sets the VNC
- * password.  @vm locked, job as for qemuDomainObjEnterMonitorAsync. */
+/* Fills in the pty paths, then sets up the other devices
+ * (qemu_process_periph.c).  @vm locked, job as for
+ * qemuDomainObjEnterMonitorAsync. */
 static int
 qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
-    virDomainGraphicsDef *gr = vm->def->graphics;
     g_autoptr(GHashTable) ptys = NULL;
-    g_autofree char *passwd = gr ? g_strdup(gr->passwd) : NULL;
-    int port = 0;
     int rc;
     size_t i;
 
     if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
         return -1;
     rc = qemuMonitorGetPtyPaths(priv->mon, &ptys);
-    if (rc == 0 && gr)
-        rc = qemuMonitorGetVNCPort(priv->mon, &port);
-    if (rc == 0 && passwd)
-        rc = qemuMonitorSetVNCPassword(priv->mon, passwd);
     if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
         return -1;
 
@@ -356,9 +351,7 @@ qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
             chr->source.path = g_strdup(path);
         }
     }
-    if (gr)
-        gr->port = port;
-    return 0;
+    return qemuProcessPeriphSetup(vm, asyncJob);
 }
 
 
@@ -1098,6 +1091,8 @@ qemuProcessReconnect(virDomainObj *vm)
         qemuProcessConnectMonitor(vm, VIR_ASYNC_JOB_NONE) < 0)
         goto error;
     reason = VIR_DOMAIN_SHUTOFF_DAEMON;
+    if (qemuProcessPeriphReconnect(vm) < 0)
+        goto error;
     if ((rc = qemuProcessReconnectState(vm, saved, &stopFlags)) > 0) {
         qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED, VIR_ASYNC_JOB_NONE,
                         QEMU_PROCESS_STOP_MIGRATED);

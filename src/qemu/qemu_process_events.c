@@ -19,6 +19,7 @@
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
+#include "qemu_process_periph.h"
 #include "qemu_state.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -601,6 +602,7 @@ const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
     .destroy = qemuProcessHandleMonitorDestroy,
     .eofNotify = qemuProcessHandleMonitorEOF,
     .errorNotify = qemuProcessHandleMonitorError,
+    .domainEvent = qemuProcessPeriphHandleEvent,
     .domainStop = qemuProcessHandleStop,
     .domainResume = qemuProcessHandleResume,
     .domainShutdown = qemuProcessHandleShutdown,

@@ -107,7 +107,7 @@ class LifecycleVirsh(unittest.TestCase):
             "malformed": ("<domain type='qemu'><name>x</name>", "XML error"),
             "unknown device": (harness.guest_xml("bad1", "/tmp/x.log").replace(
                 "<memballoon model='none'/>",
-                "<memballoon model='none'/><sound model='ich6'/>"), "sound"),
+                "<memballoon model='none'/><smartcard mode='passthrough' type='spicevmc'/>"), "smartcard"),
             "absurd memory": (harness.guest_xml("bad2", "/tmp/x.log").replace(
                 "<memory unit='MiB'>64</memory>",
                 "<memory unit='TiB'>1000</memory>"), "memory"),

@@ -1,0 +1,339 @@
+/*
+ * qemu_process_periph.c: starting and stopping a domain's interfaces,
+ * graphics, guest agent, balloon and link states
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <sys/un.h>
+
+#include "qemu_process_periph.h"
+#include "qemu_agent.h"
+#include "qemu_conf.h"
+#include "qemu_domain.h"
+#include "qemu_graphics.h"
+#include "qemu_interface.h"
+#include "qemu_monitor_periph.h"
+#include "virdomainstatus.h"
+#include "virerror.h"
+#include "virfile.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.qemu_process_periph");
+
+/* What one run of QEMU holds for these devices (priv->periph). */
+struct _qemuProcessPeriph {
+    int *tapfds;                /* until QEMU is spawned */
+    size_t ntapfds;
+    qemuAgent *agent;           /* the guest agent connection, or NULL */
+};
+
+
+/* Frees @periph and closes what it holds; accepts NULL. */
+void
+qemuProcessPeriphFree(qemuProcessPeriph *periph)
+{
+    if (!periph)
+        return;
+    qemuInterfaceCloseFds(periph->tapfds, periph->ntapfds);
+    qemuAgentClose(periph->agent);
+    g_free(periph);
+}
+
+
+static qemuProcessPeriph *
+qemuProcessPeriphGet(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!priv->periph)
+        priv->periph = g_new0(qemuProcessPeriph, 1);
+    return priv->periph;
+}
+
+
+/* The socket path for unix channel @chan of live @vm: libvirt's layout
+ * under the run directory, or a short one when that does not fit. */
+static char *
+qemuProcessChannelPath(virDomainObj *vm, const virDomainChannelDef *chan)
+{
+    const char *dir = qemu_driver->cfg->statusDir;
+    struct sockaddr_un addr;
+    g_autofree char *sub = g_strdup_printf("channel/%d-%s", vm->def->id,
+                                           vm->def->name);
+    g_autofree char *path = g_build_filename(dir, sub, chan->name, NULL);
+
+    if (strlen(path) < sizeof(addr.sun_path) && !strchr(vm->def->name, '/'))
+        return g_steal_pointer(&path);
+    g_free(path);
+    path = g_strdup_printf("%s/channel/%d.%u", dir, vm->def->id,
+                           chan->info.addr.vioserial.port);
+    return g_steal_pointer(&path);
+}
+
+
+static int
+qemuProcessPrepareChannels(virDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(vm->def->channels, i);
+        g_autofree char *dir = NULL;
+
+        chan->state = VIR_DOMAIN_CHANNEL_STATE_NONE;
+        if (chan->source.type != VIR_DOMAIN_CHR_TYPE_UNIX || !chan->autoPath)
+            continue;
+        g_free(chan->source.path);
+        chan->source.path = qemuProcessChannelPath(vm, chan);
+        dir = g_path_get_dirname(chan->source.path);
+        if (virFileMakePathWithMode(dir, 0750) < 0 ||
+            virFileRemoveIfExists(chan->source.path) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+/* qemuDomainCleanupAdd callback: runs when QEMU has stopped. */
+static void
+qemuProcessPeriphCleanup(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    size_t i;
+
+    qemuGraphicsRelease(vm->def);
+    for (i = 0; i < vm->def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(vm->def->channels, i);
+
+        if (chan->autoPath && chan->source.path &&
+            virFileRemoveIfExists(chan->source.path) < 0)
+            virErrorResetLast();
+    }
+    g_clear_pointer(&priv->periph, qemuProcessPeriphFree);
+}
+
+
+/**
+ * qemuProcessPeriphPrepare:
+ * Before QEMU is spawned for live @vm (locked, id assigned): listen
+ * addresses and reserved ports of its graphics, socket paths of its unix
+ * channels, its tap devices.  Registers the cleanup first, so a failed
+ * start gives everything back.  Returns 0 or -1 (reported).
+ */
+int
+qemuProcessPeriphPrepare(virDomainObj *vm)
+{
+    qemuProcessPeriph *periph = qemuProcessPeriphGet(vm);
+
+    qemuDomainCleanupAdd(vm, qemuProcessPeriphCleanup);
+    if (qemuGraphicsPrepare(vm->def, qemu_driver->cfg) < 0)
+        return -1;
+    if (qemuProcessPrepareChannels(vm) < 0)
+        return -1;
+    return qemuInterfaceOpenTaps(vm->def, &periph->tapfds, &periph->ntapfds);
+}
+
+
+/* The tap fds for the command line of @vm. */
+void
+qemuProcessPeriphCommandParams(virDomainObj *vm, qemuCommandParams *params)
+{
+    qemuProcessPeriph *periph = qemuProcessPeriphGet(vm);
+
+    params->tapfds = periph->tapfds;
+    params->ntapfds = periph->ntapfds;
+}
+
+
+/**
+ * qemuProcessPeriphPassFDs:
+ * Hands the tap fds to @cmd (which closes them in the daemon once QEMU is
+ * spawned, or when it is freed).
+ */
+void
+qemuProcessPeriphPassFDs(virDomainObj *vm, virCommand *cmd)
+{
+    qemuProcessPeriph *periph = qemuProcessPeriphGet(vm);
+    size_t i;
+
+    for (i = 0; i < periph->ntapfds; i++) {
+        if (periph->tapfds[i] < 0)
+            continue;
+        VIR_DEBUG("passing tap fd %d to QEMU of %s", periph->tapfds[i],
+                  vm->def->name);
+        virCommandPassFD(cmd, periph->tapfds[i],
+                         VIR_COMMAND_PASS_FD_CLOSE_PARENT);
+        periph->tapfds[i] = -1;
+    }
+}
+
+
+/* Channel states from QEMU's chardevs (@open: label -> 1 + open). */
+static void
+qemuProcessUpdateChannelStates(virDomainObj *vm, GHashTable *open)
+{
+    size_t i;
+
+    for (i = 0; i < vm->def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(vm->def->channels, i);
+        g_autofree char *label = g_strdup_printf("char%s", chan->info.alias);
+        int v = GPOINTER_TO_INT(g_hash_table_lookup(open, label));
+
+        if (v && chan->source.type == VIR_DOMAIN_CHR_TYPE_UNIX)
+            chan->state = v == 2 ? VIR_DOMAIN_CHANNEL_STATE_CONNECTED
+                                 : VIR_DOMAIN_CHANNEL_STATE_DISCONNECTED;
+    }
+}
+
+
+/* The monitor commands of Setup; @vm's monitor entered. */
+static int
+qemuProcessPeriphMonitorSetup(virDomainObj *vm, GHashTable **open)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainDef *def = vm->def;
+    size_t i;
+
+    for (i = 0; i < def->graphics->len; i++) {
+        virDomainGraphicsDef *gr = g_ptr_array_index(def->graphics, i);
+
+        if (gr->passwd &&
+            qemuMonitorSetGraphicsPassword(priv->mon,
+                                           virDomainGraphicsTypeToString(gr->type),
+                                           gr->passwd) < 0)
+            return -1;
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+
+        if (net->linkState == VIR_DOMAIN_NET_LINK_STATE_DOWN &&
+            qemuMonitorSetLink(priv->mon, net->info.alias, false) < 0)
+            return -1;
+    }
+    if (def->memballoon && def->memballoon->period &&
+        qemuMonitorSetBalloonStatsPeriod(priv->mon, def->memballoon->info.alias,
+                                         def->memballoon->period) < 0)
+        return -1;
+    if (def->channels->len > 0)
+        return qemuMonitorGetChardevOpen(priv->mon, open);
+    return 0;
+}
+
+
+/* Connects the guest agent socket of @vm, if it has one.  A failure is
+ * logged, not fatal: libvirt runs a domain whose agent cannot be reached
+ * and reports it when the agent is used. */
+static void
+qemuProcessConnectAgent(virDomainObj *vm)
+{
+    qemuProcessPeriph *periph = qemuProcessPeriphGet(vm);
+    virDomainChannelDef *chan = virDomainDefGetAgentChannel(vm->def);
+
+    if (!chan || periph->agent)
+        return;
+    if (!(periph->agent = qemuAgentOpen(chan->source.path))) {
+        VIR_WARN("cannot connect to the guest agent of %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+}
+
+
+/**
+ * qemuProcessPeriphSetup:
+ * Once the monitor of @vm is up: VNC/SPICE passwords, links that are
+ * down, the balloon statistics period, channel states and the guest
+ * agent connection.  @vm locked, job as for
+ * qemuDomainObjEnterMonitorAsync.  Returns 0 or -1 (reported).
+ */
+int
+qemuProcessPeriphSetup(virDomainObj *vm, virDomainAsyncJob asyncJob)
+{
+    g_autoptr(GHashTable) open = NULL;
+    int rc;
+
+    if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
+        return -1;
+    rc = qemuProcessPeriphMonitorSetup(vm, &open);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        return -1;
+    if (open)
+        qemuProcessUpdateChannelStates(vm, open);
+    qemuProcessConnectAgent(vm);
+    return 0;
+}
+
+
+/**
+ * qemuProcessPeriphReconnect:
+ * After a daemon restart, for running @vm (locked, monitor up): takes
+ * back its graphics ports, registers the cleanup and reconnects the
+ * guest agent.  Returns 0.
+ */
+int
+qemuProcessPeriphReconnect(virDomainObj *vm)
+{
+    qemuGraphicsReserveRunning(vm->def);
+    qemuDomainCleanupAdd(vm, qemuProcessPeriphCleanup);
+    qemuProcessConnectAgent(vm);
+    return 0;
+}
+
+
+/**
+ * qemuProcessPeriphAgentConnected:
+ * Whether @vm (locked) has a guest agent channel whose guest side is open.
+ */
+bool
+qemuProcessPeriphAgentConnected(virDomainObj *vm)
+{
+    virDomainChannelDef *chan = virDomainDefGetAgentChannel(vm->def);
+
+    return chan && chan->state == VIR_DOMAIN_CHANNEL_STATE_CONNECTED;
+}
+
+
+/**
+ * qemuProcessPeriphHandleEvent:
+ * Monitor callback for every QMP event (monitor thread, monitor
+ * unlocked): VSERPORT_CHANGE sets the state of the channel whose port
+ * the guest opened or closed, as libvirt does, and saves the status.
+ */
+void
+qemuProcessPeriphHandleEvent(qemuMonitor *mon, const char *event,
+                             json_object *data, long long seconds,
+                             unsigned int micros, void *opaque)
+{
+    virDomainObj *vm = opaque;
+    json_object *id = NULL;
+    json_object *open = NULL;
+    size_t i;
+
+    if (STRNEQ(event, "VSERPORT_CHANGE") || !data ||
+        !json_object_object_get_ex(data, "id", &id) ||
+        !json_object_object_get_ex(data, "open", &open))
+        return;
+    virObjectLock(vm);
+    if (QEMU_DOMAIN_PRIVATE(vm)->mon != mon) {
+        virObjectUnlock(vm);
+        return;
+    }
+    for (i = 0; vm->def->channels && i < vm->def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(vm->def->channels, i);
+
+        if (STRNEQ_NULLABLE(chan->info.alias, json_object_get_string(id)))
+            continue;
+        chan->state = json_object_get_boolean(open)
+                          ? VIR_DOMAIN_CHANNEL_STATE_CONNECTED
+                          : VIR_DOMAIN_CHANNEL_STATE_DISCONNECTED;
+        VIR_INFO("domain %s: channel %s %s", vm->def->name, chan->name,
+                 virDomainChannelStateTypeToString(chan->state));
+        if (virDomainObjIsActive(vm) && virDomainObjSaveStatus(vm) < 0)
+            virErrorResetLast();
+    }
+    virObjectUnlock(vm);
+}
