@@ -277,7 +277,8 @@ virDomainChannelDefFormat(virBuffer *buf, const virDomainChannelDef *chan,
         virBufferAddLit(buf, "/>\n");
     }
     virBufferEscapeString(buf, "<target type='virtio' name='%s'", chan->name);
-    if (chan->state && !(flags & VIR_DOMAIN_DEF_FORMAT_INACTIVE))
+    if (chan->state && !(flags & (VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                  VIR_DOMAIN_DEF_FORMAT_MIGRATABLE)))
         virBufferAsprintf(buf, " state='%s'",
                           virDomainChannelStateTypeToString(chan->state));
     virBufferAddLit(buf, "/>\n");

@@ -260,20 +260,15 @@ virDomainGraphicsDefFormat(virBuffer *buf, const virDomainGraphicsDef *gr,
     virBufferEscapeString(buf, " listen='%s'", addr);
     if (flags & VIR_DOMAIN_DEF_FORMAT_SECURE)
         virBufferEscapeString(buf, " passwd='%s'", gr->passwd);
-    if (hideListen && !gr->image) {
-        virBufferAddLit(buf, "/>\n");
-        return;
-    }
     virBufferAddLit(buf, ">\n");
     virBufferAdjustIndent(buf, 2);
-    if (!hideListen) {
-        virBufferAsprintf(buf, "<listen type='%s'",
-                          virDomainGraphicsListenTypeToString(gr->listenType));
-        virBufferEscapeString(buf, " address='%s'", addr);
-        if (gr->listenFromConfig && (flags & VIR_DOMAIN_DEF_FORMAT_STATUS))
-            virBufferAddLit(buf, " fromConfig='1'");
-        virBufferAddLit(buf, "/>\n");
-    }
+    virBufferAsprintf(buf, "<listen type='%s'",
+                      virDomainGraphicsListenTypeToString(gr->listenType));
+    virBufferEscapeString(buf, " address='%s'", addr);
+    if (gr->listenFromConfig && !hideListen &&
+        (flags & VIR_DOMAIN_DEF_FORMAT_STATUS))
+        virBufferAddLit(buf, " fromConfig='1'");
+    virBufferAddLit(buf, "/>\n");
     if (gr->image)
         virBufferAsprintf(buf, "<image compression='%s'/>\n",
                           virDomainGraphicsImageTypeToString(gr->image));
