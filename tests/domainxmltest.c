@@ -425,7 +425,7 @@ main(int argc, char **argv)
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
         "stock-minimal", "general-q35", "general-metadata", "device-info",
-        "disks-q35", "disks-pc", "devices-pc", "devices-q35",
+        "disks-q35", "disks-pc", "devices-pc", "devices-q35", "usb2-q35",
     };
     size_t i;
 

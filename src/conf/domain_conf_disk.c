@@ -540,7 +540,8 @@ virDomainDefAssignDiskIndexes(virDomainDef *def)
 }
 
 
-/* Drops the node indexes (a domain that stops). */
+/* Drops the node indexes and the probed parts of the backing chains (a
+ * domain that stops: the images may change before the next start). */
 void
 virDomainDefClearDiskIndexes(virDomainDef *def)
 {
@@ -550,7 +551,13 @@ virDomainDefClearDiskIndexes(virDomainDef *def)
         virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
         virDomainDiskSource *layer;
 
-        for (layer = disk->src; layer; layer = layer->backing)
+        for (layer = disk->src; layer; layer = layer->backing) {
             layer->index = 0;
+            if (layer->probed) {
+                g_clear_pointer(&layer->backing, virDomainDiskSourceFree);
+                layer->backingKnown = false;
+                layer->probed = false;
+            }
+        }
     }
 }

@@ -109,6 +109,24 @@ qemuValidateCPU(const virDomainDef *def)
 }
 
 
+/* The USB controller whose companion @cont is (same index, no master),
+ * or NULL. */
+static const virDomainControllerDef *
+qemuUSBMaster(const virDomainDef *def, const virDomainControllerDef *cont)
+{
+    size_t i;
+
+    for (i = 0; i < def->controllers->len; i++) {
+        virDomainControllerDef *o = g_ptr_array_index(def->controllers, i);
+
+        if (o->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && o->idx == cont->idx &&
+            !o->info.usbMaster)
+            return o;
+    }
+    return NULL;
+}
+
+
 static int
 qemuValidateControllers(const virDomainDef *def)
 {
@@ -117,6 +135,12 @@ qemuValidateControllers(const virDomainDef *def)
     for (i = 0; i < def->controllers->len; i++) {
         const virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
 
+        if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB &&
+            cont->info.usbMaster && !qemuUSBMaster(def, cont)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           _("masterbus not found"));
+            return -1;
+        }
         if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_IDE && cont->idx > 0) {
             virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
                            _("Only a single IDE controller is supported for this machine type"));
@@ -805,23 +829,6 @@ qemuUSBControllerDriver(int model)
 }
 
 
-/* The USB controller whose companion @cont is (same index, no master). */
-static const char *
-qemuUSBMasterAlias(const virDomainDef *def, const virDomainControllerDef *cont)
-{
-    size_t i;
-
-    for (i = 0; i < def->controllers->len; i++) {
-        virDomainControllerDef *o = g_ptr_array_index(def->controllers, i);
-
-        if (o->type == VIR_DOMAIN_CONTROLLER_TYPE_USB && o->idx == cont->idx &&
-            !o->info.usbMaster)
-            return o->info.alias;
-    }
-    return NULL;
-}
-
-
 static json_object *
 qemuBuildUSBControllerDevice(qemuCommandBuilder *b,
                              const virDomainControllerDef *cont)
@@ -838,7 +845,8 @@ qemuBuildUSBControllerDevice(qemuCommandBuilder *b,
         qemuJSONAddString(dev, "id", cont->info.alias);
         return dev;
     }
-    if (!(master = qemuUSBMasterAlias(b->def, cont))) {
+    if (!qemuUSBMaster(b->def, cont) ||
+        !(master = qemuUSBMaster(b->def, cont)->info.alias)) {
         json_object_put(dev);
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s", _("masterbus not found"));
         return NULL;
