@@ -8,16 +8,6 @@ SeaBIOS: no heartbeat to read, the device set is what is tested), goes
 stock -> virtmig -> stock, and must come back with the same migratable
 XML stock had at the start, running, with one QEMU at every moment.
 Stock as the source wants --unsafe (the image is on a local file system).
-
-Not in meson yet: a virtmig destination does not accept all of stock's
-migratable XML of these guests (tests/stockdata/virt-install-*-
-migratable.xml).  Refused at the last check: <channel type='unix'> (guest
-agent, virtio-serial address), <rng model='virtio'> (backend random),
-<video><model type='virtio'>, <input type='tablet' bus='usb'> (usb
-address).  With those four taken out of the input, both guests went
-stock -> virtmig -> stock and came back with the same migratable XML.
-Run it by hand:
-    VIRTMIG_BUILDDIR=build python3 tests/integration/test_interop_stock_virtinstall.py
 """
 
 import os
