@@ -404,6 +404,7 @@ testEnumTables(void)
         virDomainTimerNameTypeTable, virDomainTimerTickpolicyTypeTable,
         virDomainTimerTrackTypeTable, virTristateBoolTypeTable,
         virDomainCPUFeaturePolicyTypeTable, virDomainSeclabelTypeTable,
+        virDomainSmbiosModeTypeTable,
     };
     size_t i;
     unsigned int j;
@@ -424,8 +425,9 @@ main(int argc, char **argv)
 {
     static const char *const goodCases[] = {
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
-        "stock-minimal", "general-q35", "general-metadata", "device-info",
-        "disks-q35", "disks-pc", "devices-pc", "devices-q35", "usb2-q35",
+        "stock-minimal", "general-q35", "general-metadata", "general-sysinfo",
+        "device-info", "disks-q35", "disks-pc", "devices-pc", "devices-q35",
+        "usb2-q35",
     };
     size_t i;
 

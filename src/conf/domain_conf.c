@@ -788,6 +788,7 @@ virDomainDefFormatOS(virBuffer *buf, const virDomainDef *def)
     for (i = 0; i < def->os.nBootDevs; i++)
         virBufferAsprintf(buf, "<boot dev='%s'/>\n",
                           virDomainBootTypeToString(def->os.bootDevs[i]));
+    virDomainSmbiosModeFormat(buf, def);
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</os>\n");
 }
@@ -850,6 +851,7 @@ virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
         virBufferAsprintf(buf, " current='%u'", def->vcpus);
     virBufferAsprintf(buf, ">%u</vcpu>\n", def->maxvcpus);
     virDomainResourceFormat(buf, def);
+    virDomainSysinfoFormat(buf, def);
     virDomainDefFormatOS(buf, def);
     virDomainDefFormatMisc(buf, def);
     virDomainDevicesFormat(buf, def, flags);

@@ -443,6 +443,36 @@ struct _virDomainSeclabelDef {
     char *baselabel;
 };
 
+/* <sysinfo type='smbios'>: the sections QEMU's -smbios takes. */
+typedef enum {
+    VIR_DOMAIN_SYSINFO_BIOS = 0,        /* type 0 */
+    VIR_DOMAIN_SYSINFO_SYSTEM,          /* type 1 */
+    VIR_DOMAIN_SYSINFO_BASEBOARD,       /* type 2 */
+    VIR_DOMAIN_SYSINFO_CHASSIS,         /* type 3 */
+    VIR_DOMAIN_SYSINFO_LAST
+} virDomainSysinfoSection;
+#define VIR_DOMAIN_SYSINFO_KEYS_MAX 7
+
+typedef struct _virDomainSysinfoDef virDomainSysinfoDef;
+struct _virDomainSysinfoDef {
+    /* values[section][key], keys in virDomainSysinfoKeys order; NULL:
+     * not set */
+    char *values[VIR_DOMAIN_SYSINFO_LAST][VIR_DOMAIN_SYSINFO_KEYS_MAX];
+    GPtrArray *oemStrings;              /* char *, type 11 */
+};
+
+typedef enum {
+    VIR_DOMAIN_SMBIOS_NONE = 0,
+    VIR_DOMAIN_SMBIOS_EMULATE,
+    VIR_DOMAIN_SMBIOS_HOST,             /* refused: reads the host's */
+    VIR_DOMAIN_SMBIOS_SYSINFO,
+    VIR_DOMAIN_SMBIOS_LAST
+} virDomainSmbiosMode;
+VIR_ENUM_DECL(virDomainSmbiosMode);
+
+/* The entry names of @section (NULL-ended); also QEMU's -smbios keys. */
+const char *const *virDomainSysinfoKeys(virDomainSysinfoSection section);
+
 typedef struct _virDomainCPUDef virDomainCPUDef;
 struct _virDomainCPUDef {
     virDomainCPUMode mode;
@@ -519,6 +549,8 @@ struct _virDomainDef {
     char *resourcePartition;    /* <resource><partition>, stored only */
     xmlNode *metadata;          /* a copy of <metadata>, or NULL */
     GPtrArray *seclabels;       /* virDomainSeclabelDef, stored only */
+    virDomainSysinfoDef *sysinfo;       /* NULL: none */
+    virDomainSmbiosMode smbiosMode;     /* <os><smbios mode=''/> */
 };
 
 /* ---- parsing configuration ---- */

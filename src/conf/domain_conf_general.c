@@ -12,6 +12,7 @@
 #define VIR_DOMAIN_CONF_PRIV_H_ALLOW
 #include "domain_conf_priv.h"
 #include "virerror.h"
+#include "viruuid.h"
 #include "virxml.h"
 
 #include <libxml/tree.h>
@@ -22,6 +23,18 @@ const virXMLAllowed virDomainXMLAllowedGeneral[] = {
     { "domain/resource", NULL, 0 },
     { "domain/resource/partition", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/metadata", NULL, VIR_XML_ALLOW_ANY },
+    { "domain/sysinfo", "type", 0 },
+    { "domain/sysinfo/bios", NULL, 0 },
+    { "domain/sysinfo/bios/entry", "name", VIR_XML_ALLOW_REPEAT | VIR_XML_ALLOW_TEXT },
+    { "domain/sysinfo/system", NULL, 0 },
+    { "domain/sysinfo/system/entry", "name", VIR_XML_ALLOW_REPEAT | VIR_XML_ALLOW_TEXT },
+    { "domain/sysinfo/baseBoard", NULL, 0 },
+    { "domain/sysinfo/baseBoard/entry", "name", VIR_XML_ALLOW_REPEAT | VIR_XML_ALLOW_TEXT },
+    { "domain/sysinfo/chassis", NULL, 0 },
+    { "domain/sysinfo/chassis/entry", "name", VIR_XML_ALLOW_REPEAT | VIR_XML_ALLOW_TEXT },
+    { "domain/sysinfo/oemStrings", NULL, 0 },
+    { "domain/sysinfo/oemStrings/entry", NULL, VIR_XML_ALLOW_REPEAT | VIR_XML_ALLOW_TEXT },
+    { "domain/os/smbios", "mode", 0 },
     { "domain/seclabel", "type model relabel", VIR_XML_ALLOW_REPEAT },
     { "domain/seclabel/label", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/seclabel/imagelabel", NULL, VIR_XML_ALLOW_TEXT },
@@ -38,6 +51,40 @@ static const char *const virDomainSeclabelTable[] = {
 };
 VIR_ENUM_IMPL_TABLE(virDomainSeclabel, virDomainSeclabelTable,
                     VIR_DOMAIN_SECLABEL_LAST);
+
+
+static const char *const virDomainSmbiosModeTable[] = {
+    [VIR_DOMAIN_SMBIOS_NONE] = "none",
+    [VIR_DOMAIN_SMBIOS_EMULATE] = "emulate",
+    [VIR_DOMAIN_SMBIOS_HOST] = "host",
+    [VIR_DOMAIN_SMBIOS_SYSINFO] = "sysinfo",
+};
+VIR_ENUM_IMPL_TABLE(virDomainSmbiosMode, virDomainSmbiosModeTable,
+                    VIR_DOMAIN_SMBIOS_LAST);
+
+/* Element names and, in libvirt's (and -smbios's) order, entry names. */
+static const char *const virDomainSysinfoSectionNames[] = {
+    [VIR_DOMAIN_SYSINFO_BIOS] = "bios",
+    [VIR_DOMAIN_SYSINFO_SYSTEM] = "system",
+    [VIR_DOMAIN_SYSINFO_BASEBOARD] = "baseBoard",
+    [VIR_DOMAIN_SYSINFO_CHASSIS] = "chassis",
+};
+static const char *const virDomainSysinfoKeyTable[][VIR_DOMAIN_SYSINFO_KEYS_MAX + 1] = {
+    [VIR_DOMAIN_SYSINFO_BIOS] = { "vendor", "version", "date", "release" },
+    [VIR_DOMAIN_SYSINFO_SYSTEM] = { "manufacturer", "product", "version",
+                                    "serial", "uuid", "sku", "family" },
+    [VIR_DOMAIN_SYSINFO_BASEBOARD] = { "manufacturer", "product", "version",
+                                       "serial", "asset", "location" },
+    [VIR_DOMAIN_SYSINFO_CHASSIS] = { "manufacturer", "version", "serial",
+                                     "asset", "sku" },
+};
+
+
+const char *const *
+virDomainSysinfoKeys(virDomainSysinfoSection section)
+{
+    return virDomainSysinfoKeyTable[section];
+}
 
 
 /* ---- <resource> ---- */
@@ -385,6 +432,164 @@ virDomainSeclabelsFormat(virBuffer *buf, const virDomainDef *def)
 }
 
 
+/* ---- <sysinfo>, <os><smbios> ---- */
+
+static void
+virDomainSysinfoDefFree(virDomainSysinfoDef *si)
+{
+    size_t i;
+    size_t j;
+
+    if (!si)
+        return;
+    for (i = 0; i < VIR_DOMAIN_SYSINFO_LAST; i++) {
+        for (j = 0; j < VIR_DOMAIN_SYSINFO_KEYS_MAX; j++)
+            g_free(si->values[i][j]);
+    }
+    g_clear_pointer(&si->oemStrings, g_ptr_array_unref);
+    g_free(si);
+}
+
+
+static int
+virDomainSysinfoParseSection(virDomainSysinfoDef *si,
+                             virDomainSysinfoSection section, xmlNode *node)
+{
+    const char *const *keys = virDomainSysinfoKeyTable[section];
+    xmlNode *cur;
+
+    for (cur = node->children; cur; cur = cur->next) {
+        g_autofree char *name = NULL;
+        size_t k;
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (!(name = virDomainXMLPropRequired(cur, "name")))
+            return -1;
+        for (k = 0; keys[k] && STRNEQ(keys[k], name); k++)
+            ;
+        if (!keys[k]) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("sysinfo entry '%1$s' of '%2$s' is not supported"),
+                           name, virDomainSysinfoSectionNames[section]);
+            return -1;
+        }
+        g_free(si->values[section][k]);
+        si->values[section][k] = virXMLNodeContent(cur);
+    }
+    return 0;
+}
+
+
+static int
+virDomainSysinfoParse(virDomainDef *def, xmlNode *root)
+{
+    xmlNode *node = virXMLNodeChild(root, "sysinfo");
+    xmlNode *smbios = virXMLNodeChild(virXMLNodeChild(root, "os"), "smbios");
+    xmlNode *oem = virXMLNodeChild(node, "oemStrings");
+    virDomainSysinfoDef *si;
+    char uuidstr[VIR_UUID_STRING_BUFLEN];
+    const char *uuid;
+    xmlNode *cur;
+    size_t i;
+
+    if (smbios && virDomainXMLPropEnum(smbios, "mode", virDomainSmbiosMode,
+                                       true, &def->smbiosMode) < 0)
+        return -1;
+    if (!node)
+        return 0;
+    {
+        g_autofree char *type = virDomainXMLPropRequired(node, "type");
+
+        if (!type)
+            return -1;
+        if (STRNEQ(type, "smbios")) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("value '%1$s' of attribute 'type' of element 'sysinfo' is not supported (supported: smbios)"),
+                           type);
+            return -1;
+        }
+    }
+    si = def->sysinfo = g_new0(virDomainSysinfoDef, 1);
+    si->oemStrings = g_ptr_array_new_with_free_func(g_free);
+    for (i = 0; i < VIR_DOMAIN_SYSINFO_LAST; i++) {
+        xmlNode *sec = virXMLNodeChild(node, virDomainSysinfoSectionNames[i]);
+
+        if (sec && virDomainSysinfoParseSection(si, i, sec) < 0)
+            return -1;
+    }
+    for (cur = oem ? oem->children : NULL; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE)
+            g_ptr_array_add(si->oemStrings, virXMLNodeContent(cur));
+    }
+    uuid = si->values[VIR_DOMAIN_SYSINFO_SYSTEM][4];
+    if (uuid && g_ascii_strcasecmp(uuid, virUUIDFormat(def->uuid, uuidstr)) != 0) {
+        virReportError(VIR_ERR_XML_DETAIL, "%s",
+                       _("UUID mismatch between <uuid> and <sysinfo>"));
+        return -1;
+    }
+    return 0;
+}
+
+
+void
+virDomainSmbiosModeFormat(virBuffer *buf, const virDomainDef *def)
+{
+    if (def->smbiosMode)
+        virBufferAsprintf(buf, "<smbios mode='%s'/>\n",
+                          virDomainSmbiosModeTypeToString(def->smbiosMode));
+}
+
+
+/**
+ * virDomainSysinfoFormat:
+ * Appends <sysinfo type='smbios'> in libvirt's order of sections and
+ * entries.
+ */
+void
+virDomainSysinfoFormat(virBuffer *buf, const virDomainDef *def)
+{
+    const virDomainSysinfoDef *si = def->sysinfo;
+    size_t i;
+    size_t k;
+
+    if (!si)
+        return;
+    virBufferAddLit(buf, "<sysinfo type='smbios'>\n");
+    virBufferAdjustIndent(buf, 2);
+    for (i = 0; i < VIR_DOMAIN_SYSINFO_LAST; i++) {
+        const char *const *keys = virDomainSysinfoKeyTable[i];
+        bool any = false;
+
+        for (k = 0; keys[k]; k++)
+            any |= si->values[i][k] != NULL;
+        if (!any)
+            continue;
+        virBufferAsprintf(buf, "<%s>\n", virDomainSysinfoSectionNames[i]);
+        virBufferAdjustIndent(buf, 2);
+        for (k = 0; keys[k]; k++) {
+            if (!si->values[i][k])
+                continue;
+            virBufferAsprintf(buf, "<entry name='%s'", keys[k]);
+            virBufferEscapeString(buf, ">%s</entry>\n", si->values[i][k]);
+        }
+        virBufferAdjustIndent(buf, -2);
+        virBufferAsprintf(buf, "</%s>\n", virDomainSysinfoSectionNames[i]);
+    }
+    if (si->oemStrings->len) {
+        virBufferAddLit(buf, "<oemStrings>\n");
+        virBufferAdjustIndent(buf, 2);
+        for (k = 0; k < si->oemStrings->len; k++)
+            virBufferEscapeString(buf, "<entry>%s</entry>\n",
+                                  g_ptr_array_index(si->oemStrings, k));
+        virBufferAdjustIndent(buf, -2);
+        virBufferAddLit(buf, "</oemStrings>\n");
+    }
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</sysinfo>\n");
+}
+
+
 /* ---- entry points ---- */
 
 /**
@@ -398,8 +603,14 @@ virDomainGeneralParse(virDomainDef *def, xmlNode *root, unsigned int flags)
     def->seclabels = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainSeclabelDefFree);
     if (virDomainResourceParse(def, root) < 0 ||
         virDomainMetadataParse(def, root) < 0 ||
-        virDomainSeclabelsParse(def, root, flags) < 0)
+        virDomainSeclabelsParse(def, root, flags) < 0 ||
+        virDomainSysinfoParse(def, root) < 0)
         return -1;
+    if (def->smbiosMode == VIR_DOMAIN_SMBIOS_HOST) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("smbios mode 'host' is not supported (it needs the host's SMBIOS tables)"));
+        return -1;
+    }
     return 0;
 }
 
@@ -411,4 +622,5 @@ virDomainGeneralFree(virDomainDef *def)
     g_free(def->resourcePartition);
     g_clear_pointer(&def->metadata, xmlFreeNode);
     g_clear_pointer(&def->seclabels, g_ptr_array_unref);
+    g_clear_pointer(&def->sysinfo, virDomainSysinfoDefFree);
 }

@@ -73,6 +73,8 @@ void virDomainGeneralFree(virDomainDef *def);
 void virDomainResourceFormat(virBuffer *buf, const virDomainDef *def);
 int virDomainMetadataFormat(virBuffer *buf, const virDomainDef *def);
 void virDomainSeclabelsFormat(virBuffer *buf, const virDomainDef *def);
+void virDomainSysinfoFormat(virBuffer *buf, const virDomainDef *def);
+void virDomainSmbiosModeFormat(virBuffer *buf, const virDomainDef *def);
 
 /* Input devices (domain_conf_input.c). */
 int virDomainInputDefParse(virDomainDef *def, xmlNode *dev,

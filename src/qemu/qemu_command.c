@@ -388,6 +388,7 @@ qemuBuildCPUMemoryArgs(qemuCommandBuilder *b)
     qemuCommandAdd(b, "-smp");
     g_ptr_array_add(b->args, qemuBuildSmpValue(def));
     qemuCommandAddPair(b, "-uuid", virUUIDFormat(def->uuid, uuidstr));
+    qemuBuildSmbiosArgs(b->args, def);
 }
 
 

@@ -268,3 +268,59 @@ qemuBuildPMArgs(GPtrArray *args, const virDomainDef *def, bool q35)
     }
 }
 
+
+
+static void
+qemuSmbiosAppend(GString *buf, const char *key, const char *value)
+{
+    g_string_append_printf(buf, ",%s=", key);
+    for (; *value; value++) {
+        if (*value == ',')
+            g_string_append_c(buf, ',');
+        g_string_append_c(buf, *value);
+    }
+}
+
+
+/**
+ * qemuBuildSmbiosArgs:
+ * With <os><smbios mode='sysinfo'/>, one -smbios per <sysinfo> section
+ * (type=0 bios, 1 system, 2 baseBoard, 3 chassis, 11 per OEM string),
+ * keys in libvirt's order, commas doubled.  Goes after -uuid.
+ */
+void
+qemuBuildSmbiosArgs(GPtrArray *args, const virDomainDef *def)
+{
+    const virDomainSysinfoDef *si = def->sysinfo;
+    size_t i;
+    size_t k;
+
+    if (def->smbiosMode != VIR_DOMAIN_SMBIOS_SYSINFO || !si)
+        return;
+    for (i = 0; i < VIR_DOMAIN_SYSINFO_LAST; i++) {
+        const char *const *keys = virDomainSysinfoKeys(i);
+        GString *buf = g_string_new(NULL);
+        bool any = false;
+
+        g_string_append_printf(buf, "type=%zu", i);
+        for (k = 0; keys[k]; k++) {
+            if (!si->values[i][k])
+                continue;
+            qemuSmbiosAppend(buf, keys[k], si->values[i][k]);
+            any = true;
+        }
+        if (!any) {
+            g_string_free(buf, TRUE);
+            continue;
+        }
+        qemuArgsAdd(args, "-smbios");
+        g_ptr_array_add(args, g_string_free(buf, FALSE));
+    }
+    for (k = 0; k < si->oemStrings->len; k++) {
+        GString *buf = g_string_new("type=11");
+
+        qemuSmbiosAppend(buf, "value", g_ptr_array_index(si->oemStrings, k));
+        qemuArgsAdd(args, "-smbios");
+        g_ptr_array_add(args, g_string_free(buf, FALSE));
+    }
+}

@@ -13,3 +13,4 @@ char *qemuBuildCPUValue(const virDomainDef *def);
 char *qemuBuildSmpValue(const virDomainDef *def);
 void qemuBuildClockArgs(GPtrArray *args, const virDomainDef *def);
 void qemuBuildPMArgs(GPtrArray *args, const virDomainDef *def, bool q35);
+void qemuBuildSmbiosArgs(GPtrArray *args, const virDomainDef *def);
