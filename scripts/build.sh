@@ -1,13 +1,32 @@
 #!/bin/sh
-# Configures (once) and builds virtmig in ./build with warnings as errors.
+# Configures (once) and builds virtmig with warnings as errors.
+#
+#   sh scripts/build.sh          ./build: the compiler meson picks (gcc)
+#   sh scripts/build.sh asan     ./build-asan: clang with AddressSanitizer
+#                                and UndefinedBehaviorSanitizer
 set -eu
 cd "$(dirname "$0")/.."
-if [ ! -f build/build.ninja ]; then
-    rm -rf build
-    if ! meson setup build -Dwerror=true > build-setup.log 2>&1; then
-        cat build-setup.log >&2
+case "${1:-}" in
+"")
+    dir=build
+    set -- -Dwerror=true
+    ;;
+asan)
+    dir=build-asan
+    export CC=clang
+    set -- -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
+    ;;
+*)
+    echo "usage: $0 [asan]" >&2
+    exit 2
+    ;;
+esac
+if [ ! -f "$dir/build.ninja" ]; then
+    rm -rf "$dir"
+    if ! meson setup "$dir" "$@" > "$dir-setup.log" 2>&1; then
+        cat "$dir-setup.log" >&2
         exit 1
     fi
-    rm -f build-setup.log
+    rm -f "$dir-setup.log"
 fi
-ninja -C build > build/ninja.log 2>&1 || { cat build/ninja.log >&2; exit 1; }
+ninja -C "$dir" > "$dir/ninja.log" 2>&1 || { cat "$dir/ninja.log" >&2; exit 1; }

@@ -2,6 +2,16 @@
 """Runs the meson test suites of the build and prints a summary line:
 "N passed, N failed, N skipped".
 
+Suites: unit, integration, helgrind (./build, the default), and
+asan:unit, asan:integration (./build-asan, made by "sh scripts/build.sh
+asan": clang with AddressSanitizer and
+UndefinedBehaviorSanitizer: every report the sanitizers write, from a
+test program or from a daemon the test started, fails the suite).
+asan:integration runs the integration tests named in ASAN_INTEGRATION
+(the RPC layer, the lifecycle and the migration protocols, which cover
+most of the daemon's code in a few minutes); asan:integration-all runs
+every one.
+
 The run fails (exit status 1) when any test fails, when `meson test`
 itself fails without reporting a failed test (a broken build directory, an
 unknown suite), or when a suite reports no results at all.  Each suite's
@@ -10,15 +20,51 @@ JSON log is removed before it runs, so only this run is ever counted.
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
-BUILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build")
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SUITES = ["unit", "integration", "helgrind"]
+ASAN_INTEGRATION = [
+    "test_daemon_cli", "test_rpc_virsh", "test_rpc_python",
+    "test_rpc_badinput", "test_rpc_readonly", "test_rpc_close",
+    "test_lifecycle_virsh", "test_lifecycle_python",
+    "test_migrate_v3", "test_migrate_v2", "test_migrate_failures",
+]
 
 
-def log_path(suite):
-    return os.path.join(BUILD, "meson-logs", "testlog-%s.json" % suite)
+def split_suite(name):
+    """"asan:unit" -> (build-asan dir, "unit", sanitizer log dir)."""
+    if name.startswith("asan:"):
+        build = os.path.join(TOP, "build-asan")
+        return build, name[len("asan:"):], os.path.join(build, "sanitizer-logs")
+    return os.path.join(TOP, "build"), name, None
+
+
+def log_path(build, suite):
+    return os.path.join(build, "meson-logs", "testlog-%s.json" % suite)
+
+
+def sanitizer_env(logdir):
+    """Sanitizer reports go to files in @logdir (the daemons' stderr is
+    not the test's), leaks are looked for, UBSan prints stacks."""
+    env = dict(os.environ)
+    base = os.path.join(logdir, "report")
+    env["ASAN_OPTIONS"] = ("log_path=%s:detect_leaks=1:fast_unwind_on_malloc=0"
+                           % base)
+    env["UBSAN_OPTIONS"] = "log_path=%s:print_stacktrace=1" % base
+    return env
+
+
+def sanitizer_reports(logdir):
+    """Prints each report the sanitizers wrote; returns how many."""
+    names = sorted(os.listdir(logdir)) if os.path.isdir(logdir) else []
+    for name in names:
+        with open(os.path.join(logdir, name), errors="replace") as f:
+            text = f.read()
+        print("SANITIZER REPORT %s:\n%s" % (name, text[:6000]), flush=True)
+    return len(names)
 
 
 def read_results(path):
@@ -32,35 +78,52 @@ def read_results(path):
         return None
 
 
-def run_suite(suite):
-    """Runs one suite.  Returns (results, problem): problem is None when
-    meson's exit status agrees with the results it logged."""
-    path = log_path(suite)
+def run_suite(name):
+    """Runs one suite.  Returns (results, problems): problems is empty
+    when meson's exit status agrees with the results it logged and no
+    sanitizer wrote a report."""
+    build, suite, logdir = split_suite(name)
+    path = log_path(build, suite)
     if os.path.exists(path):
         os.unlink(path)
-    cmd = ["meson", "test", "-C", BUILD, "--suite", suite,
-           "--print-errorlogs", "--num-processes", "2",
-           "--logbase", "testlog-" + suite]
-    print("==> meson test --suite %s" % suite, flush=True)
-    status = subprocess.run(cmd).returncode
+    env = None
+    if logdir:
+        shutil.rmtree(logdir, ignore_errors=True)
+        os.makedirs(logdir)
+        env = sanitizer_env(logdir)
+    cmd = ["meson", "test", "-C", build, "--print-errorlogs",
+           "--num-processes", "2", "--logbase", "testlog-" + suite]
+    if name == "asan:integration":
+        cmd += ASAN_INTEGRATION
+    else:
+        cmd += ["--suite", suite.replace("integration-all", "integration")]
+    print("==> meson test -C %s --suite %s" % (os.path.basename(build), suite),
+          flush=True)
+    status = subprocess.run(cmd, env=env).returncode
     results = read_results(path) if os.path.exists(path) else None
+    problems = []
     if not results:
-        return [], ("meson test --suite %s ran no test (exit status %d)"
-                    % (suite, status))
+        problems.append("meson test --suite %s ran no test (exit status %d)"
+                        % (name, status))
+        results = []
     failed = [r for r in results
               if r.get("result") not in ("OK", "EXPECTEDFAIL", "SKIP")]
-    if status != 0 and not failed:
-        return results, ("meson test --suite %s exited with status %d "
-                         "but logged no failed test" % (suite, status))
-    return results, None
+    if results and status != 0 and not failed:
+        problems.append("meson test --suite %s exited with status %d "
+                        "but logged no failed test" % (name, status))
+    if logdir and sanitizer_reports(logdir):
+        problems.append("suite %s: the sanitizers reported errors (above)"
+                        % name)
+    return results, problems
 
 
 def main():
     suites = sys.argv[1:] or SUITES
     passed = failed = skipped = 0
     for suite in suites:
-        results, problem = run_suite(suite)
-        if problem:
+        results, problems = run_suite(suite)
+        prefix = suite.split(":")[0] + ":" if ":" in suite else ""
+        for problem in problems:
             print("FAILED: %s" % problem)
             failed += 1
         for r in results:
@@ -69,10 +132,10 @@ def main():
                 passed += 1
             elif res == "SKIP":
                 skipped += 1
-                print("skipped: %s" % r.get("name"))
+                print("skipped: %s%s" % (prefix, r.get("name")))
             else:
                 failed += 1
-                print("FAILED: %s (%s)" % (r.get("name"), res))
+                print("FAILED: %s%s (%s)" % (prefix, r.get("name"), res))
     print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
     return 1 if failed else 0
 

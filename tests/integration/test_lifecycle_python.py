@@ -157,7 +157,7 @@ class LifecyclePython(unittest.TestCase):
                                                           rss0, rss1))
         self.assertEqual(fd1, fd0)
         self.assertEqual(thr1, thr0)
-        self.assertLess(rss1 - rss0, 4096)
+        harness.check_rss_growth(self, rss1 - rss0, 4096)
         self.assertEqual(harness.qemu_pids_under(os.path.join(self.host.root, "run")), [])
 
 
