@@ -397,11 +397,12 @@ testLifecycle(void)
     g_assert_cmpuint(info.nrVirtCpu, ==, 1);
     g_assert_cmpuint(info.cpuTime, >, 0);
     xml = test.drv->domainGetXMLDesc(&test.conn, dom, 0);
-    g_assert_nonnull(strstr(xml, " id='"));
+    /* the domain id, not the id of a device (<audio id='1'>) */
+    g_assert_true(g_str_has_prefix(xml, "<domain type='qemu' id='"));
     g_assert_nonnull(strstr(xml, "<alias name='serial0'/>"));
     g_clear_pointer(&xml, g_free);
     xml = test.drv->domainGetXMLDesc(&test.conn, dom, VIR_DOMAIN_XML_INACTIVE);
-    g_assert_null(strstr(xml, " id='"));
+    g_assert_true(g_str_has_prefix(xml, "<domain type='qemu'>"));
 
     g_assert_cmpint(test.drv->domainSuspend(&test.conn, dom), ==, 0);
     testCheckState(dom, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_USER);
