@@ -68,7 +68,7 @@ qemuGraphicsPortIsBound(int port)
 static int
 qemuGraphicsReservePort(unsigned int min, unsigned int max, int *retPort)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuGraphicsPortsLock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&qemuGraphicsPortsLock);
     GHashTable *ports = qemuGraphicsPortsTable();
     unsigned int port;
 
@@ -90,7 +90,7 @@ qemuGraphicsReservePort(unsigned int min, unsigned int max, int *retPort)
 static void
 qemuGraphicsReleasePort(int port)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuGraphicsPortsLock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&qemuGraphicsPortsLock);
 
     g_hash_table_remove(qemuGraphicsPortsTable(), GINT_TO_POINTER(port));
 }
@@ -103,7 +103,7 @@ qemuGraphicsReleasePort(int port)
 bool
 qemuGraphicsPortIsReserved(int port)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuGraphicsPortsLock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&qemuGraphicsPortsLock);
 
     return g_hash_table_contains(qemuGraphicsPortsTable(),
                                  GINT_TO_POINTER(port));
@@ -156,7 +156,7 @@ qemuGraphicsPrepare(virDomainDef *def, const virQEMUDriverConfig *cfg)
 int
 qemuGraphicsReserveRunning(const virDomainDef *def)
 {
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuGraphicsPortsLock);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED = g_mutex_locker_new(&qemuGraphicsPortsLock);
     size_t i;
 
     for (i = 0; i < def->graphics->len; i++) {
