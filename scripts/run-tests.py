@@ -2,9 +2,9 @@
 """Runs the meson test suites of the build and prints a summary line:
 "N passed, N failed, N skipped".
 
-Suites (all five by default): unit, integration, helgrind (./build),
-and asan:unit, asan:integration (./build-asan, made by "sh
-scripts/build.sh asan": clang with AddressSanitizer and
+Suites: unit, integration, helgrind (./build, the default), and
+asan:unit, asan:integration (./build-asan, made by "sh scripts/build.sh
+asan": clang with AddressSanitizer and
 UndefinedBehaviorSanitizer: every report the sanitizers write, from a
 test program or from a daemon the test started, fails the suite).
 asan:integration runs the integration tests named in ASAN_INTEGRATION
@@ -25,7 +25,7 @@ import subprocess
 import sys
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-SUITES = ["unit", "integration", "helgrind", "asan:unit", "asan:integration"]
+SUITES = ["unit", "integration", "helgrind"]
 ASAN_INTEGRATION = [
     "test_daemon_cli", "test_rpc_virsh", "test_rpc_python",
     "test_rpc_badinput", "test_rpc_readonly", "test_rpc_close",

@@ -1,11 +1,8 @@
 #!/bin/sh
-# The test command: installs what is missing, builds (gcc, and clang with
-# AddressSanitizer + UBSan), runs every test suite and ends with the line
-# "N passed, N failed, N skipped".  Arguments name suites (see
-# scripts/run-tests.py), e.g. "sh scripts/test.sh unit".
+# The test command: installs what is missing, builds, runs every test
+# suite and ends with the line "N passed, N failed, N skipped".
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 sh scripts/build.sh
-sh scripts/build.sh asan
 exec python3 scripts/run-tests.py "$@"
