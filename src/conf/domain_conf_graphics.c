@@ -312,7 +312,8 @@ virDomainVideoDefParse(xmlNode *dev, unsigned int flags)
     xmlNode *model = virXMLNodeChild(dev, "model");
     g_autofree char *type = model ? virXMLPropString(model, "type") : NULL;
 
-    video->type = VIR_DOMAIN_VIDEO_TYPE_VGA;
+    /* no model: libvirt 9.0's QEMU driver takes cirrus on x86 */
+    video->type = VIR_DOMAIN_VIDEO_TYPE_CIRRUS;
     if (type && STREQ(type, "none"))
         video->type = VIR_DOMAIN_VIDEO_TYPE_NONE;
     else if (model && virDomainXMLPropEnum(model, "type", virDomainVideo,
@@ -487,26 +488,20 @@ virDomainVideosSetPrimary(virDomainDef *def)
 /**
  * virDomainGraphicsPostParse:
  * libvirt's QEMU defaults: a video adapter when there is graphics but no
- * video (qxl with SPICE, vga otherwise: libvirt would pick cirrus on
- * i440fx, see docs), video sizes and heads, the primary adapter first,
- * and audio backend 1 ('spice' with SPICE graphics, else 'none').
+ * video (cirrus, with VNC or SPICE: libvirt 9.0's QEMU driver takes it
+ * on x86 whenever QEMU has it), video sizes and heads, the primary
+ * adapter first, and audio backend 1 ('spice' with SPICE graphics, else
+ * 'none').
  */
 void
 virDomainGraphicsPostParse(virDomainDef *def)
 {
-    bool spice = false;
     size_t i;
 
-    for (i = 0; i < def->graphics->len; i++) {
-        virDomainGraphicsDef *gr = g_ptr_array_index(def->graphics, i);
-
-        spice |= gr->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
-    }
     if (def->graphics->len > 0 && def->videos->len == 0) {
         virDomainVideoDef *video = g_new0(virDomainVideoDef, 1);
 
-        video->type = spice ? VIR_DOMAIN_VIDEO_TYPE_QXL
-                            : VIR_DOMAIN_VIDEO_TYPE_VGA;
+        video->type = VIR_DOMAIN_VIDEO_TYPE_CIRRUS;
         g_ptr_array_add(def->videos, video);
     }
     for (i = 0; i < def->videos->len; i++)
