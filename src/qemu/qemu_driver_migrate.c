@@ -21,18 +21,36 @@
 
 VIR_LOG_INIT("qemu.driver_migrate");
 
+/* Every step, of either protocol, checks the client's flags and typed
+ * parameters here, once, before it looks anything up: unknown or
+ * unimplemented flags and parameters the step's table does not know, or
+ * gives another type, are refused as libvirt refuses them
+ * (qemuMigrationParamsCheckFlags, qemuMigrationParamsValidate), and
+ * nothing changes.  Also records the connection the step runs for.
+ * Returns 0, or -1 with the error reported. */
+static int
+qemuDomainMigrateCheckArgs(virConn *conn, qemuMigrationStep step,
+                           virMigrateArgs *args)
+{
+    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
+        qemuMigrationParamsValidate(step, args->params, args->nparams) < 0)
+        return -1;
+    args->conn = conn;
+    return 0;
+}
+
 char *
 qemuDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
                         virMigrateArgs *args)
 {
-    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    virDomainObj *vm;
     char *xml;
 
     VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, args->flags,
               args->nparams);
-    if (!vm)
+    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_BEGIN, args) < 0 ||
+        !(vm = qemuDomainObjFromIdent(dom)))
         return NULL;
-    args->conn = conn;
     xml = qemuMigrationSrcBegin(vm, args);
     virDomainObjEndAPI(&vm);
     return xml;
@@ -44,7 +62,8 @@ qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args, char **uriOut)
 {
     VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", args->flags,
               args->nparams, args->cookieinlen);
-    args->conn = dconn;
+    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
+        return -1;
     return qemuMigrationDstPrepare(args, uriOut);
 }
 
@@ -53,14 +72,14 @@ int
 qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
                           virMigrateArgs *args)
 {
-    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    virDomainObj *vm;
     int rc;
 
     VIR_DEBUG("dom=%s flags=0x%llx dconnuri=%s", dom->name, args->flags,
               NULLSTR(args->dconnuri));
-    if (!vm)
+    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
+        !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    args->conn = conn;
     rc = qemuMigrationSrcPerform(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;
@@ -71,7 +90,8 @@ virDomainIdent *
 qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
 {
     VIR_DEBUG("flags=0x%llx cancelled=%d", args->flags, args->cancelled);
-    args->conn = dconn;
+    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_FINISH, args) < 0)
+        return NULL;
     return qemuMigrationDstFinish(args);
 }
 
@@ -80,14 +100,14 @@ int
 qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
                           virMigrateArgs *args)
 {
-    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    virDomainObj *vm;
     int rc;
 
     VIR_DEBUG("dom=%s flags=0x%llx cancelled=%d", dom->name, args->flags,
               args->cancelled);
-    if (!vm)
+    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_CONFIRM, args) < 0 ||
+        !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    args->conn = conn;
     rc = qemuMigrationSrcConfirm(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;
@@ -100,7 +120,8 @@ int
 qemuDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
 {
     VIR_DEBUG("flags=0x%llx nparams=%d", args->flags, args->nparams);
-    args->conn = dconn;
+    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
+        return -1;
     return qemuMigrationDstPrepare2(dconn, args, uriOut);
 }
 
@@ -109,12 +130,13 @@ int
 qemuDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
                           virMigrateArgs *args)
 {
-    virDomainObj *vm = qemuDomainObjFromIdent(dom);
+    virDomainObj *vm;
     int rc;
 
     VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, args->flags,
               args->nparams);
-    if (!vm)
+    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
+        !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
     rc = qemuMigrationSrcPerformV2(vm, args);
     virDomainObjEndAPI(&vm);
@@ -126,6 +148,8 @@ virDomainIdent *
 qemuDomainMigrateFinish2(virConn *dconn, virMigrateArgs *args)
 {
     VIR_DEBUG("flags=0x%llx retcode=%d", args->flags, args->cancelled);
+    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_FINISH, args) < 0)
+        return NULL;
     return qemuMigrationDstFinish2(args);
 }
 

@@ -344,10 +344,7 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
     g_autofree char *peer = NULL;
     virDomainObj *vm;
 
-    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
-        qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_PREPARE, args->params,
-                                    args->nparams) < 0 ||
-        !(def = qemuMigrationDstParseDef(args, &origname)) ||
+    if (!(def = qemuMigrationDstParseDef(args, &origname)) ||
         qemuMigrationAnyCookieCheck(def, origname, args, &peer) < 0 ||
         !(vm = virDomainObjListAdd(qemu_driver->domains, &def,
                                    &qemu_driver->domainCfg,

@@ -126,10 +126,6 @@ qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
     g_autofree char *xml = NULL;
     int rc;
 
-    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
-        qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_BEGIN, args->params,
-                                    args->nparams) < 0)
-        return NULL;
     rc = protect ? qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
                                          args->flags)
                  : virDomainObjBeginJob(vm, VIR_JOB_MODIFY);
@@ -401,8 +397,6 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
 {
     g_autofree char *uri = NULL;
 
-    if (qemuMigrationAnyCheckFlags(args->flags) < 0)
-        return -1;
     if (args->dconnuri) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("peer-to-peer migration is not supported by this host yet"));
@@ -655,10 +649,6 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
 static int
 qemuMigrationSrcCheckV2(const virMigrateArgs *args)
 {
-    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
-        qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_PERFORM, args->params,
-                                    args->nparams) < 0)
-        return -1;
     if ((args->flags & VIR_MIGRATE_PEER2PEER) || args->dconnuri) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("peer-to-peer migration is not supported by this host yet"));
