@@ -49,6 +49,7 @@ qemuDomainObjPrivateFree(void *data)
     g_free(priv->pidfile);
     g_free(priv->origname);
     g_free(priv->migrationPeer);
+    virDomainJobDataFree(priv->migrationStatsIn);
     qemuMigrationParamsFree(priv->migrationOrigParams);
     qemuProcessPeriphFree(priv->periph);
     g_array_unref(priv->cleanupCallbacks);

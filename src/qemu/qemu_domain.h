@@ -60,6 +60,9 @@ struct _qemuDomainObjPrivate {
     unsigned long long migMaxBandwidth; /* MiB/s: migrate-setspeed, the
                                          * max-bandwidth of every outgoing
                                          * migration (default unlimited) */
+    virDomainJobData *migrationStatsIn; /* the source's statistics from
+                                         * Finish's cookie, until the
+                                         * incoming job completes */
 
     /* taps, agent (qemu_process_periph.c), issue 9 */
     struct _qemuProcessPeriph *periph;

@@ -566,16 +566,29 @@ qemuMigrationAnyPostcopyFailed(virDomainObj *vm)
 }
 
 
-/* The destination's record of a finished incoming migration. */
+/* The destination's record of a finished incoming migration: as libvirt,
+ * the statistics the source sent in Finish's cookie (its totals and the
+ * times it started, stopped the vCPUs and sent them), with the elapsed
+ * time and the downtime measured now that the guest runs here; this
+ * QEMU's own (near empty) statistics when the source sent none. */
 void
 qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob)
 {
+    qemuDomainObjPrivate *priv = vm->privateData;
     virDomainJobData *cur = vm->job->current;
+    g_autoptr(virDomainJobData) sent = g_steal_pointer(&priv->migrationStatsIn);
 
+    g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
+    if (sent && asyncJob == VIR_ASYNC_JOB_MIGRATION_IN) {
+        sent->operation = cur->operation;
+        qemuDomainJobDataUpdateTime(sent);
+        qemuDomainJobDataUpdateDowntime(sent);
+        vm->job->completed = g_steal_pointer(&sent);
+        return;
+    }
     if (qemuMigrationAnyRefreshStats(vm, asyncJob, cur) < 0)
         VIR_WARN("no statistics of the migration of %s", vm->def->name);
     cur->received = virTimeMillisNow();
-    g_clear_pointer(&vm->job->completed, virDomainJobDataFree);
     vm->job->completed = virDomainJobDataCopy(cur);
     vm->job->completed->status = VIR_DOMAIN_JOB_STATUS_COMPLETED;
 }
@@ -642,6 +655,48 @@ qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
 }
 
 
+/* The statistics of a received cookie, as libvirt uses them: Finish
+ * keeps the source's (with the clocks' difference, sent to received) for
+ * qemuMigrationAnyFinishStats; Confirm takes the downtime and the time
+ * difference the destination measured into the source's completed job. */
+static void
+qemuMigrationAnyCookieStats(virDomainObj *vm, qemuMigrationCookieStep step,
+                            qemuMigrationCookie *mig)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    g_autoptr(virDomainJobData) stats = qemuMigrationCookieGetStatistics(mig);
+    qemuDomainJobDataPrivate *in;
+    qemuDomainJobDataPrivate *out;
+
+    if (!stats)
+        return;
+    if (step == QEMU_MIGRATION_COOKIE_STEP_FINISH) {
+        stats->received = virTimeMillisNow();
+        if (stats->sent) {
+            stats->timeDelta = stats->received - stats->sent;
+            stats->timeDeltaSet = true;
+        }
+        virDomainJobDataFree(priv->migrationStatsIn);
+        priv->migrationStatsIn = g_steal_pointer(&stats);
+    } else if (step == QEMU_MIGRATION_COOKIE_STEP_CONFIRM) {
+        /* the current job's data becomes the completed job's at its end */
+        virDomainJobData *mine[] = { vm->job->current, vm->job->completed };
+        size_t i;
+
+        in = stats->privateData;
+        for (i = 0; i < G_N_ELEMENTS(mine); i++) {
+            if (!mine[i])
+                continue;
+            out = mine[i]->privateData;
+            mine[i]->timeDeltaSet = stats->timeDeltaSet;
+            mine[i]->timeDelta = stats->timeDelta;
+            out->mig.downtime_set = in->mig.downtime_set;
+            out->mig.downtime = in->mig.downtime;
+        }
+    }
+}
+
+
 int
 qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
                           virMigrateArgs *args)
@@ -668,6 +723,7 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
         virDomainDefFree(vm->newDef);
         vm->newDef = persistent;
     }
+    qemuMigrationAnyCookieStats(vm, step, mig);
     return 0;
 }
 

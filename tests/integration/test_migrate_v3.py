@@ -71,6 +71,7 @@ class MigrateV3(unittest.TestCase):
         res, took = self.migrate(self.a, self.b, "mig1", "--live")
         print("\nvirsh migrate --live A->B: %.0f ms" % (took * 1000))
         self.assert_moved(log, self.a, self.b, "mig1")
+        self.check_completed_stats_match("mig1")
         info = virsh(self.a.uri, "domjobinfo", "--completed", "mig1",
                      check=False).stdout
         print(info)
@@ -83,6 +84,37 @@ class MigrateV3(unittest.TestCase):
         res, took = self.migrate(self.b, self.a, "mig1", "--live")
         print("virsh migrate --live B->A: %.0f ms" % (took * 1000))
         self.assert_moved(log, self.b, self.a, "mig1")
+
+    def check_completed_stats_match(self, name):
+        """As stock: the destination's completed job shows the totals the
+        source sent in its cookie, and both show the downtime the
+        destination measured (the source gets it from Finish's cookie)."""
+        import libvirt
+        flag = libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED
+        stats = {}
+        for host in (self.a, self.b):
+            conn = libvirt.open(host.uri)
+            try:
+                stats[host.name] = conn.lookupByName(name).jobStats(
+                    flag | libvirt.VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED)
+            finally:
+                conn.close()
+        src, dst = stats[self.a.name], stats[self.b.name]
+        print("completed on the source: %s\non the destination: %s"
+              % (src, dst))
+        self.assertEqual(src["operation"],
+                         libvirt.VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT)
+        self.assertEqual(dst["operation"],
+                         libvirt.VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN)
+        for key in ("memory_total", "memory_processed", "memory_remaining",
+                    "memory_constant", "memory_normal", "memory_iteration",
+                    "downtime"):
+            self.assertIn(key, dst, key)
+            self.assertEqual(src[key], dst[key], key)
+        self.assertGreater(dst["memory_processed"], 0)
+        self.assertLess(dst["downtime"], 1000)
+        self.assertIn("downtime_net", dst)
+        self.assertGreaterEqual(dst["time_elapsed"], dst["downtime"])
 
     def test_persistent_undefinesource(self):
         log = self.start_guest("mig2")
