@@ -7,8 +7,9 @@
 # Usage: gendispatchtest.py GENDISPATCH DATADIR
 #
 # In DATADIR (tests/gendispatchdata/):
-#   NAME.x with NAME.h and NAME-decl.h: the generator must produce exactly
-#       these two headers;
+#   NAME.x with NAME.h, NAME-decl.h and NAME-client.h: the generator must
+#       produce exactly these three headers (server table and wrappers,
+#       handler prototypes, client entries);
 #   NAME.x with NAME.err: the generator must fail, and its error message
 #       must be the content of NAME.err (which names file and line).
 #
@@ -29,11 +30,13 @@ def run(gen, datadir, xfile, *extra):
 def check_good(gen, datadir, base, regen):
     h = base + '.h'
     decl = base + '-decl.h'
+    client = base + '-client.h'
     if regen:
-        res = run(gen, datadir, base + '.x', '-o', h, '--decl-output', decl)
+        res = run(gen, datadir, base + '.x', '-o', h, '--decl-output', decl,
+                  '--client-output', client)
     else:
         res = run(gen, datadir, base + '.x', '--check', h,
-                  '--check-decl', decl)
+                  '--check-decl', decl, '--check-client', client)
     if res.returncode != 0:
         return 'output differs or generation failed:\n' + res.stderr
     return None
