@@ -559,78 +559,6 @@ remoteClientConnectGetType(virConn *conn)
 
 
 static int
-remoteClientConnectGetVersion(virConn *conn, unsigned long long *hvVer)
-{
-    remote_connect_get_version_ret ret = { 0 };
-
-    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_GET_VERSION, NULL, NULL,
-                         REMOTE_XDR(xdr_remote_connect_get_version_ret), &ret) < 0)
-        return -1;
-    *hvVer = ret.hv_ver;
-    return 0;
-}
-
-
-/* Calls @proc, whose reply is a single string; caller owns the result.
- * NULL on error (reported). */
-char *
-remoteClientCallString(virConn *conn, int proc, xdrproc_t argsFilter,
-                       void *args, xdrproc_t retFilter)
-{
-    char *ret = NULL;
-
-    if (remoteClientCall(conn, proc, argsFilter, args, retFilter, &ret) < 0)
-        return NULL;
-    return ret;
-}
-
-
-static char *
-remoteClientConnectGetHostname(virConn *conn)
-{
-    return remoteClientCallString(conn, REMOTE_PROC_CONNECT_GET_HOSTNAME,
-                                  NULL, NULL,
-                                  REMOTE_XDR(xdr_remote_connect_get_hostname_ret));
-}
-
-
-static char *
-remoteClientConnectGetCapabilities(virConn *conn)
-{
-    return remoteClientCallString(conn, REMOTE_PROC_CONNECT_GET_CAPABILITIES,
-                                  NULL, NULL,
-                                  REMOTE_XDR(xdr_remote_connect_get_capabilities_ret));
-}
-
-
-static char *
-remoteClientConnectGetSysinfo(virConn *conn, unsigned int flags)
-{
-    remote_connect_get_sysinfo_args args = { .flags = flags };
-
-    return remoteClientCallString(conn, REMOTE_PROC_CONNECT_GET_SYSINFO,
-                                  REMOTE_XDR(xdr_remote_connect_get_sysinfo_args),
-                                  &args,
-                                  REMOTE_XDR(xdr_remote_connect_get_sysinfo_ret));
-}
-
-
-static int
-remoteClientConnectGetMaxVcpus(virConn *conn, const char *type)
-{
-    g_autofree char *copy = g_strdup(type);
-    remote_connect_get_max_vcpus_args args = { .type = copy ? &copy : NULL };
-    remote_connect_get_max_vcpus_ret ret = { 0 };
-
-    if (remoteClientCall(conn, REMOTE_PROC_CONNECT_GET_MAX_VCPUS,
-                         REMOTE_XDR(xdr_remote_connect_get_max_vcpus_args), &args,
-                         REMOTE_XDR(xdr_remote_connect_get_max_vcpus_ret), &ret) < 0)
-        return -1;
-    return ret.max_vcpus;
-}
-
-
-static int
 remoteClientNodeGetInfo(virConn *conn, virNodeInfo *info)
 {
     remote_node_get_info_ret ret;
@@ -791,134 +719,27 @@ remoteClientConnectListDefinedDomains(virConn *conn, char **names,
 }
 
 
-/* Calls @proc, whose reply is a single int (a count or a boolean).
- * Returns it, or -1 (reported). */
-int
-remoteClientCallInt(virConn *conn, int proc, xdrproc_t argsFilter, void *args)
-{
-    int num = 0;
-
-    if (remoteClientCall(conn, proc, argsFilter, args, REMOTE_XDR(xdr_int),
-                         &num) < 0)
-        return -1;
-    return num;
-}
-
-
-static int
-remoteClientConnectNumOfDomains(virConn *conn)
-{
-    return remoteClientCallInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DOMAINS, NULL, NULL);
-}
-
-
-static int
-remoteClientConnectNumOfDefinedDomains(virConn *conn)
-{
-    return remoteClientCallInt(conn, REMOTE_PROC_CONNECT_NUM_OF_DEFINED_DOMAINS,
-                               NULL, NULL);
-}
-
-
-/* Calls a lookup @proc; caller owns the result.  NULL on error (the
- * peer's VIR_ERR_NO_DOMAIN passes through). */
-static virDomainIdent *
-remoteClientLookup(virConn *conn, int proc, xdrproc_t argsFilter, void *args)
-{
-    remote_nonnull_domain dom;
-    virDomainIdent *ident;
-
-    memset(&dom, 0, sizeof(dom));
-    if (remoteClientCall(conn, proc, argsFilter, args,
-                         REMOTE_XDR(xdr_remote_nonnull_domain), &dom) < 0)
-        return NULL;
-    ident = remoteClientMakeIdent(&dom);
-    xdr_free(REMOTE_XDR(xdr_remote_nonnull_domain), (char *)&dom);
-    return ident;
-}
-
-
-static virDomainIdent *
-remoteClientDomainLookupByID(virConn *conn, int id)
-{
-    remote_domain_lookup_by_id_args args = { .id = id };
-
-    return remoteClientLookup(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_ID,
-                              REMOTE_XDR(xdr_remote_domain_lookup_by_id_args),
-                              &args);
-}
-
-
-static virDomainIdent *
-remoteClientDomainLookupByName(virConn *conn, const char *name)
-{
-    g_autofree char *copy = g_strdup(name);
-    remote_domain_lookup_by_name_args args = { .name = copy };
-
-    return remoteClientLookup(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
-                              REMOTE_XDR(xdr_remote_domain_lookup_by_name_args),
-                              &args);
-}
-
-
-static virDomainIdent *
-remoteClientDomainLookupByUUID(virConn *conn, const unsigned char *uuid)
-{
-    remote_domain_lookup_by_uuid_args args;
-
-    memcpy(args.uuid, uuid, VIR_UUID_BUFLEN);
-    return remoteClientLookup(conn, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID,
-                              REMOTE_XDR(xdr_remote_domain_lookup_by_uuid_args),
-                              &args);
-}
-
-
 static const char *const remoteClientURISchemes[] = { "qemu", NULL };
 
+#include "remote_client_stubs.h"
+
 /* Every entry of the table except the state and connectOpen ones, which
- * only make sense for a driver loaded into the daemon. */
+ * only make sense for a driver loaded into the daemon: the simple ones
+ * generated from the .x, the others written here and in
+ * remote_client_driver_{domain,migrate}.c. */
 static const virHypervisorDriver remoteClientDriver = {
     .name = "remote",
     .uriSchemes = remoteClientURISchemes,
+    REMOTE_CLIENT_GENERATED_ENTRIES
     .connectClose = remoteClientConnectClose,
     .connectSupportsFeature = remoteClientConnectSupportsFeature,
     .connectGetType = remoteClientConnectGetType,
-    .connectGetVersion = remoteClientConnectGetVersion,
-    .connectGetHostname = remoteClientConnectGetHostname,
-    .connectGetCapabilities = remoteClientConnectGetCapabilities,
-    .connectGetSysinfo = remoteClientConnectGetSysinfo,
-    .connectGetMaxVcpus = remoteClientConnectGetMaxVcpus,
     .nodeGetInfo = remoteClientNodeGetInfo,
     .connectListAllDomains = remoteClientConnectListAllDomains,
     .connectListDomains = remoteClientConnectListDomains,
-    .connectNumOfDomains = remoteClientConnectNumOfDomains,
     .connectListDefinedDomains = remoteClientConnectListDefinedDomains,
-    .connectNumOfDefinedDomains = remoteClientConnectNumOfDefinedDomains,
-    .domainLookupByID = remoteClientDomainLookupByID,
-    .domainLookupByName = remoteClientDomainLookupByName,
-    .domainLookupByUUID = remoteClientDomainLookupByUUID,
 
-    .domainDefineXMLFlags = remoteClientDomainDefineXMLFlags,
-    .domainUndefineFlags = remoteClientDomainUndefineFlags,
-    .domainCreateWithFlags = remoteClientDomainCreateWithFlags,
-    .domainCreateXML = remoteClientDomainCreateXML,
-    .domainDestroyFlags = remoteClientDomainDestroyFlags,
-    .domainShutdownFlags = remoteClientDomainShutdownFlags,
-    .domainReboot = remoteClientDomainReboot,
-    .domainReset = remoteClientDomainReset,
-    .domainSuspend = remoteClientDomainSuspend,
-    .domainResume = remoteClientDomainResume,
     .domainGetInfo = remoteClientDomainGetInfo,
-    .domainGetState = remoteClientDomainGetState,
-    .domainGetXMLDesc = remoteClientDomainGetXMLDesc,
-    .domainIsActive = remoteClientDomainIsActive,
-    .domainIsPersistent = remoteClientDomainIsPersistent,
-    .domainIsUpdated = remoteClientDomainIsUpdated,
-    .domainGetAutostart = remoteClientDomainGetAutostart,
-    .domainSetAutostart = remoteClientDomainSetAutostart,
-    .domainGetOSType = remoteClientDomainGetOSType,
-    .domainHasManagedSaveImage = remoteClientDomainHasManagedSaveImage,
-
     .domainGetJobInfo = remoteClientDomainGetJobInfo,
     .domainGetJobStats = remoteClientDomainGetJobStats,
     .domainAbortJobFlags = remoteClientDomainAbortJobFlags,
@@ -931,9 +752,4 @@ static const virHypervisorDriver remoteClientDriver = {
     .domainMigratePrepare2 = remoteClientDomainMigratePrepare2,
     .domainMigratePerform2 = remoteClientDomainMigratePerform2,
     .domainMigrateFinish2 = remoteClientDomainMigrateFinish2,
-    .domainMigrateSetMaxDowntime = remoteClientDomainMigrateSetMaxDowntime,
-    .domainMigrateGetMaxDowntime = remoteClientDomainMigrateGetMaxDowntime,
-    .domainMigrateSetMaxSpeed = remoteClientDomainMigrateSetMaxSpeed,
-    .domainMigrateGetMaxSpeed = remoteClientDomainMigrateGetMaxSpeed,
-    .domainMigrateStartPostCopy = remoteClientDomainMigrateStartPostCopy,
 };

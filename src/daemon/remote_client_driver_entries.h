@@ -1,7 +1,8 @@
 /*
  * remote_client_driver_entries.h: what the files of the remote client
  * driver share: the connection's private data, the call helpers and the
- * table entries defined outside remote_client_driver.c
+ * hand-written table entries defined outside remote_client_driver.c (the
+ * simple ones are generated from the .x: remote_client_stubs.h)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -39,52 +40,14 @@ typedef struct {
 int remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter,
                      void *args, xdrproc_t retFilter, void *ret);
 int remoteClientProbeFeature(virConn *conn, int feature);
-char *remoteClientCallString(virConn *conn, int proc, xdrproc_t argsFilter,
-                             void *args, xdrproc_t retFilter);
-int remoteClientCallInt(virConn *conn, int proc, xdrproc_t argsFilter,
-                        void *args);
 virDomainIdent *remoteClientMakeIdent(const remote_nonnull_domain *dom);
 void remoteClientFillDomain(remote_nonnull_domain *dst,
                             const virDomainIdent *src);
 
-/* ---- lifecycle and jobs (remote_client_driver_domain.c) ---- */
+/* ---- information and jobs (remote_client_driver_domain.c) ---- */
 
-virDomainIdent *remoteClientDomainDefineXMLFlags(virConn *conn,
-                                                 const char *xml,
-                                                 unsigned int flags);
-int remoteClientDomainUndefineFlags(virConn *conn, const virDomainIdent *dom,
-                                    unsigned int flags);
-virDomainIdent *remoteClientDomainCreateWithFlags(virConn *conn,
-                                                  const virDomainIdent *dom,
-                                                  unsigned int flags);
-virDomainIdent *remoteClientDomainCreateXML(virConn *conn, const char *xml,
-                                            unsigned int flags);
-int remoteClientDomainDestroyFlags(virConn *conn, const virDomainIdent *dom,
-                                   unsigned int flags);
-int remoteClientDomainShutdownFlags(virConn *conn, const virDomainIdent *dom,
-                                    unsigned int flags);
-int remoteClientDomainReboot(virConn *conn, const virDomainIdent *dom,
-                             unsigned int flags);
-int remoteClientDomainReset(virConn *conn, const virDomainIdent *dom,
-                            unsigned int flags);
-int remoteClientDomainSuspend(virConn *conn, const virDomainIdent *dom);
-int remoteClientDomainResume(virConn *conn, const virDomainIdent *dom);
 int remoteClientDomainGetInfo(virConn *conn, const virDomainIdent *dom,
                               virDomainInfo *info);
-int remoteClientDomainGetState(virConn *conn, const virDomainIdent *dom,
-                               int *state, int *reason, unsigned int flags);
-char *remoteClientDomainGetXMLDesc(virConn *conn, const virDomainIdent *dom,
-                                   unsigned int flags);
-int remoteClientDomainIsActive(virConn *conn, const virDomainIdent *dom);
-int remoteClientDomainIsPersistent(virConn *conn, const virDomainIdent *dom);
-int remoteClientDomainIsUpdated(virConn *conn, const virDomainIdent *dom);
-int remoteClientDomainGetAutostart(virConn *conn, const virDomainIdent *dom);
-int remoteClientDomainSetAutostart(virConn *conn, const virDomainIdent *dom,
-                                   int autostart);
-char *remoteClientDomainGetOSType(virConn *conn, const virDomainIdent *dom);
-int remoteClientDomainHasManagedSaveImage(virConn *conn,
-                                          const virDomainIdent *dom,
-                                          unsigned int flags);
 int remoteClientDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
                                  virDomainJobInfo *info);
 int remoteClientDomainGetJobStats(virConn *conn, const virDomainIdent *dom,
@@ -111,22 +74,3 @@ int remoteClientDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
                                       virMigrateArgs *args);
 virDomainIdent *remoteClientDomainMigrateFinish2(virConn *dconn,
                                                  virMigrateArgs *args);
-int remoteClientDomainMigrateSetMaxDowntime(virConn *conn,
-                                            const virDomainIdent *dom,
-                                            unsigned long long value,
-                                            unsigned int flags);
-int remoteClientDomainMigrateGetMaxDowntime(virConn *conn,
-                                            const virDomainIdent *dom,
-                                            unsigned long long *value,
-                                            unsigned int flags);
-int remoteClientDomainMigrateSetMaxSpeed(virConn *conn,
-                                         const virDomainIdent *dom,
-                                         unsigned long long value,
-                                         unsigned int flags);
-int remoteClientDomainMigrateGetMaxSpeed(virConn *conn,
-                                         const virDomainIdent *dom,
-                                         unsigned long long *value,
-                                         unsigned int flags);
-int remoteClientDomainMigrateStartPostCopy(virConn *conn,
-                                           const virDomainIdent *dom,
-                                           unsigned int flags);

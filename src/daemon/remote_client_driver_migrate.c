@@ -1,6 +1,6 @@
 /*
  * remote_client_driver_migrate.c: remote client driver entries for
- * migration: the v3 steps, the v2 steps and the tuning calls
+ * migration: the v3 and v2 steps
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -576,97 +576,4 @@ remoteClientDomainMigrateFinish2(virConn *dconn, virMigrateArgs *args)
     dom = remoteClientMakeIdent(&ret.ddom);
     xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_finish2_ret), (char *)&ret);
     return dom;
-}
-
-
-/* ---- tuning during a migration ---- */
-
-/* {dom, u64 value, flags} setters share one layout. */
-static int
-remoteClientMigSetULL(virConn *conn, int proc, const virDomainIdent *dom,
-                      unsigned long long value, unsigned int flags)
-{
-    remote_domain_migrate_set_max_downtime_args a = { .downtime = value,
-                                                      .flags = flags };
-
-    remoteClientFillDomain(&a.dom, dom);
-    return remoteClientCall(conn, proc,
-                            REMOTE_XDR(xdr_remote_domain_migrate_set_max_downtime_args),
-                            &a, NULL, NULL);
-}
-
-
-/* {dom, flags} -> u64 getters share one layout. */
-static int
-remoteClientMigGetULL(virConn *conn, int proc, const virDomainIdent *dom,
-                      unsigned long long *value, unsigned int flags)
-{
-    remote_domain_migrate_get_max_downtime_args a = { .flags = flags };
-    uint64_t ret = 0;
-
-    remoteClientFillDomain(&a.dom, dom);
-    if (remoteClientCall(conn, proc,
-                         REMOTE_XDR(xdr_remote_domain_migrate_get_max_downtime_args),
-                         &a, REMOTE_XDR(xdr_uint64_t), &ret) < 0)
-        return -1;
-    *value = ret;
-    return 0;
-}
-
-
-/* Entry domainMigrateSetMaxDowntime: MIGRATE_SET_MAX_DOWNTIME (166). */
-int
-remoteClientDomainMigrateSetMaxDowntime(virConn *conn, const virDomainIdent *dom,
-                                        unsigned long long value,
-                                        unsigned int flags)
-{
-    return remoteClientMigSetULL(conn, REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME,
-                                 dom, value, flags);
-}
-
-
-/* Entry domainMigrateGetMaxDowntime: MIGRATE_GET_MAX_DOWNTIME (387). */
-int
-remoteClientDomainMigrateGetMaxDowntime(virConn *conn, const virDomainIdent *dom,
-                                        unsigned long long *value,
-                                        unsigned int flags)
-{
-    return remoteClientMigGetULL(conn, REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME,
-                                 dom, value, flags);
-}
-
-
-/* Entry domainMigrateSetMaxSpeed: MIGRATE_SET_MAX_SPEED (207). */
-int
-remoteClientDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
-                                     unsigned long long value,
-                                     unsigned int flags)
-{
-    return remoteClientMigSetULL(conn, REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_SPEED,
-                                 dom, value, flags);
-}
-
-
-/* Entry domainMigrateGetMaxSpeed: MIGRATE_GET_MAX_SPEED (242). */
-int
-remoteClientDomainMigrateGetMaxSpeed(virConn *conn, const virDomainIdent *dom,
-                                     unsigned long long *value,
-                                     unsigned int flags)
-{
-    return remoteClientMigGetULL(conn, REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_SPEED,
-                                 dom, value, flags);
-}
-
-
-/* Entry domainMigrateStartPostCopy: MIGRATE_START_POST_COPY (364). */
-int
-remoteClientDomainMigrateStartPostCopy(virConn *conn, const virDomainIdent *dom,
-                                       unsigned int flags)
-{
-    remote_domain_migrate_start_post_copy_args a = { .flags = flags };
-
-    remoteClientFillDomain(&a.dom, dom);
-    return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_START_POST_COPY,
-                            REMOTE_XDR(xdr_remote_domain_migrate_start_post_copy_args),
-                            &a, NULL, NULL);
 }

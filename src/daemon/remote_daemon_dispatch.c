@@ -6,8 +6,10 @@
  *
  * Each handler turns its XDR arguments into one call through the
  * connection's driver table and its result into the XDR reply.  Access
- * (read-only, before-open) was checked by the RPC layer from the table.
- * Strings put into replies are heap copies: the RPC layer frees them.
+ * (read-only, before-open) was checked by the RPC layer from the table,
+ * and the driver's entry (@entry in the .x) by the generated wrapper;
+ * the simple procedures are generated whole (@generate).  Strings put
+ * into replies are heap copies: the RPC layer frees them.
  */
 #include <config.h>
 
@@ -58,16 +60,11 @@ remoteReportNoSupport(const char *api)
 }
 
 
-virConn *
-remoteConnAndDomain(virNetServerClient *client,
-                    const remote_nonnull_domain *rdom, virDomainIdent **dom)
+virDomainIdent *
+remoteDomainFromWire(const remote_nonnull_domain *rdom)
 {
-    virConn *conn = remoteGetConn(client);
-
-    if (conn)
-        *dom = virDomainIdentNew(rdom->name, (const unsigned char *)rdom->uuid,
-                                 rdom->id);
-    return conn;
+    return virDomainIdentNew(rdom->name, (const unsigned char *)rdom->uuid,
+                             rdom->id);
 }
 
 
@@ -238,48 +235,12 @@ remoteDispatchConnectGetType(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchConnectGetVersion(virNetServerClient *client, virNetMessage *msg,
-                                remote_connect_get_version_ret *ret)
-{
-    virConn *conn = remoteGetConn(client);
-    unsigned long long ver = 0;
-
-    if (!conn)
-        return -1;
-    if (!conn->driver->connectGetVersion) {
-        remoteReportNoSupport("virConnectGetVersion");
-        return -1;
-    }
-    if (conn->driver->connectGetVersion(conn, &ver) < 0)
-        return -1;
-    ret->hv_ver = ver;
-    return 0;
-}
-
-
-int
 remoteDispatchConnectGetLibVersion(virNetServerClient *client,
                                    virNetMessage *msg,
                                    remote_connect_get_lib_version_ret *ret)
 {
     ret->lib_ver = REMOTE_LIB_VERSION;
     return 0;
-}
-
-
-int
-remoteDispatchConnectGetHostname(virNetServerClient *client, virNetMessage *msg,
-                                 remote_connect_get_hostname_ret *ret)
-{
-    virConn *conn = remoteGetConn(client);
-
-    if (!conn)
-        return -1;
-    if (!conn->driver->connectGetHostname) {
-        ret->hostname = g_strdup(remoteDaemon->cfg->hostName);
-        return 0;
-    }
-    return (ret->hostname = conn->driver->connectGetHostname(conn)) ? 0 : -1;
 }
 
 
@@ -297,74 +258,13 @@ remoteDispatchConnectGetUri(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchConnectGetCapabilities(virNetServerClient *client,
-                                     virNetMessage *msg,
-                                     remote_connect_get_capabilities_ret *ret)
-{
-    virConn *conn = remoteGetConn(client);
-
-    if (!conn)
-        return -1;
-    if (!conn->driver->connectGetCapabilities) {
-        remoteReportNoSupport("virConnectGetCapabilities");
-        return -1;
-    }
-    return (ret->capabilities = conn->driver->connectGetCapabilities(conn)) ? 0 : -1;
-}
-
-
-int
-remoteDispatchConnectGetSysinfo(virNetServerClient *client, virNetMessage *msg,
-                                remote_connect_get_sysinfo_args *args,
-                                remote_connect_get_sysinfo_ret *ret)
-{
-    virConn *conn = remoteGetConn(client);
-
-    if (!conn)
-        return -1;
-    if (!conn->driver->connectGetSysinfo) {
-        remoteReportNoSupport("virConnectGetSysinfo");
-        return -1;
-    }
-    return (ret->sysinfo = conn->driver->connectGetSysinfo(conn, args->flags)) ? 0 : -1;
-}
-
-
-int
-remoteDispatchConnectGetMaxVcpus(virNetServerClient *client, virNetMessage *msg,
-                                 remote_connect_get_max_vcpus_args *args,
-                                 remote_connect_get_max_vcpus_ret *ret)
-{
-    virConn *conn = remoteGetConn(client);
-    int n;
-
-    if (!conn)
-        return -1;
-    if (!conn->driver->connectGetMaxVcpus) {
-        remoteReportNoSupport("virConnectGetMaxVcpus");
-        return -1;
-    }
-    if ((n = conn->driver->connectGetMaxVcpus(conn, args->type ? *args->type : NULL)) < 0)
-        return -1;
-    ret->max_vcpus = n;
-    return 0;
-}
-
-
-int
 remoteDispatchNodeGetInfo(virNetServerClient *client, virNetMessage *msg,
                           remote_node_get_info_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
     virNodeInfo info = { 0 };
 
-    if (!conn)
-        return -1;
-    if (!conn->driver->nodeGetInfo) {
-        remoteReportNoSupport("virNodeGetInfo");
-        return -1;
-    }
-    if (conn->driver->nodeGetInfo(conn, &info) < 0)
+    if (!conn || conn->driver->nodeGetInfo(conn, &info) < 0)
         return -1;
     memcpy(ret->model, info.model, sizeof(ret->model));
     ret->memory = info.memory;

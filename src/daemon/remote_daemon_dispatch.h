@@ -20,30 +20,9 @@ void remoteReportNoSupport(const char *api);
 /* Fills @dst (strings are heap copies) from @src. */
 void remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src);
 
-/* Checks the arguments' domain against the driver: returns the driver's
- * identity of the domain matched by UUID, or NULL (reported). */
-virDomainIdent *remoteGetDomain(virConn *conn, const remote_nonnull_domain *dom);
-
-/* Calls @member of @conn's driver, or reports NO_SUPPORT naming @api. */
-#define REMOTE_DRIVER_ENTRY(conn, member, api) \
-    ((conn)->driver->member ? (conn)->driver->member : \
-     (remoteReportNoSupport(api), (__typeof__((conn)->driver->member))NULL))
-
-/* The client's connection, and in *@dom the driver-facing identity of
- * @rdom (caller frees); NULL (reported) when not open. */
-virConn *remoteConnAndDomain(virNetServerClient *client,
-                             const remote_nonnull_domain *rdom,
-                             virDomainIdent **dom);
-
-/* Returns -1 from the calling handler, with NO_SUPPORT naming @api, when
- * @conn's driver lacks @member. */
-#define REMOTE_REQUIRE(conn, member, api) \
-    do { \
-        if (!(conn)->driver->member) { \
-            remoteReportNoSupport(api); \
-            return -1; \
-        } \
-    } while (0)
+/* The driver-facing identity of a domain of the arguments (caller
+ * frees). */
+virDomainIdent *remoteDomainFromWire(const remote_nonnull_domain *rdom);
 
 int remoteSerializeTypedParameters(const virTypedParameter *params,
                                    int nparams, int max,

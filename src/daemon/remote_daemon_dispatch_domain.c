@@ -1,29 +1,22 @@
 /*
- * remote_daemon_dispatch_domain.c: handlers of the remote program: domain
- * listing and lookup
+ * remote_daemon_dispatch_domain.c: handlers of the remote program:
+ * domain listing, start without a reply, and the information and
+ * statistics calls
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The simple domain calls (lookups, lifecycle operations, boolean
+ * queries, ...) are generated from the .x; these are the shapes the
+ * generator does not know.  Their wrappers have checked that the driver
+ * implements the entry (@entry in the .x).
  */
 #include <config.h>
 
 #include "remote_daemon.h"
 #include "remote_daemon_dispatch.h"
 #include "virerror.h"
-#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
-
-virDomainIdent *
-remoteGetDomain(virConn *conn, const remote_nonnull_domain *dom)
-{
-    virDrvDomainLookupByUUID lookup =
-        REMOTE_DRIVER_ENTRY(conn, domainLookupByUUID, "virDomainLookupByUUID");
-
-    if (!lookup)
-        return NULL;
-    return lookup(conn, (const unsigned char *)dom->uuid);
-}
-
 
 int
 remoteDispatchConnectListAllDomains(virNetServerClient *client,
@@ -32,16 +25,13 @@ remoteDispatchConnectListAllDomains(virNetServerClient *client,
                                     remote_connect_list_all_domains_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvConnectListAllDomains list;
     virDomainIdent **doms = NULL;
     int n;
     int i;
 
-    if (!conn ||
-        !(list = REMOTE_DRIVER_ENTRY(conn, connectListAllDomains,
-                                     "virConnectListAllDomains")))
+    if (!conn)
         return -1;
-    if ((n = list(conn, &doms, args->flags)) < 0)
+    if ((n = conn->driver->connectListAllDomains(conn, &doms, args->flags)) < 0)
         return -1;
     if (n > REMOTE_DOMAIN_LIST_MAX) {
         virDomainIdentListFree(doms, n);
@@ -80,35 +70,15 @@ remoteDispatchConnectListDomains(virNetServerClient *client, virNetMessage *msg,
                                  remote_connect_list_domains_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvConnectListDomains list;
     int n;
 
-    if (!conn || remoteCheckListMax(args->maxids) < 0 ||
-        !(list = REMOTE_DRIVER_ENTRY(conn, connectListDomains,
-                                     "virConnectListDomains")))
+    if (!conn || remoteCheckListMax(args->maxids) < 0)
         return -1;
     ret->ids.ids_val = g_new0(int, MAX(args->maxids, 1));
-    if ((n = list(conn, ret->ids.ids_val, args->maxids)) < 0)
+    if ((n = conn->driver->connectListDomains(conn, ret->ids.ids_val,
+                                              args->maxids)) < 0)
         return -1;
     ret->ids.ids_len = n;
-    return 0;
-}
-
-
-int
-remoteDispatchConnectNumOfDomains(virNetServerClient *client, virNetMessage *msg,
-                                  remote_connect_num_of_domains_ret *ret)
-{
-    virConn *conn = remoteGetConn(client);
-    virDrvConnectNumOfDomains num;
-    int n;
-
-    if (!conn ||
-        !(num = REMOTE_DRIVER_ENTRY(conn, connectNumOfDomains,
-                                    "virConnectNumOfDomains")) ||
-        (n = num(conn)) < 0)
-        return -1;
-    ret->num = n;
     return 0;
 }
 
@@ -120,96 +90,114 @@ remoteDispatchConnectListDefinedDomains(virNetServerClient *client,
                                         remote_connect_list_defined_domains_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvConnectListDefinedDomains list;
     int n;
 
-    if (!conn || remoteCheckListMax(args->maxnames) < 0 ||
-        !(list = REMOTE_DRIVER_ENTRY(conn, connectListDefinedDomains,
-                                     "virConnectListDefinedDomains")))
+    if (!conn || remoteCheckListMax(args->maxnames) < 0)
         return -1;
     ret->names.names_val = g_new0(char *, MAX(args->maxnames, 1));
-    if ((n = list(conn, ret->names.names_val, args->maxnames)) < 0)
+    if ((n = conn->driver->connectListDefinedDomains(conn, ret->names.names_val,
+                                                     args->maxnames)) < 0)
         return -1;
     ret->names.names_len = n;
     return 0;
 }
 
 
+/* The legacy start: CREATE_WITH_FLAGS without flags and without the
+ * started domain in the reply. */
 int
-remoteDispatchConnectNumOfDefinedDomains(virNetServerClient *client,
-                                         virNetMessage *msg,
-                                         remote_connect_num_of_defined_domains_ret *ret)
+remoteDispatchDomainCreate(virNetServerClient *client, virNetMessage *msg,
+                           remote_domain_create_args *args)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvConnectNumOfDefinedDomains num;
-    int n;
+    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) started = NULL;
 
-    if (!conn ||
-        !(num = REMOTE_DRIVER_ENTRY(conn, connectNumOfDefinedDomains,
-                                    "virConnectNumOfDefinedDomains")) ||
-        (n = num(conn)) < 0)
+    if (!conn)
         return -1;
-    ret->num = n;
-    return 0;
-}
-
-
-/* Common tail of the three lookups. */
-static int
-remoteFinishLookup(virDomainIdent *ident, remote_nonnull_domain *dom)
-{
-    if (!ident)
+    dom = remoteDomainFromWire(&args->dom);
+    if (!(started = conn->driver->domainCreateWithFlags(conn, dom, 0)))
         return -1;
-    remoteMakeDomain(dom, ident);
-    virDomainIdentFree(ident);
     return 0;
 }
 
 
 int
-remoteDispatchDomainLookupById(virNetServerClient *client, virNetMessage *msg,
-                               remote_domain_lookup_by_id_args *args,
-                               remote_domain_lookup_by_id_ret *ret)
+remoteDispatchDomainGetInfo(virNetServerClient *client, virNetMessage *msg,
+                            remote_domain_get_info_args *args,
+                            remote_domain_get_info_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvDomainLookupByID lookup;
+    g_autoptr(virDomainIdent) dom = NULL;
+    virDomainInfo info = { 0 };
 
-    if (!conn ||
-        !(lookup = REMOTE_DRIVER_ENTRY(conn, domainLookupByID,
-                                       "virDomainLookupByID")))
+    if (!conn)
         return -1;
-    return remoteFinishLookup(lookup(conn, args->id), &ret->dom);
+    dom = remoteDomainFromWire(&args->dom);
+    if (conn->driver->domainGetInfo(conn, dom, &info) < 0)
+        return -1;
+    ret->state = info.state;
+    ret->maxMem = info.maxMem;
+    ret->memory = info.memory;
+    ret->nrVirtCpu = info.nrVirtCpu;
+    ret->cpuTime = info.cpuTime;
+    return 0;
 }
 
 
 int
-remoteDispatchDomainLookupByName(virNetServerClient *client, virNetMessage *msg,
-                                 remote_domain_lookup_by_name_args *args,
-                                 remote_domain_lookup_by_name_ret *ret)
+remoteDispatchDomainGetJobInfo(virNetServerClient *client, virNetMessage *msg,
+                               remote_domain_get_job_info_args *args,
+                               remote_domain_get_job_info_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvDomainLookupByName lookup;
+    g_autoptr(virDomainIdent) dom = NULL;
+    virDomainJobInfo info = { 0 };
 
-    if (!conn ||
-        !(lookup = REMOTE_DRIVER_ENTRY(conn, domainLookupByName,
-                                       "virDomainLookupByName")))
+    if (!conn)
         return -1;
-    return remoteFinishLookup(lookup(conn, args->name), &ret->dom);
+    dom = remoteDomainFromWire(&args->dom);
+    if (conn->driver->domainGetJobInfo(conn, dom, &info) < 0)
+        return -1;
+    ret->type = info.type;
+    ret->timeElapsed = info.timeElapsed;
+    ret->timeRemaining = info.timeRemaining;
+    ret->dataTotal = info.dataTotal;
+    ret->dataProcessed = info.dataProcessed;
+    ret->dataRemaining = info.dataRemaining;
+    ret->memTotal = info.memTotal;
+    ret->memProcessed = info.memProcessed;
+    ret->memRemaining = info.memRemaining;
+    ret->fileTotal = info.fileTotal;
+    ret->fileProcessed = info.fileProcessed;
+    ret->fileRemaining = info.fileRemaining;
+    return 0;
 }
 
 
 int
-remoteDispatchDomainLookupByUuid(virNetServerClient *client, virNetMessage *msg,
-                                 remote_domain_lookup_by_uuid_args *args,
-                                 remote_domain_lookup_by_uuid_ret *ret)
+remoteDispatchDomainGetJobStats(virNetServerClient *client, virNetMessage *msg,
+                                remote_domain_get_job_stats_args *args,
+                                remote_domain_get_job_stats_ret *ret)
 {
     virConn *conn = remoteGetConn(client);
-    virDrvDomainLookupByUUID lookup;
+    g_autoptr(virDomainIdent) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int type = 0;
+    int rc;
 
-    if (!conn ||
-        !(lookup = REMOTE_DRIVER_ENTRY(conn, domainLookupByUUID,
-                                       "virDomainLookupByUUID")))
+    if (!conn)
         return -1;
-    return remoteFinishLookup(lookup(conn, (const unsigned char *)args->uuid),
-                              &ret->dom);
+    dom = remoteDomainFromWire(&args->dom);
+    if (conn->driver->domainGetJobStats(conn, dom, &type, &params, &nparams,
+                                        args->flags) < 0)
+        return -1;
+    rc = remoteSerializeTypedParameters(params, nparams,
+                                        REMOTE_DOMAIN_JOB_STATS_MAX,
+                                        &ret->params.params_val,
+                                        &ret->params.params_len);
+    remoteTypedParamsFree(params, nparams);
+    ret->type = type;
+    return rc;
 }

@@ -104,15 +104,12 @@ static char *
 remoteMigrateBegin(virNetServerClient *client, const remote_nonnull_domain *rdom,
                    remoteMigrateCall *call)
 {
+    virConn *conn = remoteGetConn(client);
     g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, rdom, &dom);
 
     if (!conn)
         return NULL;
-    if (!conn->driver->domainMigrateBegin3) {
-        remoteReportNoSupport("virDomainMigrateBegin3");
-        return NULL;
-    }
+    dom = remoteDomainFromWire(rdom);
     return conn->driver->domainMigrateBegin3(conn, dom, &call->args);
 }
 
@@ -163,10 +160,7 @@ remoteMigratePrepare(virNetServerClient *client, remoteMigrateCall *call,
     virConn *conn = remoteGetConn(client);
     char *uri = NULL;
 
-    if (!conn)
-        return -1;
-    REMOTE_REQUIRE(conn, domainMigratePrepare3, "virDomainMigratePrepare3");
-    if (conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
+    if (!conn || conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
         return -1;
     if (uri) {
         *uriOut = g_new0(char *, 1);
@@ -223,12 +217,12 @@ static int
 remoteMigratePerform(virNetServerClient *client, const remote_nonnull_domain *rdom,
                      remoteMigrateCall *call)
 {
+    virConn *conn = remoteGetConn(client);
     g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, rdom, &dom);
 
     if (!conn)
         return -1;
-    REMOTE_REQUIRE(conn, domainMigratePerform3, "virDomainMigratePerform3");
+    dom = remoteDomainFromWire(rdom);
     return conn->driver->domainMigratePerform3(conn, dom, &call->args);
 }
 
@@ -287,10 +281,6 @@ remoteMigrateFinish(virNetServerClient *client, remoteMigrateCall *call)
 
     if (!conn)
         return NULL;
-    if (!conn->driver->domainMigrateFinish3) {
-        remoteReportNoSupport("virDomainMigrateFinish3");
-        return NULL;
-    }
     return conn->driver->domainMigrateFinish3(conn, &call->args);
 }
 
@@ -355,12 +345,12 @@ static int
 remoteMigrateConfirm(virNetServerClient *client, const remote_nonnull_domain *rdom,
                      remoteMigrateCall *call)
 {
+    virConn *conn = remoteGetConn(client);
     g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, rdom, &dom);
 
     if (!conn)
         return -1;
-    REMOTE_REQUIRE(conn, domainMigrateConfirm3, "virDomainMigrateConfirm3");
+    dom = remoteDomainFromWire(rdom);
     return conn->driver->domainMigrateConfirm3(conn, dom, &call->args);
 }
 
@@ -414,7 +404,6 @@ remoteDispatchDomainMigratePrepare2(virNetServerClient *client,
 
     if (!conn)
         return -1;
-    REMOTE_REQUIRE(conn, domainMigratePrepare2, "virDomainMigratePrepare2");
     remoteMigrateCallInit(&call, NULL, 0, args->flags, false);
     call.args.protocol = 2;
     remoteMigrateCallPositional(&call, &args->dom_xml, args->uri_in,
@@ -435,13 +424,13 @@ remoteDispatchDomainMigratePerform(virNetServerClient *client,
                                    remote_domain_migrate_perform_args *args)
 {
     g_auto(remoteMigrateCall) call = { 0 };
+    virConn *conn = remoteGetConn(client);
     g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
     remote_string uri = &args->uri;
 
     if (!conn)
         return -1;
-    REMOTE_REQUIRE(conn, domainMigratePerform2, "virDomainMigratePerform");
+    dom = remoteDomainFromWire(&args->dom);
     remoteMigrateCallInit(&call, args->cookie.cookie_val,
                           args->cookie.cookie_len, args->flags, false);
     call.args.protocol = 2;
@@ -464,7 +453,6 @@ remoteDispatchDomainMigrateFinish2(virNetServerClient *client,
 
     if (!conn)
         return -1;
-    REMOTE_REQUIRE(conn, domainMigrateFinish2, "virDomainMigrateFinish2");
     remoteMigrateCallInit(&call, args->cookie.cookie_val,
                           args->cookie.cookie_len, args->flags, false);
     call.args.protocol = 2;
@@ -475,93 +463,4 @@ remoteDispatchDomainMigrateFinish2(virNetServerClient *client,
     remoteMakeDomain(&ret->ddom, dom);
     virDomainIdentFree(dom);
     return 0;
-}
-
-
-/* ---- tuning during a migration ---- */
-
-int
-remoteDispatchDomainMigrateSetMaxDowntime(virNetServerClient *client,
-                                          virNetMessage *msg,
-                                          remote_domain_migrate_set_max_downtime_args *args)
-{
-    g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
-
-    if (!conn)
-        return -1;
-    REMOTE_REQUIRE(conn, domainMigrateSetMaxDowntime, "virDomainMigrateSetMaxDowntime");
-    return conn->driver->domainMigrateSetMaxDowntime(conn, dom, args->downtime,
-                                                     args->flags);
-}
-
-
-int
-remoteDispatchDomainMigrateGetMaxDowntime(virNetServerClient *client,
-                                          virNetMessage *msg,
-                                          remote_domain_migrate_get_max_downtime_args *args,
-                                          remote_domain_migrate_get_max_downtime_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
-    unsigned long long v = 0;
-
-    if (!conn)
-        return -1;
-    REMOTE_REQUIRE(conn, domainMigrateGetMaxDowntime, "virDomainMigrateGetMaxDowntime");
-    if (conn->driver->domainMigrateGetMaxDowntime(conn, dom, &v, args->flags) < 0)
-        return -1;
-    ret->downtime = v;
-    return 0;
-}
-
-
-int
-remoteDispatchDomainMigrateSetMaxSpeed(virNetServerClient *client,
-                                       virNetMessage *msg,
-                                       remote_domain_migrate_set_max_speed_args *args)
-{
-    g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
-
-    if (!conn)
-        return -1;
-    REMOTE_REQUIRE(conn, domainMigrateSetMaxSpeed, "virDomainMigrateSetMaxSpeed");
-    return conn->driver->domainMigrateSetMaxSpeed(conn, dom, args->bandwidth,
-                                                  args->flags);
-}
-
-
-int
-remoteDispatchDomainMigrateGetMaxSpeed(virNetServerClient *client,
-                                       virNetMessage *msg,
-                                       remote_domain_migrate_get_max_speed_args *args,
-                                       remote_domain_migrate_get_max_speed_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
-    unsigned long long v = 0;
-
-    if (!conn)
-        return -1;
-    REMOTE_REQUIRE(conn, domainMigrateGetMaxSpeed, "virDomainMigrateGetMaxSpeed");
-    if (conn->driver->domainMigrateGetMaxSpeed(conn, dom, &v, args->flags) < 0)
-        return -1;
-    ret->bandwidth = v;
-    return 0;
-}
-
-
-int
-remoteDispatchDomainMigrateStartPostCopy(virNetServerClient *client,
-                                         virNetMessage *msg,
-                                         remote_domain_migrate_start_post_copy_args *args)
-{
-    g_autoptr(virDomainIdent) dom = NULL;
-    virConn *conn = remoteConnAndDomain(client, &args->dom, &dom);
-
-    if (!conn)
-        return -1;
-    REMOTE_REQUIRE(conn, domainMigrateStartPostCopy, "virDomainMigrateStartPostCopy");
-    return conn->driver->domainMigrateStartPostCopy(conn, dom, args->flags);
 }
