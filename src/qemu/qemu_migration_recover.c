@@ -50,12 +50,14 @@ qemuMigrationRecoverQEMUStatus(virDomainObj *vm)
     rc = qemuMonitorGetMigrationStats(priv->mon, &stats);
     if (qemuDomainObjExitMonitor(vm) < 0)
         rc = -1;
+    if (rc == 0)
+        rc = stats.status;  /* read before the clear below zeroes it */
     qemuMonitorMigrationStatsClear(&stats);
     if (rc < 0)
         return -1;
     VIR_INFO("domain %s: QEMU's migration status is %s", vm->def->name,
-             NULLSTR(qemuMonitorMigrationStatusTypeToString(stats.status)));
-    return stats.status;
+             NULLSTR(qemuMonitorMigrationStatusTypeToString(rc)));
+    return rc;
 }
 
 
