@@ -339,69 +339,37 @@ virNetClientDispatch(virNetClient *client, virNetMessage *msg)
 }
 
 
-/* Checks the length word against the protocol limits, then sizes the
- * buffer for the whole packet.  Returns 0 or -1 (reported). */
-static int
-virNetClientDecodeLength(virNetClient *client, virNetMessage *rx)
-{
-    uint32_t len;
-
-    memcpy(&len, rx->buffer, sizeof(len));
-    len = g_ntohl(len);
-    if (len < VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX ||
-        len > VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX) {
-        virReportError(VIR_ERR_RPC,
-                       _("packet of %1$u bytes from %2$s is outside the protocol limits (%3$d to %4$d)"),
-                       len, client->peer,
-                       VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_HEADER_MAX,
-                       VIR_NET_MESSAGE_LEN_MAX + VIR_NET_MESSAGE_MAX);
-        return -1;
-    }
-    return virNetMessageDecodeLength(rx);
-}
-
-
 /* Reads and dispatches everything available; closes on EOF and errors. */
 static void
 virNetClientDoRead(virNetClient *client)
 {
     for (;;) {
-        virNetMessage *rx;
-        ssize_t n;
+        virNetMessage *msg = NULL;
+        virNetMessageReadResult rc = virNetMessageRead(client->fd, &client->rx,
+                                                       &msg);
 
-        if (!client->rx) {
-            client->rx = virNetMessageNew();
-            virNetMessagePrepareRead(client->rx);
-        }
-        rx = client->rx;
-        n = virNetSocketRead(client->fd, rx->buffer + rx->bufferOffset,
-                             rx->bufferLength - rx->bufferOffset);
-        if (n == 0)
+        switch (rc) {
+        case VIR_NET_MESSAGE_READ_AGAIN:
             return;
-        if (n == -2) {
+        case VIR_NET_MESSAGE_READ_EOF:
             VIR_WITH_OBJECT_LOCK_GUARD(client) {
                 virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_EOF,
                                              _("end of file from the server"));
             }
             return;
-        }
-        if (n < 0) {
+        case VIR_NET_MESSAGE_READ_ERROR:
+        case VIR_NET_MESSAGE_READ_INVALID:
+            virNetClientCloseOnError(client);
+            return;
+        case VIR_NET_MESSAGE_READ_DONE:
+            break;
+        case VIR_NET_MESSAGE_READ_LAST:
+        default:
+            virReportEnumRangeError(virNetMessageReadResult, rc);
             virNetClientCloseOnError(client);
             return;
         }
-        rx->bufferOffset += n;
-        if (rx->bufferOffset < rx->bufferLength)
-            continue;
-        if (rx->bufferLength == VIR_NET_MESSAGE_LEN_MAX) {
-            if (virNetClientDecodeLength(client, rx) < 0) {
-                virNetClientCloseOnError(client);
-                return;
-            }
-            continue;
-        }
-        client->rx = NULL;
-        rx->bufferOffset = 0;
-        if (virNetClientDispatch(client, rx) < 0) {
+        if (virNetClientDispatch(client, msg) < 0) {
             virNetClientCloseOnError(client);
             return;
         }
@@ -418,21 +386,10 @@ static int
 virNetClientDoWrite(virNetClient *client)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+    size_t packets;
+    size_t bytes;
 
-    while (client->tx) {
-        virNetMessage *msg = client->tx;
-        ssize_t n = virNetSocketWrite(client->fd,
-                                      msg->buffer + msg->bufferOffset,
-                                      msg->bufferLength - msg->bufferOffset);
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            return 0;
-        msg->bufferOffset += n;
-        if (msg->bufferOffset == msg->bufferLength)
-            virNetMessageFree(virNetMessageQueueServe(&client->tx));
-    }
-    return 0;
+    return virNetMessageQueueFlush(client->fd, &client->tx, &packets, &bytes);
 }
 
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "virnetmessage.h"
+#include "virnetsocket.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -97,17 +98,97 @@ virNetMessageDecodeLength(virNetMessage *msg)
     memcpy(&len, msg->buffer, sizeof(len));
     len = g_ntohl(len);
     if (len < VIR_NET_MESSAGE_MIN) {
-        virReportError(VIR_ERR_RPC, _("packet %1$u bytes received from client too small, want %2$d"),
+        virReportError(VIR_ERR_RPC, _("packet %1$u bytes received too small, want %2$d"),
                        len, VIR_NET_MESSAGE_MIN);
         return -1;
     }
     if (len > VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX) {
-        virReportError(VIR_ERR_RPC, _("packet %1$u bytes received from client too large, want %2$d"),
+        virReportError(VIR_ERR_RPC, _("packet %1$u bytes received too large, want %2$d"),
                        len, VIR_NET_MESSAGE_MAX + VIR_NET_MESSAGE_LEN_MAX);
         return -1;
     }
     msg->bufferLength = len;
     msg->buffer = g_realloc(msg->buffer, len);
+    return 0;
+}
+
+
+/**
+ * virNetMessageRead:
+ * Reads from the non-blocking socket @fd into *@rx, the packet being
+ * received (a new one when *@rx is NULL), until it is whole or the
+ * socket has nothing more.  On VIR_NET_MESSAGE_READ_DONE *@packet is the
+ * whole packet, ready for virNetMessageDecodeHeader (caller owns it), and
+ * *@rx is NULL again; on every other result a partial packet stays in
+ * *@rx, which the caller frees with the connection.  A length word
+ * outside the protocol limits is READ_INVALID: the stream cannot be
+ * resynchronised, so the caller drops the connection.
+ */
+virNetMessageReadResult
+virNetMessageRead(int fd, virNetMessage **rx, virNetMessage **packet)
+{
+    for (;;) {
+        virNetMessage *msg;
+        ssize_t n;
+
+        if (!*rx) {
+            *rx = virNetMessageNew();
+            virNetMessagePrepareRead(*rx);
+        }
+        msg = *rx;
+        n = virNetSocketRead(fd, msg->buffer + msg->bufferOffset,
+                             msg->bufferLength - msg->bufferOffset);
+        if (n == 0)
+            return VIR_NET_MESSAGE_READ_AGAIN;
+        if (n == -2)
+            return VIR_NET_MESSAGE_READ_EOF;
+        if (n < 0)
+            return VIR_NET_MESSAGE_READ_ERROR;
+        msg->bufferOffset += n;
+        if (msg->bufferOffset < msg->bufferLength)
+            continue;
+        if (msg->bufferLength == VIR_NET_MESSAGE_LEN_MAX) {
+            if (virNetMessageDecodeLength(msg) < 0)
+                return VIR_NET_MESSAGE_READ_INVALID;
+            continue;
+        }
+        msg->bufferOffset = 0;
+        *packet = g_steal_pointer(rx);
+        return VIR_NET_MESSAGE_READ_DONE;
+    }
+}
+
+
+/**
+ * virNetMessageQueueFlush:
+ * Writes the packets of @queue to the non-blocking socket @fd until the
+ * queue is empty or the socket is full, freeing each packet once it is
+ * written whole.  *@packets and *@bytes (always written) count the
+ * packets taken off the queue and their sizes.  The caller holds
+ * whatever lock protects @queue.  Returns 0, or -1 (reported) when the
+ * socket failed.
+ */
+int
+virNetMessageQueueFlush(int fd, virNetMessage **queue, size_t *packets,
+                        size_t *bytes)
+{
+    *packets = 0;
+    *bytes = 0;
+    while (*queue) {
+        virNetMessage *msg = *queue;
+        ssize_t n = virNetSocketWrite(fd, msg->buffer + msg->bufferOffset,
+                                      msg->bufferLength - msg->bufferOffset);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        msg->bufferOffset += n;
+        if (msg->bufferOffset == msg->bufferLength) {
+            (*packets)++;
+            *bytes += msg->bufferLength;
+            virNetMessageFree(virNetMessageQueueServe(queue));
+        }
+    }
     return 0;
 }
 

@@ -41,6 +41,24 @@ int virNetMessageDecodePayload(virNetMessage *msg, xdrproc_t filter,
                                void *data);
 int virNetMessageDecodeNumFDs(virNetMessage *msg);
 
+/* What virNetMessageRead found on the socket. */
+typedef enum {
+    VIR_NET_MESSAGE_READ_AGAIN = 0, /* would block: the rest comes later */
+    VIR_NET_MESSAGE_READ_DONE,      /* one whole packet */
+    VIR_NET_MESSAGE_READ_EOF,       /* the peer closed the connection */
+    VIR_NET_MESSAGE_READ_ERROR,     /* the socket failed (reported) */
+    VIR_NET_MESSAGE_READ_INVALID,   /* a length outside the limits (reported) */
+
+    VIR_NET_MESSAGE_READ_LAST
+} virNetMessageReadResult;
+
+/* Reading and writing packets on a non-blocking socket, for the server
+ * and the client alike. */
+virNetMessageReadResult virNetMessageRead(int fd, virNetMessage **rx,
+                                          virNetMessage **packet);
+int virNetMessageQueueFlush(int fd, virNetMessage **queue, size_t *packets,
+                            size_t *bytes);
+
 /* Writing: encode the header (msg->header), then a payload; the length
  * word is filled in by each payload encoder. */
 int virNetMessageEncodeHeader(virNetMessage *msg);

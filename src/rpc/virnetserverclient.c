@@ -372,38 +372,31 @@ static int
 virNetServerClientDoRead(virNetServerClient *client)
 {
     for (;;) {
-        virNetMessage *rx;
-        ssize_t n;
+        virNetMessage *msg = NULL;
+        virNetMessageReadResult rc = virNetMessageRead(client->fd, &client->rx,
+                                                       &msg);
 
-        if (!client->rx) {
-            client->rx = virNetMessageNew();
-            virNetMessagePrepareRead(client->rx);
-        }
-        rx = client->rx;
-        n = virNetSocketRead(client->fd, rx->buffer + rx->bufferOffset,
-                             rx->bufferLength - rx->bufferOffset);
-        if (n == 0)
+        switch (rc) {
+        case VIR_NET_MESSAGE_READ_AGAIN:
             return 0;
-        if (n < 0) {
-            if (n == -1)
-                VIR_DEBUG("client=%llu read failed: %s", client->id,
-                          virErrorGetLastMessage());
+        case VIR_NET_MESSAGE_READ_EOF:
+            return -1;
+        case VIR_NET_MESSAGE_READ_ERROR:
+            VIR_DEBUG("client=%llu read failed: %s", client->id,
+                      virErrorGetLastMessage());
+            return -1;
+        case VIR_NET_MESSAGE_READ_INVALID:
+            VIR_WARN("client=%llu peer=%s: %s; closing", client->id,
+                     client->peer, virErrorGetLastMessage());
+            return -1;
+        case VIR_NET_MESSAGE_READ_DONE:
+            break;
+        case VIR_NET_MESSAGE_READ_LAST:
+        default:
+            virReportEnumRangeError(virNetMessageReadResult, rc);
             return -1;
         }
-        rx->bufferOffset += n;
-        if (rx->bufferOffset < rx->bufferLength)
-            continue;
-        if (rx->bufferLength == VIR_NET_MESSAGE_LEN_MAX) {
-            if (virNetMessageDecodeLength(rx) < 0) {
-                VIR_WARN("client=%llu peer=%s: %s; closing", client->id,
-                         client->peer, virErrorGetLastMessage());
-                return -1;
-            }
-            continue;
-        }
-        client->rx = NULL;
-        rx->bufferOffset = 0;
-        virNetServerClientDispatchRead(client, rx);
+        virNetServerClientDispatchRead(client, msg);
 
         VIR_WITH_OBJECT_LOCK_GUARD(client) {
             if (!virNetServerClientHasRoom(client) || client->closeRequested)
@@ -418,24 +411,14 @@ static int
 virNetServerClientDoWrite(virNetServerClient *client)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+    size_t packets = 0;
+    size_t bytes = 0;
+    int rc = virNetMessageQueueFlush(client->fd, &client->tx, &packets,
+                                     &bytes);
 
-    while (client->tx) {
-        virNetMessage *msg = client->tx;
-        ssize_t n = virNetSocketWrite(client->fd,
-                                      msg->buffer + msg->bufferOffset,
-                                      msg->bufferLength - msg->bufferOffset);
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            return 0;
-        msg->bufferOffset += n;
-        if (msg->bufferOffset == msg->bufferLength) {
-            client->ntx--;
-            client->txBytes -= msg->bufferLength;
-            virNetMessageFree(virNetMessageQueueServe(&client->tx));
-        }
-    }
-    return 0;
+    client->ntx -= packets;
+    client->txBytes -= bytes;
+    return rc;
 }
 
 
