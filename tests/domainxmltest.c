@@ -240,6 +240,8 @@ static const testBadCase testBadCases[] = {
       "XML error: unknown unit 'parsecs' in element 'memory'" },
     { "bad-current-memory", 0, VIR_ERR_XML_ERROR,
       "XML error: currentMemory (66560 KiB) must not exceed memory (65536 KiB)" },
+    { "bad-os-type", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: os type 'hv..m' is not supported (supported: hvm)" },
     { "bad-vcpu-zero", 0, VIR_ERR_XML_ERROR,
       "XML error: a domain needs at least 1 vCPU" },
     { "bad-vcpu-huge", 0, VIR_ERR_CONFIG_UNSUPPORTED,

@@ -571,6 +571,7 @@ virDomainDefParseOSType(virDomainDef *def, xmlNode *os)
     xmlNode *type = virXMLNodeChild(os, "type");
     g_autofree char *text = NULL;
     g_autofree char *arch = NULL;
+    int ostype;
 
     if (!type) {
         virReportError(VIR_ERR_XML_ERROR, "%s",
@@ -578,12 +579,14 @@ virDomainDefParseOSType(virDomainDef *def, xmlNode *os)
         return -1;
     }
     text = virXMLNodeContent(type);
-    if ((def->os.type = virDomainOSTypeFromString(text)) <= 0) {
+    /* through an int: the enum field is unsigned, -1 would pass "<= 0" */
+    if ((ostype = virDomainOSTypeFromString(text)) <= 0) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("os type '%1$s' is not supported (supported: hvm)"),
                        text);
         return -1;
     }
+    def->os.type = ostype;
     if ((arch = virXMLPropString(type, "arch"))) {
         int a = virArchTypeFromString(arch);
 
