@@ -246,7 +246,14 @@ virNetMessageDecodeNumFDs(virNetMessage *msg)
         virReportError(VIR_ERR_RPC, "%s", _("Unable to decode number of FDs"));
         rc = -1;
     } else {
+        size_t i;
+
         msg->bufferOffset += xdr_getpos(&xdr);
+        /* the descriptors themselves come later: none is open yet, and
+         * virNetMessageClear must find -1 in every slot */
+        msg->fds = g_new(int, MAX(nfds, 1));
+        for (i = 0; i < nfds; i++)
+            msg->fds[i] = -1;
         msg->nfds = nfds;
     }
     xdr_destroy(&xdr);
