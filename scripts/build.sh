@@ -4,6 +4,8 @@
 #   sh scripts/build.sh          ./build: the compiler meson picks (gcc)
 #   sh scripts/build.sh asan     ./build-asan: clang with AddressSanitizer
 #                                and UndefinedBehaviorSanitizer
+#   sh scripts/build.sh fuzz     ./build-fuzz: the same sanitizers and the
+#                                libFuzzer targets of tests/fuzz
 set -eu
 cd "$(dirname "$0")/.."
 case "${1:-}" in
@@ -16,8 +18,14 @@ asan)
     export CC=clang
     set -- -Dwerror=true -Db_sanitize=address,undefined -Db_lundef=false
     ;;
+fuzz)
+    dir=build-fuzz
+    export CC=clang
+    set -- -Dwerror=true -Dfuzz=true -Db_sanitize=address,undefined \
+        -Db_lundef=false
+    ;;
 *)
-    echo "usage: $0 [asan]" >&2
+    echo "usage: $0 [asan|fuzz]" >&2
     exit 2
     ;;
 esac

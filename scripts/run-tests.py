@@ -2,15 +2,20 @@
 """Runs the meson test suites of the build and prints a summary line:
 "N passed, N failed, N skipped".
 
-Suites: unit, integration, helgrind (./build, the default), and
-asan:unit, asan:integration (./build-asan, made by "sh scripts/build.sh
-asan": clang with AddressSanitizer and
+Suites: unit, integration, helgrind (./build), fuzz (./build-fuzz,
+below): the default; and asan:unit, asan:integration (./build-asan,
+made by "sh scripts/build.sh asan": clang with AddressSanitizer and
 UndefinedBehaviorSanitizer: every report the sanitizers write, from a
 test program or from a daemon the test started, fails the suite).
 asan:integration runs the integration tests named in ASAN_INTEGRATION
 (the RPC layer, the lifecycle and the migration protocols, which cover
 most of the daemon's code in a few minutes); asan:integration-all runs
 every one.
+
+Suite fuzz (./build-fuzz, made by "sh scripts/build.sh fuzz") runs each
+libFuzzer target of tests/fuzz for a bounded time on its seed corpus
+(tests/fuzz/run-fuzz.py): a crash, leak or sanitizer report fails it,
+with the reproducer printed (docs/internals/fuzzing.rst).
 
 The run fails (exit status 1) when any test fails, when `meson test`
 itself fails without reporting a failed test (a broken build directory, an
@@ -25,7 +30,7 @@ import subprocess
 import sys
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-SUITES = ["unit", "integration", "helgrind"]
+SUITES = ["unit", "integration", "helgrind", "fuzz"]
 ASAN_INTEGRATION = [
     "test_daemon_cli", "test_rpc_virsh", "test_rpc_python",
     "test_rpc_badinput", "test_rpc_readonly", "test_rpc_close",
@@ -39,6 +44,8 @@ def split_suite(name):
     if name.startswith("asan:"):
         build = os.path.join(TOP, "build-asan")
         return build, name[len("asan:"):], os.path.join(build, "sanitizer-logs")
+    if name == "fuzz":
+        return os.path.join(TOP, "build-fuzz"), name, None
     return os.path.join(TOP, "build"), name, None
 
 

@@ -1,8 +1,11 @@
 #!/bin/sh
-# The test command: installs what is missing, builds, runs every test
-# suite and ends with the line "N passed, N failed, N skipped".
+# The test command: installs what is missing, builds (gcc, and clang with
+# the libFuzzer targets), runs every test suite and ends with the line
+# "N passed, N failed, N skipped".  Arguments name suites (see
+# scripts/run-tests.py), e.g. "sh scripts/test.sh unit".
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
 sh scripts/build.sh
+sh scripts/build.sh fuzz
 exec python3 scripts/run-tests.py "$@"
