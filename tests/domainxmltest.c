@@ -282,6 +282,24 @@ static const testBadCase testBadCases[] = {
       "unsupported configuration: CPU topology doesn't match maximum vcpu count" },
     { "bad-feature-no-model", 0, VIR_ERR_XML_ERROR,
       "XML error: Non-empty feature list specified without CPU model" },
+    { "bad-hugepages", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: memoryBacking <hugepages> is not supported: it needs host setup (a mounted hugetlbfs with reserved pages), which virtmigd does not do" },
+    { "bad-memory-source-file", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: memoryBacking <source type='file'/> is not supported: it needs a host directory for the memory files (libvirt's memory_backing_dir); use type='memfd'" },
+    { "bad-memory-access", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: memoryBacking <access mode='shared'/> is only supported with <source type='memfd'/> (otherwise QEMU needs a memory file in a host directory)" },
+    { "bad-iothread-undefined", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: Disk iothread '3' not defined in iothreadid" },
+    { "bad-iothread-bus", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: IOThreads not available for bus sata target sda" },
+    { "bad-iothread-duplicate", 0, VIR_ERR_XML_ERROR,
+      "XML error: duplicate iothread id '2' found" },
+    { "bad-vcpu-cpuset", 0, VIR_ERR_INVALID_ARG,
+      "invalid argument: Failed to parse bitmap '0-x'" },
+    { "bad-vcpu-placement-auto", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: value 'auto' of attribute 'placement' of element 'vcpu' is not supported (supported: static)" },
+    { "bad-cputune", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: element 'cputune' is not supported (at /domain/cputune)" },
 };
 
 
@@ -429,7 +447,7 @@ main(int argc, char **argv)
         "test-guest", "minimal", "full", "vnc-default-listen", "cpu-custom",
         "stock-minimal", "general-q35", "general-metadata", "general-sysinfo",
         "device-info", "disks-q35", "disks-pc", "devices-pc", "devices-q35",
-        "usb2-q35",
+        "usb2-q35", "tune",
     };
     size_t i;
 

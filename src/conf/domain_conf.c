@@ -66,7 +66,7 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
     { "domain/description", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/memory", "unit", VIR_XML_ALLOW_TEXT },
     { "domain/currentMemory", "unit", VIR_XML_ALLOW_TEXT },
-    { "domain/vcpu", "placement current", VIR_XML_ALLOW_TEXT },
+    { "domain/vcpu", "placement cpuset current", VIR_XML_ALLOW_TEXT },
     { "domain/os", NULL, 0 },
     { "domain/os/type", "arch machine", VIR_XML_ALLOW_TEXT },
     { "domain/os/kernel", NULL, VIR_XML_ALLOW_TEXT },
@@ -104,6 +104,7 @@ static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
     virDomainXMLAllowedInput,
     virDomainXMLAllowedDisk,
     virDomainXMLAllowedPeriph,
+    virDomainXMLAllowedTune,
 };
 
 
@@ -277,6 +278,7 @@ virDomainDefNew(void)
     def->serials = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainChrDefFree);
     def->inputs = g_ptr_array_new_with_free_func((GDestroyNotify)virDomainInputDefFree);
     def->timers = g_ptr_array_new_with_free_func(g_free);
+    def->iothreadids = g_array_new(FALSE, TRUE, sizeof(virDomainIOThreadIDDef));
     virDomainPeriphInit(def);
     return def;
 }
@@ -304,6 +306,8 @@ virDomainDefFree(virDomainDef *def)
     virDomainPeriphClear(def);
     g_clear_pointer(&def->inputs, g_ptr_array_unref);
     g_clear_pointer(&def->timers, g_ptr_array_unref);
+    g_clear_pointer(&def->iothreadids, g_array_unref);
+    g_free(def->cpumask);
     virDomainGeneralFree(def);
     g_free(def);
 }
@@ -722,6 +726,7 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
         virDomainDefParseMemory(def, root) < 0 ||
         virDomainDefParseVcpu(def, root) < 0 ||
         virDomainDefValidateVcpu(def) < 0 ||
+        virDomainTuneParse(def, root) < 0 ||
         virDomainDefParseOS(def, root) < 0 ||
         virDomainDefParseMisc(def, root) < 0 ||
         virDomainGeneralParse(def, root, flags) < 0)
@@ -735,7 +740,8 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
     if (virDomainDefPostParse(def, config) < 0 ||
         virDomainFeaturesValidate(def) < 0 ||
         virDomainCPUDefValidate(def) < 0 ||
-        virDomainDevicesValidate(def) < 0)
+        virDomainDevicesValidate(def) < 0 ||
+        virDomainTuneValidate(def) < 0)
         return NULL;
     return g_steal_pointer(&def);
 }
@@ -849,10 +855,7 @@ virDomainDefFormatBuf(virBuffer *buf, const virDomainDef *def,
     virBufferAsprintf(buf, "<memory unit='KiB'>%llu</memory>\n", def->memory);
     virBufferAsprintf(buf, "<currentMemory unit='KiB'>%llu</currentMemory>\n",
                       def->currentMemory);
-    virBufferAddLit(buf, "<vcpu placement='static'");
-    if (def->vcpus != def->maxvcpus)
-        virBufferAsprintf(buf, " current='%u'", def->vcpus);
-    virBufferAsprintf(buf, ">%u</vcpu>\n", def->maxvcpus);
+    virDomainTuneFormat(buf, def);
     virDomainResourceFormat(buf, def);
     virDomainSysinfoFormat(buf, def);
     virDomainDefFormatOS(buf, def);

@@ -323,6 +323,7 @@ struct _virDomainDiskDef {
     virDomainDiskCache cache;
     virDomainDiskIo io;
     virDomainDiskDiscard discard;
+    unsigned int iothread;      /* <driver iothread=""> (virtio), 0: none */
     bool readonly;
     bool shareable;
     char *serial;
@@ -490,6 +491,60 @@ struct _virDomainCPUDef {
     GPtrArray *features;            /* virDomainCPUFeatureDef */
 };
 
+/* <memoryBacking> (domain_conf_tune.c): what QEMU does alone, no host
+ * setup (no hugetlbfs, no memory_backing_dir). */
+typedef enum {
+    VIR_DOMAIN_MEMORY_SOURCE_NONE = 0,
+    VIR_DOMAIN_MEMORY_SOURCE_FILE,      /* refused: a host directory */
+    VIR_DOMAIN_MEMORY_SOURCE_ANONYMOUS,
+    VIR_DOMAIN_MEMORY_SOURCE_MEMFD,
+    VIR_DOMAIN_MEMORY_SOURCE_LAST
+} virDomainMemorySource;
+VIR_ENUM_DECL(virDomainMemorySource);
+
+typedef enum {
+    VIR_DOMAIN_MEMORY_ACCESS_DEFAULT = 0,
+    VIR_DOMAIN_MEMORY_ACCESS_SHARED,
+    VIR_DOMAIN_MEMORY_ACCESS_PRIVATE,
+    VIR_DOMAIN_MEMORY_ACCESS_LAST
+} virDomainMemoryAccess;
+VIR_ENUM_DECL(virDomainMemoryAccess);
+
+typedef enum {
+    VIR_DOMAIN_MEMORY_ALLOCATION_NONE = 0,
+    VIR_DOMAIN_MEMORY_ALLOCATION_IMMEDIATE,
+    VIR_DOMAIN_MEMORY_ALLOCATION_ONDEMAND,
+    VIR_DOMAIN_MEMORY_ALLOCATION_LAST
+} virDomainMemoryAllocation;
+VIR_ENUM_DECL(virDomainMemoryAllocation);
+
+typedef struct _virDomainMemoryBackingDef virDomainMemoryBackingDef;
+struct _virDomainMemoryBackingDef {
+    virDomainMemorySource source;
+    virDomainMemoryAccess access;       /* memfd only */
+    virDomainMemoryAllocation allocation;
+    unsigned int allocationThreads;     /* 0: not set */
+    bool nosharepages;                  /* -machine mem-merge=off */
+    bool locked;                        /* -overcommit mem-lock=on */
+    bool discard;                       /* nothing for QEMU with memfd/ram */
+};
+
+/* <iothreadids><iothread id=''/>: written, or filled in up to the
+ * <iothreads> count with the lowest free ids (as libvirt). */
+typedef struct _virDomainIOThreadIDDef virDomainIOThreadIDDef;
+struct _virDomainIOThreadIDDef {
+    unsigned int id;                    /* >= 1; QEMU object iothreadN */
+    bool autofill;
+};
+
+/* Host CPUs of <vcpu cpuset=''> (0 .. VIR_DOMAIN_CPUMASK_LEN - 1). */
+#define VIR_DOMAIN_CPUMASK_LEN 4096
+#define VIR_DOMAIN_CPUMASK_WORDS (VIR_DOMAIN_CPUMASK_LEN / 64)
+
+#define VIR_DOMAIN_IOTHREADS_MAX 256
+
+bool virDomainCPUMaskIsSet(const guint64 *mask, unsigned int cpu);
+
 typedef struct _virDomainOSDef virDomainOSDef;
 struct _virDomainOSDef {
     virDomainOSType type;
@@ -516,6 +571,10 @@ struct _virDomainDef {
     unsigned long long currentMemory;   /* KiB, <= memory */
     unsigned int maxvcpus;              /* <vcpu>N</vcpu> */
     unsigned int vcpus;                 /* current='', <= maxvcpus */
+    guint64 *cpumask;                   /* <vcpu cpuset=''>, NULL: none;
+                                         * VIR_DOMAIN_CPUMASK_WORDS */
+    virDomainMemoryBackingDef mem;      /* <memoryBacking> */
+    GArray *iothreadids;                /* virDomainIOThreadIDDef */
 
     virDomainOSDef os;
     virTristateSwitch features[VIR_DOMAIN_FEATURE_LAST]; /* ON or ABSENT */
@@ -689,6 +748,7 @@ virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
                                                    virDomainControllerType type,
                                                    unsigned int idx);
 
+bool virDomainIOThreadIDFind(const virDomainDef *def, unsigned int id);
 virDomainGraphicsDef *virDomainDefGetGraphics(const virDomainDef *def,
                                               virDomainGraphicsType type);
 virDomainChannelDef *virDomainDefGetAgentChannel(const virDomainDef *def);

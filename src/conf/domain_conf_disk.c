@@ -91,7 +91,7 @@ VIR_ENUM_IMPL_TABLE(virDomainDiskDiscard, virDomainDiskDiscardTable,
 #define VIR_DOMAIN_DISK_BACKING_DEPTH 4
 const virXMLAllowed virDomainXMLAllowedDisk[] = {
     { "domain/devices/disk", "type device", VIR_XML_ALLOW_REPEAT },
-    { "domain/devices/disk/driver", "name type cache io discard", 0 },
+    { "domain/devices/disk/driver", "name type cache io discard iothread", 0 },
     { "domain/devices/disk/source", "file dev index", 0 },
     { "domain/devices/disk/target", "dev bus", 0 },
     { "domain/devices/disk/readonly", NULL, 0 },
@@ -288,7 +288,8 @@ virDomainDiskDefParseDriver(virDomainDiskDef *disk, xmlNode *dev)
         virDomainXMLPropEnum(driver, "io", virDomainDiskIo, false,
                              &disk->io) < 0 ||
         virDomainXMLPropEnum(driver, "discard", virDomainDiskDiscard, false,
-                             &disk->discard) < 0)
+                             &disk->discard) < 0 ||
+        virDomainXMLPropUInt(driver, "iothread", false, &disk->iothread) < 0)
         return -1;
     return 0;
 }
@@ -477,6 +478,8 @@ virDomainDiskDriverFormat(virBuffer *buf, const virDomainDiskDef *disk)
     if (disk->discard)
         virBufferAsprintf(buf, " discard='%s'",
                           virDomainDiskDiscardTypeToString(disk->discard));
+    if (disk->iothread)
+        virBufferAsprintf(buf, " iothread='%u'", disk->iothread);
     virBufferAddLit(buf, "/>\n");
 }
 

@@ -76,6 +76,13 @@ void virDomainSeclabelsFormat(virBuffer *buf, const virDomainDef *def);
 void virDomainSysinfoFormat(virBuffer *buf, const virDomainDef *def);
 void virDomainSmbiosModeFormat(virBuffer *buf, const virDomainDef *def);
 
+/* <memoryBacking>, <iothreads>, <vcpu cpuset> (domain_conf_tune.c). */
+extern const virXMLAllowed virDomainXMLAllowedTune[];
+int virDomainTuneParse(virDomainDef *def, xmlNode *root);
+int virDomainTuneValidate(const virDomainDef *def);
+void virDomainTuneFormat(virBuffer *buf, const virDomainDef *def);
+void virDomainVcpuFormat(virBuffer *buf, const virDomainDef *def);
+
 /* Input devices (domain_conf_input.c). */
 int virDomainInputDefParse(virDomainDef *def, xmlNode *dev,
                            unsigned int flags);

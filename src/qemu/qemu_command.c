@@ -375,6 +375,72 @@ qemuBuildMachineArgs(qemuCommandBuilder *b)
 }
 
 
+/* The guest RAM's memory-backend object (its RAM block keeps QEMU's
+ * default name, pc.ram), as libvirt 9.0 writes it, for a <memoryBacking>
+ * that needs one (qemuDomainNeedsMemoryBackend). */
+static json_object *
+qemuBuildMemoryBackendProps(const virDomainDef *def)
+{
+    const virDomainMemoryBackingDef *mem = &def->mem;
+    bool memfd = mem->source == VIR_DOMAIN_MEMORY_SOURCE_MEMFD;
+    json_object *obj = json_object_new_object();
+
+    qemuJSONAddString(obj, "qom-type", memfd ? "memory-backend-memfd"
+                                             : "memory-backend-ram");
+    qemuJSONAddString(obj, "id", QEMU_DEFAULT_RAM_ID);
+    if (memfd) {
+        /* access='shared|private' is only accepted with memfd */
+        if (mem->access)
+            qemuJSONAddBool(obj, "share",
+                            mem->access == VIR_DOMAIN_MEMORY_ACCESS_SHARED);
+        qemuJSONAddBool(obj, "x-use-canonical-path-for-ramblock-id", false);
+    }
+    if (mem->allocation == VIR_DOMAIN_MEMORY_ALLOCATION_IMMEDIATE)
+        qemuJSONAddBool(obj, "prealloc", true);
+    if (mem->allocationThreads)
+        qemuJSONAddInt(obj, "prealloc-threads", mem->allocationThreads);
+    json_object_object_add(obj, "size",
+                           json_object_new_uint64(def->memory * 1024));
+    return obj;
+}
+
+
+/* -m, with a memory-backend object when <memoryBacking> needs one (then
+ * in MiB, as libvirt), and -overcommit. */
+static void
+qemuBuildMemoryArgs(qemuCommandBuilder *b)
+{
+    const virDomainDef *def = b->def;
+
+    if (qemuDomainNeedsMemoryBackend(def)) {
+        qemuCommandAddPairFormat(b, "-m", "%llu", def->memory / 1024);
+        qemuCommandAddJSON(b, "-object", qemuBuildMemoryBackendProps(def));
+    } else {
+        qemuCommandAddPairFormat(b, "-m", "size=%lluk", def->memory);
+    }
+    qemuCommandAddPair(b, "-overcommit",
+                       def->mem.locked ? "mem-lock=on" : "mem-lock=off");
+}
+
+
+static void
+qemuBuildIOThreadArgs(qemuCommandBuilder *b)
+{
+    guint i;
+
+    for (i = 0; i < b->def->iothreadids->len; i++) {
+        const virDomainIOThreadIDDef *thr =
+            &g_array_index(b->def->iothreadids, virDomainIOThreadIDDef, i);
+        g_autofree char *id = g_strdup_printf("iothread%u", thr->id);
+        json_object *obj = json_object_new_object();
+
+        qemuJSONAddString(obj, "qom-type", "iothread");
+        qemuJSONAddString(obj, "id", id);
+        qemuCommandAddJSON(b, "-object", obj);
+    }
+}
+
+
 static void
 qemuBuildCPUMemoryArgs(qemuCommandBuilder *b)
 {
@@ -383,10 +449,10 @@ qemuBuildCPUMemoryArgs(qemuCommandBuilder *b)
 
     qemuCommandAdd(b, "-cpu");
     g_ptr_array_add(b->args, qemuBuildCPUValue(def));
-    qemuCommandAddPairFormat(b, "-m", "size=%lluk", def->memory);
-    qemuCommandAddPair(b, "-overcommit", "mem-lock=off");
+    qemuBuildMemoryArgs(b);
     qemuCommandAdd(b, "-smp");
     g_ptr_array_add(b->args, qemuBuildSmpValue(def));
+    qemuBuildIOThreadArgs(b);
     qemuCommandAddPair(b, "-uuid", virUUIDFormat(def->uuid, uuidstr));
     qemuBuildSmbiosArgs(b->args, def);
 }
@@ -675,6 +741,11 @@ qemuBuildDiskDevice(qemuCommandBuilder *b, const virDomainDiskDef *disk,
     json_object *dev = qemuDeviceNew(qemuDiskDeviceDriver(disk));
     int rc;
 
+    if (disk->iothread) {
+        g_autofree char *iothread = g_strdup_printf("iothread%u", disk->iothread);
+
+        qemuJSONAddString(dev, "iothread", iothread);
+    }
     if (disk->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
         rc = qemuBuildDiskDriveAddress(b, dev, disk);
     else

@@ -59,9 +59,28 @@ qemuDomainFindTimer(const virDomainDef *def, virDomainTimerName name)
 
 
 /**
+ * qemuDomainNeedsMemoryBackend:
+ * Whether @def's RAM needs an explicit memory-backend object (memfd,
+ * shared/private access, preallocation); otherwise QEMU makes its default
+ * one from -m.  Both name the RAM block pc.ram, so migration between the
+ * two forms works.
+ */
+bool
+qemuDomainNeedsMemoryBackend(const virDomainDef *def)
+{
+    const virDomainMemoryBackingDef *mem = &def->mem;
+
+    return mem->source == VIR_DOMAIN_MEMORY_SOURCE_MEMFD || mem->access ||
+           mem->allocation == VIR_DOMAIN_MEMORY_ALLOCATION_IMMEDIATE ||
+           mem->allocationThreads;
+}
+
+
+/**
  * qemuBuildMachineValue:
  * The -machine value: the canonical type, usb=off, vmport and smm when
- * written, dump-guest-core=off.  Caller owns the result.
+ * written, dump-guest-core=off, then <memoryBacking>'s mem-merge=off
+ * (nosharepages) and memory-backend.  Caller owns the result.
  */
 char *
 qemuBuildMachineValue(const virDomainDef *def)
@@ -78,6 +97,10 @@ qemuBuildMachineValue(const virDomainDef *def)
         g_string_append_printf(buf, ",smm=%s",
                                virTristateSwitchTypeToString(smm));
     g_string_append(buf, ",dump-guest-core=off");
+    if (def->mem.nosharepages)
+        g_string_append(buf, ",mem-merge=off");
+    if (qemuDomainNeedsMemoryBackend(def))
+        g_string_append(buf, ",memory-backend=" QEMU_DEFAULT_RAM_ID);
     return g_string_free(buf, FALSE);
 }
 

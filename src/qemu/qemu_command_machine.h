@@ -8,6 +8,11 @@
 #include "internal.h"
 #include "domain_conf.h"
 
+/* The RAM block of an x86 machine's RAM: QEMU's default backend's id,
+ * and the id libvirt gives its memory-backend object. */
+#define QEMU_DEFAULT_RAM_ID "pc.ram"
+
+bool qemuDomainNeedsMemoryBackend(const virDomainDef *def);
 char *qemuBuildMachineValue(const virDomainDef *def);
 char *qemuBuildCPUValue(const virDomainDef *def);
 char *qemuBuildSmpValue(const virDomainDef *def);

@@ -234,6 +234,34 @@ qemuProcessReportLogError(virDomainObj *vm, const char *logPath, off_t offset)
 }
 
 
+/* <vcpu cpuset=''>: QEMU starts on those host CPUs, so its vCPU, I/O and
+ * emulator threads all inherit them (libvirt also pins them, through
+ * cgroups and the affinity of each thread).  Returns 0 or -1 (reported). */
+static int
+qemuProcessSetAffinity(const virDomainDef *def, virCommand *cmd)
+{
+    cpu_set_t set;
+    unsigned int cpu;
+
+    if (!def->cpumask)
+        return 0;
+    CPU_ZERO(&set);
+    for (cpu = 0; cpu < VIR_DOMAIN_CPUMASK_LEN; cpu++) {
+        if (!virDomainCPUMaskIsSet(def->cpumask, cpu))
+            continue;
+        if (cpu >= CPU_SETSIZE) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("host CPU %1$u of <vcpu cpuset> is beyond the %2$d CPUs this daemon can pin"),
+                           cpu, CPU_SETSIZE);
+            return -1;
+        }
+        CPU_SET(cpu, &set);
+    }
+    virCommandSetAffinity(cmd, &set);
+    return 0;
+}
+
+
 /* Spawns QEMU for live @vm (locked) and saves an early status file, so a
  * daemon that dies now finds (and kills) the half-started domain. */
 static int
@@ -256,6 +284,8 @@ qemuProcessLaunch(virDomainObj *vm, const char *incomingURI,
     if (!(cmd = qemuBuildCommandLine(vm->def, &params)))
         return -1;
     qemuProcessPeriphPassFDs(vm, cmd);
+    if (qemuProcessSetAffinity(vm->def, cmd) < 0)
+        return -1;
     virCommandSetLogFile(cmd, logPath);
     if (virFileRemoveIfExists(priv->monPath) < 0 ||
         virFileRemoveIfExists(priv->pidfile) < 0 ||

@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/syscall.h>
@@ -39,6 +40,7 @@ struct _virCommand {
     char *pidfile;
     GArray *passfds;  /* int: fds the child keeps */
     GArray *ownfds;   /* int: fds we close (VIR_COMMAND_PASS_FD_CLOSE_PARENT) */
+    cpu_set_t *affinity; /* NULL: inherited */
 };
 
 /* What the child reports through the exec-status pipe on failure. */
@@ -48,6 +50,7 @@ typedef enum {
     VIR_COMMAND_STEP_DUP,
     VIR_COMMAND_STEP_KEEPFD,
     VIR_COMMAND_STEP_CHDIR,
+    VIR_COMMAND_STEP_AFFINITY,
     VIR_COMMAND_STEP_EXEC,
 } virCommandStep;
 
@@ -62,6 +65,7 @@ typedef struct {
     char **argv;
     char **envp;
     const char *workdir;
+    const cpu_set_t *affinity;
     int nullfd;
     int logfd;
     int statusfd;
@@ -132,6 +136,7 @@ virCommandFree(virCommand *cmd)
     g_array_unref(cmd->passfds);
     g_array_unref(cmd->ownfds);
     g_free(cmd->workdir);
+    g_free(cmd->affinity);
     g_free(cmd->logfile);
     g_free(cmd->pidfile);
     g_free(cmd);
@@ -190,6 +195,19 @@ virCommandSetWorkingDirectory(virCommand *cmd, const char *dir)
 {
     g_free(cmd->workdir);
     cmd->workdir = g_strdup(dir);
+}
+
+
+/*
+ * virCommandSetAffinity:
+ * The child runs on the host CPUs of @set (sched_setaffinity before exec,
+ * so every thread it creates inherits them).
+ */
+void
+virCommandSetAffinity(virCommand *cmd, const cpu_set_t *set)
+{
+    g_free(cmd->affinity);
+    cmd->affinity = g_memdup2(set, sizeof(*set));
 }
 
 
@@ -459,6 +477,9 @@ virCommandChild(const virCommandChildSetup *s)
     virCommandChildCloseRange(lo, ~0U, s->maxfd);
     if (s->workdir && chdir(s->workdir) < 0)
         virCommandChildFail(s, VIR_COMMAND_STEP_CHDIR);
+    if (s->affinity &&
+        sched_setaffinity(0, sizeof(*s->affinity), s->affinity) < 0)
+        virCommandChildFail(s, VIR_COMMAND_STEP_AFFINITY);
     execve(s->path, s->argv, s->envp);
     virCommandChildFail(s, VIR_COMMAND_STEP_EXEC);
 }
@@ -486,6 +507,10 @@ virCommandCheckExec(const char *path, pid_t pid, int statusfd)
     switch ((virCommandStep)st.step) {
     case VIR_COMMAND_STEP_CHDIR:
         virReportSystemError(st.err, _("child process for '%1$s' cannot change directory"),
+                             path);
+        break;
+    case VIR_COMMAND_STEP_AFFINITY:
+        virReportSystemError(st.err, _("cannot set the CPU affinity of '%1$s'"),
                              path);
         break;
     case VIR_COMMAND_STEP_EXEC:
@@ -612,7 +637,7 @@ virCommandRunAsync(virCommand *cmd, pid_t *retPid, int *retPidfd)
     envp = virCommandBuildEnv(cmd);
     setup = (virCommandChildSetup) {
         .path = path, .argv = (char **)cmd->args->pdata, .envp = envp,
-        .workdir = cmd->workdir, .nullfd = nullfd, .logfd = logfd,
+        .workdir = cmd->workdir, .affinity = cmd->affinity, .nullfd = nullfd, .logfd = logfd,
         .statusfd = statusw, .keep = (int *)keep->data, .nkeep = keep->len,
         .passfds = (int *)cmd->passfds->data, .npassfds = cmd->passfds->len,
         .maxfd = sysconf(_SC_OPEN_MAX),

@@ -18,6 +18,7 @@
  */
 #pragma once
 
+#include <sched.h>
 #include <sys/types.h>
 
 #include "internal.h"
@@ -44,6 +45,7 @@ void virCommandAddArgList(virCommand *cmd, ...) G_GNUC_NULL_TERMINATED;
 void virCommandAddEnvPair(virCommand *cmd, const char *name,
                           const char *value);
 void virCommandSetWorkingDirectory(virCommand *cmd, const char *dir);
+void virCommandSetAffinity(virCommand *cmd, const cpu_set_t *set);
 void virCommandSetLogFile(virCommand *cmd, const char *path);
 void virCommandSetPidFile(virCommand *cmd, const char *path);
 void virCommandPassFD(virCommand *cmd, int fd, unsigned int flags);

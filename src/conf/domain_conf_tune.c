@@ -1,0 +1,448 @@
+/*
+ * domain_conf_tune.c: <memoryBacking>, <iothreads>, <vcpu cpuset=''>
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * How a guest's memory is backed, its I/O threads and the host CPUs it
+ * may run on, as libvirt 9.0 parses and formats them.  Only what QEMU
+ * does without host setup is accepted: huge pages (a mounted hugetlbfs
+ * with reserved pages) and file-backed memory (libvirt's
+ * memory_backing_dir) are refused by name.
+ */
+#include <config.h>
+
+#define VIR_DOMAIN_CONF_PRIV_H_ALLOW
+#include "domain_conf_priv.h"
+#include "virerror.h"
+#include "virxml.h"
+
+#define VIR_FROM_THIS VIR_FROM_DOMAIN
+
+const virXMLAllowed virDomainXMLAllowedTune[] = {
+    { "domain/memoryBacking", NULL, 0 },
+    /* accepted by the walker to be refused with the reason below */
+    { "domain/memoryBacking/hugepages", NULL, 0 },
+    { "domain/memoryBacking/hugepages/page", "size unit nodeset",
+      VIR_XML_ALLOW_REPEAT },
+    { "domain/memoryBacking/nosharepages", NULL, 0 },
+    { "domain/memoryBacking/locked", NULL, 0 },
+    { "domain/memoryBacking/source", "type", 0 },
+    { "domain/memoryBacking/access", "mode", 0 },
+    { "domain/memoryBacking/allocation", "mode threads", 0 },
+    { "domain/memoryBacking/discard", NULL, 0 },
+    { "domain/iothreads", NULL, VIR_XML_ALLOW_TEXT },
+    { "domain/iothreadids", NULL, 0 },
+    { "domain/iothreadids/iothread", "id", VIR_XML_ALLOW_REPEAT },
+    { NULL, NULL, 0 },
+};
+
+static const char *const virDomainMemorySourceTable[] = {
+    [VIR_DOMAIN_MEMORY_SOURCE_NONE] = "none",
+    [VIR_DOMAIN_MEMORY_SOURCE_FILE] = "file",
+    [VIR_DOMAIN_MEMORY_SOURCE_ANONYMOUS] = "anonymous",
+    [VIR_DOMAIN_MEMORY_SOURCE_MEMFD] = "memfd",
+};
+VIR_ENUM_IMPL_TABLE(virDomainMemorySource, virDomainMemorySourceTable,
+                    VIR_DOMAIN_MEMORY_SOURCE_LAST);
+
+static const char *const virDomainMemoryAccessTable[] = {
+    [VIR_DOMAIN_MEMORY_ACCESS_DEFAULT] = "default",
+    [VIR_DOMAIN_MEMORY_ACCESS_SHARED] = "shared",
+    [VIR_DOMAIN_MEMORY_ACCESS_PRIVATE] = "private",
+};
+VIR_ENUM_IMPL_TABLE(virDomainMemoryAccess, virDomainMemoryAccessTable,
+                    VIR_DOMAIN_MEMORY_ACCESS_LAST);
+
+static const char *const virDomainMemoryAllocationTable[] = {
+    [VIR_DOMAIN_MEMORY_ALLOCATION_NONE] = "none",
+    [VIR_DOMAIN_MEMORY_ALLOCATION_IMMEDIATE] = "immediate",
+    [VIR_DOMAIN_MEMORY_ALLOCATION_ONDEMAND] = "ondemand",
+};
+VIR_ENUM_IMPL_TABLE(virDomainMemoryAllocation, virDomainMemoryAllocationTable,
+                    VIR_DOMAIN_MEMORY_ALLOCATION_LAST);
+
+
+/* ---- <memoryBacking> ---- */
+
+static int
+virDomainMemoryBackingParse(virDomainDef *def, xmlNode *root)
+{
+    xmlNode *mb = virXMLNodeChild(root, "memoryBacking");
+    virDomainMemoryBackingDef *mem = &def->mem;
+    xmlNode *node;
+
+    if (!mb)
+        return 0;
+    if (virXMLNodeChild(mb, "hugepages")) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("memoryBacking <hugepages> is not supported: it needs host setup (a mounted hugetlbfs with reserved pages), which virtmigd does not do"));
+        return -1;
+    }
+    mem->nosharepages = !!virXMLNodeChild(mb, "nosharepages");
+    mem->locked = !!virXMLNodeChild(mb, "locked");
+    mem->discard = !!virXMLNodeChild(mb, "discard");
+    if ((node = virXMLNodeChild(mb, "source")) &&
+        virDomainXMLPropEnum(node, "type", virDomainMemorySource, true,
+                             &mem->source) < 0)
+        return -1;
+    if ((node = virXMLNodeChild(mb, "access")) &&
+        virDomainXMLPropEnum(node, "mode", virDomainMemoryAccess, true,
+                             &mem->access) < 0)
+        return -1;
+    if ((node = virXMLNodeChild(mb, "allocation")) &&
+        (virDomainXMLPropEnum(node, "mode", virDomainMemoryAllocation, false,
+                              &mem->allocation) < 0 ||
+         virDomainXMLPropUInt(node, "threads", false,
+                              &mem->allocationThreads) < 0))
+        return -1;
+    return 0;
+}
+
+
+/* What QEMU cannot do without host setup.  Returns 0 or -1 (reported). */
+static int
+virDomainMemoryBackingValidate(const virDomainMemoryBackingDef *mem)
+{
+    if (mem->source == VIR_DOMAIN_MEMORY_SOURCE_FILE) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("memoryBacking <source type='file'/> is not supported: it needs a host directory for the memory files (libvirt's memory_backing_dir); use type='memfd'"));
+        return -1;
+    }
+    if (mem->access && mem->source != VIR_DOMAIN_MEMORY_SOURCE_MEMFD) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("memoryBacking <access mode='%1$s'/> is only supported with <source type='memfd'/> (otherwise QEMU needs a memory file in a host directory)"),
+                       virDomainMemoryAccessTypeToString(mem->access));
+        return -1;
+    }
+    return 0;
+}
+
+
+/* libvirt's element order; nothing when nothing is set. */
+static void
+virDomainMemoryBackingFormat(virBuffer *buf, const virDomainMemoryBackingDef *mem)
+{
+    if (!mem->nosharepages && !mem->locked && !mem->source && !mem->access &&
+        !mem->allocation && !mem->allocationThreads && !mem->discard)
+        return;
+    virBufferAddLit(buf, "<memoryBacking>\n");
+    virBufferAdjustIndent(buf, 2);
+    if (mem->nosharepages)
+        virBufferAddLit(buf, "<nosharepages/>\n");
+    if (mem->locked)
+        virBufferAddLit(buf, "<locked/>\n");
+    if (mem->source)
+        virBufferAsprintf(buf, "<source type='%s'/>\n",
+                          virDomainMemorySourceTypeToString(mem->source));
+    if (mem->access)
+        virBufferAsprintf(buf, "<access mode='%s'/>\n",
+                          virDomainMemoryAccessTypeToString(mem->access));
+    if (mem->allocation || mem->allocationThreads) {
+        virBufferAddLit(buf, "<allocation");
+        if (mem->allocation)
+            virBufferAsprintf(buf, " mode='%s'",
+                              virDomainMemoryAllocationTypeToString(mem->allocation));
+        if (mem->allocationThreads)
+            virBufferAsprintf(buf, " threads='%u'", mem->allocationThreads);
+        virBufferAddLit(buf, "/>\n");
+    }
+    if (mem->discard)
+        virBufferAddLit(buf, "<discard/>\n");
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</memoryBacking>\n");
+}
+
+
+/* ---- <iothreads>, <iothreadids> ---- */
+
+/**
+ * virDomainIOThreadIDFind:
+ * Whether @def has the I/O thread @id.
+ */
+bool
+virDomainIOThreadIDFind(const virDomainDef *def, unsigned int id)
+{
+    guint i;
+
+    for (i = 0; i < def->iothreadids->len; i++) {
+        if (g_array_index(def->iothreadids, virDomainIOThreadIDDef, i).id == id)
+            return true;
+    }
+    return false;
+}
+
+
+static int
+virDomainIOThreadIDsParse(virDomainDef *def, xmlNode *ids)
+{
+    xmlNode *cur;
+
+    for (cur = ids ? ids->children : NULL; cur; cur = cur->next) {
+        virDomainIOThreadIDDef thr = { 0 };
+
+        if (cur->type != XML_ELEMENT_NODE)
+            continue;
+        if (virDomainXMLPropUInt(cur, "id", true, &thr.id) < 0)
+            return -1;
+        if (thr.id == 0) {
+            virReportError(VIR_ERR_XML_ERROR, "%s",
+                           _("invalid iothread 'id' value '0'"));
+            return -1;
+        }
+        if (virDomainIOThreadIDFind(def, thr.id)) {
+            virReportError(VIR_ERR_XML_ERROR,
+                           _("duplicate iothread id '%1$u' found"), thr.id);
+            return -1;
+        }
+        g_array_append_val(def->iothreadids, thr);
+    }
+    return 0;
+}
+
+
+/* <iothreads>N</iothreads> with the <iothreadids> written; the missing
+ * ones get the lowest free ids, as libvirt. */
+static int
+virDomainIOThreadsParse(virDomainDef *def, xmlNode *root)
+{
+    xmlNode *node = virXMLNodeChild(root, "iothreads");
+    g_autofree char *text = node ? virXMLNodeContent(node) : NULL;
+    guint64 count = 0;
+    unsigned int next = 1;
+
+    if (text && !g_ascii_string_to_unsigned(g_strstrip(text), 10, 0,
+                                            VIR_DOMAIN_IOTHREADS_MAX,
+                                            &count, NULL)) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("invalid iothreads count '%1$s' (at most %2$d)"),
+                       text, VIR_DOMAIN_IOTHREADS_MAX);
+        return -1;
+    }
+    if (virDomainIOThreadIDsParse(def, virXMLNodeChild(root, "iothreadids")) < 0)
+        return -1;
+    while (def->iothreadids->len < count) {
+        virDomainIOThreadIDDef thr = { .id = next++, .autofill = true };
+
+        if (!virDomainIOThreadIDFind(def, thr.id))
+            g_array_append_val(def->iothreadids, thr);
+    }
+    return 0;
+}
+
+
+static void
+virDomainIOThreadsFormat(virBuffer *buf, const virDomainDef *def)
+{
+    bool written = false;
+    guint i;
+
+    if (def->iothreadids->len == 0)
+        return;
+    virBufferAsprintf(buf, "<iothreads>%u</iothreads>\n", def->iothreadids->len);
+    for (i = 0; i < def->iothreadids->len; i++)
+        written |= !g_array_index(def->iothreadids, virDomainIOThreadIDDef, i).autofill;
+    if (!written)
+        return;
+    virBufferAddLit(buf, "<iothreadids>\n");
+    virBufferAdjustIndent(buf, 2);
+    for (i = 0; i < def->iothreadids->len; i++)
+        virBufferAsprintf(buf, "<iothread id='%u'/>\n",
+                          g_array_index(def->iothreadids, virDomainIOThreadIDDef, i).id);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</iothreadids>\n");
+}
+
+
+/* The disks' iothread='' (libvirt's QEMU driver messages). */
+static int
+virDomainIOThreadsValidate(const virDomainDef *def)
+{
+    guint i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        const virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (!disk->iothread)
+            continue;
+        if (disk->bus != VIR_DOMAIN_DISK_BUS_VIRTIO) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("IOThreads not available for bus %1$s target %2$s"),
+                           virDomainDiskBusTypeToString(disk->bus), disk->dst);
+            return -1;
+        }
+        if (!virDomainIOThreadIDFind(def, disk->iothread)) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("Disk iothread '%1$u' not defined in iothreadid"),
+                           disk->iothread);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+
+/* ---- <vcpu cpuset=''> ---- */
+
+/**
+ * virDomainCPUMaskIsSet:
+ * Whether host CPU @cpu is in @mask (VIR_DOMAIN_CPUMASK_WORDS words).
+ */
+bool
+virDomainCPUMaskIsSet(const guint64 *mask, unsigned int cpu)
+{
+    return cpu < VIR_DOMAIN_CPUMASK_LEN &&
+           (mask[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+
+static void
+virDomainCPUMaskSet(guint64 *mask, unsigned int cpu, bool on)
+{
+    if (on)
+        mask[cpu / 64] |= 1ULL << (cpu % 64);
+    else
+        mask[cpu / 64] &= ~(1ULL << (cpu % 64));
+}
+
+
+/* One item of a cpuset: "N", "N-M" or "^N". */
+static int
+virDomainCPUMaskParseItem(guint64 *mask, const char *item)
+{
+    g_auto(GStrv) range = NULL;
+    bool negate = item[0] == '^';
+    guint64 lo;
+    guint64 hi;
+
+    range = g_strsplit(item + negate, "-", 2);
+    if (!g_ascii_string_to_unsigned(range[0], 10, 0,
+                                    VIR_DOMAIN_CPUMASK_LEN - 1, &lo, NULL))
+        return -1;
+    hi = lo;
+    if (range[1] &&
+        (negate || !g_ascii_string_to_unsigned(range[1], 10, lo,
+                                               VIR_DOMAIN_CPUMASK_LEN - 1,
+                                               &hi, NULL)))
+        return -1;
+    for (; lo <= hi; lo++)
+        virDomainCPUMaskSet(mask, lo, !negate);
+    return 0;
+}
+
+
+/* libvirt's cpuset syntax: "0-3,^2,8".  Returns a new mask (caller owns
+ * it) or NULL with an error reported. */
+static guint64 *
+virDomainCPUMaskParse(const char *str)
+{
+    g_autofree guint64 *mask = g_new0(guint64, VIR_DOMAIN_CPUMASK_WORDS);
+    g_auto(GStrv) items = g_strsplit(str, ",", 0);
+    bool any = false;
+    size_t i;
+
+    for (i = 0; items[i]; i++) {
+        g_strstrip(items[i]);
+        if (virDomainCPUMaskParseItem(mask, items[i]) < 0) {
+            virReportError(VIR_ERR_INVALID_ARG,
+                           _("Failed to parse bitmap '%1$s'"), str);
+            return NULL;
+        }
+    }
+    for (i = 0; i < VIR_DOMAIN_CPUMASK_WORDS; i++)
+        any |= mask[i] != 0;
+    if (!any) {
+        virReportError(VIR_ERR_XML_ERROR, "%s",
+                       _("Invalid value of 'cpuset': empty set"));
+        return NULL;
+    }
+    return g_steal_pointer(&mask);
+}
+
+
+/* libvirt's form: ranges "0-3,5". */
+static void
+virDomainCPUMaskFormat(virBuffer *buf, const guint64 *mask)
+{
+    unsigned int cpu = 0;
+    bool first = true;
+
+    while (cpu < VIR_DOMAIN_CPUMASK_LEN) {
+        unsigned int start = cpu;
+
+        if (!virDomainCPUMaskIsSet(mask, cpu++))
+            continue;
+        while (virDomainCPUMaskIsSet(mask, cpu))
+            cpu++;
+        virBufferAsprintf(buf, "%s%u", first ? "" : ",", start);
+        if (cpu - 1 > start)
+            virBufferAsprintf(buf, "-%u", cpu - 1);
+        first = false;
+    }
+}
+
+
+/**
+ * virDomainVcpuFormat:
+ * <vcpu placement='static' [cpuset=''] [current='']>N</vcpu>.
+ */
+void
+virDomainVcpuFormat(virBuffer *buf, const virDomainDef *def)
+{
+    virBufferAddLit(buf, "<vcpu placement='static'");
+    if (def->cpumask) {
+        virBufferAddLit(buf, " cpuset='");
+        virDomainCPUMaskFormat(buf, def->cpumask);
+        virBufferAddLit(buf, "'");
+    }
+    if (def->vcpus != def->maxvcpus)
+        virBufferAsprintf(buf, " current='%u'", def->vcpus);
+    virBufferAsprintf(buf, ">%u</vcpu>\n", def->maxvcpus);
+}
+
+
+/* ---- entry points ---- */
+
+/**
+ * virDomainTuneParse:
+ * <memoryBacking>, <iothreads>/<iothreadids> and <vcpu cpuset=''> of
+ * <domain> @root.  Returns 0 or -1 (reported).
+ */
+int
+virDomainTuneParse(virDomainDef *def, xmlNode *root)
+{
+    xmlNode *vcpu = virXMLNodeChild(root, "vcpu");
+    g_autofree char *cpuset = vcpu ? virXMLPropString(vcpu, "cpuset") : NULL;
+
+    if (cpuset && !(def->cpumask = virDomainCPUMaskParse(cpuset)))
+        return -1;
+    if (virDomainMemoryBackingParse(def, root) < 0 ||
+        virDomainMemoryBackingValidate(&def->mem) < 0 ||
+        virDomainIOThreadsParse(def, root) < 0)
+        return -1;
+    return 0;
+}
+
+
+/**
+ * virDomainTuneValidate:
+ * Checks what refers to I/O threads.  Returns 0 or -1 (reported).
+ */
+int
+virDomainTuneValidate(const virDomainDef *def)
+{
+    return virDomainIOThreadsValidate(def);
+}
+
+
+/**
+ * virDomainTuneFormat:
+ * <memoryBacking>, <vcpu> and <iothreads>, in libvirt's place and order
+ * (after <currentMemory>).
+ */
+void
+virDomainTuneFormat(virBuffer *buf, const virDomainDef *def)
+{
+    virDomainMemoryBackingFormat(buf, &def->mem);
+    virDomainVcpuFormat(buf, def);
+    virDomainIOThreadsFormat(buf, def);
+}
