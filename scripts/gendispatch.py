@@ -18,15 +18,16 @@
 # remoteProcs[], indexed by procedure number, with the wrapper, the XDR
 # filters and sizes, and the permission bits.  Procedures not served
 # keep an all-zero entry, which the server answers with "unknown
-# procedure".  A wrapper whose procedure names its driver-table entry
-# ("@entry: member") fetches the client's connection and answers
+# procedure".  The wrapper of a procedure that needs an open connection
+# (no "@open: none") fetches the client's connection; one whose
+# procedure names its driver-table entry ("@entry: member") answers
 # VIR_ERR_NO_SUPPORT, naming the libvirt API, when the driver lacks the
-# entry; with "@generate: server" (or "both") the wrapper also does the
+# entry.  With "@generate: server" (or "both") the wrapper then does the
 # call itself, from the types of the arguments and reply (see
 # server_body()).  Otherwise it calls the hand-written handler
 #
 #   int remoteDispatch<Name>(virNetServerClient *client,
-#                            virNetMessage *msg,
+#                            virConn *conn,              (unless @open)
 #                            remote_<name>_args *args,   (if it exists)
 #                            remote_<name>_ret *ret);    (if it exists)
 #
@@ -170,6 +171,9 @@ def load_procs(path):
             p.deny_flags = parse_deny_flags(path, xdr, p, notes)
         if 'entry' in notes:
             parse_entry(path, p, notes)
+            if not p.needs_open:
+                fail('%s:%d: @entry needs an open connection for %s' %
+                     (path, notes['entry'][1], m.name))
         check_generate(path, p, notes)
         procs.append(p)
     check_client_entries(path, procs)
@@ -207,6 +211,9 @@ def check_generate(path, p, notes):
     line = notes['generate'][1]
     if not p.entry:
         fail('%s:%d: @generate needs @entry for %s' %
+             (path, line, p.enum_name))
+    if p.gen_server and not p.needs_open:
+        fail('%s:%d: @generate: server needs an open connection for %s' %
              (path, line, p.enum_name))
     if p.gen_server and not p.dispatch:
         fail('%s:%d: @generate: server needs "@dispatch: yes" for %s' %
@@ -249,7 +256,9 @@ def parse_deny_flags(path, xdr, p, notes):
 
 
 def params(p):
-    out = ['virNetServerClient *client', 'virNetMessage *msg']
+    out = ['virNetServerClient *client']
+    if p.needs_open:
+        out.append('virConn *conn')
     if p.args:
         out.append('%s *args' % p.args)
     if p.ret:
@@ -303,11 +312,13 @@ def generate_decls(served):
     w('# define %s' % DECL_GUARD)
     w('')
     w('# include "remote_protocol.h"')
+    w('# include "virhypervisordriver.h"')
     w('# include "virnetmessage.h"')
     w('# include "virnetserverclient.h"')
     w('')
-    w('/* The hand-written handlers, one per served procedure.  Each returns')
-    w(' * 0 after filling @ret, or -1 with an error reported. */')
+    w('/* The hand-written handlers.  @conn, the client\'s open connection,')
+    w(' * is passed to those of procedures that need one.  Each returns 0')
+    w(' * after filling @ret, or -1 with an error reported. */')
     for p in served:
         w('')
         w(wrap_call('int remoteDispatch%s' % p.camel, params(p), ';'))
@@ -500,14 +511,15 @@ def generate_wrapper(p, w):
             w('    %s *args = argsp;' % p.args)
         if p.ret:
             w('    %s *ret = retp;' % p.ret)
-    if p.entry:
+    if p.needs_open:
         w('    virConn *conn = remoteGetConn(client);')
     if typed:
         server_locals(p, w)
-    if p.entry:
+    if p.needs_open:
         w('')
         w('    if (!conn)')
         w('        return -1;')
+    if p.entry:
         w('    if (!conn->driver->%s) {' % p.entry)
         w('        remoteReportNoSupport("%s");' % p.api())
         w('        return -1;')
@@ -515,7 +527,9 @@ def generate_wrapper(p, w):
     if typed:
         server_body(p, w)
     else:
-        call = ['client', 'msg']
+        call = ['client']
+        if p.needs_open:
+            call.append('conn')
         if p.args:
             call.append('args')
         if p.ret:

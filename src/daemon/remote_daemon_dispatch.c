@@ -80,8 +80,7 @@ remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
 /* ---- handshake ---- */
 
 int
-remoteDispatchAuthList(virNetServerClient *client, virNetMessage *msg,
-                       remote_auth_list_ret *ret)
+remoteDispatchAuthList(virNetServerClient *client, remote_auth_list_ret *ret)
 {
     ret->types.types_len = 1;
     ret->types.types_val = g_new0(remote_auth_type, 1);
@@ -92,7 +91,6 @@ remoteDispatchAuthList(virNetServerClient *client, virNetMessage *msg,
 
 int
 remoteDispatchConnectSupportsFeature(virNetServerClient *client,
-                                     virNetMessage *msg,
                                      remote_connect_supports_feature_args *args,
                                      remote_connect_supports_feature_ret *ret)
 {
@@ -142,7 +140,7 @@ remoteURIMatchesDriver(const virHypervisorDriver *drv, const char *name)
 
 
 int
-remoteDispatchConnectOpen(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchConnectOpen(virNetServerClient *client,
                           remote_connect_open_args *args)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
@@ -182,7 +180,7 @@ remoteDispatchConnectOpen(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchConnectClose(virNetServerClient *client, virNetMessage *msg)
+remoteDispatchConnectClose(virNetServerClient *client)
 {
     /* The driver connection goes with the client's last reference, once
      * every call still running on it has finished. */
@@ -193,7 +191,7 @@ remoteDispatchConnectClose(virNetServerClient *client, virNetMessage *msg)
 
 int
 remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
-                                           virNetMessage *msg)
+                                           virConn *conn)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
 
@@ -206,7 +204,7 @@ remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
 
 int
 remoteDispatchConnectUnregisterCloseCallback(virNetServerClient *client,
-                                             virNetMessage *msg)
+                                             virConn *conn)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
 
@@ -220,13 +218,9 @@ remoteDispatchConnectUnregisterCloseCallback(virNetServerClient *client,
 /* ---- host ---- */
 
 int
-remoteDispatchConnectGetType(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchConnectGetType(virNetServerClient *client, virConn *conn,
                              remote_connect_get_type_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
-
-    if (!conn)
-        return -1;
     ret->type = g_strdup(conn->driver->connectGetType ?
                          conn->driver->connectGetType(conn) :
                          conn->driver->name);
@@ -235,8 +229,7 @@ remoteDispatchConnectGetType(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchConnectGetLibVersion(virNetServerClient *client,
-                                   virNetMessage *msg,
+remoteDispatchConnectGetLibVersion(virNetServerClient *client, virConn *conn,
                                    remote_connect_get_lib_version_ret *ret)
 {
     ret->lib_ver = REMOTE_LIB_VERSION;
@@ -245,26 +238,21 @@ remoteDispatchConnectGetLibVersion(virNetServerClient *client,
 
 
 int
-remoteDispatchConnectGetUri(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchConnectGetUri(virNetServerClient *client, virConn *conn,
                             remote_connect_get_uri_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
-
-    if (!conn)
-        return -1;
     ret->uri = g_strdup(conn->uri);
     return 0;
 }
 
 
 int
-remoteDispatchNodeGetInfo(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchNodeGetInfo(virNetServerClient *client, virConn *conn,
                           remote_node_get_info_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
     virNodeInfo info = { 0 };
 
-    if (!conn || conn->driver->nodeGetInfo(conn, &info) < 0)
+    if (conn->driver->nodeGetInfo(conn, &info) < 0)
         return -1;
     memcpy(ret->model, info.model, sizeof(ret->model));
     ret->memory = info.memory;
@@ -279,8 +267,7 @@ remoteDispatchNodeGetInfo(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchNodeGetSecurityModel(virNetServerClient *client,
-                                   virNetMessage *msg,
+remoteDispatchNodeGetSecurityModel(virNetServerClient *client, virConn *conn,
                                    remote_node_get_security_model_ret *ret)
 {
     /* No security driver: empty model and DOI, as libvirt with "none". */
@@ -291,7 +278,7 @@ remoteDispatchNodeGetSecurityModel(virNetServerClient *client,
 
 
 int
-remoteDispatchConnectIsSecure(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchConnectIsSecure(virNetServerClient *client, virConn *conn,
                               remote_connect_is_secure_ret *ret)
 {
     /* A local unix socket is as safe as it gets; plain TCP is not. */

@@ -19,18 +19,14 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 
 int
-remoteDispatchConnectListAllDomains(virNetServerClient *client,
-                                    virNetMessage *msg,
+remoteDispatchConnectListAllDomains(virNetServerClient *client, virConn *conn,
                                     remote_connect_list_all_domains_args *args,
                                     remote_connect_list_all_domains_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
     virDomainIdent **doms = NULL;
     int n;
     int i;
 
-    if (!conn)
-        return -1;
     if ((n = conn->driver->connectListAllDomains(conn, &doms, args->flags)) < 0)
         return -1;
     if (n > REMOTE_DOMAIN_LIST_MAX) {
@@ -65,14 +61,13 @@ remoteCheckListMax(int max)
 
 
 int
-remoteDispatchConnectListDomains(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchConnectListDomains(virNetServerClient *client, virConn *conn,
                                  remote_connect_list_domains_args *args,
                                  remote_connect_list_domains_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
     int n;
 
-    if (!conn || remoteCheckListMax(args->maxids) < 0)
+    if (remoteCheckListMax(args->maxids) < 0)
         return -1;
     ret->ids.ids_val = g_new0(int, MAX(args->maxids, 1));
     if ((n = conn->driver->connectListDomains(conn, ret->ids.ids_val,
@@ -85,14 +80,13 @@ remoteDispatchConnectListDomains(virNetServerClient *client, virNetMessage *msg,
 
 int
 remoteDispatchConnectListDefinedDomains(virNetServerClient *client,
-                                        virNetMessage *msg,
+                                        virConn *conn,
                                         remote_connect_list_defined_domains_args *args,
                                         remote_connect_list_defined_domains_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
     int n;
 
-    if (!conn || remoteCheckListMax(args->maxnames) < 0)
+    if (remoteCheckListMax(args->maxnames) < 0)
         return -1;
     ret->names.names_val = g_new0(char *, MAX(args->maxnames, 1));
     if ((n = conn->driver->connectListDefinedDomains(conn, ret->names.names_val,
@@ -106,16 +100,12 @@ remoteDispatchConnectListDefinedDomains(virNetServerClient *client,
 /* The legacy start: CREATE_WITH_FLAGS without flags and without the
  * started domain in the reply. */
 int
-remoteDispatchDomainCreate(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchDomainCreate(virNetServerClient *client, virConn *conn,
                            remote_domain_create_args *args)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
     g_autoptr(virDomainIdent) started = NULL;
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(&args->dom);
     if (!(started = conn->driver->domainCreateWithFlags(conn, dom, 0)))
         return -1;
     return 0;
@@ -123,17 +113,13 @@ remoteDispatchDomainCreate(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchDomainGetInfo(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchDomainGetInfo(virNetServerClient *client, virConn *conn,
                             remote_domain_get_info_args *args,
                             remote_domain_get_info_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
     virDomainInfo info = { 0 };
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(&args->dom);
     if (conn->driver->domainGetInfo(conn, dom, &info) < 0)
         return -1;
     ret->state = info.state;
@@ -146,17 +132,13 @@ remoteDispatchDomainGetInfo(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchDomainGetJobInfo(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchDomainGetJobInfo(virNetServerClient *client, virConn *conn,
                                remote_domain_get_job_info_args *args,
                                remote_domain_get_job_info_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
     virDomainJobInfo info = { 0 };
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(&args->dom);
     if (conn->driver->domainGetJobInfo(conn, dom, &info) < 0)
         return -1;
     ret->type = info.type;
@@ -176,20 +158,16 @@ remoteDispatchDomainGetJobInfo(virNetServerClient *client, virNetMessage *msg,
 
 
 int
-remoteDispatchDomainGetJobStats(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchDomainGetJobStats(virNetServerClient *client, virConn *conn,
                                 remote_domain_get_job_stats_args *args,
                                 remote_domain_get_job_stats_ret *ret)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
     virTypedParameterPtr params = NULL;
     int nparams = 0;
     int type = 0;
     int rc;
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(&args->dom);
     if (conn->driver->domainGetJobStats(conn, dom, &type, &params, &nparams,
                                         args->flags) < 0)
         return -1;

@@ -101,21 +101,17 @@ remoteMigrateCallTakeCookie(remoteMigrateCall *call, char **val, u_int *len)
 /* ---- Begin ---- */
 
 static char *
-remoteMigrateBegin(virNetServerClient *client, const remote_nonnull_domain *rdom,
+remoteMigrateBegin(virConn *conn, const remote_nonnull_domain *rdom,
                    remoteMigrateCall *call)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
 
-    if (!conn)
-        return NULL;
-    dom = remoteDomainFromWire(rdom);
     return conn->driver->domainMigrateBegin3(conn, dom, &call->args);
 }
 
 
 int
-remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virNetMessage *msg,
+remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virConn *conn,
                                   remote_domain_migrate_begin3_args *args,
                                   remote_domain_migrate_begin3_ret *ret)
 {
@@ -124,7 +120,7 @@ remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virNetMessage *msg
     remoteMigrateCallInit(&call, NULL, 0, args->flags, true);
     remoteMigrateCallPositional(&call, args->xmlin, NULL, args->dname,
                                 args->resource);
-    if (!(ret->xml = remoteMigrateBegin(client, &args->dom, &call)))
+    if (!(ret->xml = remoteMigrateBegin(conn, &args->dom, &call)))
         return -1;
     remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
                                 &ret->cookie_out.cookie_out_len);
@@ -134,7 +130,7 @@ remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virNetMessage *msg
 
 int
 remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
-                                        virNetMessage *msg,
+                                        virConn *conn,
                                         remote_domain_migrate_begin3_params_args *args,
                                         remote_domain_migrate_begin3_params_ret *ret)
 {
@@ -143,7 +139,7 @@ remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
     remoteMigrateCallInit(&call, NULL, 0, args->flags, true);
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0 ||
-        !(ret->xml = remoteMigrateBegin(client, &args->dom, &call)))
+        !(ret->xml = remoteMigrateBegin(conn, &args->dom, &call)))
         return -1;
     remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
                                 &ret->cookie_out.cookie_out_len);
@@ -154,13 +150,12 @@ remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
 /* ---- Prepare ---- */
 
 static int
-remoteMigratePrepare(virNetServerClient *client, remoteMigrateCall *call,
+remoteMigratePrepare(virConn *conn, remoteMigrateCall *call,
                      remote_string *uriOut)
 {
-    virConn *conn = remoteGetConn(client);
     char *uri = NULL;
 
-    if (!conn || conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
+    if (conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
         return -1;
     if (uri) {
         *uriOut = g_new0(char *, 1);
@@ -171,8 +166,7 @@ remoteMigratePrepare(virNetServerClient *client, remoteMigrateCall *call,
 
 
 int
-remoteDispatchDomainMigratePrepare3(virNetServerClient *client,
-                                    virNetMessage *msg,
+remoteDispatchDomainMigratePrepare3(virNetServerClient *client, virConn *conn,
                                     remote_domain_migrate_prepare3_args *args,
                                     remote_domain_migrate_prepare3_ret *ret)
 {
@@ -183,7 +177,7 @@ remoteDispatchDomainMigratePrepare3(virNetServerClient *client,
                           args->cookie_in.cookie_in_len, args->flags, true);
     remoteMigrateCallPositional(&call, xml, args->uri_in, args->dname,
                                 args->resource);
-    if (remoteMigratePrepare(client, &call, &ret->uri_out) < 0)
+    if (remoteMigratePrepare(conn, &call, &ret->uri_out) < 0)
         return -1;
     remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
                                 &ret->cookie_out.cookie_out_len);
@@ -193,7 +187,7 @@ remoteDispatchDomainMigratePrepare3(virNetServerClient *client,
 
 int
 remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client,
-                                          virNetMessage *msg,
+                                          virConn *conn,
                                           remote_domain_migrate_prepare3_params_args *args,
                                           remote_domain_migrate_prepare3_params_ret *ret)
 {
@@ -203,7 +197,7 @@ remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client,
                           args->cookie_in.cookie_in_len, args->flags, true);
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0 ||
-        remoteMigratePrepare(client, &call, &ret->uri_out) < 0)
+        remoteMigratePrepare(conn, &call, &ret->uri_out) < 0)
         return -1;
     remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
                                 &ret->cookie_out.cookie_out_len);
@@ -214,22 +208,17 @@ remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client,
 /* ---- Perform ---- */
 
 static int
-remoteMigratePerform(virNetServerClient *client, const remote_nonnull_domain *rdom,
+remoteMigratePerform(virConn *conn, const remote_nonnull_domain *rdom,
                      remoteMigrateCall *call)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(rdom);
     return conn->driver->domainMigratePerform3(conn, dom, &call->args);
 }
 
 
 int
-remoteDispatchDomainMigratePerform3(virNetServerClient *client,
-                                    virNetMessage *msg,
+remoteDispatchDomainMigratePerform3(virNetServerClient *client, virConn *conn,
                                     remote_domain_migrate_perform3_args *args,
                                     remote_domain_migrate_perform3_ret *ret)
 {
@@ -242,7 +231,7 @@ remoteDispatchDomainMigratePerform3(virNetServerClient *client,
     call.args.dconnuri = p2p ? *args->dconnuri : NULL;
     remoteMigrateCallPositional(&call, args->xmlin, args->uri, args->dname,
                                 args->resource);
-    if (remoteMigratePerform(client, &args->dom, &call) < 0)
+    if (remoteMigratePerform(conn, &args->dom, &call) < 0)
         return -1;
     remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
                                 &ret->cookie_out.cookie_out_len);
@@ -252,7 +241,7 @@ remoteDispatchDomainMigratePerform3(virNetServerClient *client,
 
 int
 remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
-                                          virNetMessage *msg,
+                                          virConn *conn,
                                           remote_domain_migrate_perform3_params_args *args,
                                           remote_domain_migrate_perform3_params_ret *ret)
 {
@@ -264,7 +253,7 @@ remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
     call.args.dconnuri = p2p ? *args->dconnuri : NULL;
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0 ||
-        remoteMigratePerform(client, &args->dom, &call) < 0)
+        remoteMigratePerform(conn, &args->dom, &call) < 0)
         return -1;
     remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
                                 &ret->cookie_out.cookie_out_len);
@@ -275,12 +264,8 @@ remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
 /* ---- Finish ---- */
 
 static virDomainIdent *
-remoteMigrateFinish(virNetServerClient *client, remoteMigrateCall *call)
+remoteMigrateFinish(virConn *conn, remoteMigrateCall *call)
 {
-    virConn *conn = remoteGetConn(client);
-
-    if (!conn)
-        return NULL;
     return conn->driver->domainMigrateFinish3(conn, &call->args);
 }
 
@@ -300,8 +285,7 @@ remoteMigrateFinishReply(virDomainIdent *dom, remoteMigrateCall *call,
 
 
 int
-remoteDispatchDomainMigrateFinish3(virNetServerClient *client,
-                                   virNetMessage *msg,
+remoteDispatchDomainMigrateFinish3(virNetServerClient *client, virConn *conn,
                                    remote_domain_migrate_finish3_args *args,
                                    remote_domain_migrate_finish3_ret *ret)
 {
@@ -313,7 +297,7 @@ remoteDispatchDomainMigrateFinish3(virNetServerClient *client,
     call.args.cancelled = args->cancelled;
     call.args.dconnuri = args->dconnuri ? *args->dconnuri : NULL;
     remoteMigrateCallPositional(&call, NULL, args->uri, dname, 0);
-    return remoteMigrateFinishReply(remoteMigrateFinish(client, &call), &call,
+    return remoteMigrateFinishReply(remoteMigrateFinish(conn, &call), &call,
                                     &ret->dom, &ret->cookie_out.cookie_out_val,
                                     &ret->cookie_out.cookie_out_len);
 }
@@ -321,7 +305,7 @@ remoteDispatchDomainMigrateFinish3(virNetServerClient *client,
 
 int
 remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
-                                         virNetMessage *msg,
+                                         virConn *conn,
                                          remote_domain_migrate_finish3_params_args *args,
                                          remote_domain_migrate_finish3_params_ret *ret)
 {
@@ -333,7 +317,7 @@ remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0)
         return -1;
-    return remoteMigrateFinishReply(remoteMigrateFinish(client, &call), &call,
+    return remoteMigrateFinishReply(remoteMigrateFinish(conn, &call), &call,
                                     &ret->dom, &ret->cookie_out.cookie_out_val,
                                     &ret->cookie_out.cookie_out_len);
 }
@@ -342,22 +326,17 @@ remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
 /* ---- Confirm ---- */
 
 static int
-remoteMigrateConfirm(virNetServerClient *client, const remote_nonnull_domain *rdom,
+remoteMigrateConfirm(virConn *conn, const remote_nonnull_domain *rdom,
                      remoteMigrateCall *call)
 {
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(rdom);
     return conn->driver->domainMigrateConfirm3(conn, dom, &call->args);
 }
 
 
 int
-remoteDispatchDomainMigrateConfirm3(virNetServerClient *client,
-                                    virNetMessage *msg,
+remoteDispatchDomainMigrateConfirm3(virNetServerClient *client, virConn *conn,
                                     remote_domain_migrate_confirm3_args *args)
 {
     g_auto(remoteMigrateCall) call = { 0 };
@@ -365,13 +344,13 @@ remoteDispatchDomainMigrateConfirm3(virNetServerClient *client,
     remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
                           args->cookie_in.cookie_in_len, args->flags, false);
     call.args.cancelled = args->cancelled;
-    return remoteMigrateConfirm(client, &args->dom, &call);
+    return remoteMigrateConfirm(conn, &args->dom, &call);
 }
 
 
 int
 remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client,
-                                          virNetMessage *msg,
+                                          virConn *conn,
                                           remote_domain_migrate_confirm3_params_args *args)
 {
     g_auto(remoteMigrateCall) call = { 0 };
@@ -382,7 +361,7 @@ remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client,
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0)
         return -1;
-    return remoteMigrateConfirm(client, &args->dom, &call);
+    return remoteMigrateConfirm(conn, &args->dom, &call);
 }
 
 
@@ -393,17 +372,13 @@ remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client,
  * over as it is. */
 
 int
-remoteDispatchDomainMigratePrepare2(virNetServerClient *client,
-                                    virNetMessage *msg,
+remoteDispatchDomainMigratePrepare2(virNetServerClient *client, virConn *conn,
                                     remote_domain_migrate_prepare2_args *args,
                                     remote_domain_migrate_prepare2_ret *ret)
 {
     g_auto(remoteMigrateCall) call = { 0 };
-    virConn *conn = remoteGetConn(client);
     char *uri = NULL;
 
-    if (!conn)
-        return -1;
     remoteMigrateCallInit(&call, NULL, 0, args->flags, false);
     call.args.protocol = 2;
     remoteMigrateCallPositional(&call, &args->dom_xml, args->uri_in,
@@ -419,18 +394,13 @@ remoteDispatchDomainMigratePrepare2(virNetServerClient *client,
 
 
 int
-remoteDispatchDomainMigratePerform(virNetServerClient *client,
-                                   virNetMessage *msg,
+remoteDispatchDomainMigratePerform(virNetServerClient *client, virConn *conn,
                                    remote_domain_migrate_perform_args *args)
 {
     g_auto(remoteMigrateCall) call = { 0 };
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
     remote_string uri = &args->uri;
 
-    if (!conn)
-        return -1;
-    dom = remoteDomainFromWire(&args->dom);
     remoteMigrateCallInit(&call, args->cookie.cookie_val,
                           args->cookie.cookie_len, args->flags, false);
     call.args.protocol = 2;
@@ -440,19 +410,15 @@ remoteDispatchDomainMigratePerform(virNetServerClient *client,
 
 
 int
-remoteDispatchDomainMigrateFinish2(virNetServerClient *client,
-                                   virNetMessage *msg,
+remoteDispatchDomainMigrateFinish2(virNetServerClient *client, virConn *conn,
                                    remote_domain_migrate_finish2_args *args,
                                    remote_domain_migrate_finish2_ret *ret)
 {
     g_auto(remoteMigrateCall) call = { 0 };
-    virConn *conn = remoteGetConn(client);
     remote_string dname = &args->dname;
     remote_string uri = &args->uri;
     virDomainIdent *dom;
 
-    if (!conn)
-        return -1;
     remoteMigrateCallInit(&call, args->cookie.cookie_val,
                           args->cookie.cookie_len, args->flags, false);
     call.args.protocol = 2;

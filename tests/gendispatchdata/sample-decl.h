@@ -6,33 +6,34 @@
 # define REMOTE_DISPATCH_DECL_BLOCK
 
 # include "remote_protocol.h"
+# include "virhypervisordriver.h"
 # include "virnetmessage.h"
 # include "virnetserverclient.h"
 
-/* The hand-written handlers, one per served procedure.  Each returns
- * 0 after filling @ret, or -1 with an error reported. */
+/* The hand-written handlers.  @conn, the client's open connection,
+ * is passed to those of procedures that need one.  Each returns 0
+ * after filling @ret, or -1 with an error reported. */
 
 int remoteDispatchSampleOpen(virNetServerClient *client,
-                             virNetMessage *msg,
                              remote_sample_open_args *args);
 
-int remoteDispatchSampleClose(virNetServerClient *client, virNetMessage *msg);
+int remoteDispatchSampleClose(virNetServerClient *client);
 
 int remoteDispatchSampleGetName(virNetServerClient *client,
-                                virNetMessage *msg,
+                                virConn *conn,
                                 remote_sample_get_name_ret *ret);
 
 int remoteDispatchSampleSetValue(virNetServerClient *client,
-                                 virNetMessage *msg,
+                                 virConn *conn,
                                  remote_sample_set_value_args *args);
 
 int remoteDispatchSampleSwap(virNetServerClient *client,
-                             virNetMessage *msg,
+                             virConn *conn,
                              remote_sample_swap_args *args,
                              remote_sample_swap_ret *ret);
 
 int remoteDispatchSampleGetSecret(virNetServerClient *client,
-                                  virNetMessage *msg,
+                                  virConn *conn,
                                   remote_sample_get_secret_args *args,
                                   remote_sample_get_secret_ret *ret);
 

@@ -8,33 +8,34 @@
 # define REMOTE_DISPATCH_DECL_BLOCK
 
 # include "remote_protocol.h"
+# include "virhypervisordriver.h"
 # include "virnetmessage.h"
 # include "virnetserverclient.h"
 
-/* The hand-written handlers, one per served procedure.  Each returns
- * 0 after filling @ret, or -1 with an error reported. */
+/* The hand-written handlers.  @conn, the client's open connection,
+ * is passed to those of procedures that need one.  Each returns 0
+ * after filling @ret, or -1 with an error reported. */
 
 int remoteDispatchSampleOpen(virNetServerClient *client,
-                             virNetMessage *msg,
                              remote_sample_open_args *args);
 
-int remoteDispatchSampleClose(virNetServerClient *client, virNetMessage *msg);
+int remoteDispatchSampleClose(virNetServerClient *client);
 
 int remoteDispatchSampleGetName(virNetServerClient *client,
-                                virNetMessage *msg,
+                                virConn *conn,
                                 remote_sample_get_name_ret *ret);
 
 int remoteDispatchSampleSetValue(virNetServerClient *client,
-                                 virNetMessage *msg,
+                                 virConn *conn,
                                  remote_sample_set_value_args *args);
 
 int remoteDispatchSampleSwap(virNetServerClient *client,
-                             virNetMessage *msg,
+                             virConn *conn,
                              remote_sample_swap_args *args,
                              remote_sample_swap_ret *ret);
 
 int remoteDispatchSampleGetSecret(virNetServerClient *client,
-                                  virNetMessage *msg,
+                                  virConn *conn,
                                   remote_sample_get_secret_args *args,
                                   remote_sample_get_secret_ret *ret);
 
@@ -48,7 +49,7 @@ remoteDispatchSampleOpenHelper(virNetServerClient *client,
                                void *ret)
 {
     (void)ret;
-    return remoteDispatchSampleOpen(client, msg, args);
+    return remoteDispatchSampleOpen(client, args);
 }
 
 
@@ -60,7 +61,7 @@ remoteDispatchSampleCloseHelper(virNetServerClient *client,
 {
     (void)args;
     (void)ret;
-    return remoteDispatchSampleClose(client, msg);
+    return remoteDispatchSampleClose(client);
 }
 
 
@@ -70,8 +71,12 @@ remoteDispatchSampleGetNameHelper(virNetServerClient *client,
                                   void *args,
                                   void *ret)
 {
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
     (void)args;
-    return remoteDispatchSampleGetName(client, msg, ret);
+    return remoteDispatchSampleGetName(client, conn, ret);
 }
 
 
@@ -81,8 +86,12 @@ remoteDispatchSampleSetValueHelper(virNetServerClient *client,
                                    void *args,
                                    void *ret)
 {
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
     (void)ret;
-    return remoteDispatchSampleSetValue(client, msg, args);
+    return remoteDispatchSampleSetValue(client, conn, args);
 }
 
 
@@ -92,7 +101,11 @@ remoteDispatchSampleSwapHelper(virNetServerClient *client,
                                void *args,
                                void *ret)
 {
-    return remoteDispatchSampleSwap(client, msg, args, ret);
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    return remoteDispatchSampleSwap(client, conn, args, ret);
 }
 
 
@@ -102,7 +115,11 @@ remoteDispatchSampleGetSecretHelper(virNetServerClient *client,
                                     void *args,
                                     void *ret)
 {
-    return remoteDispatchSampleGetSecret(client, msg, args, ret);
+    virConn *conn = remoteGetConn(client);
+
+    if (!conn)
+        return -1;
+    return remoteDispatchSampleGetSecret(client, conn, args, ret);
 }
 
 

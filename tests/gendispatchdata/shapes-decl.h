@@ -6,18 +6,20 @@
 # define REMOTE_DISPATCH_DECL_BLOCK
 
 # include "remote_protocol.h"
+# include "virhypervisordriver.h"
 # include "virnetmessage.h"
 # include "virnetserverclient.h"
 
-/* The hand-written handlers, one per served procedure.  Each returns
- * 0 after filling @ret, or -1 with an error reported. */
+/* The hand-written handlers.  @conn, the client's open connection,
+ * is passed to those of procedures that need one.  Each returns 0
+ * after filling @ret, or -1 with an error reported. */
 
 int remoteDispatchConnectGetHostname(virNetServerClient *client,
-                                     virNetMessage *msg,
+                                     virConn *conn,
                                      remote_connect_get_hostname_ret *ret);
 
 int remoteDispatchDomainMigrateConfirm3(virNetServerClient *client,
-                                        virNetMessage *msg,
+                                        virConn *conn,
                                         remote_domain_migrate_confirm3_args *args);
 
 #endif /* REMOTE_DISPATCH_DECL_BLOCK */

@@ -8,18 +8,20 @@
 # define REMOTE_DISPATCH_DECL_BLOCK
 
 # include "remote_protocol.h"
+# include "virhypervisordriver.h"
 # include "virnetmessage.h"
 # include "virnetserverclient.h"
 
-/* The hand-written handlers, one per served procedure.  Each returns
- * 0 after filling @ret, or -1 with an error reported. */
+/* The hand-written handlers.  @conn, the client's open connection,
+ * is passed to those of procedures that need one.  Each returns 0
+ * after filling @ret, or -1 with an error reported. */
 
 int remoteDispatchConnectGetHostname(virNetServerClient *client,
-                                     virNetMessage *msg,
+                                     virConn *conn,
                                      remote_connect_get_hostname_ret *ret);
 
 int remoteDispatchDomainMigrateConfirm3(virNetServerClient *client,
-                                        virNetMessage *msg,
+                                        virConn *conn,
                                         remote_domain_migrate_confirm3_args *args);
 
 #endif /* REMOTE_DISPATCH_DECL_BLOCK */
@@ -295,7 +297,7 @@ remoteDispatchConnectGetHostnameHelper(virNetServerClient *client,
         return -1;
     }
     (void)args;
-    return remoteDispatchConnectGetHostname(client, msg, ret);
+    return remoteDispatchConnectGetHostname(client, conn, ret);
 }
 
 
@@ -390,7 +392,7 @@ remoteDispatchDomainMigrateConfirm3Helper(virNetServerClient *client,
         return -1;
     }
     (void)ret;
-    return remoteDispatchDomainMigrateConfirm3(client, msg, args);
+    return remoteDispatchDomainMigrateConfirm3(client, conn, args);
 }
 
 
