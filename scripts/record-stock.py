@@ -55,6 +55,7 @@ CASES = (
     ("vnc-default-listen", os.path.join(INPUTS, "vnc-default-listen.xml"), True),
     ("cpu-custom", os.path.join(INPUTS, "cpu-custom.xml"), True),
     ("linux-guest", os.path.join(DATA, "linux-guest.xml"), True),
+    ("tune", os.path.join(INPUTS, "tune.xml"), True),
 )
 
 VIRT_INSTALL = {
