@@ -283,3 +283,58 @@ qemuEventLoopSubmit(qemuEventLoop *loop, qemuEventLoopWorkFunc func,
     work->freeData = freeData;
     virThreadPoolSendJob(loop->workers, false, work);
 }
+
+
+typedef struct {
+    qemuEventLoop *loop;
+    qemuEventLoopWork *work;
+} qemuEventLoopLater;
+
+
+/* Event thread: the delay of a qemuEventLoopSubmitLater passed. */
+static gboolean
+qemuEventLoopLaterFire(gpointer opaque)
+{
+    qemuEventLoopLater *later = opaque;
+
+    virThreadPoolSendJob(later->loop->workers, false,
+                         g_steal_pointer(&later->work));
+    return G_SOURCE_REMOVE;
+}
+
+
+static void
+qemuEventLoopLaterFree(gpointer opaque)
+{
+    qemuEventLoopLater *later = opaque;
+
+    if (later->work)
+        qemuEventLoopWorkDiscard(later->work);
+    g_free(later);
+}
+
+
+/**
+ * qemuEventLoopSubmitLater:
+ * As qemuEventLoopSubmit, once @delayMs milliseconds have passed (timed
+ * by the event thread).  Work still waiting when the loop is freed is
+ * dropped (only @freeData runs).
+ */
+void
+qemuEventLoopSubmitLater(qemuEventLoop *loop, unsigned int delayMs,
+                         qemuEventLoopWorkFunc func, void *data,
+                         GDestroyNotify freeData)
+{
+    qemuEventLoopLater *later = g_new0(qemuEventLoopLater, 1);
+    GSource *timer = g_timeout_source_new(delayMs);
+
+    later->loop = loop;
+    later->work = g_new0(qemuEventLoopWork, 1);
+    later->work->func = func;
+    later->work->data = data;
+    later->work->freeData = freeData;
+    g_source_set_callback(timer, qemuEventLoopLaterFire, later,
+                          qemuEventLoopLaterFree);
+    g_source_attach(timer, loop->context);
+    g_source_unref(timer);
+}

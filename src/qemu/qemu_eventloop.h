@@ -37,6 +37,9 @@ void qemuEventLoopUnwatch(GSource **watch);
 
 void qemuEventLoopSubmit(qemuEventLoop *loop, qemuEventLoopWorkFunc func,
                          void *data, GDestroyNotify freeData);
+void qemuEventLoopSubmitLater(qemuEventLoop *loop, unsigned int delayMs,
+                              qemuEventLoopWorkFunc func, void *data,
+                              GDestroyNotify freeData);
 
 void qemuDomainEventFree(virDomainEvent *event);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainEvent, qemuDomainEventFree);
