@@ -50,6 +50,7 @@ qemuDomainObjPrivateFree(void *data)
     g_free(priv->origname);
     g_free(priv->migrationPeer);
     virDomainJobDataFree(priv->migrationStatsIn);
+    g_free(priv->undecidedPeer);
     qemuMigrationParamsFree(priv->migrationOrigParams);
     qemuProcessPeriphFree(priv->periph);
     g_array_unref(priv->cleanupCallbacks);
@@ -73,6 +74,44 @@ qemuDomainObjPrivateXMLFormat(virBuffer *buf, virDomainObj *vm)
         virBufferEscapeString(buf, " peer='%s'", priv->migrationPeer);
         virBufferAddLit(buf, "/>\n");
     }
+    if (priv->undecidedPeer) {
+        virBufferAsprintf(buf, "<undecided side='%s' preState='%s'",
+                          priv->undecidedSource ? "source" : "destination",
+                          virDomainObjStateTypeToString(priv->undecidedPreState));
+        virBufferEscapeString(buf, " peer='%s'", priv->undecidedPeer);
+        virBufferAddLit(buf, "/>\n");
+    }
+    return 0;
+}
+
+
+/* <undecided>: a copy kept paused until the peer says what it holds. */
+static int
+qemuDomainObjPrivateUndecidedParse(xmlXPathContext *ctxt,
+                                   qemuDomainObjPrivate *priv)
+{
+    xmlNode *node = virXPathNode("./undecided[1]", ctxt);
+    g_autofree char *side = NULL;
+    g_autofree char *state = NULL;
+    g_autofree char *peer = NULL;
+    int value;
+
+    if (!node)
+        return 0;
+    side = virXMLPropString(node, "side");
+    state = virXMLPropString(node, "preState");
+    peer = virXMLPropString(node, "peer");
+    if (!side || (STRNEQ(side, "source") && STRNEQ(side, "destination")) ||
+        !state || (value = virDomainObjStateTypeFromString(state)) < 0 ||
+        !peer || !*peer) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("malformed undecided element in the status XML"));
+        return -1;
+    }
+    priv->undecidedSource = STREQ(side, "source");
+    priv->undecidedPreState = value;
+    g_free(priv->undecidedPeer);
+    priv->undecidedPeer = g_steal_pointer(&peer);
     return 0;
 }
 
@@ -114,7 +153,8 @@ qemuDomainObjPrivateXMLParse(xmlXPathContext *ctxt, virDomainObj *vm)
     xmlNode *node = virXPathNode("./monitor[1]", ctxt);
     g_autofree char *type = NULL;
 
-    if (qemuDomainObjPrivateMigrationParse(ctxt, priv) < 0)
+    if (qemuDomainObjPrivateMigrationParse(ctxt, priv) < 0 ||
+        qemuDomainObjPrivateUndecidedParse(ctxt, priv) < 0)
         return -1;
     if (!node)
         return 0;

@@ -35,6 +35,14 @@ struct _qemuDomainObjPrivate {
                                  * cookie (NULL: unknown, a stock peer);
                                  * kept in the status XML for recovery */
     int migrationProtocol;      /* 2 or 3 while a migration runs, else 0 */
+    /* a copy kept paused because what became of its migration is unknown
+     * (qemu_migration_undecided.c); in the status XML as <undecided> */
+    char *undecidedPeer;        /* the peer daemon to ask again, or NULL */
+    bool undecidedSource;       /* this host was the migration's source */
+    virDomainState undecidedPreState;  /* the state before the migration */
+    unsigned int undecidedTries;       /* questions without an answer */
+    unsigned int undecidedGen;  /* bumped at each start: a question still
+                                 * queued for an earlier one is dropped */
     GArray *cleanupCallbacks;   /* of qemuDomainCleanupCallback */
 
     /* the QEMU process (qemu_process.c), issue 4 */

@@ -111,29 +111,22 @@ qemuMigrationPeerAskURI(const char *uri, const unsigned char *uuid,
 
 
 /**
- * qemuMigrationPeerAsk:
- * Asks the daemon of the other side of @vm's migration (priv->migrationPeer,
- * from its cookie) what it holds of the guest, asking again while the
- * answer is PENDING for up to @pendingWaitMs (a Finish still running
- * there ends either way).  @vm locked, the caller holding its migration
- * job; the lock is dropped during the calls.  Returns the answer; with
- * no peer URI (a stock libvirt peer) or no reply, UNKNOWN, with the
+ * qemuMigrationPeerAskAt:
+ * Asks the daemon at @uri what it holds of @vm's guest (by UUID), asking
+ * again while the answer is PENDING for up to @pendingWaitMs.  @vm
+ * locked, the caller holding a job; the lock is dropped during the
+ * calls.  Returns the answer; UNKNOWN when there is no reply, with the
  * error kept as the last error.  A PENDING answer past the wait is
  * returned as PENDING.
  */
 qemuMigrationPeerState
-qemuMigrationPeerAsk(virDomainObj *vm, long long pendingWaitMs)
+qemuMigrationPeerAskAt(virDomainObj *vm, const char *peer,
+                       long long pendingWaitMs)
 {
-    qemuDomainObjPrivate *priv = vm->privateData;
-    g_autofree char *uri = g_strdup(priv->migrationPeer);
+    g_autofree char *uri = g_strdup(peer);
     unsigned char uuid[VIR_UUID_BUFLEN];
     qemuMigrationPeerState answer;
 
-    if (!uri) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       _("the peer of this migration did not say how to reach it (not a virtmigd host)"));
-        return QEMU_MIGRATION_PEER_UNKNOWN;
-    }
     memcpy(uuid, vm->def->uuid, VIR_UUID_BUFLEN);
     VIR_INFO("asking %s what became of domain %s", uri, vm->def->name);
     qemuDomainObjEnterRemote(vm);
@@ -143,4 +136,25 @@ qemuMigrationPeerAsk(virDomainObj *vm, long long pendingWaitMs)
     VIR_INFO("the peer %s of domain %s answers: %s", uri, vm->def->name,
              qemuMigrationPeerStateTypeToString(answer));
     return answer;
+}
+
+
+/**
+ * qemuMigrationPeerAsk:
+ * qemuMigrationPeerAskAt the daemon of the other side of @vm's migration
+ * (priv->migrationPeer, from its cookie), the caller holding its
+ * migration job.  With no peer URI (a stock libvirt peer), UNKNOWN with
+ * an error reported.
+ */
+qemuMigrationPeerState
+qemuMigrationPeerAsk(virDomainObj *vm, long long pendingWaitMs)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!priv->migrationPeer) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("the peer of this migration did not say how to reach it (not a virtmigd host)"));
+        return QEMU_MIGRATION_PEER_UNKNOWN;
+    }
+    return qemuMigrationPeerAskAt(vm, priv->migrationPeer, pendingWaitMs);
 }

@@ -36,3 +36,6 @@ VIR_ENUM_DECL(qemuMigrationPeerState);
 
 qemuMigrationPeerState qemuMigrationPeerAsk(virDomainObj *vm,
                                             long long pendingWaitMs);
+qemuMigrationPeerState qemuMigrationPeerAskAt(virDomainObj *vm,
+                                              const char *peer,
+                                              long long pendingWaitMs);

@@ -16,6 +16,7 @@
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_peer.h"
+#include "qemu_migration_undecided.h"
 #include "qemu_domainjob.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
@@ -25,9 +26,6 @@
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 VIR_LOG_INIT("qemu.migration_recover");
-
-/* At start the peer may be restarting too: do not wait long for it. */
-#define QEMU_MIGRATION_RECOVER_PENDING_WAIT_MS 3000
 
 /* What the recovery of one domain ends with. */
 typedef enum {
@@ -120,26 +118,26 @@ qemuMigrationRecoverPostcopy(virDomainObj *vm, virDomainJobObj *saved)
 }
 
 
-/* The source sent the guest (QEMU completed): ask the destination. */
+/* The source sent the guest (QEMU completed): only the destination can
+ * say what became of it.  The daemon's start does not wait for the
+ * answer: the copy stays paused (reason unknown) and the destination is
+ * asked in the background (qemu_migration_undecided.c), which resumes or
+ * stops it. */
 static qemuMigrationRecoverAction
 qemuMigrationRecoverSent(virDomainObj *vm)
 {
-    switch (qemuMigrationPeerAsk(vm, QEMU_MIGRATION_RECOVER_PENDING_WAIT_MS)) {
-    case QEMU_MIGRATION_PEER_ABSENT:
-        qemuMigrationRecoverResume(vm);
-        return QEMU_MIGRATION_RECOVER_KEEP;
-    case QEMU_MIGRATION_PEER_RUNS:
-    case QEMU_MIGRATION_PEER_HAS:
-        VIR_WARN("domain %s runs on the destination of its interrupted migration; stopping it here",
-                 vm->def->name);
-        return QEMU_MIGRATION_RECOVER_MIGRATED;
-    case QEMU_MIGRATION_PEER_UNKNOWN:
-    case QEMU_MIGRATION_PEER_PENDING:
-    case QEMU_MIGRATION_PEER_LAST:
-    default:
+    if (!QEMU_DOMAIN_PRIVATE(vm)->migrationPeer) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("the destination of this migration cannot be asked (not a virtmigd host)"));
         qemuMigrationRecoverHold(vm, "cannot tell whether the destination of its interrupted migration runs it");
         return QEMU_MIGRATION_RECOVER_KEEP;
     }
+    VIR_INFO("domain %s was sent before the daemon stopped; it stays paused until its destination says what it holds",
+             vm->def->name);
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED)
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+    qemuMigrationUndecidedStart(vm, true, 0);
+    return QEMU_MIGRATION_RECOVER_KEEP;
 }
 
 
@@ -226,33 +224,23 @@ qemuMigrationRecoverOut(virDomainObj *vm, virDomainJobObj *saved, int status)
 }
 
 
-/* Destination: the source is asked when a complete copy that did not run
- * is found after Finish3 started.  The copy is killed only if the source
- * runs the guest, run only if the source has none. */
+/* Destination: a complete copy that did not run, found after Finish3
+ * started.  It stays paused (reason unknown) and the source is asked in
+ * the background (qemu_migration_undecided.c): the copy is destroyed only
+ * if the source runs the guest, run only if the source has none. */
 static qemuMigrationRecoverAction
 qemuMigrationRecoverFinishedCopy(virDomainObj *vm)
 {
-    switch (qemuMigrationPeerAsk(vm, 0)) {
-    case QEMU_MIGRATION_PEER_RUNS:
-        VIR_WARN("the source of domain %s runs it; destroying the incoming copy",
-                 vm->def->name);
-        return QEMU_MIGRATION_RECOVER_KILL;
-    case QEMU_MIGRATION_PEER_ABSENT:
-        VIR_WARN("the source of domain %s has no copy any more; running the complete incoming one",
-                 vm->def->name);
-        if (qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_MIGRATED,
-                                 VIR_ASYNC_JOB_NONE) < 0) {
-            qemuMigrationRecoverHold(vm, "its complete incoming copy could not be resumed");
-        }
-        return QEMU_MIGRATION_RECOVER_KEEP;
-    case QEMU_MIGRATION_PEER_HAS:
-    case QEMU_MIGRATION_PEER_PENDING:
-    case QEMU_MIGRATION_PEER_UNKNOWN:
-    case QEMU_MIGRATION_PEER_LAST:
-    default:
+    if (!QEMU_DOMAIN_PRIVATE(vm)->migrationPeer) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("the source of this migration cannot be asked (not a virtmigd host)"));
         qemuMigrationRecoverHold(vm, "its incoming migration arrived complete but whether its source still has it cannot be told");
         return QEMU_MIGRATION_RECOVER_KEEP;
     }
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_PAUSED)
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+    qemuMigrationUndecidedStart(vm, false, 0);
+    return QEMU_MIGRATION_RECOVER_KEEP;
 }
 
 
@@ -325,6 +313,11 @@ qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
     int status;
     int rc;
 
+    if (saved->asyncJob == VIR_ASYNC_JOB_NONE) {
+        /* no job: a copy kept paused for its migration's outcome */
+        qemuMigrationUndecidedReconnect(vm);
+        return 0;
+    }
     VIR_INFO("recovering the '%s' job of domain %s in phase %s",
              virDomainAsyncJobTypeToString(saved->asyncJob), vm->def->name,
              NULLSTR(qemuMigrationJobPhaseTypeToString(saved->phase)));

@@ -24,6 +24,7 @@
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
+#include "qemu_migration_undecided.h"
 #include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_process.h"
@@ -552,6 +553,8 @@ qemuMigrationSrcHold(virDomainObj *vm)
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
     qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                   VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR);
+    /* a virtmigd destination is asked again until it can say */
+    qemuMigrationUndecidedStart(vm, true, 500);
 }
 
 

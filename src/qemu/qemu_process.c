@@ -1049,6 +1049,10 @@ qemuProcessRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
                  vm->def->name);
         return 0;
     case VIR_ASYNC_JOB_NONE:
+        /* the migration code asks again about a copy it kept paused */
+        if (qemuProcessRecoverJobHook)
+            return qemuProcessRecoverJobHook(vm, saved, stopFlags);
+        return 0;
     case VIR_ASYNC_JOB_SAVE:
     case VIR_ASYNC_JOB_DUMP:
     case VIR_ASYNC_JOB_SNAPSHOT:
