@@ -29,8 +29,10 @@
 #include "qemu_state.h"
 #include "domain_conf.h"
 #include "virdomainobjlist.h"
+#include "virfile.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virthread.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -703,6 +705,8 @@ qemuMigrationDstIsV2(virDomainObj *vm)
 
 
 static int qemuMigrationDstIncomingStarted(virDomainObj *vm);
+static bool qemuMigrationDstOrphanDecide(virDomainObj *vm, const char *why);
+static void qemuMigrationDstOrphan(virDomainObj *vm);
 
 
 /* Finish2 with a failure code.  The client says Perform failed, but a
@@ -710,27 +714,45 @@ static int qemuMigrationDstIncomingStarted(virDomainObj *vm);
  * everything, has already stopped its QEMU (v2 has no Confirm): a
  * complete incoming copy may be the guest's only one, so it is kept,
  * paused; an incomplete one is destroyed (its source did not finish
- * sending, so it runs on).  A stream still running is waited for: its
- * source either completes or cancels it.  Ends the MIGRATION_IN job;
- * returns NULL with an error. */
+ * sending, so it runs on); a stream no source connected to goes.  A
+ * stream still arriving is not waited for (it may have stalled on a cut
+ * link for good): it goes on as an orphan whose end decides
+ * (qemuMigrationDstOrphan), and Finish2 returns at once.  Returns NULL
+ * with an error. */
 static virDomainIdent *
 qemuMigrationDstFinish2Failed(virDomainObj *vm)
 {
     virError *err = NULL;
+    int started;
 
     virErrorPreserveLast(&err);
-    if (virDomainObjIsActive(vm) && qemuMigrationDstIncomingStarted(vm) > 0 &&
-        qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) == 0) {
-        qemuMigrationDstKeepPaused(vm, "keeping the complete incoming copy although Finish2 reports a failed Perform (a source stops its QEMU once everything is sent; a lost Perform reply looks the same)");
+    if (!virDomainObjIsActive(vm) ||
+        (started = qemuMigrationDstIncomingStarted(vm)) <= 0) {
+        virErrorRestore(&err);
+        return qemuMigrationDstFinishCancelled(vm);
+    }
+    if (vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED ||
+        vm->job->current->status == VIR_DOMAIN_JOB_STATUS_COMPLETED) {
+        qemuMigrationDstOrphanDecide(vm, "keeping the complete incoming copy although Finish2 reports a failed Perform (a source stops its QEMU once everything is sent; a lost Perform reply looks the same)");
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("domain '%1$s' arrived complete although the migration is reported failed; it is kept here, paused"),
                        vm->def->name);
-        virDomainObjEndAPI(&vm);
-        virErrorFree(err);
-        return NULL;
+    } else if (qemuMigrationDstOrphanDecide(vm, "")) {
+        virErrorRestore(&err);
+        err = NULL;
+        if (virErrorGetLastCode() == VIR_ERR_OK)
+            virReportError(VIR_ERR_MIGRATE_FINISH_OK, NULL);
+    } else {
+        VIR_WARN("Finish2 of domain %s reports a failed Perform while its incoming stream still arrives; the stream's end decides",
+                 vm->def->name);
+        qemuMigrationDstOrphan(vm);
+        virReportError(VIR_ERR_OPERATION_FAILED,
+                       _("the incoming migration of domain '%1$s' is still arriving although reported failed; its end decides whether it is kept"),
+                       vm->def->name);
     }
-    virErrorRestore(&err);
-    return qemuMigrationDstFinishCancelled(vm);
+    virDomainObjEndAPI(&vm);
+    virErrorFree(err);
+    return NULL;
 }
 
 
@@ -803,8 +825,10 @@ qemuMigrationDstIncomingStarted(virDomainObj *vm)
     rc = qemuMonitorGetMigrationStats(priv->mon, &stats);
     if (qemuDomainObjExitMonitor(vm) < 0)
         rc = -1;
+    /* "setup" is QEMU listening after migrate-incoming: nobody came yet */
     if (rc == 0)
-        rc = stats.status != QEMU_MONITOR_MIGRATION_STATUS_NONE;
+        rc = stats.status != QEMU_MONITOR_MIGRATION_STATUS_NONE &&
+             stats.status != QEMU_MONITOR_MIGRATION_STATUS_SETUP;
     qemuMonitorMigrationStatsClear(&stats);
     return rc;
 }
@@ -815,19 +839,19 @@ qemuMigrationDstIncomingStarted(virDomainObj *vm)
  * copy paused and destroying an incomplete one.  Returns false, with
  * nothing done, while the stream still runs. */
 static bool
-qemuMigrationDstOrphanDecide(virDomainObj *vm)
+qemuMigrationDstOrphanDecide(virDomainObj *vm, const char *why)
 {
     switch (vm->job->current->status) {
     case VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED:
     case VIR_DOMAIN_JOB_STATUS_COMPLETED:
         qemuMigrationDstPersistV2(vm, vm->job->apiFlags);
-        qemuMigrationDstKeepPaused(vm, "the client of its incoming migration (protocol v2) went away before Finish2");
+        qemuMigrationDstKeepPaused(vm, why);
         return true;
     case VIR_DOMAIN_JOB_STATUS_NONE:
     case VIR_DOMAIN_JOB_STATUS_FAILED:
     case VIR_DOMAIN_JOB_STATUS_CANCELED:
     case VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED:
-        VIR_WARN("incoming migration of domain %s (protocol v2), its client gone, did not complete; destroying it",
+        VIR_WARN("incoming migration of domain %s (protocol v2) did not complete and its client gave up; destroying it",
                  vm->def->name);
         qemuMigrationDstDiscard(vm);
         return true;
@@ -839,6 +863,152 @@ qemuMigrationDstOrphanDecide(virDomainObj *vm)
     default:
         return false;
     }
+}
+
+
+/* ---- an orphaned v2 stream that stopped arriving ----
+ *
+ * QEMU's incoming side reads its stream without ever writing, so a stream
+ * whose link was cut for good never ends there: no error comes, and the
+ * orphan would wait forever, paused, its port and job held.  Its QEMU is
+ * watched instead: while the bytes it reads (/proc/PID/io, rchar: the
+ * stream is nearly all of it) grow, the stream lives.  An incomplete
+ * stream that brought nothing for longer than a TCP sender keeps
+ * retransmitting unacknowledged data (net.ipv4.tcp_retries2 of this
+ * namespace, the RTO doubling from 200 ms up to 120 s: about 15 minutes
+ * by default) cannot bring anything any more, since the sender has given
+ * up: the incoming copy goes (its source, if it did not send everything,
+ * runs on; if it did, the part still missing is lost anyway). */
+
+#define QEMU_MIGRATION_DST_STALL_TICK_MS 2000
+#define QEMU_MIGRATION_DST_STALL_BYTES (64 * 1024)
+
+typedef struct {
+    virDomainObj *vm;           /* a reference */
+    unsigned int procGen;       /* of the QEMU watched */
+    unsigned long long read;    /* rchar when it last grew enough */
+    long long since;            /* monotonic ms of that */
+} qemuMigrationDstStall;
+
+
+/* Bytes process @pid has read so far, or 0 if that cannot be told. */
+static unsigned long long
+qemuMigrationDstProcRead(pid_t pid)
+{
+    g_autofree char *path = g_strdup_printf("/proc/%lld/io", (long long)pid);
+    g_autofree char *buf = NULL;
+    const char *p;
+
+    if (virFileReadAll(path, 4096, &buf) < 0) {
+        virErrorResetLast();
+        return 0;
+    }
+    if (!(p = strstr(buf, "rchar:")))
+        return 0;
+    return g_ascii_strtoull(p + strlen("rchar:"), NULL, 10);
+}
+
+
+/* How long (ms) a TCP sender in this network namespace retransmits
+ * unacknowledged data before giving up. */
+static long long
+qemuMigrationDstTCPGiveUpMs(void)
+{
+    g_autofree char *buf = NULL;
+    unsigned long long retries = 15;
+    long long rto = 200;
+    long long total = 0;
+    unsigned long long i;
+
+    if (virFileReadAll("/proc/sys/net/ipv4/tcp_retries2", 64, &buf) < 0)
+        virErrorResetLast();
+    else
+        retries = MIN(g_ascii_strtoull(buf, NULL, 10), 255);
+    for (i = 0; i <= retries; i++) {
+        total += rto;
+        rto = MIN(rto * 2, 120000);
+    }
+    return total;
+}
+
+
+static void qemuMigrationDstStallCheck(void *data);
+
+static void
+qemuMigrationDstStallFree(void *data)
+{
+    qemuMigrationDstStall *st = data;
+
+    virObjectUnref(st->vm);
+    g_free(st);
+}
+
+
+static void
+qemuMigrationDstStallQueue(virDomainObj *vm, unsigned long long read,
+                           long long since)
+{
+    qemuMigrationDstStall *st = g_new0(qemuMigrationDstStall, 1);
+
+    st->vm = virObjectRef(vm);
+    st->procGen = QEMU_DOMAIN_PRIVATE(vm)->procGen;
+    st->read = read;
+    st->since = since;
+    qemuEventLoopSubmitLater(qemu_driver->eventLoop,
+                             QEMU_MIGRATION_DST_STALL_TICK_MS,
+                             qemuMigrationDstStallCheck, st,
+                             qemuMigrationDstStallFree);
+}
+
+
+/* Worker: one look at an orphaned stream (@data). */
+static void
+qemuMigrationDstStallCheck(void *data)
+{
+    qemuMigrationDstStall *st = data;
+    virDomainObj *vm = st->vm;
+    qemuDomainObjPrivate *priv = vm->privateData;
+    unsigned long long read;
+    long long now = virTimeMonotonicMs();
+
+    virObjectLock(vm);
+    if (!virDomainObjIsActive(vm) || priv->procGen != st->procGen ||
+        !priv->migrationOrphaned ||
+        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN ||
+        vm->job->asyncOwner != 0)
+        goto out;
+    read = qemuMigrationDstProcRead(vm->pid);
+    if (read < st->read || read - st->read >= QEMU_MIGRATION_DST_STALL_BYTES) {
+        st->read = read;
+        st->since = now;
+    }
+    if (now - st->since <= qemuMigrationDstTCPGiveUpMs()) {
+        qemuMigrationDstStallQueue(vm, st->read, st->since);
+        goto out;
+    }
+    VIR_WARN("the orphaned incoming migration of domain %s (protocol v2) brought nothing for %lld s, longer than its sender retransmits; destroying the incomplete copy",
+             vm->def->name, (now - st->since) / 1000);
+    if (qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) < 0) {
+        virErrorResetLast();
+        goto out;
+    }
+    if (!qemuMigrationDstOrphanDecide(vm, "its incoming migration (protocol v2) completed after its client gave up"))
+        qemuMigrationDstDiscard(vm);
+ out:
+    virObjectUnlock(vm);
+}
+
+
+/* Parks the incoming migration of locked @vm (owning its job, phase
+ * finish2) without a client: the stream's end decides
+ * (qemuMigrationDstIncomingEvent), or its stall. */
+static void
+qemuMigrationDstOrphan(virDomainObj *vm)
+{
+    QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned = true;
+    qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
+    qemuMigrationDstStallQueue(vm, qemuMigrationDstProcRead(vm->pid),
+                               virTimeMonotonicMs());
 }
 
 
@@ -882,12 +1052,11 @@ qemuMigrationDstConnectionClosedV2(virDomainObj *vm)
         return;
     }
     /* events that came during the query already updated the status */
-    if (qemuMigrationDstOrphanDecide(vm))
+    if (qemuMigrationDstOrphanDecide(vm, "the client of its incoming migration (protocol v2) went away before Finish2"))
         return;
     VIR_INFO("incoming migration of domain %s (protocol v2) goes on without its client; its end decides",
              vm->def->name);
-    QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned = true;
-    qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
+    qemuMigrationDstOrphan(vm);
 }
 
 
@@ -903,9 +1072,8 @@ qemuMigrationDstOrphanEnded(void *data)
         vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN &&
         vm->job->asyncOwner == 0 &&
         qemuMigrationDstTakeOver(vm, QEMU_MIGRATION_PHASE_FINISH2) == 0 &&
-        !qemuMigrationDstOrphanDecide(vm)) {
-        QEMU_DOMAIN_PRIVATE(vm)->migrationOrphaned = true;
-        qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
+        !qemuMigrationDstOrphanDecide(vm, "its incoming migration (protocol v2) completed after its client gave up")) {
+        qemuMigrationDstOrphan(vm);
     }
     virErrorResetLast();
     virObjectUnlock(vm);
