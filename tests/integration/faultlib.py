@@ -397,14 +397,24 @@ def job_type(host, name):
     return m.group(1) if m else None
 
 
-def settle(name, hosts, timeout=25):
-    """Waits until no host has a job for @name and its QEMUs stay the
-    same for a second; returns False on timeout."""
+TRANSIENT = ("paused (unknown)", "paused (migrating)")
+
+
+def settle(name, hosts, timeout=25, undecided_grace=15):
+    """Waits until no host has a job for @name, its QEMUs stay the same
+    for a second and, for the first @undecided_grace seconds, no copy is
+    in a state a daemon may still leave by itself (TRANSIENT: a copy kept
+    paused while its daemon asks the peer what became of the migration,
+    an orphaned v2 stream its daemon still watches); returns False on
+    timeout."""
     finder = QemuFinder(name, hosts)
-    deadline = time.time() + timeout
+    start = time.time()
+    deadline = start + timeout
     last, since = None, time.time()
     while time.time() < deadline:
         busy = any(job_type(h, name) not in (None, "None") for h in hosts)
+        if not busy and time.time() - start < undecided_grace:
+            busy = any(domstate(h, name) in TRANSIENT for h in hosts)
         now = sorted(finder.find())
         if now != last:
             last, since = now, time.time()

@@ -41,6 +41,7 @@ Usage:
     test_fault_matrix.py --full     every cell (also VIRTMIG_FAULT_MATRIX=full)
     test_fault_matrix.py --cells REGEX   the cells whose id matches
     test_fault_matrix.py --list     the cell ids
+VIRTMIG_FAULT_LOGS=DIR keeps both daemons' logs of each protocol in DIR.
 Exit 0 if every cell run passed, 1 otherwise, 77 if a tool is missing.
 """
 
@@ -225,7 +226,14 @@ class Env:
     def close(self):
         for px in self.px.values():
             px.close()
+        keep = os.environ.get("VIRTMIG_FAULT_LOGS")
         for h in (self.a, self.b):
+            if keep:
+                os.makedirs(keep, exist_ok=True)
+                for src in (h.log, os.path.join(h.root, "stderr.log")):
+                    if os.path.exists(src):
+                        shutil.copy(src, os.path.join(
+                            keep, "%s-%s" % (h.name, os.path.basename(src))))
             h.sigcont()
             for pid in harness.qemu_pids_under(h.root):
                 os.kill(pid, signal.SIGKILL)
