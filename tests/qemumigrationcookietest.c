@@ -327,6 +327,39 @@ testParseFile(const char *file, const qemuMigrationCookieHost *host,
 }
 
 
+/* <virtmig-peer uri=''/>: every cookie between two virtmigd hosts names
+ * the sender's daemon (escaped), whatever the step; B reads it back and
+ * the same document comes out; a libvirt cookie has none. */
+static void
+testPeer(void)
+{
+    const char *uri = "qemu+unix:///system?socket=/run/virtmig/a&b's/virtmigd-sock";
+    g_autoptr(qemuMigrationCookie) mig = qemuMigrationCookieNew(&testHostA,
+                                                                testDef, NULL);
+    g_autoptr(qemuMigrationCookie) back = NULL;
+    g_autoptr(qemuMigrationCookie) stock = NULL;
+    g_autofree char *cookie = NULL;
+    g_autofree char *again = NULL;
+    int len = 0;
+
+    qemuMigrationCookieAddPeer(mig, uri);
+    qemuMigrationCookieAddCaps(mig, QEMU72_CAPS, SRC);
+    g_assert_cmpint(qemuMigrationCookieFormat(mig, CAPS, &cookie, &len), ==, 0);
+    g_assert_cmpint(virTestCompareToFile(cookie, TEST_DATA "peer.xml"), ==, 0);
+    back = qemuMigrationCookieParse(&testHostB, testDef, NULL, cookie, len, CAPS);
+    g_assert_nonnull(back);
+    g_assert_cmpstr(back->peerURI, ==, uri);
+    memcpy(back->localHostuuid, back->remoteHostuuid, VIR_UUID_BUFLEN);
+    g_assert_cmpint(qemuMigrationCookieFormat(back, back->parsedFlags, &again,
+                                              &len), ==, 0);
+    g_assert_cmpstr(again, ==, cookie);
+
+    stock = testParseFile("libvirt-begin.xml", &testHostB, LOCK | CAPS);
+    g_assert_nonnull(stock);
+    g_assert_null(stock->peerURI);
+}
+
+
 /* Begin -> Prepare: lockstate announced without leases, a <cpu> we do not
  * ask for, the source's capabilities. */
 static void
@@ -645,6 +678,7 @@ main(int argc, char **argv)
         g_test_add_data_func(path, &testCases[i], testGolden);
     }
     g_test_add_func("/qemumigrationcookie/round-trip-all", testRoundTripAll);
+    g_test_add_func("/qemumigrationcookie/peer", testPeer);
     g_test_add_func("/qemumigrationcookie/parsed-data", testParsedData);
     g_test_add_func("/qemumigrationcookie/libvirt/begin", testLibvirtBegin);
     g_test_add_func("/qemumigrationcookie/libvirt/prepare", testLibvirtPrepare);

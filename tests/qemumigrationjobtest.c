@@ -1360,6 +1360,50 @@ testStatusRoundTrip(void)
 }
 
 
+/* The driver's own migration elements of the status XML: <migration>
+ * (protocol, state before, the peer daemon's URI, escaped) while a
+ * migration runs, <undecided> for a copy kept paused until its peer can
+ * say what it holds; formatted as the golden file, parsed back into the
+ * same fields, formatted again byte for byte. */
+static void
+testStatusPrivateElements(void)
+{
+    g_autoptr(testData) data = testDataNewFull(TEST_LONG_TIMEOUT_MS, false);
+    const char *peer = "qemu+unix:///system?socket=/run/a&b's/virtmigd-sock";
+    const char *golden = "statusxmldata/private-migration.xml";
+    qemuDomainObjPrivate *priv = data->vm->privateData;
+    g_autofree char *xml = NULL;
+    g_autofree char *again = NULL;
+    virDomainObj *vm;
+
+    virObjectLock(data->vm);
+    virDomainObjSetState(data->vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_UNKNOWN);
+    priv->migrationProtocol = 3;
+    priv->preMigrationState = VIR_DOMAIN_RUNNING;
+    priv->migrationPeer = g_strdup(peer);
+    priv->undecidedPeer = g_strdup(peer);
+    priv->undecidedSource = false;
+    priv->undecidedPreState = VIR_DOMAIN_PAUSED;
+    xml = virDomainObjFormatStatus(data->vm);
+    virObjectUnlock(data->vm);
+    g_assert_cmpint(virTestCompareToFile(xml, golden), ==, 0);
+
+    vm = virDomainObjParseStatus(xml, golden, &data->cfg);
+    if (!vm)
+        g_error("%s: %s", golden, virErrorGetLastMessage());
+    priv = vm->privateData;
+    g_assert_cmpint(priv->migrationProtocol, ==, 3);
+    g_assert_cmpint(priv->preMigrationState, ==, VIR_DOMAIN_RUNNING);
+    g_assert_cmpstr(priv->migrationPeer, ==, peer);
+    g_assert_cmpstr(priv->undecidedPeer, ==, peer);
+    g_assert_false(priv->undecidedSource);
+    g_assert_cmpint(priv->undecidedPreState, ==, VIR_DOMAIN_PAUSED);
+    again = virDomainObjFormatStatus(vm);
+    g_assert_cmpstr(again, ==, xml);
+    virDomainObjEndAPI(&vm);
+}
+
+
 /* Copies golden file @golden into @dir as <name>.xml, renaming the
  * domain to @name and giving it @uuid. */
 static void
@@ -1483,6 +1527,16 @@ testStatusParseErrors(void)
           "XML error: Invalid value for attribute 'pid' in element 'domstatus': '<null>'" },
         { "<domstatus state='running' reason='booted' pid='1'><monitor path='/x' type='pty'/>",
           "internal error: unsupported monitor type 'pty'" },
+        { "<domstatus state='running' reason='booted' pid='1'><migration protocol='4' preState='running'/>",
+          "internal error: malformed migration element in the status XML" },
+        { "<domstatus state='running' reason='booted' pid='1'><migration protocol='3' preState='dozing'/>",
+          "internal error: malformed migration element in the status XML" },
+        { "<domstatus state='paused' reason='unknown' pid='1'><undecided side='left' preState='running' peer='qemu:///x'/>",
+          "internal error: malformed undecided element in the status XML" },
+        { "<domstatus state='paused' reason='unknown' pid='1'><undecided side='source' preState='running'/>",
+          "internal error: malformed undecided element in the status XML" },
+        { "<domstatus state='paused' reason='unknown' pid='1'><undecided side='source' preState='asleep' peer='qemu:///x'/>",
+          "internal error: malformed undecided element in the status XML" },
     };
     size_t i;
 
@@ -1529,6 +1583,7 @@ main(int argc, char **argv)
     g_test_add_func("/status/round-trip", testStatusRoundTrip);
     g_test_add_func("/status/load-and-restore", testLoadAndRestore);
     g_test_add_func("/status/parse-errors", testStatusParseErrors);
+    g_test_add_func("/status/private-elements", testStatusPrivateElements);
 
     return g_test_run();
 }
