@@ -186,6 +186,7 @@ qemuMigrationAnyRefreshHook(virDomainObj *vm, virDomainJobData *jobData)
 static const qemuProcessMigrationEventHooks qemuMigrationEventHooks = {
     .migrationStatus = qemuMigrationAnyHandleStatus,
     /* MIGRATION_PASS: the process code's default (an iteration event) */
+    .migrationUnowned = qemuMigrationRecoverUnowned,
 };
 
 static const qemuDomainJobHooks qemuMigrationJobHooks = {

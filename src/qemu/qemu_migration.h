@@ -38,6 +38,8 @@ void qemuMigrationInit(void);
 void qemuMigrationAnyShutdownPrepare(void);
 int qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
                             unsigned int *stopFlags);
+void qemuMigrationRecoverUnowned(virDomainObj *vm,
+                                 qemuMonitorMigrationStatus status);
 int qemuMigrationAnyCheckFlags(unsigned long long flags);
 const char *qemuMigrationAnyParamString(const virMigrateArgs *args,
                                         const char *name);

@@ -17,7 +17,9 @@
 #include "qemu_migration_job.h"
 #include "qemu_migration_peer.h"
 #include "qemu_migration_undecided.h"
+#include "qemu_conf.h"
 #include "qemu_domainjob.h"
+#include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
 #include "virerror.h"
@@ -349,4 +351,75 @@ qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
     default:
         return -1;
     }
+}
+
+
+static void
+qemuMigrationRecoverUnref(void *data)
+{
+    virObjectUnref(data);
+}
+
+
+/* Worker: cancels the outgoing migration nobody drives of @data. */
+static void
+qemuMigrationRecoverUnownedCancel(void *data)
+{
+    virDomainObj *vm = data;
+
+    virObjectLock(vm);
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) < 0) {
+        virErrorResetLast();
+        goto out;
+    }
+    if (virDomainObjIsActive(vm) && vm->job->asyncJob == VIR_ASYNC_JOB_NONE) {
+        VIR_WARN("domain %s: cancelling an outgoing migration no job drives (its daemon was restarted and the recovery kept the guest here)",
+                 vm->def->name);
+        if (qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_NONE) < 0)
+            virErrorResetLast();
+    }
+    virDomainObjEndJob(vm);
+ out:
+    virObjectUnlock(vm);
+}
+
+
+/**
+ * qemuMigrationRecoverUnowned:
+ * A MIGRATION event of locked @vm, which has no migration job (monitor
+ * thread).  Only an outgoing migration that outlived the daemon which
+ * started it gets here (a migrate command QEMU carried out only after
+ * the restart's recovery had looked): the recovery kept the guest here,
+ * so it must not leave; the migration is cancelled (QEMU
+ * runs the vCPUs again if it had stopped them for the switch-over).
+ * Incoming QEMUs always have their job, and migrate_cancel does not
+ * touch an incoming migration anyway.
+ */
+void
+qemuMigrationRecoverUnowned(virDomainObj *vm, qemuMonitorMigrationStatus status)
+{
+    switch (status) {
+    case QEMU_MONITOR_MIGRATION_STATUS_SETUP:
+    case QEMU_MONITOR_MIGRATION_STATUS_ACTIVE:
+    case QEMU_MONITOR_MIGRATION_STATUS_PRE_SWITCHOVER:
+    case QEMU_MONITOR_MIGRATION_STATUS_DEVICE:
+    case QEMU_MONITOR_MIGRATION_STATUS_WAIT_UNPLUG:
+        break;
+    case QEMU_MONITOR_MIGRATION_STATUS_NONE:
+    case QEMU_MONITOR_MIGRATION_STATUS_COMPLETED:
+    case QEMU_MONITOR_MIGRATION_STATUS_FAILED:
+    case QEMU_MONITOR_MIGRATION_STATUS_CANCELLING:
+    case QEMU_MONITOR_MIGRATION_STATUS_CANCELLED:
+    case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_ACTIVE:
+    case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_PAUSED:
+    case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_RECOVER:
+    case QEMU_MONITOR_MIGRATION_STATUS_COLO:
+    case QEMU_MONITOR_MIGRATION_STATUS_LAST:
+    default:
+        return;
+    }
+    if (!qemu_driver || !qemu_driver->eventLoop)
+        return;
+    qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationRecoverUnownedCancel,
+                        virObjectRef(vm), qemuMigrationRecoverUnref);
 }

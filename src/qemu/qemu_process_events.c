@@ -569,6 +569,8 @@ qemuProcessHandleMigrationStatus(qemuMonitor *mon,
         if (hooks && hooks->migrationStatus)
             hooks->migrationStatus(vm, status);
         virDomainObjBroadcast(vm);
+    } else if (hooks && hooks->migrationUnowned) {
+        hooks->migrationUnowned(vm, status);
     }
     virObjectUnlock(vm);
 }

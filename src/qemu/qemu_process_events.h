@@ -26,14 +26,18 @@ int qemuDomainRunningReasonToResumeEvent(virDomainRunningReason reason);
 int qemuDomainPausedReasonToSuspendedEvent(virDomainPausedReason reason);
 
 /* What the migration code adds to the MIGRATION and MIGRATION_PASS
- * events (called on the monitor thread with @vm locked and an async job
- * present).  NULL entries: only the domain condition is broadcast, and a
+ * events (called on the monitor thread with @vm locked and, but for
+ * migrationUnowned, an async job present).  NULL entries: only the domain condition is broadcast, and a
  * MIGRATION_ITERATION event is sent for each pass. */
 typedef struct _qemuProcessMigrationEventHooks qemuProcessMigrationEventHooks;
 struct _qemuProcessMigrationEventHooks {
     void (*migrationStatus)(virDomainObj *vm,
                             qemuMonitorMigrationStatus status);
     void (*migrationPass)(virDomainObj *vm, int pass);
+    /* a MIGRATION event of a domain without an async job (a migration
+     * that survived the daemon which started it) */
+    void (*migrationUnowned)(virDomainObj *vm,
+                             qemuMonitorMigrationStatus status);
 };
 void qemuProcessSetMigrationEventHooks(
     const qemuProcessMigrationEventHooks *hooks);
