@@ -125,11 +125,17 @@ def bench_migration(pairs, opts, tmp, failures):
             continue
         for r, order in enumerate(interleaved(rounds)):
             for kind in order:
-                res = runners[kind].run(sc)
+                try:
+                    res = runners[kind].run(sc)
+                except AssertionError as e:     # a guest did not start
+                    res = {"finished": False, "errors": [str(e)],
+                           "setup_failed": True}
                 res.update(scenario=sc.name, kind=kind, round=r)
                 print("  %-10s %-8s round %d: %s" % (
                     sc.name, kind, r, _brief(res)), flush=True)
                 samples.append(res)
+                if res.get("setup_failed"):
+                    continue
                 if not res["finished"]:
                     record(sc.name + "_unfinished", kind, 1,
                            what=sc.what + ": runs not finished in %d s"
@@ -233,6 +239,12 @@ def main():
     finally:
         hosts.stop_all([h for p in pairs.values() for h in p])
         shutil.rmtree(tmp, ignore_errors=True)
+        report(opts, failures, t0)
+    return 1 if failures else 0
+
+
+def report(opts, failures, t0):
+    """The table and the JSON file, also after an exception."""
     print()
     print(table())
     print("\n%d migration runs, %d with the guest not intact; %.0f s" % (
@@ -242,7 +254,6 @@ def main():
         json.dump({"quick": opts.quick, "figures": FIGURES,
                    "migrations": samples}, f, indent=1)
     print("samples: " + path)
-    return 1 if failures else 0
 
 
 if __name__ == "__main__":
