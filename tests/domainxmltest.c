@@ -406,6 +406,47 @@ testNames(void)
 }
 
 
+/* A channel socket path a daemon named (libvirt's per-domain form, or
+ * under a configured channel directory) is dropped from a config, as
+ * libvirt's QEMU driver does; a path of the user's is kept. */
+static void
+testChannelDefaultPath(void)
+{
+    static const char *const paths[][2] = {
+        { "/var/lib/libvirt/qemu/channel/target/domain-1-g/org.qemu.guest_agent.0", NULL },
+        { "/srv/run/qemu/channel/3-g/org.qemu.guest_agent.0", NULL },
+        { "/srv/run/qemu/channel/3.1", NULL },
+        { "/tmp/agent.sock", "/tmp/agent.sock" },
+        { "/srv/run/qemu/channelx/org.qemu.guest_agent.0",
+          "/srv/run/qemu/channelx/org.qemu.guest_agent.0" },
+    };
+    virDomainDefParserConfig config = testConfig;
+    size_t i;
+
+    config.channelDirs[1] = "/srv/run/qemu/channel";
+    for (i = 0; i < G_N_ELEMENTS(paths); i++) {
+        g_autofree char *xml = g_strdup_printf(
+            "<domain type='qemu'><name>g</name><memory>1024</memory>"
+            "<os><type>hvm</type></os><devices><channel type='unix'>"
+            "<source mode='bind' path='%s'/>"
+            "<target type='virtio' name='org.qemu.guest_agent.0'/>"
+            "</channel></devices></domain>", paths[i][0]);
+        /* as libvirt, a socket the daemon names is not shown in a config */
+        g_autofree char *want = paths[i][1] ?
+            g_strdup_printf("<source mode='bind' path='%s'/>", paths[i][1]) :
+            g_strdup("<channel type='unix'>\n      <target ");
+        g_autoptr(virDomainDef) def = virDomainDefParseString(
+            xml, &config, VIR_DOMAIN_DEF_PARSE_INACTIVE);
+        g_autofree char *out = NULL;
+
+        g_assert_nonnull(def);
+        out = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+        if (!strstr(out, want))
+            g_error("%s: want %s in\n%s", paths[i][0], want, out);
+    }
+}
+
+
 /* Every enum table: no NULL entry, and each name maps back to its value. */
 static void
 testEnumTables(void)
@@ -424,7 +465,8 @@ testEnumTables(void)
         virDomainTimerNameTypeTable, virDomainTimerTickpolicyTypeTable,
         virDomainTimerTrackTypeTable, virTristateBoolTypeTable,
         virDomainCPUFeaturePolicyTypeTable, virDomainSeclabelTypeTable,
-        virDomainSmbiosModeTypeTable,
+        virDomainSmbiosModeTypeTable, virDomainMemorySourceTypeTable,
+        virDomainMemoryAccessTypeTable, virDomainMemoryAllocationTypeTable,
     };
     size_t i;
     unsigned int j;
@@ -473,6 +515,7 @@ main(int argc, char **argv)
     g_test_add_func("/domainxml/unknown-machine", testUnknownMachine);
     g_test_add_func("/domainxml/convert-flags", testConvertFlags);
     g_test_add_func("/domainxml/names", testNames);
+    g_test_add_func("/domainxml/channel-default-path", testChannelDefaultPath);
     g_test_add_func("/domainxml/enum-tables", testEnumTables);
     return g_test_run();
 }

@@ -737,6 +737,8 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
         if (virDomainDevicesParse(def, devices, flags) < 0)
             return NULL;
     }
+    if (flags & VIR_DOMAIN_DEF_PARSE_INACTIVE)
+        virDomainChannelsDropDefaultPaths(def, config);
     if (virDomainDefPostParse(def, config) < 0 ||
         virDomainFeaturesValidate(def) < 0 ||
         virDomainCPUDefValidate(def) < 0 ||

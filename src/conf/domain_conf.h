@@ -644,6 +644,10 @@ struct _virDomainDefParserConfig {
     virDomainDefDevicesFunc addDefaultDevices;
     virDomainDefDevicesFunc assignAddresses;
     void *opaque;
+    /* Where daemons put the unix sockets of channels they name (libvirt's
+     * and this host's): a config's channel path under one of them is
+     * runtime data and dropped (NULL: none) */
+    const char *channelDirs[2];
 };
 
 /* ---- API ---- */

@@ -101,6 +101,59 @@ virDomainChannelParseSource(virDomainChannelDef *chan, xmlNode *dev,
 }
 
 
+/* Whether @path is a socket a daemon named for channel @name: under one
+ * of @config's channel directories, or in libvirt's per-domain form
+ * .../domain-NAME/@name wherever it is (libvirt's QEMU driver rule). */
+static bool
+virDomainChannelPathIsDefault(const char *path, const char *name,
+                              const virDomainDefParserConfig *config)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *dirbase = g_path_get_basename(dir);
+    g_autofree char *base = g_path_get_basename(path);
+    size_t i;
+
+    if (STREQ(base, name) && g_str_has_prefix(dirbase, "domain-"))
+        return true;
+    for (i = 0; config && i < G_N_ELEMENTS(config->channelDirs); i++) {
+        const char *cdir = config->channelDirs[i];
+
+        if (cdir && g_str_has_prefix(path, cdir) &&
+            path[strlen(cdir)] == '/')
+            return true;
+    }
+    return false;
+}
+
+
+/**
+ * virDomainChannelsDropDefaultPaths:
+ * For a config (the XML of a running guest given to define, or a
+ * migration's): a unix channel's socket path that a daemon named is
+ * runtime data, as libvirt's QEMU driver treats it; the channel gets a
+ * path of this host at start instead.
+ */
+void
+virDomainChannelsDropDefaultPaths(virDomainDef *def,
+                                  const virDomainDefParserConfig *config)
+{
+    size_t i;
+
+    for (i = 0; i < def->channels->len; i++) {
+        virDomainChannelDef *chan = g_ptr_array_index(def->channels, i);
+
+        if (chan->source.type != VIR_DOMAIN_CHR_TYPE_UNIX ||
+            chan->source.mode != VIR_DOMAIN_CHR_UNIX_MODE_BIND ||
+            chan->autoPath || !chan->source.path || !chan->name ||
+            !virDomainChannelPathIsDefault(chan->source.path, chan->name,
+                                           config))
+            continue;
+        g_clear_pointer(&chan->source.path, g_free);
+        chan->autoPath = true;
+    }
+}
+
+
 static int
 virDomainChannelParseTarget(virDomainChannelDef *chan, xmlNode *dev,
                             unsigned int flags)

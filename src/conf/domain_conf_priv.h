@@ -83,6 +83,10 @@ int virDomainTuneValidate(const virDomainDef *def);
 void virDomainTuneFormat(virBuffer *buf, const virDomainDef *def);
 void virDomainVcpuFormat(virBuffer *buf, const virDomainDef *def);
 
+/* Channels (domain_conf_chr.c). */
+void virDomainChannelsDropDefaultPaths(virDomainDef *def,
+                                       const virDomainDefParserConfig *config);
+
 /* Input devices (domain_conf_input.c). */
 int virDomainInputDefParse(virDomainDef *def, xmlNode *dev,
                            unsigned int flags);

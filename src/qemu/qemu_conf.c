@@ -40,6 +40,7 @@ qemuDriverConfigLoadLifecycle(virQEMUDriverConfig *cfg, virConf *conf)
     cfg->configDir = g_build_filename(cfg->stateDir, "qemu", NULL);
     cfg->autostartDir = g_build_filename(cfg->configDir, "autostart", NULL);
     cfg->statusDir = g_build_filename(cfg->runDir, "qemu", NULL);
+    cfg->channelDir = g_build_filename(cfg->statusDir, "channel", NULL);
     cfg->domainLogDir = g_build_filename(cfg->logDir, "qemu", NULL);
     if (conf &&
         (virConfGetString(conf, "vnc_listen", &cfg->vncListen) < 0 ||
@@ -187,6 +188,7 @@ qemuDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->configDir);
     g_free(cfg->autostartDir);
     g_free(cfg->statusDir);
+    g_free(cfg->channelDir);
     g_free(cfg->domainLogDir);
     g_free(cfg->vncListen);
     g_free(cfg->spiceListen);

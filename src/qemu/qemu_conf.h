@@ -24,6 +24,8 @@ struct _virQEMUDriverConfig {
     char *autostartDir;         /* <configDir>/autostart: symlinks */
     char *statusDir;            /* <runDir>/qemu: status XML, QMP sockets,
                                  * pid files */
+    char *channelDir;           /* <statusDir>/channel: unix channels'
+                                 * sockets the daemon names */
     char *domainLogDir;         /* <logDir>/qemu: one log per domain */
     char *vncListen;            /* vnc_listen, default 127.0.0.1 */
     unsigned long long jobWaitTimeoutMs; /* job_wait_timeout (s); 0: 30 s */
@@ -47,6 +49,10 @@ struct _virQEMUDriverConfig {
 };
 
 /* The migration protocol versions a host may advertise. */
+/* Where a privileged stock libvirtd names the sockets of unix channels
+ * (its channel_target_dir): such a path in a definition is runtime data. */
+#define QEMU_STOCK_CHANNEL_DIR "/var/lib/libvirt/qemu/channel/target"
+
 #define QEMU_MIGRATION_PROTOCOL_V2 (1U << 2)
 #define QEMU_MIGRATION_PROTOCOL_V3 (1U << 3)
 

@@ -60,16 +60,16 @@ qemuProcessPeriphGet(virDomainObj *vm)
 static char *
 qemuProcessChannelPath(virDomainObj *vm, const virDomainChannelDef *chan)
 {
-    const char *dir = qemu_driver->cfg->statusDir;
+    const char *dir = qemu_driver->cfg->channelDir;
     struct sockaddr_un addr;
-    g_autofree char *sub = g_strdup_printf("channel/%d-%s", vm->def->id,
+    g_autofree char *sub = g_strdup_printf("%d-%s", vm->def->id,
                                            vm->def->name);
     g_autofree char *path = g_build_filename(dir, sub, chan->name, NULL);
 
     if (strlen(path) < sizeof(addr.sun_path) && !strchr(vm->def->name, '/'))
         return g_steal_pointer(&path);
     g_free(path);
-    path = g_strdup_printf("%s/channel/%d.%u", dir, vm->def->id,
+    path = g_strdup_printf("%s/%d.%u", dir, vm->def->id,
                            chan->info.addr.vioserial.port);
     return g_steal_pointer(&path);
 }

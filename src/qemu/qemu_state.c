@@ -252,6 +252,8 @@ qemuStateConfigure(virQEMUDriver *driver)
     driver->parserCfg.addDefaultDevices = qemuDomainDefAddDefaultDevices;
     driver->parserCfg.assignAddresses = qemuDomainAssignAddresses;
     driver->parserCfg.opaque = driver->caps;
+    driver->parserCfg.channelDirs[0] = QEMU_STOCK_CHANNEL_DIR;
+    driver->parserCfg.channelDirs[1] = driver->cfg->channelDir;
 }
 
 
