@@ -162,5 +162,36 @@ class CleanupVars(Base):
         self.assertClean("check-cleanup-vars.py")
 
 
+DOMAIN = ("<domain type='qemu'><name>x</name><memory>1024</memory>"
+          "<os><type>hvm</type></os>%s</domain>\n")
+
+
+@unittest.skipUnless(os.path.exists("/usr/share/libvirt/schemas/domain.rng")
+                     and os.path.exists("/usr/bin/xmllint"),
+                     "xmllint or libvirt's schemas missing")
+class XmlSchemas(Base):
+    def setUp(self):
+        super().setUp()
+        write(self.root, "tests/d/good.xml", DOMAIN % "")
+        write(self.root, "tests/d/bad-refused.xml", DOMAIN % "<bogus/>")
+        write(self.root, "tests/d/bad-malformed.xml", "<domain>")
+        write(self.root, "tests/c/cookie.xml",
+              "<qemu-migration>%s</qemu-migration>\n" % (DOMAIN % ""))
+        write(self.root, "tests/s/status.xml", "<domstatus/>\n")
+
+    def test_clean(self):
+        self.assertClean("check-xml-schemas.py")
+
+    def test_invalid(self):
+        write(self.root, "tests/d/extra.xml", DOMAIN % "<bogus/>")
+        write(self.root, "tests/c/cookie2.xml",
+              "<qemu-migration>%s</qemu-migration>\n" % (DOMAIN % "<x/>"))
+        write(self.root, "tests/d/broken.xml", "<domain>")
+        self.assertFails("check-xml-schemas.py",
+                         "tests/d/extra.xml:1: error: does not validate",
+                         "tests/c/cookie2.xml:1: error: does not validate",
+                         "tests/d/broken.xml:1: error: not well-formed")
+
+
 if __name__ == "__main__":
     unittest.main()
