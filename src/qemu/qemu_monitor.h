@@ -184,6 +184,8 @@ int qemuMonitorGetMigrationStats(qemuMonitor *mon,
 int qemuMonitorMigrate(qemuMonitor *mon, const char *uri, bool resume);
 int qemuMonitorMigrateCancel(qemuMonitor *mon);
 int qemuMonitorMigrateIncoming(qemuMonitor *mon, const char *uri);
+int qemuMonitorMigratePause(qemuMonitor *mon);
+int qemuMonitorMigrateRecover(qemuMonitor *mon, const char *uri);
 int qemuMonitorGetMigrationCapabilities(qemuMonitor *mon, GPtrArray **retCaps);
 int qemuMonitorSetMigrationCapabilities(qemuMonitor *mon, GPtrArray *caps);
 int qemuMonitorGetMigrationParams(qemuMonitor *mon, json_object **retParams);

@@ -454,6 +454,31 @@ qemuMonitorMigrateIncoming(qemuMonitor *mon, const char *uri)
 }
 
 
+/* qemuMonitorMigratePause: "migrate-pause", on either side of a
+ * post-copy migration: shuts its migration channel down, so QEMU goes to
+ * postcopy-paused (and can be recovered) instead of waiting for a dead
+ * connection.  @mon must be locked.  Returns 0 or -1 (reported). */
+int
+qemuMonitorMigratePause(qemuMonitor *mon)
+{
+    return qemuMonitorJSONSimple(mon, "migrate-pause", NULL);
+}
+
+
+/* qemuMonitorMigrateRecover: "migrate-recover" on the destination of a
+ * paused post-copy migration: listens on @uri for the source's
+ * "migrate" with resume.  @mon must be locked.  Returns 0 or -1
+ * (reported). */
+int
+qemuMonitorMigrateRecover(qemuMonitor *mon, const char *uri)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "uri", json_object_new_string(uri));
+    return qemuMonitorJSONSimple(mon, "migrate-recover", args);
+}
+
+
 /*
  * qemuMonitorMigrationCapNew:
  * A capability name and state, for qemuMonitorSetMigrationCapabilities.
