@@ -51,7 +51,10 @@ qemuDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
     if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_BEGIN, args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return NULL;
-    xml = qemuMigrationSrcBegin(vm, args);
+    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        xml = qemuMigrationSrcBeginResume(vm, args);
+    else
+        xml = qemuMigrationSrcBegin(vm, args);
     virDomainObjEndAPI(&vm);
     return xml;
 }
@@ -64,6 +67,8 @@ qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args, char **uriOut)
               args->nparams, args->cookieinlen);
     if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
         return -1;
+    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        return qemuMigrationDstPrepareResume(args, uriOut);
     return qemuMigrationDstPrepare(args, uriOut);
 }
 
@@ -80,7 +85,10 @@ qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
     if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    rc = qemuMigrationSrcPerform(vm, args);
+    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        rc = qemuMigrationSrcPerformResume(vm, args);
+    else
+        rc = qemuMigrationSrcPerform(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;
 }
@@ -92,6 +100,8 @@ qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
     VIR_DEBUG("flags=0x%llx cancelled=%d", args->flags, args->cancelled);
     if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_FINISH, args) < 0)
         return NULL;
+    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        return qemuMigrationDstFinishResume(args);
     return qemuMigrationDstFinish(args);
 }
 
@@ -108,7 +118,10 @@ qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
     if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_CONFIRM, args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    rc = qemuMigrationSrcConfirm(vm, args);
+    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        rc = qemuMigrationSrcConfirmResume(vm, args);
+    else
+        rc = qemuMigrationSrcConfirm(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include "qemu_migration.h"
+#include "qemu_closecallbacks.h"
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
 #include "qemu_migration_cookie.h"
@@ -35,7 +36,7 @@ VIR_LOG_INIT("qemu.migration");
 
 /* QEMU's migration status as the job's statistics record sees it (-1:
  * leave the record's status as it is). */
-static int
+int
 qemuMigrationAnyStatusToJob(qemuMonitorMigrationStatus status)
 {
     switch (status) {
@@ -90,6 +91,50 @@ qemuMigrationSrcCorrectPostcopyPause(virDomainObj *vm)
 
 
 static void qemuMigrationAnyPostcopyCleanup(virDomainObj *vm);
+static void qemuMigrationAnyMarkPostcopyFailed(virDomainObj *vm);
+
+
+/* QEMU paused a post-copy migration (its channel broke, or migrate-pause):
+ * whoever holds the job, clients see "post-copy failed" at once, as with
+ * libvirt: the source PAUSED, the destination RUNNING (its vCPUs run
+ * until they touch a page that did not come). */
+static void
+qemuMigrationAnyPostcopyPaused(virDomainObj *vm)
+{
+    if (!qemuDomainObjIsPostcopy(vm) || qemuDomainObjIsFailedPostcopy(vm))
+        return;
+    qemuMigrationAnyMarkPostcopyFailed(vm);
+    if (virDomainObjSaveStatus(vm) < 0)
+        VIR_WARN("could not save the status of domain %s", vm->def->name);
+}
+
+
+/* A failed post-copy migration runs again (postcopy-recover, then
+ * postcopy-active after --postcopy-resume): the reasons go back to
+ * post-copy, with libvirt's events. */
+static void
+qemuMigrationAnyPostcopyRecovered(virDomainObj *vm)
+{
+    int reason = 0;
+    virDomainState state = virDomainObjGetState(vm, &reason);
+
+    if (!qemuDomainObjIsFailedPostcopy(vm))
+        return;
+    VIR_INFO("post-copy migration of domain %s recovered", vm->def->name);
+    vm->job->asyncPaused = false;
+    if (state == VIR_DOMAIN_PAUSED) {
+        if (reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED)
+            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_POSTCOPY);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
+                                      VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY);
+    } else if (state == VIR_DOMAIN_RUNNING) {
+        virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_POSTCOPY);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED,
+                                      VIR_DOMAIN_EVENT_RESUMED_POSTCOPY);
+    }
+    if (virDomainObjSaveStatus(vm) < 0)
+        VIR_WARN("could not save the status of domain %s", vm->def->name);
+}
 
 
 /* Worker: QEMU finished a post-copy migration whose job was parked as
@@ -124,6 +169,9 @@ qemuMigrationAnyPostcopyDone(void *data)
         qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_RESUMED,
                                       VIR_DOMAIN_EVENT_RESUMED_MIGRATED);
     }
+    qemuMigrationDstPortRelease(QEMU_DOMAIN_PRIVATE(vm)->migrationPort);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationPort = 0;
+    vm->job->asyncPaused = false;
     qemuMigrationAnyDropParams(vm);
     qemuMigrationJobFinish(vm);
     if (!virDomainObjIsActive(vm) && !vm->persistent)
@@ -136,6 +184,21 @@ static void
 qemuMigrationAnyUnrefDomain(void *data)
 {
     virObjectUnref(data);
+}
+
+
+/* QEMU completed the post-copy migration of locked @vm whose job is
+ * parked as failed: it ends on a worker (qemuMigrationAnyPostcopyDone).
+ * Returns true if it was submitted. */
+static bool
+qemuMigrationAnyPostcopyDoneLater(virDomainObj *vm)
+{
+    if (vm->job->phase != QEMU_MIGRATION_PHASE_POSTCOPY_FAILED ||
+        vm->job->asyncOwner != 0 || !qemu_driver || !qemu_driver->eventLoop)
+        return false;
+    qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationAnyPostcopyDone,
+                        virObjectRef(vm), qemuMigrationAnyUnrefDomain);
+    return true;
 }
 
 
@@ -155,15 +218,15 @@ qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status
         vm->job->current->status == VIR_DOMAIN_JOB_STATUS_COMPLETED)
         return;
     vm->job->current->status = jobStatus;
-    if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY)
+    if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY) {
         qemuMigrationSrcCorrectPostcopyPause(vm);
-    if (jobStatus == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED &&
-        vm->job->phase == QEMU_MIGRATION_PHASE_POSTCOPY_FAILED &&
-        vm->job->asyncOwner == 0 && qemu_driver && qemu_driver->eventLoop) {
-        qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationAnyPostcopyDone,
-                            virObjectRef(vm), qemuMigrationAnyUnrefDomain);
-        return;
+        qemuMigrationAnyPostcopyRecovered(vm);
     }
+    if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED)
+        qemuMigrationAnyPostcopyPaused(vm);
+    if (jobStatus == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED &&
+        qemuMigrationAnyPostcopyDoneLater(vm))
+        return;
     if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN)
         qemuMigrationDstIncomingEvent(vm);
 }
@@ -173,6 +236,15 @@ static int
 qemuMigrationAnyCancelHook(virDomainObj *vm)
 {
     return qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_NONE);
+}
+
+
+/* domjobabort --postcopy: the source's QEMU pauses its post-copy
+ * migration (it becomes post-copy failed, ready for --postcopy-resume). */
+static int
+qemuMigrationAnyPauseHook(virDomainObj *vm)
+{
+    return qemuMigrationAnyPause(vm, VIR_ASYNC_JOB_NONE);
 }
 
 
@@ -191,6 +263,7 @@ static const qemuProcessMigrationEventHooks qemuMigrationEventHooks = {
 
 static const qemuDomainJobHooks qemuMigrationJobHooks = {
     .migrateCancel = qemuMigrationAnyCancelHook,
+    .migratePause = qemuMigrationAnyPauseHook,
     .refreshStats = qemuMigrationAnyRefreshHook,
 };
 
@@ -404,8 +477,27 @@ int
 qemuMigrationAnyWait(virDomainObj *vm, virDomainAsyncJob asyncJob,
                      bool postcopy)
 {
+    int rc;
+
+    while ((rc = qemuMigrationAnyWaitFor(vm, asyncJob, postcopy,
+                                         QEMU_MIGRATION_WAIT_SLICE_MS)) == 2)
+        ;
+    return rc;
+}
+
+
+/**
+ * qemuMigrationAnyWaitFor:
+ * As qemuMigrationAnyWait, for at most @timeoutMs: returns 2 if the
+ * migration still runs then.
+ */
+int
+qemuMigrationAnyWaitFor(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                        bool postcopy, long long timeoutMs)
+{
     const char *what = asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT ?
                        "migration out" : "migration in";
+    long long deadline = virTimeMonotonicMs() + timeoutMs;
 
     for (;;) {
         switch (vm->job->current->status) {
@@ -429,8 +521,9 @@ qemuMigrationAnyWait(virDomainObj *vm, virDomainAsyncJob asyncJob,
         default:
             break;
         }
-        if (qemuDomainObjWait(vm, virTimeMonotonicMs() +
-                              QEMU_MIGRATION_WAIT_SLICE_MS) < 0)
+        if (virTimeMonotonicMs() >= deadline)
+            return 2;
+        if (qemuDomainObjWait(vm, deadline) < 0)
             return -1;
     }
 }
@@ -452,6 +545,29 @@ qemuMigrationSrcCancel(virDomainObj *vm, virDomainAsyncJob asyncJob)
     if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
         return -1;
     rc = qemuMonitorMigrateCancel(priv->mon);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}
+
+
+/**
+ * qemuMigrationAnyPause:
+ * migrate-pause: QEMU shuts its post-copy channel down and goes to
+ * postcopy-paused (its MIGRATION event marks @vm post-copy failed).
+ * @vm locked, holding the async job @asyncJob or a normal job
+ * (VIR_ASYNC_JOB_NONE).  Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationAnyPause(virDomainObj *vm, virDomainAsyncJob asyncJob)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int rc;
+
+    VIR_WARN("pausing the post-copy migration of domain %s", vm->def->name);
+    if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
+        return -1;
+    rc = qemuMonitorMigratePause(priv->mon);
     if (qemuDomainObjExitMonitor(vm) < 0)
         return -1;
     return rc;
@@ -523,29 +639,31 @@ qemuMigrationAnyPostcopyCleanup(virDomainObj *vm)
     VIR_INFO("domain %s stopped while its migration was in phase %s; dropping the job",
              vm->def->name, qemuMigrationJobPhaseTypeToString(vm->job->phase));
     qemuMigrationAnyDropParams(vm);
+    qemuCloseCallbacksUnset(vm, qemuMigrationAnyResumeClosed);
+    qemuMigrationDstPortRelease(QEMU_DOMAIN_PRIVATE(vm)->migrationPort);
+    QEMU_DOMAIN_PRIVATE(vm)->migrationPort = 0;
     QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = 0;
     g_clear_pointer(&QEMU_DOMAIN_PRIVATE(vm)->migrationPeer, g_free);
     qemuDomainObjDiscardAsyncJob(vm);
 }
 
 
-/**
- * qemuMigrationAnyPostcopyFailed:
- * Post-copy broke once the destination's vCPUs had run: neither side
- * holds the whole guest, so neither is killed or resumed.  @vm is marked
- * "post-copy failed" (RUNNING or PAUSED, with the matching event) and its
- * migration job parked in phase postcopy_failed for a recovery.  @vm
- * locked, holding its migration async job, which this continues (the
- * caller must not touch it any more).  Errors are kept.
- */
-void
-qemuMigrationAnyPostcopyFailed(virDomainObj *vm)
+/* Marks locked @vm "post-copy failed": RUNNING or PAUSED with reason
+ * post-copy failed and libvirt's event (a guest paused for another
+ * reason keeps it), asyncPaused set.  Once only. */
+static void
+qemuMigrationAnyMarkPostcopyFailed(virDomainObj *vm)
 {
-    virError *err = NULL;
     int reason = 0;
     virDomainState state = virDomainObjGetState(vm, &reason);
+    bool marked = vm->job->asyncPaused;
 
-    virErrorPreserveLast(&err);
+    vm->job->asyncPaused = true;
+    if (marked || (state == VIR_DOMAIN_PAUSED &&
+                   reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED) ||
+        (state == VIR_DOMAIN_RUNNING &&
+         reason == VIR_DOMAIN_RUNNING_POSTCOPY_FAILED))
+        return;
     VIR_WARN("post-copy migration of domain %s failed", vm->def->name);
     if (state == VIR_DOMAIN_RUNNING) {
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING,
@@ -560,10 +678,112 @@ qemuMigrationAnyPostcopyFailed(virDomainObj *vm)
         qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
                                       VIR_DOMAIN_EVENT_SUSPENDED_POSTCOPY_FAILED);
     }
+}
+
+
+/* Parks the migration job of locked @vm (held by the caller) in phase
+ * postcopy_failed, watched by the cleanup callback that drops it when
+ * QEMU stops; a migration QEMU completed meanwhile ends at once. */
+static void
+qemuMigrationAnyPostcopyPark(virDomainObj *vm)
+{
+    qemuCloseCallbacksUnset(vm, qemuMigrationAnyResumeClosed);
     if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_POSTCOPY_FAILED) < 0)
         VIR_WARN("could not record the failed post-copy of %s", vm->def->name);
     qemuMigrationJobContinue(vm, qemuMigrationAnyPostcopyCleanup);
+    if (vm->job->current &&
+        vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED)
+        ignore_value(qemuMigrationAnyPostcopyDoneLater(vm));
+}
+
+
+/**
+ * qemuMigrationAnyPostcopyFailed:
+ * Post-copy broke once the destination's vCPUs had run, or the step
+ * driving it failed: neither side holds the whole guest, so neither is
+ * killed or resumed.  The migration job is parked in phase
+ * postcopy_failed for a recovery (--postcopy-resume) or for QEMU to
+ * complete it unattended.  @vm is marked "post-copy failed" (RUNNING or
+ * PAUSED, with the matching event) unless QEMU still moves pages (the
+ * client went away, the stream is fine): then its own postcopy-paused
+ * event marks it if the stream breaks later, so the state says what
+ * QEMU does (a peer watching it relies on that).  @vm locked, holding its migration async job,
+ * which this continues (the caller must not touch it any more).  Errors
+ * are kept.
+ */
+void
+qemuMigrationAnyPostcopyFailed(virDomainObj *vm)
+{
+    virError *err = NULL;
+
+    virErrorPreserveLast(&err);
+    /* a QEMU still moving pages has not failed (yet): its own
+     * postcopy-paused event marks it if it does */
+    if (!vm->job->current ||
+        vm->job->current->status != VIR_DOMAIN_JOB_STATUS_POSTCOPY)
+        qemuMigrationAnyMarkPostcopyFailed(vm);
+    else
+        VIR_WARN("the post-copy migration of domain %s lost its client; QEMU still runs it, and its end ends the job",
+                 vm->def->name);
+    qemuMigrationAnyPostcopyPark(vm);
     virErrorRestore(&err);
+}
+
+
+/*
+ * Close callback of a post-copy recovery step (Begin/Perform on the
+ * source, Prepare on the destination, with VIR_MIGRATE_POSTCOPY_RESUME):
+ * the client is gone before the next step, so the job goes back to
+ * postcopy_failed, ready for another --postcopy-resume.  A recovery QEMU
+ * already runs keeps running; its completion ends the job.  @vm locked,
+ * no job held.
+ */
+void
+qemuMigrationAnyResumeClosed(virDomainObj *vm)
+{
+    if ((vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT &&
+         vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN) ||
+        vm->job->asyncOwner != 0 ||
+        vm->job->phase <= QEMU_MIGRATION_PHASE_POSTCOPY_FAILED)
+        return;
+    VIR_WARN("the client resuming the post-copy migration of domain %s disconnected in phase %s",
+             vm->def->name, qemuMigrationJobPhaseTypeToString(vm->job->phase));
+    if (qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_POSTCOPY_FAILED) < 0) {
+        VIR_WARN("cannot park the migration of domain %s: %s", vm->def->name,
+                 NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return;
+    }
+    qemuMigrationAnyPostcopyPark(vm);
+}
+
+
+/**
+ * qemuMigrationAnyResumePark:
+ * Parks the migration job of locked @vm between two recovery steps of
+ * the client on @conn (qemuMigrationAnyResumeClosed watches it).
+ */
+void
+qemuMigrationAnyResumePark(virDomainObj *vm, virConn *conn)
+{
+    qemuCloseCallbacksSet(vm, conn, qemuMigrationAnyResumeClosed);
+    qemuMigrationJobContinue(vm, qemuMigrationAnyPostcopyCleanup);
+}
+
+
+/**
+ * qemuMigrationAnyResumeTake:
+ * A recovery step takes over the parked job of locked @vm in @phase: the
+ * callbacks watching the parked job go.  Returns 0 or -1 (reported).
+ */
+int
+qemuMigrationAnyResumeTake(virDomainObj *vm, qemuMigrationJobPhase phase)
+{
+    if (qemuMigrationJobStartPhase(vm, phase) < 0)
+        return -1;
+    qemuCloseCallbacksUnset(vm, qemuMigrationAnyResumeClosed);
+    qemuDomainCleanupRemove(vm, qemuMigrationAnyPostcopyCleanup);
+    return 0;
 }
 
 

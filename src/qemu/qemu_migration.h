@@ -13,7 +13,9 @@
 
 #include "internal.h"
 #include "qemu_conf.h"
+#include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_uri.h"
 #include "qemu_monitor.h"
 #include "virhypervisordriver.h"
 
@@ -33,6 +35,29 @@ int qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args,
 virDomainIdent *qemuMigrationDstFinish2(virMigrateArgs *args);
 void qemuMigrationDstIncomingEvent(virDomainObj *vm);
 
+/* Post-copy recovery, VIR_MIGRATE_POSTCOPY_RESUME
+ * (qemu_migration_resume.c); @vm locked and referenced. */
+char *qemuMigrationSrcBeginResume(virDomainObj *vm, virMigrateArgs *args);
+int qemuMigrationDstPrepareResume(virMigrateArgs *args, char **uriOut);
+int qemuMigrationSrcPerformResume(virDomainObj *vm, virMigrateArgs *args);
+virDomainIdent *qemuMigrationDstFinishResume(virMigrateArgs *args);
+int qemuMigrationSrcConfirmResume(virDomainObj *vm, virMigrateArgs *args);
+
+/* What the recovery steps share with the first migration's. */
+char *qemuMigrationSrcURI(const virMigrateArgs *args);
+void qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags);
+void qemuMigrationSrcPostcopyStats(virDomainObj *vm);
+void qemuMigrationSrcUnwatch(virDomainObj *vm);
+unsigned short qemuMigrationDstPortAcquire(void);
+virDomainDef *qemuMigrationDstParseDef(const virMigrateArgs *args,
+                                       char **origname);
+void qemuMigrationDstAddresses(const virMigrateArgs *args,
+                               const qemuMigrationURI *uriIn,
+                               unsigned short port, char **incoming,
+                               char **uriOut);
+void qemuMigrationDstEndIncoming(virDomainObj *vm);
+int qemuMigrationDstPostcopyWatch(virDomainObj *vm);
+
 /* Shared (qemu_migration.c). */
 void qemuMigrationInit(void);
 void qemuMigrationAnyShutdownPrepare(void);
@@ -47,6 +72,8 @@ int qemuMigrationAnyParamULL(const virMigrateArgs *args, const char *name,
                              unsigned long long *value);
 int qemuMigrationAnyWait(virDomainObj *vm, virDomainAsyncJob asyncJob,
                          bool postcopy);
+int qemuMigrationAnyWaitFor(virDomainObj *vm, virDomainAsyncJob asyncJob,
+                            bool postcopy, long long timeoutMs);
 int qemuMigrationAnyRefreshStats(virDomainObj *vm, virDomainAsyncJob asyncJob,
                                  virDomainJobData *jobData);
 int qemuMigrationSrcCancel(virDomainObj *vm, virDomainAsyncJob asyncJob);
@@ -57,6 +84,11 @@ void qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob);
 void qemuMigrationAnyDropParams(virDomainObj *vm);
 void qemuMigrationAnyFinishStats(virDomainObj *vm, virDomainAsyncJob asyncJob);
 void qemuMigrationAnyPostcopyFailed(virDomainObj *vm);
+int qemuMigrationAnyStatusToJob(qemuMonitorMigrationStatus status);
+int qemuMigrationAnyPause(virDomainObj *vm, virDomainAsyncJob asyncJob);
+void qemuMigrationAnyResumeClosed(virDomainObj *vm);
+void qemuMigrationAnyResumePark(virDomainObj *vm, virConn *conn);
+int qemuMigrationAnyResumeTake(virDomainObj *vm, qemuMigrationJobPhase phase);
 
 /* The cookie at each step (qemu_migration_cookie.c underneath): Bake
  * writes the step's args->cookieout, Eat reads its args->cookiein (the

@@ -21,6 +21,7 @@
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_peer.h"
 #include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
@@ -67,7 +68,7 @@ qemuMigrationDstPortBindable(unsigned int port)
 
 
 /* A free port of the configured range, or 0 (reported). */
-static unsigned short
+unsigned short
 qemuMigrationDstPortAcquire(void)
 {
     const virQEMUDriverConfig *cfg = qemu_driver->cfg;
@@ -106,7 +107,7 @@ qemuMigrationDstPortRelease(unsigned short port)
 
 /* The definition to receive: the source's XML, renamed by
  * destination_name.  Caller owns the result. */
-static virDomainDef *
+virDomainDef *
 qemuMigrationDstParseDef(const virMigrateArgs *args, char **origname)
 {
     const char *xml = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_XML);
@@ -150,7 +151,7 @@ qemuMigrationDstURIIn(const virMigrateArgs *args, qemuMigrationURI **ret)
  * gave no URI, the client's URI completed with @port when it named no
  * port, none when it did (the source sends to the client's URI, as with
  * libvirt). */
-static void
+void
 qemuMigrationDstAddresses(const virMigrateArgs *args,
                           const qemuMigrationURI *uriIn, unsigned short port,
                           char **incoming, char **uriOut)
@@ -271,7 +272,7 @@ qemuMigrationDstTakeOver(virDomainObj *vm, qemuMigrationJobPhase phase)
 /* The guest is ours now (Finish, or a kept v2 copy): the incoming
  * migration's port, QEMU settings and job go.  The caller kept the
  * statistics (qemuMigrationAnyFinishStats). */
-static void
+void
 qemuMigrationDstEndIncoming(virDomainObj *vm)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
@@ -463,6 +464,44 @@ qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
 }
 
 
+/* How often a post-copy destination without news asks its source. */
+#define QEMU_MIGRATION_DST_PEER_CHECK_MS 2000
+
+/**
+ * qemuMigrationDstPostcopyWatch:
+ * Waits for QEMU to complete the post-copy migration of @vm here.  Every
+ * 2 s without news the source (a virtmigd peer) is asked whether its
+ * QEMU gave the migration up (paused, post-copy failed): a link cut while
+ * no page request was in flight from here leaves this QEMU waiting on a
+ * silent connection forever, while the source's sends time out.  Then
+ * this end is paused too (migrate-pause), so the wait ends as a failure
+ * and both sides can be recovered.  @vm locked, holding its MIGRATION_IN
+ * job.  Returns 0 when complete, -1 (reported).
+ */
+int
+qemuMigrationDstPostcopyWatch(virDomainObj *vm)
+{
+    bool paused = false;
+    int rc;
+
+    while ((rc = qemuMigrationAnyWaitFor(vm, VIR_ASYNC_JOB_MIGRATION_IN, false,
+                                         QEMU_MIGRATION_DST_PEER_CHECK_MS)) == 2) {
+        if (paused || !qemuMigrationPeerPostcopyFailed(vm) ||
+            vm->job->current->status != VIR_DOMAIN_JOB_STATUS_POSTCOPY)
+            continue;
+        VIR_WARN("the source of domain %s reports its post-copy migration failed while QEMU here still waits for it; pausing this end too",
+                 vm->def->name);
+        if (qemuMigrationAnyPause(vm, VIR_ASYNC_JOB_MIGRATION_IN) < 0) {
+            VIR_WARN("cannot pause the post-copy migration of domain %s: %s",
+                     vm->def->name, NULLSTR(virErrorGetLastMessage()));
+            virErrorResetLast();
+        }
+        paused = true;
+    }
+    return rc;
+}
+
+
 /* Post-copy: the guest runs here while the source still sends the pages
  * it has not asked for yet; Finish returns once all have come, with the
  * domain RUNNING/migrated and a second RESUMED/MIGRATED event, as
@@ -470,7 +509,7 @@ qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
 static int
 qemuMigrationDstPostcopyWait(virDomainObj *vm)
 {
-    if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN, false) < 0)
+    if (qemuMigrationDstPostcopyWatch(vm) < 0)
         return -1;
     if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING)
         virDomainObjSetState(vm, VIR_DOMAIN_RUNNING, VIR_DOMAIN_RUNNING_MIGRATED);
@@ -487,10 +526,7 @@ qemuMigrationDstPostcopyWait(virDomainObj *vm)
 static virDomainIdent *
 qemuMigrationDstFinishPostcopyFailed(virDomainObj *vm)
 {
-    qemuDomainObjPrivate *priv = vm->privateData;
-
-    qemuMigrationDstPortRelease(priv->migrationPort);
-    priv->migrationPort = 0;
+    /* the port stays taken: QEMU listens on it until the job ends */
     /* never auto-destroyed when a client goes: it runs the guest */
     qemuProcessAutoDestroyAdd(vm, NULL);
     qemuMigrationAnyPostcopyFailed(vm);
@@ -593,7 +629,7 @@ qemuMigrationDstFinish(virMigrateArgs *args)
 static int
 qemuMigrationDstCheckV2(const virMigrateArgs *args)
 {
-    if (args->flags & VIR_MIGRATE_POSTCOPY) {
+    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("post-copy migration needs migration protocol v3"));
         return -1;

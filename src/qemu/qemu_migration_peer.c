@@ -158,3 +158,60 @@ qemuMigrationPeerAsk(virDomainObj *vm, long long pendingWaitMs)
     }
     return qemuMigrationPeerAskAt(vm, priv->migrationPeer, pendingWaitMs);
 }
+
+
+/* One state question to @uri about the domain with @uuid; -1 without an
+ * answer.  Runs without any domain lock. */
+static int
+qemuMigrationPeerStateURI(const char *uri, const unsigned char *uuid,
+                          int *state, int *reason)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+    virConn *conn;
+    int rc = -1;
+
+    if (!qemu_driver->peerOpen ||
+        !(conn = qemu_driver->peerOpen(uri, QEMU_MIGRATION_PEER_CALL_TIMEOUT_MS)))
+        return -1;
+    if ((dom = conn->driver->domainLookupByUUID(conn, uuid)))
+        rc = conn->driver->domainGetState(conn, dom, state, reason, 0);
+    if (conn->driver->connectClose(conn) < 0)
+        virErrorResetLast();
+    return rc;
+}
+
+
+/**
+ * qemuMigrationPeerPostcopyFailed:
+ * True if the peer of @vm's post-copy migration reports its copy paused
+ * with reason post-copy failed: its QEMU gave the migration channel up,
+ * so this side's end of it is dead even if no error reached it (a link
+ * cut while nothing was in flight from here).  Any other answer, or none,
+ * is false.  @vm locked, the caller holding its migration job; the lock
+ * is dropped during the calls.
+ */
+bool
+qemuMigrationPeerPostcopyFailed(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    g_autofree char *uri = g_strdup(priv->migrationPeer);
+    unsigned char uuid[VIR_UUID_BUFLEN];
+    int state = 0;
+    int reason = 0;
+    int rc;
+
+    if (!uri)
+        return false;
+    memcpy(uuid, vm->def->uuid, VIR_UUID_BUFLEN);
+    qemuDomainObjEnterRemote(vm);
+    rc = qemuMigrationPeerStateURI(uri, uuid, &state, &reason);
+    ignore_value(qemuDomainObjExitRemote(vm, false));
+    if (rc < 0) {
+        VIR_DEBUG("no state of domain %s from %s: %s", vm->def->name, uri,
+                  NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return false;
+    }
+    return state == VIR_DOMAIN_PAUSED &&
+           reason == VIR_DOMAIN_PAUSED_POSTCOPY_FAILED;
+}

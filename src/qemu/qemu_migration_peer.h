@@ -39,3 +39,4 @@ qemuMigrationPeerState qemuMigrationPeerAsk(virDomainObj *vm,
 qemuMigrationPeerState qemuMigrationPeerAskAt(virDomainObj *vm,
                                               const char *peer,
                                               long long pendingWaitMs);
+bool qemuMigrationPeerPostcopyFailed(virDomainObj *vm);

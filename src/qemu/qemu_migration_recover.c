@@ -107,14 +107,25 @@ qemuMigrationRecoverHold(virDomainObj *vm, const char *why)
 
 
 /* Post-copy was running: neither side has the whole guest without the
- * other, so nothing is resumed or killed; the job is kept, failed. */
+ * other, so nothing is resumed or killed; the job is kept in
+ * postcopy_failed with QEMU's status (asked again once the job exists,
+ * since an event that came before had no job to update): a QEMU still
+ * moving pages ends the job when it completes, a paused one waits for
+ * --postcopy-resume (post-copy failed). */
 static int
 qemuMigrationRecoverPostcopy(virDomainObj *vm, virDomainJobObj *saved)
 {
-    VIR_WARN("domain %s was in post-copy when the daemon stopped; keeping it as post-copy failed",
+    int status;
+    int jobStatus;
+
+    VIR_WARN("domain %s was in post-copy when the daemon stopped; keeping its job as post-copy failed",
              vm->def->name);
     if (qemuMigrationJobRestore(vm, saved, QEMU_MIGRATION_PHASE_POSTCOPY_FAILED) < 0)
         return -1;
+    if ((status = qemuMigrationRecoverQEMUStatus(vm)) < 0)
+        virErrorResetLast();
+    else if ((jobStatus = qemuMigrationAnyStatusToJob(status)) >= 0)
+        vm->job->current->status = jobStatus;
     qemuMigrationAnyPostcopyFailed(vm);
     return 0;
 }

@@ -59,6 +59,16 @@ qemuMigrationSrcCleanup(virDomainObj *vm)
 }
 
 
+/* A post-copy recovery takes the parked job of locked @vm over: the
+ * callbacks of the first migration go. */
+void
+qemuMigrationSrcUnwatch(virDomainObj *vm)
+{
+    qemuCloseCallbacksUnset(vm, qemuMigrationSrcConnectionClosed);
+    qemuDomainCleanupRemove(vm, qemuMigrationSrcCleanup);
+}
+
+
 /* Parks the job of locked @vm until the next step of the client on
  * @conn, watched by the cleanup and close callbacks. */
 static void
@@ -355,7 +365,7 @@ qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 /* The URI QEMU sends to, from migrate_uri of Prepare (or the user's),
  * in either spelling ("tcp:HOST:PORT" or "tcp://HOST:PORT").  Caller owns
  * the result.  Returns it, or NULL (reported). */
-static char *
+char *
 qemuMigrationSrcURI(const virMigrateArgs *args)
 {
     const char *uri = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
@@ -429,7 +439,7 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
 
 /* Confirm3 after success: the destination runs the guest; stop ours
  * (and, with VIR_MIGRATE_UNDEFINE_SOURCE in @flags, its definition). */
-static void
+void
 qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
 {
     qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED,
@@ -489,7 +499,7 @@ qemuMigrationSrcConfirmCancelled(virDomainObj *vm, const virMigrateArgs *args,
 /* Post-copy: the statistics taken at the switch are obsolete once QEMU
  * has sent everything; the completed record Confirm keeps is made from
  * fresh ones (QEMU's downtime included, as libvirt shows it). */
-static void
+void
 qemuMigrationSrcPostcopyStats(virDomainObj *vm)
 {
     if (qemuMigrationAnyRefreshStats(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
@@ -657,7 +667,7 @@ qemuMigrationSrcCheckV2(const virMigrateArgs *args)
                        _("peer-to-peer migration is not supported by this host yet"));
         return -1;
     }
-    if (args->flags & VIR_MIGRATE_POSTCOPY) {
+    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME)) {
         /* v2 stops the source when Perform ends, before the destination
          * runs: nothing would serve the pages post-copy still needs */
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",

@@ -546,16 +546,22 @@ qemuProcessKill(virDomainObj *vm, unsigned int flags)
         return 0;
     if (flags & QEMU_PROCESS_KILL_NOWAIT)
         return qemuProcessSignal(vm, force ? SIGKILL : SIGTERM);
-
-    if (qemuProcessSignal(vm, SIGTERM) < 0)
-        return -1;
-    rc = qemuProcessWaitExit(vm, force ? QEMU_PROCESS_KILL_GRACE_MS
-                                       : QEMU_PROCESS_KILL_GRACEFUL_MS);
-    if (rc != 0 || !force) {
-        if (rc == 0)
-            virReportSystemError(EBUSY, _("Failed to terminate process %1$lld with SIGTERM"),
-                                 (long long)pid);
-        return rc > 0 ? 0 : -1;
+    if (force && vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN &&
+        qemuDomainObjIsFailedPostcopy(vm)) {
+        /* a vCPU waiting for a page that will never come does not let
+         * QEMU end on SIGTERM: straight to SIGKILL */
+        VIR_DEBUG("post-copy failed on the destination: no SIGTERM");
+    } else {
+        if (qemuProcessSignal(vm, SIGTERM) < 0)
+            return -1;
+        rc = qemuProcessWaitExit(vm, force ? QEMU_PROCESS_KILL_GRACE_MS
+                                           : QEMU_PROCESS_KILL_GRACEFUL_MS);
+        if (rc != 0 || !force) {
+            if (rc == 0)
+                virReportSystemError(EBUSY, _("Failed to terminate process %1$lld with SIGTERM"),
+                                     (long long)pid);
+            return rc > 0 ? 0 : -1;
+        }
     }
     if (qemuProcessSignal(vm, SIGKILL) < 0 ||
         (rc = qemuProcessWaitExit(vm, QEMU_PROCESS_KILL_GRACE_MS)) < 0)
