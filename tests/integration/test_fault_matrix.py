@@ -18,6 +18,13 @@ checks:
 - a following migration succeeds (after ``virsh resume`` of a copy left
   paused; after ``virsh start`` where the guest was rightly lost).
 
+Post-copy cells: once the destination ran the guest, a copy left "post-copy
+failed" is half of the guest, not a stale copy.  Both halves left (the
+stream broke): ``virsh migrate --postcopy --postcopy-resume`` must succeed
+and the guest then runs on B alone, intact; one left (the other QEMU was
+killed, the guest is lost): ``virsh destroy`` of it must work at once.
+The checks above follow.
+
 Faults: kill -9 of the source or destination daemon (restarted 1 s later,
 as systemd would), SIGSTOP of either daemon (SIGCONT 3 s later), kill -9
 of the source or destination QEMU, kill -9 of virsh, a dropped call or a
@@ -119,6 +126,7 @@ CI_CELLS = [
     "v2/drop_call/finish_before",
     "v2/link_cut/prepare",
     "postcopy/stop_src_daemon/postcopy",
+    "postcopy/link_cut/postcopy",
 ]
 
 STOP_S = 3.0        # SIGSTOP .. SIGCONT
@@ -390,11 +398,60 @@ class Run:
             self.after_inject()
             for h in self.hosts:
                 h.ensure_up()
+            if self.cell.proto == "postcopy":
+                self.recover_postcopy()
             if not faultlib.settle(self.name, self.hosts):
                 self.notes.append("did not settle in 25 s")
         finally:
             sampler.stop()
         self.judge(sampler)
+
+    def postcopy_states(self, timeout=30):
+        """The hosts' states once post-copy no longer runs: it completed,
+        or failed (QEMU paused it), or @timeout passed."""
+        deadline = time.time() + timeout
+        while True:
+            states = {h.name: domstate(h, self.name) or "" for h in self.hosts}
+            if time.time() > deadline or \
+                    not any(st.endswith("(post-copy)") for st in states.values()):
+                return states
+            time.sleep(0.3)
+
+    def recover_postcopy(self):
+        """A post-copy cell: once the destination ran the guest, a copy
+        left "post-copy failed" is part of the guest, not a stale one.
+        Both QEMUs left (the stream broke): the operator's recovery,
+        ``virsh migrate --postcopy --postcopy-resume`` over new
+        connections, must succeed, and the guest then runs on B alone,
+        intact (the end checks).  One left (the other QEMU was killed):
+        the guest is lost, and ``virsh destroy`` of the remaining half
+        must work at once and leave nothing behind."""
+        states = self.postcopy_states()
+        failed = [h for h in self.hosts if "post-copy failed" in states[h.name]]
+        if not failed:
+            return
+        self.notes.append("post-copy failed: " + ", ".join(
+            "%s %s" % (h.name[-1], states[h.name]) for h in failed))
+        if all(self.qemus(h) for h in self.hosts):
+            t0 = time.time()
+            res = virsh(self.src.uri, "migrate", "--live", "--postcopy",
+                        "--postcopy-resume", self.name, self.dst.uri,
+                        check=False, timeout=90)
+            if res.returncode != 0:
+                self.failures.append("RESUME: virsh migrate --postcopy-resume: " +
+                                     res.stderr.strip())
+            else:
+                self.notes.append("--postcopy-resume ok in %.1f s" % (time.time() - t0))
+            return
+        for h in failed:
+            t0 = time.time()
+            res = virsh(h.uri, "destroy", self.name, check=False, timeout=30)
+            if res.returncode != 0 or time.time() - t0 > 10:
+                self.failures.append("HUNG: destroy of the post-copy failed copy on %s "
+                                     "took %.1f s: %s" % (h.name[-1], time.time() - t0,
+                                                          res.stderr.strip()))
+            else:
+                self.notes.append("lost guest destroyed on %s" % h.name[-1])
 
     # ---- the checks
 
@@ -558,7 +615,7 @@ def run_cell(env, cell, index):
 
 SHORT = {"TWO-RUNNING": "TWO-RUN", "TWO": "TWO", "LOST": "LOST", "ORPHAN": "ORPHAN",
          "LEAK": "LEAK", "LOG": "LOG", "NEXT": "NEXT", "NEXT LOG": "NEXT",
-         "HUNG": "HUNG", "ERROR": "ERROR"}
+         "HUNG": "HUNG", "ERROR": "ERROR", "RESUME": "RESUME"}
 
 
 def cell_text(r):
