@@ -194,8 +194,9 @@ def _fmt(v, unit):
 def table():
     rows = [("figure", "virtmig", "libvirt 9.0", "ratio", "target")]
     for fid, f in FIGURES.items():
-        v = statistics.median(f[VIRTMIG]) if f[VIRTMIG] else None
-        s = statistics.median(f[LIBVIRT]) if f[LIBVIRT] else None
+        pick = sum if f["unit"] == "runs" else statistics.median
+        v = pick(f[VIRTMIG]) if f[VIRTMIG] else None
+        s = pick(f[LIBVIRT]) if f[LIBVIRT] else None
         ratio = "%.2fx" % (v / s) if v is not None and s else "-"
         tgt = "-"
         if f["target"] is not None:
