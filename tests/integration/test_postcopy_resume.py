@@ -18,6 +18,8 @@ Then:
   succeeds: the guest runs on the destination alone (``running
   (migrated)``), the source's QEMU is gone, the serial log shows one boot
   with no repeated or corrupt record, heartbeats go on;
+- back the other way, ``virsh domjobabort --postcopy`` pauses a healthy
+  post-copy migration on purpose, and ``--postcopy-resume`` completes it;
 - the recovery's own errors are libvirt's (no failed migration, a
   migration that has not failed, ``--postcopy`` missing), and they change
   nothing.
@@ -161,10 +163,26 @@ def scenario(net, a, b, log):
     problems = faultlib.log_problems(guestlog.parse_log(log))
     check(not problems, "one boot, no repeated or corrupt record %s" % problems)
 
-    virsh(b.uri, "destroy", NAME)
-    virsh(b.uri, "undefine", NAME, check=False)
+    # back from B to A, paused on purpose: domjobabort --postcopy
+    proc = start_postcopy(b, a)
+    virsh(b.uri, "domjobabort", "--postcopy", NAME)
+    _, err = proc.communicate(timeout=60)
+    check(proc.returncode != 0, "domjobabort --postcopy fails the migration: " +
+          err.strip().splitlines()[-1])
+    expect_failed(b, a, "after domjobabort --postcopy")
+    nlog = len(guestlog.parse_log(log))
+    res = resume(b, a)
+    check(res.returncode == 0 and domstate(a, NAME) == "running (migrated)" and
+          not harness.qemu_pids_under(b.root),
+          "--postcopy-resume brings it to A: %s" % res.stderr.strip())
+    guestlog.wait_for_lines(log, nlog + 20, timeout=20)
+    problems = faultlib.log_problems(guestlog.parse_log(log))
+    check(not problems, "still one boot, no repeated or corrupt record %s" % problems)
+
+    virsh(a.uri, "destroy", NAME)
     virsh(a.uri, "undefine", NAME)
-    check(not harness.qemu_pids_under(b.root), "destroy and undefine work after it")
+    virsh(b.uri, "undefine", NAME, check=False)
+    check(not harness.qemu_pids_under(a.root), "destroy and undefine work after it")
 
 
 def main():
