@@ -504,6 +504,8 @@ testMigration(void)
         g_assert_cmpint(qemuMonitorMigrateStartPostCopy(mon), ==, 0);
         g_assert_cmpint(qemuMonitorMigrateCancel(mon), ==, 0);
         g_assert_cmpint(qemuMonitorMigrateIncoming(mon, "tcp:[::]:49152"), ==, 0);
+        g_assert_cmpint(qemuMonitorMigratePause(mon), ==, 0);
+        g_assert_cmpint(qemuMonitorMigrateRecover(mon, "tcp:10.0.0.2:49153"), ==, 0);
     }
     testAssertLog(cbl, "event MIGRATION; migration setup; "
                        "event MIGRATION_PASS; pass 1; "
@@ -820,7 +822,8 @@ testSchema(void)
         "system_reset", "quit", "query-migrate", "migrate", "migrate_cancel",
         "migrate-incoming", "migrate-set-capabilities", "migrate-set-parameters",
         "query-migrate-parameters", "query-migrate-capabilities",
-        "migrate-start-postcopy", "migrate-continue", "query-version",
+        "migrate-start-postcopy", "migrate-continue", "migrate-pause",
+        "migrate-recover", "query-version",
         "query-machines", "query-cpus-fast", "query-qmp-schema",
     };
     size_t i;
