@@ -52,13 +52,6 @@ typedef struct {
     virNetMessage *reply;
 } virNetClientPending;
 
-typedef struct {
-    GSource base;
-    gpointer tag;
-    GIOCondition events;
-    virNetClient *client;
-} virNetClientSource;
-
 struct _virNetClient {
     virObjectLockable parent;
 
@@ -182,25 +175,6 @@ virNetClientQueueLocked(virNetClient *client, virNetMessage *msg)
 }
 
 
-/* Builds a keepalive PING or PONG: empty MESSAGE, serial 0. */
-static virNetMessage *
-virNetClientNewKeepalive(int proc)
-{
-    g_autoptr(virNetMessage) msg = virNetMessageNew();
-
-    msg->header.prog = KEEPALIVE_PROGRAM;
-    msg->header.vers = KEEPALIVE_PROTOCOL_VERSION;
-    msg->header.proc = proc;
-    msg->header.type = VIR_NET_MESSAGE;
-    msg->header.serial = 0;
-    msg->header.status = VIR_NET_OK;
-    if (virNetMessageEncodeHeader(msg) < 0 ||
-        virNetMessageEncodePayloadEmpty(msg) < 0)
-        return NULL;
-    return g_steal_pointer(&msg);
-}
-
-
 /* ---- the I/O thread: input ---- */
 
 /* Hands a reply to its waiting call (steals @msg).  Returns -1 (reported)
@@ -276,7 +250,7 @@ virNetClientDispatchMessage(virNetClient *client, virNetMessage *msg)
 
         if (hdr->proc != KEEPALIVE_PROC_PING)
             return 0;
-        if (!(pong = virNetClientNewKeepalive(KEEPALIVE_PROC_PONG)))
+        if (!(pong = virNetMessageNewKeepalive(KEEPALIVE_PROC_PONG)))
             return -1;
         VIR_WITH_OBJECT_LOCK_GUARD(client) {
             virNetClientQueueLocked(client, pong);
@@ -339,42 +313,41 @@ virNetClientDispatch(virNetClient *client, virNetMessage *msg)
 }
 
 
+/* Dispatches a packet read (steals @msg); false stops reading. */
+static bool
+virNetClientHandlePacket(virNetMessage *msg, void *opaque)
+{
+    virNetClient *client = opaque;
+
+    if (virNetClientDispatch(client, msg) < 0) {
+        virNetClientCloseOnError(client);
+        return false;
+    }
+    return virNetClientIsOpen(client);
+}
+
+
 /* Reads and dispatches everything available; closes on EOF and errors. */
 static void
 virNetClientDoRead(virNetClient *client)
 {
-    for (;;) {
-        virNetMessage *msg = NULL;
-        virNetMessageReadResult rc = virNetMessageRead(client->fd, &client->rx,
-                                                       &msg);
-
-        switch (rc) {
-        case VIR_NET_MESSAGE_READ_AGAIN:
-            return;
-        case VIR_NET_MESSAGE_READ_EOF:
-            VIR_WITH_OBJECT_LOCK_GUARD(client) {
-                virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_EOF,
-                                             _("end of file from the server"));
-            }
-            return;
-        case VIR_NET_MESSAGE_READ_ERROR:
-        case VIR_NET_MESSAGE_READ_INVALID:
-            virNetClientCloseOnError(client);
-            return;
-        case VIR_NET_MESSAGE_READ_DONE:
-            break;
-        case VIR_NET_MESSAGE_READ_LAST:
-        default:
-            virReportEnumRangeError(virNetMessageReadResult, rc);
-            virNetClientCloseOnError(client);
-            return;
+    switch (virNetMessageReadAll(client->fd, &client->rx,
+                                 virNetClientHandlePacket, client)) {
+    case VIR_NET_MESSAGE_READ_AGAIN:
+    case VIR_NET_MESSAGE_READ_DONE:
+        break;
+    case VIR_NET_MESSAGE_READ_EOF:
+        VIR_WITH_OBJECT_LOCK_GUARD(client) {
+            virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_EOF,
+                                         _("end of file from the server"));
         }
-        if (virNetClientDispatch(client, msg) < 0) {
-            virNetClientCloseOnError(client);
-            return;
-        }
-        if (!virNetClientIsOpen(client))
-            return;
+        break;
+    case VIR_NET_MESSAGE_READ_ERROR:
+    case VIR_NET_MESSAGE_READ_INVALID:
+    case VIR_NET_MESSAGE_READ_LAST:
+    default:
+        virNetClientCloseOnError(client);
+        break;
     }
 }
 
@@ -414,7 +387,7 @@ virNetClientKeepAliveTick(gpointer opaque)
                                      _("connection closed due to keepalive timeout"));
         return G_SOURCE_CONTINUE;
     }
-    if ((ping = virNetClientNewKeepalive(KEEPALIVE_PROC_PING))) {
+    if ((ping = virNetMessageNewKeepalive(KEEPALIVE_PROC_PING))) {
         client->kaSent++;
         virNetClientQueueLocked(client, ping);
     }
@@ -468,45 +441,24 @@ virNetClientTeardown(virNetClient *client)
 }
 
 
-static gboolean
-virNetClientSourcePrepare(GSource *base, gint *timeout)
+/* What the socket watch polls for: input, and output while queued. */
+static GIOCondition
+virNetClientWatchEvents(void *opaque, bool *closing)
 {
-    virNetClientSource *src = (virNetClientSource *)base;
-    virNetClient *client = src->client;
-    GIOCondition events = 0;
-    bool closing;
+    virNetClient *client = opaque;
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
 
-    *timeout = -1;
-    virObjectLock(client);
-    closing = client->closing;
-    if (!closing)
-        events = G_IO_IN | (client->tx ? G_IO_OUT : 0);
-    virObjectUnlock(client);
-
-    if (events != src->events) {
-        g_source_modify_unix_fd(base, src->tag, events);
-        src->events = events;
-    }
-    return closing;
+    *closing = client->closing;
+    if (client->closing)
+        return 0;
+    return G_IO_IN | (client->tx ? G_IO_OUT : 0);
 }
 
 
 static gboolean
-virNetClientSourceCheck(GSource *base)
+virNetClientWatchDispatch(void *opaque, GIOCondition rev)
 {
-    virNetClientSource *src = (virNetClientSource *)base;
-
-    return g_source_query_unix_fd(base, src->tag) != 0 ||
-        !virNetClientIsOpen(src->client);
-}
-
-
-static gboolean
-virNetClientSourceDispatch(GSource *base, GSourceFunc cb, gpointer data)
-{
-    virNetClientSource *src = (virNetClientSource *)base;
-    virNetClient *client = src->client;
-    GIOCondition rev = g_source_query_unix_fd(base, src->tag);
+    virNetClient *client = opaque;
 
     if (virNetClientIsOpen(client) && (rev & G_IO_OUT) &&
         virNetClientDoWrite(client) < 0)
@@ -520,13 +472,6 @@ virNetClientSourceDispatch(GSource *base, GSourceFunc cb, gpointer data)
     }
     return G_SOURCE_CONTINUE;
 }
-
-
-static GSourceFuncs virNetClientSourceFuncs = {
-    .prepare = virNetClientSourcePrepare,
-    .check = virNetClientSourceCheck,
-    .dispatch = virNetClientSourceDispatch,
-};
 
 
 static void
@@ -619,7 +564,6 @@ virNetClientNewFD(int fd, const char *peer)
 {
     g_autoptr(GError) gerr = NULL;
     virNetClient *client;
-    virNetClientSource *src;
 
     if (!g_unix_set_fd_nonblocking(fd, TRUE, &gerr)) {
         virReportError(VIR_ERR_SYSTEM_ERROR,
@@ -636,14 +580,9 @@ virNetClientNewFD(int fd, const char *peer)
     client->lastRxUs = g_get_monotonic_time();
     g_cond_init(&client->stateCond);
 
-    client->source = g_source_new(&virNetClientSourceFuncs,
-                                  sizeof(virNetClientSource));
-    src = (virNetClientSource *)client->source;
-    src->client = client;
-    src->events = G_IO_IN;
-    src->tag = g_source_add_unix_fd(client->source, fd, G_IO_IN);
-    g_source_set_name(client->source, "rpc-client");
-    g_source_attach(client->source, client->ctx);
+    client->source = virNetSocketWatchAttach(fd, "rpc-client", client->ctx,
+                                             virNetClientWatchEvents,
+                                             virNetClientWatchDispatch, client);
 
     client->thread = virThreadCreate("rpc-client-io", virNetClientIOThread,
                                      client);

@@ -9,6 +9,7 @@
 
 #include "virnetmessage.h"
 #include "virnetsocket.h"
+#include "virkeepaliveprotocol.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -156,6 +157,47 @@ virNetMessageRead(int fd, virNetMessage **rx, virNetMessage **packet)
         *packet = g_steal_pointer(rx);
         return VIR_NET_MESSAGE_READ_DONE;
     }
+}
+
+
+virNetMessage *
+virNetMessageNewKeepalive(int proc)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+
+    msg->header.prog = KEEPALIVE_PROGRAM;
+    msg->header.vers = KEEPALIVE_PROTOCOL_VERSION;
+    msg->header.proc = proc;
+    msg->header.type = VIR_NET_MESSAGE;
+    msg->header.serial = 0;
+    msg->header.status = VIR_NET_OK;
+    if (virNetMessageEncodeHeader(msg) < 0 ||
+        virNetMessageEncodePayloadEmpty(msg) < 0)
+        return NULL;
+    return g_steal_pointer(&msg);
+}
+
+
+/**
+ * virNetMessageReadAll:
+ * Reads packets from @fd as virNetMessageRead does and hands each whole
+ * one to @func, until the socket has nothing more, fails or ends, or
+ * @func returns false.  Returns why it stopped: VIR_NET_MESSAGE_READ_DONE
+ * when @func stopped it, else as virNetMessageRead.
+ */
+virNetMessageReadResult
+virNetMessageReadAll(int fd, virNetMessage **rx, virNetMessageReadFunc func,
+                     void *opaque)
+{
+    virNetMessageReadResult rc;
+    virNetMessage *msg = NULL;
+
+    while ((rc = virNetMessageRead(fd, rx, &msg)) ==
+           VIR_NET_MESSAGE_READ_DONE) {
+        if (!func(g_steal_pointer(&msg), opaque))
+            break;
+    }
+    return rc;
 }
 
 

@@ -56,6 +56,11 @@ typedef enum {
  * and the client alike. */
 virNetMessageReadResult virNetMessageRead(int fd, virNetMessage **rx,
                                           virNetMessage **packet);
+/* Handles one whole packet (steals @msg); false stops the reading. */
+typedef bool (*virNetMessageReadFunc)(virNetMessage *msg, void *opaque);
+virNetMessageReadResult virNetMessageReadAll(int fd, virNetMessage **rx,
+                                             virNetMessageReadFunc func,
+                                             void *opaque);
 int virNetMessageQueueFlush(int fd, virNetMessage **queue, size_t *packets,
                             size_t *bytes);
 
@@ -65,6 +70,10 @@ int virNetMessageEncodeHeader(virNetMessage *msg);
 int virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter,
                                void *data);
 int virNetMessageEncodePayloadEmpty(virNetMessage *msg);
+
+/* A keepalive PING or PONG (@proc), encoded: an empty MESSAGE with serial
+ * 0.  Caller owns the result; NULL (reported) on error. */
+virNetMessage *virNetMessageNewKeepalive(int proc);
 
 /* Fills @rerr from the calling thread's last error (or a generic one). */
 void virNetMessageSaveError(virNetMessageError *rerr);

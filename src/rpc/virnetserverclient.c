@@ -32,13 +32,6 @@
 
 VIR_LOG_INIT("rpc.netserverclient");
 
-typedef struct {
-    GSource base;
-    gpointer tag;
-    GIOCondition events;
-    virNetServerClient *client;
-} virNetServerClientSource;
-
 struct _virNetServerClient {
     virObjectLockable parent;
 
@@ -320,19 +313,10 @@ virNetServerClientCallDone(virNetServerClient *client)
 static void
 virNetServerClientSendKeepalive(virNetServerClient *client, int proc)
 {
-    virNetMessage *msg = virNetMessageNew();
+    virNetMessage *msg = virNetMessageNewKeepalive(proc);
 
-    msg->header.prog = KEEPALIVE_PROGRAM;
-    msg->header.vers = KEEPALIVE_PROTOCOL_VERSION;
-    msg->header.proc = proc;
-    msg->header.type = VIR_NET_MESSAGE;
-    msg->header.serial = 0;
-    msg->header.status = VIR_NET_OK;
-    if (virNetMessageEncodeHeader(msg) < 0 ||
-        virNetMessageEncodePayloadEmpty(msg) < 0) {
-        virNetMessageFree(msg);
+    if (!msg)
         return;
-    }
     virNetServerClientSendMessage(client, msg);
 }
 
@@ -367,41 +351,42 @@ virNetServerClientDispatchRead(virNetServerClient *client, virNetMessage *msg)
 }
 
 
+/* Hands a packet read to the server (steals @msg); stops reading when
+ * the client may not have more calls running, or is going. */
+static bool
+virNetServerClientHandlePacket(virNetMessage *msg, void *opaque)
+{
+    virNetServerClient *client = opaque;
+
+    virNetServerClientDispatchRead(client, msg);
+    VIR_WITH_OBJECT_LOCK_GUARD(client) {
+        return virNetServerClientHasRoom(client) && !client->closeRequested;
+    }
+    return false;
+}
+
+
 /* Reads as much as is available.  Returns -1 when the client must go. */
 static int
 virNetServerClientDoRead(virNetServerClient *client)
 {
-    for (;;) {
-        virNetMessage *msg = NULL;
-        virNetMessageReadResult rc = virNetMessageRead(client->fd, &client->rx,
-                                                       &msg);
-
-        switch (rc) {
-        case VIR_NET_MESSAGE_READ_AGAIN:
-            return 0;
-        case VIR_NET_MESSAGE_READ_EOF:
-            return -1;
-        case VIR_NET_MESSAGE_READ_ERROR:
-            VIR_DEBUG("client=%llu read failed: %s", client->id,
-                      virErrorGetLastMessage());
-            return -1;
-        case VIR_NET_MESSAGE_READ_INVALID:
-            VIR_WARN("client=%llu peer=%s: %s; closing", client->id,
-                     client->peer, virErrorGetLastMessage());
-            return -1;
-        case VIR_NET_MESSAGE_READ_DONE:
-            break;
-        case VIR_NET_MESSAGE_READ_LAST:
-        default:
-            virReportEnumRangeError(virNetMessageReadResult, rc);
-            return -1;
-        }
-        virNetServerClientDispatchRead(client, msg);
-
-        VIR_WITH_OBJECT_LOCK_GUARD(client) {
-            if (!virNetServerClientHasRoom(client) || client->closeRequested)
-                return 0;
-        }
+    switch (virNetMessageReadAll(client->fd, &client->rx,
+                                 virNetServerClientHandlePacket, client)) {
+    case VIR_NET_MESSAGE_READ_AGAIN:
+    case VIR_NET_MESSAGE_READ_DONE:
+        return 0;
+    case VIR_NET_MESSAGE_READ_INVALID:
+        VIR_WARN("client=%llu peer=%s: %s; closing", client->id,
+                 client->peer, virErrorGetLastMessage());
+        return -1;
+    case VIR_NET_MESSAGE_READ_ERROR:
+        VIR_DEBUG("client=%llu read failed: %s", client->id,
+                  virErrorGetLastMessage());
+        return -1;
+    case VIR_NET_MESSAGE_READ_EOF:
+    case VIR_NET_MESSAGE_READ_LAST:
+    default:
+        return -1;
     }
 }
 
@@ -442,49 +427,31 @@ virNetServerClientTeardown(virNetServerClient *client)
 }
 
 
-static gboolean
-virNetServerClientSourcePrepare(GSource *base, gint *timeout)
+/* What the socket watch polls for: input while the client may send
+ * more calls, output while queued. */
+static GIOCondition
+virNetServerClientWatchEvents(void *opaque, bool *closing)
 {
-    virNetServerClientSource *src = (virNetServerClientSource *)base;
-    virNetServerClient *client = src->client;
+    virNetServerClient *client = opaque;
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
     GIOCondition events = 0;
-    bool closing;
 
-    *timeout = -1;
-    virObjectLock(client);
     /* CONNECT_CLOSE: go once its reply (and everything else) is out. */
     if (client->delayedClose && !client->tx && client->nrequests == 0)
         client->closeRequested = true;
-    closing = client->closeRequested;
-    if (!closing && !client->delayedClose && virNetServerClientHasRoom(client))
+    *closing = client->closeRequested;
+    if (!*closing && !client->delayedClose && virNetServerClientHasRoom(client))
         events |= G_IO_IN;
     if (client->tx)
         events |= G_IO_OUT;
-    virObjectUnlock(client);
-
-    if (events != src->events) {
-        g_source_modify_unix_fd(base, src->tag, events);
-        src->events = events;
-    }
-    return closing;
+    return events;
 }
 
 
 static gboolean
-virNetServerClientSourceCheck(GSource *base)
+virNetServerClientWatchDispatch(void *opaque, GIOCondition rev)
 {
-    virNetServerClientSource *src = (virNetServerClientSource *)base;
-
-    return g_source_query_unix_fd(base, src->tag) != 0;
-}
-
-
-static gboolean
-virNetServerClientSourceDispatch(GSource *base, GSourceFunc cb, gpointer data)
-{
-    virNetServerClientSource *src = (virNetServerClientSource *)base;
-    virNetServerClient *client = src->client;
-    GIOCondition rev = g_source_query_unix_fd(base, src->tag);
+    virNetServerClient *client = opaque;
     bool bad = false;
 
     if ((rev & G_IO_OUT) && virNetServerClientDoWrite(client) < 0)
@@ -504,26 +471,13 @@ virNetServerClientSourceDispatch(GSource *base, GSourceFunc cb, gpointer data)
 }
 
 
-static GSourceFuncs virNetServerClientSourceFuncs = {
-    .prepare = virNetServerClientSourcePrepare,
-    .check = virNetServerClientSourceCheck,
-    .dispatch = virNetServerClientSourceDispatch,
-};
-
-
 void
 virNetServerClientAttach(virNetServerClient *client, GMainContext *ctx)
 {
-    GSource *base = g_source_new(&virNetServerClientSourceFuncs,
-                                 sizeof(virNetServerClientSource));
-    virNetServerClientSource *src = (virNetServerClientSource *)base;
-
-    src->client = client;
-    src->events = G_IO_IN;
-    src->tag = g_source_add_unix_fd(base, client->fd, G_IO_IN);
-    g_source_set_name(base, "rpc-client");
-    client->source = base;
-    g_source_attach(base, ctx);
+    client->source = virNetSocketWatchAttach(client->fd, "rpc-client", ctx,
+                                             virNetServerClientWatchEvents,
+                                             virNetServerClientWatchDispatch,
+                                             client);
 }
 
 

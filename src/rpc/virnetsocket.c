@@ -285,3 +285,85 @@ virNetSocketDescribePeer(int fd)
     return g_strdup_printf("unix pid=%lld uid=%lld", (long long)pid,
                            (long long)uid);
 }
+
+
+typedef struct {
+    GSource base;
+    gpointer tag;
+    GIOCondition polled;
+    virNetSocketWatchEventsFunc events;
+    virNetSocketWatchDispatchFunc dispatch;
+    void *opaque;
+} virNetSocketWatch;
+
+
+static gboolean
+virNetSocketWatchPrepare(GSource *base, gint *timeout)
+{
+    virNetSocketWatch *watch = (virNetSocketWatch *)base;
+    bool closing = false;
+    GIOCondition events = watch->events(watch->opaque, &closing);
+
+    *timeout = -1;
+    if (events != watch->polled) {
+        g_source_modify_unix_fd(base, watch->tag, events);
+        watch->polled = events;
+    }
+    return closing;
+}
+
+
+static gboolean
+virNetSocketWatchCheck(GSource *base)
+{
+    virNetSocketWatch *watch = (virNetSocketWatch *)base;
+    bool closing = false;
+
+    watch->events(watch->opaque, &closing);
+    return g_source_query_unix_fd(base, watch->tag) != 0 || closing;
+}
+
+
+static gboolean
+virNetSocketWatchDispatch(GSource *base, GSourceFunc cb, gpointer data)
+{
+    virNetSocketWatch *watch = (virNetSocketWatch *)base;
+
+    return watch->dispatch(watch->opaque,
+                           g_source_query_unix_fd(base, watch->tag));
+}
+
+
+static GSourceFuncs virNetSocketWatchFuncs = {
+    .prepare = virNetSocketWatchPrepare,
+    .check = virNetSocketWatchCheck,
+    .dispatch = virNetSocketWatchDispatch,
+};
+
+
+/**
+ * virNetSocketWatchAttach:
+ * Watches @fd for readability first, then for what @events asks, in the
+ * main context @ctx (see virNetSocketWatchEventsFunc).  @opaque must
+ * outlive the watch.  Returns the attached source; the caller holds its
+ * reference and ends it with g_source_destroy and g_source_unref, in the
+ * thread running @ctx.
+ */
+GSource *
+virNetSocketWatchAttach(int fd, const char *name, GMainContext *ctx,
+                        virNetSocketWatchEventsFunc events,
+                        virNetSocketWatchDispatchFunc dispatch, void *opaque)
+{
+    GSource *base = g_source_new(&virNetSocketWatchFuncs,
+                                 sizeof(virNetSocketWatch));
+    virNetSocketWatch *watch = (virNetSocketWatch *)base;
+
+    watch->events = events;
+    watch->dispatch = dispatch;
+    watch->opaque = opaque;
+    watch->polled = G_IO_IN;
+    watch->tag = g_source_add_unix_fd(base, fd, G_IO_IN);
+    g_source_set_name(base, name);
+    g_source_attach(base, ctx);
+    return base;
+}

@@ -32,3 +32,19 @@ void virNetSocketGetPeer(int fd, pid_t *pid, uid_t *uid);
 
 /* Describes the peer for logs ("unix pid=N uid=N" or "127.0.0.1;4567"). */
 char *virNetSocketDescribePeer(int fd);
+
+/* The I/O thread's watch of one connected socket, shared by the server's
+ * clients and the client.  Before each poll, and again after it,
+ * @events says what to wait for and sets *@closing when the connection
+ * is going: then the watch dispatches without waiting.  @dispatch gets
+ * what happened (possibly nothing, when closing) and returns
+ * G_SOURCE_CONTINUE or G_SOURCE_REMOVE. */
+typedef GIOCondition (*virNetSocketWatchEventsFunc)(void *opaque,
+                                                    bool *closing);
+typedef gboolean (*virNetSocketWatchDispatchFunc)(void *opaque,
+                                                  GIOCondition revents);
+
+GSource *virNetSocketWatchAttach(int fd, const char *name, GMainContext *ctx,
+                                 virNetSocketWatchEventsFunc events,
+                                 virNetSocketWatchDispatchFunc dispatch,
+                                 void *opaque);
