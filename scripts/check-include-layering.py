@@ -35,7 +35,8 @@ ALLOWED = {
 
 # Generated into the build tree from src/rpc by genprotocol.py and
 # gendispatch.py: they belong to the rpc layer.
-GENERATED_RPC = {"remote_dispatch.h", "remote_dispatch_decl.h"}
+GENERATED_RPC = {"remote_dispatch.h", "remote_dispatch_decl.h",
+                 "remote_client_stubs.h"}
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 

@@ -62,6 +62,61 @@ class Base(unittest.TestCase):
             self.assertIn(needle, out)
 
 
+def cfunc(name, body, static=False):
+    return "%sint\n%s(void)\n{\n    %s\n}\n" % (
+        "static " if static else "", name, body)
+
+
+class FileCycles(Base):
+    def test_clean(self):
+        self.assertClean("check-file-cycles.py")
+
+    def test_one_way(self):
+        write(self.root, "src/util/vira.c", cfunc("virA", "return virB();"))
+        write(self.root, "src/util/virb.c", cfunc("virB", "return 0;"))
+        self.assertClean("check-file-cycles.py")
+
+    def test_pair(self):
+        write(self.root, "src/util/vira.c", cfunc("virA", "return virB();"))
+        write(self.root, "src/util/virb.c",
+              cfunc("virB", "/* virA() */\n    return 0;") +
+              cfunc("virC", "return virA();"))
+        self.assertFails("check-file-cycles.py",
+                         "src/util/vira.c:4: error: uses virB of src/util/virb.c",
+                         "src/util/virb.c:10: error: uses virA of src/util/vira.c")
+
+    def test_table_reference(self):
+        write(self.root, "src/util/vira.c",
+              cfunc("virA", "return 0;") +
+              "static const void *table[] = { virB };\n")
+        write(self.root, "src/util/virb.c", cfunc("virB", "return virA();"))
+        self.assertFails("check-file-cycles.py", "uses virB of src/util/virb.c")
+
+    def test_longer_loop(self):
+        write(self.root, "src/util/vira.c", cfunc("virA", "return virB();"))
+        write(self.root, "src/util/virb.c", cfunc("virB", "return virC();"))
+        write(self.root, "src/util/virc.c", cfunc("virC", "return virA();"))
+        self.assertFails("check-file-cycles.py",
+                         "loop of files that use each other: src/util/vira.c, "
+                         "src/util/virb.c, src/util/virc.c")
+
+    def test_static_not_counted(self):
+        write(self.root, "src/util/vira.c",
+              cfunc("virA", "return virB();") +
+              cfunc("helper", "return 0;", static=True))
+        write(self.root, "src/util/virb.c",
+              cfunc("virB", "return helper();") +
+              cfunc("helper", "return 1;", static=True))
+        self.assertClean("check-file-cycles.py")
+
+    def test_benign(self):
+        write(self.root, "src/qemu/qemu_monitor.c",
+              cfunc("qemuMonitorSend", "return qemuMonitorJSONParse();"))
+        write(self.root, "src/qemu/qemu_monitor_json.c",
+              cfunc("qemuMonitorJSONParse", "return qemuMonitorSend();"))
+        self.assertClean("check-file-cycles.py")
+
+
 class Layering(Base):
     def test_clean(self):
         self.assertClean("check-include-layering.py")
