@@ -335,7 +335,6 @@ qemuMigrationSrcConfirmResume(virDomainObj *vm, virMigrateArgs *args)
     qemuMigrationSrcPostcopyStats(vm);
     vm->job->asyncPaused = false;
     qemuMigrationSrcComplete(vm, args->flags);
-    qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     qemuMigrationJobFinish(vm);
     if (!virDomainObjIsActive(vm) && !vm->persistent)
         qemuDomainRemoveInactive(vm);

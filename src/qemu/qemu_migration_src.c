@@ -437,8 +437,9 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
 }
 
 
-/* Confirm3 after success: the destination runs the guest; stop ours
- * (and, with VIR_MIGRATE_UNDEFINE_SOURCE in @flags, its definition). */
+/* The destination runs the guest: stop ours (and, with
+ * VIR_MIGRATE_UNDEFINE_SOURCE in @flags, its definition), record the
+ * completed job and tell clients (JOB_COMPLETED), as libvirt does. */
 void
 qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
 {
@@ -452,6 +453,8 @@ qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
         qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_UNDEFINED,
                                       VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
     }
+    qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
+    qemuDomainEventQueueJobCompleted(vm);
 }
 
 
@@ -585,7 +588,6 @@ qemuMigrationSrcSentCancelled(virDomainObj *vm, bool stockResume)
         VIR_WARN("domain %s runs on the destination although its migration was cancelled; stopping it here",
                  vm->def->name);
         qemuMigrationSrcComplete(vm, 0);
-        qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
         return;
     case QEMU_MIGRATION_SRC_SENT_HOLD:
     default:
@@ -639,7 +641,6 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
         if (postcopy)
             qemuMigrationSrcPostcopyStats(vm);
         qemuMigrationSrcComplete(vm, args->flags);
-        qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     } else if (sent) {
         /* a lost Finish3 reply looks like a failed Finish3 to the client */
         qemuMigrationSrcSentCancelled(vm, true);
@@ -728,7 +729,6 @@ qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args)
     }
     VIR_INFO("domain %s sent with protocol v2; stopping it here", vm->def->name);
     qemuMigrationSrcComplete(vm, args->flags);
-    qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     qemuMigrationJobFinish(vm);
     if (!virDomainObjIsActive(vm) && !vm->persistent)
         qemuDomainRemoveInactive(vm);

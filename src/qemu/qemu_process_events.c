@@ -116,6 +116,30 @@ qemuDomainEventQueueSimple(virDomainObj *vm, int eventID)
 }
 
 
+/**
+ * qemuDomainEventQueueJobCompleted:
+ * Queues JOB_COMPLETED about locked @vm with the statistics of its
+ * completed job (what "domjobinfo --completed" shows), as libvirt does
+ * when an outgoing migration ends on the source.  Nothing without them.
+ */
+void
+qemuDomainEventQueueJobCompleted(virDomainObj *vm)
+{
+    virDomainEvent *ev;
+    int type;
+
+    if (!vm->job->completed)
+        return;
+    ev = qemuDomainEventNew(vm, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED);
+    if (qemuDomainJobDataToParams(vm->job->completed, &type, &ev->params,
+                                  &ev->nparams) < 0) {
+        VIR_WARN("no statistics for the completed job of %s", vm->def->name);
+        virErrorResetLast();
+    }
+    qemuDomainEventQueue(ev);
+}
+
+
 /* libvirt's mapping of a running reason to the RESUMED event detail. */
 int
 qemuDomainRunningReasonToResumeEvent(virDomainRunningReason reason)

@@ -21,6 +21,7 @@ void qemuProcessShutdownOrReboot(virDomainObj *vm);
 
 void qemuDomainEventQueueLifecycle(virDomainObj *vm, int event, int detail);
 void qemuDomainEventQueueSimple(virDomainObj *vm, int eventID);
+void qemuDomainEventQueueJobCompleted(virDomainObj *vm);
 
 int qemuDomainRunningReasonToResumeEvent(virDomainRunningReason reason);
 int qemuDomainPausedReasonToSuspendedEvent(virDomainPausedReason reason);
