@@ -439,6 +439,8 @@ qemuMigrationJobFinish(virDomainObj *vm)
              qemuMigrationJobPhaseTypeToString(vm->job->phase));
     QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = 0;
     g_clear_pointer(&QEMU_DOMAIN_PRIVATE(vm)->migrationPeer, g_free);
+    /* the name the source knew it by (--dname) is this migration's only */
+    g_clear_pointer(&QEMU_DOMAIN_PRIVATE(vm)->origname, g_free);
     virDomainObjEndAsyncJob(vm);
 }
 

@@ -360,6 +360,15 @@ class MigrateFlags(unittest.TestCase):
         self.assertEqual(virsh(self.b.uri, "domuuid", new).stdout.strip(), uuid)
         self.assertIn("<title>given by the user</title>",
                       virsh(self.b.uri, "dumpxml", new).stdout)
+        # the old name belonged to that migration only: the renamed guest
+        # moves on (B used to put "dn1" into every later cookie), back
+        # under its first name, then once more without --dname
+        guestlog.follow(log)
+        self.migrate(self.b, self.a, new, "--live", "--dname", name)
+        self.assert_moved(log, self.b, self.a, new, dname=name)
+        guestlog.follow(log)
+        self.migrate(self.a, self.b, name, "--live")
+        self.assert_moved(log, self.a, self.b, name)
 
     # ---- 3. control during a migration
 
