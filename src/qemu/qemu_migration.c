@@ -865,7 +865,10 @@ qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
     if ((flags & QEMU_MIGRATION_COOKIE_STATS) && vm->job->completed)
         qemuMigrationCookieAddStatistics(mig, vm->job->completed);
     if (flags & QEMU_MIGRATION_COOKIE_PERSISTENT) {
-        virDomainDef *def = virDomainDefCopy(vm->newDef ? vm->newDef : vm->def, true);
+        /* the client's persistent_xml (--persistent-xml), else ours */
+        const char *xml = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_PERSIST_XML);
+        virDomainDef *def = xml ? qemuDomainDefParseConfig(xml, false)
+                                : virDomainDefCopy(vm->newDef ? vm->newDef : vm->def, true);
 
         if (!def)
             return -1;

@@ -370,6 +370,26 @@ class MigrateFlags(unittest.TestCase):
         self.migrate(self.a, self.b, name, "--live")
         self.assert_moved(log, self.a, self.b, name)
 
+    def test_persistent_xml(self):
+        """--persistent --persistent-xml: the destination's definition is
+        the client's XML, the running guest keeps the migrated one."""
+        name = "px1"
+        log = self.start_guest(name)
+        self.addCleanup(self.cleanup_guest, name)
+        uuid = virsh(self.a.uri, "domuuid", name).stdout.strip()
+        xml = harness.guest_xml(name, log, uuid=uuid).replace(
+            "<vcpu>", "<title>the next boot</title>\n  <vcpu>")
+        path = harness.write_file(os.path.join(self.a.root, "px1-persist.xml"),
+                                  xml)
+        guestlog.follow(log)
+        self.migrate(self.a, self.b, name, "--live", "--persistent",
+                     "--persistent-xml", path)
+        self.assert_moved(log, self.a, self.b, name)
+        self.assertIn("<title>the next boot</title>",
+                      virsh(self.b.uri, "dumpxml", "--inactive", name).stdout)
+        self.assertNotIn("<title>",
+                         virsh(self.b.uri, "dumpxml", name).stdout)
+
     # ---- 3. control during a migration
 
     def test_control_during_migration(self):
