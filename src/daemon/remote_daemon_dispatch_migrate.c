@@ -55,6 +55,8 @@ remoteMigrateCallInit(remoteMigrateCall *call, const char *cookie,
 }
 
 
+/* A *_PARAMS step: @call from its typed parameters.  Returns 0 or -1
+ * (reported). */
 static int
 remoteMigrateCallParams(remoteMigrateCall *call, const remote_typed_param *val,
                         u_int len)
@@ -89,26 +91,98 @@ remoteMigrateCallPositional(remoteMigrateCall *call, remote_string xml,
 }
 
 
+/* The reply's cookie: where the step puts what the driver gave. */
+typedef struct {
+    char **val;
+    u_int *len;
+} remoteMigrateCookieOut;
+
 /* Hands the driver's cookie to the reply (the RPC layer frees it). */
 static void
-remoteMigrateCallTakeCookie(remoteMigrateCall *call, char **val, u_int *len)
+remoteMigrateCallTakeCookie(remoteMigrateCall *call, remoteMigrateCookieOut out)
 {
-    *val = g_steal_pointer(&call->cookieout);
-    *len = *val ? call->cookieoutlen : 0;
+    *out.val = g_steal_pointer(&call->cookieout);
+    *out.len = *out.val ? call->cookieoutlen : 0;
 }
 
+#define REMOTE_MIGRATE_COOKIE_OUT(ret) \
+    ((remoteMigrateCookieOut){ &(ret)->cookie_out.cookie_out_val, \
+                               &(ret)->cookie_out.cookie_out_len })
 
-/* ---- Begin ---- */
 
-static char *
+/* ---- the v3 steps, whichever form their arguments came in ---- */
+
+static int
 remoteMigrateBegin(virConn *conn, const remote_nonnull_domain *rdom,
-                   remoteMigrateCall *call)
+                   remoteMigrateCall *call, char **xml,
+                   remoteMigrateCookieOut cookie)
 {
     g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
 
-    return conn->driver->domainMigrateBegin3(conn, dom, &call->args);
+    if (!(*xml = conn->driver->domainMigrateBegin3(conn, dom, &call->args)))
+        return -1;
+    remoteMigrateCallTakeCookie(call, cookie);
+    return 0;
 }
 
+
+static int
+remoteMigratePrepare(virConn *conn, remoteMigrateCall *call,
+                     remote_string *uriOut, remoteMigrateCookieOut cookie)
+{
+    char *uri = NULL;
+
+    if (conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
+        return -1;
+    if (uri) {
+        *uriOut = g_new0(char *, 1);
+        **uriOut = uri;
+    }
+    remoteMigrateCallTakeCookie(call, cookie);
+    return 0;
+}
+
+
+/* Peer-to-peer callers (@dconnuri set) pass no cookie-out buffer: the
+ * reply carries none. */
+static int
+remoteMigratePerform(virConn *conn, const remote_nonnull_domain *rdom,
+                     remoteMigrateCall *call, remoteMigrateCookieOut cookie)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
+
+    if (conn->driver->domainMigratePerform3(conn, dom, &call->args) < 0)
+        return -1;
+    remoteMigrateCallTakeCookie(call, cookie);
+    return 0;
+}
+
+
+static int
+remoteMigrateFinish(virConn *conn, remoteMigrateCall *call,
+                    remote_nonnull_domain *rdom, remoteMigrateCookieOut cookie)
+{
+    g_autoptr(virDomainIdent) dom = NULL;
+
+    if (!(dom = conn->driver->domainMigrateFinish3(conn, &call->args)))
+        return -1;
+    remoteMakeDomain(rdom, dom);
+    remoteMigrateCallTakeCookie(call, cookie);
+    return 0;
+}
+
+
+static int
+remoteMigrateConfirm(virConn *conn, const remote_nonnull_domain *rdom,
+                     remoteMigrateCall *call)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
+
+    return conn->driver->domainMigrateConfirm3(conn, dom, &call->args);
+}
+
+
+/* ---- the handlers: positional and *_PARAMS forms ---- */
 
 int
 remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virConn *conn,
@@ -120,11 +194,8 @@ remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virConn *conn,
     remoteMigrateCallInit(&call, NULL, 0, args->flags, true);
     remoteMigrateCallPositional(&call, args->xmlin, NULL, args->dname,
                                 args->resource);
-    if (!(ret->xml = remoteMigrateBegin(conn, &args->dom, &call)))
-        return -1;
-    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
-                                &ret->cookie_out.cookie_out_len);
-    return 0;
+    return remoteMigrateBegin(conn, &args->dom, &call, &ret->xml,
+                              REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -138,30 +209,10 @@ remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
 
     remoteMigrateCallInit(&call, NULL, 0, args->flags, true);
     if (remoteMigrateCallParams(&call, args->params.params_val,
-                                args->params.params_len) < 0 ||
-        !(ret->xml = remoteMigrateBegin(conn, &args->dom, &call)))
+                                args->params.params_len) < 0)
         return -1;
-    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
-                                &ret->cookie_out.cookie_out_len);
-    return 0;
-}
-
-
-/* ---- Prepare ---- */
-
-static int
-remoteMigratePrepare(virConn *conn, remoteMigrateCall *call,
-                     remote_string *uriOut)
-{
-    char *uri = NULL;
-
-    if (conn->driver->domainMigratePrepare3(conn, &call->args, &uri) < 0)
-        return -1;
-    if (uri) {
-        *uriOut = g_new0(char *, 1);
-        **uriOut = uri;
-    }
-    return 0;
+    return remoteMigrateBegin(conn, &args->dom, &call, &ret->xml,
+                              REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -171,17 +222,13 @@ remoteDispatchDomainMigratePrepare3(virNetServerClient *client, virConn *conn,
                                     remote_domain_migrate_prepare3_ret *ret)
 {
     g_auto(remoteMigrateCall) call = { 0 };
-    remote_string xml = &args->dom_xml;
 
     remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
                           args->cookie_in.cookie_in_len, args->flags, true);
-    remoteMigrateCallPositional(&call, xml, args->uri_in, args->dname,
-                                args->resource);
-    if (remoteMigratePrepare(conn, &call, &ret->uri_out) < 0)
-        return -1;
-    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
-                                &ret->cookie_out.cookie_out_len);
-    return 0;
+    remoteMigrateCallPositional(&call, &args->dom_xml, args->uri_in,
+                                args->dname, args->resource);
+    return remoteMigratePrepare(conn, &call, &ret->uri_out,
+                                REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -196,24 +243,10 @@ remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client,
     remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
                           args->cookie_in.cookie_in_len, args->flags, true);
     if (remoteMigrateCallParams(&call, args->params.params_val,
-                                args->params.params_len) < 0 ||
-        remoteMigratePrepare(conn, &call, &ret->uri_out) < 0)
+                                args->params.params_len) < 0)
         return -1;
-    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
-                                &ret->cookie_out.cookie_out_len);
-    return 0;
-}
-
-
-/* ---- Perform ---- */
-
-static int
-remoteMigratePerform(virConn *conn, const remote_nonnull_domain *rdom,
-                     remoteMigrateCall *call)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
-
-    return conn->driver->domainMigratePerform3(conn, dom, &call->args);
+    return remoteMigratePrepare(conn, &call, &ret->uri_out,
+                                REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -223,7 +256,6 @@ remoteDispatchDomainMigratePerform3(virNetServerClient *client, virConn *conn,
                                     remote_domain_migrate_perform3_ret *ret)
 {
     g_auto(remoteMigrateCall) call = { 0 };
-    /* Peer-to-peer callers pass no cookie-out buffer: send none. */
     bool p2p = args->dconnuri && *args->dconnuri;
 
     remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
@@ -231,11 +263,8 @@ remoteDispatchDomainMigratePerform3(virNetServerClient *client, virConn *conn,
     call.args.dconnuri = p2p ? *args->dconnuri : NULL;
     remoteMigrateCallPositional(&call, args->xmlin, args->uri, args->dname,
                                 args->resource);
-    if (remoteMigratePerform(conn, &args->dom, &call) < 0)
-        return -1;
-    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
-                                &ret->cookie_out.cookie_out_len);
-    return 0;
+    return remoteMigratePerform(conn, &args->dom, &call,
+                                REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -252,35 +281,10 @@ remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
                           args->cookie_in.cookie_in_len, args->flags, !p2p);
     call.args.dconnuri = p2p ? *args->dconnuri : NULL;
     if (remoteMigrateCallParams(&call, args->params.params_val,
-                                args->params.params_len) < 0 ||
-        remoteMigratePerform(conn, &args->dom, &call) < 0)
+                                args->params.params_len) < 0)
         return -1;
-    remoteMigrateCallTakeCookie(&call, &ret->cookie_out.cookie_out_val,
-                                &ret->cookie_out.cookie_out_len);
-    return 0;
-}
-
-
-/* ---- Finish ---- */
-
-static virDomainIdent *
-remoteMigrateFinish(virConn *conn, remoteMigrateCall *call)
-{
-    return conn->driver->domainMigrateFinish3(conn, &call->args);
-}
-
-
-static int
-remoteMigrateFinishReply(virDomainIdent *dom, remoteMigrateCall *call,
-                         remote_nonnull_domain *rdom, char **cookie,
-                         u_int *cookieLen)
-{
-    if (!dom)
-        return -1;
-    remoteMakeDomain(rdom, dom);
-    virDomainIdentFree(dom);
-    remoteMigrateCallTakeCookie(call, cookie, cookieLen);
-    return 0;
+    return remoteMigratePerform(conn, &args->dom, &call,
+                                REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -290,16 +294,14 @@ remoteDispatchDomainMigrateFinish3(virNetServerClient *client, virConn *conn,
                                    remote_domain_migrate_finish3_ret *ret)
 {
     g_auto(remoteMigrateCall) call = { 0 };
-    remote_string dname = &args->dname;
 
     remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
                           args->cookie_in.cookie_in_len, args->flags, true);
     call.args.cancelled = args->cancelled;
     call.args.dconnuri = args->dconnuri ? *args->dconnuri : NULL;
-    remoteMigrateCallPositional(&call, NULL, args->uri, dname, 0);
-    return remoteMigrateFinishReply(remoteMigrateFinish(conn, &call), &call,
-                                    &ret->dom, &ret->cookie_out.cookie_out_val,
-                                    &ret->cookie_out.cookie_out_len);
+    remoteMigrateCallPositional(&call, NULL, args->uri, &args->dname, 0);
+    return remoteMigrateFinish(conn, &call, &ret->dom,
+                               REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
@@ -317,21 +319,8 @@ remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0)
         return -1;
-    return remoteMigrateFinishReply(remoteMigrateFinish(conn, &call), &call,
-                                    &ret->dom, &ret->cookie_out.cookie_out_val,
-                                    &ret->cookie_out.cookie_out_len);
-}
-
-
-/* ---- Confirm ---- */
-
-static int
-remoteMigrateConfirm(virConn *conn, const remote_nonnull_domain *rdom,
-                     remoteMigrateCall *call)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(rdom);
-
-    return conn->driver->domainMigrateConfirm3(conn, dom, &call->args);
+    return remoteMigrateFinish(conn, &call, &ret->dom,
+                               REMOTE_MIGRATE_COOKIE_OUT(ret));
 }
 
 
