@@ -20,6 +20,9 @@ Then:
   with no repeated or corrupt record, heartbeats go on;
 - back the other way, ``virsh domjobabort --postcopy`` pauses a healthy
   post-copy migration on purpose, and ``--postcopy-resume`` completes it;
+- a pause the destination cannot see (the link down, the source's QEMU
+  paused): the destination learns it from its source's daemon and pauses
+  its own end, virsh fails, and the recovery works again;
 - the recovery's own errors are libvirt's (no failed migration, a
   migration that has not failed, ``--postcopy`` missing), and they change
   nothing.
@@ -63,6 +66,14 @@ def has_job(host):
     if res.returncode != 0:
         return "available only on the source host" in res.stderr
     return "Job type:" in res.stdout and "None" not in res.stdout.split("Job type:")[1].split("\n")[0]
+
+
+def read_log(host):
+    try:
+        with open(os.path.join(host.root, "log", "virtmigd.log")) as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def resume(src, dst):
@@ -179,10 +190,30 @@ def scenario(net, a, b, log):
     problems = faultlib.log_problems(guestlog.parse_log(log))
     check(not problems, "still one boot, no repeated or corrupt record %s" % problems)
 
-    virsh(a.uri, "destroy", NAME)
-    virsh(a.uri, "undefine", NAME)
+    # a dead link the destination cannot see: the source's QEMU gives the
+    # channel up (paused on purpose while the link is down), the
+    # destination's has nothing in flight yet and learns it from its
+    # source's daemon (asked every 2 s), well before any TCP timeout
+    proc = start_postcopy(a, b)
+    net.cut()
+    virsh(a.uri, "domjobabort", "--postcopy", NAME)
+    t0 = time.time()
+    _, err = proc.communicate(timeout=60)
+    watched = "reports its post-copy migration failed" in read_log(b)
+    check(proc.returncode != 0 and watched,
+          "the destination paused its end on its source's word, virsh failed %.1f s "
+          "after the pause: %s" % (time.time() - t0, err.strip().splitlines()[-1]))
+    expect_failed(a, b, "after a pause the destination could not see")
+    net.restore()
+    res = resume(a, b)
+    check(res.returncode == 0 and domstate(b, NAME) == "running (migrated)" and
+          not harness.qemu_pids_under(a.root),
+          "--postcopy-resume brings it to B: %s" % res.stderr.strip())
+
+    virsh(b.uri, "destroy", NAME)
     virsh(b.uri, "undefine", NAME, check=False)
-    check(not harness.qemu_pids_under(a.root), "destroy and undefine work after it")
+    virsh(a.uri, "undefine", NAME)
+    check(not harness.qemu_pids_under(b.root), "destroy and undefine work after it")
 
 
 def main():
