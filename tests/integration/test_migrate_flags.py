@@ -390,6 +390,35 @@ class MigrateFlags(unittest.TestCase):
         self.assertNotIn("<title>",
                          virsh(self.b.uri, "dumpxml", name).stdout)
 
+    def test_timeout_actions(self):
+        """virsh migrate --timeout: after N seconds virsh suspends the
+        guest (--timeout-suspend), which lets a migration that cannot
+        converge finish, or switches to post-copy (--timeout-postcopy)."""
+        for i, action in enumerate((("--timeout-suspend",),
+                                    ("--timeout-postcopy", "--postcopy"))):
+            with self.subTest(action=action[0]):
+                name = "tmo%d" % i
+                log = self.start_guest(name, memory_mib=64,
+                                       cmdline="hb_ms=100 wss_mib=32")
+                guestlog.follow(log)
+                ev = EventWatcher(self.a)
+                res, took = self.migrate(self.a, self.b, name, "--live",
+                                         "--bandwidth", "20", "--timeout", "2",
+                                         *action)
+                lines = ev.stop(name)
+                self.assertGreater(took, 2.0)
+                self.assertEqual(self.state(self.b, name), "running (migrated)")
+                self.assertIn(self.state(self.a, name), (None, "shut off (migrated)"))
+                # suspended for the rest of the copy: a gap, not a restart
+                verdict = self.assert_guest_ok(log, max_gap=60)
+                if action[0] == "--timeout-postcopy":
+                    self.assertIn("Suspended Post-copy", lines)
+                else:
+                    # libvirt reports a suspend during an outgoing
+                    # migration as a migration pause; the copy could not
+                    # converge running, so the guest stood still
+                    self.assertGreater(verdict.max_gap_s, 1.0, verdict.summary())
+
     # ---- 3. control during a migration
 
     def test_control_during_migration(self):
