@@ -189,6 +189,14 @@ testCookieNew(const testCase *tc)
 
         qemuMigrationCookieAddStatistics(mig, jobData);
     }
+    if (tc->flags & QEMU_MIGRATION_COOKIE_GRAPHICS) {
+        /* what a destination with a SPICE display on all addresses sends */
+        mig->graphics = g_new0(qemuMigrationCookieGraphics, 1);
+        mig->graphics->type = VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
+        mig->graphics->port = 5901;
+        mig->graphics->tlsPort = -1;
+        mig->graphics->listen = g_strdup("0.0.0.0");
+    }
     if (tc->leases) {
         mig->lockDriver = g_strdup("sanlock");
         mig->lockState = g_strdup(tc->leases);
@@ -392,6 +400,33 @@ testLibvirtPrepare(void)
     g_assert_cmpuint(mig->caps->supported, ==, QEMU72_CAPS);
     g_assert_cmpuint(mig->caps->automatic, ==,
                      QEMU_MIGRATION_CAP_BIT(QEMU_MIGRATION_CAP_LATE_BLOCK_ACTIVATE));
+    g_assert_null(mig->graphics);
+}
+
+
+/* Prepare -> Perform as Perform reads it: stock's SPICE display, formatted
+ * back as stock wrote it. */
+static void
+testLibvirtPrepareGraphics(void)
+{
+    g_autoptr(qemuMigrationCookie) mig = testParseFile("libvirt-prepare.xml",
+                                                       &testHostA,
+                                                       CAPS | QEMU_MIGRATION_COOKIE_GRAPHICS);
+    g_auto(virBuffer) buf = VIR_BUFFER_INITIALIZER;
+    g_autofree char *xml = NULL;
+
+    g_assert_nonnull(mig);
+    g_assert_cmpuint(mig->parsedFlags, ==, CAPS | QEMU_MIGRATION_COOKIE_GRAPHICS);
+    g_assert_nonnull(mig->graphics);
+    g_assert_cmpint(mig->graphics->type, ==, VIR_DOMAIN_GRAPHICS_TYPE_SPICE);
+    g_assert_cmpint(mig->graphics->port, ==, 5901);
+    g_assert_cmpint(mig->graphics->tlsPort, ==, -1);
+    g_assert_cmpstr(mig->graphics->listen, ==, "0.0.0.0");
+    g_assert_null(mig->graphics->tlsSubject);
+    g_assert_cmpint(qemuMigrationCookieXMLFormat(mig, &buf,
+                                                 QEMU_MIGRATION_COOKIE_GRAPHICS), ==, 0);
+    xml = virBufferContentAndReset(&buf);
+    g_assert_nonnull(strstr(xml, "  <graphics type='spice' port='5901' listen='0.0.0.0' tlsPort='-1'/>\n"));
 }
 
 
@@ -682,6 +717,7 @@ main(int argc, char **argv)
     g_test_add_func("/qemumigrationcookie/parsed-data", testParsedData);
     g_test_add_func("/qemumigrationcookie/libvirt/begin", testLibvirtBegin);
     g_test_add_func("/qemumigrationcookie/libvirt/prepare", testLibvirtPrepare);
+    g_test_add_func("/qemumigrationcookie/libvirt/prepare-graphics", testLibvirtPrepareGraphics);
     g_test_add_func("/qemumigrationcookie/libvirt/perform", testLibvirtPerform);
     g_test_add_func("/qemumigrationcookie/libvirt/perform-persistent",
                     testLibvirtPerformPersistent);

@@ -18,6 +18,7 @@
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_monitor_periph.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
 #include "qemu_state.h"
@@ -838,8 +839,9 @@ qemuMigrationAnyCookieFlags(qemuMigrationCookieStep step,
              QEMU_MIGRATION_COOKIE_PERSISTENT : 0);
     case QEMU_MIGRATION_COOKIE_STEP_FINISH:
         return QEMU_MIGRATION_COOKIE_STATS;
-    case QEMU_MIGRATION_COOKIE_STEP_BEGIN:
     case QEMU_MIGRATION_COOKIE_STEP_PREPARE:
+        return QEMU_MIGRATION_COOKIE_GRAPHICS;
+    case QEMU_MIGRATION_COOKIE_STEP_BEGIN:
     case QEMU_MIGRATION_COOKIE_STEP_CONFIRM:
     default:
         return 0;
@@ -864,6 +866,8 @@ qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
     qemuMigrationCookieAddPeer(mig, qemu_driver->selfURI);
     if ((flags & QEMU_MIGRATION_COOKIE_STATS) && vm->job->completed)
         qemuMigrationCookieAddStatistics(mig, vm->job->completed);
+    if ((flags & QEMU_MIGRATION_COOKIE_GRAPHICS) && virDomainObjIsActive(vm))
+        qemuMigrationCookieAddGraphics(mig, vm->def, qemu_driver->cfg->spiceListen);
     if (flags & QEMU_MIGRATION_COOKIE_PERSISTENT) {
         /* the client's persistent_xml (--persistent-xml), else ours */
         const char *xml = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_PERSIST_XML);
@@ -921,6 +925,106 @@ qemuMigrationAnyCookieStats(virDomainObj *vm, qemuMigrationCookieStep step,
 }
 
 
+/* Overrides of @graphicsuri (--graphicsuri spice://HOST:PORT?tlsPort=N&
+ * tlsSubject=S) over the destination's display of its cookie.  Returns
+ * 0 or -1 (reported). */
+static int
+qemuMigrationSrcGraphicsURI(const char *graphicsuri, int *type, char **host,
+                            int *port, int *tlsPort, char **tlsSubject)
+{
+    g_autoptr(GUri) uri = NULL;
+    g_autoptr(GHashTable) params = NULL;
+    const char *value;
+    gint64 n;
+
+    if (!(uri = g_uri_parse(graphicsuri, G_URI_FLAGS_NONE, NULL))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("Unable to parse URI %1$s"),
+                       graphicsuri);
+        return -1;
+    }
+    if ((*type = virDomainGraphicsTypeFromString(g_uri_get_scheme(uri))) <= 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("unknown graphics type %1$s"),
+                       g_uri_get_scheme(uri));
+        return -1;
+    }
+    if (g_uri_get_host(uri) && *g_uri_get_host(uri)) {
+        g_free(*host);
+        *host = g_strdup(g_uri_get_host(uri));
+    }
+    if (g_uri_get_port(uri) > 0)
+        *port = g_uri_get_port(uri);
+    if (g_uri_get_query(uri) &&
+        !(params = g_uri_parse_params(g_uri_get_query(uri), -1, "&",
+                                      G_URI_PARAMS_CASE_INSENSITIVE, NULL)))
+        return 0;
+    if (params && (value = g_hash_table_lookup(params, "tlsPort"))) {
+        if (!g_ascii_string_to_signed(value, 10, -1, 65535, &n, NULL)) {
+            virReportError(VIR_ERR_INVALID_ARG, _("invalid tlsPort number: %1$s"),
+                           value);
+            return -1;
+        }
+        *tlsPort = n;
+    }
+    if (params && (value = g_hash_table_lookup(params, "tlsSubject"))) {
+        g_free(*tlsSubject);
+        *tlsSubject = g_strdup(value);
+    }
+    return 0;
+}
+
+
+/*
+ * qemuMigrationSrcGraphicsRelocate:
+ * Before the transfer: tells the SPICE clients of @vm's QEMU where the
+ * display will be (client_migrate_info), from the <graphics> of the
+ * destination's cookie @mig and @graphicsuri, as libvirt 9.0 does.  A
+ * wildcard or missing listen address becomes the destination's host
+ * name; VNC (QEMU cannot relocate its clients) and an unknown port are
+ * no-ops.  @vm holds the MIGRATION_OUT job.  Returns 0 or -1 (reported).
+ */
+static int
+qemuMigrationSrcGraphicsRelocate(virDomainObj *vm, const qemuMigrationCookie *mig,
+                                 const char *graphicsuri)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    g_autofree char *host = NULL;
+    g_autofree char *tlsSubject = NULL;
+    int type = 0;
+    int port = -1;
+    int tlsPort = -1;
+    int rc;
+
+    if (!mig->graphics && !graphicsuri)
+        return 0;
+    if (mig->graphics) {
+        type = mig->graphics->type;
+        port = mig->graphics->port;
+        tlsPort = mig->graphics->tlsPort;
+        tlsSubject = g_strdup(mig->graphics->tlsSubject);
+        if (mig->graphics->listen && STRNEQ(mig->graphics->listen, "0.0.0.0") &&
+            STRNEQ(mig->graphics->listen, "::"))
+            host = g_strdup(mig->graphics->listen);
+        else
+            host = g_strdup(mig->remoteHostname);
+    }
+    if (graphicsuri &&
+        qemuMigrationSrcGraphicsURI(graphicsuri, &type, &host, &port, &tlsPort,
+                                    &tlsSubject) < 0)
+        return -1;
+    if (type != VIR_DOMAIN_GRAPHICS_TYPE_SPICE || (port <= 0 && tlsPort <= 0) ||
+        !host)
+        return 0;
+    VIR_INFO("relocating the SPICE clients of %s to %s port %d", vm->def->name,
+             host, port);
+    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+        return -1;
+    rc = qemuMonitorGraphicsRelocate(priv->mon, host, port, tlsPort, tlsSubject);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}
+
+
 int
 qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
                           virMigrateArgs *args)
@@ -948,6 +1052,14 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
         vm->newDef = persistent;
     }
     qemuMigrationAnyCookieStats(vm, step, mig);
+    if (step == QEMU_MIGRATION_COOKIE_STEP_PERFORM &&
+        qemuMigrationSrcGraphicsRelocate(vm, mig, qemuMigrationAnyParamString(args,
+                                             VIR_MIGRATE_PARAM_GRAPHICS_URI)) < 0) {
+        /* as libvirt: the clients stay behind, the guest still moves */
+        VIR_WARN("unable to provide data for graphics client relocation of %s: %s",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
     return 0;
 }
 

@@ -146,6 +146,21 @@ qemuMigrationCookieNew(const qemuMigrationCookieHost *host,
 }
 
 
+static void
+qemuMigrationCookieGraphicsFree(qemuMigrationCookieGraphics *grap)
+{
+    if (!grap)
+        return;
+    g_free(grap->listen);
+    g_free(grap->tlsSubject);
+    g_free(grap);
+}
+
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMigrationCookieGraphics,
+                              qemuMigrationCookieGraphicsFree);
+
+
 /* qemuMigrationCookieFree: frees @mig and all it holds (NULL is fine). */
 void
 qemuMigrationCookieFree(qemuMigrationCookie *mig)
@@ -160,8 +175,36 @@ qemuMigrationCookieFree(qemuMigrationCookie *mig)
     virDomainDefFree(mig->persistent);
     virDomainJobDataFree(mig->jobData);
     g_free(mig->caps);
+    qemuMigrationCookieGraphicsFree(mig->graphics);
     g_free(mig->peerURI);
     g_free(mig);
+}
+
+
+/**
+ * qemuMigrationCookieAddGraphics:
+ * Where @def's SPICE display listens (libvirt sends nothing for VNC,
+ * which QEMU cannot relocate, nor for a display without an address):
+ * its port and listen address, @defaultListen when it has none.  No TLS
+ * here, so no TLS port or subject.
+ */
+void
+qemuMigrationCookieAddGraphics(qemuMigrationCookie *mig,
+                               const virDomainDef *def,
+                               const char *defaultListen)
+{
+    virDomainGraphicsDef *gr = virDomainDefGetGraphics(def,
+                                                       VIR_DOMAIN_GRAPHICS_TYPE_SPICE);
+
+    g_clear_pointer(&mig->graphics, qemuMigrationCookieGraphicsFree);
+    if (!gr || gr->listenType != VIR_DOMAIN_GRAPHICS_LISTEN_ADDRESS)
+        return;
+    mig->graphics = g_new0(qemuMigrationCookieGraphics, 1);
+    mig->graphics->type = VIR_DOMAIN_GRAPHICS_TYPE_SPICE;
+    mig->graphics->port = gr->port;
+    mig->graphics->tlsPort = -1;
+    mig->graphics->listen = g_strdup(gr->listenAddress ? gr->listenAddress
+                                                       : defaultListen);
 }
 
 
@@ -322,6 +365,28 @@ qemuMigrationCookieMandatory(const qemuMigrationCookie *mig, unsigned int flags)
 }
 
 
+static void
+qemuMigrationCookieGraphicsFormat(virBuffer *buf,
+                                  const qemuMigrationCookieGraphics *grap)
+{
+    virBufferAsprintf(buf, "<graphics type='%s' port='%d'",
+                      virDomainGraphicsTypeToString(grap->type), grap->port);
+    virBufferEscapeString(buf, " listen='%s'", NULLSTR(grap->listen));
+    if (grap->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE)
+        virBufferAsprintf(buf, " tlsPort='%d'", grap->tlsPort);
+    if (!grap->tlsSubject) {
+        virBufferAddLit(buf, "/>\n");
+        return;
+    }
+    virBufferAddLit(buf, ">\n");
+    virBufferAdjustIndent(buf, 2);
+    virBufferEscapeString(buf, "<cert info='subject' value='%s'/>\n",
+                          grap->tlsSubject);
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</graphics>\n");
+}
+
+
 /**
  * qemuMigrationCookieXMLFormat:
  * Appends the <qemu-migration> document for @mig to @buf, with the
@@ -354,6 +419,8 @@ qemuMigrationCookieXMLFormat(const qemuMigrationCookie *mig, virBuffer *buf,
             virBufferAsprintf(buf, "<feature name='%s'/>\n",
                               qemuMigrationCookieFlagTypeToString(i));
     }
+    if (flags & QEMU_MIGRATION_COOKIE_GRAPHICS && mig->graphics)
+        qemuMigrationCookieGraphicsFormat(buf, mig->graphics);
     if (flags & QEMU_MIGRATION_COOKIE_LOCKSTATE && mig->lockState) {
         virBufferEscapeString(buf, "<lockstate driver='%s'>\n",
                               NULLSTR(mig->lockDriver));
@@ -703,6 +770,58 @@ qemuMigrationCookieParseCaps(qemuMigrationCookie *mig, xmlXPathContext *ctxt)
 }
 
 
+/* <graphics type='' port='' listen='' [tlsPort='']> with an optional
+ * <cert info='subject' value=''/>; libvirt's messages. */
+static int
+qemuMigrationCookieParseGraphics(qemuMigrationCookie *mig,
+                                 xmlXPathContext *ctxt)
+{
+    g_autoptr(qemuMigrationCookieGraphics) grap = NULL;
+    g_autofree char *type = NULL;
+    int port = 0;
+    int tlsPort = -1;
+
+    if (!virXPathBoolean("boolean(./graphics)", ctxt))
+        return 0;
+    grap = g_new0(qemuMigrationCookieGraphics, 1);
+    if (!(type = virXPathString("string(./graphics/@type)", ctxt))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("missing type attribute in migration data"));
+        return -1;
+    }
+    if ((grap->type = virDomainGraphicsTypeFromString(type)) <= 0) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("unknown graphics type %1$s"), type);
+        return -1;
+    }
+    if (virXPathInt("string(./graphics/@port)", ctxt, &port) < 0 ||
+        port < -1 || port > 65535) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("missing port attribute in migration data"));
+        return -1;
+    }
+    if (grap->type == VIR_DOMAIN_GRAPHICS_TYPE_SPICE &&
+        (virXPathInt("string(./graphics/@tlsPort)", ctxt, &tlsPort) < 0 ||
+         tlsPort < -1 || tlsPort > 65535)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("missing tlsPort attribute in migration data"));
+        return -1;
+    }
+    if (!(grap->listen = virXPathString("string(./graphics/@listen)", ctxt))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("missing listen attribute in migration data"));
+        return -1;
+    }
+    grap->port = port;
+    grap->tlsPort = tlsPort;
+    grap->tlsSubject = virXPathString("string(./graphics/cert[@info='subject']/@value)",
+                                      ctxt);
+    mig->graphics = g_steal_pointer(&grap);
+    mig->parsedFlags |= QEMU_MIGRATION_COOKIE_GRAPHICS;
+    return 0;
+}
+
+
 static int
 qemuMigrationCookieParseXML(qemuMigrationCookie *mig, const char *xml,
                             const qemuMigrationCookieHost *host,
@@ -729,6 +848,9 @@ qemuMigrationCookieParseXML(qemuMigrationCookie *mig, const char *xml,
         return -1;
     if (flags & QEMU_MIGRATION_COOKIE_CAPS &&
         qemuMigrationCookieParseCaps(mig, ctxt) < 0)
+        return -1;
+    if (flags & QEMU_MIGRATION_COOKIE_GRAPHICS &&
+        qemuMigrationCookieParseGraphics(mig, ctxt) < 0)
         return -1;
     return 0;
 }

@@ -11,7 +11,7 @@
  * which elements this step reads.  Who sends what:
  *
  *   Begin (src)    LOCKSTATE CAPS         -> Prepare reads LOCKSTATE CAPS
- *   Prepare (dst)  CAPS                   -> Perform reads CAPS
+ *   Prepare (dst)  CAPS GRAPHICS          -> Perform reads CAPS GRAPHICS
  *   Perform (src)  STATS [PERSISTENT]     -> Finish reads STATS PERSISTENT
  *   Finish (dst)   STATS                  -> Confirm reads STATS
  *
@@ -20,7 +20,7 @@
  * can ask the other what became of the guest when the client is lost
  * (docs/internals/recovery.rst).  libvirt ignores the element.
  *
- * The elements we do not produce (graphics, network, nbd, cpu,
+ * The elements we do not produce (network, nbd, cpu,
  * blockDirtyBitmaps) are ignored when a peer sends them, as libvirt
  * ignores what it did not ask for; a mandatory <feature> we do not know or
  * did not ask for is refused.
@@ -75,7 +75,8 @@ typedef enum {
 /* The flags this implementation formats and parses; the others are
  * ignored by both. */
 #define QEMU_MIGRATION_COOKIE_SUPPORTED \
-    (QEMU_MIGRATION_COOKIE_LOCKSTATE | QEMU_MIGRATION_COOKIE_PERSISTENT | \
+    (QEMU_MIGRATION_COOKIE_GRAPHICS | \
+     QEMU_MIGRATION_COOKIE_LOCKSTATE | QEMU_MIGRATION_COOKIE_PERSISTENT | \
      QEMU_MIGRATION_COOKIE_STATS | QEMU_MIGRATION_COOKIE_CAPS | \
      QEMU_MIGRATION_COOKIE_MEMORY_HOTPLUG | QEMU_MIGRATION_COOKIE_CPU_HOTPLUG)
 
@@ -98,6 +99,17 @@ struct _qemuMigrationCookieCaps {
 };
 
 typedef struct _qemuMigrationCookie qemuMigrationCookie;
+/* <graphics>: where the destination's SPICE display listens, for the
+ * source to tell its clients (libvirt sends it for SPICE only). */
+typedef struct _qemuMigrationCookieGraphics qemuMigrationCookieGraphics;
+struct _qemuMigrationCookieGraphics {
+    int type;                       /* virDomainGraphicsType */
+    int port;
+    int tlsPort;                    /* -1: no TLS */
+    char *listen;
+    char *tlsSubject;               /* NULL: none */
+};
+
 struct _qemuMigrationCookie {
     /* the local host and the domain (set by New, formatted) */
     unsigned char localHostuuid[VIR_UUID_BUFLEN];
@@ -119,6 +131,8 @@ struct _qemuMigrationCookie {
     virDomainJobData *jobData;
     /* CAPS */
     qemuMigrationCookieCaps *caps;
+    /* GRAPHICS (not a mandatory feature, as in libvirt) */
+    qemuMigrationCookieGraphics *graphics;
     /* <virtmig-peer>: the sender's daemon URI (any step; NULL: none, a
      * stock libvirt peer) */
     char *peerURI;
@@ -137,6 +151,9 @@ void qemuMigrationCookieAddStatistics(qemuMigrationCookie *mig,
                                       const virDomainJobData *completed);
 virDomainJobData *qemuMigrationCookieGetStatistics(qemuMigrationCookie *mig);
 void qemuMigrationCookieAddPeer(qemuMigrationCookie *mig, const char *uri);
+void qemuMigrationCookieAddGraphics(qemuMigrationCookie *mig,
+                                    const virDomainDef *def,
+                                    const char *defaultListen);
 void qemuMigrationCookieAddCaps(qemuMigrationCookie *mig,
                                 unsigned long long supportedCaps,
                                 qemuMigrationParty party);

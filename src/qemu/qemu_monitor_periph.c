@@ -53,6 +53,33 @@ qemuMonitorSetGraphicsPassword(qemuMonitor *mon, const char *protocol,
 
 
 /**
+ * qemuMonitorGraphicsRelocate:
+ * "client_migrate_info": tells the SPICE clients of this QEMU where the
+ * guest's display will be after migration (@hostname, @port, @tlsPort;
+ * a port <= 0 and a NULL @tlsSubject are left out).  Returns 0 or -1.
+ */
+int
+qemuMonitorGraphicsRelocate(qemuMonitor *mon, const char *hostname, int port,
+                            int tlsPort, const char *tlsSubject)
+{
+    g_autoptr(json_object) reply = NULL;
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "protocol", json_object_new_string("spice"));
+    json_object_object_add(args, "hostname", json_object_new_string(hostname));
+    if (port > 0)
+        json_object_object_add(args, "port", json_object_new_int(port));
+    if (tlsPort > 0)
+        json_object_object_add(args, "tls-port", json_object_new_int(tlsPort));
+    if (tlsSubject)
+        json_object_object_add(args, "cert-subject",
+                               json_object_new_string(tlsSubject));
+    return qemuMonitorPeriphCommand(mon, "client_migrate_info", args, &reply,
+                                    NULL);
+}
+
+
+/**
  * qemuMonitorSetLink:
  * "set_link": the link of the NIC with id @alias up or down.  Returns 0 or
  * -1.

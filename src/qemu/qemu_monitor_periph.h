@@ -13,6 +13,8 @@
 
 int qemuMonitorSetGraphicsPassword(qemuMonitor *mon, const char *protocol,
                                    const char *password);
+int qemuMonitorGraphicsRelocate(qemuMonitor *mon, const char *hostname,
+                                int port, int tlsPort, const char *tlsSubject);
 int qemuMonitorSetLink(qemuMonitor *mon, const char *alias, bool up);
 int qemuMonitorSetBalloonStatsPeriod(qemuMonitor *mon, const char *alias,
                                      unsigned int period);
