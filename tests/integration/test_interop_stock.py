@@ -101,6 +101,18 @@ class Interop(unittest.TestCase):
         return verdict
 
 
+def completed_stats(host, name):
+    """The completed job statistics of @name on @host (kept)."""
+    import libvirt
+    conn = libvirt.open(host.uri)
+    try:
+        return conn.lookupByName(name).jobStats(
+            libvirt.VIR_DOMAIN_JOB_STATS_COMPLETED |
+            libvirt.VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED)
+    finally:
+        conn.close()
+
+
 def stock_qemu_log(name, lines=15):
     """The end of stock's log of @name's QEMU, for a failure message."""
     try:
@@ -115,11 +127,35 @@ def src_name(host):
     return "stock" if host is STOCK else "virtmig"
 
 
-class ToStock(Interop):
+class Interop2(Interop):
+    def assert_stats_match(self, src, dst, name):
+        """Issue 9: the destination's completed job is the record the
+        source sent in its cookie (totals, iterations), and both sides
+        show the downtime the destination measured, whichever side is
+        stock."""
+        import libvirt
+        s = completed_stats(src, name)
+        d = completed_stats(dst, name)
+        print("completed on the source (%s): %s\non the destination (%s): %s"
+              % (src_name(src), s, src_name(dst), d))
+        self.assertEqual(s["operation"],
+                         libvirt.VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT)
+        self.assertEqual(d["operation"],
+                         libvirt.VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN)
+        for key in ("memory_total", "memory_processed", "memory_remaining",
+                    "memory_constant", "memory_normal", "memory_iteration",
+                    "downtime"):
+            self.assertIn(key, d, key)
+            self.assertEqual(s[key], d[key], key)
+        self.assertGreater(d["memory_processed"], 0)
+
+
+class ToStock(Interop2):
     def test_virtmig_to_stock(self):
         self.start_guest(VIRT, "tostock")
         self.migrate(VIRT, STOCK, "tostock")
         self.assertIsNotNone(STOCK.qemu_pid("tostock"))
+        self.assert_stats_match(VIRT, STOCK, "tostock")
         self.assertIn("<name>tostock</name>",
                       virsh(STOCK.uri, "dumpxml", "tostock").stdout)
 
@@ -136,12 +172,13 @@ class ToStock(Interop):
                 self.migrate(VIRT, STOCK, name, "--migrateuri", uri)
 
 
-class FromStock(Interop):
+class FromStock(Interop2):
     def test_stock_to_virtmig(self):
         self.start_guest(STOCK, "fromstock")
         self.migrate(STOCK, VIRT, "fromstock")
         self.assertRegex(virsh(VIRT.uri, "dominfo", "fromstock").stdout,
                          r"State:\s+running")
+        self.assert_stats_match(STOCK, VIRT, "fromstock")
 
     def test_migrateuri_both_spellings(self):
         """--migrateuri toward virtmig: tcp://ADDR (virtmig adds a port of
