@@ -169,7 +169,8 @@ static const char *const testEdgesOut[] = {
     "confirm3_cancelled>confirm3", "confirm3_cancelled>postcopy_failed",
     "confirm3>postcopy_failed",
     "postcopy_failed>begin_resume", "postcopy_failed>confirm_resume",
-    "begin_resume>perform_resume", "begin_resume>postcopy_failed",
+    "begin_resume>perform_resume", "begin_resume>confirm_resume",
+    "begin_resume>postcopy_failed",
     "perform_resume>confirm_resume", "perform_resume>postcopy_failed",
     "confirm_resume>postcopy_failed",
     NULL

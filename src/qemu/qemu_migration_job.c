@@ -70,7 +70,9 @@ qemuMigrationJobPhaseNextOut[QEMU_MIGRATION_PHASE_LAST] = {
     /* recovery, or QEMU completing post-copy unattended */
     [QEMU_MIGRATION_PHASE_POSTCOPY_FAILED] = PHASE(BEGIN_RESUME) |
                                              PHASE(CONFIRM_RESUME),
+    /* Confirm(cancelled) of a recovery whose Prepare failed */
     [QEMU_MIGRATION_PHASE_BEGIN_RESUME] = PHASE(PERFORM_RESUME) |
+                                          PHASE(CONFIRM_RESUME) |
                                           PHASE(POSTCOPY_FAILED),
     [QEMU_MIGRATION_PHASE_PERFORM_RESUME] = PHASE(CONFIRM_RESUME) |
                                             PHASE(POSTCOPY_FAILED),

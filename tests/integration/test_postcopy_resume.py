@@ -151,6 +151,11 @@ def scenario(net, a, b, log):
           "requires post-copy to be enabled" in msg,
           "POSTCOPY_RESUME without POSTCOPY refused: " + msg)
 
+    res = resume(a, a)
+    check(res.returncode != 0, "a recovery whose Prepare fails (to the source "
+          "itself) fails: " + res.stderr.strip())
+    expect_failed(a, b, "after the failed recovery (Confirm put the job back)")
+
     for h in (a, b):
         h.kill9()
     time.sleep(0.5)
