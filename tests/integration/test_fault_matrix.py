@@ -106,10 +106,14 @@ DROP_PHASES = {
 }
 
 # The representative subset run by meson (suite integration): cells that
-# hold today, one or more per fault and per point, v2 and post-copy too.
+# hold today, one or more per fault and per point, v2 and post-copy too,
+# with the restarts that once left two copies or hung (a source or
+# destination daemon killed after Perform3, v2's link cut mid-transfer).
 CI_CELLS = [
     "v3/kill_src_daemon/perform_early",
+    "v3/kill_src_daemon/confirm",
     "v3/kill_dst_daemon/prepare",
+    "v3/kill_dst_daemon/finish_after",
     "v3/stop_src_daemon/switchover",
     "v3/stop_dst_daemon/finish_before",
     "v3/kill_src_qemu/prepare",
@@ -124,7 +128,7 @@ CI_CELLS = [
     "v3/link_cut/perform_early",
     "v2/kill_dst_qemu/perform_early",
     "v2/drop_call/finish_before",
-    "v2/link_cut/prepare",
+    "v2/link_cut/perform_early",
     "postcopy/stop_src_daemon/postcopy",
     "postcopy/link_cut/postcopy",
 ]

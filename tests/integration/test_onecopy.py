@@ -233,9 +233,10 @@ class OneCopy(unittest.TestCase):
     def test_kill_destination_daemon_after_finish3(self):
         """Finish3 ran on the destination (vCPUs started) and its daemon is
         killed -9 before the reply leaves: the source cannot reach the
-        destination, so it stays paused with a reason instead of resuming;
-        the restarted destination daemon takes its running QEMU back: one
-        running copy."""
+        destination, so it stays paused with a reason instead of resuming,
+        recording whom to ask again (<undecided> in its status file); the
+        restarted destination daemon takes its running QEMU back, and the
+        source, asking again, learns it and stops its copy: one copy."""
         name = "oc3"
         log = self.start_guest(name)
         proxy = self.proxy(self.b)
@@ -252,9 +253,14 @@ class OneCopy(unittest.TestCase):
                  timeout=30, what="the source to decide")
         self.assertEqual(self.state(self.a, name), "paused (unknown)")
         self.log_has(self.a, "cannot tell whether the destination runs")
+        with open(os.path.join(self.a.root, "run", "qemu", name + ".xml")) as f:
+            self.assertIn("<undecided side='source' preState='running'", f.read())
         self.b.start()
         wait_for(lambda: (self.state(self.b, name) or "").startswith("running"),
                  timeout=10, what="the destination to take its QEMU back")
+        wait_for(lambda: self.state(self.a, name) in (None, "shut off (migrated)"),
+                 timeout=40, what="the source to learn the destination runs it")
+        self.log_has(self.a, "is on the destination of its migration; stopping it here")
         self.assertEqual(self.assert_one_runner(name, log, (self.a, self.b)),
                          [self.b.name])
         self.assert_alive_on(self.b, name, log)
