@@ -106,6 +106,20 @@ qemuMigrationUndecidedStill(virDomainObj *vm)
 }
 
 
+/* An async job still runs on the copy (the migration step that kept it
+ * paused has not ended yet, or another one started): ask later. */
+static bool
+qemuMigrationUndecidedBusy(virDomainObj *vm)
+{
+    int reason = 0;
+
+    return virDomainObjIsActive(vm) &&
+           vm->job->asyncJob != VIR_ASYNC_JOB_NONE &&
+           virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+           reason == VIR_DOMAIN_PAUSED_UNKNOWN;
+}
+
+
 /**
  * qemuMigrationUndecidedStart:
  * Locked @vm, holding a job, is kept paused (PAUSED/unknown) because
@@ -252,6 +266,10 @@ qemuMigrationUndecidedWork(void *data)
     virObjectLock(vm);
     if (item->gen != priv->undecidedGen || !priv->undecidedPeer)
         goto out;
+    if (qemuMigrationUndecidedBusy(vm)) {
+        qemuMigrationUndecidedQueue(vm, QEMU_MIGRATION_UNDECIDED_FIRST_MS);
+        goto out;
+    }
     if (!qemuMigrationUndecidedStill(vm)) {
         VIR_INFO("domain %s is no longer kept paused for its migration's outcome",
                  vm->def->name);
