@@ -484,6 +484,53 @@ virDomainDefIsQ35(const virDomainDef *def)
 }
 
 
+/* The only controller of @type in @def, or NULL (none or several). */
+static const virDomainControllerDef *
+virDomainDefSoleController(const virDomainDef *def, virDomainControllerType type)
+{
+    const virDomainControllerDef *found = NULL;
+    size_t i;
+
+    for (i = 0; i < def->controllers->len; i++) {
+        const virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
+
+        if (cont->type != type)
+            continue;
+        if (found)
+            return NULL;
+        found = cont;
+    }
+    return found;
+}
+
+
+/**
+ * virDomainControllerIsMigratableDefault:
+ * Whether migratable XML leaves @cont out, as libvirt's QEMU driver does
+ * for older destinations that add them on their own: the only USB
+ * controller of an i440fx guest when it is index 0 with the default
+ * (piix3-uhci) model, and the only PCI controller when it is the
+ * pci-root; neither with a user alias.
+ */
+bool
+virDomainControllerIsMigratableDefault(const virDomainDef *def,
+                                       const virDomainControllerDef *cont)
+{
+    if (cont->idx != 0 || virDomainDeviceAliasIsUserAlias(cont->info.alias) ||
+        virDomainDefSoleController(def, cont->type) != cont)
+        return false;
+    if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_USB)
+        return def->os.machine &&
+            (STREQ(def->os.machine, "pc") ||
+             STRPREFIX(def->os.machine, "pc-i440fx-")) &&
+            (cont->model == -1 ||
+             cont->model == VIR_DOMAIN_CONTROLLER_MODEL_USB_PIIX3_UHCI);
+    if (cont->type == VIR_DOMAIN_CONTROLLER_TYPE_PCI)
+        return cont->model == VIR_DOMAIN_CONTROLLER_MODEL_PCI_ROOT;
+    return false;
+}
+
+
 /**
  * virDomainControllerDefAlias:
  * The QEMU id libvirt gives @cont: pci.N (the root bus pci.0 or pcie.0),

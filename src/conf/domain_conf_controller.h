@@ -71,5 +71,7 @@ virDomainControllerDef *virDomainDefEnsureController(virDomainDef *def,
                                                      int model);
 int virDomainControllersValidate(const virDomainDef *def);
 const char *virDomainControllerModelToString(const virDomainControllerDef *cont);
+bool virDomainControllerIsMigratableDefault(const virDomainDef *def,
+                                            const virDomainControllerDef *cont);
 char *virDomainControllerDefAlias(const virDomainDef *def,
                                   const virDomainControllerDef *cont);

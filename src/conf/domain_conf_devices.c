@@ -522,10 +522,14 @@ virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
     virBufferEscapeString(buf, "<emulator>%s</emulator>\n", def->emulator);
     for (i = 0; i < def->disks->len; i++)
         virDomainDiskDefFormat(buf, g_ptr_array_index(def->disks, i), flags);
-    for (i = 0; i < def->controllers->len; i++)
-        virDomainControllerDefFormat(buf,
-                                     g_ptr_array_index(def->controllers, i),
-                                     flags);
+    for (i = 0; i < def->controllers->len; i++) {
+        const virDomainControllerDef *cont = g_ptr_array_index(def->controllers, i);
+
+        if ((flags & VIR_DOMAIN_DEF_FORMAT_MIGRATABLE) &&
+            virDomainControllerIsMigratableDefault(def, cont))
+            continue;
+        virDomainControllerDefFormat(buf, cont, flags);
+    }
     for (i = 0; i < def->nets->len; i++)
         virDomainNetDefFormat(buf, g_ptr_array_index(def->nets, i), flags);
     for (i = 0; i < def->serials->len; i++)
