@@ -164,34 +164,63 @@ virXMLValidateRecord(void *opaque, const xmlError *error)
 }
 
 
+/* Compiled schemas by path, kept for the life of the process: compiling
+ * libvirt's domain.rng costs far more than validating a document with
+ * it.  The lock also serializes validations, which share the schema. */
+static GMutex virXMLSchemaLock;
+static GHashTable *virXMLSchemas;   /* path -> xmlRelaxNGPtr */
+
+
+/* Returns the compiled schema at @schemaPath (borrowed), or NULL with an
+ * error reported.  Call with virXMLSchemaLock held. */
+static xmlRelaxNGPtr
+virXMLSchemaGet(const char *schemaPath)
+{
+    xmlRelaxNGParserCtxtPtr pctxt;
+    xmlRelaxNGPtr schema;
+
+    if (!virXMLSchemas)
+        virXMLSchemas = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify)xmlRelaxNGFree);
+    if ((schema = g_hash_table_lookup(virXMLSchemas, schemaPath)))
+        return schema;
+    pctxt = xmlRelaxNGNewParserCtxt(schemaPath);
+    schema = pctxt ? xmlRelaxNGParse(pctxt) : NULL;
+    if (pctxt)
+        xmlRelaxNGFreeParserCtxt(pctxt);
+    if (!schema) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("unable to load RNG schema '%1$s'"), schemaPath);
+        return NULL;
+    }
+    g_hash_table_insert(virXMLSchemas, g_strdup(schemaPath), schema);
+    return schema;
+}
+
+
 int
 virXMLValidateAgainstSchema(const char *schemaPath, xmlDoc *doc)
 {
     g_autoptr(GString) msg = g_string_new(NULL);
-    xmlRelaxNGParserCtxtPtr pctxt = xmlRelaxNGNewParserCtxt(schemaPath);
-    xmlRelaxNGPtr schema = pctxt ? xmlRelaxNGParse(pctxt) : NULL;
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED =
+        g_mutex_locker_new(&virXMLSchemaLock);
+    xmlRelaxNGPtr schema = virXMLSchemaGet(schemaPath);
     xmlRelaxNGValidCtxtPtr vctxt = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
     int rc = -1;
 
     if (!vctxt) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("unable to load RNG schema '%1$s'"), schemaPath);
-        goto cleanup;
+        if (schema)
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("unable to load RNG schema '%1$s'"), schemaPath);
+        return -1;
     }
     xmlRelaxNGSetValidStructuredErrors(vctxt, (xmlStructuredErrorFunc)virXMLValidateRecord, msg);
     if (xmlRelaxNGValidateDoc(vctxt, doc) != 0) {
         virReportError(VIR_ERR_XML_INVALID_SCHEMA, "%s",
                        msg->len ? msg->str : _("document does not match the schema"));
-        goto cleanup;
+    } else {
+        rc = 0;
     }
-    rc = 0;
-
- cleanup:
-    if (vctxt)
-        xmlRelaxNGFreeValidCtxt(vctxt);
-    if (schema)
-        xmlRelaxNGFree(schema);
-    if (pctxt)
-        xmlRelaxNGFreeParserCtxt(pctxt);
+    xmlRelaxNGFreeValidCtxt(vctxt);
     return rc;
 }
