@@ -29,6 +29,13 @@ SRCDIR = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SANITIZED = "ASAN_OPTIONS" in os.environ
 
 
+def time_bound(seconds):
+    """A latency bound of @seconds, three times as long under the
+    sanitizers: they slow the daemon down several times, and the asan
+    suites look for memory errors; the gcc suites hold the real bound."""
+    return seconds * 3 if SANITIZED else seconds
+
+
 def check_rss_growth(test, kib, bound_kib):
     """Fails @test when a daemon's RSS grew by @kib >= @bound_kib."""
     if SANITIZED:

@@ -47,7 +47,7 @@ class CloseOffIOThread(unittest.TestCase):
                 time.sleep(0.05)
             print("slowest call of another client while the stuck QEMU is "
                   "destroyed: %.1f ms" % (worst * 1000))
-            self.assertLess(worst, 0.5)
+            self.assertLess(worst, harness.time_bound(0.5))
             harness.wait_for(lambda: not other.listAllDomains(0), timeout=30,
                              what="the auto-destroy domain to go")
             harness.wait_for(lambda: not harness.qemu_pids_under(self.host.root),

@@ -179,7 +179,7 @@ class ReadOnly(unittest.TestCase):
               "of names); other client's slowest call %.1f ms"
               % (before, after, worst * 1000))
         harness.check_rss_growth(self, after - before, 8 * 1024)
-        self.assertLess(worst, 1.0)
+        self.assertLess(worst, harness.time_bound(1.0))
         c.close()
         other.close()
 
@@ -228,7 +228,7 @@ class UnreadReplies(unittest.TestCase):
               % (sent, before, after, worst * 1000))
         self.assertGreater(sent, 100)
         harness.check_rss_growth(self, after - before, 4 * 1024)
-        self.assertLess(worst, 1.0)
+        self.assertLess(worst, harness.time_bound(1.0))
         # The hostile client still gets its replies when it reads.
         c.s.setblocking(True)
         c.s.settimeout(10)
