@@ -2,17 +2,19 @@
 """Runs the meson test suites of the build and prints a summary line:
 "N passed, N failed, N skipped".
 
-Suites: unit, integration, helgrind (./build), fuzz (./build-fuzz,
-below): the default; and asan:unit, asan:integration (./build-asan,
-made by "sh scripts/build.sh asan": clang with AddressSanitizer and
+Suites (all six by default): unit, integration, helgrind (./build),
+asan:unit, asan:integration (./build-asan, made by "sh
+scripts/build.sh asan": clang with AddressSanitizer and
 UndefinedBehaviorSanitizer: every report the sanitizers write, from a
 test program or from a daemon the test started, fails the suite).
 asan:integration runs the integration tests named in ASAN_INTEGRATION
 (the RPC layer, the lifecycle and the migration protocols, which cover
 most of the daemon's code in a few minutes); asan:integration-all runs
-every one.
+every one.  The asan suites run with meson's timeouts multiplied by
+ASAN_TIMEOUT_MULTIPLIER: the sanitizers make the programs several times
+slower, and a test that passes with gcc must not fail for its timeout.
 
-Suite fuzz (./build-fuzz, made by "sh scripts/build.sh fuzz") runs each
+And fuzz (./build-fuzz, made by "sh scripts/build.sh fuzz") runs each
 libFuzzer target of tests/fuzz for a bounded time on its seed corpus
 (tests/fuzz/run-fuzz.py): a crash, leak or sanitizer report fails it,
 with the reproducer printed (docs/internals/fuzzing.rst).
@@ -30,13 +32,17 @@ import subprocess
 import sys
 
 TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-SUITES = ["unit", "integration", "helgrind", "fuzz"]
+SUITES = ["unit", "integration", "helgrind", "asan:unit", "asan:integration",
+          "fuzz"]
 ASAN_INTEGRATION = [
     "test_daemon_cli", "test_rpc_virsh", "test_rpc_python",
     "test_rpc_badinput", "test_rpc_readonly", "test_rpc_close",
     "test_lifecycle_virsh", "test_lifecycle_python",
     "test_migrate_v3", "test_migrate_v2", "test_migrate_failures",
 ]
+
+
+ASAN_TIMEOUT_MULTIPLIER = 4
 
 
 def split_suite(name):
@@ -100,6 +106,8 @@ def run_suite(name):
         env = sanitizer_env(logdir)
     cmd = ["meson", "test", "-C", build, "--print-errorlogs",
            "--num-processes", "2", "--logbase", "testlog-" + suite]
+    if logdir:
+        cmd += ["--timeout-multiplier", str(ASAN_TIMEOUT_MULTIPLIER)]
     if name == "asan:integration":
         cmd += ASAN_INTEGRATION
     else:
