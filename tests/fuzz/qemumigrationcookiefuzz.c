@@ -108,7 +108,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     mig = qemuMigrationCookieParse(&fuzzHostB, fuzzDef, NULL,
                                    (const char *)data + 1, size - 1, flags);
-    if (mig) {
+    /* (no cookie at all parses to an empty one: nothing was sent) */
+    if (mig && mig->remoteHostname) {
         xml = fuzzFormatAsSender(mig);
         back = qemuMigrationCookieParse(&fuzzHostB, fuzzDef, NULL, xml,
                                         strlen(xml) + 1, mig->parsedFlags);
