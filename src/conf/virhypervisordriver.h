@@ -241,7 +241,7 @@ typedef int (*virDrvDomainMigrateGetULL)(virConn *conn,
 struct _virHypervisorDriver {
     const char *name;               /* "QEMU" */
     const char *const *uriSchemes;  /* NULL-terminated, e.g. "qemu" */
-    const char *const *configKeys;  /* daemon config keys it reads */
+    const virConfKey *configKeys;   /* daemon config keys it reads */
 
     virDrvStateInitialize stateInitialize;
     virDrvStateCleanup stateCleanup;

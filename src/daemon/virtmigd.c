@@ -16,6 +16,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "virtmigd_listen.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -27,6 +28,7 @@ typedef struct {
     char *root;
     char *configFile;
     char *pidFile;
+    char *dumpConfig;
     gboolean verbose;
     gboolean version;
 } virtmigdOptions;
@@ -38,6 +40,7 @@ virtmigdOptionsClear(virtmigdOptions *opts)
     g_clear_pointer(&opts->root, g_free);
     g_clear_pointer(&opts->configFile, g_free);
     g_clear_pointer(&opts->pidFile, g_free);
+    g_clear_pointer(&opts->dumpConfig, g_free);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(virtmigdOptions, virtmigdOptionsClear);
 
@@ -56,6 +59,9 @@ virtmigdParseArgs(int *argc, char ***argv, virtmigdOptions *opts)
           N_("log at info level and echo the log to stderr"), NULL },
         { "version", 'V', 0, G_OPTION_ARG_NONE, &opts->version,
           N_("print the version and exit"), NULL },
+        { "dump-config", 0, 0, G_OPTION_ARG_STRING, &opts->dumpConfig,
+          N_("print the sample virtmigd.conf (sample) or the key list of virtmigd.conf(5) (man) and exit"),
+          "sample|man" },
         { NULL }
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
@@ -128,24 +134,6 @@ virtmigdStartServer(virtmigdDaemon *daemon)
     virNetServerAddProgram(daemon->srv, daemon->qemuProgram);
     virNetServerAddProgram(daemon->srv, daemon->lxcProgram);
     return 0;
-}
-
-
-/* Listening comes last, so no client sees a half-started daemon; the
- * read-write socket, which clients and scripts wait for, comes last of
- * all, so once it answers every other socket does too. */
-static int
-virtmigdListen(virtmigdDaemon *daemon)
-{
-    virtmigdConfig *cfg = daemon->cfg;
-
-    if (virNetServerAddServiceUNIX(daemon->srv, cfg->sockPathRO, 0666, true) < 0)
-        return -1;
-    if (cfg->listenTCP &&
-        virNetServerAddServiceTCP(daemon->srv, cfg->listenTCP,
-                                  cfg->listenTCPAllowRemote) < 0)
-        return -1;
-    return virNetServerAddServiceUNIX(daemon->srv, cfg->sockPath, 0600, false);
 }
 
 
@@ -262,7 +250,8 @@ virtmigdShutdown(virtmigdDaemon *daemon)
 /* The root's own pid file is the lock that keeps a second daemon off the
  * same root; --pid-file writes (and locks) one more. */
 static int
-virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
+virtmigdRun(virtmigdDaemon *daemon, const char *pidFile,
+            virtmigdListeners *lst)
 {
     g_autofree char *what = g_strdup_printf(_("a virtmigd for %s"),
                                             daemon->cfg->runDir);
@@ -276,15 +265,19 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
         virPidFileRelease(daemon->cfg->pidFile, rootfd);
         return -1;
     }
+    /* before the driver recovers anything */
+    if (virtmigdListenCheckDropIn(daemon->cfg) < 0)
+        goto cleanup;
     if (virtmigdStartServer(daemon) < 0 || virtmigdStartDriver(daemon) < 0)
         goto cleanup;
     /* before listening: a client may signal the daemon as soon as it
      * can connect */
     virtmigdAddSignal(daemon, SIGTERM);
     virtmigdAddSignal(daemon, SIGINT);
-    if (virtmigdListen(daemon) < 0)
+    if (virtmigdListen(daemon, lst) < 0)
         goto cleanup;
     VIR_INFO("virtmigd %s ready on %s", PACKAGE_VERSION, daemon->cfg->sockPath);
+    virtmigdNotifyReady();
     virNetServerRun(daemon->srv);
     virtmigdShutdown(daemon);
     rc = 0;
@@ -300,6 +293,10 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
     }
     virNetServerFree(daemon->srv);
     daemon->srv = NULL;
+    if (lst->rw >= 0)
+        close(lst->rw);
+    if (lst->ro >= 0)
+        close(lst->ro);
     g_clear_pointer(&daemon->remoteProgram, virNetServerProgramFree);
     g_clear_pointer(&daemon->qemuProgram, virNetServerProgramFree);
     g_clear_pointer(&daemon->lxcProgram, virNetServerProgramFree);
@@ -310,12 +307,38 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile)
 }
 
 
+/* --dump-config: what the build makes the sample config and the manual
+ * page from.  Returns the exit status. */
+static int
+virtmigdDumpConfig(virtmigdDaemon *daemon, const char *what)
+{
+    g_autofree char *text = NULL;
+
+    if (remoteDriverLoad(daemon) < 0) {
+        g_printerr("virtmigd: %s\n", virErrorGetLastMessage());
+        return 1;
+    }
+    if (STREQ(what, "sample")) {
+        text = virtmigdConfigFormatSample(daemon->driver->configKeys);
+    } else if (STREQ(what, "man")) {
+        text = virtmigdConfigFormatMan(daemon->driver->configKeys);
+    } else {
+        g_printerr(_("virtmigd: --dump-config takes 'sample' or 'man', not '%s'\n"),
+                   what);
+        return 2;
+    }
+    fputs(text, stdout);
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+
 int
 main(int argc, char **argv)
 {
     g_auto(virtmigdOptions) opts = { 0 };
     virtmigdDaemon daemon = { 0 };
     g_autoptr(virtmigdConfig) cfg = NULL;
+    virtmigdListeners lst = { -1, -1 };
     int rc;
 
     setlocale(LC_ALL, "");
@@ -330,13 +353,16 @@ main(int argc, char **argv)
     virErrorSetLogging(false);
     remoteDaemon = &daemon;
     daemon.cfg = cfg = virtmigdConfigNew(opts.root, opts.configFile);
-    if (remoteDriverLoad(&daemon) < 0 ||
+    if (opts.dumpConfig)
+        return virtmigdDumpConfig(&daemon, opts.dumpConfig);
+    if (virtmigdListenInherit(cfg, &lst) < 0 ||
+        remoteDriverLoad(&daemon) < 0 ||
         virtmigdConfigLoad(cfg, daemon.driver->configKeys) < 0 ||
         virtmigdConfigPrepareHost(cfg) < 0 ||
         virtmigdSetupLogging(cfg, opts.verbose) < 0)
         goto fail;
     virErrorSetLogging(true);
-    rc = virtmigdRun(&daemon, opts.pidFile);
+    rc = virtmigdRun(&daemon, opts.pidFile, &lst);
     if (rc < 0)
         goto fail;
     return 0;

@@ -19,14 +19,61 @@ VIR_LOG_INIT("daemon.config");
 
 #define VIRTMIGD_CONF_GROUP "virtmigd"
 
-static const char *const virtmigdConfigKeys[] = {
-    "host_name", "host_uuid",
-    "listen_tcp", "listen_tcp_allow_remote",
-    "max_clients", "max_workers", "prio_workers", "max_client_requests",
-    "keepalive_interval", "keepalive_count", "open_timeout",
-    "shutdown_timeout",
-    "log_level", "log_filters", "log_outputs",
-    NULL
+const virConfKey virtmigdConfigKeys[] = {
+    { "host_name", "\"host-a.example.org\"",
+      N_("Host name reported to clients (virsh hostname) and written in "
+         "migration cookies (default: this machine's host name).") },
+    { "host_uuid", "\"8b2b4f5e-8f1e-4a55-9e0c-5a0f4c4f2a11\"",
+      N_("Host UUID; two hosts with the same UUID refuse to migrate to each "
+         "other (default: generated at the first start and kept in "
+         "/var/lib/virtmig/host-uuid, DIR/lib/host-uuid with --root).") },
+    { "libvirt_drop_in", "1",
+      N_("1: also serve libvirt's standard sockets, /run/libvirt/libvirt-sock "
+         "and /run/libvirt/libvirt-sock-ro, so that qemu:///system with no "
+         "socket parameter (stock virsh, virt-manager's local connection) "
+         "reaches this daemon.  The daemon refuses to start when a libvirtd "
+         "or virtqemud already serves them (default: 0).") },
+    { "listen_tcp", "\"127.0.0.1:16509\"",
+      N_("HOST:PORT to also serve qemu+tcp:// on, without authentication or "
+         "encryption (default: none).  Only loopback addresses are accepted "
+         "unless listen_tcp_allow_remote is set.") },
+    { "listen_tcp_allow_remote", "0",
+      N_("1: allow a non-loopback listen_tcp address.  Anyone who reaches "
+         "that port controls every guest of the host (default: 0).") },
+    { "max_clients", "5000",
+      N_("Clients connected at once; more are refused (default: 5000).") },
+    { "max_workers", "20",
+      N_("Worker threads running client calls (default: 20).") },
+    { "prio_workers", "5",
+      N_("Of those, workers kept for high-priority calls, so that queries "
+         "and job control still run while every other worker waits "
+         "(default: 5).") },
+    { "max_client_requests", "16",
+      N_("Calls in flight per client (default: 16).") },
+    { "keepalive_interval", "5",
+      N_("Seconds of silence before the daemon sends a keepalive PING, to "
+         "clients that asked for keepalive (default: 5).") },
+    { "keepalive_count", "5",
+      N_("Unanswered keepalive PINGs before the client is dropped "
+         "(default: 5).") },
+    { "open_timeout", "60",
+      N_("Seconds a client may stay connected without opening a "
+         "connection (default: 60).") },
+    { "shutdown_timeout", "30",
+      N_("Seconds SIGTERM may take (default: 30; 0: no bound).  Outgoing "
+         "pre-copy migrations are cancelled first; past the bound the "
+         "daemon exits at once, guests keep running and the next start "
+         "recovers them.") },
+    { "log_level", "3",
+      N_("1 debug, 2 info, 3 warning, 4 error (default: 3, or 2 with "
+         "--verbose).") },
+    { "log_filters", "\"1:qemu 1:rpc 3:util\"",
+      N_("Per-module log levels, in libvirt's syntax (default: none).") },
+    { "log_outputs", "\"2:file:/var/log/virtmig/virtmigd.log 3:stderr\"",
+      N_("Where the log goes, in libvirt's syntax (default: "
+         "/var/log/virtmig/virtmigd.log, DIR/log/virtmigd.log with --root, "
+         "at log_level).") },
+    { NULL, NULL, NULL }
 };
 
 
@@ -50,6 +97,7 @@ virtmigdConfigNew(const char *root, const char *configFile)
     if (configFile) {
         g_free(cfg->configFile);
         cfg->configFile = g_canonicalize_filename(configFile, NULL);
+        cfg->configExplicit = true;
     }
     cfg->sockPath = g_build_filename(cfg->runDir, "virtmigd-sock", NULL);
     cfg->sockPathRO = g_build_filename(cfg->runDir, "virtmigd-sock-ro", NULL);
@@ -140,6 +188,7 @@ virtmigdConfigReadHost(virtmigdConfig *cfg, virConf *conf)
     if (virConfGetString(conf, "host_name", &cfg->hostName) < 0 ||
         virConfGetString(conf, "listen_tcp", &cfg->listenTCP) < 0 ||
         virConfGetBool(conf, "listen_tcp_allow_remote", &cfg->listenTCPAllowRemote) < 0 ||
+        virConfGetBool(conf, "libvirt_drop_in", &cfg->libvirtDropIn) < 0 ||
         virConfGetString(conf, "log_filters", &cfg->logFilters) < 0 ||
         virConfGetString(conf, "log_outputs", &cfg->logOutputs) < 0 ||
         (rc = virConfGetInt(conf, "log_level", 1, 4, &level)) < 0)
@@ -158,22 +207,27 @@ virtmigdConfigReadHost(virtmigdConfig *cfg, virConf *conf)
 
 
 int
-virtmigdConfigLoad(virtmigdConfig *cfg, const char *const *driverKeys)
+virtmigdConfigLoad(virtmigdConfig *cfg, const virConfKey *driverKeys)
 {
     g_autoptr(GPtrArray) known = g_ptr_array_new();
     g_autoptr(virConf) conf = NULL;
     size_t i;
 
     if (!virFileExists(cfg->configFile)) {
+        if (cfg->configExplicit) {
+            virReportSystemError(errno, _("cannot read config file '%1$s'"),
+                                 cfg->configFile);
+            return -1;
+        }
         VIR_DEBUG("no config file %s, using defaults", cfg->configFile);
         return 0;
     }
     if (!(conf = virConfLoadFile(cfg->configFile, VIRTMIGD_CONF_GROUP)))
         return -1;
-    for (i = 0; virtmigdConfigKeys[i]; i++)
-        g_ptr_array_add(known, (gpointer)virtmigdConfigKeys[i]);
-    for (i = 0; driverKeys && driverKeys[i]; i++)
-        g_ptr_array_add(known, (gpointer)driverKeys[i]);
+    for (i = 0; virtmigdConfigKeys[i].name; i++)
+        g_ptr_array_add(known, (gpointer)virtmigdConfigKeys[i].name);
+    for (i = 0; driverKeys && driverKeys[i].name; i++)
+        g_ptr_array_add(known, (gpointer)driverKeys[i].name);
     g_ptr_array_add(known, NULL);
 
     if (virConfCheckKeys(conf, (const char *const *)known->pdata) < 0 ||

@@ -14,6 +14,7 @@ struct _virtmigdConfig {
     /* paths */
     char *root;             /* --root DIR, or NULL for the FHS layout */
     char *configFile;
+    bool configExplicit;    /* --config: a missing file is an error */
     char *runDir;
     char *stateDir;
     char *logDir;
@@ -28,6 +29,7 @@ struct _virtmigdConfig {
     /* listeners and limits */
     char *listenTCP;        /* HOST:PORT or NULL */
     bool listenTCPAllowRemote;
+    bool libvirtDropIn;     /* also serve libvirt's standard sockets */
     virNetServerConfig srv;
     unsigned int shutdownTimeout;   /* s a SIGTERM may take; 0: no bound */
 
@@ -39,6 +41,15 @@ struct _virtmigdConfig {
     virConf *conf;          /* the parsed file, for the driver's keys */
 };
 
+/* libvirt's standard sockets, which qemu:///system reaches by default. */
+#define VIRTMIGD_LIBVIRT_SOCK "/run/libvirt/libvirt-sock"
+#define VIRTMIGD_LIBVIRT_SOCK_RO "/run/libvirt/libvirt-sock-ro"
+/* A modular libvirt's QEMU daemon: clients prefer it when it exists. */
+#define VIRTMIGD_VIRTQEMUD_SOCK "/run/libvirt/virtqemud-sock"
+
+/* The daemon's own keys (the driver adds its own). */
+extern const virConfKey virtmigdConfigKeys[];
+
 /* Paths for @root (NULL: FHS) and @configFile (NULL: the default one). */
 virtmigdConfig *virtmigdConfigNew(const char *root, const char *configFile);
 void virtmigdConfigFree(virtmigdConfig *cfg);
@@ -46,7 +57,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virtmigdConfig, virtmigdConfigFree);
 
 /* Reads the config file (a missing default file is fine), refusing keys
  * that neither the daemon nor @driverKeys know.  Returns 0 or -1. */
-int virtmigdConfigLoad(virtmigdConfig *cfg, const char *const *driverKeys);
+int virtmigdConfigLoad(virtmigdConfig *cfg, const virConfKey *driverKeys);
+
+/* The commented sample virtmigd.conf, and the roff list of keys of
+ * virtmigd.conf(5), generated from the daemon's and @driverKeys' tables
+ * (virtmigd --dump-config, run by the build). */
+char *virtmigdConfigFormatSample(const virConfKey *driverKeys);
+char *virtmigdConfigFormatMan(const virConfKey *driverKeys);
 
 /* Creates the directories and settles the host UUID: the configured one,
  * or one generated once and kept in the state dir.  Returns 0 or -1. */

@@ -15,19 +15,46 @@
 
 virQEMUDriver *qemu_driver;
 
-const char *const qemuConfigKeys[] = {
-    "qemu_emulator",
-    "vnc_listen",
-    "job_wait_timeout",
-    "migration_port_min",
-    "migration_port_max",
-    "migration_host",
-    "migration_address",
-    "migration_protocols",
-    "spice_listen",
-    "remote_display_port_min",
-    "remote_display_port_max",
-    NULL
+const virConfKey qemuConfigKeys[] = {
+    { "qemu_emulator", "\"/usr/bin/qemu-system-x86_64\"",
+      N_("The QEMU binary used for guests whose XML names no <emulator> "
+         "(default: /usr/bin/qemu-system-x86_64).") },
+    { "vnc_listen", "\"127.0.0.1\"",
+      N_("Address VNC displays listen on when the domain XML gives none "
+         "(default: 127.0.0.1).") },
+    { "spice_listen", "\"127.0.0.1\"",
+      N_("Address SPICE displays listen on when the domain XML gives none "
+         "(default: 127.0.0.1).") },
+    { "remote_display_port_min", "5900",
+      N_("Lowest port given to VNC and SPICE displays with autoport "
+         "(default: 5900).") },
+    { "remote_display_port_max", "65535",
+      N_("Highest port given to VNC and SPICE displays with autoport "
+         "(default: 65535).") },
+    { "job_wait_timeout", "30",
+      N_("Seconds a call waits for another job on the same domain to end "
+         "before it fails with \"cannot acquire state change lock\" "
+         "(default: 30).") },
+    { "migration_host", "\"host-b.example.org\"",
+      N_("Host name or address this host, as a migration destination, "
+         "puts in the URI the source's QEMU sends to (tcp:HOST:PORT) when "
+         "the client gave no migration URI (default: this machine's host "
+         "name, which must then resolve on the source).") },
+    { "migration_address", "\"0.0.0.0\"",
+      N_("Address the incoming QEMU listens on, on this host as a "
+         "migration destination, when the client gave no --listen-address "
+         "(default: 0.0.0.0, every IPv4 address).") },
+    { "migration_port_min", "49152",
+      N_("Lowest TCP port of the range incoming migrations listen on "
+         "(default: 49152); open it in the firewall.") },
+    { "migration_port_max", "49215",
+      N_("Highest TCP port of that range (default: 49215); each incoming "
+         "migration holds one port of it until it ends.") },
+    { "migration_protocols", "\"2,3\"",
+      N_("Migration protocol versions this host offers to clients: \"2\", "
+         "\"3\" or \"2,3\" (default).  \"2\" makes stock clients use "
+         "protocol v2, as they do with an older peer.") },
+    { NULL, NULL, NULL }
 };
 
 

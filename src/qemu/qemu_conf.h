@@ -78,7 +78,7 @@ struct _virQEMUDriver {
 extern virQEMUDriver *qemu_driver;
 
 /* Config keys the driver reads from the daemon's config file. */
-extern const char *const qemuConfigKeys[];
+extern const virConfKey qemuConfigKeys[];
 
 virQEMUDriverConfig *qemuDriverConfigNew(const virDriverStateConfig *dcfg);
 void qemuDriverConfigFree(virQEMUDriverConfig *cfg);

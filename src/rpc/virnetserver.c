@@ -323,6 +323,15 @@ virNetServerAddServiceUNIX(virNetServer *srv, const char *path, mode_t mode,
 }
 
 
+void
+virNetServerAddServiceFD(virNetServer *srv, int fd, bool readonly)
+{
+    virNetServerAddService(srv, fd, readonly, false, NULL);
+    VIR_INFO("listening on inherited fd %d (%s)", fd,
+             readonly ? "read-only" : "read-write");
+}
+
+
 int
 virNetServerAddServiceTCP(virNetServer *srv, const char *hostport,
                           bool allowRemote)

@@ -41,6 +41,9 @@ int virNetServerAddServiceUNIX(virNetServer *srv, const char *path,
                                mode_t mode, bool readonly);
 int virNetServerAddServiceTCP(virNetServer *srv, const char *hostport,
                               bool allowRemote);
+/* A unix socket already listening (systemd socket activation): the
+ * server owns @fd from now on, and never unlinks its path. */
+void virNetServerAddServiceFD(virNetServer *srv, int fd, bool readonly);
 
 /* The main context the server runs in (for signal sources etc.). */
 GMainContext *virNetServerGetContext(virNetServer *srv);

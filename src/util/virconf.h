@@ -22,6 +22,16 @@ virConf *virConfLoadData(const char *path, const char *data,
 void virConfFree(virConf *conf);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(virConf, virConfFree);
 
+/* One key of a configuration file, as its reader and its documentation
+ * know it: the sample file and the manual page are generated from these
+ * tables, so what is documented is what is read.  A table ends with an
+ * entry whose @name is NULL. */
+typedef struct {
+    const char *name;
+    const char *example;    /* a value as written in the file */
+    const char *doc;        /* what it does, its default: one paragraph */
+} virConfKey;
+
 /* Refuses keys that are not in the NULL-terminated @known list. */
 int virConfCheckKeys(virConf *conf, const char *const *known);
 
