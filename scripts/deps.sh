@@ -11,6 +11,7 @@ libvirt-clients python3-libvirt qemu-system-x86 qemu-utils
 libvirt-daemon libvirt-daemon-driver-qemu
 golang-go golang-github-digitalocean-go-libvirt-dev
 valgrind iproute2 procps
+systemd man-db logrotate
 clang libclang-rt-14-dev
 "
 
