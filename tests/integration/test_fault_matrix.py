@@ -219,14 +219,24 @@ class Env:
         conf = {"migration_protocols": "2"} if proto == "v2" else {}
         self.net = NetPair(proto[:2]).create() if have_netns else None
         hosts = []
-        for i, tag in enumerate("AB"):
+        try:
+            for i, tag in enumerate("AB"):
+                if self.net:
+                    h = NetnsHost("fm%s%s" % (proto, tag), self.net.ns[i],
+                                  self.net.addr[i], faultlib.MIGRATION_PORT_MIN, conf)
+                else:
+                    h = NetnsHost("fm%s%s" % (proto, tag), None, "127.0.0.1",
+                                  free_range(), conf)
+                hosts.append(h)
+                h.start()
+        except BaseException:
+            # a host that cannot start must not leave the others or the
+            # namespaces behind
+            for h in hosts:
+                h.cleanup()
             if self.net:
-                h = NetnsHost("fm%s%s" % (proto, tag), self.net.ns[i],
-                              self.net.addr[i], faultlib.MIGRATION_PORT_MIN, conf)
-            else:
-                h = NetnsHost("fm%s%s" % (proto, tag), None, "127.0.0.1",
-                              free_range(), conf)
-            hosts.append(h.start())
+                self.net.destroy()
+            raise
         self.a, self.b = hosts
         self.px = {"src": rpcproxy.RpcProxy(self.a.sock),
                    "dst": rpcproxy.RpcProxy(self.b.sock)}
