@@ -455,8 +455,10 @@ class MigrateFlags(unittest.TestCase):
                          "400")
         self.assertIsNone(proc.poll(), "migration ended before the speed change")
         virsh(self.a.uri, "migrate-setspeed", name, "1000")
-        self.assertEqual(virsh(self.a.uri, "migrate-getspeed", name).stdout.strip(),
-                         "1000")
+        # no migrate-getspeed here: at 1000 MiB/s the migration may end
+        # before the next call, and its end restores the speed the domain
+        # had before --bandwidth, as libvirt does; QEMU's log below shows
+        # the new speed arrived
         changed = time.time()
         out, err = proc.communicate(timeout=60)
         self.assertEqual(proc.returncode, 0, err)
