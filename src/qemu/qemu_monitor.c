@@ -500,6 +500,8 @@ qemuMonitorIOReadable(int fd G_GNUC_UNUSED, GIOCondition cond, gpointer opaque)
         res = qemuMonitorIOProcess(mon);
     if (res == QEMU_MONITOR_IO_OK || mon->closing) {
         virObjectUnlock(mon);
+        if (res != QEMU_MONITOR_IO_OK)
+            virErrorResetLast();    /* closing: nobody reads this error */
         return G_SOURCE_CONTINUE;
     }
     if (res == QEMU_MONITOR_IO_EOF) {
