@@ -49,6 +49,7 @@ VIR_LOG_INIT("qemu.qemu_process");
 
 /* How much of QEMU's log a start failure quotes. */
 #define QEMU_PROCESS_LOG_TAIL 4096
+#define QEMU_PROCESS_EXIT_WAIT_MS 200
 
 static qemuProcessRecoverJobFunc qemuProcessRecoverJobHook;
 
@@ -200,7 +201,9 @@ qemuProcessLogOffset(const char *path)
 /*
  * Replaces the calling thread's error by "process exited while connecting
  * to monitor: <QEMU's last words>" when QEMU died during start, as
- * libvirt does; keeps it otherwise.  @vm locked.
+ * libvirt does; keeps it otherwise.  A QEMU that closed its monitor is
+ * given QEMU_PROCESS_EXIT_WAIT_MS to be seen exiting (its VNC port taken,
+ * say, it fails after accepting the monitor).  @vm locked.
  */
 static void
 qemuProcessReportLogError(virDomainObj *vm, const char *logPath, off_t offset)
@@ -212,7 +215,8 @@ qemuProcessReportLogError(virDomainObj *vm, const char *logPath, off_t offset)
     const char *tail;
     size_t i;
 
-    if (priv->pidfd < 0 || virProcessWaitPidfd(priv->pidfd, 0) != 1)
+    if (priv->pidfd < 0 ||
+        virProcessWaitPidfd(priv->pidfd, QEMU_PROCESS_EXIT_WAIT_MS) != 1)
         return;
     if (virFileReadAll(logPath, 16 * 1024 * 1024, &log) < 0) {
         virErrorResetLast();
@@ -438,15 +442,14 @@ qemuProcessStart(virDomainObj *vm, virDomainAsyncJob asyncJob,
         return -1;
     if (qemuProcessLaunch(vm, incomingURI, logPath) < 0)
         goto stop;
-    if (qemuProcessConnectMonitor(vm, asyncJob) < 0) {
+    if (qemuProcessConnectMonitor(vm, asyncJob) < 0 ||
+        qemuProcessSetupDevices(vm, asyncJob) < 0 ||
+        qemuProcessFinishStartup(vm, asyncJob, startCPUs,
+                                 incomingURI ? VIR_DOMAIN_PAUSED_MIGRATION
+                                             : VIR_DOMAIN_PAUSED_USER) < 0) {
         qemuProcessReportLogError(vm, logPath, logOffset);
         goto stop;
     }
-    if (qemuProcessSetupDevices(vm, asyncJob) < 0 ||
-        qemuProcessFinishStartup(vm, asyncJob, startCPUs,
-                                 incomingURI ? VIR_DOMAIN_PAUSED_MIGRATION
-                                             : VIR_DOMAIN_PAUSED_USER) < 0)
-        goto stop;
     VIR_INFO("domain %s started (id %d, pid %lld)", vm->def->name,
              vm->def->id, (long long)vm->pid);
     return 0;

@@ -3,6 +3,7 @@ stock virsh."""
 
 import os
 import signal
+import socket
 import subprocess
 import time
 import unittest
@@ -101,6 +102,29 @@ class LifecycleVirsh(unittest.TestCase):
         res = virsh(self.uri, "dominfo", "nosuch", check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("failed to get domain 'nosuch'", res.stderr)
+
+    def test_start_fails_in_qemu(self):
+        """QEMU that exits during start (here: its VNC port is taken, so it
+        fails after it accepted the monitor): the error quotes QEMU's own
+        message, as libvirt's does, and the guest stays shut off."""
+        with socket.socket() as busy:
+            busy.bind(("127.0.0.1", 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            log = os.path.join(self.host.root, "vncbusy-serial.log")
+            xml = harness.guest_xml("vncbusy", log).replace(
+                "<video>", "<graphics type='vnc' port='%d' autoport='no' "
+                "listen='127.0.0.1'/><video>" % port)
+            virsh(self.uri, "define",
+                  harness.write_file(os.path.join(self.host.root, "vb.xml"),
+                                     xml))
+            self.addCleanup(virsh, self.uri, "undefine", "vncbusy")
+            res = virsh(self.uri, "start", "vncbusy", check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("process exited while connecting to monitor", res.stderr)
+        self.assertIn("Address already in use", res.stderr)
+        self.assertEqual(virsh(self.uri, "domstate", "vncbusy").stdout.strip(),
+                         "shut off")
 
     def test_bad_xml(self):
         cases = {
