@@ -6,6 +6,7 @@ success, 1 on failure and 77 (skip, with the reason printed) when a
 required tool is missing.
 """
 
+import fcntl
 import os
 import shutil
 import signal
@@ -73,6 +74,33 @@ def free_port():
         return s.getsockname()[1]
 
 
+# VNC/SPICE autoport ranges, one block per host of this machine.  Every
+# daemon (virtmigd and stock alike) takes the lowest port it can bind, so
+# two hosts starting guests at the same moment in tests that run side by
+# side both pick 5900 and one QEMU dies; a block locked with flock() is
+# this process's until it exits, whoever else runs.
+DISPLAY_BLOCK = 16
+DISPLAY_BLOCKS = (5900, 32768)
+_display_locks = []
+
+
+def display_ports():
+    """(min, max) of a display port block no other test process holds."""
+    lockdir = os.path.join(tempfile.gettempdir(), "virtmig-display-ports")
+    os.makedirs(lockdir, exist_ok=True)
+    for base in range(DISPLAY_BLOCKS[0], DISPLAY_BLOCKS[1], DISPLAY_BLOCK):
+        fd = os.open(os.path.join(lockdir, str(base)),
+                     os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            continue
+        _display_locks.append(fd)
+        return base, base + DISPLAY_BLOCK - 1
+    raise RuntimeError("no free display port block in %s" % lockdir)
+
+
 class Host:
     """One virtmigd instance: one host with its own root directory."""
 
@@ -81,6 +109,10 @@ class Host:
         self.root = root or tempfile.mkdtemp(prefix="virtmig-%s-" % name)
         self.conf = dict(conf or {})
         self.conf.setdefault("host_name", name)
+        if "remote_display_port_min" not in self.conf:
+            low, high = display_ports()
+            self.conf["remote_display_port_min"] = low
+            self.conf["remote_display_port_max"] = high
         self.proc = None
         self.tcp_port = None
 

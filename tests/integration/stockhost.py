@@ -38,6 +38,8 @@ import tempfile
 import time
 import uuid
 
+import harness
+
 LIBVIRTD = "/usr/sbin/libvirtd"
 VIRTLOGD = "/usr/sbin/virtlogd"
 QEMU_DRIVER = "/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so"
@@ -127,6 +129,7 @@ class StockHost:
             # libvirt's port allocator skips ports it cannot bind itself.
             base = _free_port()
             migration_ports = (base, base + 15)
+        display = harness.display_ports()
         self.qemu_conf = {
             "user": "root",
             "group": "root",
@@ -138,6 +141,8 @@ class StockHost:
             "migration_host": addr,
             "migration_port_min": migration_ports[0],
             "migration_port_max": migration_ports[1],
+            "remote_display_port_min": display[0],
+            "remote_display_port_max": display[1],
             "vnc_listen": addr,
             "spice_listen": addr,
         }
