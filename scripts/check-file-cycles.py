@@ -37,9 +37,6 @@ BENIGN = [
      "src/conf/domain_conf_graphics.c", "src/conf/domain_conf_misc.c",
      "src/conf/domain_conf_net.c", "src/conf/domain_conf_runtime.c",
      "src/conf/domain_conf_tune.c"),
-    # The domain object, its job, its list and its status XML.
-    ("src/conf/virdomainjob.c", "src/conf/virdomainobj.c",
-     "src/conf/virdomainobjlist.c", "src/conf/virdomainstatus.c"),
     # The remote client driver: its table names the entries of the other
     # two files, which call through its remoteClientCall.
     ("src/daemon/remote_client_driver.c",

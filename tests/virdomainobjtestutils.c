@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "virdomainobjtestutils.h"
+#include "virdomainstatus.h"
 #include "virerror.h"
 #include "virthread.h"
 #include "viruuid.h"
@@ -62,6 +63,7 @@ virTestDomainObjConfigInit(virDomainObjConfig *cfg, const char *statusDir,
     cfg->defFormat = virTestDomainDefFormat;
     cfg->defParse = virTestDomainDefParse;
     cfg->statusDir = statusDir;
+    cfg->job.saveStatus = virDomainObjSaveStatus;
     cfg->job.waitTimeoutMs = timeoutMs;
 }
 

@@ -7,7 +7,6 @@
 
 #include "virdomainjob.h"
 #include "virdomainobj.h"
-#include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virthread.h"
@@ -314,8 +313,10 @@ virDomainObjSaveStatusQuiet(virDomainObj *vm)
 {
     virError *orig = NULL;
 
+    if (!vm->job->cfg->saveStatus)
+        return;
     virErrorPreserveLast(&orig);
-    if (virDomainObjSaveStatus(vm) < 0)
+    if (vm->job->cfg->saveStatus(vm) < 0)
         VIR_WARN("Failed to save status of domain %s: %s", vm->def->name,
                  virErrorGetLastMessage());
     virErrorRestore(&orig);

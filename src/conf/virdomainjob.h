@@ -171,6 +171,9 @@ struct _virDomainJobObjConfig {
     virDomainJobDataPrivateDataCallbacks jobDataPrivateCb;
     virDomainAsyncJobPhaseToStringFunc phaseToString;
     virDomainAsyncJobPhaseFromStringFunc phaseFromString;
+    /* Writes the status of @vm (locked), which now holds the job's new
+     * state; 0 or -1 (reported).  NULL: jobs are not persisted. */
+    int (*saveStatus)(virDomainObj *vm);
     unsigned int maxQueuedJobs;         /* 0: unlimited */
     unsigned long long waitTimeoutMs;   /* 0: VIR_JOB_WAIT_TIME_MS */
 };

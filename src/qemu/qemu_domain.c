@@ -9,6 +9,7 @@
 #include "qemu_process_periph.h"
 #include "qemu_migration_params.h"
 #include "qemu_domainjob.h"
+#include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -189,6 +190,7 @@ qemuDomainObjConfigInit(virDomainObjConfig *cfg, const char *statusDir)
     cfg->job.jobDataPrivateCb = qemuDomainJobDataPrivateCb;
     cfg->job.phaseToString = qemuDomainAsyncJobPhaseToString;
     cfg->job.phaseFromString = qemuDomainAsyncJobPhaseFromString;
+    cfg->job.saveStatus = virDomainObjSaveStatus;
     cfg->statusDir = statusDir;
 }
 
