@@ -54,9 +54,9 @@ BENIGN = [
     # The command line builder and its device families.
     ("src/qemu/qemu_command.c", "src/qemu/qemu_command_net.c",
      "src/qemu/qemu_command_periph.c"),
-    # Process start/stop, QEMU events and the driver state.
-    ("src/qemu/qemu_process.c", "src/qemu/qemu_process_events.c",
-     "src/qemu/qemu_state.c"),
+    # Process start/stop and QEMU's events: start watches the exit, the
+    # events stop or resume the process.
+    ("src/qemu/qemu_process.c", "src/qemu/qemu_process_events.c"),
     # The migration core, the destination side and crash recovery.
     ("src/qemu/qemu_migration.c", "src/qemu/qemu_migration_dst.c",
      "src/qemu/qemu_migration_recover.c"),

@@ -5,10 +5,15 @@
  */
 #include <config.h>
 
+#include <unistd.h>
+
 #include "qemu_domain.h"
 #include "qemu_process_periph.h"
 #include "qemu_migration_params.h"
 #include "qemu_domainjob.h"
+#include "qemu_command.h"
+#include "qemu_conf.h"
+#include "virfile.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -292,4 +297,176 @@ qemuDomainObjIsPostcopy(virDomainObj *vm)
             reason == VIR_DOMAIN_PAUSED_POSTCOPY) ||
            (state == VIR_DOMAIN_RUNNING &&
             reason == VIR_DOMAIN_RUNNING_POSTCOPY);
+}
+
+
+/* ---- the domain store: configs, lookups, removal ---- */
+
+/* "<dir>/<name>.xml"; caller owns it. */
+static char *
+qemuDomainConfigPath(const char *dir, const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.xml", name);
+
+    return g_build_filename(dir, file, NULL);
+}
+
+
+/**
+ * qemuDomainDefParseConfig:
+ * Parses a domain XML from a client as a new persistent or transient
+ * definition: the driver's defaults (arch, emulator, canonical machine
+ * type), schema validation with @validateSchema, and what this driver
+ * can run (qemuValidateDomainDef).  Caller owns the result; NULL with the
+ * parser's error reported.
+ */
+virDomainDef *
+qemuDomainDefParseConfig(const char *xml, bool validateSchema)
+{
+    unsigned int flags = VIR_DOMAIN_DEF_PARSE_INACTIVE;
+    g_autoptr(virDomainDef) def = NULL;
+
+    if (validateSchema)
+        flags |= VIR_DOMAIN_DEF_PARSE_VALIDATE_SCHEMA;
+    if (!(def = virDomainDefParseString(xml, &qemu_driver->parserCfg, flags)) ||
+        qemuValidateDomainDef(def) < 0)
+        return NULL;
+    return g_steal_pointer(&def);
+}
+
+
+/**
+ * qemuDomainConfigSave:
+ * Writes @def as the persistent config "<stateDir>/qemu/<name>.xml",
+ * atomically (the old file or the new one, never a mix).  Returns 0 or
+ * -1 (reported).
+ */
+int
+qemuDomainConfigSave(const virDomainDef *def)
+{
+    g_autofree char *path = qemuDomainConfigPath(qemu_driver->cfg->configDir,
+                                                def->name);
+    g_autofree char *xml = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                                   VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+
+    if (!xml)
+        return -1;
+    return virFileWriteAtomic(path, xml, 0600);
+}
+
+
+/* Removes the config and autostart link of locked @vm.  0 or -1. */
+int
+qemuDomainConfigDelete(virDomainObj *vm)
+{
+    g_autofree char *path = qemuDomainConfigPath(qemu_driver->cfg->configDir,
+                                                vm->def->name);
+
+    if (qemuDomainAutostartSet(vm, false) < 0)
+        return -1;
+    if (unlink(path) < 0 && errno != ENOENT) {
+        virReportSystemError(errno, _("cannot remove config %1$s"), path);
+        return -1;
+    }
+    return 0;
+}
+
+
+/**
+ * qemuDomainAutostartSet:
+ * Creates or removes the autostart link of locked, persistent @vm
+ * ("<stateDir>/qemu/autostart/<name>.xml" -> its config) and records the
+ * setting.  Returns 0 or -1 (reported).
+ */
+int
+qemuDomainAutostartSet(virDomainObj *vm, bool autostart)
+{
+    virQEMUDriverConfig *cfg = qemu_driver->cfg;
+    g_autofree char *config = qemuDomainConfigPath(cfg->configDir, vm->def->name);
+    g_autofree char *link = qemuDomainConfigPath(cfg->autostartDir, vm->def->name);
+
+    if (autostart) {
+        if (symlink(config, link) < 0 && errno != EEXIST) {
+            virReportSystemError(errno, _("Failed to create symlink '%1$s' to '%2$s'"),
+                                 link, config);
+            return -1;
+        }
+    } else if (unlink(link) < 0 && errno != ENOENT && errno != ENOTDIR) {
+        virReportSystemError(errno, _("Failed to delete symlink '%1$s'"), link);
+        return -1;
+    }
+    vm->autostart = autostart;
+    return 0;
+}
+
+
+/**
+ * qemuDomainObjFromIdent:
+ * The domain a client names: found by UUID, returned locked and
+ * referenced (virDomainObjEndAPI), or NULL with libvirt's
+ * VIR_ERR_NO_DOMAIN "no domain with matching uuid '%s' (%s)".
+ */
+virDomainObj *
+qemuDomainObjFromIdent(const virDomainIdent *dom)
+{
+    return virDomainObjListFindByDomain(qemu_driver->domains, dom->uuid,
+                                        dom->name);
+}
+
+
+typedef struct {
+    const unsigned char *uuid;
+    virDomainObj *found;
+} qemuDomainFindData;
+
+
+static int
+qemuDomainFindUUIDOne(virDomainObj *vm, void *opaque)
+{
+    qemuDomainFindData *data = opaque;
+
+    if (data->found)
+        return 0;
+    virObjectLock(vm);
+    if (!vm->removing && memcmp(vm->def->uuid, data->uuid, VIR_UUID_BUFLEN) == 0)
+        data->found = virObjectRef(vm);
+    virObjectUnlock(vm);
+    return 0;
+}
+
+
+/**
+ * qemuDomainObjFindQuiet:
+ * The listed domain with @uuid, locked and referenced (virDomainObjEndAPI),
+ * or NULL without any error: for define and create, where absence is
+ * the normal case and must not be logged as an error.
+ */
+virDomainObj *
+qemuDomainObjFindQuiet(const unsigned char *uuid)
+{
+    qemuDomainFindData data = { .uuid = uuid };
+
+    virDomainObjListForEach(qemu_driver->domains, qemuDomainFindUUIDOne, &data);
+    if (!data.found)
+        return NULL;
+    virObjectLock(data.found);
+    if (data.found->removing)
+        virDomainObjEndAPI(&data.found);
+    return data.found;
+}
+
+
+/**
+ * qemuDomainRemoveInactive:
+ * Takes locked @vm out of the domain list if it is transient and not
+ * running (a transient domain exists only while it runs).  @vm stays
+ * locked and referenced by the caller.
+ */
+void
+qemuDomainRemoveInactive(virDomainObj *vm)
+{
+    if (vm->persistent || virDomainObjIsActive(vm) || vm->removing)
+        return;
+    VIR_DEBUG("removing transient domain %s", vm->def->name);
+    virDomainObjListRemove(qemu_driver->domains, vm);
 }

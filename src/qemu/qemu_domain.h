@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "virdomainobj.h"
+#include "virhypervisordriver.h"
 
 /* The QMP monitor (qemu_monitor.h); it embeds virObjectLockable first. */
 typedef struct _qemuMonitor qemuMonitor;
@@ -90,3 +91,14 @@ void qemuDomainCleanupRun(virDomainObj *vm);
 
 bool qemuDomainObjIsFailedPostcopy(virDomainObj *vm);
 bool qemuDomainObjIsPostcopy(virDomainObj *vm);
+
+/* The domain store (qemu_domain.c): the persistent config files, the
+ * lookups the entry points share, parsing a new definition, removal. */
+virDomainObj *qemuDomainObjFromIdent(const virDomainIdent *dom);
+virDomainObj *qemuDomainObjFindQuiet(const unsigned char *uuid);
+virDomainDef *qemuDomainDefParseConfig(const char *xml, bool validateSchema);
+void qemuDomainRemoveInactive(virDomainObj *vm);
+
+int qemuDomainConfigSave(const virDomainDef *def);
+int qemuDomainConfigDelete(virDomainObj *vm);
+int qemuDomainAutostartSet(virDomainObj *vm, bool autostart);

@@ -15,7 +15,7 @@
 
 #include "qemu_driver_info.h"
 #include "qemu_domainjob.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
 

@@ -13,7 +13,7 @@
 #include "qemu_domainjob.h"
 #include "qemu_migration.h"
 #include "qemu_migration_params.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
 

@@ -21,7 +21,7 @@
 #include "qemu_monitor_periph.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"

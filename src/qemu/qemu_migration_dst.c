@@ -27,7 +27,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "domain_conf.h"
 #include "virdomainobjlist.h"
 #include "virfile.h"

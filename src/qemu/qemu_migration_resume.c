@@ -32,7 +32,7 @@
 #include "qemu_migration_job.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "domain_conf.h"
 #include "virdomainobjlist.h"
 #include "virerror.h"

@@ -29,7 +29,7 @@
 #include "qemu_domainjob.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "domain_conf.h"
 #include "virerror.h"
 #include "virlog.h"

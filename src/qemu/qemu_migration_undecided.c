@@ -29,7 +29,6 @@
 #include "qemu_migration_peer.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
-#include "qemu_state.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"

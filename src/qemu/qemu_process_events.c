@@ -20,7 +20,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_periph.h"
-#include "qemu_state.h"
+#include "qemu_domain.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"

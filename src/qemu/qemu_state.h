@@ -9,8 +9,8 @@
  * <stateDir>/qemu/autostart), reconnection to the running QEMUs, then
  * autostart.  At shutdown: let go of every QEMU without stopping it.
  *
- * Also the persistent config files themselves, and helpers the entry
- * points share (lookup, parsing a new definition, removing a domain).
+ * The persistent config files and the lookups the entry points share
+ * are qemu_domain.c's.
  */
 #pragma once
 
@@ -19,12 +19,3 @@
 
 int qemuStateDomainsInit(virQEMUDriver *driver);
 void qemuStateDomainsCleanup(virQEMUDriver *driver);
-
-virDomainObj *qemuDomainObjFromIdent(const virDomainIdent *dom);
-virDomainObj *qemuDomainObjFindQuiet(const unsigned char *uuid);
-virDomainDef *qemuDomainDefParseConfig(const char *xml, bool validateSchema);
-void qemuDomainRemoveInactive(virDomainObj *vm);
-
-int qemuDomainConfigSave(const virDomainDef *def);
-int qemuDomainConfigDelete(virDomainObj *vm);
-int qemuDomainAutostartSet(virDomainObj *vm, bool autostart);
