@@ -911,6 +911,18 @@ testFindParam(const virTypedParameter *params, int n, const char *name)
 }
 
 
+/* The parameter @name, which must be there. */
+static const virTypedParameter *
+testGetParam(const virTypedParameter *params, int n, const char *name)
+{
+    const virTypedParameter *p = testFindParam(params, n, name);
+
+    if (!p)
+        g_error("no job statistic %s", name);
+    return p;
+}
+
+
 /* domjobinfo/domjobstats: a running migration is UNBOUNDED with its
  * operation, elapsed time and the statistics QEMU reports (hook). */
 static void
@@ -937,20 +949,20 @@ testJobStatsRunning(void)
     g_assert_cmpint(qemuDomainJobGetStats(vm, 0, &type, &params, &nparams),
                     ==, 0);
     g_assert_cmpint(type, ==, VIR_DOMAIN_JOB_UNBOUNDED);
-    p = testFindParam(params, nparams, VIR_DOMAIN_JOB_OPERATION);
+    p = testGetParam(params, nparams, VIR_DOMAIN_JOB_OPERATION);
     g_assert_cmpint(p->type, ==, VIR_TYPED_PARAM_INT);
     g_assert_cmpint(p->value.i, ==, VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT);
-    p = testFindParam(params, nparams, VIR_DOMAIN_JOB_TIME_ELAPSED);
+    p = testGetParam(params, nparams, VIR_DOMAIN_JOB_TIME_ELAPSED);
     g_assert_cmpint(p->type, ==, VIR_TYPED_PARAM_ULLONG);
     g_assert_cmpuint(p->value.ul, >=, 1500);
     g_assert_cmpuint(p->value.ul, <, 1500 + TEST_LONG_TIMEOUT_MS);
-    g_assert_cmpuint(testFindParam(params, nparams,
+    g_assert_cmpuint(testGetParam(params, nparams,
                                    VIR_DOMAIN_JOB_MEMORY_TOTAL)->value.ul,
                      ==, 1024);
-    g_assert_cmpuint(testFindParam(params, nparams,
+    g_assert_cmpuint(testGetParam(params, nparams,
                                    VIR_DOMAIN_JOB_DATA_REMAINING)->value.ul,
                      ==, 768);
-    g_assert_cmpuint(testFindParam(params, nparams,
+    g_assert_cmpuint(testGetParam(params, nparams,
                                    VIR_DOMAIN_JOB_MEMORY_BPS)->value.ul,
                      ==, 4096);
     g_assert_null(testFindParam(params, nparams, VIR_DOMAIN_JOB_DOWNTIME));
@@ -964,7 +976,7 @@ testJobStatsRunning(void)
     testHookThrottle = 30;
     g_assert_cmpint(qemuDomainJobGetStats(vm, 0, &type, &params, &nparams),
                     ==, 0);
-    p = testFindParam(params, nparams, VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE);
+    p = testGetParam(params, nparams, VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE);
     g_assert_cmpint(p->type, ==, VIR_TYPED_PARAM_INT);
     g_assert_cmpint(p->value.i, ==, 30);
     qemuDomainJobParamsFree(params, nparams);
@@ -1011,7 +1023,7 @@ testJobStatsCompleted(void)
     g_assert_cmpint(qemuDomainJobGetStats(vm, VIR_DOMAIN_JOB_STATS_COMPLETED,
                                           &type, &params, &nparams), ==, 0);
     g_assert_cmpint(type, ==, VIR_DOMAIN_JOB_COMPLETED);
-    g_assert_cmpint(testFindParam(params, nparams,
+    g_assert_cmpint(testGetParam(params, nparams,
                                   VIR_DOMAIN_JOB_OPERATION)->value.i,
                     ==, VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT);
     qemuDomainJobParamsFree(params, nparams);
