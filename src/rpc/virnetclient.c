@@ -56,6 +56,8 @@ struct _virNetClient {
     virObjectLockable parent;
 
     int fd;
+    virNetTLSContext *tlsCtx;   /* NULL: plain */
+    virNetTLSSession *tls;
     char *peer;                 /* socket path or "host:port" */
     GMainContext *ctx;
     GThread *thread;            /* the I/O thread */
@@ -331,7 +333,9 @@ virNetClientHandlePacket(virNetMessage *msg, void *opaque)
 static void
 virNetClientDoRead(virNetClient *client)
 {
-    switch (virNetMessageReadAll(client->fd, &client->rx,
+    virNetSocketIO io = { client->fd, client->tls };
+
+    switch (virNetMessageReadAll(&io, &client->rx,
                                  virNetClientHandlePacket, client)) {
     case VIR_NET_MESSAGE_READ_AGAIN:
     case VIR_NET_MESSAGE_READ_DONE:
@@ -359,10 +363,11 @@ static int
 virNetClientDoWrite(virNetClient *client)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+    virNetSocketIO io = { client->fd, client->tls };
     size_t packets;
     size_t bytes;
 
-    return virNetMessageQueueFlush(client->fd, &client->tx, &packets, &bytes);
+    return virNetMessageQueueFlush(&io, &client->tx, &packets, &bytes);
 }
 
 
@@ -544,11 +549,61 @@ virNetClientDispose(void *obj)
         client->eventFree(client->eventOpaque);
     if (client->closeFree && client->closeOpaque)
         client->closeFree(client->closeOpaque);
+    virNetTLSSessionFree(client->tls);
+    virNetTLSContextFree(client->tlsCtx);
     close(client->fd);
     g_main_context_unref(client->ctx);
     g_cond_clear(&client->stateCond);
     g_free(client->closeCause);
     g_free(client->peer);
+}
+
+
+/* Makes @fd non-blocking; closes it on failure.  Returns 0 or -1. */
+static int
+virNetClientSetNonBlocking(int fd, const char *peer)
+{
+    g_autoptr(GError) gerr = NULL;
+
+    if (!g_unix_set_fd_nonblocking(fd, TRUE, &gerr)) {
+        virReportError(VIR_ERR_SYSTEM_ERROR,
+                       _("cannot make the socket to %1$s non-blocking: %2$s"),
+                       peer, gerr->message);
+        close(fd);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* virNetClientNewFD on a non-blocking @fd, with TLS when @tls is set
+ * (its handshake done; the client owns @tlsCtx and @tls from now on). */
+static virNetClient *
+virNetClientNewStarted(int fd, const char *peer, virNetTLSContext *tlsCtx,
+                       virNetTLSSession *tls)
+{
+    virNetClient *client;
+
+    client = virObjectLockableNew(sizeof(*client), virNetClientDispose);
+    client->fd = fd;
+    client->tlsCtx = tlsCtx;
+    client->tls = tls;
+    client->peer = g_strdup(peer);
+    client->ctx = g_main_context_new();
+    client->calls = g_ptr_array_new();
+    client->lastRxUs = g_get_monotonic_time();
+    g_cond_init(&client->stateCond);
+
+    client->source = virNetSocketWatchAttach(fd, "rpc-client", client->ctx,
+                                             virNetClientWatchEvents,
+                                             virNetClientWatchDispatch, client);
+    if (tls)
+        virNetSocketWatchSetTLS(client->source, tls);
+
+    client->thread = virThreadCreate("rpc-client-io", virNetClientIOThread,
+                                     client);
+    VIR_DEBUG("client=%p connected to %s", client, peer);
+    return client;
 }
 
 
@@ -562,32 +617,9 @@ virNetClientDispose(void *obj)
 virNetClient *
 virNetClientNewFD(int fd, const char *peer)
 {
-    g_autoptr(GError) gerr = NULL;
-    virNetClient *client;
-
-    if (!g_unix_set_fd_nonblocking(fd, TRUE, &gerr)) {
-        virReportError(VIR_ERR_SYSTEM_ERROR,
-                       _("cannot make the socket to %1$s non-blocking: %2$s"),
-                       peer, gerr->message);
-        close(fd);
+    if (virNetClientSetNonBlocking(fd, peer) < 0)
         return NULL;
-    }
-    client = virObjectLockableNew(sizeof(*client), virNetClientDispose);
-    client->fd = fd;
-    client->peer = g_strdup(peer);
-    client->ctx = g_main_context_new();
-    client->calls = g_ptr_array_new();
-    client->lastRxUs = g_get_monotonic_time();
-    g_cond_init(&client->stateCond);
-
-    client->source = virNetSocketWatchAttach(fd, "rpc-client", client->ctx,
-                                             virNetClientWatchEvents,
-                                             virNetClientWatchDispatch, client);
-
-    client->thread = virThreadCreate("rpc-client-io", virNetClientIOThread,
-                                     client);
-    VIR_DEBUG("client=%p connected to %s", client, peer);
-    return client;
+    return virNetClientNewStarted(fd, peer, NULL, NULL);
 }
 
 
@@ -626,6 +658,39 @@ virNetClientNewTCP(const char *host, const char *port)
     else
         peer = g_strdup_printf("%s:%s", host, port);
     return virNetClientNewFD(fd, peer);
+}
+
+
+/**
+ * virNetClientNewTLS:
+ * Connects to @host:@port and starts TLS with the credentials of @ctx
+ * (stolen): handshake, check of the server's certificate against our CA
+ * and @host, and the server's verdict on ours, within @timeoutMs, before
+ * anything else is sent (libvirt's order).  Returns a new client (caller
+ * owns the reference) or NULL (reported: the connection, or why TLS
+ * failed).
+ */
+virNetClient *
+virNetClientNewTLS(const char *host, const char *port, virNetTLSContext *ctx,
+                   int timeoutMs)
+{
+    g_autoptr(virNetTLSContext) owned = ctx;
+    g_autoptr(virNetTLSSession) sess = NULL;
+    g_autofree char *peer = NULL;
+    int fd = virNetSocketConnectTCP(host, port);
+
+    if (fd < 0)
+        return NULL;
+    peer = g_strdup_printf(strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+    if (virNetClientSetNonBlocking(fd, peer) < 0)
+        return NULL;
+    if (!(sess = virNetTLSSessionNew(ctx, fd, host)) ||
+        virNetTLSSessionClientStart(sess, timeoutMs) < 0) {
+        close(fd);
+        return NULL;
+    }
+    return virNetClientNewStarted(fd, peer, g_steal_pointer(&owned),
+                                  g_steal_pointer(&sess));
 }
 
 

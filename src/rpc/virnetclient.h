@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "virnetmessage.h"
+#include "virnettlscontext.h"
 
 typedef struct _virNetClient virNetClient;
 
@@ -32,6 +33,8 @@ typedef void (*virNetClientCloseFunc)(virNetClient *client, int reason,
 
 virNetClient *virNetClientNewUNIX(const char *path);
 virNetClient *virNetClientNewTCP(const char *host, const char *port);
+virNetClient *virNetClientNewTLS(const char *host, const char *port,
+                                 virNetTLSContext *ctx, int timeoutMs);
 
 void *virNetClientRef(virNetClient *client);
 void virNetClientUnref(virNetClient *client);

@@ -116,7 +116,7 @@ virNetMessageDecodeLength(virNetMessage *msg)
 
 /**
  * virNetMessageRead:
- * Reads from the non-blocking socket @fd into *@rx, the packet being
+ * Reads from the non-blocking socket @io into *@rx, the packet being
  * received (a new one when *@rx is NULL), until it is whole or the
  * socket has nothing more.  On VIR_NET_MESSAGE_READ_DONE *@packet is the
  * whole packet, ready for virNetMessageDecodeHeader (caller owns it), and
@@ -126,7 +126,8 @@ virNetMessageDecodeLength(virNetMessage *msg)
  * resynchronised, so the caller drops the connection.
  */
 virNetMessageReadResult
-virNetMessageRead(int fd, virNetMessage **rx, virNetMessage **packet)
+virNetMessageRead(const virNetSocketIO *io, virNetMessage **rx,
+                  virNetMessage **packet)
 {
     for (;;) {
         virNetMessage *msg;
@@ -137,7 +138,7 @@ virNetMessageRead(int fd, virNetMessage **rx, virNetMessage **packet)
             virNetMessagePrepareRead(*rx);
         }
         msg = *rx;
-        n = virNetSocketRead(fd, msg->buffer + msg->bufferOffset,
+        n = virNetSocketIORead(io, msg->buffer + msg->bufferOffset,
                              msg->bufferLength - msg->bufferOffset);
         if (n == 0)
             return VIR_NET_MESSAGE_READ_AGAIN;
@@ -180,19 +181,19 @@ virNetMessageNewKeepalive(int proc)
 
 /**
  * virNetMessageReadAll:
- * Reads packets from @fd as virNetMessageRead does and hands each whole
+ * Reads packets from @io as virNetMessageRead does and hands each whole
  * one to @func, until the socket has nothing more, fails or ends, or
  * @func returns false.  Returns why it stopped: VIR_NET_MESSAGE_READ_DONE
  * when @func stopped it, else as virNetMessageRead.
  */
 virNetMessageReadResult
-virNetMessageReadAll(int fd, virNetMessage **rx, virNetMessageReadFunc func,
-                     void *opaque)
+virNetMessageReadAll(const virNetSocketIO *io, virNetMessage **rx,
+                     virNetMessageReadFunc func, void *opaque)
 {
     virNetMessageReadResult rc;
     virNetMessage *msg = NULL;
 
-    while ((rc = virNetMessageRead(fd, rx, &msg)) ==
+    while ((rc = virNetMessageRead(io, rx, &msg)) ==
            VIR_NET_MESSAGE_READ_DONE) {
         if (!func(g_steal_pointer(&msg), opaque))
             break;
@@ -203,7 +204,7 @@ virNetMessageReadAll(int fd, virNetMessage **rx, virNetMessageReadFunc func,
 
 /**
  * virNetMessageQueueFlush:
- * Writes the packets of @queue to the non-blocking socket @fd until the
+ * Writes the packets of @queue to the non-blocking socket @io until the
  * queue is empty or the socket is full, freeing each packet once it is
  * written whole.  *@packets and *@bytes (always written) count the
  * packets taken off the queue and their sizes.  The caller holds
@@ -211,14 +212,14 @@ virNetMessageReadAll(int fd, virNetMessage **rx, virNetMessageReadFunc func,
  * socket failed.
  */
 int
-virNetMessageQueueFlush(int fd, virNetMessage **queue, size_t *packets,
-                        size_t *bytes)
+virNetMessageQueueFlush(const virNetSocketIO *io, virNetMessage **queue,
+                        size_t *packets, size_t *bytes)
 {
     *packets = 0;
     *bytes = 0;
     while (*queue) {
         virNetMessage *msg = *queue;
-        ssize_t n = virNetSocketWrite(fd, msg->buffer + msg->bufferOffset,
+        ssize_t n = virNetSocketIOWrite(io, msg->buffer + msg->bufferOffset,
                                       msg->bufferLength - msg->bufferOffset);
         if (n < 0)
             return -1;

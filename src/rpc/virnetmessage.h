@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "virnetprotocol.h"
+#include "virnetsocket.h"
 
 typedef struct _virNetMessage virNetMessage;
 struct _virNetMessage {
@@ -54,14 +55,16 @@ typedef enum {
 
 /* Reading and writing packets on a non-blocking socket, for the server
  * and the client alike. */
-virNetMessageReadResult virNetMessageRead(int fd, virNetMessage **rx,
+virNetMessageReadResult virNetMessageRead(const virNetSocketIO *io,
+                                          virNetMessage **rx,
                                           virNetMessage **packet);
 /* Handles one whole packet (steals @msg); false stops the reading. */
 typedef bool (*virNetMessageReadFunc)(virNetMessage *msg, void *opaque);
-virNetMessageReadResult virNetMessageReadAll(int fd, virNetMessage **rx,
+virNetMessageReadResult virNetMessageReadAll(const virNetSocketIO *io,
+                                             virNetMessage **rx,
                                              virNetMessageReadFunc func,
                                              void *opaque);
-int virNetMessageQueueFlush(int fd, virNetMessage **queue, size_t *packets,
+int virNetMessageQueueFlush(const virNetSocketIO *io, virNetMessage **queue, size_t *packets,
                             size_t *bytes);
 
 /* Writing: encode the header (msg->header), then a payload; the length

@@ -28,6 +28,7 @@ typedef struct {
     int fd;
     bool readonly;
     bool tcp;
+    virNetTLSContext *tls;  /* TLS listener: its credentials (not owned) */
     char *path;         /* unix socket to unlink at the end */
     GSource *source;
 } virNetServerService;
@@ -51,6 +52,7 @@ struct _virNetServer {
     GPtrArray *services;    /* of virNetServerService* */
     GPtrArray *programs;    /* of virNetServerProgram* (not owned) */
     GPtrArray *clients;     /* of virNetServerClient* (one ref each) */
+    GPtrArray *tlsContexts; /* of virNetTLSContext*, freed last */
     virNetServerClientInitHook hook;
     void *hookOpaque;
 };
@@ -151,6 +153,7 @@ virNetServerNew(const virNetServerConfig *cfg, virNetServerClientInitHook hook,
     srv->services = g_ptr_array_new();
     srv->programs = g_ptr_array_new();
     srv->clients = g_ptr_array_new();
+    srv->tlsContexts = g_ptr_array_new_with_free_func((GDestroyNotify)virNetTLSContextFree);
     srv->hook = hook;
     srv->hookOpaque = hookOpaque;
     srv->workers = virThreadPoolNew("rpc-worker", cfg->maxWorkers,
@@ -211,6 +214,7 @@ virNetServerFree(virNetServer *srv)
     for (i = 0; i < srv->clients->len; i++)
         virNetServerClientUnref(g_ptr_array_index(srv->clients, i));
     g_ptr_array_unref(srv->clients);
+    g_ptr_array_unref(srv->tlsContexts);
     g_ptr_array_unref(srv->programs);
     g_source_destroy(srv->tick);
     g_source_unref(srv->tick);
@@ -263,6 +267,12 @@ virNetServerAcceptOne(virNetServerService *svc, int fd)
 
     client = virNetServerClientNew(srv, fd, svc->readonly, svc->tcp, &lim,
                                    reject);
+    if (svc->tls && virNetServerClientStartTLS(client, svc->tls) < 0) {
+        VIR_WARN("cannot start TLS with %s: %s",
+                 virNetServerClientGetPeer(client), virErrorGetLastMessage());
+        virNetServerClientUnref(client);
+        return;
+    }
     if (reject)
         VIR_WARN("refusing client %s: %s", virNetServerClientGetPeer(client),
                  reject);
@@ -290,7 +300,7 @@ virNetServerServiceAccept(gint fd, GIOCondition cond, gpointer opaque)
 }
 
 
-static void
+static virNetServerService *
 virNetServerAddService(virNetServer *srv, int fd, bool readonly, bool tcp,
                        const char *path)
 {
@@ -306,6 +316,7 @@ virNetServerAddService(virNetServer *srv, int fd, bool readonly, bool tcp,
                           svc, NULL);
     g_source_attach(svc->source, srv->ctx);
     g_ptr_array_add(srv->services, svc);
+    return svc;
 }
 
 
@@ -342,6 +353,21 @@ virNetServerAddServiceTCP(virNetServer *srv, const char *hostport,
         return -1;
     virNetServerAddService(srv, fd, false, true, NULL);
     VIR_INFO("listening on tcp %s", hostport);
+    return 0;
+}
+
+
+int
+virNetServerAddServiceTLS(virNetServer *srv, const char *hostport,
+                          virNetTLSContext *ctx)
+{
+    int fd;
+
+    g_ptr_array_add(srv->tlsContexts, ctx);
+    if ((fd = virNetSocketListenTCP(hostport, true)) < 0)
+        return -1;
+    virNetServerAddService(srv, fd, false, true, NULL)->tls = ctx;
+    VIR_INFO("listening on tls %s", hostport);
     return 0;
 }
 

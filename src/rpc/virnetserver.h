@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "virnetserverclient.h"
 #include "virnetserverprogram.h"
+#include "virnettlscontext.h"
 
 typedef struct _virNetServerConfig virNetServerConfig;
 struct _virNetServerConfig {
@@ -41,6 +42,10 @@ int virNetServerAddServiceUNIX(virNetServer *srv, const char *path,
                                mode_t mode, bool readonly);
 int virNetServerAddServiceTCP(virNetServer *srv, const char *hostport,
                               bool allowRemote);
+/* A TCP listener whose clients speak TLS with @ctx, which the server
+ * owns from now on (even on failure). */
+int virNetServerAddServiceTLS(virNetServer *srv, const char *hostport,
+                              virNetTLSContext *ctx);
 /* A unix socket already listening (systemd socket activation): the
  * server owns @fd from now on, and never unlinks its path. */
 void virNetServerAddServiceFD(virNetServer *srv, int fd, bool readonly);

@@ -39,6 +39,7 @@ struct _virNetServerClient {
     virNetServer *srv;
     int fd;
     bool tcp;
+    virNetTLSSession *tls;      /* NULL: plain; I/O thread once attached */
     char *peer;
     virNetServerClientLimits lim;
     char *rejectReason;
@@ -94,6 +95,7 @@ virNetServerClientDispose(void *obj)
     while ((msg = virNetMessageQueueServe(&client->tx)))
         virNetMessageFree(msg);
     virNetMessageFree(client->rx);
+    virNetTLSSessionFree(client->tls);
     if (client->fd >= 0)
         close(client->fd);
     g_free(client->peer);
@@ -188,6 +190,29 @@ bool
 virNetServerClientIsTCP(virNetServerClient *client)
 {
     return client->tcp;
+}
+
+
+bool
+virNetServerClientIsEncrypted(virNetServerClient *client)
+{
+    return client->tls != NULL;
+}
+
+
+bool
+virNetServerClientIsSecure(virNetServerClient *client)
+{
+    return !client->tcp || client->tls;
+}
+
+
+int
+virNetServerClientStartTLS(virNetServerClient *client, virNetTLSContext *ctx)
+{
+    if (!(client->tls = virNetTLSSessionNew(ctx, client->fd, NULL)))
+        return -1;
+    return 0;
 }
 
 
@@ -370,7 +395,9 @@ virNetServerClientHandlePacket(virNetMessage *msg, void *opaque)
 static int
 virNetServerClientDoRead(virNetServerClient *client)
 {
-    switch (virNetMessageReadAll(client->fd, &client->rx,
+    virNetSocketIO io = { client->fd, client->tls };
+
+    switch (virNetMessageReadAll(&io, &client->rx,
                                  virNetServerClientHandlePacket, client)) {
     case VIR_NET_MESSAGE_READ_AGAIN:
     case VIR_NET_MESSAGE_READ_DONE:
@@ -396,10 +423,10 @@ static int
 virNetServerClientDoWrite(virNetServerClient *client)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+    virNetSocketIO io = { client->fd, client->tls };
     size_t packets = 0;
     size_t bytes = 0;
-    int rc = virNetMessageQueueFlush(client->fd, &client->tx, &packets,
-                                     &bytes);
+    int rc = virNetMessageQueueFlush(&io, &client->tx, &packets, &bytes);
 
     client->ntx -= packets;
     client->txBytes -= bytes;
@@ -440,11 +467,50 @@ virNetServerClientWatchEvents(void *opaque, bool *closing)
     if (client->delayedClose && !client->tx && client->nrequests == 0)
         client->closeRequested = true;
     *closing = client->closeRequested;
+    if (!*closing && client->tls && !virNetTLSSessionHandshakeDone(client->tls))
+        return virNetTLSSessionHandshakeEvents(client->tls);
     if (!*closing && !client->delayedClose && virNetServerClientHasRoom(client))
         events |= G_IO_IN;
     if (client->tx)
         events |= G_IO_OUT;
     return events;
+}
+
+
+/* Queues the byte libvirt's clients wait for after the handshake: 1,
+ * the server accepts them. */
+static void
+virNetServerClientSendVerdict(virNetServerClient *client)
+{
+    virNetMessage *msg = virNetMessageNew();
+
+    msg->bufferLength = 1;
+    msg->buffer = g_new0(char, 1);
+    msg->buffer[0] = 1;
+    virNetServerClientSendMessage(client, msg);
+}
+
+
+/* One step of the TLS handshake, then the check of the client's
+ * certificate.  Returns -1 when the client must go (logged). */
+static int
+virNetServerClientHandshake(virNetServerClient *client)
+{
+    int rc = virNetTLSSessionHandshake(client->tls);
+
+    if (rc > 0)
+        return 0;
+    if (rc < 0 || virNetTLSSessionCheckPeer(client->tls) < 0) {
+        VIR_WARN("client=%llu peer=%s refused: %s", client->id, client->peer,
+                 virErrorGetLastMessage());
+        virNetTLSSessionBye(client->tls);
+        return -1;
+    }
+    VIR_INFO("client=%llu peer=%s: TLS with certificate '%s'", client->id,
+             client->peer, NULLSTR(virNetTLSSessionGetPeerDN(client->tls)));
+    virNetServerClientSendVerdict(client);
+    virNetSocketWatchSetTLS(client->source, client->tls);
+    return 0;
 }
 
 
@@ -454,6 +520,11 @@ virNetServerClientWatchDispatch(void *opaque, GIOCondition rev)
     virNetServerClient *client = opaque;
     bool bad = false;
 
+    if (client->tls && !virNetTLSSessionHandshakeDone(client->tls)) {
+        if (rev && virNetServerClientHandshake(client) < 0)
+            virNetServerClientClose(client);
+        rev = 0;
+    }
     if ((rev & G_IO_OUT) && virNetServerClientDoWrite(client) < 0)
         bad = true;
     if (!bad && (rev & G_IO_IN) && virNetServerClientDoRead(client) < 0)

@@ -30,6 +30,10 @@ bool virNetServerClientGetReadonly(virNetServerClient *client);
 void virNetServerClientSetReadonly(virNetServerClient *client);
 /* Whether the socket is plain TCP (CONNECT_IS_SECURE answers 0 then). */
 bool virNetServerClientIsTCP(virNetServerClient *client);
+/* Whether the connection is encrypted (TLS). */
+bool virNetServerClientIsEncrypted(virNetServerClient *client);
+/* Whether nobody can read the traffic on the way: unix or TLS. */
+bool virNetServerClientIsSecure(virNetServerClient *client);
 
 /* Set once CONNECT_OPEN succeeded; calls needing it are refused before. */
 bool virNetServerClientIsOpen(virNetServerClient *client);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "virnetserverclient.h"
+#include "virnettlscontext.h"
 
 typedef struct {
     size_t maxRequests;
@@ -20,6 +21,11 @@ virNetServerClient *virNetServerClientNew(virNetServer *srv, int fd,
                                           bool readonly, bool tcp,
                                           const virNetServerClientLimits *lim,
                                           const char *rejectReason);
+/* Makes the client speak TLS with @ctx (which outlives it): handshake,
+ * certificate check and the verdict byte come before any packet is read.
+ * Call it before virNetServerClientAttach.  Returns 0 or -1 (reported). */
+int virNetServerClientStartTLS(virNetServerClient *client,
+                               virNetTLSContext *ctx);
 /* Starts watching the socket in @ctx (I/O thread). */
 void virNetServerClientAttach(virNetServerClient *client, GMainContext *ctx);
 /* A call of this client finished (worker thread). */

@@ -252,6 +252,24 @@ virNetSocketWrite(int fd, const char *buf, size_t len)
 }
 
 
+ssize_t
+virNetSocketIORead(const virNetSocketIO *io, char *buf, size_t len)
+{
+    if (io->tls)
+        return virNetTLSSessionRead(io->tls, buf, len);
+    return virNetSocketRead(io->fd, buf, len);
+}
+
+
+ssize_t
+virNetSocketIOWrite(const virNetSocketIO *io, const char *buf, size_t len)
+{
+    if (io->tls)
+        return virNetTLSSessionWrite(io->tls, buf, len);
+    return virNetSocketWrite(io->fd, buf, len);
+}
+
+
 void
 virNetSocketGetPeer(int fd, pid_t *pid, uid_t *uid)
 {
@@ -294,7 +312,17 @@ typedef struct {
     virNetSocketWatchEventsFunc events;
     virNetSocketWatchDispatchFunc dispatch;
     void *opaque;
+    virNetTLSSession *tls;
 } virNetSocketWatch;
+
+
+/* Whether TLS holds input the poll cannot see, and input is wanted. */
+static bool
+virNetSocketWatchTLSPending(virNetSocketWatch *watch)
+{
+    return watch->tls && (watch->polled & G_IO_IN) &&
+           virNetTLSSessionPending(watch->tls) > 0;
+}
 
 
 static gboolean
@@ -309,7 +337,7 @@ virNetSocketWatchPrepare(GSource *base, gint *timeout)
         g_source_modify_unix_fd(base, watch->tag, events);
         watch->polled = events;
     }
-    return closing;
+    return closing || virNetSocketWatchTLSPending(watch);
 }
 
 
@@ -320,7 +348,8 @@ virNetSocketWatchCheck(GSource *base)
     bool closing = false;
 
     watch->events(watch->opaque, &closing);
-    return g_source_query_unix_fd(base, watch->tag) != 0 || closing;
+    return g_source_query_unix_fd(base, watch->tag) != 0 || closing ||
+           virNetSocketWatchTLSPending(watch);
 }
 
 
@@ -328,9 +357,11 @@ static gboolean
 virNetSocketWatchDispatch(GSource *base, GSourceFunc cb, gpointer data)
 {
     virNetSocketWatch *watch = (virNetSocketWatch *)base;
+    GIOCondition revents = g_source_query_unix_fd(base, watch->tag);
 
-    return watch->dispatch(watch->opaque,
-                           g_source_query_unix_fd(base, watch->tag));
+    if (virNetSocketWatchTLSPending(watch))
+        revents |= G_IO_IN;
+    return watch->dispatch(watch->opaque, revents);
 }
 
 
@@ -366,4 +397,11 @@ virNetSocketWatchAttach(int fd, const char *name, GMainContext *ctx,
     g_source_set_name(base, name);
     g_source_attach(base, ctx);
     return base;
+}
+
+
+void
+virNetSocketWatchSetTLS(GSource *watch, virNetTLSSession *tls)
+{
+    ((virNetSocketWatch *)watch)->tls = tls;
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "internal.h"
+#include "virnettlscontext.h"
 
 /* Listens on @path (replacing a stale socket) with permissions @mode.
  * Returns the fd or -1 (reported). */
@@ -26,6 +27,18 @@ int virNetSocketConnectTCP(const char *host, const char *port);
  * returns -2 for EOF), -1 with an error reported. */
 ssize_t virNetSocketRead(int fd, char *buf, size_t len);
 ssize_t virNetSocketWrite(int fd, const char *buf, size_t len);
+
+/* A connected socket as messages are read from and written to it:
+ * directly, or through @tls once its handshake is done. */
+typedef struct {
+    int fd;
+    virNetTLSSession *tls;      /* NULL: plain */
+} virNetSocketIO;
+
+/* virNetSocketRead/virNetSocketWrite on @io, with the same results. */
+ssize_t virNetSocketIORead(const virNetSocketIO *io, char *buf, size_t len);
+ssize_t virNetSocketIOWrite(const virNetSocketIO *io, const char *buf,
+                            size_t len);
 
 /* Credentials of a unix peer; -1 pid/uid when unknown. */
 void virNetSocketGetPeer(int fd, pid_t *pid, uid_t *uid);
@@ -48,3 +61,8 @@ GSource *virNetSocketWatchAttach(int fd, const char *name, GMainContext *ctx,
                                  virNetSocketWatchEventsFunc events,
                                  virNetSocketWatchDispatchFunc dispatch,
                                  void *opaque);
+
+/* Makes @watch (from virNetSocketWatchAttach) also dispatch, as if the
+ * socket were readable, while @tls holds decrypted input that poll()
+ * cannot see and input is wanted.  @tls must outlive the watch. */
+void virNetSocketWatchSetTLS(GSource *watch, virNetTLSSession *tls);
