@@ -66,6 +66,7 @@ testURIError(const void *opaque)
 
 #define UNIX REMOTE_CLIENT_TRANSPORT_UNIX
 #define TCP REMOTE_CLIENT_TRANSPORT_TCP
+#define TLS REMOTE_CLIENT_TRANSPORT_TLS
 static const testURIData testURIs[] = {
     { "qemu:///system", 0, UNIX, REMOTE_CLIENT_DEFAULT_SOCKET, NULL, NULL,
       "qemu:///system" },
@@ -83,17 +84,18 @@ static const testURIData testURIs[] = {
       "1234", "qemu:///system?keep=1" },
     { "qemu+tcp:///system", 0, TCP, NULL, "localhost", "16509",
       "qemu:///system" },
+    { "qemu+tls://127.0.0.1:16600/system?pkipath=/p&no_verify=1", 0, TLS,
+      NULL, "127.0.0.1", "16600", "qemu:///system" },
+    { "qemu://h/system", 0, TLS, NULL, "h", "16514", "qemu:///system" },
 };
 
 static const testURIErrorData testURIErrors[] = {
     { "xen:///system", VIR_ERR_NO_CONNECT,
       "no connection driver available for xen:///system" },
     { "qemu+ssh://h/system", VIR_ERR_INVALID_ARG,
-      "invalid argument: transport 'ssh' in URI 'qemu+ssh://h/system' is not supported (should be unix|tcp)" },
+      "invalid argument: transport 'ssh' in URI 'qemu+ssh://h/system' is not supported (should be unix|tcp|tls)" },
     { "qemu+bogus:///system", VIR_ERR_INVALID_ARG,
-      "invalid argument: transport 'bogus' in URI 'qemu+bogus:///system' is not supported (should be unix|tcp)" },
-    { "qemu://h/system", VIR_ERR_INVALID_ARG,
-      "invalid argument: URI 'qemu://h/system' implies the TLS transport, which is not supported; use qemu+tcp:// or qemu+unix://" },
+      "invalid argument: transport 'bogus' in URI 'qemu+bogus:///system' is not supported (should be unix|tcp|tls)" },
     { "qemu+unix://h/system", VIR_ERR_INVALID_ARG,
       "invalid argument: the unix transport cannot reach the remote server 'h'" },
     { "", VIR_ERR_INVALID_ARG, "invalid argument: a connection URI is required" },

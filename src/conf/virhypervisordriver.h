@@ -84,6 +84,7 @@ struct _virDriverStateConfig {
     const char *runDir;         /* sockets, status XML, pid files */
     const char *stateDir;       /* persistent configs */
     const char *logDir;
+    const char *pkiDir;         /* /etc/pki, or ROOT/pki with --root */
     const char *hostName;
     const unsigned char *hostUUID;
     virConf *conf;              /* the daemon config; NULL if none */

@@ -25,11 +25,24 @@ VIR_LOG_INIT("daemon.remote_client_driver");
 /* What a stock p2p source daemon uses for its destination connection. */
 #define REMOTE_CLIENT_KEEPALIVE_INTERVAL 5
 #define REMOTE_CLIENT_KEEPALIVE_COUNT 5
+/* Bound on the TLS handshake and the server's verdict. */
+#define REMOTE_CLIENT_TLS_TIMEOUT_MS (30 * 1000)
 /* Bound on a call when the peer does not do keepalive (with keepalive, a
  * silent peer is dropped after about 30 s instead). */
 #define REMOTE_CLIENT_CALL_TIMEOUT_MS (5 * 60 * 1000)
 
 static const virHypervisorDriver remoteClientDriver;
+
+/* remoteClientSetPKIRoot's directory; NULL: SYSCONFDIR/pki. */
+static char *remoteClientPKIRoot;
+
+
+void
+remoteClientSetPKIRoot(const char *dir)
+{
+    g_free(remoteClientPKIRoot);
+    remoteClientPKIRoot = g_strdup(dir);
+}
 
 
 /* ---- URIs ---- */
@@ -43,6 +56,8 @@ remoteClientURIFree(remoteClientURI *uri)
     g_free(uri->socketPath);
     g_free(uri->host);
     g_free(uri->port);
+    g_free(uri->pkiPath);
+    g_free(uri->tlsPriority);
     g_free(uri->name);
     g_free(uri);
 }
@@ -82,6 +97,14 @@ remoteClientURISplitQuery(const char *query, remoteClientURI *out)
         if (STREQ(key, "socket")) {
             g_free(out->socketPath);
             out->socketPath = g_steal_pointer(&value);
+        } else if (STREQ(key, "pkipath")) {
+            g_free(out->pkiPath);
+            out->pkiPath = g_steal_pointer(&value);
+        } else if (STREQ(key, "tls_priority")) {
+            g_free(out->tlsPriority);
+            out->tlsPriority = g_steal_pointer(&value);
+        } else if (STREQ(key, "no_verify")) {
+            out->noVerify = STRNEQ(value, "0") && *value;
         } else if (STREQ(key, "name")) {
             g_free(out->name);
             out->name = g_steal_pointer(&value);
@@ -109,13 +132,9 @@ remoteClientURIParseScheme(GUri *uri, const char *uristr,
         return -1;
     }
     if (!parts[1]) {
-        if (hasHost) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("URI '%1$s' implies the TLS transport, which is not supported; use qemu+tcp:// or qemu+unix://"),
-                           uristr);
-            return -1;
-        }
-        *transport = REMOTE_CLIENT_TRANSPORT_UNIX;
+        /* libvirt's rule: a host without a transport means TLS */
+        *transport = hasHost ? REMOTE_CLIENT_TRANSPORT_TLS :
+                               REMOTE_CLIENT_TRANSPORT_UNIX;
     } else if (STRCASEEQ(parts[1], "unix")) {
         if (hasHost) {
             virReportError(VIR_ERR_INVALID_ARG,
@@ -126,9 +145,11 @@ remoteClientURIParseScheme(GUri *uri, const char *uristr,
         *transport = REMOTE_CLIENT_TRANSPORT_UNIX;
     } else if (STRCASEEQ(parts[1], "tcp")) {
         *transport = REMOTE_CLIENT_TRANSPORT_TCP;
+    } else if (STRCASEEQ(parts[1], "tls")) {
+        *transport = REMOTE_CLIENT_TRANSPORT_TLS;
     } else {
         virReportError(VIR_ERR_INVALID_ARG,
-                       _("transport '%1$s' in URI '%2$s' is not supported (should be unix|tcp)"),
+                       _("transport '%1$s' in URI '%2$s' is not supported (should be unix|tcp|tls)"),
                        parts[1], uristr);
         return -1;
     }
@@ -152,6 +173,8 @@ remoteClientURISetTarget(GUri *uri, unsigned int flags, remoteClientURI *out)
     out->host = g_strdup(host && *host ? host : "localhost");
     if (g_uri_get_port(uri) > 0)
         out->port = g_strdup_printf("%d", g_uri_get_port(uri));
+    else if (out->transport == REMOTE_CLIENT_TRANSPORT_TLS)
+        out->port = g_strdup(REMOTE_CLIENT_DEFAULT_TLS_PORT);
     else
         out->port = g_strdup(REMOTE_CLIENT_DEFAULT_TCP_PORT);
 }
@@ -162,8 +185,10 @@ remoteClientURISetTarget(GUri *uri, unsigned int flags, remoteClientURI *out)
  * Parses a libvirt connection URI the way libvirt.so's remote driver does
  * for the transports we support: qemu+unix:///system?socket=PATH,
  * qemu:///system and qemu+unix:///system (the default socket, or its -ro
- * twin with VIR_CONNECT_RO in @flags) and qemu+tcp://HOST[:PORT]/system
- * (port 16509 by default).  The name sent with CONNECT_OPEN drops the
+ * twin with VIR_CONNECT_RO in @flags), qemu+tcp://HOST[:PORT]/system
+ * (port 16509 by default) and qemu+tls://HOST[:PORT]/system or
+ * qemu://HOST/system (port 16514, with ?pkipath=, ?no_verify=,
+ * ?tls_priority=).  The name sent with CONNECT_OPEN drops the
  * transport, the server and the client-only query parameters and keeps the
  * others; ?name= overrides it.  On success *@out gets the result (caller
  * owns it).  Returns 0, or -1 (reported: VIR_ERR_INVALID_ARG, or
@@ -289,6 +314,29 @@ remoteClientConnNew(const char *uri, unsigned int flags,
 }
 
 
+/* qemu+tls://: this host's client credentials (?pkipath= or the
+ * daemon's pki root), checked, then the TLS connection. */
+static virNetClient *
+remoteClientConnectTLS(const remoteClientURI *uri)
+{
+    g_auto(virNetTLSConfig) cfg = { 0 };
+    virNetTLSContext *ctx;
+
+    if (uri->pkiPath)
+        virNetTLSConfigFromPKIPath(&cfg, uri->pkiPath, false);
+    else if (remoteClientPKIRoot)
+        virNetTLSConfigFromPKIRoot(&cfg, remoteClientPKIRoot, false);
+    else
+        virNetTLSConfigFromPKIRoot(&cfg, SYSCONFDIR "/pki", false);
+    cfg.priority = g_strdup(uri->tlsPriority);
+    cfg.verifyPeer = !uri->noVerify;
+    if (!(ctx = virNetTLSContextNewClient(&cfg)))
+        return NULL;
+    return virNetClientNewTLS(uri->host, uri->port, ctx,
+                              REMOTE_CLIENT_TLS_TIMEOUT_MS);
+}
+
+
 static virNetClient *
 remoteClientConnect(const remoteClientURI *uri)
 {
@@ -297,6 +345,8 @@ remoteClientConnect(const remoteClientURI *uri)
         return virNetClientNewUNIX(uri->socketPath);
     case REMOTE_CLIENT_TRANSPORT_TCP:
         return virNetClientNewTCP(uri->host, uri->port);
+    case REMOTE_CLIENT_TRANSPORT_TLS:
+        return remoteClientConnectTLS(uri);
     case REMOTE_CLIENT_TRANSPORT_LAST:
     default:
         virReportEnumRangeError(remoteClientTransport, uri->transport);

@@ -19,8 +19,15 @@
 /* Where a local URI without ?socket= connects (the FHS layout). */
 #define REMOTE_CLIENT_DEFAULT_SOCKET "/run/virtmig/virtmigd-sock"
 #define REMOTE_CLIENT_DEFAULT_SOCKET_RO "/run/virtmig/virtmigd-sock-ro"
-/* libvirtd's plain TCP port. */
+/* libvirtd's plain TCP and TLS ports. */
 #define REMOTE_CLIENT_DEFAULT_TCP_PORT "16509"
+#define REMOTE_CLIENT_DEFAULT_TLS_PORT "16514"
+
+/* Where qemu+tls:// without ?pkipath= finds this host's client
+ * certificate (libvirt's layout under @dir: CA/cacert.pem,
+ * libvirt/clientcert.pem, libvirt/private/clientkey.pem); the daemon
+ * sets it once at start-up (/etc/pki, or DIR/pki with --root). */
+void remoteClientSetPKIRoot(const char *dir);
 
 virConn *remoteClientConnOpen(const char *uri, unsigned int flags);
 virConn *remoteClientConnOpenBounded(const char *uri, unsigned int flags,

@@ -15,6 +15,7 @@
 typedef enum {
     REMOTE_CLIENT_TRANSPORT_UNIX = 0,   /* the default: no host given */
     REMOTE_CLIENT_TRANSPORT_TCP,
+    REMOTE_CLIENT_TRANSPORT_TLS,        /* also the default with a host */
 
     REMOTE_CLIENT_TRANSPORT_LAST
 } remoteClientTransport;
@@ -24,8 +25,11 @@ typedef struct _remoteClientURI remoteClientURI;
 struct _remoteClientURI {
     remoteClientTransport transport;
     char *socketPath;           /* unix */
-    char *host;                 /* tcp */
-    char *port;                 /* tcp */
+    char *host;                 /* tcp, tls */
+    char *port;                 /* tcp, tls */
+    char *pkiPath;              /* tls: ?pkipath= */
+    bool noVerify;              /* tls: ?no_verify=1 */
+    char *tlsPriority;          /* tls: ?tls_priority= */
     char *name;                 /* sent with CONNECT_OPEN */
 };
 

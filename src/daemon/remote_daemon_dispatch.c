@@ -281,7 +281,8 @@ int
 remoteDispatchConnectIsSecure(virNetServerClient *client, virConn *conn,
                               remote_connect_is_secure_ret *ret)
 {
-    /* A local unix socket is as safe as it gets; plain TCP is not. */
-    ret->secure = virNetServerClientIsTCP(client) ? 0 : 1;
+    /* A local unix socket is as safe as it gets, TLS too; plain TCP is
+     * not. */
+    ret->secure = virNetServerClientIsSecure(client) ? 1 : 0;
     return 0;
 }

@@ -169,6 +169,7 @@ virtmigdStartDriver(virtmigdDaemon *daemon)
         .runDir = cfg->runDir,
         .stateDir = cfg->stateDir,
         .logDir = cfg->logDir,
+        .pkiDir = cfg->pkiDir,
         .hostName = cfg->hostName,
         .hostUUID = cfg->hostUUID,
         .conf = cfg->conf,
@@ -293,10 +294,7 @@ virtmigdRun(virtmigdDaemon *daemon, const char *pidFile,
     }
     virNetServerFree(daemon->srv);
     daemon->srv = NULL;
-    if (lst->rw >= 0)
-        close(lst->rw);
-    if (lst->ro >= 0)
-        close(lst->ro);
+    virtmigdListenersClear(lst);
     g_clear_pointer(&daemon->remoteProgram, virNetServerProgramFree);
     g_clear_pointer(&daemon->qemuProgram, virNetServerProgramFree);
     g_clear_pointer(&daemon->lxcProgram, virNetServerProgramFree);
@@ -338,7 +336,7 @@ main(int argc, char **argv)
     g_auto(virtmigdOptions) opts = { 0 };
     virtmigdDaemon daemon = { 0 };
     g_autoptr(virtmigdConfig) cfg = NULL;
-    virtmigdListeners lst = { -1, -1 };
+    virtmigdListeners lst = { -1, -1, NULL };
     int rc;
 
     setlocale(LC_ALL, "");
@@ -359,15 +357,18 @@ main(int argc, char **argv)
         remoteDriverLoad(&daemon) < 0 ||
         virtmigdConfigLoad(cfg, daemon.driver->configKeys) < 0 ||
         virtmigdConfigPrepareHost(cfg) < 0 ||
-        virtmigdSetupLogging(cfg, opts.verbose) < 0)
+        virtmigdSetupLogging(cfg, opts.verbose) < 0 ||
+        virtmigdListenPrepareTLS(cfg, &lst) < 0)
         goto fail;
     virErrorSetLogging(true);
+    remoteClientSetPKIRoot(cfg->pkiDir);
     rc = virtmigdRun(&daemon, opts.pidFile, &lst);
     if (rc < 0)
         goto fail;
     return 0;
 
  fail:
+    virtmigdListenersClear(&lst);
     g_printerr("virtmigd: %s\n", virErrorGetLastMessage());
     return 1;
 }

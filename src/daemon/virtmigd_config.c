@@ -40,6 +40,44 @@ const virConfKey virtmigdConfigKeys[] = {
     { "listen_tcp_allow_remote", "0",
       N_("1: allow a non-loopback listen_tcp address.  Anyone who reaches "
          "that port controls every guest of the host (default: 0).") },
+    { "listen_tls", "1",
+      N_("1: also serve qemu+tls:// (x509 certificates, as libvirtd) on "
+         "listen_addr:tls_port (default: 0).  The daemon checks every "
+         "certificate file at start-up and refuses to start, naming the "
+         "file, when one is missing, unreadable, expired, not signed by the "
+         "CA, does not match its key, or when a private key is readable by "
+         "others.") },
+    { "listen_addr", "\"192.0.2.10\"",
+      N_("Address the listen_tls socket binds (default: 0.0.0.0, every "
+         "IPv4 address).") },
+    { "tls_port", "\"16514\"",
+      N_("Port of the listen_tls socket (default: 16514).") },
+    { "ca_file", "\"/etc/pki/CA/cacert.pem\"",
+      N_("CA certificate(s) that sign the server's and the clients' "
+         "certificates (default: /etc/pki/CA/cacert.pem, "
+         "DIR/pki/CA/cacert.pem with --root).") },
+    { "crl_file", "\"/etc/pki/CA/cacrl.pem\"",
+      N_("Certificate revocation list; when set it must exist (default: "
+         "/etc/pki/CA/cacrl.pem if it exists, DIR/pki/CA/cacrl.pem with "
+         "--root).") },
+    { "cert_file", "\"/etc/pki/libvirt/servercert.pem\"",
+      N_("The server's certificate (default: "
+         "/etc/pki/libvirt/servercert.pem, DIR/pki/libvirt/servercert.pem "
+         "with --root).  As a peer-to-peer migration source, the daemon "
+         "presents clientcert.pem and private/clientkey.pem of the same "
+         "directory to the destination.") },
+    { "key_file", "\"/etc/pki/libvirt/private/serverkey.pem\"",
+      N_("The server's private key, mode 0600 or 0640 (default: "
+         "/etc/pki/libvirt/private/serverkey.pem, "
+         "DIR/pki/libvirt/private/serverkey.pem with --root).") },
+    { "tls_allowed_dn_list", "[\"C=GB,O=Example,CN=client-*\"]",
+      N_("Glob patterns of the client certificate distinguished names "
+         "allowed in, as libvirtd's; a client whose DN matches none is "
+         "refused and the daemon logs its DN (default: every certificate "
+         "the CA signed).") },
+    { "tls_priority", "\"NORMAL\"",
+      N_("GnuTLS priority string for TLS connections (default: "
+         "NORMAL).") },
     { "max_clients", "5000",
       N_("Clients connected at once; more are refused (default: 5000).") },
     { "max_workers", "20",
@@ -102,6 +140,12 @@ virtmigdConfigNew(const char *root, const char *configFile)
     cfg->sockPath = g_build_filename(cfg->runDir, "virtmigd-sock", NULL);
     cfg->sockPathRO = g_build_filename(cfg->runDir, "virtmigd-sock-ro", NULL);
     cfg->pidFile = g_build_filename(cfg->runDir, "virtmigd.pid", NULL);
+    cfg->pkiDir = cfg->root ? g_build_filename(cfg->root, "pki", NULL) :
+                              g_build_filename(SYSCONFDIR, "pki", NULL);
+    virNetTLSConfigFromPKIRoot(&cfg->tls, cfg->pkiDir, true);
+    cfg->tls.verifyPeer = true;
+    cfg->listenAddr = g_strdup("0.0.0.0");
+    cfg->tlsPort = g_strdup("16514");
     cfg->logLevel = 0;
     virNetServerConfigDefaults(&cfg->srv);
     cfg->shutdownTimeout = 30;
@@ -122,6 +166,10 @@ virtmigdConfigFree(virtmigdConfig *cfg)
     g_free(cfg->sockPath);
     g_free(cfg->sockPathRO);
     g_free(cfg->pidFile);
+    g_free(cfg->pkiDir);
+    g_free(cfg->listenAddr);
+    g_free(cfg->tlsPort);
+    virNetTLSConfigClear(&cfg->tls);
     g_free(cfg->hostName);
     g_free(cfg->listenTCP);
     g_free(cfg->logFilters);
@@ -206,6 +254,42 @@ virtmigdConfigReadHost(virtmigdConfig *cfg, virConf *conf)
 }
 
 
+/* Replaces *@field with @key's value when the file sets it. */
+static int
+virtmigdConfigGetPath(virConf *conf, const char *key, char **field)
+{
+    g_autofree char *value = NULL;
+    int rc = virConfGetString(conf, key, &value);
+
+    if (rc > 0) {
+        g_free(*field);
+        *field = g_steal_pointer(&value);
+    }
+    return rc;
+}
+
+
+static int
+virtmigdConfigReadTLS(virtmigdConfig *cfg, virConf *conf)
+{
+    virNetTLSConfig *tls = &cfg->tls;
+    int rc;
+
+    if (virConfGetBool(conf, "listen_tls", &cfg->listenTLS) < 0 ||
+        virtmigdConfigGetPath(conf, "listen_addr", &cfg->listenAddr) < 0 ||
+        virtmigdConfigGetPath(conf, "tls_port", &cfg->tlsPort) < 0 ||
+        virtmigdConfigGetPath(conf, "ca_file", &tls->caFile) < 0 ||
+        virtmigdConfigGetPath(conf, "cert_file", &tls->certFile) < 0 ||
+        virtmigdConfigGetPath(conf, "key_file", &tls->keyFile) < 0 ||
+        virConfGetString(conf, "tls_priority", &tls->priority) < 0 ||
+        virConfGetStringList(conf, "tls_allowed_dn_list", &tls->dnAllowList) < 0 ||
+        (rc = virtmigdConfigGetPath(conf, "crl_file", &tls->crlFile)) < 0)
+        return -1;
+    tls->crlRequired = rc > 0;
+    return 0;
+}
+
+
 int
 virtmigdConfigLoad(virtmigdConfig *cfg, const virConfKey *driverKeys)
 {
@@ -232,6 +316,7 @@ virtmigdConfigLoad(virtmigdConfig *cfg, const virConfKey *driverKeys)
 
     if (virConfCheckKeys(conf, (const char *const *)known->pdata) < 0 ||
         virtmigdConfigReadHost(cfg, conf) < 0 ||
+        virtmigdConfigReadTLS(cfg, conf) < 0 ||
         virtmigdConfigReadLimits(cfg, conf) < 0)
         return -1;
     cfg->conf = g_steal_pointer(&conf);

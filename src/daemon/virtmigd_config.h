@@ -8,6 +8,7 @@
 #include "internal.h"
 #include "virconf.h"
 #include "virnetserver.h"
+#include "virnettlscontext.h"
 
 typedef struct _virtmigdConfig virtmigdConfig;
 struct _virtmigdConfig {
@@ -21,6 +22,7 @@ struct _virtmigdConfig {
     char *sockPath;
     char *sockPathRO;
     char *pidFile;
+    char *pkiDir;           /* /etc/pki, or DIR/pki with --root */
 
     /* host identity */
     char *hostName;
@@ -30,6 +32,10 @@ struct _virtmigdConfig {
     char *listenTCP;        /* HOST:PORT or NULL */
     bool listenTCPAllowRemote;
     bool libvirtDropIn;     /* also serve libvirt's standard sockets */
+    bool listenTLS;         /* serve qemu+tls:// on listenAddr:tlsPort */
+    char *listenAddr;
+    char *tlsPort;
+    virNetTLSConfig tls;    /* the server's credentials */
     virNetServerConfig srv;
     unsigned int shutdownTimeout;   /* s a SIGTERM may take; 0: no bound */
 

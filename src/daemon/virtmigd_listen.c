@@ -159,6 +159,47 @@ virtmigdListenCheckDropIn(const virtmigdConfig *cfg)
 }
 
 
+int
+virtmigdListenPrepareTLS(const virtmigdConfig *cfg, virtmigdListeners *lst)
+{
+    if (!cfg->listenTLS)
+        return 0;
+    if (!(lst->tls = virNetTLSContextNewServer(&cfg->tls)))
+        return -1;
+    VIR_INFO("TLS credentials: CA %s, certificate %s, key %s",
+             cfg->tls.caFile, cfg->tls.certFile, cfg->tls.keyFile);
+    return 0;
+}
+
+
+void
+virtmigdListenersClear(virtmigdListeners *lst)
+{
+    if (lst->rw >= 0)
+        close(lst->rw);
+    if (lst->ro >= 0)
+        close(lst->ro);
+    lst->rw = lst->ro = -1;
+    g_clear_pointer(&lst->tls, virNetTLSContextFree);
+}
+
+
+/* listen_tls on listen_addr:tls_port; the server takes the credentials. */
+static int
+virtmigdListenTLS(virtmigdDaemon *daemon, virtmigdListeners *lst)
+{
+    const virtmigdConfig *cfg = daemon->cfg;
+    g_autofree char *hostport = NULL;
+
+    if (!lst->tls)
+        return 0;
+    hostport = g_strdup_printf(strchr(cfg->listenAddr, ':') ? "[%s]:%s" : "%s:%s",
+                               cfg->listenAddr, cfg->tlsPort);
+    return virNetServerAddServiceTLS(daemon->srv, hostport,
+                                     g_steal_pointer(&lst->tls));
+}
+
+
 static int
 virtmigdListenUNIX(virtmigdDaemon *daemon, int *inherited, const char *path,
                    mode_t mode, bool readonly)
@@ -185,6 +226,8 @@ virtmigdListen(virtmigdDaemon *daemon, virtmigdListeners *lst)
     if (cfg->listenTCP &&
         virNetServerAddServiceTCP(daemon->srv, cfg->listenTCP,
                                   cfg->listenTCPAllowRemote) < 0)
+        return -1;
+    if (virtmigdListenTLS(daemon, lst) < 0)
         return -1;
     if (cfg->libvirtDropIn) {
         g_autofree char *dir = g_path_get_dirname(VIRTMIGD_LIBVIRT_SOCK);

@@ -224,3 +224,77 @@ virConfGetBool(virConf *conf, const char *key, bool *out)
     }
     return 1;
 }
+
+
+/* Parses one "..." at *@p (after spaces) into @list.  Returns 0 or -1. */
+static int
+virConfParseQuoted(const char **p, GPtrArray *list)
+{
+    g_autoptr(GString) item = g_string_new(NULL);
+    const char *s = *p;
+
+    while (g_ascii_isspace(*s))
+        s++;
+    if (*s++ != '"')
+        return -1;
+    for (; *s && *s != '"'; s++) {
+        if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+            s++;
+        g_string_append_c(item, *s);
+    }
+    if (*s != '"')
+        return -1;
+    g_ptr_array_add(list, g_string_free(g_steal_pointer(&item), FALSE));
+    *p = s + 1;
+    return 0;
+}
+
+
+/* Parses "[...]" in @str.  Returns the NULL-terminated list or NULL. */
+static GStrv
+virConfParseList(const char *str)
+{
+    g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func(g_free);
+    const char *p = str;
+
+    if (*p++ != '[')
+        return NULL;
+    while (g_ascii_isspace(*p))
+        p++;
+    while (*p != ']') {
+        if (virConfParseQuoted(&p, list) < 0)
+            return NULL;
+        while (g_ascii_isspace(*p))
+            p++;
+        if (*p == ',') {
+            p++;
+            continue;
+        }
+        if (*p != ']')
+            return NULL;
+    }
+    if (p[1] != '\0')
+        return NULL;
+    g_ptr_array_add(list, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&list), FALSE);
+}
+
+
+int
+virConfGetStringList(virConf *conf, const char *key, GStrv *out)
+{
+    g_autofree char *raw = NULL;
+    GStrv list;
+
+    if (!g_hash_table_contains(conf->lines, key))
+        return 0;
+    raw = g_key_file_get_value(conf->kf, conf->group, key, NULL);
+    g_strstrip(raw);
+    if (!(list = virConfParseList(raw))) {
+        virConfReportKeyError(conf, key,
+                              _("expected a list of quoted strings, as [\"one\", \"two\"]"));
+        return -1;
+    }
+    *out = list;
+    return 1;
+}

@@ -41,6 +41,9 @@ int virConfGetString(virConf *conf, const char *key, char **out);
 int virConfGetInt(virConf *conf, const char *key, long long min,
                   long long max, long long *out);
 int virConfGetBool(virConf *conf, const char *key, bool *out);
+/* A list in libvirt's syntax: ["one", "two"] (an empty [] is an empty
+ * list); \" and \\ escape inside the quotes. */
+int virConfGetStringList(virConf *conf, const char *key, GStrv *out);
 
 /* Reports @msg (already translated) as a config error at @key's line. */
 void virConfReportKeyError(virConf *conf, const char *key, const char *msg);
