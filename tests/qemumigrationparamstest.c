@@ -140,6 +140,13 @@ testFillBandwidth(virTypedParamList *list)
     g_assert_cmpint(virTypedParamListAddString(list, VIR_MIGRATE_PARAM_DEST_NAME, "guest"), ==, 0);
 }
 
+static void
+testFillTLS(virTypedParamList *list)
+{
+    g_assert_cmpint(virTypedParamListAddString(list, VIR_MIGRATE_PARAM_TLS_DESTINATION,
+                                               "host-b.example.org"), ==, 0);
+}
+
 #define LIVE VIR_MIGRATE_LIVE
 #define SRC QEMU_MIGRATION_SOURCE
 #define DST QEMU_MIGRATION_DESTINATION
@@ -161,6 +168,9 @@ static const testCase testCases[] = {
     { "compressed-xbzrle-mt-dst", LIVE | VIR_MIGRATE_COMPRESSED, DST, testFillCompression },
     { "bandwidth", LIVE, SRC, testFillBandwidth },
     { "offline", VIR_MIGRATE_OFFLINE | VIR_MIGRATE_PERSIST_DEST, SRC, NULL },
+    { "tls", LIVE | VIR_MIGRATE_TLS, SRC, NULL },
+    { "tls-destination", LIVE | VIR_MIGRATE_TLS, SRC, testFillTLS },
+    { "tls-dst", LIVE | VIR_MIGRATE_TLS, DST, testFillTLS },
 };
 
 
@@ -194,7 +204,10 @@ testRecipe(const testCase *tc)
     virTypedParamArrayFree(params, n);
     g_assert_cmpint(qemuMigrationParamsCheck(mp, tc->party, testQemuData.supported,
                                              0), ==, 0);
-    qemuMigrationParamsDisableTLS(mp, testQemuData.orig);
+    if (tc->flags & VIR_MIGRATE_TLS)
+        qemuMigrationParamsEnableTLS(mp, "objlibvirt_migrate_tls0");
+    else
+        qemuMigrationParamsDisableTLS(mp, testQemuData.orig);
     if (tc->party == SRC &&
         !qemuMigrationParamsIsSet(mp, QEMU_MIGRATION_PARAM_MAX_BANDWIDTH))
         g_assert_cmpint(qemuMigrationParamsSetMaxBandwidth(mp,
@@ -581,8 +594,6 @@ static const testFlagsBad testFlagsBadCases[] = {
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_NON_SHARED_DISK, VIR_MIGRATE_NON_SHARED_INC" },
     { LIVE | VIR_MIGRATE_RDMA_PIN_ALL, VIR_ERR_ARGUMENT_UNSUPPORTED,
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_RDMA_PIN_ALL" },
-    { LIVE | VIR_MIGRATE_TLS, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: VIR_MIGRATE_TLS" },
     { LIVE | VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES, VIR_ERR_ARGUMENT_UNSUPPORTED,
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES" },
     { LIVE | VIR_MIGRATE_PARALLEL | VIR_MIGRATE_ZEROCOPY, VIR_ERR_ARGUMENT_UNSUPPORTED,
@@ -925,7 +936,7 @@ testStatusXMLEscape(void)
     g_assert_cmpint(virTypedParamListAddString(list, VIR_MIGRATE_PARAM_TLS_DESTINATION,
                                                "a'b<c>&\"d"), ==, 0);
     params = virTypedParamListGetParams(list, &n);
-    mp = qemuMigrationParamsFromFlags(params, n, LIVE, SRC);
+    mp = qemuMigrationParamsFromFlags(params, n, LIVE | VIR_MIGRATE_TLS, SRC);
     g_assert_nonnull(mp);
     virBufferAddLit(&buf, "<job>\n");
     qemuMigrationParamsFormat(&buf, mp);

@@ -54,6 +54,20 @@ const virConfKey qemuConfigKeys[] = {
       N_("Migration protocol versions this host offers to clients: \"2\", "
          "\"3\" or \"2,3\" (default).  \"2\" makes stock clients use "
          "protocol v2, as they do with an older peer.") },
+    { "migrate_tls_x509_cert_dir", "\"/etc/pki/qemu\"",
+      N_("Directory of the x509 files QEMU uses for --tls migrations, in "
+         "QEMU's names: ca-cert.pem, server-cert.pem and server-key.pem "
+         "(this host as a destination), client-cert.pem and client-key.pem "
+         "(as a source) (default: /etc/pki/qemu, DIR/pki/qemu with "
+         "--root).") },
+    { "migrate_tls_x509_verify", "1",
+      N_("1: as a --tls migration destination, require the source QEMU's "
+         "client certificate, signed by ca-cert.pem (default: 1).") },
+    { "migrate_tls_force", "0",
+      N_("1: refuse every migration of this host's guests, out and in, "
+         "without --tls (VIR_MIGRATE_TLS), so QEMU's stream never crosses "
+         "the network in plain text; offline and tunnelled migrations are "
+         "exempt, as in libvirt (default: 0).") },
     { NULL, NULL, NULL }
 };
 
@@ -104,6 +118,26 @@ qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
         cfg->migrationHost = g_strdup(g_get_host_name());
     if (!cfg->migrationListen)
         cfg->migrationListen = g_strdup("0.0.0.0");
+    return 0;
+}
+
+
+/* TLS of QEMU's migration stream (qemu.conf's keys). */
+static int
+qemuDriverConfigLoadMigrationTLS(virQEMUDriverConfig *cfg, virConf *conf,
+                                 const char *pkiDir)
+{
+    cfg->migrateTLSx509verify = true;
+    if (conf &&
+        (virConfGetString(conf, "migrate_tls_x509_cert_dir",
+                          &cfg->migrateTLSx509certdir) < 0 ||
+         virConfGetBool(conf, "migrate_tls_x509_verify",
+                        &cfg->migrateTLSx509verify) < 0 ||
+         virConfGetBool(conf, "migrate_tls_force", &cfg->migrateTLSForce) < 0))
+        return -1;
+    if (!cfg->migrateTLSx509certdir)
+        cfg->migrateTLSx509certdir = g_build_filename(pkiDir ? pkiDir : "/etc/pki",
+                                                      "qemu", NULL);
     return 0;
 }
 
@@ -195,6 +229,7 @@ qemuDriverConfigNew(const virDriverStateConfig *dcfg)
         cfg->emulator = g_strdup(QEMU_DEFAULT_EMULATOR);
     if (qemuDriverConfigLoadLifecycle(cfg, dcfg->conf) < 0 ||
         qemuDriverConfigLoadMigration(cfg, dcfg->conf) < 0 ||
+        qemuDriverConfigLoadMigrationTLS(cfg, dcfg->conf, dcfg->pkiDir) < 0 ||
         qemuDriverConfigLoadProtocols(cfg, dcfg->conf) < 0 ||
         qemuDriverConfigLoadGraphics(cfg, dcfg->conf) < 0)
         return NULL;
@@ -221,5 +256,6 @@ qemuDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->spiceListen);
     g_free(cfg->migrationHost);
     g_free(cfg->migrationListen);
+    g_free(cfg->migrateTLSx509certdir);
     g_free(cfg);
 }

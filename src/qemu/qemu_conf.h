@@ -41,6 +41,11 @@ struct _virQEMUDriverConfig {
     unsigned int migrationProtocols;    /* migration_protocols: a mask of
                                          * QEMU_MIGRATION_PROTOCOL_*, the
                                          * versions advertised (issue 6) */
+    char *migrateTLSx509certdir;        /* migrate_tls_x509_cert_dir:
+                                         * QEMU's tls-creds-x509 files;
+                                         * default <pkiDir>/qemu */
+    bool migrateTLSx509verify;          /* migrate_tls_x509_verify, 1 */
+    bool migrateTLSForce;               /* migrate_tls_force, 0 */
 
     /* graphics (issue 9) */
     char *spiceListen;                  /* spice_listen, default 127.0.0.1 */

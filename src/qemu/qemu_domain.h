@@ -66,6 +66,7 @@ struct _qemuDomainObjPrivate {
     /* migration (qemu_migration*.c) */
     unsigned long long migrationCaps;   /* what this QEMU supports */
     struct _qemuMigrationParams *migrationOrigParams; /* restored after */
+    bool migrationTLS;          /* our tls-creds-x509 object is in QEMU */
     unsigned long long migMaxBandwidth; /* MiB/s: migrate-setspeed, the
                                          * max-bandwidth of every outgoing
                                          * migration (default unlimited) */

@@ -13,6 +13,7 @@
 #include "qemu_domainjob.h"
 #include "qemu_migration.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_tls.h"
 #include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -25,15 +26,18 @@ VIR_LOG_INIT("qemu.driver_migrate");
  * parameters here, once, before it looks anything up: unknown or
  * unimplemented flags and parameters the step's table does not know, or
  * gives another type, are refused as libvirt refuses them
- * (qemuMigrationParamsCheckFlags, qemuMigrationParamsValidate), and
- * nothing changes.  Also records the connection the step runs for.
+ * (qemuMigrationParamsCheckFlags, qemuMigrationParamsValidate), so are
+ * the combinations that would send the stream in plain text against the
+ * user's or the host's wish (qemuMigrationTLSCheckArgs), and nothing
+ * changes.  Also records the connection the step runs for.
  * Returns 0, or -1 with the error reported. */
 static int
 qemuDomainMigrateCheckArgs(virConn *conn, qemuMigrationStep step,
                            virMigrateArgs *args)
 {
     if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
-        qemuMigrationParamsValidate(step, args->params, args->nparams) < 0)
+        qemuMigrationParamsValidate(step, args->params, args->nparams) < 0 ||
+        qemuMigrationTLSCheckArgs(args->flags, args->params, args->nparams) < 0)
         return -1;
     args->conn = conn;
     return 0;

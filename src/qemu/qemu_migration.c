@@ -18,6 +18,7 @@
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_tls.h"
 #include "qemu_monitor_periph.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
@@ -611,6 +612,7 @@ qemuMigrationAnyResetParams(virDomainObj *vm, virDomainAsyncJob asyncJob)
         qemuDomainObjEnterMonitorAsync(vm, asyncJob) == 0) {
         qemuMigrationParamsReset(priv->mon, priv->migrationOrigParams,
                                  priv->migrationCaps);
+        qemuMigrationAnyRemoveTLS(vm, priv->mon);
         ignore_value(qemuDomainObjExitMonitor(vm));
     }
     qemuMigrationAnyDropParams(vm);
@@ -624,6 +626,7 @@ qemuMigrationAnyDropParams(virDomainObj *vm)
     qemuDomainObjPrivate *priv = vm->privateData;
 
     g_clear_pointer(&priv->migrationOrigParams, qemuMigrationParamsFree);
+    priv->migrationTLS = false;
 }
 
 

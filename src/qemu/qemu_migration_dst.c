@@ -22,6 +22,7 @@
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
+#include "qemu_migration_tls.h"
 #include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
@@ -188,6 +189,8 @@ qemuMigrationDstStartIncoming(virDomainObj *vm, const virMigrateArgs *args,
         return -1;
     if (qemuMigrationAnyPrepareParams(vm, priv->mon, migParams,
                                       QEMU_MIGRATION_DESTINATION) == 0 &&
+        qemuMigrationAnySetupTLS(vm, priv->mon, migParams,
+                                 QEMU_MIGRATION_DESTINATION, args->flags) == 0 &&
         qemuMigrationParamsApply(priv->mon, VIR_ASYNC_JOB_MIGRATION_IN,
                                  migParams, priv->migrationCaps,
                                  args->flags) == 0)

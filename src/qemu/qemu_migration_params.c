@@ -188,7 +188,6 @@ static const struct {
     { VIR_MIGRATE_NON_SHARED_DISK, "VIR_MIGRATE_NON_SHARED_DISK" },
     { VIR_MIGRATE_NON_SHARED_INC, "VIR_MIGRATE_NON_SHARED_INC" },
     { VIR_MIGRATE_RDMA_PIN_ALL, "VIR_MIGRATE_RDMA_PIN_ALL" },
-    { VIR_MIGRATE_TLS, "VIR_MIGRATE_TLS" },
     { VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES,
       "VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES" },
     { VIR_MIGRATE_ZEROCOPY, "VIR_MIGRATE_ZEROCOPY" },
@@ -741,6 +740,28 @@ qemuMigrationParamsDisableTLS(qemuMigrationParams *migParams,
     g_free(pv[QEMU_MIGRATION_PARAM_TLS_HOSTNAME].value.s);
     pv[QEMU_MIGRATION_PARAM_TLS_HOSTNAME].value.s = g_strdup("");
     pv[QEMU_MIGRATION_PARAM_TLS_HOSTNAME].set = true;
+}
+
+
+/**
+ * qemuMigrationParamsEnableTLS:
+ * TLS for this migration: tls-creds names the credentials object
+ * @credsAlias; tls-hostname stays as tls.destination set it, else ""
+ * (QEMU then checks the certificate against the migration URI's host).
+ */
+void
+qemuMigrationParamsEnableTLS(qemuMigrationParams *migParams,
+                             const char *credsAlias)
+{
+    qemuMigrationParamValue *pv = migParams->params;
+
+    g_free(pv[QEMU_MIGRATION_PARAM_TLS_CREDS].value.s);
+    pv[QEMU_MIGRATION_PARAM_TLS_CREDS].value.s = g_strdup(credsAlias);
+    pv[QEMU_MIGRATION_PARAM_TLS_CREDS].set = true;
+    if (!pv[QEMU_MIGRATION_PARAM_TLS_HOSTNAME].set) {
+        pv[QEMU_MIGRATION_PARAM_TLS_HOSTNAME].value.s = g_strdup("");
+        pv[QEMU_MIGRATION_PARAM_TLS_HOSTNAME].set = true;
+    }
 }
 
 

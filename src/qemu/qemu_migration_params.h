@@ -111,13 +111,12 @@ VIR_ENUM_DECL(qemuMigrationStep);
      VIR_MIGRATE_POSTCOPY_RESUME | VIR_MIGRATE_ZEROCOPY)
 
 /* The known flags virtmig refuses up front (VIR_ERR_ARGUMENT_UNSUPPORTED,
- * naming them): tunnelling, storage copy, RDMA, TLS, post-copy recovery
- * and zero-copy are not implemented. */
+ * naming them): tunnelling, storage copy, RDMA and zero-copy are not
+ * implemented. */
 #define QEMU_MIGRATION_FLAGS_UNSUPPORTED \
     (VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_NON_SHARED_DISK | \
      VIR_MIGRATE_NON_SHARED_INC | VIR_MIGRATE_RDMA_PIN_ALL | \
-     VIR_MIGRATE_TLS | VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES | \
-     VIR_MIGRATE_ZEROCOPY)
+     VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES | VIR_MIGRATE_ZEROCOPY)
 
 #define QEMU_MIGRATION_FLAGS_SUPPORTED \
     (QEMU_MIGRATION_FLAGS & ~QEMU_MIGRATION_FLAGS_UNSUPPORTED)
@@ -154,6 +153,8 @@ int qemuMigrationParamsCheck(qemuMigrationParams *migParams,
                              unsigned long long remoteAutoCaps);
 void qemuMigrationParamsDisableTLS(qemuMigrationParams *migParams,
                                    const qemuMigrationParams *origParams);
+void qemuMigrationParamsEnableTLS(qemuMigrationParams *migParams,
+                                  const char *credsAlias);
 
 bool qemuMigrationParamsIsSet(const qemuMigrationParams *migParams,
                               qemuMigrationParam param);

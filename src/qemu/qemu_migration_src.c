@@ -25,6 +25,7 @@
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
 #include "qemu_migration_undecided.h"
+#include "qemu_migration_tls.h"
 #include "qemu_migration_uri.h"
 #include "qemu_domainjob.h"
 #include "qemu_process.h"
@@ -200,7 +201,9 @@ qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
     if (qemuMigrationAnyPrepareParams(vm, priv->mon, migParams,
-                                      QEMU_MIGRATION_SOURCE) == 0)
+                                      QEMU_MIGRATION_SOURCE) == 0 &&
+        qemuMigrationAnySetupTLS(vm, priv->mon, migParams,
+                                 QEMU_MIGRATION_SOURCE, args->flags) == 0)
         rc = qemuMigrationParamsApply(priv->mon, VIR_ASYNC_JOB_MIGRATION_OUT,
                                       migParams, priv->migrationCaps,
                                       args->flags);

@@ -191,6 +191,8 @@ int qemuMonitorSetMigrationCapabilities(qemuMonitor *mon, GPtrArray *caps);
 int qemuMonitorGetMigrationParams(qemuMonitor *mon, json_object **retParams);
 int qemuMonitorSetMigrationParams(qemuMonitor *mon, json_object *params);
 int qemuMonitorMigrateStartPostCopy(qemuMonitor *mon);
+int qemuMonitorAddObject(qemuMonitor *mon, json_object *props);
+int qemuMonitorDelObject(qemuMonitor *mon, const char *id);
 int qemuMonitorMigrateContinue(qemuMonitor *mon,
                                qemuMonitorMigrationStatus status);
 

@@ -597,6 +597,31 @@ qemuMonitorSetMigrationParams(qemuMonitor *mon, json_object *params)
 }
 
 
+/**
+ * qemuMonitorAddObject:
+ * object-add of the QOM object described by @props (stolen): its
+ * "qom-type", "id" and properties.  @mon must be locked.  Returns 0 or
+ * -1 (reported).
+ */
+int
+qemuMonitorAddObject(qemuMonitor *mon, json_object *props)
+{
+    return qemuMonitorJSONSimple(mon, "object-add", props);
+}
+
+
+/* qemuMonitorDelObject: object-del of @id.  @mon must be locked.
+ * Returns 0 or -1 (reported). */
+int
+qemuMonitorDelObject(qemuMonitor *mon, const char *id)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "id", json_object_new_string(id));
+    return qemuMonitorJSONSimple(mon, "object-del", args);
+}
+
+
 /* qemuMonitorMigrateStartPostCopy: switches a running migration to
  * post-copy.  @mon must be locked.  Returns 0 or -1 (reported). */
 int
