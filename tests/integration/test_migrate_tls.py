@@ -11,69 +11,14 @@ without --tls starts with "QEVM".  The guest must arrive intact both ways.
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
 import pkilib
 from harness import Host, virsh
-
-CAPTURE = 64 * 1024
-QEMU_MAGIC = b"QEVM"
-
-
-class StreamTap:
-    """Listens on 127.0.0.2:@port, forwards the first connection to
-    127.0.0.1:@port and keeps the first CAPTURE bytes the source sent."""
-
-    def __init__(self, port):
-        self.port = port
-        self.data = bytearray()
-        self.connections = 0
-        self.srv = socket.socket()
-        self.srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.srv.bind(("127.0.0.2", port))
-        self.srv.listen(4)
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self):
-        try:
-            src, _ = self.srv.accept()
-        except OSError:
-            return
-        self.connections += 1
-        dst = socket.create_connection(("127.0.0.1", self.port))
-        back = threading.Thread(target=self._pump, args=(dst, src, False),
-                                daemon=True)
-        back.start()
-        self._pump(src, dst, True)
-        back.join(30)
-
-    def _pump(self, a, b, keep):
-        try:
-            while True:
-                chunk = a.recv(65536)
-                if not chunk:
-                    break
-                if keep and len(self.data) < CAPTURE:
-                    self.data += chunk[:CAPTURE - len(self.data)]
-                b.sendall(chunk)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-            a.close()
-
-    def close(self):
-        self.srv.close()
+from streamtap import QEMU_MAGIC, StreamTap
 
 
 class MigrateTLS(unittest.TestCase):
@@ -113,7 +58,7 @@ class MigrateTLS(unittest.TestCase):
 
     def migrate_tapped(self, name, *flags):
         port = harness.free_port()
-        tap = StreamTap(port)
+        tap = StreamTap("127.0.0.2", "127.0.0.1", port)
         try:
             res = virsh(self.a.uri, "migrate", "--live", name, self.b.uri,
                         "--migrateuri", "tcp://127.0.0.2:%d" % port, *flags,
