@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "qemu_monitor.h"
+#include "qemu_monitor_block.h"
 #include "qemu_monitor_json.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
@@ -515,6 +516,74 @@ testMigration(void)
 }
 
 
+/* The block commands of a storage migration, in both sides' order. */
+static void
+testBlockNBD(qemuMonitor *mon)
+{
+    g_autoptr(GHashTable) sizes = NULL;
+    const unsigned long long *size;
+
+    g_assert_cmpint(qemuMonitorGetBlockCapacities(mon, &sizes), ==, 0);
+    g_assert_cmpuint(g_hash_table_size(sizes), ==, 2);
+    size = g_hash_table_lookup(sizes, "libvirt-1-format");
+    g_assert_nonnull(size);
+    g_assert_cmpuint(*size, ==, 16777216);
+    g_assert_cmpint(qemuMonitorNBDServerStart(mon, "127.0.0.1", 49160, NULL), ==, 0);
+    g_assert_cmpint(qemuMonitorBlockExportAddNBD(mon, "libvirt-nbd-libvirt-1-format",
+                                                 "libvirt-1-format",
+                                                 "drive-virtio-disk0"), ==, 0);
+    g_assert_cmpint(qemuMonitorNBDServerStop(mon), ==, 0);
+    g_assert_cmpint(qemuMonitorNBDServerStart(mon, NULL, 0, "/run/nbd.sock"), ==, -1);
+    testAssertError(VIR_ERR_INTERNAL_ERROR, "NBD server already running");
+}
+
+
+static void
+testBlock(void)
+{
+    g_autoptr(testCallbackLog) cbl = testLogNew();
+    g_autoptr(qemuMonitorTest) test = testNew("block", cbl);
+    qemuMonitor *mon = qemuMonitorTestGetMonitor(test);
+    qemuMonitorMirrorArgs mirror = {
+        .jobId = "drive-virtio-disk0", .device = "libvirt-1-format",
+        .target = "migration-vda-format", .speed = 4 << 20,
+        .syncWrites = true,
+    };
+    g_autoptr(GPtrArray) jobs = NULL;
+    const qemuMonitorBlockJobInfo *job;
+
+    VIR_WITH_OBJECT_LOCK_GUARD(mon) {
+        testBlockNBD(mon);
+        g_assert_cmpint(qemuMonitorBlockdevAddNBD(mon, "migration-vda", "host-b",
+                                                  49160, NULL,
+                                                  "drive-virtio-disk0"), ==, 0);
+        g_assert_cmpint(qemuMonitorBlockdevMirror(mon, &mirror), ==, 0);
+        g_assert_cmpint(qemuMonitorGetBlockJobs(mon, &jobs), ==, 0);
+        g_assert_cmpuint(jobs->len, ==, 2);
+        job = g_ptr_array_index(jobs, 0);
+        g_assert_cmpstr(job->id, ==, "drive-virtio-disk0");
+        g_assert_cmpstr(job->status, ==, "ready");
+        g_assert_true(job->ready);
+        g_assert_null(job->error);
+        g_assert_cmpuint(job->offset, ==, 16777216);
+        job = g_ptr_array_index(jobs, 1);
+        g_assert_cmpstr(job->status, ==, "concluded");
+        g_assert_cmpstr(job->error, ==, "Input/output error");
+        g_assert_cmpuint(job->len, ==, 8388608);
+        g_assert_cmpint(qemuMonitorBlockJobCancel(mon, "drive-virtio-disk0", false), ==, 0);
+        g_assert_cmpint(qemuMonitorBlockJobCancel(mon, "drive-virtio-disk1", true), ==, 0);
+        g_assert_cmpint(qemuMonitorJobDismiss(mon, "drive-virtio-disk0"), ==, 0);
+        g_assert_cmpint(qemuMonitorBlockdevDel(mon, "migration-vda-format"), ==, 0);
+        /* a failed format node takes its storage node with it */
+        g_assert_cmpint(qemuMonitorBlockdevAddNBD(mon, "migration-vda", "host-b",
+                                                  49160, NULL,
+                                                  "drive-virtio-disk0"), ==, -1);
+        testAssertError(VIR_ERR_INTERNAL_ERROR, "Duplicate nodes");
+    }
+    testFinishOK(test);
+}
+
+
 static void
 testErrors(void)
 {
@@ -1012,6 +1081,7 @@ main(int argc, char **argv)
     g_test_add_func("/monitor/handshake", testHandshake);
     g_test_add_func("/monitor/lifecycle", testLifecycle);
     g_test_add_func("/monitor/migration", testMigration);
+    g_test_add_func("/monitor/block", testBlock);
     g_test_add_func("/monitor/errors", testErrors);
     g_test_add_func("/monitor/events", testEvents);
     g_test_add_func("/monitor/split", testSplit);

@@ -185,6 +185,50 @@ qemuMonitorTestSchemaHasCommand(const char *name)
 }
 
 
+/* Whether object type @type has a member @key: among its own members or
+ * those of the variant its tag's value in @args selects (a flat union,
+ * such as blockdev-add's or block-export-add's). */
+static bool
+testSchemaKnowsMember(json_object *type, json_object *args, const char *key,
+                      unsigned int depth)
+{
+    json_object *members = NULL;
+    json_object *tag = NULL;
+    json_object *variants = NULL;
+    json_object *value = NULL;
+    size_t i;
+
+    if (depth > 4 || !json_object_object_get_ex(type, "members", &members))
+        return false;
+    for (i = 0; i < json_object_array_length(members); i++) {
+        json_object *mname = NULL;
+
+        json_object_object_get_ex(json_object_array_get_idx(members, i),
+                                  "name", &mname);
+        if (STREQ(json_object_get_string(mname), key))
+            return true;
+    }
+    if (!json_object_object_get_ex(type, "tag", &tag) ||
+        !json_object_object_get_ex(type, "variants", &variants) ||
+        !json_object_object_get_ex(args, json_object_get_string(tag), &value))
+        return false;
+    for (i = 0; i < json_object_array_length(variants); i++) {
+        json_object *variant = json_object_array_get_idx(variants, i);
+        json_object *vcase = NULL;
+        json_object *vtype = NULL;
+        json_object *sub;
+
+        if (!json_object_object_get_ex(variant, "case", &vcase) ||
+            STRNEQ(json_object_get_string(vcase), json_object_get_string(value)) ||
+            !json_object_object_get_ex(variant, "type", &vtype) ||
+            !(sub = testSchemaLookup(json_object_get_string(vtype), "object")))
+            continue;
+        return testSchemaKnowsMember(sub, args, key, depth + 1);
+    }
+    return false;
+}
+
+
 /* Checks @args (may be NULL) against the argument type of command @name. */
 static int
 testSchemaCheckArgs(qemuMonitorTest *test, const char *name, json_object *args)
@@ -219,16 +263,8 @@ testSchemaCheckArgs(qemuMonitorTest *test, const char *name, json_object *args)
     end = json_object_iter_end(args);
     for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
         const char *key = json_object_iter_peek_name(&it);
-        bool known = false;
 
-        for (i = 0; i < json_object_array_length(members) && !known; i++) {
-            json_object *mname = NULL;
-
-            json_object_object_get_ex(json_object_array_get_idx(members, i),
-                                      "name", &mname);
-            known = STREQ(json_object_get_string(mname), key);
-        }
-        if (!known)
+        if (!testSchemaKnowsMember(type, args, key, 0))
             return testFail(test, "command '%s' has no argument '%s' in QEMU 7.2",
                             name, key);
     }
