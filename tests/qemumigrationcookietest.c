@@ -147,6 +147,7 @@ typedef struct {
 #define CAPS QEMU_MIGRATION_COOKIE_CAPS
 #define MEMHP QEMU_MIGRATION_COOKIE_MEMORY_HOTPLUG
 #define CPUHP QEMU_MIGRATION_COOKIE_CPU_HOTPLUG
+#define NBD QEMU_MIGRATION_COOKIE_NBD
 #define SRC QEMU_MIGRATION_SOURCE
 #define DST QEMU_MIGRATION_DESTINATION
 
@@ -157,6 +158,9 @@ static const testCase testCases[] = {
     { "perform", PERSIST | STATS, 0, true, testStatsSource, NULL, PERSIST | STATS },
     { "perform-transient", STATS, 0, false, testStatsSource, NULL, STATS },
     { "finish", STATS, 0, false, testStatsDestination, NULL, STATS },
+    /* ... with a storage copy */
+    { "begin-nbd", LOCK | CAPS | NBD, SRC, false, NULL, NULL, LOCK | CAPS | NBD },
+    { "prepare-nbd", CAPS | NBD, DST, false, NULL, NULL, CAPS | NBD },
     /* edges */
     { "minimal", 0, SRC, true, testStatsSource, NULL, 0 },
     { "no-data", PERSIST | STATS, 0, false, NULL, NULL, 0 },
@@ -196,6 +200,18 @@ testCookieNew(const testCase *tc)
         mig->graphics->port = 5901;
         mig->graphics->tlsPort = -1;
         mig->graphics->listen = g_strdup("0.0.0.0");
+    }
+    if (tc->flags & NBD) {
+        /* Begin names the disks, Prepare the port */
+        g_autoptr(qemuMigrationCookieNBD) nbd = NULL;
+
+        nbd = qemuMigrationCookieNBDNew(tc->caps == SRC ? 0 : 49153);
+        if (tc->caps != DST) {
+            qemuMigrationCookieNBDAddDisk(nbd, "vda", 1073741824ULL);
+            qemuMigrationCookieNBDAddDisk(nbd, "vdb", 8388608ULL);
+        }
+        qemuMigrationCookieAddNBD(mig, &nbd);
+        g_assert_null(nbd);
     }
     if (tc->leases) {
         mig->lockDriver = g_strdup("sanlock");
@@ -401,6 +417,65 @@ testLibvirtPrepare(void)
     g_assert_cmpuint(mig->caps->automatic, ==,
                      QEMU_MIGRATION_CAP_BIT(QEMU_MIGRATION_CAP_LATE_BLOCK_ACTIVATE));
     g_assert_null(mig->graphics);
+}
+
+
+/* Begin -> Prepare and Prepare -> Perform of a storage migration: the
+ * disks and sizes stock's source lists, the port its destination gives. */
+static void
+testLibvirtNBD(void)
+{
+    g_autoptr(qemuMigrationCookie) begin = testParseFile("libvirt-begin-nbd.xml",
+                                                         &testHostB, LOCK | CAPS | NBD);
+    g_autoptr(qemuMigrationCookie) prepare = testParseFile("libvirt-prepare-nbd.xml",
+                                                           &testHostA, CAPS | NBD);
+    const qemuMigrationCookieNBDDisk *disk;
+
+    g_assert_nonnull(begin);
+    g_assert_cmpuint(begin->parsedFlags, ==, LOCK | CAPS | NBD);
+    g_assert_cmpint(begin->nbd->port, ==, 0);
+    g_assert_cmpuint(begin->nbd->disks->len, ==, 1);
+    disk = qemuMigrationCookieNBDFindDisk(begin->nbd, "vda");
+    g_assert_nonnull(disk);
+    g_assert_cmpuint(disk->capacity, ==, 8589934592ULL);
+    g_assert_null(qemuMigrationCookieNBDFindDisk(begin->nbd, "vdb"));
+    g_assert_nonnull(prepare);
+    g_assert_cmpuint(prepare->parsedFlags, ==, CAPS | NBD);
+    g_assert_cmpint(prepare->nbd->port, ==, 49153);
+}
+
+
+/* A malformed <nbd>: libvirt's messages. */
+static void
+testNBDMalformed(void)
+{
+    static const struct {
+        const char *nbd;
+        const char *message;
+    } bad[] = {
+        { "<nbd port='x'/>", "internal error: Malformed nbd port 'x'" },
+        { "<nbd port='70000'/>", "internal error: Malformed nbd port '70000'" },
+        { "<nbd><disk capacity='1'/></nbd>", "internal error: Malformed disk target" },
+        { "<nbd><disk target='vda'/></nbd>", "internal error: Malformed disk capacity: '<null>'" },
+        { "<nbd><disk target='vda' capacity='-1'/></nbd>",
+          "internal error: Malformed disk capacity: '-1'" },
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *cookie = g_strdup_printf("<qemu-migration>\n"
+                                                  "  <name>guest1</name>\n"
+                                                  "  <uuid>" GUEST_UUID "</uuid>\n"
+                                                  "  <hostname>a</hostname>\n"
+                                                  "  <hostuuid>" HOST_A_UUID "</hostuuid>\n"
+                                                  "  %s\n"
+                                                  "</qemu-migration>\n", bad[i].nbd);
+
+        virErrorResetLast();
+        g_assert_null(qemuMigrationCookieParse(&testHostB, testDef, NULL, cookie,
+                                               strlen(cookie) + 1, NBD));
+        g_assert_cmpstr(virTestLastErrorMessage(), ==, bad[i].message);
+    }
 }
 
 
@@ -722,6 +797,8 @@ main(int argc, char **argv)
     g_test_add_func("/qemumigrationcookie/libvirt/perform-persistent",
                     testLibvirtPerformPersistent);
     g_test_add_func("/qemumigrationcookie/libvirt/finish", testLibvirtFinish);
+    g_test_add_func("/qemumigrationcookie/libvirt/nbd", testLibvirtNBD);
+    g_test_add_func("/qemumigrationcookie/refused/nbd", testNBDMalformed);
     for (i = 0; i < G_N_ELEMENTS(testBadCases); i++) {
         g_autofree char *path = g_strdup_printf("/qemumigrationcookie/refused/%s",
                                                 testBadCases[i].name);

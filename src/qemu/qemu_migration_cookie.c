@@ -176,6 +176,7 @@ qemuMigrationCookieFree(qemuMigrationCookie *mig)
     virDomainJobDataFree(mig->jobData);
     g_free(mig->caps);
     qemuMigrationCookieGraphicsFree(mig->graphics);
+    qemuMigrationCookieNBDFree(mig->nbd);
     g_free(mig->peerURI);
     g_free(mig);
 }
@@ -292,7 +293,112 @@ qemuMigrationCookieAddCaps(qemuMigrationCookie *mig,
 }
 
 
+static void
+qemuMigrationCookieNBDDiskFree(qemuMigrationCookieNBDDisk *disk)
+{
+    g_free(disk->target);
+    g_free(disk);
+}
+
+
+/* An <nbd> element with @port (0: none) and no disks yet.  Caller owns
+ * the result. */
+qemuMigrationCookieNBD *
+qemuMigrationCookieNBDNew(int port)
+{
+    qemuMigrationCookieNBD *nbd = g_new0(qemuMigrationCookieNBD, 1);
+
+    nbd->port = port;
+    nbd->disks = g_ptr_array_new_with_free_func((GDestroyNotify)qemuMigrationCookieNBDDiskFree);
+    return nbd;
+}
+
+
+/* Adds disk @target of @capacity bytes to @nbd. */
+void
+qemuMigrationCookieNBDAddDisk(qemuMigrationCookieNBD *nbd, const char *target,
+                              unsigned long long capacity)
+{
+    qemuMigrationCookieNBDDisk *disk = g_new0(qemuMigrationCookieNBDDisk, 1);
+
+    disk->target = g_strdup(target);
+    disk->capacity = capacity;
+    g_ptr_array_add(nbd->disks, disk);
+}
+
+
+/* The disk @target of @nbd (borrowed), or NULL. */
+const qemuMigrationCookieNBDDisk *
+qemuMigrationCookieNBDFindDisk(const qemuMigrationCookieNBD *nbd,
+                               const char *target)
+{
+    size_t i;
+
+    for (i = 0; nbd && i < nbd->disks->len; i++) {
+        const qemuMigrationCookieNBDDisk *disk = g_ptr_array_index(nbd->disks, i);
+
+        if (STREQ(disk->target, target))
+            return disk;
+    }
+    return NULL;
+}
+
+
+/* Frees @nbd and its disks (NULL is fine). */
+void
+qemuMigrationCookieNBDFree(qemuMigrationCookieNBD *nbd)
+{
+    if (!nbd)
+        return;
+    g_ptr_array_unref(nbd->disks);
+    g_free(nbd);
+}
+
+
+/* Steals *@nbd (set to NULL), replacing what was added before. */
+void
+qemuMigrationCookieAddNBD(qemuMigrationCookie *mig, qemuMigrationCookieNBD **nbd)
+{
+    qemuMigrationCookieNBDFree(mig->nbd);
+    mig->nbd = g_steal_pointer(nbd);
+}
+
+
+/* Takes the <nbd> data out of @mig: the caller owns it (NULL: none). */
+qemuMigrationCookieNBD *
+qemuMigrationCookieGetNBD(qemuMigrationCookie *mig)
+{
+    return g_steal_pointer(&mig->nbd);
+}
+
+
 /* ---- formatting ---- */
+
+/* <nbd port=''>, its port left out when 0, with a <disk> per disk. */
+static void
+qemuMigrationCookieNBDFormat(virBuffer *buf, const qemuMigrationCookieNBD *nbd)
+{
+    size_t i;
+
+    virBufferAddLit(buf, "<nbd");
+    if (nbd->port)
+        virBufferAsprintf(buf, " port='%d'", nbd->port);
+    if (!nbd->disks->len) {
+        virBufferAddLit(buf, "/>\n");
+        return;
+    }
+    virBufferAddLit(buf, ">\n");
+    virBufferAdjustIndent(buf, 2);
+    for (i = 0; i < nbd->disks->len; i++) {
+        const qemuMigrationCookieNBDDisk *disk = g_ptr_array_index(nbd->disks, i);
+
+        virBufferEscapeString(buf, "<disk target='%s'", disk->target);
+        virBufferAsprintf(buf, " capacity='%llu'/>\n", disk->capacity);
+    }
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</nbd>\n");
+}
+
 
 static void
 qemuMigrationCookieStatisticsFormat(virBuffer *buf,
@@ -393,7 +499,8 @@ qemuMigrationCookieGraphicsFormat(virBuffer *buf,
  * elements @flags (qemuMigrationCookieFeatures) ask for among the data
  * added: LOCKSTATE announces the lockstate feature (and the leases, when
  * there are some); PERSISTENT the definition with its feature; STATS the
- * statistics; CAPS the capabilities (an empty list when none were added);
+ * statistics; NBD the <nbd> data; CAPS the capabilities (an empty list
+ * when none were added);
  * MEMORY_HOTPLUG and CPU_HOTPLUG only their features.  Other flags are
  * ignored.  Returns 0, or -1 when the definition cannot be formatted
  * (reported).
@@ -435,6 +542,8 @@ qemuMigrationCookieXMLFormat(const qemuMigrationCookie *mig, virBuffer *buf,
                               VIR_DOMAIN_DEF_FORMAT_SECURE |
                               VIR_DOMAIN_DEF_FORMAT_MIGRATABLE) < 0)
         return -1;
+    if (flags & QEMU_MIGRATION_COOKIE_NBD && mig->nbd)
+        qemuMigrationCookieNBDFormat(buf, mig->nbd);
     if (flags & QEMU_MIGRATION_COOKIE_STATS && mig->jobData)
         qemuMigrationCookieStatisticsFormat(buf, mig->jobData);
     if (flags & QEMU_MIGRATION_COOKIE_CAPS)
@@ -822,6 +931,52 @@ qemuMigrationCookieParseGraphics(qemuMigrationCookie *mig,
 }
 
 
+/* <nbd port=''> and its <disk target='' capacity=''/>s; libvirt's
+ * messages. */
+static int
+qemuMigrationCookieParseNBD(qemuMigrationCookie *mig, xmlXPathContext *ctxt)
+{
+    g_autoptr(qemuMigrationCookieNBD) nbd = NULL;
+    g_autofree xmlNode **nodes = NULL;
+    g_autofree char *port = NULL;
+    gint64 val = 0;
+    int n;
+    int i;
+
+    if (!virXPathBoolean("boolean(./nbd)", ctxt))
+        return 0;
+    port = virXPathString("string(./nbd/@port)", ctxt);
+    if (port && !g_ascii_string_to_signed(port, 10, 0, 65535, &val, NULL)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("Malformed nbd port '%1$s'"),
+                       port);
+        return -1;
+    }
+    nbd = qemuMigrationCookieNBDNew(val);
+    n = virXPathNodeSet("./nbd/disk", ctxt, &nodes);
+    for (i = 0; i < n; i++) {
+        g_autofree char *target = virXMLPropString(nodes[i], "target");
+        g_autofree char *capacity = virXMLPropString(nodes[i], "capacity");
+        guint64 size = 0;
+
+        if (!target) {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           _("Malformed disk target"));
+            return -1;
+        }
+        if (!capacity ||
+            !g_ascii_string_to_unsigned(capacity, 10, 0, G_MAXUINT64, &size, NULL)) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("Malformed disk capacity: '%1$s'"), NULLSTR(capacity));
+            return -1;
+        }
+        qemuMigrationCookieNBDAddDisk(nbd, target, size);
+    }
+    mig->nbd = g_steal_pointer(&nbd);
+    mig->parsedFlags |= QEMU_MIGRATION_COOKIE_NBD;
+    return 0;
+}
+
+
 static int
 qemuMigrationCookieParseXML(qemuMigrationCookie *mig, const char *xml,
                             const qemuMigrationCookieHost *host,
@@ -851,6 +1006,9 @@ qemuMigrationCookieParseXML(qemuMigrationCookie *mig, const char *xml,
         return -1;
     if (flags & QEMU_MIGRATION_COOKIE_GRAPHICS &&
         qemuMigrationCookieParseGraphics(mig, ctxt) < 0)
+        return -1;
+    if (flags & QEMU_MIGRATION_COOKIE_NBD &&
+        qemuMigrationCookieParseNBD(mig, ctxt) < 0)
         return -1;
     return 0;
 }

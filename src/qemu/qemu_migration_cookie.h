@@ -10,8 +10,8 @@
  * which elements to emit; a received one is parsed with flags that say
  * which elements this step reads.  Who sends what:
  *
- *   Begin (src)    LOCKSTATE CAPS         -> Prepare reads LOCKSTATE CAPS
- *   Prepare (dst)  CAPS GRAPHICS          -> Perform reads CAPS GRAPHICS
+ *   Begin (src)    LOCKSTATE CAPS [NBD]   -> Prepare reads LOCKSTATE CAPS NBD
+ *   Prepare (dst)  CAPS GRAPHICS [NBD]    -> Perform reads CAPS GRAPHICS NBD
  *   Perform (src)  STATS [PERSISTENT]     -> Finish reads STATS PERSISTENT
  *   Finish (dst)   STATS                  -> Confirm reads STATS
  *
@@ -20,7 +20,10 @@
  * can ask the other what became of the guest when the client is lost
  * (docs/internals/recovery.rst).  libvirt ignores the element.
  *
- * The elements we do not produce (network, nbd, cpu,
+ * NBD (storage migration, qemu_migration_nbd.c): Begin lists the disks
+ * to copy with their sizes, Prepare the port its NBD server listens on.
+ *
+ * The elements we do not produce (network, cpu,
  * blockDirtyBitmaps) are ignored when a peer sends them, as libvirt
  * ignores what it did not ask for; a mandatory <feature> we do not know or
  * did not ask for is refused.
@@ -78,6 +81,7 @@ typedef enum {
     (QEMU_MIGRATION_COOKIE_GRAPHICS | \
      QEMU_MIGRATION_COOKIE_LOCKSTATE | QEMU_MIGRATION_COOKIE_PERSISTENT | \
      QEMU_MIGRATION_COOKIE_STATS | QEMU_MIGRATION_COOKIE_CAPS | \
+     QEMU_MIGRATION_COOKIE_NBD | \
      QEMU_MIGRATION_COOKIE_MEMORY_HOTPLUG | QEMU_MIGRATION_COOKIE_CPU_HOTPLUG)
 
 /* This host as cookies name it, and how to read a <domain> on it.  All
@@ -110,6 +114,32 @@ struct _qemuMigrationCookieGraphics {
     char *tlsSubject;               /* NULL: none */
 };
 
+/* <nbd port=''> with a <disk target='' capacity=''/> per disk to copy:
+ * the source's disks and their sizes (Begin), the port of the
+ * destination's NBD server (Prepare; 0: not told). */
+typedef struct _qemuMigrationCookieNBDDisk qemuMigrationCookieNBDDisk;
+struct _qemuMigrationCookieNBDDisk {
+    char *target;
+    unsigned long long capacity;    /* bytes */
+};
+
+typedef struct _qemuMigrationCookieNBD qemuMigrationCookieNBD;
+struct _qemuMigrationCookieNBD {
+    int port;
+    GPtrArray *disks;               /* of qemuMigrationCookieNBDDisk */
+};
+
+qemuMigrationCookieNBD *qemuMigrationCookieNBDNew(int port);
+void qemuMigrationCookieNBDAddDisk(qemuMigrationCookieNBD *nbd,
+                                   const char *target,
+                                   unsigned long long capacity);
+const qemuMigrationCookieNBDDisk *
+qemuMigrationCookieNBDFindDisk(const qemuMigrationCookieNBD *nbd,
+                               const char *target);
+void qemuMigrationCookieNBDFree(qemuMigrationCookieNBD *nbd);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMigrationCookieNBD,
+                              qemuMigrationCookieNBDFree);
+
 struct _qemuMigrationCookie {
     /* the local host and the domain (set by New, formatted) */
     unsigned char localHostuuid[VIR_UUID_BUFLEN];
@@ -131,6 +161,8 @@ struct _qemuMigrationCookie {
     virDomainJobData *jobData;
     /* CAPS */
     qemuMigrationCookieCaps *caps;
+    /* NBD (not a mandatory feature, as in libvirt) */
+    qemuMigrationCookieNBD *nbd;
     /* GRAPHICS (not a mandatory feature, as in libvirt) */
     qemuMigrationCookieGraphics *graphics;
     /* <virtmig-peer>: the sender's daemon URI (any step; NULL: none, a
@@ -154,6 +186,9 @@ void qemuMigrationCookieAddPeer(qemuMigrationCookie *mig, const char *uri);
 void qemuMigrationCookieAddGraphics(qemuMigrationCookie *mig,
                                     const virDomainDef *def,
                                     const char *defaultListen);
+void qemuMigrationCookieAddNBD(qemuMigrationCookie *mig,
+                               qemuMigrationCookieNBD **nbd);
+qemuMigrationCookieNBD *qemuMigrationCookieGetNBD(qemuMigrationCookie *mig);
 void qemuMigrationCookieAddCaps(qemuMigrationCookie *mig,
                                 unsigned long long supportedCaps,
                                 qemuMigrationParty party);
