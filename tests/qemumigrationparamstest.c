@@ -589,13 +589,8 @@ typedef struct {
 static const testFlagsBad testFlagsBadCases[] = {
     { LIVE | VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_PEER2PEER, VIR_ERR_ARGUMENT_UNSUPPORTED,
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_TUNNELLED" },
-    { LIVE | VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC,
-      VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: VIR_MIGRATE_NON_SHARED_DISK, VIR_MIGRATE_NON_SHARED_INC" },
     { LIVE | VIR_MIGRATE_RDMA_PIN_ALL, VIR_ERR_ARGUMENT_UNSUPPORTED,
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_RDMA_PIN_ALL" },
-    { LIVE | VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES" },
     { LIVE | VIR_MIGRATE_PARALLEL | VIR_MIGRATE_ZEROCOPY, VIR_ERR_ARGUMENT_UNSUPPORTED,
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_ZEROCOPY" },
     { LIVE | (1ULL << 30), VIR_ERR_INVALID_ARG,
@@ -620,6 +615,11 @@ testFlagsRefused(void)
     }
     g_assert_cmpint(qemuMigrationParamsCheckFlags(QEMU_MIGRATION_FLAGS_SUPPORTED &
                                                   ~VIR_MIGRATE_PAUSED), ==, 0);
+    /* storage migration (issue 14) */
+    g_assert_cmpint(qemuMigrationParamsCheckFlags(LIVE | VIR_MIGRATE_NON_SHARED_DISK |
+                                                  VIR_MIGRATE_NON_SHARED_INC |
+                                                  VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES),
+                    ==, 0);
 }
 
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "qemu_domain.h"
+#include "qemu_migration_nbd.h"
 #include "qemu_process_periph.h"
 #include "qemu_migration_params.h"
 #include "qemu_domainjob.h"
@@ -58,6 +59,7 @@ qemuDomainObjPrivateFree(void *data)
     virDomainJobDataFree(priv->migrationStatsIn);
     g_free(priv->undecidedPeer);
     qemuMigrationParamsFree(priv->migrationOrigParams);
+    qemuMigrationNBDFree(priv->nbd);
     qemuProcessPeriphFree(priv->periph);
     g_array_unref(priv->cleanupCallbacks);
     g_free(priv);

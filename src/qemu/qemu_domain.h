@@ -28,6 +28,8 @@ struct _qemuDomainObjPrivate {
     bool beingDestroyed;        /* destroy in progress: waits in jobs fail */
     virDomainState preMigrationState; /* restored if migration fails */
     unsigned short migrationPort;     /* incoming migration (destination) */
+    struct _qemuMigrationNBD *nbd;    /* storage migration, either side
+                                       * (qemu_migration_nbd.c) */
     char *origname;             /* the source's name of a renamed domain */
     bool migrationOrphaned;     /* v2 incoming migration whose client
                                  * left before Finish2: its stream's end

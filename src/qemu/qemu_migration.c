@@ -17,6 +17,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
+#include "qemu_migration_nbd.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_tls.h"
 #include "qemu_monitor_periph.h"
@@ -843,8 +844,10 @@ qemuMigrationAnyCookieFlags(qemuMigrationCookieStep step,
     case QEMU_MIGRATION_COOKIE_STEP_FINISH:
         return QEMU_MIGRATION_COOKIE_STATS;
     case QEMU_MIGRATION_COOKIE_STEP_PREPARE:
-        return QEMU_MIGRATION_COOKIE_GRAPHICS;
+        return QEMU_MIGRATION_COOKIE_GRAPHICS | QEMU_MIGRATION_COOKIE_NBD;
     case QEMU_MIGRATION_COOKIE_STEP_BEGIN:
+        return (args->flags & QEMU_MIGRATION_NBD_FLAGS) ?
+               QEMU_MIGRATION_COOKIE_NBD : 0;
     case QEMU_MIGRATION_COOKIE_STEP_CONFIRM:
     default:
         return 0;
@@ -871,6 +874,15 @@ qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
         qemuMigrationCookieAddStatistics(mig, vm->job->completed);
     if ((flags & QEMU_MIGRATION_COOKIE_GRAPHICS) && virDomainObjIsActive(vm))
         qemuMigrationCookieAddGraphics(mig, vm->def, qemu_driver->cfg->spiceListen);
+    if (flags & QEMU_MIGRATION_COOKIE_NBD) {
+        g_autoptr(qemuMigrationCookieNBD) nbd = NULL;
+
+        if (step == QEMU_MIGRATION_COOKIE_STEP_PREPARE)
+            nbd = qemuMigrationDstNBDCookie(vm);
+        else if (qemuMigrationSrcNBDCookieDisks(vm, args, &nbd) < 0)
+            return -1;
+        qemuMigrationCookieAddNBD(mig, &nbd);
+    }
     if (flags & QEMU_MIGRATION_COOKIE_PERSISTENT) {
         /* the client's persistent_xml (--persistent-xml), else ours */
         const char *xml = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_PERSIST_XML);
@@ -1055,6 +1067,8 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
         vm->newDef = persistent;
     }
     qemuMigrationAnyCookieStats(vm, step, mig);
+    if (step == QEMU_MIGRATION_COOKIE_STEP_PERFORM)
+        qemuMigrationSrcNBDCookieEat(vm, mig->nbd);
     if (step == QEMU_MIGRATION_COOKIE_STEP_PERFORM &&
         qemuMigrationSrcGraphicsRelocate(vm, mig, qemuMigrationAnyParamString(args,
                                              VIR_MIGRATE_PARAM_GRAPHICS_URI)) < 0) {
@@ -1068,10 +1082,12 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
 
 
 /* Checks the cookie of Prepare (no domain object exists yet); the URI of
- * the source's daemon, if it gave one, goes to *@peerURI (caller owns). */
+ * the source's daemon, if it gave one, goes to *@peerURI, its <nbd> to
+ * *@nbd (caller owns both). */
 int
 qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
-                            const virMigrateArgs *args, char **peerURI)
+                            const virMigrateArgs *args, char **peerURI,
+                            qemuMigrationCookieNBD **nbd)
 {
     qemuMigrationCookieHost host;
     g_autoptr(qemuMigrationCookie) mig = NULL;
@@ -1084,5 +1100,6 @@ qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
                                          QEMU_MIGRATION_COOKIE_SUPPORTED)))
         return -1;
     *peerURI = g_steal_pointer(&mig->peerURI);
+    *nbd = qemuMigrationCookieGetNBD(mig);
     return 0;
 }

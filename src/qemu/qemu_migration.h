@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "qemu_conf.h"
+#include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_uri.h"
@@ -108,4 +109,5 @@ int qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
 /* Prepare: the Begin cookie against the definition to receive (same-host
  * check, name and UUID); @origname is the source's name if renamed. */
 int qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
-                                const virMigrateArgs *args, char **peerURI);
+                                const virMigrateArgs *args, char **peerURI,
+                                qemuMigrationCookieNBD **nbd);

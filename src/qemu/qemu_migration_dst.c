@@ -20,6 +20,7 @@
 #include "qemu_closecallbacks.h"
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
+#include "qemu_migration_nbd.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
 #include "qemu_migration_tls.h"
@@ -222,6 +223,7 @@ qemuMigrationDstDiscard(virDomainObj *vm)
     }
     qemuMigrationDstPortRelease(priv->migrationPort);
     priv->migrationPort = 0;
+    qemuMigrationDstNBDDiscard(vm);
     qemuMigrationAnyDropParams(vm);
     qemuMigrationJobFinish(vm);
     qemuDomainRemoveInactive(vm);
@@ -243,6 +245,7 @@ qemuMigrationDstPrepareCleanup(virDomainObj *vm)
 
     qemuMigrationDstPortRelease(priv->migrationPort);
     priv->migrationPort = 0;
+    qemuMigrationDstNBDDiscard(vm);
     qemuMigrationAnyDropParams(vm);
     qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosed);
     qemuCloseCallbacksUnset(vm, qemuMigrationDstConnectionClosedV2);
@@ -283,6 +286,7 @@ qemuMigrationDstEndIncoming(virDomainObj *vm)
     qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_MIGRATION_IN);
     qemuMigrationDstPortRelease(priv->migrationPort);
     priv->migrationPort = 0;
+    qemuMigrationDstNBDKeep(vm);
     qemuMigrationJobFinish(vm);
 }
 
@@ -305,12 +309,14 @@ qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
     else if (!(port = priv->migrationPort = qemuMigrationDstPortAcquire()))
         return -1;
     qemuMigrationDstAddresses(args, uriIn, port, &incoming, uriOut);
-    if (qemuProcessStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, "defer",
+    if (qemuMigrationDstNBDPrecreate(vm, args) < 0 ||
+        qemuProcessStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, "defer",
                          QEMU_PROCESS_START_PAUSED) < 0)
         return -1;
     qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STARTED,
                                   VIR_DOMAIN_EVENT_STARTED_MIGRATED);
     if (qemuMigrationDstStartIncoming(vm, args, incoming) < 0 ||
+        qemuMigrationDstNBDStart(vm, args) < 0 ||
         qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_PREPARE, args) < 0)
         return -1;
     vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
@@ -348,10 +354,11 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *origname = NULL;
     g_autofree char *peer = NULL;
+    g_autoptr(qemuMigrationCookieNBD) nbd = NULL;
     virDomainObj *vm;
 
     if (!(def = qemuMigrationDstParseDef(args, &origname)) ||
-        qemuMigrationAnyCookieCheck(def, origname, args, &peer) < 0 ||
+        qemuMigrationAnyCookieCheck(def, origname, args, &peer, &nbd) < 0 ||
         !(vm = virDomainObjListAdd(qemu_driver->domains, &def,
                                    &qemu_driver->domainCfg,
                                    VIR_DOMAIN_OBJ_LIST_ADD_LIVE |
@@ -365,6 +372,7 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
     }
     QEMU_DOMAIN_PRIVATE(vm)->migrationPeer = g_steal_pointer(&peer);
     QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = args->protocol == 2 ? 2 : 3;
+    qemuMigrationDstNBDInit(vm, args, &nbd);
     if (((args->flags & VIR_MIGRATE_OFFLINE) ?
          qemuMigrationDstPrepareOffline(vm, args, uriOut) :
          qemuMigrationDstPrepareActive(vm, args, uriOut)) < 0) {
@@ -450,7 +458,8 @@ qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
 {
     if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN,
                              args->flags & VIR_MIGRATE_POSTCOPY) < 0 ||
-        qemuMigrationDstClientGone(vm, args))
+        qemuMigrationDstClientGone(vm, args) ||
+        qemuMigrationDstNBDStop(vm) < 0)
         return -1;
     if ((args->flags & VIR_MIGRATE_PERSIST_DEST) && qemuMigrationDstPersist(vm) < 0)
         return -1;

@@ -22,6 +22,7 @@
 #include "qemu_closecallbacks.h"
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
+#include "qemu_migration_nbd.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
 #include "qemu_migration_undecided.h"
@@ -148,6 +149,7 @@ qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
         priv->migrationProtocol = 3;
     if ((!(args->flags & VIR_MIGRATE_OFFLINE) && virDomainObjCheckActive(vm) < 0) ||
         (protect && qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_BEGIN3) < 0) ||
+        qemuMigrationSrcNBDBegin(vm, args) < 0 ||
         !(xml = qemuMigrationSrcBeginXML(vm, args)) ||
         qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_BEGIN, args) < 0) {
         qemuMigrationSrcBeginEndJob(vm, args->conn, protect, false);
@@ -257,7 +259,8 @@ qemuMigrationSrcContinue(virDomainObj *vm)
 }
 
 
-/* Waits for QEMU to finish sending, continuing at pre-switchover. */
+/* Waits for QEMU to finish sending, continuing at pre-switchover (once
+ * the disk mirrors, if any, completed). */
 static int
 qemuMigrationSrcWaitDone(virDomainObj *vm, bool postcopy)
 {
@@ -265,7 +268,8 @@ qemuMigrationSrcWaitDone(virDomainObj *vm, bool postcopy)
 
     while ((rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
                                       postcopy)) == 1) {
-        if (qemuMigrationSrcContinue(vm) < 0)
+        if (qemuMigrationSrcNBDComplete(vm) < 0 ||
+            qemuMigrationSrcContinue(vm) < 0)
             return -1;
     }
     return rc;
@@ -318,7 +322,8 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
     bool started = false;
     virError *err = NULL;
 
-    if (qemuMigrationSrcApplyParams(vm, args) < 0)
+    if (qemuMigrationSrcApplyParams(vm, args) < 0 ||
+        qemuMigrationSrcNBDCopy(vm, args, uri) < 0)
         goto error;
     if (!(args->flags & VIR_MIGRATE_LIVE) &&
         qemuProcessStopCPUs(vm, VIR_DOMAIN_PAUSED_MIGRATION,
@@ -340,6 +345,7 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
         ignore_value(qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_MIGRATION_OUT));
         ignore_value(qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT, false));
     }
+    qemuMigrationSrcNBDCancel(vm);
     if (vm->job->current->status != VIR_DOMAIN_JOB_STATUS_CANCELED)
         vm->job->current->status = VIR_DOMAIN_JOB_STATUS_FAILED;
     virErrorRestore(&err);

@@ -102,11 +102,21 @@ def display_ports():
 
 
 class Host:
-    """One virtmigd instance: one host with its own root directory."""
+    """One virtmigd instance: one host with its own root directory.
 
-    def __init__(self, name, conf=None, root=None):
+    With @image_view (a directory path, the same for every host of a
+    test) the daemon, and every QEMU it starts, runs in a mount namespace
+    of its own where its directory @images (ROOT/images) is mounted on
+    @image_view: two hosts see two different disks under one path, as two
+    machines with local storage do, so that a storage migration really
+    copies and a migration without it really is unsafe.  The test writes
+    and reads a host's images through host.images."""
+
+    def __init__(self, name, conf=None, root=None, image_view=None):
         self.name = name
         self.root = root or tempfile.mkdtemp(prefix="virtmig-%s-" % name)
+        self.image_view = image_view
+        self.images = os.path.join(self.root, "images")
         self.conf = dict(conf or {})
         self.conf.setdefault("host_name", name)
         if "remote_display_port_min" not in self.conf:
@@ -151,11 +161,22 @@ class Host:
                 f.write('%s = "%s"\n' % (k, v) if isinstance(v, str)
                         else "%s = %s\n" % (k, v))
 
+    def command(self, extra_args=()):
+        """The daemon's command line (in its own mount namespace with
+        @image_view; unshare execs, so the pid stays the daemon's)."""
+        cmd = [VIRTMIGD, "--root", self.root] + list(extra_args)
+        if not self.image_view:
+            return cmd
+        os.makedirs(self.images, exist_ok=True)
+        os.makedirs(self.image_view, exist_ok=True)
+        return ["unshare", "--mount", "--propagation", "private", "--",
+                "sh", "-c", 'mount --bind "$1" "$2" && shift 2 && exec "$@"',
+                "sh", self.images, self.image_view] + cmd
+
     def start(self, extra_args=(), wait=True):
         self.write_conf()
         self.stderr = open(os.path.join(self.root, "stderr.log"), "ab")
-        self.proc = subprocess.Popen([VIRTMIGD, "--root", self.root] +
-                                     list(extra_args),
+        self.proc = subprocess.Popen(self.command(extra_args),
                                      stdout=self.stderr, stderr=self.stderr)
         if wait:
             self.wait_ready()

@@ -121,7 +121,9 @@ class DevicesQ35(unittest.TestCase):
                          r"<backingStore/>" % re.escape(image))
 
         guestlog.follow(log)
-        virsh(self.a.uri, "migrate", "--live", name, self.b.uri, timeout=120)
+        # --unsafe: both hosts use the one local image file
+        virsh(self.a.uri, "migrate", "--live", "--unsafe", name, self.b.uri,
+              timeout=120)
         self.assertEqual(virsh(self.b.uri, "domstate", "--reason",
                                name).stdout.strip(), "running (migrated)")
         n = len(guestlog.parse_log(log))

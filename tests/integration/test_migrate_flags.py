@@ -496,8 +496,7 @@ class MigrateFlags(unittest.TestCase):
         log = self.start_guest(name)
         # --tunnelled needs --p2p, which this host does not offer (yet):
         # libvirt.so itself refuses it then, naming p2p, the same error code
-        for opts, flag in ((["--copy-storage-all"], "VIR_MIGRATE_NON_SHARED_DISK"),
-                           (["--tunnelled", "--p2p"],
+        for opts, flag in ((["--tunnelled", "--p2p"],
                             "(VIR_MIGRATE_TUNNELLED|p2p migration)"),
                            (["--tls"], "VIR_MIGRATE_TLS")):
             res, _ = self.migrate(self.a, self.b, name, "--live", *opts,

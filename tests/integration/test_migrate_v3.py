@@ -156,9 +156,9 @@ class MigrateV3(unittest.TestCase):
     def test_unsupported_flag_refused(self):
         self.start_guest("mig5")
         res, _ = self.migrate(self.a, self.b, "mig5", "--live",
-                              "--copy-storage-all", check=False)
+                              "--rdma-pin-all", check=False)
         self.assertNotEqual(res.returncode, 0)
-        self.assertIn("VIR_MIGRATE_NON_SHARED_DISK", res.stderr)
+        self.assertIn("VIR_MIGRATE_RDMA_PIN_ALL", res.stderr)
         self.assertEqual(self.state(self.a, "mig5"), "running (booted)")
         self.assertIsNone(self.state(self.b, "mig5"))
 

@@ -93,7 +93,8 @@ class NewUser(unittest.TestCase):
         virsh(a.uri, "start", case)
         self.assertEqual(self.state(a, case), "running (booted)")
         before = virsh(a.uri, "dumpxml", "--migratable", case).stdout
-        res = virsh(a.uri, "migrate", "--live", "--persistent",
+        # --unsafe: both hosts use the one local image file
+        res = virsh(a.uri, "migrate", "--live", "--persistent", "--unsafe",
                     "--undefinesource", case, b.uri, check=False,
                     timeout=300)
         self.assertEqual(res.returncode, 0, res.stderr)
