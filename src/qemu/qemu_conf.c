@@ -54,6 +54,18 @@ const virConfKey qemuConfigKeys[] = {
       N_("Migration protocol versions this host offers to clients: \"2\", "
          "\"3\" or \"2,3\" (default).  \"2\" makes stock clients use "
          "protocol v2, as they do with an older peer.") },
+    { "migration_converge", "0",
+      N_("1: outgoing migrations run the convergence policy unless the "
+         "client turns it off (typed parameter virtmig.converge = 0): when "
+         "an iteration no longer shrinks what is left to send, the allowed "
+         "downtime is raised step by step up to "
+         "migration_converge_max_downtime, then the migration switches to "
+         "post-copy if it was started with --postcopy, else the vCPUs are "
+         "throttled.  0 (default): only when the client asks for it "
+         "(virtmig.converge = 1).") },
+    { "migration_converge_max_downtime", "2000",
+      N_("The longest downtime in milliseconds the convergence policy may "
+         "allow (default: 2000).") },
     { "migrate_tls_x509_cert_dir", "\"/etc/pki/qemu\"",
       N_("Directory of the x509 files QEMU uses for --tls migrations, in "
          "QEMU's names: ca-cert.pem, server-cert.pem and server-key.pem "
@@ -100,9 +112,14 @@ qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
 {
     long long min = 49152;
     long long max = 49215;
+    long long converge = 0;
+    long long convergeMax = 2000;
 
     if (conf &&
-        (virConfGetInt(conf, "migration_port_min", 1, 65535, &min) < 0 ||
+        (virConfGetInt(conf, "migration_converge", 0, 1, &converge) < 0 ||
+         virConfGetInt(conf, "migration_converge_max_downtime", 1,
+                       3600 * 1000, &convergeMax) < 0 ||
+         virConfGetInt(conf, "migration_port_min", 1, 65535, &min) < 0 ||
          virConfGetInt(conf, "migration_port_max", 1, 65535, &max) < 0 ||
          virConfGetString(conf, "migration_host", &cfg->migrationHost) < 0 ||
          virConfGetString(conf, "migration_address", &cfg->migrationListen) < 0))
@@ -114,6 +131,8 @@ qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
     }
     cfg->migrationPortMin = min;
     cfg->migrationPortMax = max;
+    cfg->migrationConverge = converge;
+    cfg->migrationConvergeMaxDowntime = convergeMax;
     if (!cfg->migrationHost)
         cfg->migrationHost = g_strdup(g_get_host_name());
     if (!cfg->migrationListen)

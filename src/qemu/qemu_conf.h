@@ -46,6 +46,9 @@ struct _virQEMUDriverConfig {
                                          * default <pkiDir>/qemu */
     bool migrateTLSx509verify;          /* migrate_tls_x509_verify, 1 */
     bool migrateTLSForce;               /* migrate_tls_force, 0 */
+    bool migrationConverge;             /* migration_converge, 0 */
+    unsigned long long migrationConvergeMaxDowntime; /* ..._max_downtime,
+                                                      * ms, 2000 */
 
     /* graphics (issue 9) */
     char *spiceListen;                  /* spice_listen, default 127.0.0.1 */

@@ -151,6 +151,38 @@ qemuDomainJobParamInt(GArray *params, const char *name, int v)
 }
 
 
+static const char *const qemuMigrationConvergeActionTable[] = {
+    [QEMU_MIGRATION_CONVERGE_NONE] = "none",
+    [QEMU_MIGRATION_CONVERGE_DOWNTIME] = "downtime",
+    [QEMU_MIGRATION_CONVERGE_POSTCOPY] = "postcopy",
+    [QEMU_MIGRATION_CONVERGE_THROTTLE] = "throttle",
+    [QEMU_MIGRATION_CONVERGE_EXHAUSTED] = "exhausted",
+};
+VIR_ENUM_IMPL_TABLE(qemuMigrationConvergeAction,
+                    qemuMigrationConvergeActionTable,
+                    QEMU_MIGRATION_CONVERGE_LAST);
+
+
+/* virtmig's own fields: what the convergence policy did, when it ran. */
+static void
+qemuDomainJobParamsConverge(GArray *par, const qemuDomainConvergeStats *cv)
+{
+    virTypedParameter *p;
+
+    if (!cv->enabled)
+        return;
+    qemuDomainJobParamAdd(par, "virtmig.converge.steps",
+                          VIR_TYPED_PARAM_UINT)->value.ui = cv->steps;
+    p = qemuDomainJobParamAdd(par, "virtmig.converge.action",
+                              VIR_TYPED_PARAM_STRING);
+    p->value.s = g_strdup(qemuMigrationConvergeActionTypeToString(cv->action));
+    qemuDomainJobParamULL(par, "virtmig.converge.downtime_limit",
+                          cv->downtimeLimit);
+    if (cv->etaSet)
+        qemuDomainJobParamULL(par, "virtmig.converge.eta", cv->eta);
+}
+
+
 /* Time and totals every migration-like job reports. */
 static void
 qemuDomainJobParamsTimes(GArray *par, const virDomainJobData *jobData)
@@ -286,6 +318,7 @@ qemuDomainJobDataToParams(const virDomainJobData *jobData, int *type,
     qemuDomainJobParamsMemory(par, &priv->mig);
     if (priv->statsType == QEMU_DOMAIN_JOB_STATS_TYPE_MIGRATION)
         qemuDomainJobParamsDisk(par, priv);
+    qemuDomainJobParamsConverge(par, &priv->converge);
 
     *type = virDomainJobStatusToType(jobData->status);
     *nparams = par->len;

@@ -64,12 +64,37 @@ struct _qemuDomainMirrorStats {
     unsigned long long total;
 };
 
+/* What the convergence policy (qemu_migration_converge.c) did last; the
+ * ladder's rungs in order (it only climbs). */
+typedef enum {
+    QEMU_MIGRATION_CONVERGE_NONE = 0,   /* nothing (yet) */
+    QEMU_MIGRATION_CONVERGE_DOWNTIME,   /* raised downtime-limit */
+    QEMU_MIGRATION_CONVERGE_POSTCOPY,   /* switched to post-copy */
+    QEMU_MIGRATION_CONVERGE_THROTTLE,   /* let QEMU throttle the vCPUs */
+    QEMU_MIGRATION_CONVERGE_EXHAUSTED,  /* no step left to take */
+
+    QEMU_MIGRATION_CONVERGE_LAST
+} qemuMigrationConvergeAction;
+VIR_ENUM_DECL(qemuMigrationConvergeAction);
+
+/* The policy's state as job statistics show it ("virtmig.converge.*"). */
+typedef struct _qemuDomainConvergeStats qemuDomainConvergeStats;
+struct _qemuDomainConvergeStats {
+    bool enabled;
+    unsigned int steps;                 /* actions taken */
+    qemuMigrationConvergeAction action; /* the last one */
+    unsigned long long downtimeLimit;   /* ms QEMU may stop the guest */
+    bool etaSet;
+    unsigned long long eta;             /* ms until the end, estimated */
+};
+
 /* The private part of a virDomainJobData record. */
 typedef struct _qemuDomainJobDataPrivate qemuDomainJobDataPrivate;
 struct _qemuDomainJobDataPrivate {
     qemuDomainJobStatsType statsType;
     qemuDomainMigrationStats mig;
     qemuDomainMirrorStats mirrorStats;
+    qemuDomainConvergeStats converge;
 };
 
 extern const virDomainJobDataPrivateDataCallbacks qemuDomainJobDataPrivateCb;

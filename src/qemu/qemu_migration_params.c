@@ -53,6 +53,7 @@ static const char *const qemuMigrationParamTable[] = {
     [QEMU_MIGRATION_PARAM_XBZRLE_CACHE_SIZE] = "xbzrle-cache-size",
     [QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH] = "max-postcopy-bandwidth",
     [QEMU_MIGRATION_PARAM_MULTIFD_CHANNELS] = "multifd-channels",
+    [QEMU_MIGRATION_PARAM_MAX_CPU_THROTTLE] = "max-cpu-throttle",
 };
 VIR_ENUM_IMPL_TABLE(qemuMigrationParam, qemuMigrationParamTable,
                     QEMU_MIGRATION_PARAM_LAST);
@@ -111,6 +112,7 @@ static const qemuMigrationParamInfoItem qemuMigrationParamInfo[] = {
     /* the only one that may change while a failed post-copy resumes */
     [QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH] = { QEMU_MIGRATION_PARAM_TYPE_ULL, true },
     [QEMU_MIGRATION_PARAM_MULTIFD_CHANNELS] = { QEMU_MIGRATION_PARAM_TYPE_INT, false },
+    [QEMU_MIGRATION_PARAM_MAX_CPU_THROTTLE] = { QEMU_MIGRATION_PARAM_TYPE_INT, false },
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(qemuMigrationParamInfo) == QEMU_MIGRATION_PARAM_LAST);
 
@@ -219,6 +221,7 @@ static const virTypedParamSpec qemuMigrationParamsSpecTable[] = {
     { VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS, VIR_TYPED_PARAM_INT, false },
     { VIR_MIGRATE_PARAM_TLS_DESTINATION, VIR_TYPED_PARAM_STRING, false },
     { VIR_MIGRATE_PARAM_DISKS_URI, VIR_TYPED_PARAM_STRING, false },
+    { QEMU_MIGRATION_PARAM_CONVERGE, VIR_TYPED_PARAM_ULLONG, false },
 };
 
 static const unsigned int qemuMigrationParamsStepUse[] = {
@@ -242,6 +245,7 @@ static const unsigned int qemuMigrationParamsStepUse[] = {
     STEP(PREPARE) | STEP(PERFORM),                      /* parallel.connections */
     STEP(PERFORM),                                      /* tls.destination */
     STEP(PREPARE) | STEP(PERFORM),                      /* disks_uri */
+    STEP(PERFORM),                                      /* virtmig.converge */
 };
 G_STATIC_ASSERT(G_N_ELEMENTS(qemuMigrationParamsStepUse) ==
                 G_N_ELEMENTS(qemuMigrationParamsSpecTable));
@@ -806,6 +810,29 @@ qemuMigrationParamsSetULL(qemuMigrationParams *migParams,
     migParams->params[param].value.ull = value;
     migParams->params[param].set = true;
     return 0;
+}
+
+
+/* qemuMigrationParamsSetInt: as qemuMigrationParamsSetULL for a signed
+ * parameter (cpu-throttle-increment, max-cpu-throttle, ...). */
+int
+qemuMigrationParamsSetInt(qemuMigrationParams *migParams,
+                          qemuMigrationParam param, int value)
+{
+    if (qemuMigrationParamsCheckType(param, QEMU_MIGRATION_PARAM_TYPE_INT) < 0)
+        return -1;
+    migParams->params[param].value.i = value;
+    migParams->params[param].set = true;
+    return 0;
+}
+
+
+/* qemuMigrationParamsSetCap: requests capability @cap. */
+void
+qemuMigrationParamsSetCap(qemuMigrationParams *migParams,
+                          qemuMigrationCapability cap)
+{
+    migParams->caps |= QEMU_MIGRATION_CAP_BIT(cap);
 }
 
 

@@ -73,6 +73,7 @@ typedef enum {
     QEMU_MIGRATION_PARAM_XBZRLE_CACHE_SIZE,
     QEMU_MIGRATION_PARAM_MAX_POSTCOPY_BANDWIDTH,
     QEMU_MIGRATION_PARAM_MULTIFD_CHANNELS,
+    QEMU_MIGRATION_PARAM_MAX_CPU_THROTTLE,
 
     QEMU_MIGRATION_PARAM_LAST
 } qemuMigrationParam;
@@ -122,6 +123,12 @@ VIR_ENUM_DECL(qemuMigrationStep);
  * its bytes/s still fit in an int64) and the "unlimited" default. */
 #define QEMU_MIGRATION_BANDWIDTH_MAX (INT64_MAX / (1024 * 1024))
 
+/* virtmig's own typed parameter (unsigned long long: what python-libvirt
+ * makes of an int under a name it does not know): 1 turns the convergence policy
+ * (qemu_migration_converge.c) on for this migration, 0 off, whatever the
+ * host's migration_converge says. */
+#define QEMU_MIGRATION_PARAM_CONVERGE "virtmig.converge"
+
 typedef struct _qemuMigrationParams qemuMigrationParams;
 
 qemuMigrationParams *qemuMigrationParamsNew(void);
@@ -158,6 +165,10 @@ bool qemuMigrationParamsIsSet(const qemuMigrationParams *migParams,
 int qemuMigrationParamsSetULL(qemuMigrationParams *migParams,
                               qemuMigrationParam param,
                               unsigned long long value);
+int qemuMigrationParamsSetInt(qemuMigrationParams *migParams,
+                              qemuMigrationParam param, int value);
+void qemuMigrationParamsSetCap(qemuMigrationParams *migParams,
+                               qemuMigrationCapability cap);
 int qemuMigrationParamsGetULL(const qemuMigrationParams *migParams,
                               qemuMigrationParam param,
                               unsigned long long *value);

@@ -20,6 +20,7 @@
 #include <config.h>
 
 #include "qemu_closecallbacks.h"
+#include "qemu_migration_converge.h"
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_nbd.h"
@@ -187,9 +188,11 @@ qemuMigrationSrcRestoreRunning(virDomainObj *vm)
 
 
 /* Sets QEMU's capabilities and parameters for this migration, keeping
- * the original ones to restore afterwards.  Returns 0 or -1. */
+ * the original ones to restore afterwards, and sets up the convergence
+ * policy @cv.  Returns 0 or -1. */
 static int
-qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args,
+                            qemuMigrationConverge *cv)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     g_autoptr(qemuMigrationParams) migParams = NULL;
@@ -205,7 +208,8 @@ qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args)
     if (qemuMigrationAnyPrepareParams(vm, priv->mon, migParams,
                                       QEMU_MIGRATION_SOURCE) == 0 &&
         qemuMigrationAnySetupTLS(vm, priv->mon, migParams,
-                                 QEMU_MIGRATION_SOURCE, args->flags) == 0)
+                                 QEMU_MIGRATION_SOURCE, args->flags) == 0 &&
+        qemuMigrationConvergeSetup(cv, vm, args, migParams) == 0)
         rc = qemuMigrationParamsApply(priv->mon, VIR_ASYNC_JOB_MIGRATION_OUT,
                                       migParams, priv->migrationCaps,
                                       args->flags);
@@ -260,19 +264,27 @@ qemuMigrationSrcContinue(virDomainObj *vm)
 
 
 /* Waits for QEMU to finish sending, continuing at pre-switchover (once
- * the disk mirrors, if any, completed). */
+ * the disk mirrors, if any, completed); the convergence policy @cv looks
+ * at the migration meanwhile. */
 static int
-qemuMigrationSrcWaitDone(virDomainObj *vm, bool postcopy)
+qemuMigrationSrcWaitDone(virDomainObj *vm, bool postcopy,
+                         qemuMigrationConverge *cv)
 {
     int rc;
 
-    while ((rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
-                                      postcopy)) == 1) {
-        if (qemuMigrationSrcNBDComplete(vm) < 0 ||
-            qemuMigrationSrcContinue(vm) < 0)
+    for (;;) {
+        if (!cv->enabled)
+            rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT, postcopy);
+        else if ((rc = qemuMigrationAnyWaitFor(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
+                                               postcopy,
+                                               QEMU_MIGRATION_CONVERGE_PERIOD_MS)) == 2)
+            qemuMigrationConvergeCheck(cv, vm);
+        if (rc == 1 && (qemuMigrationSrcNBDComplete(vm) < 0 ||
+                        qemuMigrationSrcContinue(vm) < 0))
             return -1;
+        if (rc != 1 && rc != 2)
+            return rc;
     }
-    return rc;
 }
 
 
@@ -319,10 +331,11 @@ qemuMigrationSrcUseBandwidth(virDomainObj *vm, const virMigrateArgs *args,
 static int
 qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 {
+    qemuMigrationConverge cv = { 0 };
     bool started = false;
     virError *err = NULL;
 
-    if (qemuMigrationSrcApplyParams(vm, args) < 0 ||
+    if (qemuMigrationSrcApplyParams(vm, args, &cv) < 0 ||
         qemuMigrationSrcNBDCopy(vm, args, uri) < 0)
         goto error;
     if (!(args->flags & VIR_MIGRATE_LIVE) &&
@@ -332,7 +345,7 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
     if (qemuMigrationSrcStart(vm, uri) < 0)
         goto error;
     started = true;
-    if (qemuMigrationSrcWaitDone(vm, args->flags & VIR_MIGRATE_POSTCOPY) < 0)
+    if (qemuMigrationSrcWaitDone(vm, args->flags & VIR_MIGRATE_POSTCOPY, &cv) < 0)
         goto error;
     qemuMigrationSrcFinishStats(vm);
     return 0;
