@@ -838,9 +838,13 @@ qemuMigrationAnyCookieFlags(qemuMigrationCookieStep step,
 {
     switch (step) {
     case QEMU_MIGRATION_COOKIE_STEP_PERFORM:
+        /* <nbd> again, as libvirt: its Finish stops its NBD server only
+         * when Perform's cookie has one */
         return QEMU_MIGRATION_COOKIE_STATS |
             ((args->flags & VIR_MIGRATE_PERSIST_DEST) ?
-             QEMU_MIGRATION_COOKIE_PERSISTENT : 0);
+             QEMU_MIGRATION_COOKIE_PERSISTENT : 0) |
+            ((args->flags & QEMU_MIGRATION_NBD_FLAGS) ?
+             QEMU_MIGRATION_COOKIE_NBD : 0);
     case QEMU_MIGRATION_COOKIE_STEP_FINISH:
         return QEMU_MIGRATION_COOKIE_STATS;
     case QEMU_MIGRATION_COOKIE_STEP_PREPARE:

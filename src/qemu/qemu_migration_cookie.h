@@ -12,7 +12,7 @@
  *
  *   Begin (src)    LOCKSTATE CAPS [NBD]   -> Prepare reads LOCKSTATE CAPS NBD
  *   Prepare (dst)  CAPS GRAPHICS [NBD]    -> Perform reads CAPS GRAPHICS NBD
- *   Perform (src)  STATS [PERSISTENT]     -> Finish reads STATS PERSISTENT
+ *   Perform (src)  STATS [PERSISTENT] [NBD] -> Finish reads STATS PERSISTENT
  *   Finish (dst)   STATS                  -> Confirm reads STATS
  *
  * Between two virtmigd hosts every cookie also carries <virtmig-peer
@@ -21,7 +21,9 @@
  * (docs/internals/recovery.rst).  libvirt ignores the element.
  *
  * NBD (storage migration, qemu_migration_nbd.c): Begin lists the disks
- * to copy with their sizes, Prepare the port its NBD server listens on.
+ * to copy with their sizes, Prepare the port its NBD server listens on,
+ * Perform the disks again (a libvirt destination stops its NBD server in
+ * Finish only when Perform's cookie has <nbd>).
  *
  * The elements we do not produce (network, cpu,
  * blockDirtyBitmaps) are ignored when a peer sends them, as libvirt

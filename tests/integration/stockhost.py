@@ -117,8 +117,12 @@ class StockHost:
     """
 
     def __init__(self, name, addr, peers=None, qemu_conf=None,
-                 libvirtd_conf=None, root=None, migration_ports=None):
+                 libvirtd_conf=None, root=None, migration_ports=None,
+                 extra_binds=()):
         self.name = name
+        # (directory under the root, where it is mounted inside): e.g. the
+        # host's own image directory on a path every host of a test uses
+        self.extra_binds = tuple(extra_binds)
         self.addr = addr
         self.peers = dict(peers or {})
         self.root = root or tempfile.mkdtemp(prefix="virtmig-stock-%s-" % name)
@@ -213,7 +217,7 @@ class StockHost:
                 f.write(text)
 
     def _write_files(self):
-        for d, _ in BIND_DIRS:
+        for d, _ in BIND_DIRS + self.extra_binds:
             os.makedirs(self.path(d), exist_ok=True)
         os.makedirs(self.path("files"), exist_ok=True)
         os.makedirs(self.path("log", "qemu"), exist_ok=True)
@@ -224,7 +228,7 @@ class StockHost:
                     {"log_outputs": "3:file:/var/log/libvirt/virtlogd.log"})
         init = {
             "hostname": self.name,
-            "binds": [(self.path(d), m) for d, m in BIND_DIRS] +
+            "binds": [(self.path(d), m) for d, m in BIND_DIRS + self.extra_binds] +
                      [(self.path("files", f), "/etc/" + f) for f in BIND_FILES],
             "tcp": self.tcp_port is not None,
             "stderr": self.path("libvirtd.stderr"),
