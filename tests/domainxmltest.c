@@ -290,6 +290,8 @@ static const testBadCase testBadCases[] = {
       "unsupported configuration: only one graphics device of type 'vnc' is supported" },
     { "bad-ide-target", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: disk target 'hde' is not valid for bus 'ide' (expected hda..hdd)" },
+    { "bad-disk-controller-huge", 0, VIR_ERR_CONFIG_UNSUPPORTED,
+      "unsupported configuration: disk 'hutcdc' needs ide controller 88413, more than the 256 supported" },
     { "bad-duplicate-target", 0, VIR_ERR_XML_ERROR,
       "XML error: target 'vda' duplicated for disk sources" },
     { "bad-append-pty", 0, VIR_ERR_CONFIG_UNSUPPORTED,

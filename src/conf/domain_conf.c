@@ -686,7 +686,8 @@ virDomainDefPostParse(virDomainDef *def,
     if (config && config->addDefaultDevices &&
         config->addDefaultDevices(def, config->opaque) < 0)
         return -1;
-    virDomainDefAddImplicitControllers(def);
+    if (virDomainDefAddImplicitControllers(def) < 0)
+        return -1;
     if (config && config->assignAddresses &&
         config->assignAddresses(def, config->opaque) < 0)
         return -1;

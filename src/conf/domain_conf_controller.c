@@ -430,13 +430,21 @@ virDomainDiskBusController(virDomainDiskBus bus)
 }
 
 
+/* The highest controller index the devices may imply: a disk target
+ * such as 'hdzzzz' maps to an IDE controller in the millions, each one
+ * added here (the fuzzer's 23 s for one definition). */
+#define VIR_DOMAIN_IMPLICIT_CONTROLLER_MAX 255
+
+
 /**
  * virDomainDefAddImplicitControllers:
  * Adds, as libvirt does when parsing, the controllers the devices refer
  * to: for disks with a drive address, every controller of their bus's
  * type up to the highest one used (model left to the hypervisor).
+ * Returns 0, or -1 (VIR_ERR_CONFIG_UNSUPPORTED) when a disk's address
+ * needs a controller above VIR_DOMAIN_IMPLICIT_CONTROLLER_MAX.
  */
-void
+int
 virDomainDefAddImplicitControllers(virDomainDef *def)
 {
     static const virDomainControllerType order[] = {
@@ -458,21 +466,38 @@ virDomainDefAddImplicitControllers(virDomainDef *def)
         if (t == VIR_DOMAIN_CONTROLLER_TYPE_NONE ||
             disk->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_DRIVE)
             continue;
+        if (disk->info.addr.drive.controller > VIR_DOMAIN_IMPLICIT_CONTROLLER_MAX) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("disk '%1$s' needs %2$s controller %3$u, more than the %4$d supported"),
+                           disk->dst, virDomainControllerTypeToString(t),
+                           disk->info.addr.drive.controller,
+                           VIR_DOMAIN_IMPLICIT_CONTROLLER_MAX + 1);
+            return -1;
+        }
         maxCont[t] = MAX(maxCont[t], (int)disk->info.addr.drive.controller);
     }
     for (i = 0; i < def->channels->len; i++) {
         virDomainChannelDef *chan = g_ptr_array_index(def->channels, i);
 
-        if (chan->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_VIRTIO_SERIAL)
-            maxCont[VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL] =
-                MAX(maxCont[VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL],
-                    (int)chan->info.addr.vioserial.controller);
+        if (chan->info.type != VIR_DOMAIN_DEVICE_ADDRESS_TYPE_VIRTIO_SERIAL)
+            continue;
+        if (chan->info.addr.vioserial.controller > VIR_DOMAIN_IMPLICIT_CONTROLLER_MAX) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                           _("a channel needs virtio-serial controller %1$u, more than the %2$d supported"),
+                           chan->info.addr.vioserial.controller,
+                           VIR_DOMAIN_IMPLICIT_CONTROLLER_MAX + 1);
+            return -1;
+        }
+        maxCont[VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL] =
+            MAX(maxCont[VIR_DOMAIN_CONTROLLER_TYPE_VIRTIO_SERIAL],
+                (int)chan->info.addr.vioserial.controller);
     }
     /* libvirt's order: SCSI, IDE, SATA, virtio-serial */
     for (i = 0; i < G_N_ELEMENTS(order); i++) {
         for (c = 0; c <= maxCont[order[i]]; c++)
             virDomainDefEnsureController(def, order[i], c, -1);
     }
+    return 0;
 }
 
 

@@ -97,7 +97,7 @@ void virDomainInputsFormat(virBuffer *buf, const virDomainDef *def,
 void virDomainInputsAssignAliases(virDomainDef *def);
 
 /* Controllers (domain_conf_controller.c). */
-void virDomainDefAddImplicitControllers(virDomainDef *def);
+int virDomainDefAddImplicitControllers(virDomainDef *def);
 
 /* Disks (domain_conf_disk.c). */
 extern const virXMLAllowed virDomainXMLAllowedDisk[];
