@@ -292,18 +292,6 @@ qemuMonitorBlockJobInfoFree(qemuMonitorBlockJobInfo *info)
 }
 
 
-static const char *
-qemuMonitorBlockGetString(json_object *obj, const char *key)
-{
-    json_object *v = NULL;
-
-    if (!json_object_object_get_ex(obj, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
-
 /**
  * qemuMonitorGetBlockJobs:
  * query-block-jobs into *@retJobs (caller owns; qemuMonitorBlockJobInfo
@@ -325,12 +313,12 @@ qemuMonitorGetBlockJobs(qemuMonitor *mon, GPtrArray **retJobs)
         qemuMonitorBlockJobInfo *info;
         json_object *v = NULL;
 
-        if (!qemuMonitorBlockGetString(job, "device"))
+        if (!qemuMonitorJSONGetString(job, "device"))
             continue;
         info = g_new0(qemuMonitorBlockJobInfo, 1);
-        info->id = g_strdup(qemuMonitorBlockGetString(job, "device"));
-        info->status = g_strdup(qemuMonitorBlockGetString(job, "status"));
-        info->error = g_strdup(qemuMonitorBlockGetString(job, "error"));
+        info->id = g_strdup(qemuMonitorJSONGetString(job, "device"));
+        info->status = g_strdup(qemuMonitorJSONGetString(job, "status"));
+        info->error = g_strdup(qemuMonitorJSONGetString(job, "error"));
         if (json_object_object_get_ex(job, "ready", &v))
             info->ready = json_object_get_boolean(v);
         if (json_object_object_get_ex(job, "len", &v))

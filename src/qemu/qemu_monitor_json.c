@@ -186,7 +186,7 @@ qemuMonitorJSONGetULL(json_object *obj, const char *key, unsigned long long *val
 
 
 /* Member @key of @obj if it is a string, else NULL.  Borrowed. */
-static const char *
+const char *
 qemuMonitorJSONGetString(json_object *obj, const char *key)
 {
     json_object *v = NULL;

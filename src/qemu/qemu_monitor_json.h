@@ -15,3 +15,4 @@ const char *qemuMonitorJSONCommandName(json_object *cmd);
 char *qemuMonitorJSONFormat(json_object *obj);
 json_object *qemuMonitorJSONParse(const char *data, size_t len);
 int qemuMonitorJSONCheckError(const char *name, json_object *reply);
+const char *qemuMonitorJSONGetString(json_object *obj, const char *key);

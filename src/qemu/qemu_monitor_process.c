@@ -38,19 +38,6 @@ qemuMonitorProcessCommand(qemuMonitor *mon, const char *name,
 }
 
 
-/* String member @key of @obj, or NULL. */
-static const char *
-qemuMonitorProcessGetString(json_object *obj, const char *key)
-{
-    json_object *v = NULL;
-
-    if (!json_object_object_get_ex(obj, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
-
 /**
  * qemuMonitorGetPtyPaths:
  * "query-chardev": stores in *@retPaths (caller owns) a table from each
@@ -71,8 +58,8 @@ qemuMonitorGetPtyPaths(qemuMonitor *mon, GHashTable **retPaths)
     paths = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     for (i = 0; i < json_object_array_length(ret); i++) {
         json_object *entry = json_object_array_get_idx(ret, i);
-        const char *label = qemuMonitorProcessGetString(entry, "label");
-        const char *file = qemuMonitorProcessGetString(entry, "filename");
+        const char *label = qemuMonitorJSONGetString(entry, "label");
+        const char *file = qemuMonitorJSONGetString(entry, "filename");
 
         if (label && file && STRPREFIX(file, "pty:"))
             g_hash_table_insert(paths, g_strdup(label),
@@ -99,7 +86,7 @@ qemuMonitorGetVNCPort(qemuMonitor *mon, int *retPort)
     if (!(ret = qemuMonitorProcessCommand(mon, "query-vnc", NULL,
                                           json_type_object, &reply)))
         return -1;
-    service = qemuMonitorProcessGetString(ret, "service");
+    service = qemuMonitorJSONGetString(ret, "service");
     if (!service ||
         !g_ascii_string_to_signed(service, 10, 1, 65535, &port, NULL)) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
