@@ -36,6 +36,8 @@ struct _virNetTLSContext {
     bool isServer;
     bool verifyPeer;
     GStrv dnAllowList;
+    char *certFile;             /* what we present, for messages */
+    bool haveCert;
 };
 
 struct _virNetTLSSession {
@@ -386,6 +388,7 @@ virNetTLSContextNew(const virNetTLSConfig *cfg, bool isServer)
     ctx->isServer = isServer;
     ctx->verifyPeer = cfg->verifyPeer;
     ctx->dnAllowList = g_strdupv(cfg->dnAllowList);
+    ctx->certFile = g_strdup(cfg->certFile);
     if ((rc = gnutls_certificate_allocate_credentials(&ctx->cred)) < 0) {
         ctx->cred = NULL;
         virReportError(VIR_ERR_SYSTEM_ERROR,
@@ -399,6 +402,7 @@ virNetTLSContextNew(const virNetTLSConfig *cfg, bool isServer)
         return NULL;
     if (virNetTLSContextSetPriority(ctx, cfg->priority) < 0)
         return NULL;
+    ctx->haveCert = haveCert;
     VIR_DEBUG("TLS %s context: CA %s cert %s key %s",
               isServer ? "server" : "client", cfg->caFile,
               haveCert ? cfg->certFile : "(none)",
@@ -443,6 +447,7 @@ virNetTLSContextFree(virNetTLSContext *ctx)
     if (ctx->priority)
         gnutls_priority_deinit(ctx->priority);
     g_strfreev(ctx->dnAllowList);
+    g_free(ctx->certFile);
     g_free(ctx);
 }
 
@@ -696,8 +701,14 @@ virNetTLSSessionClientConfirm(virNetTLSSession *sess, long long deadline)
         return 0;
     if (n < 0)
         virErrorResetLast();
-    virReportError(VIR_ERR_AUTH_FAILED, "%s",
-                   _("the server refused this client after the TLS handshake: check that the client certificate is signed by the server's CA and that its DN is on the server's tls_allowed_dn_list"));
+    if (!sess->ctx->haveCert)
+        virReportError(VIR_ERR_AUTH_FAILED,
+                       _("the server refused this client after the TLS handshake: this client has no certificate ('%1$s' does not exist)"),
+                       sess->ctx->certFile);
+    else
+        virReportError(VIR_ERR_AUTH_FAILED,
+                       _("the server refused this client after the TLS handshake: check that its certificate '%1$s' is signed by the server's CA and that its DN is on the server's tls_allowed_dn_list"),
+                       sess->ctx->certFile);
     return -1;
 }
 
