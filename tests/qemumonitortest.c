@@ -528,12 +528,12 @@ testBlockNBD(qemuMonitor *mon)
     size = g_hash_table_lookup(sizes, "libvirt-1-format");
     g_assert_nonnull(size);
     g_assert_cmpuint(*size, ==, 16777216);
-    g_assert_cmpint(qemuMonitorNBDServerStart(mon, "127.0.0.1", 49160, NULL), ==, 0);
+    g_assert_cmpint(qemuMonitorNBDServerStart(mon, "127.0.0.1", 49160, NULL, NULL), ==, 0);
     g_assert_cmpint(qemuMonitorBlockExportAddNBD(mon, "libvirt-nbd-libvirt-1-format",
                                                  "libvirt-1-format",
                                                  "drive-virtio-disk0"), ==, 0);
     g_assert_cmpint(qemuMonitorNBDServerStop(mon), ==, 0);
-    g_assert_cmpint(qemuMonitorNBDServerStart(mon, NULL, 0, "/run/nbd.sock"), ==, -1);
+    g_assert_cmpint(qemuMonitorNBDServerStart(mon, NULL, 0, "/run/nbd.sock", "objtls0"), ==, -1);
     testAssertError(VIR_ERR_INTERNAL_ERROR, "NBD server already running");
 }
 
@@ -549,14 +549,15 @@ testBlock(void)
         .target = "migration-vda-format", .speed = 4 << 20,
         .syncWrites = true,
     };
+    qemuMonitorNBDTarget target = {
+        .host = "host-b", .port = 49160, .exportName = "drive-virtio-disk0",
+    };
     g_autoptr(GPtrArray) jobs = NULL;
     const qemuMonitorBlockJobInfo *job;
 
     VIR_WITH_OBJECT_LOCK_GUARD(mon) {
         testBlockNBD(mon);
-        g_assert_cmpint(qemuMonitorBlockdevAddNBD(mon, "migration-vda", "host-b",
-                                                  49160, NULL,
-                                                  "drive-virtio-disk0"), ==, 0);
+        g_assert_cmpint(qemuMonitorBlockdevAddNBD(mon, "migration-vda", &target), ==, 0);
         g_assert_cmpint(qemuMonitorBlockdevMirror(mon, &mirror), ==, 0);
         g_assert_cmpint(qemuMonitorGetBlockJobs(mon, &jobs), ==, 0);
         g_assert_cmpuint(jobs->len, ==, 2);
@@ -575,9 +576,9 @@ testBlock(void)
         g_assert_cmpint(qemuMonitorJobDismiss(mon, "drive-virtio-disk0"), ==, 0);
         g_assert_cmpint(qemuMonitorBlockdevDel(mon, "migration-vda-format"), ==, 0);
         /* a failed format node takes its storage node with it */
-        g_assert_cmpint(qemuMonitorBlockdevAddNBD(mon, "migration-vda", "host-b",
-                                                  49160, NULL,
-                                                  "drive-virtio-disk0"), ==, -1);
+        target.tlsCreds = "objtls0";
+        target.tlsHostname = "b.example.org";
+        g_assert_cmpint(qemuMonitorBlockdevAddNBD(mon, "migration-vda", &target), ==, -1);
         testAssertError(VIR_ERR_INTERNAL_ERROR, "Duplicate nodes");
     }
     testFinishOK(test);

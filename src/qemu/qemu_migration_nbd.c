@@ -36,6 +36,7 @@
 #include "qemu_migration.h"
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
+#include "qemu_migration_tls.h"
 #include "qemu_monitor_block.h"
 #include "qemu_state.h"
 #include "vircommand.h"
@@ -536,9 +537,19 @@ qemuMigrationDstNBDExport(virDomainObj *vm, const virMigrateArgs *args,
     int rc = 0;
     size_t i;
 
+    /* with --tls the disks travel encrypted too, with the stream's
+     * credentials (qemuMigrationAnySetupTLS made them) */
+    const char *tls = priv->migrationTLS ? QEMU_MIGRATION_TLS_ALIAS : NULL;
+
+    if (tls && socketPath) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("NBD migration with TLS is not supported over UNIX socket"));
+        return -1;
+    }
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_IN) < 0)
         return -1;
-    if ((rc = qemuMonitorNBDServerStart(priv->mon, host, nbd->port, socketPath)) == 0)
+    if ((rc = qemuMonitorNBDServerStart(priv->mon, host, nbd->port, socketPath,
+                                        tls)) == 0)
         nbd->serverStarted = true;
     for (i = 0; rc == 0 && i < vm->def->disks->len; i++) {
         const virDomainDiskDef *disk = g_ptr_array_index(vm->def->disks, i);

@@ -22,6 +22,7 @@
 #include "qemu_migration.h"
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
+#include "qemu_migration_tls.h"
 #include "qemu_monitor_block.h"
 #include "qemu_state.h"
 #include "virerror.h"
@@ -137,14 +138,24 @@ qemuMigrationSrcNBDTarget(virDomainObj *vm, const virMigrateArgs *args,
 
 
 /* Attaches the export of @disk and starts its mirror; on success the
- * disk is recorded in nbd->mirrors.  Returns 0 or -1 (reported). */
+ * disk is recorded in nbd->mirrors.  With --tls the connection uses the
+ * migration's credentials, the certificate checked against
+ * tls.destination (else the host connected to).  Returns 0 or -1
+ * (reported). */
 static int
 qemuMigrationSrcNBDMirrorOne(virDomainObj *vm, virDomainDiskDef *disk,
                              const qemuMigrationNBDURI *target,
-                             const qemuMonitorMirrorArgs *tmpl)
+                             const qemuMonitorMirrorArgs *tmpl,
+                             const char *tlsHostname)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     g_autofree char *exportName = qemuMigrationNBDExportName(disk);
+    qemuMonitorNBDTarget where = {
+        .host = target->host, .port = target->port,
+        .socketPath = target->socketPath, .exportName = exportName,
+        .tlsCreds = priv->migrationTLS ? QEMU_MIGRATION_TLS_ALIAS : NULL,
+        .tlsHostname = tlsHostname,
+    };
     g_autofree char *node = g_strdup_printf("migration-%s", disk->dst);
     g_autofree char *device = g_strdup_printf("libvirt-%u-format", disk->src->index);
     g_autofree char *format = g_strdup_printf("%s-format", node);
@@ -159,8 +170,7 @@ qemuMigrationSrcNBDMirrorOne(virDomainObj *vm, virDomainDiskDef *disk,
              target->port);
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
-    rc = qemuMonitorBlockdevAddNBD(priv->mon, node, target->host, target->port,
-                                   target->socketPath, exportName);
+    rc = qemuMonitorBlockdevAddNBD(priv->mon, node, &where);
     if (rc == 0 && (rc = qemuMonitorBlockdevMirror(priv->mon, &margs)) < 0) {
         g_autofree char *storage = g_strdup_printf("%s-storage", node);
         virError *err = NULL;
@@ -318,11 +328,18 @@ qemuMigrationSrcNBDCopy(virDomainObj *vm, const virMigrateArgs *args,
         return 0;
     if (qemuMigrationSrcNBDTarget(vm, args, uri, &target) < 0)
         return -1;
+    if (QEMU_DOMAIN_PRIVATE(vm)->migrationTLS && target->socketPath) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("NBD migration with TLS is not supported over UNIX socket"));
+        return -1;
+    }
     for (i = 0; i < vm->def->disks->len; i++) {
         virDomainDiskDef *disk = g_ptr_array_index(vm->def->disks, i);
 
         if (qemuMigrationNBDCopyDisk(disk, args) &&
-            qemuMigrationSrcNBDMirrorOne(vm, disk, target, &tmpl) < 0)
+            qemuMigrationSrcNBDMirrorOne(vm, disk, target, &tmpl,
+                                         qemuMigrationAnyParamString(args,
+                                             VIR_MIGRATE_PARAM_TLS_DESTINATION)) < 0)
             return -1;
     }
     if (qemuMigrationSrcNBDWait(vm, false, 0) < 0)

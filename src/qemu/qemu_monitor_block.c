@@ -129,17 +129,21 @@ qemuMonitorBlockSocketAddress(const char *host, unsigned int port,
 /**
  * qemuMonitorNBDServerStart:
  * nbd-server-start listening on TCP @host:@port, or on the UNIX socket
- * @socketPath when given.  Returns 0 or -1 (reported).
+ * @socketPath when given; with @tlsCreds (a tls-creds-x509 object) its
+ * clients must speak TLS.  Returns 0 or -1 (reported).
  */
 int
 qemuMonitorNBDServerStart(qemuMonitor *mon, const char *host,
-                          unsigned int port, const char *socketPath)
+                          unsigned int port, const char *socketPath,
+                          const char *tlsCreds)
 {
     json_object *args = json_object_new_object();
 
     json_object_object_add(args, "addr",
                            qemuMonitorBlockSocketAddress(host, port,
                                                          socketPath, true));
+    if (tlsCreds)
+        qemuMonitorBlockAddString(args, "tls-creds", tlsCreds);
     return qemuMonitorBlockSimple(mon, "nbd-server-start", args);
 }
 
@@ -175,14 +179,13 @@ qemuMonitorBlockExportAddNBD(qemuMonitor *mon, const char *id,
 /**
  * qemuMonitorBlockdevAddNBD:
  * Two blockdev-add as libvirt attaches a migration target: the "nbd"
- * storage node @node"-storage" for export @exportName of the server at
- * @host:@port (or @socketPath), and the "raw" format node @node"-format"
+ * storage node @node"-storage" for the export @target names (with TLS
+ * when it names credentials), and the "raw" format node @node"-format"
  * over it.  On failure nothing stays.  Returns 0 or -1 (reported).
  */
 int
 qemuMonitorBlockdevAddNBD(qemuMonitor *mon, const char *node,
-                          const char *host, unsigned int port,
-                          const char *socketPath, const char *exportName)
+                          const qemuMonitorNBDTarget *target)
 {
     g_autofree char *storage = g_strdup_printf("%s-storage", node);
     g_autofree char *format = g_strdup_printf("%s-format", node);
@@ -190,9 +193,15 @@ qemuMonitorBlockdevAddNBD(qemuMonitor *mon, const char *node,
 
     qemuMonitorBlockAddString(props, "driver", "nbd");
     json_object_object_add(props, "server",
-                           qemuMonitorBlockSocketAddress(host, port,
-                                                         socketPath, false));
-    qemuMonitorBlockAddString(props, "export", exportName);
+                           qemuMonitorBlockSocketAddress(target->host,
+                                                         target->port,
+                                                         target->socketPath,
+                                                         false));
+    qemuMonitorBlockAddString(props, "export", target->exportName);
+    if (target->tlsCreds)
+        qemuMonitorBlockAddString(props, "tls-creds", target->tlsCreds);
+    if (target->tlsCreds && target->tlsHostname)
+        qemuMonitorBlockAddString(props, "tls-hostname", target->tlsHostname);
     qemuMonitorBlockAddString(props, "node-name", storage);
     if (qemuMonitorBlockSimple(mon, "blockdev-add", props) < 0)
         return -1;

@@ -39,13 +39,25 @@ struct _qemuMonitorMirrorArgs {
 
 int qemuMonitorGetBlockCapacities(qemuMonitor *mon, GHashTable **retSizes);
 int qemuMonitorNBDServerStart(qemuMonitor *mon, const char *host,
-                              unsigned int port, const char *socketPath);
+                              unsigned int port, const char *socketPath,
+                              const char *tlsCreds);
 int qemuMonitorNBDServerStop(qemuMonitor *mon);
 int qemuMonitorBlockExportAddNBD(qemuMonitor *mon, const char *id,
                                  const char *node, const char *name);
+/* Where and how a migration target node reaches its NBD export. */
+typedef struct _qemuMonitorNBDTarget qemuMonitorNBDTarget;
+struct _qemuMonitorNBDTarget {
+    const char *host;           /* TCP host and port, or */
+    unsigned int port;
+    const char *socketPath;     /* the UNIX socket */
+    const char *exportName;
+    const char *tlsCreds;       /* NULL: no TLS */
+    const char *tlsHostname;    /* the name the certificate must carry;
+                                 * NULL: @host */
+};
+
 int qemuMonitorBlockdevAddNBD(qemuMonitor *mon, const char *node,
-                              const char *host, unsigned int port,
-                              const char *socketPath, const char *exportName);
+                              const qemuMonitorNBDTarget *target);
 int qemuMonitorBlockdevDel(qemuMonitor *mon, const char *node);
 int qemuMonitorBlockdevMirror(qemuMonitor *mon,
                               const qemuMonitorMirrorArgs *args);

@@ -7,10 +7,16 @@ it to the destination's QEMU listening on 127.0.0.1:PORT (migration_address)
 and keeps the first bytes.  A --tls stream must start with a TLS handshake
 record (0x16 0x03) and never show QEMU's "QEVM" magic; the same migration
 without --tls starts with "QEVM".  The guest must arrive intact both ways.
+
+With --copy-storage-all the disk goes over NBD, tapped the same way (its
+port given with --disks-port): with --tls the tap never sees the disk's
+data, without it it does.  Each host sees its own image directory under
+one path (harness.Host image_view), so the copy is real.
 """
 
 import os
 import shutil
+import subprocess
 import tempfile
 import unittest
 
@@ -25,10 +31,11 @@ class MigrateTLS(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="virtmig-migtls-")
+        cls.view = os.path.join(cls.tmp, "images")
         pki = pkilib.Pki(os.path.join(cls.tmp, "ca"))
         hosts = []
         for name in ("mtlsA", "mtlsB"):
-            h = Host(name)
+            h = Host(name, image_view=cls.view)
             pki.qemu(os.path.join(h.root, "pki", "qemu"), name)
             h.conf.update({"migration_host": "127.0.0.1",
                            "migration_address": "127.0.0.1"})
@@ -116,6 +123,63 @@ class MigrateTLS(unittest.TestCase):
         self.assertNotIn(QEMU_MAGIC, bytes(tap.data))
         verdict = guestlog.check_continuity(log)
         self.assertTrue(verdict.ok, verdict.summary())
+
+    def migrate_disk_tapped(self, src, dst, name, *flags):
+        """--copy-storage-all with both streams tapped; returns the NBD
+        tap."""
+        mig, nbd = harness.free_port(), harness.free_port()
+        tap = StreamTap("127.0.0.2", "127.0.0.1", mig)
+        nbdtap = StreamTap("127.0.0.2", "127.0.0.1", nbd)
+        try:
+            res = virsh(src.uri, "migrate", "--live", "--copy-storage-all",
+                        name, dst.uri, "--migrateuri",
+                        "tcp://127.0.0.2:%d" % mig, "--disks-port", str(nbd),
+                        *flags, check=False, timeout=60)
+        finally:
+            tap.close()
+            nbdtap.close()
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(nbdtap.connections, 1)
+        self.assertGreater(len(nbdtap.data), 1000)
+        return nbdtap
+
+    def test_tls_storage_copy(self):
+        name = "tlsdisk"
+        pattern = b"\x5a" * 4096
+        img = os.path.join(self.a.images, name + ".qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", img, "16M"],
+                       check=True)
+        subprocess.run(["qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 0 8M",
+                        img], check=True, capture_output=True)
+        log = os.path.join(self.a.root, name + "-serial.log")
+        xml = harness.guest_xml(name, log).replace("  <devices>\n", """  <devices>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='%s'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+""" % os.path.join(self.view, name + ".qcow2"))
+        virsh(self.a.uri, "define", harness.write_file(
+            os.path.join(self.a.root, name + ".xml"), xml))
+        virsh(self.a.uri, "start", name)
+        self.addCleanup(self.cleanup_guest, name)
+        guestlog.wait_for_lines(log, 3, timeout=3)
+        plain = self.migrate_disk_tapped(self.a, self.b, name)
+        self.assertIn(pattern, bytes(plain.data))
+        os.unlink(img)
+        tls = self.migrate_disk_tapped(self.b, self.a, name, "--tls",
+                                       "--tls-destination", "127.0.0.1")
+        print("NBD over TLS: %d bytes kept, handshake record at %d"
+              % (len(tls.data), bytes(tls.data).find(b"\x16\x03")))
+        self.assertNotIn(pattern, bytes(tls.data))
+        self.assertIn(b"\x16\x03", bytes(tls.data))
+        res = subprocess.run(["qemu-io", "-r", "-U", "-f", "qcow2", "-c",
+                              "read -P 0x5a 0 8M", img],
+                             capture_output=True, text=True)
+        self.assertNotIn("verification failed", res.stdout)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(virsh(self.a.uri, "domstate", name).stdout.strip(),
+                         "running")
 
     def test_tls_destination_without_tls_refused(self):
         """virsh refuses --tls-destination without --tls itself; a client
