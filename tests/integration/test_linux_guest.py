@@ -2,13 +2,21 @@
 two virtmigd hosts with stock virsh, five round trips, while it rewrites
 and checks a qcow2 virtio disk and pings the user-mode network's gateway
 through a virtio NIC: one boot, seq continuous, disk=ok, net=ok and its
-memory intact throughout, and the disk image consistent at the end."""
+memory intact throughout, and the disk image consistent at the end.
+
+Then storage migration (issue 14): each host sees its own image directory
+under one path (harness.Host image_view), and --copy-storage-all moves the
+guest and its disk while the guest keeps writing it; the last move keeps
+the destination paused (--suspend) so that its copy must equal, byte for
+byte, the source's image frozen at switch-over, and the guest's own
+record of every block it wrote checks out on the copy."""
 
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -100,13 +108,17 @@ class LinuxGuest(unittest.TestCase):
         cls.images = mkguest.ensure(GUEST_DIR, AGENT)
         print("Linux guest %s ready in %.1f s" % (cls.images["version"],
                                                   time.monotonic() - start))
-        cls.a = Host("hostA", conf=migration_conf()).start()
-        cls.b = Host("hostB", conf=migration_conf()).start()
+        cls.view = tempfile.mkdtemp(prefix="virtmig-images-")
+        cls.a = Host("hostA", conf=migration_conf(),
+                     image_view=cls.view).start()
+        cls.b = Host("hostB", conf=migration_conf(),
+                     image_view=cls.view).start()
 
     @classmethod
     def tearDownClass(cls):
         cls.a.cleanup()
         cls.b.cleanup()
+        shutil.rmtree(cls.view, ignore_errors=True)
 
     def cleanup_guest(self, name, log):
         linuxlog.unfollow(log)
@@ -118,14 +130,19 @@ class LinuxGuest(unittest.TestCase):
         res = virsh(host.uri, "domstate", "--reason", name, check=False)
         return res.stdout.strip() if res.returncode == 0 else None
 
-    def start_guest(self, name):
-        """Define and boot the guest on host A; returns (log, disk)."""
+    def start_guest(self, name, own_disk=False):
+        """Define and boot the guest on host A; returns (log, disk).  With
+        @own_disk the disk is in host A's own image directory (seen as
+        self.view/NAME.qcow2 by A only), else a file both hosts see."""
         log = os.path.join(self.a.root, name + "-serial.log")
-        disk = os.path.join(self.a.root, name + ".qcow2")
+        disk = os.path.join(self.a.images if own_disk else self.a.root,
+                            name + ".qcow2")
+        seen = os.path.join(self.view, name + ".qcow2") if own_disk else disk
+        os.makedirs(os.path.dirname(disk), exist_ok=True)
         subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "8M"],
                        check=True)
         xml = harness.write_file(os.path.join(self.a.root, name + ".xml"),
-                                 linux_xml(name, self.images, disk, log))
+                                 linux_xml(name, self.images, seen, log))
         virsh(self.a.uri, "define", xml)
         self.addCleanup(self.cleanup_guest, name, log)
         start = time.monotonic()
@@ -155,11 +172,12 @@ class LinuxGuest(unittest.TestCase):
                       "migration then loses stores, see "
                       "tests/linuxguest/README.rst" % argv)
 
-    def migrate(self, src, dst, name, log):
+    def migrate(self, src, dst, name, log, opts=("--unsafe",)):
+        """Migrates and checks the guest ran on; by default --unsafe: both
+        hosts use the one local image file."""
         n = len(linuxlog.parse_log(log))
         start = time.monotonic()
-        # --unsafe: both hosts use the one local image file
-        virsh(src.uri, "migrate", "--live", "--unsafe", name, dst.uri,
+        virsh(src.uri, "migrate", "--live", *opts, name, dst.uri,
               timeout=300)
         took = time.monotonic() - start
         self.assertEqual(self.state(dst, name), "running (migrated)")
@@ -203,6 +221,38 @@ class LinuxGuest(unittest.TestCase):
         # The record of heartbeat N is written just before its line.
         self.assertLessEqual(result.seq, linuxlog.parse_log(log)[-1].seq + 1)
         self.assertGreater(result.writes, 256 * 2 * ROUND_TRIPS)
+
+
+    def test_copy_storage_all(self):
+        name = "linux2"
+        log, disk = self.start_guest(name, own_disk=True)
+        other = os.path.join(self.b.images, name + ".qcow2")
+        linuxlog.wait_for_lines(log, PASS_BEATS + 2, timeout=60)
+        linuxlog.follow(log)
+        copy = ("--copy-storage-all", "--verbose")
+        self.migrate(self.a, self.b, name, log, opts=copy)
+        self.assertTrue(os.path.exists(other), "no copy on host B")
+        os.unlink(disk)
+        # back, and stay paused there: the copy is then the whole disk
+        n = len(linuxlog.parse_log(log))
+        virsh(self.b.uri, "migrate", "--live", "--suspend", *copy, name,
+              self.a.uri, timeout=300)
+        self.assertEqual(self.state(self.a, name), "paused (user)")
+        res = subprocess.run(["qemu-img", "compare", "-U", other, disk],
+                             capture_output=True, text=True)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        verdict = linuxlog.check_continuity(log)
+        self.assertTrue(verdict.ok, verdict.summary())
+        result = linuxlog.check_disk(linuxlog.read_image(disk),
+                                     verdict.boot_ids[0])
+        print("\n" + result.summary())
+        self.assertTrue(result.ok, result.summary())
+        # the guest goes on from its copy on host A
+        virsh(self.a.uri, "resume", name)
+        linuxlog.wait_for_lines(log, n + PASS_BEATS, timeout=60)
+        verdict = linuxlog.check_continuity(log, max_gap_s=60)
+        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertEqual(verdict.boots, 1)
 
 
 def _field(info, key):
