@@ -31,14 +31,20 @@ def qemu_img(*args):
                           capture_output=True, text=True)
 
 
-def write_pattern(path, pattern, offset, length):
-    subprocess.run(["qemu-io", "-f", "qcow2", "-c",
+def in_view(host):
+    """A command prefix that runs in @host's mount namespace (its image
+    view), for images whose backing file is named by its view path."""
+    return ["nsenter", "-t", str(host.pid()), "-m", "--"] if host else []
+
+
+def write_pattern(path, pattern, offset, length, host=None):
+    subprocess.run(in_view(host) + ["qemu-io", "-f", "qcow2", "-c",
                     "write -P 0x%02x %d %d" % (pattern, offset, length), path],
                    check=True, capture_output=True)
 
 
-def has_pattern(path, pattern, offset, length):
-    res = subprocess.run(["qemu-io", "-r", "-U", "-f", "qcow2", "-c",
+def has_pattern(path, pattern, offset, length, host=None):
+    res = subprocess.run(in_view(host) + ["qemu-io", "-r", "-U", "-f", "qcow2", "-c",
                           "read -P 0x%02x %d %d" % (pattern, offset, length),
                           path], capture_output=True, text=True)
     return res.returncode == 0 and "verification failed" not in res.stdout
@@ -148,6 +154,43 @@ class MigrateStorage(unittest.TestCase):
         self.migrate(self.b, self.a, name, "--copy-storage-all")
         self.assert_moved(log, self.b, self.a, name)
         self.assertTrue(has_pattern(src, 0x51, 0, 4 * MIB))
+
+    def test_copy_storage_inc(self):
+        """-inc: the top image moves, over a base image both hosts have
+        (here each its own copy); the destination's new top names the same
+        backing file."""
+        name = "sto6"
+        base = "%s-base.qcow2" % name
+        for h in self.hosts:
+            path = os.path.join(h.images, base)
+            qemu_img("create", "-q", "-f", "qcow2", path, "16M")
+            write_pattern(path, 0x33, 0, 8 * MIB)
+        top = self.image(self.a, name)
+        top_view = os.path.join(self.view, name + "-vda.qcow2")
+        subprocess.run(in_view(self.a) + [
+            "qemu-img", "create", "-q", "-f", "qcow2", "-b",
+            os.path.join(self.view, base), "-F", "qcow2", top_view], check=True)
+        write_pattern(top_view, 0x44, 0, 2 * MIB, self.a)
+        log = os.path.join(self.a.root, name + "-serial.log")
+        xml = harness.guest_xml(name, log, cmdline="hb_ms=100 wss_mib=4")
+        xml = xml.replace("  <devices>\n", "  <devices>\n" +
+                          disk_xml(self.view, name, "vda"))
+        virsh(self.a.uri, "define",
+              harness.write_file(os.path.join(self.a.root, name + ".xml"), xml))
+        virsh(self.a.uri, "start", name)
+        guestlog.wait_for_lines(log, 3, timeout=5)
+        guestlog.follow(log)
+        self.addCleanup(self.cleanup_guest, name, log)
+        self.migrate(self.a, self.b, name, "--copy-storage-inc")
+        self.assert_moved(log, self.a, self.b, name)
+        copy = self.image(self.b, name)
+        info = qemu_img("info", "-U", copy).stdout
+        self.assertIn("backing file: %s" % os.path.join(self.view, base), info)
+        self.assertTrue(has_pattern(top_view, 0x44, 0, 2 * MIB, self.b))
+        self.assertTrue(has_pattern(top_view, 0x33, 2 * MIB, 6 * MIB, self.b))
+        # only the top moved: the copy holds about 2 MiB, not the base's 8
+        size = int(re.search(r"disk size: ([\d.]+) MiB", info).group(1).split(".")[0])
+        self.assertLess(size, 6, info)
 
     def test_unsafe(self):
         name = "sto2"
