@@ -249,17 +249,21 @@ class MigrateStorage(unittest.TestCase):
                 (self.b, self.a, ["--disks-port", str(port)]),
                 (self.a, self.b, ["--disks-port", str(port),
                                   "--copy-storage-synchronous-writes"]),
-                (self.b, self.a, ["--disks-uri", uri])):
+                (self.b, self.a, ["--disks-uri", uri]),
+                # the NBD server and QEMU listen where the client says, and
+                # the source connects to the URI's host
+                (self.a, self.b, ["--listen-address", "127.0.0.3",
+                                  "--migrateuri", "tcp://127.0.0.3"])):
             if os.path.exists(self.image(dst, name)):
                 os.unlink(self.image(dst, name))
             self.migrate(src, dst, name, "--copy-storage-all", *opts)
             self.assert_moved(log, src, dst, name)
             self.assertTrue(has_pattern(self.image(dst, name), 0x51, 0, MIB))
-        res, _ = self.migrate(self.a, self.b, name, "--copy-storage-all",
+        res, _ = self.migrate(self.b, self.a, name, "--copy-storage-all",
                               "--disks-port", str(port), "--disks-uri", uri,
                               check=False)
         self.assertIn("Both port and URI requested for disk migration", res.stderr)
-        self.assertEqual(self.state(self.a, name), "running (migrated)")
+        self.assertEqual(self.state(self.b, name), "running (migrated)")
 
     def test_destination_killed_during_copy(self):
         name = "sto5"
