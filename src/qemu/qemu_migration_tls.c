@@ -40,13 +40,6 @@ qemuMigrationTLSCheckArgs(unsigned long long flags,
             return -1;
         }
     }
-    /* QEMU's NBD server and mirror would carry the disks unencrypted */
-    if ((flags & VIR_MIGRATE_TLS) &&
-        (flags & (VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC))) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("VIR_MIGRATE_TLS cannot be used with storage migration (VIR_MIGRATE_NON_SHARED_DISK, VIR_MIGRATE_NON_SHARED_INC) yet: the disks would cross in plain text"));
-        return -1;
-    }
     if ((flags & VIR_MIGRATE_TLS) && (flags & VIR_MIGRATE_TUNNELLED)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("VIR_MIGRATE_TLS cannot be used with VIR_MIGRATE_TUNNELLED: the tunnel carries QEMU's stream inside the connection to the destination daemon; use a qemu+tls:// destination URI to encrypt it"));

@@ -22,8 +22,8 @@
 /* Refuses, at every step before anything happens, what would send
  * QEMU's stream in plain text against the user's or the host's wish:
  * tls.destination in @params without --tls, anything but --tls on a
- * host with migrate_tls_force, --tls with storage migration (whose NBD
- * stream would not be encrypted); and --tls with --tunnelled.  Returns 0
+ * host with migrate_tls_force; and --tls with --tunnelled.  (The disks'
+ * NBD connections of a storage migration take the same credentials.)  Returns 0
  * or -1 (reported). */
 int qemuMigrationTLSCheckArgs(unsigned long long flags,
                               const virTypedParameter *params, int nparams);

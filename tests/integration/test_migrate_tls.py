@@ -203,18 +203,6 @@ class MigrateTLS(unittest.TestCase):
             src.close()
             dst.close()
 
-    def test_tls_with_storage_copy_refused(self):
-        """The disks' NBD stream would not be encrypted: refused up front."""
-        self.start_guest("tls5")
-        res = virsh(self.a.uri, "migrate", "--live", "--tls",
-                    "--copy-storage-all", "tls5", self.b.uri, check=False)
-        self.assertNotEqual(res.returncode, 0)
-        self.assertIn("the disks would cross in plain text", res.stderr)
-        self.assertEqual(virsh(self.a.uri, "domstate", "tls5").stdout.strip(),
-                         "running")
-        self.assertEqual(virsh(self.b.uri, "list", "--all", "--name")
-                         .stdout.strip(), "")
-
     def test_missing_certificates_named(self):
         """A destination without QEMU's server files: the error names the
         file, the guest stays."""
