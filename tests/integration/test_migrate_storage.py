@@ -155,6 +155,42 @@ class MigrateStorage(unittest.TestCase):
         self.assert_moved(log, self.b, self.a, name)
         self.assertTrue(has_pattern(src, 0x51, 0, 4 * MIB))
 
+    def test_abort_during_copy(self):
+        """domjobabort while the disk is being copied: the mirror goes, the
+        guest runs on at the source, the destination's copy is removed,
+        and the progress showed in domjobinfo meanwhile."""
+        name = "sto7"
+        log = self.start_guest(name, size="64M", data_mib=48)
+        proc = subprocess.Popen(
+            ["virsh", "-c", self.a.uri, "migrate", "--live",
+             "--copy-storage-all", "--bandwidth", "4", name, self.b.uri],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            def copying():
+                info = virsh(self.a.uri, "domjobinfo", name, check=False).stdout
+                m = re.search(r"File processed:\s+([\d.]+) MiB", info)
+                return info if m and float(m.group(1)) > 0 else None
+            info = harness.wait_for(copying, timeout=20, step=0.2,
+                                    what="the copy's progress")
+            print("\n" + info)
+            self.assertRegex(info, r"File total:\s+64\.000 MiB")
+            virsh(self.a.uri, "domjobabort", name)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("canceled by client", err)
+        self.assertEqual(self.state(self.a, name), "running (booted)")
+        harness.wait_for(lambda: self.state(self.b, name) is None, timeout=10,
+                         what="the destination to drop the domain")
+        self.assertFalse(os.path.exists(self.image(self.b, name)))
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 3, timeout=3)
+        verdict = guestlog.check_continuity(log, max_gap_s=2.0)
+        self.assertTrue(verdict.ok, verdict.summary())
+
     def test_copy_storage_inc(self):
         """-inc: the top image moves, over a base image both hosts have
         (here each its own copy); the destination's new top names the same
