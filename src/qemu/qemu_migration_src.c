@@ -706,7 +706,9 @@ qemuMigrationSrcCheckV2(const virMigrateArgs *args)
 }
 
 
-/* Starts the one MIGRATION_OUT job of a v2 migration, in phase perform2. */
+/* Starts the one MIGRATION_OUT job of a v2 migration, in phase perform2,
+ * after Begin's checks of the disks (v2 has no Begin; libvirt checks
+ * them here too). */
 static int
 qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
 {
@@ -715,6 +717,7 @@ qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
     QEMU_DOMAIN_PRIVATE(vm)->preMigrationState = virDomainObjGetState(vm, NULL);
     QEMU_DOMAIN_PRIVATE(vm)->migrationProtocol = 2;
     if (virDomainObjCheckActive(vm) < 0 ||
+        qemuMigrationSrcNBDBegin(vm, args) < 0 ||
         qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PERFORM2) < 0) {
         qemuMigrationJobFinish(vm);
         return -1;

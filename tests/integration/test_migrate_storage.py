@@ -249,6 +249,21 @@ class MigrateStorage(unittest.TestCase):
         finally:
             conn.close()
             dconn.close()
+        # protocol v2 (no Begin) checks it in Perform, as libvirt
+        v2 = Host("stoV2", conf={"migration_host": "127.0.0.1",
+                                 "migration_protocols": "2"},
+                  image_view=self.view).start()
+        try:
+            # its Prepare2 comes first and starts QEMU: give it a disk
+            shutil.copy(self.image(self.a, name), self.image(v2, name))
+            res, _ = self.migrate(self.a, v2, name, check=False)
+            self.assertIn("Migration without shared storage is unsafe",
+                          res.stderr)
+            self.assertEqual(self.state(self.a, name), "running (booted)")
+            harness.wait_for(lambda: self.state(v2, name) is None, timeout=10,
+                             what="the v2 destination to drop the domain")
+        finally:
+            v2.cleanup()
         # --unsafe: the user says the destination has the disk (here a copy)
         shutil.copy(self.image(self.a, name), self.image(self.b, name))
         self.migrate(self.a, self.b, name, "--unsafe")
