@@ -83,7 +83,8 @@ class MigrateStorage(unittest.TestCase):
         """Path of @host's own image of disk @target of @name."""
         return os.path.join(host.images, "%s-%s.qcow2" % (name, target))
 
-    def start_guest(self, name, targets=("vda",), size="16M", data_mib=4):
+    def start_guest(self, name, targets=("vda",), size="16M", data_mib=4,
+                    memory_mib=64, cmdline="hb_ms=100 wss_mib=4"):
         """Creates @name's images on host A (each with its own pattern in
         its first @data_mib MiB), defines and starts it there."""
         for i, target in enumerate(targets):
@@ -91,7 +92,8 @@ class MigrateStorage(unittest.TestCase):
             qemu_img("create", "-q", "-f", "qcow2", path, size)
             write_pattern(path, 0x51 + i, 0, data_mib * MIB)
         log = os.path.join(self.a.root, name + "-serial.log")
-        xml = harness.guest_xml(name, log, cmdline="hb_ms=100 wss_mib=4")
+        xml = harness.guest_xml(name, log, memory_mib=memory_mib,
+                                cmdline=cmdline)
         xml = xml.replace("  <devices>\n", "  <devices>\n" + "".join(
             disk_xml(self.view, name, t) for t in targets))
         path = harness.write_file(os.path.join(self.a.root, name + ".xml"), xml)
@@ -154,6 +156,47 @@ class MigrateStorage(unittest.TestCase):
         self.migrate(self.b, self.a, name, "--copy-storage-all")
         self.assert_moved(log, self.b, self.a, name)
         self.assertTrue(has_pattern(src, 0x51, 0, 4 * MIB))
+
+    def test_destination_killed_after_copy(self):
+        """The destination QEMU killed once the mirror is in sync, while
+        the memory moves: the migration fails, the mirror goes, the guest
+        runs on at the source with its disk, the copy is removed."""
+        name = "sto8"
+        log = self.start_guest(name, data_mib=1, memory_mib=128,
+                               cmdline="hb_ms=100 wss_mib=64 rate_mib_s=32")
+        proc = subprocess.Popen(
+            ["virsh", "-c", self.a.uri, "migrate", "--live",
+             "--copy-storage-all", "--bandwidth", "8", name, self.b.uri],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            def memory_moving():
+                info = virsh(self.a.uri, "domjobinfo", name, check=False).stdout
+                mem = re.search(r"Memory processed:\s+([\d.]+) MiB", info)
+                done = re.search(r"File remaining:\s+0\.000 B", info)
+                return info if mem and done and float(mem.group(1)) > 2 else None
+            print("\n" + harness.wait_for(memory_moving, timeout=30, step=0.2,
+                                          what="the memory phase"))
+            for pid in harness.qemu_pids_under(self.b.root):
+                os.kill(pid, signal.SIGKILL)
+            out, err = proc.communicate(timeout=40)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        print("virsh migrate after the kill: %s" % err.strip())
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertEqual(self.state(self.a, name), "running (booted)")
+        harness.wait_for(lambda: self.state(self.b, name) is None, timeout=10,
+                         what="the destination to drop the domain")
+        self.assertFalse(os.path.exists(self.image(self.b, name)))
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 3, timeout=3)
+        verdict = guestlog.check_continuity(log, max_gap_s=2.0)
+        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertTrue(has_pattern(self.image(self.a, name), 0x51, 0, MIB))
+        # the mirror's nodes are gone from the source QEMU: again
+        self.migrate(self.a, self.b, name, "--copy-storage-all")
+        self.assertEqual(self.state(self.b, name), "running (migrated)")
 
     def test_abort_during_copy(self):
         """domjobabort while the disk is being copied: the mirror goes, the
