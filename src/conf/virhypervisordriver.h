@@ -93,7 +93,8 @@ struct _virDriverStateConfig {
     /* How a peer daemon reaches this one (the read-write socket's URI),
      * and how the driver opens a connection to a peer daemon itself
      * (NULL: it cannot).  peerOpen bounds every call on the connection
-     * it returns by @timeoutMs; the caller ends it with
+     * it returns by @timeoutMs (0: only keepalive bounds them, for a
+     * peer-to-peer migration's long steps); the caller ends it with
      * conn->driver->connectClose(conn).  Returns NULL (reported). */
     const char *selfURI;
     virConn *(*peerOpen)(const char *uri, int timeoutMs);
@@ -116,6 +117,14 @@ typedef int (*virDrvConnectClose)(virConn *conn);
  * threads.  The driver may still see @conn in calls already running. */
 typedef void (*virDrvConnectClosed)(virConn *conn);
 typedef int (*virDrvConnectSupportsFeature)(virConn *conn, int feature);
+/* Connections to a peer daemon (the remote client driver): libvirt's
+ * virConnectSetKeepAlive (0, or 1 when the peer has no keepalive) and
+ * virConnectIsAlive (1 while the connection is usable, 0 once it closed:
+ * EOF, error or keepalive timeout).  IsAlive makes no call and may be
+ * used from any thread. */
+typedef int (*virDrvConnectSetKeepAlive)(virConn *conn, int interval,
+                                         unsigned int count);
+typedef int (*virDrvConnectIsAlive)(virConn *conn);
 typedef const char *(*virDrvConnectGetType)(virConn *conn);
 typedef int (*virDrvConnectGetVersion)(virConn *conn,
                                        unsigned long long *hvVer);
@@ -210,6 +219,9 @@ struct _virMigrateArgs {
                                      * by the driver's entry point): what
                                      * the migration's close callbacks
                                      * watch; NULL for none */
+    virConn *dconn;                 /* peer-to-peer: the source daemon's
+                                     * connection to the destination, whose
+                                     * loss cancels the transfer; or NULL */
 };
 
 /* Source: returns the domain XML for the destination. */
@@ -252,6 +264,8 @@ struct _virHypervisorDriver {
     virDrvConnectClose connectClose;
     virDrvConnectClosed connectClosed;
     virDrvConnectSupportsFeature connectSupportsFeature;
+    virDrvConnectSetKeepAlive connectSetKeepAlive;
+    virDrvConnectIsAlive connectIsAlive;
     virDrvConnectGetType connectGetType;
     virDrvConnectGetVersion connectGetVersion;
     virDrvConnectGetHostname connectGetHostname;

@@ -457,6 +457,7 @@ remoteClientHandshake(virConn *conn, const char *name, unsigned int flags,
     if (remoteClientCheckAuth(conn) < 0)
         return -1;
     if (remoteClientProbeQuiet(conn, REMOTE_CLIENT_FEATURE_PROGRAM_KEEPALIVE)) {
+        priv->keepalive = true;
         if (virNetClientSetKeepAlive(priv->client,
                                      REMOTE_CLIENT_KEEPALIVE_INTERVAL,
                                      REMOTE_CLIENT_KEEPALIVE_COUNT) < 0)
@@ -570,6 +571,29 @@ remoteClientConnectClose(virConn *conn)
         ret = -1;
     remoteClientConnFree(conn);
     return ret;
+}
+
+
+/* Changes the keepalive probes of a peer that does keepalive; returns 1
+ * (as libvirt) when it does not: its calls stay bounded by time. */
+static int
+remoteClientConnectSetKeepAlive(virConn *conn, int interval,
+                                unsigned int count)
+{
+    remoteClientPriv *priv = conn->privateData;
+
+    if (!priv->keepalive) {
+        VIR_DEBUG("%s does not do keepalive", virNetClientGetPeer(priv->client));
+        return 1;
+    }
+    return virNetClientSetKeepAlive(priv->client, interval, count);
+}
+
+
+static int
+remoteClientConnectIsAlive(virConn *conn)
+{
+    return remoteClientConnIsAlive(conn) ? 1 : 0;
 }
 
 
@@ -783,6 +807,8 @@ static const virHypervisorDriver remoteClientDriver = {
     REMOTE_CLIENT_GENERATED_ENTRIES
     .connectClose = remoteClientConnectClose,
     .connectSupportsFeature = remoteClientConnectSupportsFeature,
+    .connectSetKeepAlive = remoteClientConnectSetKeepAlive,
+    .connectIsAlive = remoteClientConnectIsAlive,
     .connectGetType = remoteClientConnectGetType,
     .nodeGetInfo = remoteClientNodeGetInfo,
     .connectListAllDomains = remoteClientConnectListAllDomains,

@@ -28,6 +28,7 @@ enum {
 typedef struct {
     virNetClient *client;
     int timeoutMs;          /* per call; -1 when keepalive bounds it */
+    bool keepalive;         /* the peer does keepalive (feature 10) */
     bool eventCallback;     /* the peer does callback-ID events (14) */
     bool closeCallback;     /* we registered a close callback (360) */
     GMutex lock;            /* protects what follows */

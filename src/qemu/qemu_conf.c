@@ -80,6 +80,14 @@ const virConfKey qemuConfigKeys[] = {
          "without --tls (VIR_MIGRATE_TLS), so QEMU's stream never crosses "
          "the network in plain text; offline and tunnelled migrations are "
          "exempt, as in libvirt (default: 0).") },
+    { "migration_keepalive_interval", "5",
+      N_("Peer-to-peer migration: seconds of silence on the source's "
+         "connection to the destination's daemon before a keepalive PING "
+         "(qemu.conf's keepalive_interval; default: 5).") },
+    { "migration_keepalive_count", "5",
+      N_("Unanswered PINGs after which that daemon counts as lost: the "
+         "migration is cancelled and the guest runs on here (qemu.conf's "
+         "keepalive_count; default: 5).") },
     { NULL, NULL, NULL }
 };
 
@@ -114,11 +122,15 @@ qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
     long long max = 49215;
     long long converge = 0;
     long long convergeMax = 2000;
+    long long kaInterval = 5;
+    long long kaCount = 5;
 
     if (conf &&
         (virConfGetInt(conf, "migration_converge", 0, 1, &converge) < 0 ||
          virConfGetInt(conf, "migration_converge_max_downtime", 1,
                        3600 * 1000, &convergeMax) < 0 ||
+         virConfGetInt(conf, "migration_keepalive_interval", 1, 3600, &kaInterval) < 0 ||
+         virConfGetInt(conf, "migration_keepalive_count", 1, 100, &kaCount) < 0 ||
          virConfGetInt(conf, "migration_port_min", 1, 65535, &min) < 0 ||
          virConfGetInt(conf, "migration_port_max", 1, 65535, &max) < 0 ||
          virConfGetString(conf, "migration_host", &cfg->migrationHost) < 0 ||
@@ -133,6 +145,8 @@ qemuDriverConfigLoadMigration(virQEMUDriverConfig *cfg, virConf *conf)
     cfg->migrationPortMax = max;
     cfg->migrationConverge = converge;
     cfg->migrationConvergeMaxDowntime = convergeMax;
+    cfg->migrationKeepaliveInterval = kaInterval;
+    cfg->migrationKeepaliveCount = kaCount;
     if (!cfg->migrationHost)
         cfg->migrationHost = g_strdup(g_get_host_name());
     if (!cfg->migrationListen)

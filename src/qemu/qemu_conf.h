@@ -49,6 +49,10 @@ struct _virQEMUDriverConfig {
     bool migrationConverge;             /* migration_converge, 0 */
     unsigned long long migrationConvergeMaxDowntime; /* ..._max_downtime,
                                                       * ms, 2000 */
+    int migrationKeepaliveInterval;     /* migration_keepalive_interval and
+                                         * _count: peer-to-peer connections
+                                         * to the destination (issue 13) */
+    unsigned int migrationKeepaliveCount;
 
     /* graphics (issue 9) */
     char *spiceListen;                  /* spice_listen, default 127.0.0.1 */

@@ -122,6 +122,10 @@ qemuConnectSupportsFeature(virConn *conn, int feature)
     case VIR_DRV_FEATURE_MIGRATION_PARAMS:
     case VIR_DRV_FEATURE_MIGRATION_OFFLINE:
         return !!(protocols & QEMU_MIGRATION_PROTOCOL_V3);
+    case VIR_DRV_FEATURE_MIGRATION_P2P:
+        /* this host drives a destination itself (the daemon hands the
+         * driver peerOpen), with whatever protocol the destination has */
+        return qemu_driver->peerOpen != NULL;
     case VIR_DRV_FEATURE_MIGRATE_CHANGE_PROTECTION:
     case VIR_DRV_FEATURE_XML_MIGRATABLE:
         return 1;

@@ -12,6 +12,7 @@
 #include "qemu_driver_migrate.h"
 #include "qemu_domainjob.h"
 #include "qemu_migration.h"
+#include "qemu_migration_p2p.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_tls.h"
 #include "qemu_domain.h"
@@ -89,7 +90,9 @@ qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
     if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
+    if (qemuMigrationP2PRequested(args))
+        rc = qemuMigrationSrcPerformP2P(vm, args);
+    else if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
         rc = qemuMigrationSrcPerformResume(vm, args);
     else
         rc = qemuMigrationSrcPerform(vm, args);
@@ -155,7 +158,10 @@ qemuDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
     if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    rc = qemuMigrationSrcPerformV2(vm, args);
+    if (qemuMigrationP2PRequested(args))
+        rc = qemuMigrationSrcPerformP2PV2(vm, args);
+    else
+        rc = qemuMigrationSrcPerformV2(vm, args);
     virDomainObjEndAPI(&vm);
     return rc;
 }

@@ -42,6 +42,10 @@
 
 VIR_LOG_INIT("qemu.migration_src");
 
+/* How often a transfer looks whether the destination's daemon is still
+ * connected (peer-to-peer). */
+#define QEMU_MIGRATION_SRC_PEER_CHECK_MS 500
+
 static void qemuMigrationSrcConnectionClosed(virDomainObj *vm);
 
 
@@ -263,21 +267,41 @@ qemuMigrationSrcContinue(virDomainObj *vm)
 }
 
 
-/* Waits for QEMU to finish sending, continuing at pre-switchover (once
- * the disk mirrors, if any, completed); the convergence policy @cv looks
- * at the migration meanwhile. */
+/* Peer-to-peer: fails (reported) once the connection to the
+ * destination's daemon is lost (keepalive, EOF): nothing would finish
+ * the migration there. */
 static int
-qemuMigrationSrcWaitDone(virDomainObj *vm, bool postcopy,
+qemuMigrationSrcCheckPeer(const virMigrateArgs *args)
+{
+    virConn *dconn = args->dconn;
+
+    if (!dconn || !dconn->driver->connectIsAlive ||
+        dconn->driver->connectIsAlive(dconn) == 1)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                   _("Lost connection to destination host"));
+    return -1;
+}
+
+
+/* Waits for QEMU to finish sending, continuing at pre-switchover (once
+ * the disk mirrors, if any, completed); the convergence policy @cv and
+ * the destination's connection, if any, are looked at now and then. */
+static int
+qemuMigrationSrcWaitDone(virDomainObj *vm, const virMigrateArgs *args,
                          qemuMigrationConverge *cv)
 {
+    bool postcopy = args->flags & VIR_MIGRATE_POSTCOPY;
+    long long slice = cv->enabled ? QEMU_MIGRATION_CONVERGE_PERIOD_MS
+                                  : QEMU_MIGRATION_SRC_PEER_CHECK_MS;
     int rc;
 
     for (;;) {
-        if (!cv->enabled)
-            rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_OUT, postcopy);
-        else if ((rc = qemuMigrationAnyWaitFor(vm, VIR_ASYNC_JOB_MIGRATION_OUT,
-                                               postcopy,
-                                               QEMU_MIGRATION_CONVERGE_PERIOD_MS)) == 2)
+        rc = qemuMigrationAnyWaitFor(vm, VIR_ASYNC_JOB_MIGRATION_OUT, postcopy,
+                                     slice);
+        if (rc == 2 && qemuMigrationSrcCheckPeer(args) < 0)
+            return -1;
+        if (rc == 2 && cv->enabled)
             qemuMigrationConvergeCheck(cv, vm);
         if (rc == 1 && (qemuMigrationSrcNBDComplete(vm) < 0 ||
                         qemuMigrationSrcContinue(vm) < 0))
@@ -345,7 +369,7 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
     if (qemuMigrationSrcStart(vm, uri) < 0)
         goto error;
     started = true;
-    if (qemuMigrationSrcWaitDone(vm, args->flags & VIR_MIGRATE_POSTCOPY, &cv) < 0)
+    if (qemuMigrationSrcWaitDone(vm, args, &cv) < 0)
         goto error;
     qemuMigrationSrcFinishStats(vm);
     return 0;
@@ -430,11 +454,6 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
 {
     g_autofree char *uri = NULL;
 
-    if (args->dconnuri) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("peer-to-peer migration is not supported by this host yet"));
-        return -1;
-    }
     if (!(args->flags & VIR_MIGRATE_CHANGE_PROTECTION)) {
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("migration v3 without change protection is not supported"));
@@ -685,11 +704,6 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
 static int
 qemuMigrationSrcCheckV2(const virMigrateArgs *args)
 {
-    if ((args->flags & VIR_MIGRATE_PEER2PEER) || args->dconnuri) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("peer-to-peer migration is not supported by this host yet"));
-        return -1;
-    }
     if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME)) {
         /* v2 stops the source when Perform ends, before the destination
          * runs: nothing would serve the pages post-copy still needs */
