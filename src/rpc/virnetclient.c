@@ -70,6 +70,7 @@ struct _virNetClient {
     unsigned int serial;        /* next call serial, from 0 like libvirt.so */
     GPtrArray *calls;           /* of virNetClientPending*, not owning */
     virNetMessage *tx;
+    size_t txBytes;             /* queued in tx, not written yet */
     bool closing;               /* no new calls; pending ones failed */
     bool closeDone;             /* torn down, close callback returned */
     int closeReason;            /* VIR_CONNECT_CLOSE_REASON_* */
@@ -88,6 +89,8 @@ struct _virNetClient {
     virNetClientCloseFunc closeFunc;
     void *closeOpaque;
     GDestroyNotify closeFree;
+    virNetClientStreamFunc streamFunc;
+    void *streamOpaque;
 };
 
 
@@ -149,6 +152,8 @@ virNetClientMarkClosedLocked(virNetClient *client, int reason,
     }
     while (client->tx)
         virNetMessageFree(virNetMessageQueueServe(&client->tx));
+    client->txBytes = 0;
+    g_cond_broadcast(&client->stateCond);
     g_main_context_wakeup(client->ctx);
 }
 
@@ -172,6 +177,7 @@ virNetClientQueueLocked(virNetClient *client, virNetMessage *msg)
         virNetMessageFree(msg);
         return;
     }
+    client->txBytes += msg->bufferLength;
     virNetMessageQueuePush(&client->tx, msg);
     g_main_context_wakeup(client->ctx);
 }
@@ -275,6 +281,28 @@ virNetClientDispatchMessage(virNetClient *client, virNetMessage *msg)
 }
 
 
+/* A STREAM packet goes to the stream layer (virnetclientstream.c), if
+ * one is attached; without it there is no stream to match.  Returns -1
+ * (reported) when the connection must close. */
+static int
+virNetClientDispatchStream(virNetClient *client, virNetMessage *msg)
+{
+    virNetClientStreamFunc func = NULL;
+    void *opaque = NULL;
+
+    VIR_WITH_OBJECT_LOCK_GUARD(client) {
+        func = client->streamFunc;
+        opaque = client->streamOpaque;
+    }
+    if (!func) {
+        VIR_DEBUG("no stream open; ignoring stream packet serial=%u",
+                  msg->header.serial);
+        return 0;
+    }
+    return func(client, msg, opaque);
+}
+
+
 /* One complete packet (steals @msg).  Returns -1 (reported) when the
  * connection must close. */
 static int
@@ -296,9 +324,9 @@ virNetClientDispatch(virNetClient *client, virNetMessage *msg)
     case VIR_NET_MESSAGE:
         return virNetClientDispatchMessage(client, msg);
     case VIR_NET_STREAM:
+        return virNetClientDispatchStream(client, msg);
     case VIR_NET_STREAM_HOLE:
-        VIR_DEBUG("no stream open; ignoring stream packet serial=%u",
-                  hdr->serial);
+        VIR_DEBUG("ignoring stream hole serial=%u", hdr->serial);
         return 0;
     case VIR_NET_REPLY_WITH_FDS:
         virReportError(VIR_ERR_RPC, "%s",
@@ -364,10 +392,14 @@ virNetClientDoWrite(virNetClient *client)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
     virNetSocketIO io = { client->fd, client->tls };
-    size_t packets;
-    size_t bytes;
+    size_t packets = 0;
+    size_t bytes = 0;
+    int rc = virNetMessageQueueFlush(&io, &client->tx, &packets, &bytes);
 
-    return virNetMessageQueueFlush(&io, &client->tx, &packets, &bytes);
+    client->txBytes -= MIN(bytes, client->txBytes);
+    if (bytes)
+        g_cond_broadcast(&client->stateCond);
+    return rc;
 }
 
 
@@ -416,13 +448,23 @@ static void
 virNetClientTeardown(virNetClient *client)
 {
     virNetClientCloseFunc func;
+    virNetClientStreamFunc sfunc = NULL;
     void *opaque;
+    void *sopaque = NULL;
     GSource *timer;
     int reason;
 
     virNetClientDestroySource(&client->source);
     g_clear_pointer(&client->rx, virNetMessageFree);
     shutdown(client->fd, SHUT_RDWR);
+
+    VIR_WITH_OBJECT_LOCK_GUARD(client) {
+        sfunc = client->streamFunc;
+        sopaque = client->streamOpaque;
+    }
+    /* open streams fail before the close callback runs */
+    if (sfunc)
+        ignore_value(sfunc(client, NULL, sopaque));
 
     virObjectLock(client);
     timer = g_steal_pointer(&client->kaTimer);
@@ -1000,8 +1042,26 @@ virNetClientCall(virNetClient *client, unsigned int prog, unsigned int vers,
                  int proc, xdrproc_t argsFilter, void *args,
                  xdrproc_t retFilter, void *ret, int timeoutMs)
 {
+    return virNetClientCallSerial(client, prog, vers, proc, argsFilter, args,
+                                  retFilter, ret, timeoutMs, NULL);
+}
+
+
+/**
+ * virNetClientCallSerial:
+ * virNetClientCall that also tells, in *@serial (if not NULL, written on
+ * success), the serial the call went with: the one of the stream a call
+ * opens.
+ */
+int
+virNetClientCallSerial(virNetClient *client, unsigned int prog,
+                       unsigned int vers, int proc, xdrproc_t argsFilter,
+                       void *args, xdrproc_t retFilter, void *ret,
+                       int timeoutMs, unsigned int *serial)
+{
     g_autoptr(virNetMessage) reply = NULL;
     virNetClientPending *call;
+    unsigned int callSerial;
     virNetMessage *msg;
 
     if (virNetClientOnIOThread(client)) {
@@ -1023,10 +1083,14 @@ virNetClientCall(virNetClient *client, unsigned int prog, unsigned int vers,
         virNetClientCallFree(call);
         return -1;
     }
+    callSerial = call->serial;
     if (virNetClientCallQueue(client, call, msg) < 0 ||
-        virNetClientCallWait(client, call, timeoutMs, &reply) < 0)
+        virNetClientCallWait(client, call, timeoutMs, &reply) < 0 ||
+        virNetClientCallFinish(proc, reply, retFilter, ret) < 0)
         return -1;
-    return virNetClientCallFinish(proc, reply, retFilter, ret);
+    if (serial)
+        *serial = callSerial;
+    return 0;
 }
 
 
@@ -1065,4 +1129,52 @@ virNetClientClose(virNetClient *client)
     if (!virNetClientOnIOThread(client))
         virNetClientWaitStateLocked(client, &client->closeDone, "close");
     virObjectUnlock(client);
+}
+
+
+/**
+ * virNetClientSetStreamCallback:
+ * Attaches the stream layer: @func gets every STREAM packet (borrowed;
+ * I/O thread, no lock held; -1 closes the connection) and, once, NULL
+ * when the connection closes.  Set once, before the first stream opens;
+ * it stays for the life of @client.
+ */
+void
+virNetClientSetStreamCallback(virNetClient *client, virNetClientStreamFunc func,
+                              void *opaque)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    client->streamFunc = func;
+    client->streamOpaque = opaque;
+}
+
+
+/**
+ * virNetClientSendPacket:
+ * Queues @msg (stolen), a packet that expects no reply (stream data),
+ * once no more than @maxQueued bytes wait to be written: a sender faster
+ * than the socket waits here instead of filling memory.  Not from the
+ * I/O thread.  Returns 0, or -1 (reported) when the connection is or gets
+ * closed (the message is dropped).
+ */
+int
+virNetClientSendPacket(virNetClient *client, virNetMessage *msg,
+                       size_t maxQueued)
+{
+    g_autofree char *cause = NULL;
+
+    virObjectLock(client);
+    while (!client->closing && client->txBytes > maxQueued)
+        g_cond_wait(&client->stateCond, virObjectGetLock(client));
+    if (client->closing) {
+        cause = g_strdup(client->closeCause);
+        virObjectUnlock(client);
+        virNetMessageFree(msg);
+        virNetClientReportClosed(cause);
+        return -1;
+    }
+    virNetClientQueueLocked(client, msg);
+    virObjectUnlock(client);
+    return 0;
 }

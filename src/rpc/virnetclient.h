@@ -31,6 +31,12 @@ typedef void (*virNetClientEventFunc)(virNetClient *client,
 typedef void (*virNetClientCloseFunc)(virNetClient *client, int reason,
                                       void *opaque);
 
+/* The stream layer (virnetclientstream.c): gets STREAM packets (@msg
+ * borrowed; I/O thread, no lock held) and, once, NULL at the close of the
+ * connection.  Returns -1 (reported) to close the connection. */
+typedef int (*virNetClientStreamFunc)(virNetClient *client,
+                                      virNetMessage *msg, void *opaque);
+
 virNetClient *virNetClientNewUNIX(const char *path);
 virNetClient *virNetClientNewTCP(const char *host, const char *port);
 virNetClient *virNetClientNewTLS(const char *host, const char *port,
@@ -54,6 +60,17 @@ int virNetClientCall(virNetClient *client, unsigned int prog,
                      unsigned int vers, int proc,
                      xdrproc_t argsFilter, void *args,
                      xdrproc_t retFilter, void *ret, int timeoutMs);
+
+int virNetClientCallSerial(virNetClient *client, unsigned int prog,
+                           unsigned int vers, int proc,
+                           xdrproc_t argsFilter, void *args,
+                           xdrproc_t retFilter, void *ret, int timeoutMs,
+                           unsigned int *serial);
+
+void virNetClientSetStreamCallback(virNetClient *client,
+                                   virNetClientStreamFunc func, void *opaque);
+int virNetClientSendPacket(virNetClient *client, virNetMessage *msg,
+                           size_t maxQueued);
 
 bool virNetClientIsOpen(virNetClient *client);
 const char *virNetClientGetPeer(virNetClient *client);

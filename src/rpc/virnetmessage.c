@@ -420,3 +420,56 @@ virNetMessageSaveError(virNetMessageError *rerr)
     rerr->int1 = err->int1;
     rerr->int2 = err->int2;
 }
+
+
+/**
+ * virNetMessageEncodePayloadRaw:
+ * Appends @len bytes of @data as they are after the header (a stream
+ * packet's payload).  Returns 0 or -1 (reported) when the packet would
+ * exceed VIR_NET_MESSAGE_MAX.
+ */
+int
+virNetMessageEncodePayloadRaw(virNetMessage *msg, const char *data, size_t len)
+{
+    size_t start = msg->bufferOffset;
+
+    if (len > VIR_NET_MESSAGE_MAX - (start - VIR_NET_MESSAGE_LEN_MAX)) {
+        virReportError(VIR_ERR_RPC, _("stream data of %1$zu bytes is too large"),
+                       len);
+        return -1;
+    }
+    msg->buffer = g_realloc(msg->buffer, start + len);
+    if (len)
+        memcpy(msg->buffer + start, data, len);
+    msg->bufferLength = start + len;
+    msg->bufferOffset = 0;
+    virNetMessageEncodeLength(msg);
+    return 0;
+}
+
+
+/**
+ * virNetMessageNewStream:
+ * An encoded STREAM packet of the stream @hdr names (program, version,
+ * procedure and serial of the call that opened it) with @status: data
+ * (CONTINUE, @len bytes of @data), the end (OK, no data) or an abort
+ * (ERROR from a client, no data).  Caller owns the result; NULL
+ * (reported) on error.
+ */
+virNetMessage *
+virNetMessageNewStream(const virNetMessageHeader *hdr, int status,
+                       const char *data, size_t len)
+{
+    g_autoptr(virNetMessage) msg = virNetMessageNew();
+
+    msg->header.prog = hdr->prog;
+    msg->header.vers = hdr->vers;
+    msg->header.proc = hdr->proc;
+    msg->header.type = VIR_NET_STREAM;
+    msg->header.serial = hdr->serial;
+    msg->header.status = status;
+    if (virNetMessageEncodeHeader(msg) < 0 ||
+        virNetMessageEncodePayloadRaw(msg, data, len) < 0)
+        return NULL;
+    return g_steal_pointer(&msg);
+}

@@ -73,6 +73,11 @@ int virNetMessageEncodeHeader(virNetMessage *msg);
 int virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter,
                                void *data);
 int virNetMessageEncodePayloadEmpty(virNetMessage *msg);
+int virNetMessageEncodePayloadRaw(virNetMessage *msg, const char *data,
+                                  size_t len);
+virNetMessage *virNetMessageNewStream(const virNetMessageHeader *hdr,
+                                      int status, const char *data,
+                                      size_t len);
 
 /* A keepalive PING or PONG (@proc), encoded: an empty MESSAGE with serial
  * 0.  Caller owns the result; NULL (reported) on error. */

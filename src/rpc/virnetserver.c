@@ -14,6 +14,7 @@
 
 #include "virnetserver.h"
 #include "virnetserverclientpriv.h"
+#include "virnetserverstream.h"
 #include "virnetsocket.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -389,9 +390,11 @@ virNetServerFindProgram(virNetServer *srv, const virNetMessageHeader *hdr)
 /**
  * virNetServerHandleMessage:
  * Routes a complete packet from @client (I/O thread; steals @msg).  Calls
- * go to the worker pool; calls to unknown programs and calls from a
+ * go to the worker pool, stream packets to their stream
+ * (virnetserverstream.c); calls to unknown programs and calls from a
  * refused client are answered with an error here.  Returns 1 if a call
- * was started, 0 otherwise.
+ * was started or a stream packet queued (both count as in flight), 0
+ * otherwise.
  */
 int
 virNetServerHandleMessage(virNetServer *srv, virNetServerClient *client,
@@ -401,6 +404,8 @@ virNetServerHandleMessage(virNetServer *srv, virNetServerClient *client,
     virNetServerProgram *prog;
     virNetServerJob *job;
 
+    if (msg->header.type == VIR_NET_STREAM)
+        return virNetServerStreamHandlePacket(client, msg);
     if (msg->header.type != VIR_NET_CALL &&
         msg->header.type != VIR_NET_CALL_WITH_FDS) {
         VIR_DEBUG("client=%llu: ignoring packet of type %d proc=%d",
@@ -461,6 +466,7 @@ virNetServerRemoveClient(virNetServer *srv, virNetServerClient *client,
     g_mutex_unlock(&srv->lock);
     if (!found)
         return;
+    virNetServerStreamDropClient(client);
     job = g_new0(virNetServerJob, 1);
     job->client = client;       /* steals the server's reference */
     job->closeFunc = closeFunc;

@@ -14,6 +14,9 @@
 
 VIR_LOG_INIT("rpc.netserverprogram");
 
+/* The header of the call the calling worker runs, during its handler. */
+static GPrivate virNetServerProgramCall;
+
 struct _virNetServerProgram {
     unsigned int program;
     unsigned int version;
@@ -248,9 +251,24 @@ virNetServerProgramDispatch(virNetServerProgram *prog,
         return virNetServerProgramSendError(client, msg);
     }
     virThreadJobSet(prog->apiNames[msg->header.proc]);
+    g_private_set(&virNetServerProgramCall, &msg->header);
     rc = virNetServerProgramRunProc(client, msg, p);
+    g_private_set(&virNetServerProgramCall, NULL);
     virThreadJobClear();
     return rc;
+}
+
+
+/**
+ * virNetServerProgramCurrentCall:
+ * The header of the call the calling thread's handler runs for (the
+ * stream a procedure opens takes its serial), or NULL outside a handler.
+ * Valid until the handler returns.
+ */
+const virNetMessageHeader *
+virNetServerProgramCurrentCall(void)
+{
+    return g_private_get(&virNetServerProgramCall);
 }
 
 

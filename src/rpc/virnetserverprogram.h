@@ -53,6 +53,8 @@ int virNetServerProgramDispatch(virNetServerProgram *prog,
                                 virNetServerClient *client,
                                 virNetMessage *msg);
 
+const virNetMessageHeader *virNetServerProgramCurrentCall(void);
+
 /* Turns @msg (a call) into an error reply carrying the last error and
  * queues it; steals @msg. */
 int virNetServerProgramSendError(virNetServerClient *client,

@@ -1,0 +1,365 @@
+/*
+ * virnetstreamtest.c: streams between the RPC client and an in-process
+ * server: data delivered whole and in order into the descriptor the
+ * server attached, the end and the abort confirmed, the server's error
+ * reaching the sender, and a reader that stops holding the sender back
+ * instead of letting either side queue without bound
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "testutils.h"
+#include "virerror.h"
+#include "virnetclient.h"
+#include "virnetclientstream.h"
+#include "virnetserver.h"
+#include "virnetserverstream.h"
+#include "virthread.h"
+
+#define VIR_FROM_THIS VIR_FROM_NONE
+
+#define TEST_PROGRAM 0x55667788
+#define TEST_PROC_OPEN 1
+#define TEST_XDR_VOID ((xdrproc_t)(void (*)(void))xdr_void)
+
+/* The reading end of the last stream the server opened. */
+static GMutex testLock;
+static int testReadFD = -1;
+
+/* OPEN: a stream whose data goes into a socketpair the test reads. */
+static int
+testOpen(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+{
+    virNetServer *srv = virNetServerClientGetServer(client);
+    g_autoptr(virNetServerStream) st = virNetServerStreamNew(client,
+                                                             virNetServerGetContext(srv),
+                                                             &msg->header);
+    int sv[2];
+
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    if (virNetServerStreamAttachFD(st, sv[0]) < 0) {
+        close(sv[1]);
+        virNetServerStreamClose(st);
+        return -1;
+    }
+    g_mutex_lock(&testLock);
+    testReadFD = sv[1];
+    g_mutex_unlock(&testLock);
+    return 0;
+}
+
+static const virNetServerProgramProc testProcs[] = {
+    [TEST_PROC_OPEN] = { .name = "OPEN", .func = testOpen,
+                         .argsFilter = TEST_XDR_VOID, .retFilter = TEST_XDR_VOID,
+                         .readonlyAllowed = true },
+};
+
+typedef struct {
+    char *dir;
+    char *sock;
+    virNetServer *srv;
+    virNetServerProgram *prog;
+    GThread *thread;
+    virNetClient *client;
+} testEnv;
+
+static void
+testServerRun(void *opaque)
+{
+    virNetServerRun(opaque);
+}
+
+static testEnv *
+testEnvNew(void)
+{
+    testEnv *t = g_new0(testEnv, 1);
+    virNetServerConfig cfg;
+
+    virNetServerConfigDefaults(&cfg);
+    cfg.maxWorkers = 2;
+    cfg.prioWorkers = 1;
+    cfg.maxClientRequests = 4;
+    t->dir = g_dir_make_tmp("virnetstreamtest-XXXXXX", NULL);
+    t->sock = g_build_filename(t->dir, "sock", NULL);
+    t->srv = virNetServerNew(&cfg, NULL, NULL);
+    t->prog = virNetServerProgramNew(TEST_PROGRAM, 1, testProcs,
+                                     G_N_ELEMENTS(testProcs));
+    virNetServerAddProgram(t->srv, t->prog);
+    g_assert_cmpint(virNetServerAddServiceUNIX(t->srv, t->sock, 0600, false), ==, 0);
+    t->thread = virThreadCreate("test-srv", testServerRun, t->srv);
+    t->client = virNetClientNewUNIX(t->sock);
+    g_assert_nonnull(t->client);
+    return t;
+}
+
+static void
+testEnvFree(testEnv *t)
+{
+    virNetClientClose(t->client);
+    virNetClientUnref(t->client);
+    virNetServerQuit(t->srv);
+    virThreadJoin(t->thread);
+    virNetServerFree(t->srv);
+    virNetServerProgramFree(t->prog);
+    rmdir(t->dir);
+    g_free(t->sock);
+    g_free(t->dir);
+    g_free(t);
+}
+
+/* Opens a stream; *@fd gets the server side's reading end. */
+static virNetClientStream *
+testStreamOpen(testEnv *t, int *fd)
+{
+    unsigned int serial = 0;
+
+    g_assert_cmpint(virNetClientCallSerial(t->client, TEST_PROGRAM, 1,
+                                           TEST_PROC_OPEN, NULL, NULL, NULL,
+                                           NULL, 10000, &serial), ==, 0);
+    g_mutex_lock(&testLock);
+    *fd = testReadFD;
+    testReadFD = -1;
+    g_mutex_unlock(&testLock);
+    g_assert_cmpint(*fd, >=, 0);
+    return virNetClientStreamNew(t->client, TEST_PROGRAM, 1, TEST_PROC_OPEN,
+                                 serial);
+}
+
+/* Byte @i of the test data. */
+static char
+testByte(size_t i)
+{
+    return (char)((i * 7 + i / 4093) & 0xff);
+}
+
+/* Reads until EOF, checking the data; returns the bytes read. */
+typedef struct {
+    int fd;
+    size_t total;
+    bool ok;
+    gint pause;             /* atomic: stop reading while set */
+} testReader;
+
+static void
+testReaderRun(void *opaque)
+{
+    testReader *r = opaque;
+    g_autofree char *buf = g_new(char, 65536);
+    ssize_t n;
+    ssize_t i;
+
+    r->ok = true;
+    for (;;) {
+        while (g_atomic_int_get(&r->pause))
+            g_usleep(1000);
+        if ((n = read(r->fd, buf, 65536)) <= 0)
+            break;
+        for (i = 0; i < n; i++) {
+            if (buf[i] != testByte(r->total + i))
+                r->ok = false;
+        }
+        r->total += n;
+    }
+    close(r->fd);
+}
+
+/* Sends bytes @start to @start + @len of the test data in uneven
+ * pieces. */
+static int
+testSendFrom(virNetClientStream *st, size_t start, size_t len)
+{
+    g_autofree char *buf = g_new(char, 300000);
+    size_t off = 0;
+
+    while (off < len) {
+        size_t n = MIN(len - off, 1000 + (off % 299000));
+        size_t i;
+
+        for (i = 0; i < n; i++)
+            buf[i] = testByte(start + off + i);
+        if (virNetClientStreamSend(st, buf, n) < 0)
+            return -1;
+        off += n;
+    }
+    return 0;
+}
+
+
+static int
+testSend(virNetClientStream *st, size_t len)
+{
+    return testSendFrom(st, 0, len);
+}
+
+
+static void
+testDeliver(void)
+{
+    testEnv *t = testEnvNew();
+    testReader r = { 0 };
+    GThread *reader;
+    virNetClientStream *st = testStreamOpen(t, &r.fd);
+
+    reader = virThreadCreate("test-reader", testReaderRun, &r);
+    g_assert_cmpint(testSend(st, 20 * 1024 * 1024 + 17), ==, 0);
+    g_assert_cmpint(virNetClientStreamFinish(st, 10000), ==, 0);
+    virThreadJoin(reader);
+    g_assert_true(r.ok);
+    g_assert_cmpuint(r.total, ==, 20 * 1024 * 1024 + 17);
+    virNetClientStreamFree(st);
+    testEnvFree(t);
+}
+
+
+static void
+testAbort(void)
+{
+    testEnv *t = testEnvNew();
+    testReader r = { 0 };
+    GThread *reader;
+    virNetClientStream *st = testStreamOpen(t, &r.fd);
+
+    reader = virThreadCreate("test-reader", testReaderRun, &r);
+    g_assert_cmpint(testSend(st, 1024 * 1024), ==, 0);
+    g_assert_cmpint(virNetClientStreamAbort(st, 10000), ==, 0);
+    /* the server closed its descriptor: the reader saw EOF */
+    virThreadJoin(reader);
+    g_assert_true(r.ok);
+    g_assert_cmpuint(r.total, <=, 1024 * 1024);
+    /* a second stream on the same connection works */
+    virNetClientStreamFree(st);
+    st = testStreamOpen(t, &r.fd);
+    reader = virThreadCreate("test-reader", testReaderRun, &r);
+    r.total = 0;
+    g_assert_cmpint(testSend(st, 4096), ==, 0);
+    g_assert_cmpint(virNetClientStreamFinish(st, 10000), ==, 0);
+    virThreadJoin(reader);
+    g_assert_cmpuint(r.total, ==, 4096);
+    virNetClientStreamFree(st);
+    testEnvFree(t);
+}
+
+
+/* The server cannot deliver (its reader went away): its error reaches
+ * the sender, and the end is refused with it. */
+static void
+testServerError(void)
+{
+    testEnv *t = testEnvNew();
+    int fd = -1;
+    virNetClientStream *st = testStreamOpen(t, &fd);
+    long long deadline = virTimeMonotonicMs() + 10000;
+    int rc = 0;
+
+    close(fd);
+    while (rc == 0 && virTimeMonotonicMs() < deadline) {
+        rc = testSend(st, 65536);
+        g_usleep(1000);
+    }
+    g_assert_cmpint(rc, ==, -1);
+    g_test_message("error: %s", virErrorGetLastMessage());
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_SYSTEM_ERROR);
+    g_assert_nonnull(strstr(virErrorGetLastMessage(), "cannot write the data of a stream"));
+    g_assert_cmpint(virNetClientStreamFinish(st, 10000), ==, -1);
+    virErrorResetLast();
+    g_assert_cmpint(virNetClientStreamAbort(st, 1000), ==, 0);
+    virNetClientStreamFree(st);
+    g_assert_true(virNetClientIsOpen(t->client));
+    testEnvFree(t);
+}
+
+
+typedef struct {
+    virNetClientStream *st;
+    size_t len;
+    gint sent;      /* atomic: bytes accepted by Send so far (in MiB) */
+    int rc;
+} testSender;
+
+static void
+testSenderRun(void *opaque)
+{
+    testSender *s = opaque;
+    size_t done;
+
+    for (done = 0; done < s->len; done += 1024 * 1024) {
+        if ((s->rc = testSendFrom(s->st, done, 1024 * 1024)) < 0)
+            return;
+        g_atomic_int_add(&s->sent, 1);
+    }
+    s->rc = virNetClientStreamFinish(s->st, 10000);
+}
+
+
+/* A reader that stops holds the sender back: with the server's window of
+ * 4 packets, the client's queue bound and the socket buffers, the sender
+ * gets at most a few MiB ahead; once the reader goes on, everything
+ * arrives. */
+static void
+testFlowControl(void)
+{
+    testEnv *t = testEnvNew();
+    testReader r = { .pause = 1 };
+    testSender s = { .len = 64 * 1024 * 1024 };
+    GThread *reader;
+    GThread *sender;
+    int ahead;
+
+    s.st = testStreamOpen(t, &r.fd);
+    reader = virThreadCreate("test-reader", testReaderRun, &r);
+    sender = virThreadCreate("test-sender", testSenderRun, &s);
+    g_usleep(500 * 1000);
+    ahead = g_atomic_int_get(&s.sent);
+    g_usleep(500 * 1000);
+    g_assert_cmpint(g_atomic_int_get(&s.sent), ==, ahead);
+    g_test_message("the sender got %d MiB ahead of a reader that stopped", ahead);
+    g_assert_cmpint(ahead, <, 8);
+    g_atomic_int_set(&r.pause, 0);
+    virThreadJoin(sender);
+    virThreadJoin(reader);
+    g_assert_cmpint(s.rc, ==, 0);
+    g_assert_true(r.ok);
+    g_assert_cmpuint(r.total, ==, 64 * 1024 * 1024);
+    virNetClientStreamFree(s.st);
+    testEnvFree(t);
+}
+
+
+/* The connection closes under an open stream: the sender fails, the
+ * server's descriptor is closed. */
+static void
+testClose(void)
+{
+    testEnv *t = testEnvNew();
+    testReader r = { 0 };
+    GThread *reader;
+    virNetClientStream *st = testStreamOpen(t, &r.fd);
+
+    reader = virThreadCreate("test-reader", testReaderRun, &r);
+    g_assert_cmpint(testSend(st, 65536), ==, 0);
+    virNetClientClose(t->client);
+    g_assert_cmpint(testSend(st, 65536), ==, -1);
+    g_assert_cmpint(virNetClientStreamFinish(st, 1000), ==, -1);
+    virErrorResetLast();
+    virThreadJoin(reader);
+    g_assert_true(r.ok);
+    virNetClientStreamFree(st);
+    testEnvFree(t);
+}
+
+
+int
+main(int argc, char **argv)
+{
+    virTestInit(&argc, &argv);
+    g_test_add_func("/rpc/stream/deliver", testDeliver);
+    g_test_add_func("/rpc/stream/abort", testAbort);
+    g_test_add_func("/rpc/stream/server-error", testServerError);
+    g_test_add_func("/rpc/stream/flow-control", testFlowControl);
+    g_test_add_func("/rpc/stream/close", testClose);
+    return g_test_run();
+}
