@@ -587,8 +587,6 @@ typedef struct {
 } testFlagsBad;
 
 static const testFlagsBad testFlagsBadCases[] = {
-    { LIVE | VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_PEER2PEER, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: VIR_MIGRATE_TUNNELLED" },
     { LIVE | VIR_MIGRATE_RDMA_PIN_ALL, VIR_ERR_ARGUMENT_UNSUPPORTED,
       "argument unsupported: unsupported migration flags: VIR_MIGRATE_RDMA_PIN_ALL" },
     { LIVE | VIR_MIGRATE_PARALLEL | VIR_MIGRATE_ZEROCOPY, VIR_ERR_ARGUMENT_UNSUPPORTED,

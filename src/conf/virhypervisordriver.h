@@ -68,6 +68,32 @@ struct _virDomainEvent {
 };
 typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
 
+/*
+ * A byte stream riding on a connection (libvirt's virStream), for
+ * tunnelled migration.  What works depends on who made it: a stream the
+ * remote client driver made (connectStreamNew) and a call bound
+ * (domainMigratePrepareTunnel3) is sent into, then finished or aborted;
+ * a stream the daemon hands a driver with a client's call delivers what
+ * that client sends into the descriptor the driver attaches (that handle
+ * is valid during the call only).  An operation left NULL does not apply.
+ */
+typedef struct _virStream virStream;
+typedef struct _virStreamDriver virStreamDriver;
+struct _virStreamDriver {
+    /* sends @len bytes, waiting while the peer is behind */
+    int (*streamSend)(virStream *st, const char *data, size_t len);
+    /* all sent: waits until the peer confirms it delivered everything */
+    int (*streamFinish)(virStream *st);
+    int (*streamAbort)(virStream *st);
+    /* from now on the data goes into @fd (stolen) */
+    int (*streamAttachFD)(virStream *st, int fd);
+    void (*streamFree)(virStream *st);
+};
+struct _virStream {
+    const virStreamDriver *driver;
+    void *privateData;
+};
+
 /* One open client connection to a driver. */
 typedef struct _virConn virConn;
 typedef struct _virHypervisorDriver virHypervisorDriver;
@@ -125,6 +151,9 @@ typedef int (*virDrvConnectSupportsFeature)(virConn *conn, int feature);
 typedef int (*virDrvConnectSetKeepAlive)(virConn *conn, int interval,
                                          unsigned int count);
 typedef int (*virDrvConnectIsAlive)(virConn *conn);
+/* A stream to bind to a call on @conn (remote client driver); the caller
+ * frees it with st->driver->streamFree. */
+typedef virStream *(*virDrvConnectStreamNew)(virConn *conn);
 typedef const char *(*virDrvConnectGetType)(virConn *conn);
 typedef int (*virDrvConnectGetVersion)(virConn *conn,
                                        unsigned long long *hvVer);
@@ -222,6 +251,9 @@ struct _virMigrateArgs {
     virConn *dconn;                 /* peer-to-peer: the source daemon's
                                      * connection to the destination, whose
                                      * loss cancels the transfer; or NULL */
+    virStream *stream;              /* tunnelled: the migration data's
+                                     * stream (PrepareTunnel3, Perform3);
+                                     * or NULL */
 };
 
 /* Source: returns the domain XML for the destination. */
@@ -232,6 +264,10 @@ typedef char *(*virDrvDomainMigrateBegin)(virConn *conn,
 typedef int (*virDrvDomainMigratePrepare)(virConn *dconn,
                                           virMigrateArgs *args,
                                           char **uriOut);
+/* Destination, tunnelled: as Prepare, the data coming on @st (which the
+ * driver attaches to the incoming QEMU); no URI. */
+typedef int (*virDrvDomainMigratePrepareTunnel)(virConn *dconn, virStream *st,
+                                                virMigrateArgs *args);
 typedef int (*virDrvDomainMigratePerform)(virConn *conn,
                                           const virDomainIdent *dom,
                                           virMigrateArgs *args);
@@ -266,6 +302,7 @@ struct _virHypervisorDriver {
     virDrvConnectSupportsFeature connectSupportsFeature;
     virDrvConnectSetKeepAlive connectSetKeepAlive;
     virDrvConnectIsAlive connectIsAlive;
+    virDrvConnectStreamNew connectStreamNew;
     virDrvConnectGetType connectGetType;
     virDrvConnectGetVersion connectGetVersion;
     virDrvConnectGetHostname connectGetHostname;
@@ -310,6 +347,7 @@ struct _virHypervisorDriver {
 
     virDrvDomainMigrateBegin domainMigrateBegin3;
     virDrvDomainMigratePrepare domainMigratePrepare3;
+    virDrvDomainMigratePrepareTunnel domainMigratePrepareTunnel3;
     virDrvDomainMigratePerform domainMigratePerform3;
     virDrvDomainMigrateFinish domainMigrateFinish3;
     virDrvDomainMigrateConfirm domainMigrateConfirm3;

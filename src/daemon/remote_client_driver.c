@@ -809,6 +809,7 @@ static const virHypervisorDriver remoteClientDriver = {
     .connectSupportsFeature = remoteClientConnectSupportsFeature,
     .connectSetKeepAlive = remoteClientConnectSetKeepAlive,
     .connectIsAlive = remoteClientConnectIsAlive,
+    .connectStreamNew = remoteClientConnectStreamNew,
     .connectGetType = remoteClientConnectGetType,
     .nodeGetInfo = remoteClientNodeGetInfo,
     .connectListAllDomains = remoteClientConnectListAllDomains,
@@ -822,6 +823,7 @@ static const virHypervisorDriver remoteClientDriver = {
 
     .domainMigrateBegin3 = remoteClientDomainMigrateBegin3,
     .domainMigratePrepare3 = remoteClientDomainMigratePrepare3,
+    .domainMigratePrepareTunnel3 = remoteClientDomainMigratePrepareTunnel3,
     .domainMigratePerform3 = remoteClientDomainMigratePerform3,
     .domainMigrateFinish3 = remoteClientDomainMigrateFinish3,
     .domainMigrateConfirm3 = remoteClientDomainMigrateConfirm3,

@@ -57,12 +57,20 @@ int remoteClientDomainGetJobStats(virConn *conn, const virDomainIdent *dom,
 int remoteClientDomainAbortJobFlags(virConn *conn, const virDomainIdent *dom,
                                     unsigned int flags);
 
+/* ---- streams (remote_client_driver_stream.c) ---- */
+
+virStream *remoteClientConnectStreamNew(virConn *conn);
+int remoteClientStreamBind(virConn *conn, virStream *st, int proc,
+                           unsigned int serial);
+
 /* ---- migration (remote_client_driver_migrate.c) ---- */
 
 char *remoteClientDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
                                       virMigrateArgs *args);
 int remoteClientDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args,
                                       char **uriOut);
+int remoteClientDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
+                                            virMigrateArgs *args);
 int remoteClientDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
                                       virMigrateArgs *args);
 virDomainIdent *remoteClientDomainMigrateFinish3(virConn *dconn,

@@ -303,6 +303,56 @@ remoteClientDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args,
 }
 
 
+/* ---- PrepareTunnel3 ---- */
+
+/* Entry domainMigratePrepareTunnel3 (destination side):
+ * PREPARE_TUNNEL3_PARAMS (304), which opens @st on the peer; a peer
+ * without parameters is refused.  Returns 0 or -1 (reported). */
+int
+remoteClientDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
+                                        virMigrateArgs *args)
+{
+    remoteClientPriv *priv = dconn->privateData;
+    remote_domain_migrate_prepare_tunnel3_params_args pa;
+    remote_domain_migrate_prepare_tunnel3_params_ret ret;
+    g_auto(remoteClientMigParams) p = { 0 };
+    int useParams = remoteClientMigUseParams(dconn);
+    unsigned int serial = 0;
+    int rc;
+
+    if (useParams < 0)
+        return -1;
+    if (!useParams) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("tunnelled migration needs a peer that supports migration parameters"));
+        return -1;
+    }
+    memset(&pa, 0, sizeof(pa));
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientMigParamsInit(&p, args) < 0)
+        return -1;
+    pa.params.params_val = p.val;
+    pa.params.params_len = p.len;
+    pa.cookie_in.cookie_in_val = (char *)args->cookiein;
+    pa.cookie_in.cookie_in_len = args->cookieinlen;
+    pa.flags = p.flags;
+    if (virNetClientCallSerial(priv->client, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
+                               REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS,
+                               REMOTE_XDR(xdr_remote_domain_migrate_prepare_tunnel3_params_args), &pa,
+                               REMOTE_XDR(xdr_remote_domain_migrate_prepare_tunnel3_params_ret), &ret,
+                               priv->timeoutMs, &serial) < 0)
+        return -1;
+    rc = remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
+                                   ret.cookie_out.cookie_out_len);
+    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_prepare_tunnel3_params_ret), (char *)&ret);
+    if (rc == 0)
+        rc = remoteClientStreamBind(dconn, st,
+                                    REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS,
+                                    serial);
+    return rc;
+}
+
+
 /* ---- Perform3 ---- */
 
 static int

@@ -73,6 +73,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
 
     .domainMigrateBegin3 = qemuDomainMigrateBegin3,
     .domainMigratePrepare3 = qemuDomainMigratePrepare3,
+    .domainMigratePrepareTunnel3 = qemuDomainMigratePrepareTunnel3,
     .domainMigratePerform3 = qemuDomainMigratePerform3,
     .domainMigrateFinish3 = qemuDomainMigrateFinish3,
     .domainMigrateConfirm3 = qemuDomainMigrateConfirm3,

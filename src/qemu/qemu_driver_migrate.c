@@ -78,6 +78,28 @@ qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args, char **uriOut)
 }
 
 
+/* Tunnelled Prepare3: the data comes on @st instead of a port. */
+int
+qemuDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
+                                virMigrateArgs *args)
+{
+    g_autofree char *uri = NULL;
+
+    VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", args->flags,
+              args->nparams, args->cookieinlen);
+    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
+        return -1;
+    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME |
+                       VIR_MIGRATE_OFFLINE)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("post-copy and offline migration cannot be tunnelled"));
+        return -1;
+    }
+    args->stream = st;
+    return qemuMigrationDstPrepare(args, &uri);
+}
+
+
 int
 qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
                           virMigrateArgs *args)

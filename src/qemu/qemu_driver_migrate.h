@@ -9,6 +9,8 @@
 
 char *qemuDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
                               virMigrateArgs *args);
+int qemuDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
+                                    virMigrateArgs *args);
 int qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args,
                               char **uriOut);
 int qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,

@@ -21,6 +21,7 @@
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_nbd.h"
+#include "qemu_migration_tunnel.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
 #include "qemu_migration_tls.h"
@@ -291,24 +292,46 @@ qemuMigrationDstEndIncoming(virDomainObj *vm)
 }
 
 
+/* Where the incoming QEMU listens (*@incoming) and what the source is
+ * told (*@uriOut): a port of the range or the client's; tunnelled
+ * (args->stream), a unix socket the stream is attached to once QEMU
+ * listens (*@tunnelPath, no URI).  Returns 0 or -1 (reported). */
 static int
-qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
-                              char **uriOut)
+qemuMigrationDstListenOn(virDomainObj *vm, const virMigrateArgs *args,
+                         char **incoming, char **uriOut, char **tunnelPath)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     g_autoptr(qemuMigrationURI) uriIn = NULL;
-    g_autofree char *incoming = NULL;
     unsigned short port;
 
-    if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PREPARE) < 0 ||
-        qemuMigrationDstURIIn(args, &uriIn) < 0)
+    if (args->stream) {
+        if (!(*tunnelPath = qemuMigrationTunnelNewPath("in")))
+            return -1;
+        *incoming = g_strdup_printf("unix:%s", *tunnelPath);
+        return 0;
+    }
+    if (qemuMigrationDstURIIn(args, &uriIn) < 0)
         return -1;
     /* A port the client chose is its business, not one of the range. */
     if (uriIn && uriIn->port)
         port = uriIn->port;
     else if (!(port = priv->migrationPort = qemuMigrationDstPortAcquire()))
         return -1;
-    qemuMigrationDstAddresses(args, uriIn, port, &incoming, uriOut);
+    qemuMigrationDstAddresses(args, uriIn, port, incoming, uriOut);
+    return 0;
+}
+
+
+static int
+qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
+                              char **uriOut)
+{
+    g_autofree char *incoming = NULL;
+    g_autofree char *tunnelPath = NULL;
+
+    if (qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PREPARE) < 0 ||
+        qemuMigrationDstListenOn(vm, args, &incoming, uriOut, &tunnelPath) < 0)
+        return -1;
     if (qemuMigrationDstNBDPrecreate(vm, args) < 0 ||
         qemuProcessStart(vm, VIR_ASYNC_JOB_MIGRATION_IN, "defer",
                          QEMU_PROCESS_START_PAUSED) < 0)
@@ -317,6 +340,7 @@ qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
                                   VIR_DOMAIN_EVENT_STARTED_MIGRATED);
     if (qemuMigrationDstStartIncoming(vm, args, incoming) < 0 ||
         qemuMigrationDstNBDStart(vm, args) < 0 ||
+        (tunnelPath && qemuMigrationDstTunnelAttach(tunnelPath, args->stream) < 0) ||
         qemuMigrationAnyCookieBake(vm, QEMU_MIGRATION_COOKIE_STEP_PREPARE, args) < 0)
         return -1;
     vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
@@ -382,7 +406,8 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
     }
     VIR_INFO("incoming migration of domain %s with protocol v%d prepared on %s",
              vm->def->name, args->protocol,
-             *uriOut ? *uriOut : qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI));
+             args->stream ? "a tunnel" :
+             *uriOut ? *uriOut : NULLSTR(qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI)));
     return vm;
 }
 

@@ -37,6 +37,7 @@ VIR_LOG_INIT("qemu.migration_p2p");
 typedef struct {
     virDomainObj *vm;               /* locked, except during peer calls */
     virConn *dconn;                 /* the destination's daemon */
+    virStream *stream;              /* tunnelled: the data's, on @dconn */
     const char *dconnuri;
     unsigned long long flags;       /* the local steps' */
     unsigned long long destFlags;   /* the destination's steps' */
@@ -73,6 +74,47 @@ qemuMigrationP2PRequested(const virMigrateArgs *args)
 }
 
 
+/* What a tunnelled migration cannot do: QEMU sends to no address of the
+ * destination, over one connection, and post-copy needs QEMU's return
+ * path, which a stream does not carry.  Returns 0 or -1 (reported). */
+static int
+qemuMigrationP2PCheckTunnelled(const virMigrateArgs *args)
+{
+    static const char *const params[] = {
+        VIR_MIGRATE_PARAM_URI, VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
+        VIR_MIGRATE_PARAM_DISKS_PORT, VIR_MIGRATE_PARAM_DISKS_URI,
+    };
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(params); i++) {
+        if (virTypedParamArrayFind(args->params, args->nparams, params[i])) {
+            virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                           _("migration parameter '%1$s' is not supported by tunnelled migration"),
+                           params[i]);
+            return -1;
+        }
+    }
+    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_OFFLINE)) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("post-copy and offline migration cannot be tunnelled"));
+        return -1;
+    }
+    if (args->flags & (VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC)) {
+        /* the disks' NBD connection would not go through the tunnel */
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("storage migration cannot be tunnelled"));
+        return -1;
+    }
+    if (args->flags & VIR_MIGRATE_PARALLEL) {
+        /* QEMU's extra connections would have nowhere to go */
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("parallel migration cannot be tunnelled"));
+        return -1;
+    }
+    return 0;
+}
+
+
 /* What a peer-to-peer Perform cannot do.  Returns 0 or -1 (reported). */
 static int
 qemuMigrationP2PCheck(const virMigrateArgs *args)
@@ -92,6 +134,8 @@ qemuMigrationP2PCheck(const virMigrateArgs *args)
                        _("post-copy recovery is not supported with peer-to-peer migration"));
         return -1;
     }
+    if (args->flags & VIR_MIGRATE_TUNNELLED)
+        return qemuMigrationP2PCheckTunnelled(args);
     return 0;
 }
 
@@ -134,6 +178,7 @@ qemuMigrationP2PArgs(qemuMigrationP2P *p2p, virMigrateArgs *args, bool local)
     args->flags = local ? p2p->flags : p2p->destFlags;
     args->protocol = p2p->protocol;
     args->dconn = local ? p2p->dconn : NULL;
+    args->stream = local ? p2p->stream : NULL;
 }
 
 
@@ -181,7 +226,10 @@ qemuMigrationP2PClose(qemuMigrationP2P *p2p)
 {
     virError *err = NULL;
     virConn *dconn = g_steal_pointer(&p2p->dconn);
+    virStream *stream = g_steal_pointer(&p2p->stream);
 
+    if (stream)
+        stream->driver->streamFree(stream);
     if (!dconn)
         return;
     virErrorPreserveLast(&err);
@@ -228,6 +276,11 @@ qemuMigrationP2PProbe(qemuMigrationP2P *p2p)
                        _("offline migration is not supported by the destination host"));
         return -1;
     }
+    if ((p2p->flags & VIR_MIGRATE_TUNNELLED) && !v3) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("tunnelled migration needs a destination with migration protocol v3"));
+        return -1;
+    }
     p2p->protocol = v3 ? 3 : 2;
     return 0;
 }
@@ -263,6 +316,24 @@ qemuMigrationP2PBegin(qemuMigrationP2P *p2p)
 }
 
 
+/* PrepareTunnel3 on the destination: the migration data will go on a
+ * stream of the connection.  Runs without the domain lock. */
+static int
+qemuMigrationP2PPrepareTunnel(qemuMigrationP2P *p2p, virMigrateArgs *args)
+{
+    virConn *dconn = p2p->dconn;
+
+    if (!dconn->driver->connectStreamNew ||
+        !dconn->driver->domainMigratePrepareTunnel3) {
+        virReportError(VIR_ERR_NO_SUPPORT, "%s",
+                       _("this connection cannot carry tunnelled migration"));
+        return -1;
+    }
+    p2p->stream = dconn->driver->connectStreamNew(dconn);
+    return dconn->driver->domainMigratePrepareTunnel3(dconn, p2p->stream, args);
+}
+
+
 /* Prepare3 on the destination; its URI replaces the client's. */
 static int
 qemuMigrationP2PPrepare(qemuMigrationP2P *p2p)
@@ -273,7 +344,10 @@ qemuMigrationP2PPrepare(qemuMigrationP2P *p2p)
 
     qemuMigrationP2PArgs(p2p, &args, false);
     qemuDomainObjEnterRemote(p2p->vm);
-    rc = p2p->dconn->driver->domainMigratePrepare3(p2p->dconn, &args, &uri);
+    if (p2p->flags & VIR_MIGRATE_TUNNELLED)
+        rc = qemuMigrationP2PPrepareTunnel(p2p, &args);
+    else
+        rc = p2p->dconn->driver->domainMigratePrepare3(p2p->dconn, &args, &uri);
     ignore_value(qemuDomainObjExitRemote(p2p->vm, false));
     if (rc < 0)
         return -1;

@@ -186,7 +186,6 @@ static const struct {
     unsigned long long flag;
     const char *name;
 } qemuMigrationUnsupportedFlagNames[] = {
-    { VIR_MIGRATE_TUNNELLED, "VIR_MIGRATE_TUNNELLED" },
     { VIR_MIGRATE_RDMA_PIN_ALL, "VIR_MIGRATE_RDMA_PIN_ALL" },
     { VIR_MIGRATE_ZEROCOPY, "VIR_MIGRATE_ZEROCOPY" },
 };

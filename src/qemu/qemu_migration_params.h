@@ -112,9 +112,9 @@ VIR_ENUM_DECL(qemuMigrationStep);
      VIR_MIGRATE_POSTCOPY_RESUME | VIR_MIGRATE_ZEROCOPY)
 
 /* The known flags virtmig refuses up front (VIR_ERR_ARGUMENT_UNSUPPORTED,
- * naming them): tunnelling, RDMA and zero-copy are not implemented. */
+ * naming them): RDMA and zero-copy are not implemented. */
 #define QEMU_MIGRATION_FLAGS_UNSUPPORTED \
-    (VIR_MIGRATE_TUNNELLED | VIR_MIGRATE_RDMA_PIN_ALL | VIR_MIGRATE_ZEROCOPY)
+    (VIR_MIGRATE_RDMA_PIN_ALL | VIR_MIGRATE_ZEROCOPY)
 
 #define QEMU_MIGRATION_FLAGS_SUPPORTED \
     (QEMU_MIGRATION_FLAGS & ~QEMU_MIGRATION_FLAGS_UNSUPPORTED)

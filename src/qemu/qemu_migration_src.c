@@ -26,6 +26,7 @@
 #include "qemu_migration_nbd.h"
 #include "qemu_migration_params.h"
 #include "qemu_migration_peer.h"
+#include "qemu_migration_tunnel.h"
 #include "qemu_migration_undecided.h"
 #include "qemu_migration_tls.h"
 #include "qemu_migration_uri.h"
@@ -390,6 +391,34 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
 }
 
 
+/* Tunnelled: the transfer into the socket whose data goes on
+ * args->stream (qemu_migration_tunnel.c).  Returns 0 once the
+ * destination confirmed all of it, or -1 (reported). */
+static int
+qemuMigrationSrcTransferTunnelled(virDomainObj *vm, virMigrateArgs *args)
+{
+    qemuMigrationTunnel *tunnel = qemuMigrationSrcTunnelStart(args->stream);
+    virError *err = NULL;
+    int rc;
+
+    if (!tunnel)
+        return -1;
+    rc = qemuMigrationSrcTransfer(vm, args, qemuMigrationSrcTunnelURI(tunnel));
+    if (rc < 0)
+        virErrorPreserveLast(&err);
+    qemuDomainObjEnterRemote(vm);
+    /* a tunnel that failed by itself is the cause: its error wins */
+    if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0) {
+        rc = -1;
+        g_clear_pointer(&err, virErrorFree);
+    }
+    ignore_value(qemuDomainObjExitRemote(vm, false));
+    if (err)
+        virErrorRestore(&err);
+    return rc;
+}
+
+
 /* The transfer, at the speed of qemuMigrationSrcUseBandwidth.  Returns 0
  * or -1 (reported). */
 static int
@@ -401,7 +430,10 @@ qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
 
     if (temporary < 0)
         return -1;
-    rc = qemuMigrationSrcTransfer(vm, args, uri);
+    if (args->stream)
+        rc = qemuMigrationSrcTransferTunnelled(vm, args);
+    else
+        rc = qemuMigrationSrcTransfer(vm, args, uri);
     if (temporary)
         QEMU_DOMAIN_PRIVATE(vm)->migMaxBandwidth = restore;
     return rc;
@@ -462,7 +494,7 @@ qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
     if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT) ||
         qemuMigrationJobStartPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3) < 0)
         return -1;
-    if (!(uri = qemuMigrationSrcURI(args)) ||
+    if ((!args->stream && !(uri = qemuMigrationSrcURI(args))) ||
         qemuMigrationAnyCookieEat(vm, QEMU_MIGRATION_COOKIE_STEP_PERFORM, args) < 0 ||
         qemuMigrationSrcRun(vm, args, uri) < 0 ||
         qemuMigrationJobSetPhase(vm, QEMU_MIGRATION_PHASE_PERFORM3_DONE) < 0) {

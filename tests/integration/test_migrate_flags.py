@@ -494,10 +494,7 @@ class MigrateFlags(unittest.TestCase):
     def test_unsupported_flags_refused(self):
         name = "uns1"
         log = self.start_guest(name)
-        # --tunnelled needs --p2p, which this host does not offer (yet):
-        # libvirt.so itself refuses it then, naming p2p, the same error code
-        for opts, flag in ((["--tunnelled", "--p2p"],
-                            "(VIR_MIGRATE_TUNNELLED|p2p migration)"),
+        for opts, flag in ((["--parallel", "--zerocopy"], "VIR_MIGRATE_ZEROCOPY"),
                            (["--tls"], "VIR_MIGRATE_TLS")):
             res, _ = self.migrate(self.a, self.b, name, "--live", *opts,
                                   check=False)

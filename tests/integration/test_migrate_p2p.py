@@ -32,14 +32,22 @@ CALM = "hb_ms=100 wss_mib=8"
 USES = "peer-to-peer migration of domain %s uses protocol v%d"
 
 
-class MigrateP2P(unittest.TestCase):
+class P2PHosts(unittest.TestCase):
+    """Three hosts: A (keepalive 1 s x 2 toward its destinations), B, and
+    C, which offers only protocol v2; the helpers of both test files."""
+
+    PREFIX = "p2p"
+    PORT = 49371
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="virtmig-p2p-")
-        cls.a = cls.host("p2pA", 49371, migration_keepalive_interval=1,
+        cls.tmp = tempfile.mkdtemp(prefix="virtmig-%s-" % cls.PREFIX)
+        cls.a = cls.host(cls.PREFIX + "A", cls.PORT,
+                         migration_keepalive_interval=1,
                          migration_keepalive_count=2)
-        cls.b = cls.host("p2pB", 49381)
-        cls.c = cls.host("p2pC", 49391, migration_protocols="2")
+        cls.b = cls.host(cls.PREFIX + "B", cls.PORT + 10)
+        cls.c = cls.host(cls.PREFIX + "C", cls.PORT + 20,
+                         migration_protocols="2")
 
     @classmethod
     def host(cls, name, port, **conf):
@@ -136,6 +144,9 @@ class MigrateP2P(unittest.TestCase):
                  not harness.qemu_pids_under(other.root), timeout=15,
                  what="the incoming %s to go from %s" % (name, other.name))
 
+
+
+class MigrateP2P(P2PHosts):
     # ---- the protocol
 
     def test_virsh_p2p_both_ways(self):
