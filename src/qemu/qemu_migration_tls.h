@@ -23,8 +23,8 @@
  * QEMU's stream in plain text against the user's or the host's wish:
  * tls.destination in @params without --tls, anything but --tls on a
  * host with migrate_tls_force; and --tls with --tunnelled.  (The disks'
- * NBD connections of a storage migration take the same credentials.)  Returns 0
- * or -1 (reported). */
+ * NBD connections of a storage migration take the same credentials.)
+ * Returns 0 or -1 (reported). */
 int qemuMigrationTLSCheckArgs(unsigned long long flags,
                               const virTypedParameter *params, int nparams);
 
