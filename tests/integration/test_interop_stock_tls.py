@@ -1,9 +1,12 @@
-"""--tls migrations between virtmigd and stock libvirtd 9.0, both ways
-(issue 13, part 4): both QEMUs' certificates come from one CA made by
-certtool, each host's in its migrate_tls_x509_cert_dir; stock virsh
-drives the migration.  The stream goes through a tap (streamtap.py, on
-TAP_ADDR, with --migrateuri and --tls-destination naming the real
-destination) that checks it is TLS; the guest must arrive intact.
+"""TLS between virtmigd and stock libvirtd 9.0, both ways (issue 13):
+peer-to-peer migrations over qemu+tls:// (each daemon the other's client,
+with its own client certificate, each checking the other's), and --tls
+migrations of QEMU's stream.  Every certificate comes from one CA made by
+certtool; QEMU's are in each host's migrate_tls_x509_cert_dir; stock
+virsh drives the client-managed migrations, whose stream goes through a
+tap (streamtap.py, on TAP_ADDR, with --migrateuri and --tls-destination
+naming the real destination) that checks it is TLS.  The guest must
+arrive intact every time.
 
 Exits 77 with the reason when stock libvirtd cannot run here.
 """
@@ -27,6 +30,7 @@ VIRT_ADDR = "127.0.0.6"
 TAP_ADDR = "127.0.0.7"
 TMP = None
 STOCK = None
+STOCK_CLIENT = None
 VIRT = None
 
 
@@ -36,10 +40,24 @@ def start_hosts():
     pki = pkilib.Pki(os.path.join(TMP, "ca"))
     stock_qemu = pki.qemu(os.path.join(TMP, "stock-qemu"), "stockT",
                           ips=(STOCK_ADDR,))
+    STOCK = stockhost.StockHost(
+        "stockT", STOCK_ADDR, peers={"virtT": VIRT_ADDR},
+        qemu_conf={"migrate_tls_x509_cert_dir": stock_qemu})
+    # libvirtd's qemu+tls:// listener (--listen comes with enable_tcp)
+    stock_pki = pki.server(STOCK.root, "stockT", ips=(STOCK_ADDR,))
+    STOCK.enable_tcp(harness.free_port())
+    STOCK.tls_port = harness.free_port()
+    STOCK.libvirtd_conf.update(
+        listen_tls=1, tls_port=str(STOCK.tls_port), auth_tls="none",
+        ca_file=os.path.join(stock_pki, "CA", "cacert.pem"),
+        cert_file=os.path.join(stock_pki, "libvirt", "servercert.pem"),
+        key_file=os.path.join(stock_pki, "libvirt", "private", "serverkey.pem"),
+        tls_allowed_dn_list=["*,CN=virtT"])
+    # what stock presents as a p2p source: a pkipath= directory
+    global STOCK_CLIENT
+    STOCK_CLIENT = pki.client(os.path.join(TMP, "stock-client"), "stockT")
     try:
-        STOCK = stockhost.StockHost(
-            "stockT", STOCK_ADDR, peers={"virtT": VIRT_ADDR},
-            qemu_conf={"migrate_tls_x509_cert_dir": stock_qemu}).start()
+        STOCK.start()
     except stockhost.StockStartError as e:
         print("SKIP: stock libvirtd does not start here: %s" % e)
         sys.exit(77)
@@ -48,7 +66,11 @@ def start_hosts():
                                "migration_address": VIRT_ADDR,
                                "migration_port_min": port,
                                "migration_port_max": port + 9,
-                               "log_level": 2})
+                               "log_level": 2, "listen_tls": 1,
+                               "listen_addr": VIRT_ADDR})
+    VIRT.tls_port = harness.free_port()
+    VIRT.conf["tls_port"] = str(VIRT.tls_port)
+    pki.server(VIRT.root, "virtT", ips=(VIRT_ADDR,))
     pki.qemu(os.path.join(VIRT.root, "pki", "qemu"), "virtT", ips=(VIRT_ADDR,))
     VIRT.start()
 
@@ -114,6 +136,40 @@ class StockTLS(unittest.TestCase):
                 return f.read()[-3000:]
         except OSError:
             return ""
+
+    def test_stock_p2p_over_tls(self):
+        """Stock libvirtd as the peer-to-peer source: it opens
+        qemu+tls:// to virtmigd with its client certificate, virtmigd
+        checks it (and logs its DN); --tls encrypts the stream too."""
+        log = self.start_guest(STOCK, "st2")
+        uri = "qemu+tls://%s:%d/system?pkipath=%s" % (VIRT_ADDR, VIRT.tls_port,
+                                                      STOCK_CLIENT)
+        res = virsh(STOCK.uri, "migrate", "--live", "--p2p", "--tls", "st2",
+                    uri, check=False, timeout=120)
+        self.assertEqual(res.returncode, 0, res.stderr + self.stock_qemu_log("st2"))
+        self.assertEqual(virsh(VIRT.uri, "domstate", "st2").stdout.strip(),
+                         "running")
+        self.assertIn("TLS with certificate 'O=virtmig tests,CN=stockT'",
+                      VIRT.read_log())
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 3, timeout=5)
+        verdict = guestlog.check_continuity(log)
+        self.assertTrue(verdict.ok, verdict.summary())
+
+    def test_virtmig_p2p_to_stock_over_tls(self):
+        """virtmigd as the peer-to-peer source toward stock libvirtd's
+        qemu+tls:// listener: its client certificate, stock's check."""
+        log = self.start_guest(VIRT, "st3")
+        uri = "qemu+tls://%s:%d/system" % (STOCK_ADDR, STOCK.tls_port)
+        res = virsh(VIRT.uri, "migrate", "--live", "--p2p", "--tls", "st3",
+                    uri, check=False, timeout=120)
+        self.assertEqual(res.returncode, 0, res.stderr + self.stock_qemu_log("st3"))
+        self.assertEqual(virsh(STOCK.uri, "domstate", "st3").stdout.strip(),
+                         "running")
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 3, timeout=5)
+        verdict = guestlog.check_continuity(log)
+        self.assertTrue(verdict.ok, verdict.summary())
 
     def test_round_trip(self):
         log = self.start_guest(VIRT, "st1")
