@@ -1,11 +1,12 @@
 """Tunnelled migration (issue #13, part 2) between virtmigd hosts:
 `virsh migrate --p2p --tunnelled`, QEMU's migration stream carried by the
 daemons' own RPC connection (PREPARE_TUNNEL3_PARAMS and the stream
-packets), both ways; what a tunnel refuses; domjobabort; and the
-destination daemon stopped (SIGSTOP) in the middle of a transfer that
-never converges, while the source daemon's memory is watched: flow
-control holds the source QEMU back instead of queueing its data, until
-keepalive (1 s x 2) gives up on the destination.
+packets), both ways; what a tunnel refuses; domjobabort; the
+destination daemon killed; and the destination daemon stopped (SIGSTOP)
+in the middle of a transfer that never converges, while the source
+daemon's memory is watched: flow control holds the source QEMU back
+instead of queueing its data, until keepalive (1 s x 2) gives up on the
+destination.
 """
 
 import os
@@ -103,6 +104,24 @@ class MigrateTunnelled(P2PHosts):
             self.assertRegex(self.state(self.a, name), r"^running ")
         finally:
             os.kill(self.b.pid(), signal.SIGCONT)
+        self.assert_stayed(log, name)
+
+    def test_tunnelled_destination_killed(self):
+        name = "p2pt5"
+        log = self.start_guest(name, cmdline=DIRTY, memory_mib=128)
+        proc = self.slow_p2p(name, "--tunnelled")
+        t0 = time.time()
+        self.b.stop(signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+        lost = time.time() - t0
+        print("\n  tunnelled, destination killed: virsh fails after %.1f s: %s" %
+              (lost, err.strip()))
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertLess(lost, harness.time_bound(5))
+        # its QEMU loses its stream and exits; the daemon comes back
+        wait_for(lambda: not harness.qemu_pids_under(self.b.root), timeout=15,
+                 what="the orphaned incoming QEMU to exit")
+        self.b.start()
         self.assert_stayed(log, name)
 
 
