@@ -10,7 +10,7 @@ libgnutls28-dev libvirt-dev
 libvirt-clients python3-libvirt qemu-system-x86 qemu-utils
 libvirt-daemon libvirt-daemon-driver-qemu
 golang-go golang-github-digitalocean-go-libvirt-dev
-valgrind iproute2 procps gnutls-bin
+valgrind iproute2 procps gnutls-bin prometheus-libvirt-exporter
 systemd man-db logrotate
 clang libclang-rt-14-dev
 "

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include "virhypervisordriver.h"
+#include "virtypedparam.h"
 
 /* Returns a new ref; caller owns the result. */
 virDomainIdent *
@@ -40,4 +41,16 @@ virDomainIdentListFree(virDomainIdent **refs, size_t n)
     for (i = 0; i < n; i++)
         virDomainIdentFree(refs[i]);
     g_free(refs);
+}
+
+
+/* Frees @rec, its identity and its parameters; accepts NULL. */
+void
+virDomainStatsRecFree(virDomainStatsRec *rec)
+{
+    if (!rec)
+        return;
+    virDomainIdentFree(rec->dom);
+    virTypedParamArrayFree(rec->params, rec->nparams);
+    g_free(rec);
 }

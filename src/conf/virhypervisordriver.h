@@ -287,6 +287,69 @@ typedef int (*virDrvDomainMigrateGetULL)(virConn *conn,
                                          unsigned long long *value,
                                          unsigned int flags);
 
+/*
+ * Statistics (issue 16), in libvirt's units.  The entries with @nparams
+ * follow libvirt's rule: *@nparams 0 asks for the count.
+ */
+/* Typed block counters of disk @path (target or source); the caller frees
+ * *@params with virTypedParamArrayFree. */
+typedef int (*virDrvDomainBlockStatsFlags)(virConn *conn,
+                                           const virDomainIdent *dom,
+                                           const char *path,
+                                           virTypedParameterPtr *params,
+                                           int *nparams, unsigned int flags);
+typedef int (*virDrvDomainInterfaceStats)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          const char *device,
+                                          virDomainInterfaceStatsStruct *stats);
+/* Returns how many of @nrStats it filled, or -1. */
+typedef int (*virDrvDomainMemoryStats)(virConn *conn,
+                                       const virDomainIdent *dom,
+                                       virDomainMemoryStatPtr stats,
+                                       unsigned int nrStats,
+                                       unsigned int flags);
+/* Returns how many vCPUs it described (at most @maxinfo), or -1;
+ * @cpumaps (NULL: not wanted) holds @maxinfo maps of @maplen bytes. */
+typedef int (*virDrvDomainGetVcpus)(virConn *conn, const virDomainIdent *dom,
+                                    virVcpuInfoPtr info, int maxinfo,
+                                    unsigned char *cpumaps, int maplen);
+typedef int (*virDrvDomainGetULL)(virConn *conn, const virDomainIdent *dom,
+                                  unsigned long long *value);
+typedef int (*virDrvNodeGetCPUStats)(virConn *conn, int cpuNum,
+                                     virNodeCPUStatsPtr params, int *nparams,
+                                     unsigned int flags);
+typedef int (*virDrvNodeGetMemoryStats)(virConn *conn, int cellNum,
+                                        virNodeMemoryStatsPtr params,
+                                        int *nparams, unsigned int flags);
+typedef int (*virDrvNodeGetFreeMemory)(virConn *conn,
+                                       unsigned long long *freeMem);
+/* Returns how many cells it filled, or -1. */
+typedef int (*virDrvNodeGetCellsFreeMemory)(virConn *conn,
+                                            unsigned long long *freeMems,
+                                            int startCell, int maxCells);
+/* Returns the CPU count; *@cpumap (caller frees) when @cpumap given. */
+typedef int (*virDrvNodeGetCPUMap)(virConn *conn, unsigned char **cpumap,
+                                   unsigned int *online, unsigned int flags);
+
+/* One domain's record of virConnectGetAllDomainStats. */
+typedef struct _virDomainStatsRec virDomainStatsRec;
+struct _virDomainStatsRec {
+    virDomainIdent *dom;
+    virTypedParameterPtr params;    /* virTypedParamArrayFree */
+    int nparams;
+};
+void virDomainStatsRecFree(virDomainStatsRec *rec);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainStatsRec, virDomainStatsRecFree);
+
+/* @doms (@ndoms, 0: every domain @flags selects); *@retStats is a
+ * GPtrArray of virDomainStatsRec the caller owns. */
+typedef int (*virDrvConnectGetAllDomainStats)(virConn *conn,
+                                              virDomainIdent *const *doms,
+                                              unsigned int ndoms,
+                                              unsigned int stats,
+                                              GPtrArray **retStats,
+                                              unsigned int flags);
+
 struct _virHypervisorDriver {
     const char *name;               /* "QEMU" */
     const char *const *uriSchemes;  /* NULL-terminated, e.g. "qemu" */
@@ -359,6 +422,19 @@ struct _virHypervisorDriver {
     virDrvDomainMigrateSetULL domainMigrateSetMaxSpeed;
     virDrvDomainMigrateGetULL domainMigrateGetMaxSpeed;
     virDrvDomainFlagsOp domainMigrateStartPostCopy;
+
+    virDrvDomainBlockStatsFlags domainBlockStatsFlags;
+    virDrvDomainInterfaceStats domainInterfaceStats;
+    virDrvDomainMemoryStats domainMemoryStats;
+    virDrvDomainGetVcpus domainGetVcpus;
+    virDrvDomainGetULL domainGetMaxMemory;
+    virDrvDomainOp domainGetMaxVcpus;
+    virDrvNodeGetCPUStats nodeGetCPUStats;
+    virDrvNodeGetMemoryStats nodeGetMemoryStats;
+    virDrvNodeGetFreeMemory nodeGetFreeMemory;
+    virDrvNodeGetCellsFreeMemory nodeGetCellsFreeMemory;
+    virDrvNodeGetCPUMap nodeGetCPUMap;
+    virDrvConnectGetAllDomainStats connectGetAllDomainStats;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

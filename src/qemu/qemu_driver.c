@@ -13,6 +13,7 @@
 #include "qemu_driver_migrate.h"
 #include "qemu_driver_info.h"
 #include "qemu_driver_lifecycle.h"
+#include "qemu_driver_stats.h"
 #include "qemu_migration.h"
 
 static const char *const qemuURISchemes[] = { "qemu", NULL };
@@ -85,6 +86,19 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainMigrateSetMaxSpeed = qemuDomainMigrateSetMaxSpeed,
     .domainMigrateGetMaxSpeed = qemuDomainMigrateGetMaxSpeed,
     .domainMigrateStartPostCopy = qemuDomainMigrateStartPostCopy,
+
+    .domainBlockStatsFlags = qemuDomainBlockStatsFlags,
+    .domainInterfaceStats = qemuDomainInterfaceStats,
+    .domainMemoryStats = qemuDomainMemoryStats,
+    .domainGetVcpus = qemuDomainGetVcpus,
+    .domainGetMaxMemory = qemuDomainGetMaxMemory,
+    .domainGetMaxVcpus = qemuDomainGetMaxVcpus,
+    .nodeGetCPUStats = qemuNodeGetCPUStats,
+    .nodeGetMemoryStats = qemuNodeGetMemoryStats,
+    .nodeGetFreeMemory = qemuNodeGetFreeMemory,
+    .nodeGetCellsFreeMemory = qemuNodeGetCellsFreeMemory,
+    .nodeGetCPUMap = qemuNodeGetCPUMap,
+    .connectGetAllDomainStats = qemuConnectGetAllDomainStats,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

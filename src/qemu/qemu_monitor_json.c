@@ -138,7 +138,7 @@ qemuMonitorJSONCheckError(const char *name, json_object *reply)
 /* Sends @name with @args (stolen, may be NULL) and checks that "return" is
  * of @type.  Returns the "return" value, borrowed from *@reply which the
  * caller owns, or NULL with an error reported. */
-static json_object *
+json_object *
 qemuMonitorJSONCommand(qemuMonitor *mon, const char *name, json_object *args,
                        json_type type, json_object **reply)
 {
@@ -168,7 +168,7 @@ qemuMonitorJSONSimple(qemuMonitor *mon, const char *name, json_object *args)
 
 /* Member @key of @obj as an unsigned number; false if absent or not a
  * number (nothing reported). */
-static bool
+bool
 qemuMonitorJSONGetULL(json_object *obj, const char *key, unsigned long long *val)
 {
     json_object *v = NULL;

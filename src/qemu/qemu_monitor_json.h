@@ -15,4 +15,14 @@ const char *qemuMonitorJSONCommandName(json_object *cmd);
 char *qemuMonitorJSONFormat(json_object *obj);
 json_object *qemuMonitorJSONParse(const char *data, size_t len);
 int qemuMonitorJSONCheckError(const char *name, json_object *reply);
+
+/* The "return" of command @name (@args stolen) if it is of @type,
+ * borrowed from *@reply (caller owns); NULL with an error reported. */
+json_object *qemuMonitorJSONCommand(qemuMonitor *mon, const char *name,
+                                    json_object *args, json_type type,
+                                    json_object **reply);
+/* Member @key of @obj as a number; false if absent or of another type
+ * (nothing reported). */
+bool qemuMonitorJSONGetULL(json_object *obj, const char *key,
+                           unsigned long long *val);
 const char *qemuMonitorJSONGetString(json_object *obj, const char *key);

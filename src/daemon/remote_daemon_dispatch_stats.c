@@ -1,0 +1,354 @@
+/*
+ * remote_daemon_dispatch_stats.c: handlers of the statistics procedures
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Counters of domains and of the host (issue 16).  Sizes that arrive on
+ * the wire are checked against the protocol's limits before anything is
+ * allocated from them; the driver's entry was checked by the generated
+ * wrapper.
+ */
+#include <config.h>
+
+#include "remote_daemon_dispatch.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virtypedparam.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("daemon.dispatch_stats");
+
+
+/* Refuses a count from the wire that is negative or above @max. */
+static int
+remoteCheckCount(const char *what, long long value, long long max)
+{
+    if (value < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("%1$s must not be negative"), what);
+        return -1;
+    }
+    if (value > max) {
+        virReportError(VIR_ERR_RPC, _("%1$s too large"), what);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* The LLONG counter @name of @params, 0 when absent. */
+static long long
+remoteBlockStatsField(const virTypedParameter *params, int nparams,
+                      const char *name)
+{
+    long long v = 0;
+
+    if (virTypedParamArrayGetLLong(params, nparams, name, &v) != 1)
+        return 0;
+    return v;
+}
+
+
+int
+remoteDispatchDomainBlockStats(virNetServerClient *client, virConn *conn,
+                               remote_domain_block_stats_args *args,
+                               remote_domain_block_stats_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = 1;
+
+    /* the typed entry with a non-zero count answers with every counter */
+    if (conn->driver->domainBlockStatsFlags(conn, dom, args->path, &params,
+                                            &nparams, 0) < 0)
+        return -1;
+    ret->rd_req = remoteBlockStatsField(params, nparams,
+                                        VIR_DOMAIN_BLOCK_STATS_READ_REQ);
+    ret->rd_bytes = remoteBlockStatsField(params, nparams,
+                                          VIR_DOMAIN_BLOCK_STATS_READ_BYTES);
+    ret->wr_req = remoteBlockStatsField(params, nparams,
+                                        VIR_DOMAIN_BLOCK_STATS_WRITE_REQ);
+    ret->wr_bytes = remoteBlockStatsField(params, nparams,
+                                          VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES);
+    ret->errs = -1;
+    virTypedParamArrayFree(params, nparams);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainBlockStatsFlags(virNetServerClient *client, virConn *conn,
+                                    remote_domain_block_stats_flags_args *args,
+                                    remote_domain_block_stats_flags_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = args->nparams;
+    int rc;
+
+    if (remoteCheckCount("nparams", args->nparams,
+                         REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX) < 0)
+        return -1;
+    if (conn->driver->domainBlockStatsFlags(conn, dom, args->path, &params,
+                                            &nparams, args->flags) < 0)
+        return -1;
+    if (args->nparams == 0) {
+        ret->nparams = nparams;
+        virTypedParamArrayFree(params, nparams);
+        return 0;
+    }
+    rc = remoteSerializeTypedParameters(params, MIN(nparams, args->nparams),
+                                        REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX,
+                                        &ret->params.params_val,
+                                        &ret->params.params_len);
+    ret->nparams = MIN(nparams, args->nparams);
+    virTypedParamArrayFree(params, nparams);
+    return rc;
+}
+
+
+int
+remoteDispatchDomainInterfaceStats(virNetServerClient *client, virConn *conn,
+                                   remote_domain_interface_stats_args *args,
+                                   remote_domain_interface_stats_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virDomainInterfaceStatsStruct st = { 0 };
+
+    if (conn->driver->domainInterfaceStats(conn, dom, args->device, &st) < 0)
+        return -1;
+    ret->rx_bytes = st.rx_bytes;
+    ret->rx_packets = st.rx_packets;
+    ret->rx_errs = st.rx_errs;
+    ret->rx_drop = st.rx_drop;
+    ret->tx_bytes = st.tx_bytes;
+    ret->tx_packets = st.tx_packets;
+    ret->tx_errs = st.tx_errs;
+    ret->tx_drop = st.tx_drop;
+    return 0;
+}
+
+
+int
+remoteDispatchDomainMemoryStats(virNetServerClient *client, virConn *conn,
+                                remote_domain_memory_stats_args *args,
+                                remote_domain_memory_stats_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    g_autofree virDomainMemoryStatStruct *stats = NULL;
+    int n;
+    int i;
+
+    if (remoteCheckCount("maxStats", args->maxStats,
+                         REMOTE_DOMAIN_MEMORY_STATS_MAX) < 0)
+        return -1;
+    stats = g_new0(virDomainMemoryStatStruct, MAX(args->maxStats, 1));
+    if ((n = conn->driver->domainMemoryStats(conn, dom, stats, args->maxStats,
+                                             args->flags)) < 0)
+        return -1;
+    ret->stats.stats_len = n;
+    ret->stats.stats_val = g_new0(remote_domain_memory_stat, MAX(n, 1));
+    for (i = 0; i < n; i++) {
+        ret->stats.stats_val[i].tag = stats[i].tag;
+        ret->stats.stats_val[i].val = stats[i].val;
+    }
+    return 0;
+}
+
+
+int
+remoteDispatchDomainGetVcpus(virNetServerClient *client, virConn *conn,
+                             remote_domain_get_vcpus_args *args,
+                             remote_domain_get_vcpus_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    g_autofree virVcpuInfo *info = NULL;
+    g_autofree unsigned char *maps = NULL;
+    long long mapsLen = (long long)args->maxinfo * args->maplen;
+    int n;
+    int i;
+
+    if (remoteCheckCount("maxinfo", args->maxinfo, REMOTE_VCPUINFO_MAX) < 0 ||
+        remoteCheckCount("maplen", args->maplen, REMOTE_CPUMAPS_MAX) < 0 ||
+        remoteCheckCount("maxinfo * maplen", mapsLen, REMOTE_CPUMAPS_MAX) < 0)
+        return -1;
+    info = g_new0(virVcpuInfo, MAX(args->maxinfo, 1));
+    if (mapsLen > 0)
+        maps = g_new0(unsigned char, mapsLen);
+    if ((n = conn->driver->domainGetVcpus(conn, dom, info, args->maxinfo, maps,
+                                          args->maplen)) < 0)
+        return -1;
+    ret->info.info_len = n;
+    ret->info.info_val = g_new0(remote_vcpu_info, MAX(n, 1));
+    for (i = 0; i < n; i++) {
+        ret->info.info_val[i].number = info[i].number;
+        ret->info.info_val[i].state = info[i].state;
+        ret->info.info_val[i].cpu_time = info[i].cpuTime;
+        ret->info.info_val[i].cpu = info[i].cpu;
+    }
+    /* all the maps the caller asked for, as libvirt sends them */
+    ret->cpumaps.cpumaps_len = mapsLen;
+    ret->cpumaps.cpumaps_val = (char *)g_steal_pointer(&maps);
+    return 0;
+}
+
+
+int
+remoteDispatchNodeGetCpuStats(virNetServerClient *client, virConn *conn,
+                              remote_node_get_cpu_stats_args *args,
+                              remote_node_get_cpu_stats_ret *ret)
+{
+    g_autofree virNodeCPUStats *params = NULL;
+    int nparams = args->nparams;
+    int i;
+
+    if (remoteCheckCount("nparams", args->nparams, REMOTE_NODE_CPU_STATS_MAX) < 0)
+        return -1;
+    params = g_new0(virNodeCPUStats, MAX(args->nparams, 1));
+    if (conn->driver->nodeGetCPUStats(conn, args->cpuNum, params, &nparams,
+                                      args->flags) < 0)
+        return -1;
+    ret->nparams = nparams;
+    if (args->nparams == 0)
+        return 0;
+    ret->params.params_len = nparams;
+    ret->params.params_val = g_new0(remote_node_get_cpu_stats, MAX(nparams, 1));
+    for (i = 0; i < nparams; i++) {
+        ret->params.params_val[i].field = g_strdup(params[i].field);
+        ret->params.params_val[i].value = params[i].value;
+    }
+    return 0;
+}
+
+
+int
+remoteDispatchNodeGetMemoryStats(virNetServerClient *client, virConn *conn,
+                                 remote_node_get_memory_stats_args *args,
+                                 remote_node_get_memory_stats_ret *ret)
+{
+    g_autofree virNodeMemoryStats *params = NULL;
+    int nparams = args->nparams;
+    int i;
+
+    if (remoteCheckCount("nparams", args->nparams,
+                         REMOTE_NODE_MEMORY_STATS_MAX) < 0)
+        return -1;
+    params = g_new0(virNodeMemoryStats, MAX(args->nparams, 1));
+    if (conn->driver->nodeGetMemoryStats(conn, args->cellNum, params, &nparams,
+                                         args->flags) < 0)
+        return -1;
+    ret->nparams = nparams;
+    if (args->nparams == 0)
+        return 0;
+    ret->params.params_len = nparams;
+    ret->params.params_val = g_new0(remote_node_get_memory_stats, MAX(nparams, 1));
+    for (i = 0; i < nparams; i++) {
+        ret->params.params_val[i].field = g_strdup(params[i].field);
+        ret->params.params_val[i].value = params[i].value;
+    }
+    return 0;
+}
+
+
+int
+remoteDispatchNodeGetCellsFreeMemory(virNetServerClient *client, virConn *conn,
+                                     remote_node_get_cells_free_memory_args *args,
+                                     remote_node_get_cells_free_memory_ret *ret)
+{
+    g_autofree unsigned long long *cells = NULL;
+    int n;
+
+    if (remoteCheckCount("maxCells", args->maxcells, REMOTE_NODE_MAX_CELLS) < 0)
+        return -1;
+    cells = g_new0(unsigned long long, MAX(args->maxcells, 1));
+    if ((n = conn->driver->nodeGetCellsFreeMemory(conn, cells, args->startCell,
+                                                  args->maxcells)) < 0)
+        return -1;
+    ret->cells.cells_len = n;
+    ret->cells.cells_val = (uint64_t *)g_steal_pointer(&cells);
+    return 0;
+}
+
+
+int
+remoteDispatchNodeGetCpuMap(virNetServerClient *client, virConn *conn,
+                            remote_node_get_cpu_map_args *args,
+                            remote_node_get_cpu_map_ret *ret)
+{
+    unsigned char *map = NULL;
+    unsigned int online = 0;
+    int n;
+
+    if ((n = conn->driver->nodeGetCPUMap(conn, args->need_map ? &map : NULL,
+                                         args->need_online ? &online : NULL,
+                                         args->flags)) < 0)
+        return -1;
+    if (map && VIR_CPU_MAPLEN(n) > REMOTE_CPUMAP_MAX) {
+        g_free(map);
+        virReportError(VIR_ERR_RPC, "%s", _("CPU map too large"));
+        return -1;
+    }
+    if (map) {
+        ret->cpumap.cpumap_len = VIR_CPU_MAPLEN(n);
+        ret->cpumap.cpumap_val = (char *)map;
+    }
+    ret->online = online;
+    ret->ret = n;
+    return 0;
+}
+
+
+/* Moves the driver's records into the reply.  Returns 0 or -1. */
+static int
+remoteMakeStatsRecords(GPtrArray *recs, remote_connect_get_all_domain_stats_ret *ret)
+{
+    remote_domain_stats_record *out;
+    size_t i;
+
+    if (recs->len > REMOTE_DOMAIN_LIST_MAX) {
+        virReportError(VIR_ERR_RPC, "%s", _("too many domain statistics records"));
+        return -1;
+    }
+    out = g_new0(remote_domain_stats_record, MAX(recs->len, 1));
+    ret->retStats.retStats_val = out;
+    ret->retStats.retStats_len = recs->len;
+    for (i = 0; i < recs->len; i++) {
+        virDomainStatsRec *rec = g_ptr_array_index(recs, i);
+
+        remoteMakeDomain(&out[i].dom, rec->dom);
+        if (remoteSerializeTypedParameters(rec->params, rec->nparams,
+                                           REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX,
+                                           &out[i].params.params_val,
+                                           &out[i].params.params_len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+
+int
+remoteDispatchConnectGetAllDomainStats(virNetServerClient *client, virConn *conn,
+                                       remote_connect_get_all_domain_stats_args *args,
+                                       remote_connect_get_all_domain_stats_ret *ret)
+{
+    g_autoptr(GPtrArray) recs = NULL;
+    g_autoptr(GPtrArray) doms =
+        g_ptr_array_new_with_free_func((GDestroyNotify)virDomainIdentFree);
+    u_int i;
+
+    for (i = 0; i < args->doms.doms_len; i++)
+        g_ptr_array_add(doms, remoteDomainFromWire(&args->doms.doms_val[i]));
+    if (conn->driver->connectGetAllDomainStats(conn,
+                                               (virDomainIdent *const *)doms->pdata,
+                                               doms->len, args->stats, &recs,
+                                               args->flags) < 0)
+        return -1;
+    if (remoteMakeStatsRecords(recs, ret) < 0) {
+        /* the RPC layer frees replies only when they are sent */
+        xdr_free((xdrproc_t)xdr_remote_connect_get_all_domain_stats_ret,
+                 (char *)ret);
+        memset(ret, 0, sizeof(*ret));
+        return -1;
+    }
+    return 0;
+}
