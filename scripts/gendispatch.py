@@ -55,6 +55,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import xdrparse  # noqa: E402
 
 PROC_ENUM = 'remote_procedure'
+UNSERVED_ENUM = 'remote_procedure_unserved'
 PROC_PREFIX = 'REMOTE_PROC_'
 
 KNOWN = {
@@ -92,6 +93,7 @@ class Proc:
         self.ret = None
         self.args_fields = []       # xdrparse.Decl of the arguments
         self.ret_fields = []        # and of the reply
+        self.event = False          # an event message the server sends
 
     def api(self):
         """The libvirt API the procedure serves, as error messages name
@@ -100,9 +102,14 @@ class Proc:
                                for w in self.lower.split('_'))
 
 
-# Words the public API spells in capitals.
+# Words the public API spells otherwise than capitalized.
 ACRONYMS = {'xml': 'XML', 'uuid': 'UUID', 'id': 'ID', 'os': 'OS',
-            'uri': 'URI'}
+            'uri': 'URI', 'cpu': 'CPU', 'nwfilter': 'NWFilter',
+            'nmi': 'NMI', 'pm': 'PM', 'fstrim': 'FSTrim', 'scsi': 'SCSI',
+            'wwn': 'WWN', 'fsfreeze': 'FSFreeze', 'fsthaw': 'FSThaw',
+            'dhcp': 'DHCP', 'fd': 'FD', 'fsinfo': 'FSInfo',
+            'iothread': 'IOThread', 'sev': 'SEV', 'ssh': 'SSH',
+            'mac': 'MAC'}
 
 
 def fail(msg):
@@ -164,7 +171,8 @@ def load_procs(path):
                 setattr(p, kind, name)
             if name in xdr.structs:
                 setattr(p, kind + '_fields', xdr.structs[name].fields)
-        if p.dispatch and 'remote_%s_msg' % p.lower in xdr.structs:
+        p.event = 'remote_%s_msg' % p.lower in xdr.structs
+        if p.dispatch and p.event:
             fail('%s:%d: %s is an event message and cannot be dispatched' %
                  (path, notes['dispatch'][1], m.name))
         if 'readonly_deny_flags' in notes:
@@ -177,7 +185,38 @@ def load_procs(path):
         check_generate(path, p, notes)
         procs.append(p)
     check_client_entries(path, procs)
-    return procs
+    return procs, load_unserved(path, xdr, seen)
+
+
+class Unserved:
+    """A libvirt procedure declared for its name only."""
+    def __init__(self, enum_name, number):
+        self.enum_name = enum_name
+        self.number = number
+        self.lower = enum_name[len(PROC_PREFIX):].lower()
+
+    api = Proc.api
+
+
+def load_unserved(path, xdr, seen):
+    """The members of "enum remote_procedure_unserved" (optional): names
+    and numbers that no served or declared procedure uses."""
+    enum = xdr.enums.get(UNSERVED_ENUM)
+    out = []
+    for m in (enum.members if enum else []):
+        if not m.name.startswith(PROC_PREFIX):
+            fail('%s:%d: %s does not start with %s' %
+                 (path, m.line, m.name, PROC_PREFIX))
+        number = parse_number(path, m)
+        if number <= 0:
+            fail('%s:%d: %s: procedure numbers start at 1' %
+                 (path, m.line, m.name))
+        if number in seen:
+            fail('%s:%d: %s reuses number %d of %s' %
+                 (path, m.line, m.name, number, seen[number]))
+        seen[number] = m.name
+        out.append(Unserved(m.name, number))
+    return out
 
 
 def parse_entry(path, p, notes):
@@ -541,8 +580,9 @@ def generate_wrapper(p, w):
     w('}')
 
 
-def generate(procs, source):
+def generate(procs, unserved, source):
     served = [p for p in procs if p.dispatch]
+    named = [p for p in procs if not p.dispatch and not p.event] + unserved
     out = banner(source)
     w = out.append
     w('#pragma once')
@@ -556,11 +596,17 @@ def generate(procs, source):
 
     w('')
     w('')
-    w('/* Indexed by procedure number; entries left zero are not served. */')
+    w('/* Indexed by procedure number.  Entries without .func are not')
+    w(' * served: those with .api name the libvirt API a client called, the')
+    w(' * others (zero) are unknown. */')
     w('static const virNetServerProgramProc remoteProcs[] = {')
-    for p in sorted(served, key=lambda x: x.number):
+    for p in sorted(served + named, key=lambda x: x.number):
+        if p in named:
+            w('    [%s] = { .api = "%s" },' % (p.enum_name, p.api()))
+            continue
         w('    [%s] = {' % p.enum_name)
         w('        .name = "%s",' % p.short)
+        w('        .api = "%s",' % p.api())
         w('        .func = remoteDispatch%sHelper,' % p.camel)
         w('        .argsLen = %s,' %
           ('sizeof(%s)' % p.args if p.args else '0'))
@@ -705,8 +751,8 @@ def main(argv):
     prog = os.path.basename(argv[0])
 
     try:
-        procs = load_procs(opts.protocol)
-        text = generate(procs, opts.protocol)
+        procs, unserved = load_procs(opts.protocol)
+        text = generate(procs, unserved, opts.protocol)
         decl = generate_decl_header(procs, opts.protocol)
         client = generate_client(procs, opts.protocol)
     except (xdrparse.XdrError, OSError) as e:

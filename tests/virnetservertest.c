@@ -27,6 +27,7 @@ enum {
     TEST_PROC_WRITE = 4,    /* refused read-only */
     TEST_PROC_CLOSE = 5,
     TEST_PROC_KEEPALIVE = 6,
+    TEST_PROC_SAVE = 7,     /* declared, not served: NO_SUPPORT naming it */
     TEST_PROC_LAST
 };
 
@@ -99,6 +100,7 @@ static const virNetServerProgramProc testProcs[] = {
     [TEST_PROC_WRITE] = { .name = "WRITE", VOIDP(testWrite), .needsOpen = true },
     [TEST_PROC_CLOSE] = { .name = "CLOSE", VOIDP(testClose), .readonlyAllowed = true },
     [TEST_PROC_KEEPALIVE] = { .name = "KA", VOIDP(testKeepalive), .readonlyAllowed = true },
+    [TEST_PROC_SAVE] = { .api = "virDomainSave" },
 };
 
 typedef struct {
@@ -292,6 +294,17 @@ testUnknownAndOpen(void)
     g_assert_cmpint(testBodyInt(&r, 1), ==, VIR_FROM_RPC);
     msg2 = testBodyErrorMessage(&r);
     g_assert_cmpstr(msg2, ==, "unknown procedure: 999");
+
+    /* a procedure the table names but does not serve */
+    g_free(msg2);
+    testSend(fd, TEST_PROGRAM, TEST_PROC_SAVE, 9, VIR_NET_CALL, NULL);
+    g_assert_true(testRecv(fd, &r));
+    g_assert_cmpint(r.proc, ==, TEST_PROC_SAVE);
+    g_assert_cmpint(testBodyInt(&r, 0), ==, VIR_ERR_NO_SUPPORT);
+    g_assert_cmpint(testBodyInt(&r, 1), ==, VIR_FROM_RPC);
+    msg2 = testBodyErrorMessage(&r);
+    g_assert_cmpstr(msg2, ==,
+                    "this function is not supported by the connection driver: virDomainSave");
     close(fd);
     testServerStop(t);
 }

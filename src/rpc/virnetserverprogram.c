@@ -227,12 +227,26 @@ virNetServerProgramRunProc(virNetServerClient *client, virNetMessage *msg,
 }
 
 
+/* The error of a call to @proc, which is not served: VIR_ERR_NO_SUPPORT
+ * naming the libvirt API when the table knows it, as libvirt answers for
+ * an API its driver lacks; else libvirt's "unknown procedure", which
+ * clients turn into VIR_ERR_NO_SUPPORT too. */
+static void
+virNetServerProgramReportUnserved(virNetServerProgram *prog, int proc)
+{
+    if (proc >= 0 && (size_t)proc < prog->nprocs && prog->procs[proc].api)
+        virReportError(VIR_ERR_NO_SUPPORT, "%s", prog->procs[proc].api);
+    else
+        virReportError(VIR_ERR_RPC, _("unknown procedure: %1$d"), proc);
+}
+
+
 /**
  * virNetServerProgramDispatch:
- * Runs one call (worker thread): looks up the procedure (unknown ones get
- * libvirt's "unknown procedure" error, which clients turn into
- * VIR_ERR_NO_SUPPORT), checks access, decodes the arguments, runs the
- * handler and queues the reply or the handler's error.  Steals @msg.
+ * Runs one call (worker thread): looks up the procedure (one not served
+ * gets virNetServerProgramReportUnserved's error), checks access, decodes
+ * the arguments, runs the handler and queues the reply or the handler's
+ * error.  Steals @msg.
  */
 int
 virNetServerProgramDispatch(virNetServerProgram *prog,
@@ -246,8 +260,7 @@ virNetServerProgramDispatch(virNetServerProgram *prog,
               virNetServerClientGetID(client), msg->header.prog,
               msg->header.proc, msg->header.serial);
     if (!(p = virNetServerProgramGetProc(prog, msg->header.proc))) {
-        virReportError(VIR_ERR_RPC, _("unknown procedure: %1$d"),
-                       msg->header.proc);
+        virNetServerProgramReportUnserved(prog, msg->header.proc);
         return virNetServerProgramSendError(client, msg);
     }
     virThreadJobSet(prog->apiNames[msg->header.proc]);

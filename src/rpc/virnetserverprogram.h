@@ -19,6 +19,9 @@ typedef int (*virNetServerProgramDispatchFunc)(virNetServerClient *client,
 
 typedef struct {
     const char *name;
+    /* The libvirt API the procedure serves ("virDomainSave").  An entry
+     * with only this set is a procedure this server does not serve. */
+    const char *api;
     virNetServerProgramDispatchFunc func;
     size_t argsLen;
     xdrproc_t argsFilter;

@@ -123,10 +123,13 @@ remoteDispatchSampleGetSecretHelper(virNetServerClient *client,
 }
 
 
-/* Indexed by procedure number; entries left zero are not served. */
+/* Indexed by procedure number.  Entries without .func are not
+ * served: those with .api name the libvirt API a client called, the
+ * others (zero) are unknown. */
 static const virNetServerProgramProc remoteProcs[] = {
     [REMOTE_PROC_SAMPLE_OPEN] = {
         .name = "SAMPLE_OPEN",
+        .api = "virSampleOpen",
         .func = remoteDispatchSampleOpenHelper,
         .argsLen = sizeof(remote_sample_open_args),
         .argsFilter = (xdrproc_t)xdr_remote_sample_open_args,
@@ -138,6 +141,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_SAMPLE_CLOSE] = {
         .name = "SAMPLE_CLOSE",
+        .api = "virSampleClose",
         .func = remoteDispatchSampleCloseHelper,
         .argsLen = 0,
         .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
@@ -149,6 +153,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_SAMPLE_GET_NAME] = {
         .name = "SAMPLE_GET_NAME",
+        .api = "virSampleGetName",
         .func = remoteDispatchSampleGetNameHelper,
         .argsLen = 0,
         .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
@@ -158,8 +163,10 @@ static const virNetServerProgramProc remoteProcs[] = {
         .readonlyAllowed = true,
         .needsOpen = true,
     },
+    [REMOTE_PROC_SAMPLE_NOT_YET] = { .api = "virSampleNotYet" },
     [REMOTE_PROC_SAMPLE_SET_VALUE] = {
         .name = "SAMPLE_SET_VALUE",
+        .api = "virSampleSetValue",
         .func = remoteDispatchSampleSetValueHelper,
         .argsLen = sizeof(remote_sample_set_value_args),
         .argsFilter = (xdrproc_t)xdr_remote_sample_set_value_args,
@@ -169,8 +176,10 @@ static const virNetServerProgramProc remoteProcs[] = {
         .readonlyAllowed = false,
         .needsOpen = true,
     },
+    [REMOTE_PROC_SAMPLE_SAVE] = { .api = "virSampleSave" },
     [REMOTE_PROC_SAMPLE_SWAP] = {
         .name = "SAMPLE_SWAP",
+        .api = "virSampleSwap",
         .func = remoteDispatchSampleSwapHelper,
         .argsLen = sizeof(remote_sample_swap_args),
         .argsFilter = (xdrproc_t)xdr_remote_sample_swap_args,
@@ -182,6 +191,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_SAMPLE_GET_SECRET] = {
         .name = "SAMPLE_GET_SECRET",
+        .api = "virSampleGetSecret",
         .func = remoteDispatchSampleGetSecretHelper,
         .argsLen = sizeof(remote_sample_get_secret_args),
         .argsFilter = (xdrproc_t)xdr_remote_sample_get_secret_args,
@@ -193,6 +203,7 @@ static const virNetServerProgramProc remoteProcs[] = {
         .readonlyDenyFlags = VIR_SAMPLE_SECURE | VIR_SAMPLE_KEYS,
         .flagsOffset = offsetof(remote_sample_get_secret_args, flags),
     },
+    [REMOTE_PROC_SAMPLE_GET_CPU_MAP] = { .api = "virSampleGetCPUMap" },
 };
 
 #define REMOTE_NPROCS G_N_ELEMENTS(remoteProcs)

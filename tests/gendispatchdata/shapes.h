@@ -469,10 +469,13 @@ remoteDispatchDomainMigrateGetMaxDowntimeHelper(virNetServerClient *client,
 }
 
 
-/* Indexed by procedure number; entries left zero are not served. */
+/* Indexed by procedure number.  Entries without .func are not
+ * served: those with .api name the libvirt API a client called, the
+ * others (zero) are unknown. */
 static const virNetServerProgramProc remoteProcs[] = {
     [REMOTE_PROC_CONNECT_GET_VERSION] = {
         .name = "CONNECT_GET_VERSION",
+        .api = "virConnectGetVersion",
         .func = remoteDispatchConnectGetVersionHelper,
         .argsLen = 0,
         .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
@@ -484,6 +487,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_CONNECT_GET_MAX_VCPUS] = {
         .name = "CONNECT_GET_MAX_VCPUS",
+        .api = "virConnectGetMaxVcpus",
         .func = remoteDispatchConnectGetMaxVcpusHelper,
         .argsLen = sizeof(remote_connect_get_max_vcpus_args),
         .argsFilter = (xdrproc_t)xdr_remote_connect_get_max_vcpus_args,
@@ -495,6 +499,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_CONNECT_GET_CAPABILITIES] = {
         .name = "CONNECT_GET_CAPABILITIES",
+        .api = "virConnectGetCapabilities",
         .func = remoteDispatchConnectGetCapabilitiesHelper,
         .argsLen = 0,
         .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
@@ -506,6 +511,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_DEFINE_XML] = {
         .name = "DOMAIN_DEFINE_XML",
+        .api = "virDomainDefineXML",
         .func = remoteDispatchDomainDefineXmlHelper,
         .argsLen = sizeof(remote_domain_define_xml_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_define_xml_args,
@@ -517,6 +523,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_DESTROY] = {
         .name = "DOMAIN_DESTROY",
+        .api = "virDomainDestroy",
         .func = remoteDispatchDomainDestroyHelper,
         .argsLen = sizeof(remote_domain_destroy_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_destroy_args,
@@ -528,6 +535,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_GET_XML_DESC] = {
         .name = "DOMAIN_GET_XML_DESC",
+        .api = "virDomainGetXMLDesc",
         .func = remoteDispatchDomainGetXmlDescHelper,
         .argsLen = sizeof(remote_domain_get_xml_desc_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_get_xml_desc_args,
@@ -541,6 +549,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] = {
         .name = "DOMAIN_LOOKUP_BY_ID",
+        .api = "virDomainLookupByID",
         .func = remoteDispatchDomainLookupByIdHelper,
         .argsLen = sizeof(remote_domain_lookup_by_id_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_lookup_by_id_args,
@@ -552,6 +561,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME] = {
         .name = "DOMAIN_LOOKUP_BY_NAME",
+        .api = "virDomainLookupByName",
         .func = remoteDispatchDomainLookupByNameHelper,
         .argsLen = sizeof(remote_domain_lookup_by_name_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_lookup_by_name_args,
@@ -563,6 +573,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID] = {
         .name = "DOMAIN_LOOKUP_BY_UUID",
+        .api = "virDomainLookupByUUID",
         .func = remoteDispatchDomainLookupByUuidHelper,
         .argsLen = sizeof(remote_domain_lookup_by_uuid_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_lookup_by_uuid_args,
@@ -574,6 +585,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_SET_AUTOSTART] = {
         .name = "DOMAIN_SET_AUTOSTART",
+        .api = "virDomainSetAutostart",
         .func = remoteDispatchDomainSetAutostartHelper,
         .argsLen = sizeof(remote_domain_set_autostart_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_set_autostart_args,
@@ -585,6 +597,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_CONNECT_NUM_OF_DOMAINS] = {
         .name = "CONNECT_NUM_OF_DOMAINS",
+        .api = "virConnectNumOfDomains",
         .func = remoteDispatchConnectNumOfDomainsHelper,
         .argsLen = 0,
         .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
@@ -596,6 +609,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_CONNECT_GET_HOSTNAME] = {
         .name = "CONNECT_GET_HOSTNAME",
+        .api = "virConnectGetHostname",
         .func = remoteDispatchConnectGetHostnameHelper,
         .argsLen = 0,
         .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
@@ -607,6 +621,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_IS_ACTIVE] = {
         .name = "DOMAIN_IS_ACTIVE",
+        .api = "virDomainIsActive",
         .func = remoteDispatchDomainIsActiveHelper,
         .argsLen = sizeof(remote_domain_is_active_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_is_active_args,
@@ -618,6 +633,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME] = {
         .name = "DOMAIN_MIGRATE_SET_MAX_DOWNTIME",
+        .api = "virDomainMigrateSetMaxDowntime",
         .func = remoteDispatchDomainMigrateSetMaxDowntimeHelper,
         .argsLen = sizeof(remote_domain_migrate_set_max_downtime_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_migrate_set_max_downtime_args,
@@ -629,6 +645,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_GET_STATE] = {
         .name = "DOMAIN_GET_STATE",
+        .api = "virDomainGetState",
         .func = remoteDispatchDomainGetStateHelper,
         .argsLen = sizeof(remote_domain_get_state_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_get_state_args,
@@ -640,6 +657,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3] = {
         .name = "DOMAIN_MIGRATE_CONFIRM3",
+        .api = "virDomainMigrateConfirm3",
         .func = remoteDispatchDomainMigrateConfirm3Helper,
         .argsLen = sizeof(remote_domain_migrate_confirm3_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_migrate_confirm3_args,
@@ -651,6 +669,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_DESTROY_FLAGS] = {
         .name = "DOMAIN_DESTROY_FLAGS",
+        .api = "virDomainDestroyFlags",
         .func = remoteDispatchDomainDestroyFlagsHelper,
         .argsLen = sizeof(remote_domain_destroy_flags_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_destroy_flags_args,
@@ -662,6 +681,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS] = {
         .name = "DOMAIN_DEFINE_XML_FLAGS",
+        .api = "virDomainDefineXMLFlags",
         .func = remoteDispatchDomainDefineXmlFlagsHelper,
         .argsLen = sizeof(remote_domain_define_xml_flags_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_define_xml_flags_args,
@@ -673,6 +693,7 @@ static const virNetServerProgramProc remoteProcs[] = {
     },
     [REMOTE_PROC_DOMAIN_MIGRATE_GET_MAX_DOWNTIME] = {
         .name = "DOMAIN_MIGRATE_GET_MAX_DOWNTIME",
+        .api = "virDomainMigrateGetMaxDowntime",
         .func = remoteDispatchDomainMigrateGetMaxDowntimeHelper,
         .argsLen = sizeof(remote_domain_migrate_get_max_downtime_args),
         .argsFilter = (xdrproc_t)xdr_remote_domain_migrate_get_max_downtime_args,
