@@ -9,6 +9,7 @@
 
 #include "testutils.h"
 #include "qemu_capabilities.h"
+#include "qemu_cpu.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -27,6 +28,14 @@ testProbe(void)
     g_assert_nonnull(qemuCapsResolveMachine(caps, NULL));
     g_assert_nonnull(qemuCapsResolveMachine(caps, "pc"));
     g_assert_cmpuint(qemuCapsGetMachineMaxCpus(caps, "pc"), >=, 1);
+    /* the CPU models QEMU runs under TCG, and the features of "max" */
+    g_assert_cmpuint(caps->cpuModels->len, >, 10);
+    g_assert_nonnull(qemuCPUFindModel(caps, "qemu64"));
+    g_assert_true(qemuCPUFindModel(caps, "qemu64")->usable);
+    g_assert_null(qemuCPUFindModel(caps, "no-such-model"));
+    g_assert_nonnull(caps->cpuMaxFeatures);
+    g_assert_true(g_hash_table_contains(caps->cpuMaxFeatures, "sse2"));
+    g_assert_true(g_hash_table_contains(caps->cpuMaxFeatures, "lm"));
 
     /* probed once: the cache hands out the same object */
     again = qemuCapsCacheLookup(QEMU_DEFAULT_EMULATOR);

@@ -756,3 +756,9 @@ bool virDomainIOThreadIDFind(const virDomainDef *def, unsigned int id);
 virDomainGraphicsDef *virDomainDefGetGraphics(const virDomainDef *def,
                                               virDomainGraphicsType type);
 virDomainChannelDef *virDomainDefGetAgentChannel(const virDomainDef *def);
+
+/* Title, description and <metadata> elements (domain_conf_metadata.c). */
+char *virDomainDefGetMetadata(const virDomainDef *def, int type,
+                              const char *uri);
+int virDomainDefSetMetadata(virDomainDef *def, int type, const char *metadata,
+                            const char *key, const char *uri);

@@ -65,6 +65,7 @@ struct _virDomainEvent {
     int iteration;                  /* MIGRATION_ITERATION */
     virTypedParameterPtr params;    /* JOB_COMPLETED */
     int nparams;
+    char *nsuri;                    /* METADATA_CHANGE (type in @event) */
 };
 typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
 
@@ -162,6 +163,22 @@ typedef char *(*virDrvConnectGetCapabilities)(virConn *conn);
 typedef char *(*virDrvConnectGetSysinfo)(virConn *conn, unsigned int flags);
 typedef int (*virDrvConnectGetMaxVcpus)(virConn *conn, const char *type);
 typedef int (*virDrvNodeGetInfo)(virConn *conn, virNodeInfo *info);
+/* Return a virCPUCompareResult, VIR_CPU_COMPARE_ERROR (-1) reported. */
+typedef int (*virDrvConnectCompareCPU)(virConn *conn, const char *xml,
+                                       unsigned int flags);
+typedef int (*virDrvConnectCompareHypervisorCPU)(virConn *conn,
+                                                 const char *emulator,
+                                                 const char *arch,
+                                                 const char *machine,
+                                                 const char *virttype,
+                                                 const char *xmlCPU,
+                                                 unsigned int flags);
+typedef char *(*virDrvConnectGetDomainCapabilities)(virConn *conn,
+                                                    const char *emulatorbin,
+                                                    const char *arch,
+                                                    const char *machine,
+                                                    const char *virttype,
+                                                    unsigned int flags);
 
 typedef int (*virDrvConnectListAllDomains)(virConn *conn,
                                            virDomainIdent ***domains,
@@ -331,6 +348,19 @@ typedef int (*virDrvNodeGetCellsFreeMemory)(virConn *conn,
 typedef int (*virDrvNodeGetCPUMap)(virConn *conn, unsigned char **cpumap,
                                    unsigned int *online, unsigned int flags);
 
+/* Metadata and memory (issue 16). */
+typedef char *(*virDrvDomainGetMetadata)(virConn *conn,
+                                         const virDomainIdent *dom, int type,
+                                         const char *uri, unsigned int flags);
+typedef int (*virDrvDomainSetMetadata)(virConn *conn, const virDomainIdent *dom,
+                                       int type, const char *metadata,
+                                       const char *key, const char *uri,
+                                       unsigned int flags);
+typedef int (*virDrvDomainSetMemoryFlags)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          unsigned long long memory,
+                                          unsigned int flags);
+
 /* One domain's record of virConnectGetAllDomainStats. */
 typedef struct _virDomainStatsRec virDomainStatsRec;
 struct _virDomainStatsRec {
@@ -373,6 +403,9 @@ struct _virHypervisorDriver {
     virDrvConnectGetSysinfo connectGetSysinfo;
     virDrvConnectGetMaxVcpus connectGetMaxVcpus;
     virDrvNodeGetInfo nodeGetInfo;
+    virDrvConnectGetDomainCapabilities connectGetDomainCapabilities;
+    virDrvConnectCompareCPU connectCompareCPU;
+    virDrvConnectCompareHypervisorCPU connectCompareHypervisorCPU;
 
     virDrvConnectListAllDomains connectListAllDomains;
     virDrvConnectListDomains connectListDomains;
@@ -435,6 +468,10 @@ struct _virHypervisorDriver {
     virDrvNodeGetCellsFreeMemory nodeGetCellsFreeMemory;
     virDrvNodeGetCPUMap nodeGetCPUMap;
     virDrvConnectGetAllDomainStats connectGetAllDomainStats;
+
+    virDrvDomainGetMetadata domainGetMetadata;
+    virDrvDomainSetMetadata domainSetMetadata;
+    virDrvDomainSetMemoryFlags domainSetMemoryFlags;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

@@ -271,6 +271,18 @@ remoteEventEncode(const virDomainEvent *event, const remoteEventCallback *cb)
     }
     case VIR_DOMAIN_EVENT_ID_JOB_COMPLETED:
         return cb->legacy ? NULL : remoteEventEncodeJobCompleted(event, cb, dom);
+    case VIR_DOMAIN_EVENT_ID_METADATA_CHANGE: {
+        char *nsuri = event->nsuri;
+        remote_domain_event_callback_metadata_change_msg data = {
+            .callbackID = cb->callbackID, .dom = dom, .type = event->event,
+            .nsuri = nsuri ? &nsuri : NULL };
+
+        if (cb->legacy)
+            return NULL;
+        return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
+                                  (xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg,
+                                  &data);
+    }
     default:
         return NULL;
     }

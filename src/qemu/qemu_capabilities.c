@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 
 #include "qemu_capabilities.h"
+#include "qemu_cpu.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -27,6 +28,9 @@ VIR_LOG_INIT("qemu.qemu_capabilities");
 #define QEMU_CAPS_QMP_INPUT \
     "{\"execute\":\"qmp_capabilities\"}\n" \
     "{\"execute\":\"query-machines\"}\n" \
+    "{\"execute\":\"query-cpu-definitions\",\"id\":\"cpu-defs\"}\n" \
+    "{\"execute\":\"query-cpu-model-expansion\",\"id\":\"cpu-max\"," \
+    "\"arguments\":{\"type\":\"full\",\"model\":{\"name\":\"max\"}}}\n" \
     "{\"execute\":\"quit\"}\n"
 
 static void
@@ -50,6 +54,10 @@ qemuCapsDispose(void *obj)
     g_free(caps->package);
     if (caps->machines)
         g_ptr_array_unref(caps->machines);
+    if (caps->cpuModels)
+        g_ptr_array_unref(caps->cpuModels);
+    if (caps->cpuMaxFeatures)
+        g_hash_table_unref(caps->cpuMaxFeatures);
 }
 
 
@@ -312,6 +320,7 @@ qemuCapsNewFromOutput(const char *binary, const char *versionOut,
         VIR_WARN("%s: %s", binary, virErrorGetLastMessage());
         virErrorResetLast();
     }
+    qemuCPUParseModels(queryMachinesOut, caps);
     return caps;
 }
 

@@ -30,6 +30,15 @@ struct _qemuCapsMachine {
     bool deprecated;
 };
 
+/* A CPU model of query-cpu-definitions (under TCG, as probed). */
+typedef struct _qemuCapsCPUModel qemuCapsCPUModel;
+struct _qemuCapsCPUModel {
+    char *name;
+    bool usable;            /* no unavailable-features */
+    bool deprecated;
+    GStrv blockers;         /* the unavailable features (may be empty) */
+};
+
 /* Immutable once probed; shared between threads by reference. */
 typedef struct _qemuCaps qemuCaps;
 struct _qemuCaps {
@@ -39,6 +48,10 @@ struct _qemuCaps {
     unsigned int version;   /* major * 1000000 + minor * 1000 + micro */
     char *package;          /* "Debian 1:7.2+dfsg-7", or NULL */
     GPtrArray *machines;    /* qemuCapsMachine, default first */
+    GPtrArray *cpuModels;   /* qemuCapsCPUModel; empty when not probed */
+    GHashTable *cpuMaxFeatures; /* the features of the "max" CPU model,
+                                 * names normalized (qemu_cpu.h);
+                                 * NULL when not probed */
 };
 
 /* Parsers of recorded output (exposed for tests).  Each returns 0 or -1
@@ -47,6 +60,7 @@ int qemuCapsParseVersion(const char *output, unsigned int *version,
                          char **package);
 int qemuCapsParseMachineHelp(const char *output, GPtrArray **machines);
 int qemuCapsParseQueryMachines(const char *output, GPtrArray *machines);
+
 
 qemuCaps *qemuCapsNewFromOutput(const char *binary, const char *versionOut,
                                 const char *machineHelpOut,

@@ -14,6 +14,7 @@
 #include "qemu_driver_info.h"
 #include "qemu_driver_lifecycle.h"
 #include "qemu_driver_stats.h"
+#include "qemu_driver_update.h"
 #include "qemu_migration.h"
 
 static const char *const qemuURISchemes[] = { "qemu", NULL };
@@ -36,6 +37,9 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .connectGetHostname = qemuConnectGetHostname,
     .connectGetCapabilities = qemuConnectGetCapabilities,
     .connectGetMaxVcpus = qemuConnectGetMaxVcpus,
+    .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
+    .connectCompareCPU = qemuConnectCompareCPU,
+    .connectCompareHypervisorCPU = qemuConnectCompareHypervisorCPU,
     .nodeGetInfo = qemuNodeGetInfo,
 
     .connectListAllDomains = qemuConnectListAllDomains,
@@ -99,6 +103,10 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .nodeGetCellsFreeMemory = qemuNodeGetCellsFreeMemory,
     .nodeGetCPUMap = qemuNodeGetCPUMap,
     .connectGetAllDomainStats = qemuConnectGetAllDomainStats,
+
+    .domainGetMetadata = qemuDomainGetMetadata,
+    .domainSetMetadata = qemuDomainSetMetadata,
+    .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

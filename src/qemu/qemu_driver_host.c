@@ -8,6 +8,8 @@
 #include "qemu_driver_host.h"
 #include "qemu_capabilities.h"
 #include "qemu_closecallbacks.h"
+#include "qemu_cpu.h"
+#include "qemu_domaincaps.h"
 #include "qemu_migration.h"
 #include "virhostinfo.h"
 #include "virerror.h"
@@ -192,4 +194,129 @@ int
 qemuNodeGetInfo(virConn *conn, virNodeInfo *info)
 {
     return virHostInfoGetNodeInfo(info);
+}
+
+
+/* The virtualization type of a domain capabilities query: KVM when usable
+ * and nothing was asked.  Returns 0 or -1 (reported). */
+static int
+qemuConnectDomainCapsVirtType(const char *virttype, virDomainVirtType *ret)
+{
+    int type = VIR_DOMAIN_VIRT_KVM;
+
+    if (!virttype) {
+        *ret = qemuCapsKVMUsable() ? VIR_DOMAIN_VIRT_KVM : VIR_DOMAIN_VIRT_QEMU;
+        return 0;
+    }
+    if ((type = virDomainVirtTypeFromString(virttype)) <= 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("unknown virttype: %1$s"), virttype);
+        return -1;
+    }
+    if (type == VIR_DOMAIN_VIRT_KVM && !qemuCapsKVMUsable()) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("KVM is not supported on this host"));
+        return -1;
+    }
+    *ret = type;
+    return 0;
+}
+
+
+/* Checks the hypervisor a query names: this driver's one emulator
+ * (x86_64), a machine type it has (NULL: the default), an accelerator
+ * that works.  Returns 0 or -1 with VIR_ERR_INVALID_ARG. */
+static int
+qemuConnectCheckHypervisor(const char *emulatorbin, const char *arch,
+                           const char *machine, const char *virttype,
+                           virDomainVirtType *retType, const char **retMachine)
+{
+    const qemuCaps *caps = qemu_driver->caps;
+
+    if (emulatorbin && STRNEQ(emulatorbin, caps->binary)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("emulator '%1$s' is not the one this daemon runs ('%2$s')"),
+                       emulatorbin, caps->binary);
+        return -1;
+    }
+    if (arch && STRNEQ(arch, "x86_64")) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unable to find any emulator to serve '%1$s' architecture"),
+                       arch);
+        return -1;
+    }
+    if (qemuConnectDomainCapsVirtType(virttype, retType) < 0)
+        return -1;
+    if (!(*retMachine = qemuCapsResolveMachine(caps, machine))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("the machine '%1$s' is not supported by emulator '%2$s'"),
+                       NULLSTR(machine), caps->binary);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* virConnectGetDomainCapabilities for this driver's one emulator. */
+char *
+qemuConnectGetDomainCapabilities(virConn *conn, const char *emulatorbin,
+                                 const char *arch, const char *machine,
+                                 const char *virttype, unsigned int flags)
+{
+    virDomainVirtType type;
+    const char *canonical;
+
+    VIR_DEBUG("emulator=%s arch=%s machine=%s virttype=%s flags=0x%x",
+              NULLSTR(emulatorbin), NULLSTR(arch), NULLSTR(machine),
+              NULLSTR(virttype), flags);
+    virCheckFlags(0, NULL);
+    if (qemuConnectCheckHypervisor(emulatorbin, arch, machine, virttype, &type,
+                                   &canonical) < 0)
+        return NULL;
+    return qemuDomainCapsFormat(qemu_driver->caps, canonical, type);
+}
+
+
+/* The host CPU's name as the capabilities XML gives it, or NULL. */
+static char *
+qemuConnectHostCPUModel(void)
+{
+    g_autoptr(virHostInfo) host = virHostInfoProbe();
+
+    virErrorResetLast();
+    return host && host->cpuModel ? g_strdup(host->cpuModel) : NULL;
+}
+
+
+/* virConnectCompareCPU: whether a guest with that CPU can run here
+ * (what this host's QEMU can run; see qemu_cpu.h). */
+int
+qemuConnectCompareCPU(virConn *conn, const char *xml, unsigned int flags)
+{
+    g_autofree char *host = NULL;
+
+    virCheckFlags(VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE |
+                  VIR_CONNECT_COMPARE_CPU_VALIDATE_XML, VIR_CPU_COMPARE_ERROR);
+    host = qemuConnectHostCPUModel();
+    return qemuCPUCompareXML(qemu_driver->caps, host, xml,
+                             flags & VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE);
+}
+
+
+/* virConnectCompareHypervisorCPU: the same, for a named hypervisor. */
+int
+qemuConnectCompareHypervisorCPU(virConn *conn, const char *emulator,
+                                const char *arch, const char *machine,
+                                const char *virttype, const char *xmlCPU,
+                                unsigned int flags)
+{
+    virDomainVirtType type;
+    const char *canonical;
+
+    virCheckFlags(VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE |
+                  VIR_CONNECT_COMPARE_CPU_VALIDATE_XML, VIR_CPU_COMPARE_ERROR);
+    if (qemuConnectCheckHypervisor(emulator, arch, machine, virttype, &type,
+                                   &canonical) < 0)
+        return VIR_CPU_COMPARE_ERROR;
+    return qemuCPUCompareXML(qemu_driver->caps, NULL, xmlCPU,
+                             flags & VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE);
 }

@@ -20,3 +20,11 @@ char *qemuConnectGetHostname(virConn *conn);
 char *qemuConnectGetCapabilities(virConn *conn);
 int qemuConnectGetMaxVcpus(virConn *conn, const char *type);
 int qemuNodeGetInfo(virConn *conn, virNodeInfo *info);
+char *qemuConnectGetDomainCapabilities(virConn *conn, const char *emulatorbin,
+                                       const char *arch, const char *machine,
+                                       const char *virttype, unsigned int flags);
+int qemuConnectCompareCPU(virConn *conn, const char *xml, unsigned int flags);
+int qemuConnectCompareHypervisorCPU(virConn *conn, const char *emulator,
+                                    const char *arch, const char *machine,
+                                    const char *virttype, const char *xmlCPU,
+                                    unsigned int flags);

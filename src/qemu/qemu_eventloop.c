@@ -56,6 +56,7 @@ qemuDomainEventFree(virDomainEvent *event)
         return;
     virDomainIdentFree(event->dom);
     qemuDomainJobParamsFree(event->params, event->nparams);
+    g_free(event->nsuri);
     g_free(event);
 }
 

@@ -116,6 +116,20 @@ qemuDomainEventQueueSimple(virDomainObj *vm, int eventID)
 }
 
 
+/* Queues METADATA_CHANGE about locked @vm: @type changed (@nsuri: the
+ * namespace of a changed element). */
+void
+qemuDomainEventQueueMetadataChange(virDomainObj *vm, int type,
+                                   const char *nsuri)
+{
+    virDomainEvent *ev = qemuDomainEventNew(vm, VIR_DOMAIN_EVENT_ID_METADATA_CHANGE);
+
+    ev->event = type;
+    ev->nsuri = g_strdup(nsuri);
+    qemuDomainEventQueue(ev);
+}
+
+
 /**
  * qemuDomainEventQueueJobCompleted:
  * Queues JOB_COMPLETED about locked @vm with the statistics of its

@@ -22,6 +22,8 @@ void qemuProcessShutdownOrReboot(virDomainObj *vm);
 void qemuDomainEventQueueLifecycle(virDomainObj *vm, int event, int detail);
 void qemuDomainEventQueueSimple(virDomainObj *vm, int eventID);
 void qemuDomainEventQueueJobCompleted(virDomainObj *vm);
+void qemuDomainEventQueueMetadataChange(virDomainObj *vm, int type,
+                                        const char *nsuri);
 
 int qemuDomainRunningReasonToResumeEvent(virDomainRunningReason reason);
 int qemuDomainPausedReasonToSuspendedEvent(virDomainPausedReason reason);

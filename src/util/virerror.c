@@ -56,6 +56,11 @@ static const virErrorMsgPair virErrorMsgs[] = {
     [VIR_ERR_MIGRATE_UNSAFE] = { N_("Unsafe migration"), N_("Unsafe migration: %s") },
     [VIR_ERR_OPERATION_UNSUPPORTED] = {
         N_("Operation not supported"), N_("Operation not supported: %s") },
+    [VIR_ERR_NO_DOMAIN_METADATA] = {
+        N_("metadata not found"), N_("metadata not found: %s") },
+    [VIR_ERR_CPU_INCOMPATIBLE] = {
+        N_("the CPU is incompatible with host CPU"),
+        N_("the CPU is incompatible with host CPU: %s") },
     [VIR_ERR_RESOURCE_BUSY] = { N_("resource busy"), N_("resource busy: %s") },
     [VIR_ERR_XML_INVALID_SCHEMA] = {
         N_("XML document failed to validate against schema"),

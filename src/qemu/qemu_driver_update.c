@@ -1,0 +1,231 @@
+/*
+ * qemu_driver_update.c: driver entry points that change parts of a
+ * domain's definition: metadata and memory (issue 16)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libvirt's AFFECT flags: LIVE changes the running definition (and QEMU
+ * where it has to know), CONFIG the persistent one, CURRENT whichever the
+ * domain's state means.  Both are checked before either changes, so a
+ * refused call changes nothing.
+ */
+#include <config.h>
+
+#include "qemu_driver_update.h"
+#include "qemu_domain.h"
+#include "qemu_domainjob.h"
+#include "qemu_monitor_stats.h"
+#include "qemu_process_events.h"
+#include "virdomainstatus.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.driver_update");
+
+#define QEMU_AFFECT_FLAGS (VIR_DOMAIN_AFFECT_LIVE | VIR_DOMAIN_AFFECT_CONFIG)
+
+
+/**
+ * qemuDomainAffectDefs:
+ * Resolves @flags (VIR_DOMAIN_AFFECT_*) for locked @vm into the live and
+ * the persistent definition to change (NULL: not that one).  Returns 0,
+ * or -1 with VIR_ERR_OPERATION_INVALID (not running, transient).
+ */
+static int
+qemuDomainAffectDefs(virDomainObj *vm, unsigned int flags,
+                     virDomainDef **live, virDomainDef **config)
+{
+    bool active = virDomainObjIsActive(vm);
+
+    if (!(flags & QEMU_AFFECT_FLAGS))
+        flags |= active ? VIR_DOMAIN_AFFECT_LIVE : VIR_DOMAIN_AFFECT_CONFIG;
+    if ((flags & VIR_DOMAIN_AFFECT_LIVE) && !active) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s", _("domain is not running"));
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_AFFECT_CONFIG) && !vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("transient domains do not have any persistent config"));
+        return -1;
+    }
+    *live = flags & VIR_DOMAIN_AFFECT_LIVE ? vm->def : NULL;
+    *config = NULL;
+    if (flags & VIR_DOMAIN_AFFECT_CONFIG)
+        *config = active && vm->newDef ? vm->newDef : vm->def;
+    return 0;
+}
+
+
+/* Saves what qemuDomainAffectDefs gave and was changed.  0 or -1. */
+static int
+qemuDomainAffectSave(virDomainObj *vm, virDomainDef *live, virDomainDef *config)
+{
+    if (live && virDomainObjSaveStatus(vm) < 0)
+        return -1;
+    if (config && qemuDomainConfigSave(config) < 0)
+        return -1;
+    return 0;
+}
+
+
+/* virDomainGetMetadata: from the live or the persistent definition. */
+char *
+qemuDomainGetMetadata(virConn *conn, const virDomainIdent *dom, int type,
+                      const char *uri, unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDef *live = NULL;
+    virDomainDef *config = NULL;
+    char *ret = NULL;
+
+    virCheckFlags(QEMU_AFFECT_FLAGS, NULL);
+    if ((flags & QEMU_AFFECT_FLAGS) == QEMU_AFFECT_FLAGS) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"));
+        return NULL;
+    }
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return NULL;
+    if (qemuDomainAffectDefs(vm, flags, &live, &config) == 0)
+        ret = virDomainDefGetMetadata(live ? live : config, type, uri);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* The change of qemuDomainSetMetadata on locked @vm, in a MODIFY job. */
+static int
+qemuDomainSetMetadataLocked(virDomainObj *vm, int type, const char *metadata,
+                            const char *key, const char *uri,
+                            unsigned int flags)
+{
+    virDomainDef *live = NULL;
+    virDomainDef *config = NULL;
+
+    if (qemuDomainAffectDefs(vm, flags, &live, &config) < 0)
+        return -1;
+    if (live && virDomainDefSetMetadata(live, type, metadata, key, uri) < 0)
+        return -1;
+    if (config && config != live &&
+        virDomainDefSetMetadata(config, type, metadata, key, uri) < 0)
+        return -1;
+    if (qemuDomainAffectSave(vm, live, config) < 0)
+        return -1;
+    qemuDomainEventQueueMetadataChange(vm, type, uri);
+    return 0;
+}
+
+
+/**
+ * qemuDomainSetMetadata:
+ * virDomainSetMetadata: title, description or one <metadata> element,
+ * on the live and/or persistent definition; raises METADATA_CHANGE.
+ */
+int
+qemuDomainSetMetadata(virConn *conn, const virDomainIdent *dom, int type,
+                      const char *metadata, const char *key, const char *uri,
+                      unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s type=%d key=%s uri=%s flags=0x%x", dom->name, type,
+              NULLSTR(key), NULLSTR(uri), flags);
+    virCheckFlags(QEMU_AFFECT_FLAGS, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+        ret = qemuDomainSetMetadataLocked(vm, type, metadata, key, uri, flags);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* Asks the balloon of running @vm for @kib.  0 or -1. */
+static int
+qemuDomainSetBalloon(virDomainObj *vm, unsigned long long kib)
+{
+    qemuDomainObjPrivate *priv = QEMU_DOMAIN_PRIVATE(vm);
+    int rc;
+
+    if (!vm->def->memballoon ||
+        vm->def->memballoon->model != VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("Unable to change memory of active domain without the balloon device and guest OS balloon driver"));
+        return -1;
+    }
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return -1;
+    rc = qemuMonitorSetBalloon(priv->mon, kib * 1024);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}
+
+
+/* The change of qemuDomainSetMemoryFlags on locked @vm, in a MODIFY job. */
+static int
+qemuDomainSetMemoryLocked(virDomainObj *vm, unsigned long long kib,
+                          unsigned int flags)
+{
+    virDomainDef *live = NULL;
+    virDomainDef *config = NULL;
+    bool maximum = flags & VIR_DOMAIN_MEM_MAXIMUM;
+
+    if (qemuDomainAffectDefs(vm, flags & QEMU_AFFECT_FLAGS, &live, &config) < 0)
+        return -1;
+    if (maximum && live) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("cannot resize the maximum memory on an active domain"));
+        return -1;
+    }
+    if (kib == 0 || (!maximum && ((live && kib > live->memory) ||
+                                  (config && kib > config->memory)))) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("cannot set memory higher than max memory"));
+        return -1;
+    }
+    if (live) {
+        if (qemuDomainSetBalloon(vm, kib) < 0 || virDomainObjCheckActive(vm) < 0)
+            return -1;
+        live->currentMemory = kib;
+    }
+    if (config && maximum) {
+        config->memory = kib;
+        config->currentMemory = MIN(config->currentMemory, kib);
+    } else if (config) {
+        config->currentMemory = kib;
+    }
+    return qemuDomainAffectSave(vm, live, config);
+}
+
+
+/**
+ * qemuDomainSetMemoryFlags:
+ * virDomainSetMemoryFlags (and virDomainSetMemory, LIVE): the balloon of
+ * a running guest (which its balloon driver follows, or not), the
+ * current or (MEM_MAXIMUM) maximum memory of the persistent definition.
+ * KiB.
+ */
+int
+qemuDomainSetMemoryFlags(virConn *conn, const virDomainIdent *dom,
+                         unsigned long long memory, unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s memory=%llu flags=0x%x", dom->name, memory, flags);
+    virCheckFlags(QEMU_AFFECT_FLAGS | VIR_DOMAIN_MEM_MAXIMUM, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+        ret = qemuDomainSetMemoryLocked(vm, memory, flags);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}

@@ -1,0 +1,17 @@
+/*
+ * qemu_driver_update.h: driver entry points that change parts of a
+ * domain's definition: metadata and memory (issue 16)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "qemu_conf.h"
+
+char *qemuDomainGetMetadata(virConn *conn, const virDomainIdent *dom, int type,
+                            const char *uri, unsigned int flags);
+int qemuDomainSetMetadata(virConn *conn, const virDomainIdent *dom, int type,
+                          const char *metadata, const char *key,
+                          const char *uri, unsigned int flags);
+int qemuDomainSetMemoryFlags(virConn *conn, const virDomainIdent *dom,
+                             unsigned long long memory, unsigned int flags);
