@@ -21,6 +21,7 @@ import time
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
+import pkilib
 from harness import Host, virsh
 
 sys.path.insert(0, os.path.join(harness.SRCDIR, "tests", "linuxguest"))
@@ -101,6 +102,18 @@ def migration_conf():
             "migration_port_max": min(port + 9, 65535)}
 
 
+def tls_host(name, pki, view):
+    """A host that also listens on qemu+tls:// with certificates of @pki,
+    for itself, as a p2p source, and for QEMU's --tls stream."""
+    h = Host(name, conf=migration_conf(), image_view=view)
+    h.tls_port = harness.free_port()
+    h.conf.update({"listen_tls": 1, "listen_addr": "127.0.0.1",
+                   "tls_port": str(h.tls_port), "log_level": 2})
+    pki.server(h.root, name)
+    pki.qemu(os.path.join(h.root, "pki", "qemu"), name)
+    return h.start()
+
+
 class LinuxGuest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -109,10 +122,9 @@ class LinuxGuest(unittest.TestCase):
         print("Linux guest %s ready in %.1f s" % (cls.images["version"],
                                                   time.monotonic() - start))
         cls.view = tempfile.mkdtemp(prefix="virtmig-images-")
-        cls.a = Host("hostA", conf=migration_conf(),
-                     image_view=cls.view).start()
-        cls.b = Host("hostB", conf=migration_conf(),
-                     image_view=cls.view).start()
+        cls.pki = pkilib.Pki(os.path.join(cls.view, "ca"))
+        cls.a = tls_host("hostA", cls.pki, cls.view)
+        cls.b = tls_host("hostB", cls.pki, cls.view)
 
     @classmethod
     def tearDownClass(cls):
@@ -172,12 +184,13 @@ class LinuxGuest(unittest.TestCase):
                       "migration then loses stores, see "
                       "tests/linuxguest/README.rst" % argv)
 
-    def migrate(self, src, dst, name, log, opts=("--unsafe",)):
-        """Migrates and checks the guest ran on; by default --unsafe: both
-        hosts use the one local image file."""
+    def migrate(self, src, dst, name, log, opts=("--unsafe",), uri=None):
+        """Migrates to @uri (default: @dst's unix socket) and checks the
+        guest ran on; by default --unsafe: both hosts use the one local
+        image file."""
         n = len(linuxlog.parse_log(log))
         start = time.monotonic()
-        virsh(src.uri, "migrate", "--live", *opts, name, dst.uri,
+        virsh(src.uri, "migrate", "--live", *opts, name, uri or dst.uri,
               timeout=300)
         took = time.monotonic() - start
         self.assertEqual(self.state(dst, name), "running (migrated)")
@@ -222,6 +235,32 @@ class LinuxGuest(unittest.TestCase):
         self.assertLessEqual(result.seq, linuxlog.parse_log(log)[-1].seq + 1)
         self.assertGreater(result.writes, 256 * 2 * ROUND_TRIPS)
 
+
+    def test_p2p_tunnelled_tls(self):
+        """Peer-to-peer, tunnelled, then both over qemu+tls:// (p2p with
+        QEMU's stream in TLS too): the guest runs on through each, one
+        boot, its disk whole."""
+        name = "linux3"
+        log, disk = self.start_guest(name)
+        linuxlog.wait_for_lines(log, PASS_BEATS + 2, timeout=60)
+        linuxlog.follow(log)
+        tls = "qemu+tls://127.0.0.1:%d/system"
+        self.migrate(self.a, self.b, name, log, ("--unsafe", "--p2p"))
+        self.migrate(self.b, self.a, name, log,
+                     ("--unsafe", "--p2p", "--tunnelled"))
+        self.migrate(self.a, self.b, name, log,
+                     ("--unsafe", "--p2p", "--tls"),
+                     uri=tls % self.b.tls_port)
+        verdict = self.migrate(self.b, self.a, name, log,
+                               ("--unsafe", "--p2p", "--tunnelled"),
+                               uri=tls % self.a.tls_port)
+        self.assertEqual(verdict.boots, 1)
+        self.assertIn("TLS with certificate", self.a.read_log() +
+                      self.b.read_log())
+        virsh(self.a.uri, "suspend", name)
+        result = linuxlog.check_disk(linuxlog.read_image(disk),
+                                     verdict.boot_ids[0])
+        self.assertTrue(result.ok, result.summary())
 
     def test_copy_storage_all(self):
         name = "linux2"
@@ -273,6 +312,7 @@ def log_tail(log, n=30):
 if __name__ == "__main__":
     harness.require("virsh")
     harness.require("qemu")
+    pkilib.require_certtool()
     if not os.path.exists(AGENT):
         print("FAIL: %s was not built" % AGENT)
         sys.exit(1)
