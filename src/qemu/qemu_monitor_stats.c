@@ -248,10 +248,11 @@ qemuMonitorGetBalloonGuestStats(qemuMonitor *mon, const char *alias,
     if (!json_object_object_get_ex(ret, "stats", &gstats))
         return 0;
     for (i = 0; i < G_N_ELEMENTS(qemuMonitorBalloonStats) && n < max; i++) {
-        long long val;
+        unsigned long long val;
 
+        /* QEMU sends the unsigned -1 for what the guest never reported */
         if (!json_object_object_get_ex(gstats, qemuMonitorBalloonStats[i].name, &v) ||
-            (val = json_object_get_int64(v)) < 0)
+            (val = json_object_get_uint64(v)) >= (unsigned long long)G_MAXINT64)
             continue;
         stats[n].tag = qemuMonitorBalloonStats[i].tag;
         stats[n++].val = qemuMonitorBalloonStats[i].bytes ? val / 1024 : val;
