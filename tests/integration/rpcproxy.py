@@ -23,6 +23,10 @@ Actions (each rule fires once, on the first matching packet):
               then EOF: a daemon reads a call whose client is gone).
   "pass"      forward, just record that it was seen (rule.fired).
 
+proxy.rewrite, if set, is called as rewrite(direction, header, packet)
+for every packet before the rules and returns the packet to send on
+(e.g. a reply changed to hide a feature of the daemon).
+
 Keepalive packets and events pass through; only a rule's direction,
 procedure (and optional program) select.  The proxy is a test tool: it
 trusts lengths up to 32 MiB and closes a connection on anything else.
@@ -149,6 +153,9 @@ class _Pipe:
 
     def handle(self, direction, hdr, data, dst):
         """Applies the rules to one packet; False ends the copy loop."""
+        self.proxy.seen.append((direction, hdr))
+        if self.proxy.rewrite:
+            data = self.proxy.rewrite(direction, hdr, data)
         rule = self.proxy.match(direction, hdr)
         with self.lock:
             if self.closed:
@@ -226,6 +233,8 @@ class RpcProxy:
         self.rules = []
         self.pipes = []
         self.log = []               # (direction, header, action) of fired rules
+        self.seen = []              # (direction, header) of every packet
+        self.rewrite = None
         self.lock = threading.Lock()
         self.listener = socket.socket(socket.AF_UNIX)
         self.listener.bind(path)

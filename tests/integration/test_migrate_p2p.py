@@ -17,6 +17,7 @@ limited to 2 MiB/s stays in its transfer until the test acts.
 import os
 import shutil
 import signal
+import struct
 import subprocess
 import tempfile
 import time
@@ -24,12 +25,15 @@ import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
+import rpcproxy
 from harness import Host, virsh, wait_for
 
 DIRTY = "hb_ms=100 wss_mib=64 rate_mib_s=16"
 CALM = "hb_ms=100 wss_mib=8"
 
 USES = "peer-to-peer migration of domain %s uses protocol v%d"
+SUPPORTS_FEATURE = 60           # REMOTE_PROC_CONNECT_SUPPORTS_FEATURE
+FEATURE_PARAMS = 13             # VIR_DRV_FEATURE_MIGRATION_PARAMS
 
 
 class P2PHosts(unittest.TestCase):
@@ -202,6 +206,38 @@ class MigrateP2P(P2PHosts):
         self.assertIn(USES % (name, 2), self.a.read_log())
         self.assertIn("incoming migration of domain %s with protocol v2" % name,
                       self.c.read_log())
+
+    def test_v3_destination_without_params(self):
+        """A destination that does not announce migration parameters (as
+        libvirt before 1.1): the source falls back to positional v3."""
+        name = "p2p8"
+        log = self.start_guest(name)
+        asked = set()
+
+        def hide_params(direction, hdr, data):
+            prog, _, proc, _, serial, status = hdr
+            if prog != rpcproxy.REMOTE_PROGRAM or proc != SUPPORTS_FEATURE:
+                return data
+            if direction == "call":
+                if struct.unpack(">i", data[28:32])[0] == FEATURE_PARAMS:
+                    asked.add(serial)
+                return data
+            if serial in asked and status == 0:
+                return data[:28] + struct.pack(">i", 0)
+            return data
+
+        with rpcproxy.RpcProxy(self.b.sock) as proxy:
+            proxy.rewrite = hide_params
+            virsh(self.a.uri, "migrate", "--live", "--p2p", name, proxy.uri,
+                  timeout=60)
+            procs = {hdr[2] for direction, hdr in proxy.seen
+                     if direction == "call"}
+        self.assertTrue(asked, "the source never asked for the feature")
+        self.assert_moved(log, self.a, self.b, name)
+        self.assertIn(USES % (name, 3), self.a.read_log())
+        self.assertIn(rpcproxy.PROC["DOMAIN_MIGRATE_PREPARE3"], procs)
+        self.assertIn(rpcproxy.PROC["DOMAIN_MIGRATE_FINISH3"], procs)
+        self.assertNotIn(rpcproxy.PROC["DOMAIN_MIGRATE_PREPARE3_PARAMS"], procs)
 
     def test_bad_destination(self):
         name = "p2p4"
