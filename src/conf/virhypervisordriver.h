@@ -356,6 +356,10 @@ typedef int (*virDrvDomainSetMetadata)(virConn *conn, const virDomainIdent *dom,
                                        int type, const char *metadata,
                                        const char *key, const char *uri,
                                        unsigned int flags);
+typedef int (*virDrvDomainSetVcpusFlags)(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned int nvcpus,
+                                         unsigned int flags);
 typedef int (*virDrvDomainSetMemoryFlags)(virConn *conn,
                                           const virDomainIdent *dom,
                                           unsigned long long memory,
@@ -472,6 +476,7 @@ struct _virHypervisorDriver {
     virDrvDomainGetMetadata domainGetMetadata;
     virDrvDomainSetMetadata domainSetMetadata;
     virDrvDomainSetMemoryFlags domainSetMemoryFlags;
+    virDrvDomainSetVcpusFlags domainSetVcpusFlags;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

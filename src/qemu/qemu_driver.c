@@ -107,6 +107,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainGetMetadata = qemuDomainGetMetadata,
     .domainSetMetadata = qemuDomainSetMetadata,
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
+    .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

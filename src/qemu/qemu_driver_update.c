@@ -1,6 +1,6 @@
 /*
  * qemu_driver_update.c: driver entry points that change parts of a
- * domain's definition: metadata and memory (issue 16)
+ * domain's definition: metadata, memory and vCPUs (issue 16)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include "qemu_driver_update.h"
+#include "qemu_capabilities.h"
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
 #include "qemu_monitor_stats.h"
@@ -224,6 +225,69 @@ qemuDomainSetMemoryFlags(virConn *conn, const virDomainIdent *dom,
         return -1;
     if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
         ret = qemuDomainSetMemoryLocked(vm, memory, flags);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* The change of qemuDomainSetVcpusFlags on locked @vm, in a MODIFY job. */
+static int
+qemuDomainSetVcpusLocked(virDomainObj *vm, unsigned int nvcpus,
+                         unsigned int flags)
+{
+    virDomainDef *live = NULL;
+    virDomainDef *config = NULL;
+
+    if (qemuDomainAffectDefs(vm, flags & QEMU_AFFECT_FLAGS, &live, &config) < 0)
+        return -1;
+    if (live) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("changing the vCPUs of a running domain is not supported"));
+        return -1;
+    }
+    if (nvcpus == 0 || nvcpus > qemuCapsGetMachineMaxCpus(qemu_driver->caps,
+                                                          config->os.machine)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("requested vcpus %1$u is not between 1 and the machine's maximum"),
+                       nvcpus);
+        return -1;
+    }
+    if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
+        config->maxvcpus = nvcpus;
+        config->vcpus = MIN(config->vcpus, nvcpus);
+    } else if (nvcpus > config->maxvcpus) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("requested vcpus is greater than max allowable vcpus for the persistent domain: %1$u > %2$u"),
+                       nvcpus, config->maxvcpus);
+        return -1;
+    } else {
+        config->vcpus = nvcpus;
+    }
+    return qemuDomainAffectSave(vm, NULL, config);
+}
+
+
+/**
+ * qemuDomainSetVcpusFlags:
+ * virDomainSetVcpusFlags (and virDomainSetVcpus, LIVE): the current or
+ * (VCPU_MAXIMUM) maximum vCPUs of the persistent definition.  A running
+ * guest's vCPUs are not changed (no CPU hotplug here): refused.
+ */
+int
+qemuDomainSetVcpusFlags(virConn *conn, const virDomainIdent *dom,
+                        unsigned int nvcpus, unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s nvcpus=%u flags=0x%x", dom->name, nvcpus, flags);
+    virCheckFlags(QEMU_AFFECT_FLAGS | VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+        ret = qemuDomainSetVcpusLocked(vm, nvcpus, flags);
         virDomainObjEndJob(vm);
     }
     virDomainObjEndAPI(&vm);

@@ -15,3 +15,5 @@ int qemuDomainSetMetadata(virConn *conn, const virDomainIdent *dom, int type,
                           const char *uri, unsigned int flags);
 int qemuDomainSetMemoryFlags(virConn *conn, const virDomainIdent *dom,
                              unsigned long long memory, unsigned int flags);
+int qemuDomainSetVcpusFlags(virConn *conn, const virDomainIdent *dom,
+                            unsigned int nvcpus, unsigned int flags);

@@ -181,6 +181,25 @@ class DomainUpdate(unittest.TestCase):
         v = guestlog.check_continuity(self.log)
         self.assertTrue(v.ok, v.problems)
 
+    def test_setvcpus_config(self):
+        def inactive_vcpu():
+            xml = virsh(self.host.uri, "dumpxml", "--inactive", "g1").stdout
+            return re.search(r"<vcpu[^>]*>\d+</vcpu>", xml).group(0)
+        virsh(self.host.uri, "setvcpus", "g1", "2", "--config", "--maximum")
+        self.assertIn("current='1'>2</vcpu>", inactive_vcpu())
+        virsh(self.host.uri, "setvcpus", "g1", "2", "--config")
+        self.assertNotIn("current=", inactive_vcpu())
+        self.fails("greater than max allowable vcpus", "setvcpus", "g1", "3",
+                   "--config")
+        self.fails("changing the vCPUs of a running domain is not supported",
+                   "setvcpus", "g1", "1", "--live")
+        self.fails("read only access prevents", "setvcpus", "g1", "1",
+                   "--config", uri=self.host.uri_ro)
+        virsh(self.host.uri, "setvcpus", "g1", "1", "--config", "--maximum")
+        self.assertRegex(inactive_vcpu(), r">1</vcpu>")
+        self.assertIn("<vcpu placement='static'>1</vcpu>",
+                      virsh(self.host.uri, "dumpxml", "g1").stdout)
+
     def test_setmem_without_balloon(self):
         log = os.path.join(self.host.root, "nb-serial.log")
         xml = harness.write_file(os.path.join(self.host.root, "nb.xml"),
