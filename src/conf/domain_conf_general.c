@@ -210,7 +210,9 @@ virDomainMetadataParse(virDomainDef *def, xmlNode *root)
 
     if (!node)
         return 0;
-    if (!(def->metadata = xmlCopyNode(node, 1))) {
+    /* a copy of no document: the parsed one (and the dictionary its
+     * names are interned in) is freed after parsing */
+    if (!(def->metadata = xmlDocCopyNode(node, NULL, 1))) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("cannot copy the <metadata> element"));
         return -1;
@@ -239,7 +241,7 @@ virDomainMetadataFormat(virBuffer *buf, const virDomainDef *def)
         return 0;
     xmlbuf = xmlBufferCreate();
     xmlIndentTreeOutput = 1;
-    rc = xmlNodeDump(xmlbuf, def->metadata->doc, def->metadata,
+    rc = xmlNodeDump(xmlbuf, NULL, def->metadata,
                      buf->indent / 2, 1);
     xmlIndentTreeOutput = oldIndent;
     if (rc < 0) {
