@@ -444,7 +444,12 @@ qemuMigrationAnyReportFailure(virDomainObj *vm, virDomainAsyncJob asyncJob,
 {
     virDomainJobData *cur = vm->job->current;
 
-    if (cur->status == VIR_DOMAIN_JOB_STATUS_CANCELED) {
+    /* After domjobabort QEMU may end in "failed" rather than "cancelled"
+     * (its write failed as the destination went first): the client's
+     * abort is still why the job ended. */
+    if (cur->status == VIR_DOMAIN_JOB_STATUS_CANCELED ||
+        (cur->status == VIR_DOMAIN_JOB_STATUS_FAILED && vm->job->abortJob)) {
+        cur->status = VIR_DOMAIN_JOB_STATUS_CANCELED;
         virReportError(VIR_ERR_OPERATION_ABORTED, _("job '%1$s' canceled by client"),
                        what);
     } else if (cur->status == VIR_DOMAIN_JOB_STATUS_FAILED) {
