@@ -210,7 +210,7 @@ class MigrateP2P(P2PHosts):
     def test_v3_destination_without_params(self):
         """A destination that does not announce migration parameters (as
         libvirt before 1.1): the source falls back to positional v3."""
-        name = "p2p8"
+        name = "p2p9"
         log = self.start_guest(name)
         asked = set()
 
