@@ -283,7 +283,8 @@ qemuDomainMigrateGetParam(const virDomainIdent *dom, qemuMigrationParam param,
 
 
 int
-qemuDomainMigrateSetMaxDowntime(virConn *conn, const virDomainIdent *dom,
+qemuDomainMigrateSetMaxDowntime(virConn *conn G_GNUC_UNUSED,
+                                const virDomainIdent *dom,
                                 unsigned long long downtime, unsigned int flags)
 {
     virCheckFlags(0, -1);
@@ -293,7 +294,8 @@ qemuDomainMigrateSetMaxDowntime(virConn *conn, const virDomainIdent *dom,
 
 
 int
-qemuDomainMigrateGetMaxDowntime(virConn *conn, const virDomainIdent *dom,
+qemuDomainMigrateGetMaxDowntime(virConn *conn G_GNUC_UNUSED,
+                                const virDomainIdent *dom,
                                 unsigned long long *downtime, unsigned int flags)
 {
     virCheckFlags(0, -1);
@@ -330,7 +332,8 @@ qemuDomainMigrateSetMaxBandwidth(const virDomainIdent *dom,
 
 
 int
-qemuDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
+qemuDomainMigrateSetMaxSpeed(virConn *conn G_GNUC_UNUSED,
+                             const virDomainIdent *dom,
                              unsigned long long bandwidth, unsigned int flags)
 {
     /* QEMU's max-postcopy-bandwidth is in bytes/s, 64 bits wide. */
@@ -352,7 +355,8 @@ qemuDomainMigrateSetMaxSpeed(virConn *conn, const virDomainIdent *dom,
 /* migrate-getspeed: the stored speed (no job, no QEMU), as libvirt; the
  * post-copy speed is QEMU's max-postcopy-bandwidth. */
 int
-qemuDomainMigrateGetMaxSpeed(virConn *conn, const virDomainIdent *dom,
+qemuDomainMigrateGetMaxSpeed(virConn *conn G_GNUC_UNUSED,
+                             const virDomainIdent *dom,
                              unsigned long long *bandwidth, unsigned int flags)
 {
     unsigned long long bytes = 0;
@@ -375,7 +379,8 @@ qemuDomainMigrateGetMaxSpeed(virConn *conn, const virDomainIdent *dom,
 
 
 int
-qemuDomainMigrateStartPostCopy(virConn *conn, const virDomainIdent *dom,
+qemuDomainMigrateStartPostCopy(virConn *conn G_GNUC_UNUSED,
+                               const virDomainIdent *dom,
                                unsigned int flags)
 {
     virDomainObj *vm = qemuDomainObjFromIdent(dom);
