@@ -44,60 +44,55 @@ int remoteDispatchSampleGetSecret(virNetServerClient *client,
 
 static int
 remoteDispatchSampleOpenHelper(virNetServerClient *client,
-                               virNetMessage *msg,
+                               virNetMessage *msg G_GNUC_UNUSED,
                                void *args,
-                               void *ret)
+                               void *ret G_GNUC_UNUSED)
 {
-    (void)ret;
     return remoteDispatchSampleOpen(client, args);
 }
 
 
 static int
 remoteDispatchSampleCloseHelper(virNetServerClient *client,
-                                virNetMessage *msg,
-                                void *args,
-                                void *ret)
+                                virNetMessage *msg G_GNUC_UNUSED,
+                                void *args G_GNUC_UNUSED,
+                                void *ret G_GNUC_UNUSED)
 {
-    (void)args;
-    (void)ret;
     return remoteDispatchSampleClose(client);
 }
 
 
 static int
 remoteDispatchSampleGetNameHelper(virNetServerClient *client,
-                                  virNetMessage *msg,
-                                  void *args,
+                                  virNetMessage *msg G_GNUC_UNUSED,
+                                  void *args G_GNUC_UNUSED,
                                   void *ret)
 {
     virConn *conn = remoteGetConn(client);
 
     if (!conn)
         return -1;
-    (void)args;
     return remoteDispatchSampleGetName(client, conn, ret);
 }
 
 
 static int
 remoteDispatchSampleSetValueHelper(virNetServerClient *client,
-                                   virNetMessage *msg,
+                                   virNetMessage *msg G_GNUC_UNUSED,
                                    void *args,
-                                   void *ret)
+                                   void *ret G_GNUC_UNUSED)
 {
     virConn *conn = remoteGetConn(client);
 
     if (!conn)
         return -1;
-    (void)ret;
     return remoteDispatchSampleSetValue(client, conn, args);
 }
 
 
 static int
 remoteDispatchSampleSwapHelper(virNetServerClient *client,
-                               virNetMessage *msg,
+                               virNetMessage *msg G_GNUC_UNUSED,
                                void *args,
                                void *ret)
 {
@@ -111,7 +106,7 @@ remoteDispatchSampleSwapHelper(virNetServerClient *client,
 
 static int
 remoteDispatchSampleGetSecretHelper(virNetServerClient *client,
-                                    virNetMessage *msg,
+                                    virNetMessage *msg G_GNUC_UNUSED,
                                     void *args,
                                     void *ret)
 {

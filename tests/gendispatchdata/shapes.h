@@ -29,8 +29,8 @@ int remoteDispatchDomainMigrateConfirm3(virNetServerClient *client,
 
 static int
 remoteDispatchConnectGetVersionHelper(virNetServerClient *client,
-                                      virNetMessage *msg,
-                                      void *argsp,
+                                      virNetMessage *msg G_GNUC_UNUSED,
+                                      void *argsp G_GNUC_UNUSED,
                                       void *retp)
 {
     remote_connect_get_version_ret *ret = retp;
@@ -52,7 +52,7 @@ remoteDispatchConnectGetVersionHelper(virNetServerClient *client,
 
 static int
 remoteDispatchConnectGetMaxVcpusHelper(virNetServerClient *client,
-                                       virNetMessage *msg,
+                                       virNetMessage *msg G_GNUC_UNUSED,
                                        void *argsp,
                                        void *retp)
 {
@@ -77,8 +77,8 @@ remoteDispatchConnectGetMaxVcpusHelper(virNetServerClient *client,
 
 static int
 remoteDispatchConnectGetCapabilitiesHelper(virNetServerClient *client,
-                                           virNetMessage *msg,
-                                           void *argsp,
+                                           virNetMessage *msg G_GNUC_UNUSED,
+                                           void *argsp G_GNUC_UNUSED,
                                            void *retp)
 {
     remote_connect_get_capabilities_ret *ret = retp;
@@ -98,7 +98,7 @@ remoteDispatchConnectGetCapabilitiesHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainDefineXmlHelper(virNetServerClient *client,
-                                    virNetMessage *msg,
+                                    virNetMessage *msg G_GNUC_UNUSED,
                                     void *argsp,
                                     void *retp)
 {
@@ -122,9 +122,9 @@ remoteDispatchDomainDefineXmlHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainDestroyHelper(virNetServerClient *client,
-                                  virNetMessage *msg,
+                                  virNetMessage *msg G_GNUC_UNUSED,
                                   void *argsp,
-                                  void *retp)
+                                  void *retp G_GNUC_UNUSED)
 {
     remote_domain_destroy_args *args = argsp;
     virConn *conn = remoteGetConn(client);
@@ -143,7 +143,7 @@ remoteDispatchDomainDestroyHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainGetXmlDescHelper(virNetServerClient *client,
-                                     virNetMessage *msg,
+                                     virNetMessage *msg G_GNUC_UNUSED,
                                      void *argsp,
                                      void *retp)
 {
@@ -167,7 +167,7 @@ remoteDispatchDomainGetXmlDescHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainLookupByIdHelper(virNetServerClient *client,
-                                     virNetMessage *msg,
+                                     virNetMessage *msg G_GNUC_UNUSED,
                                      void *argsp,
                                      void *retp)
 {
@@ -191,7 +191,7 @@ remoteDispatchDomainLookupByIdHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainLookupByNameHelper(virNetServerClient *client,
-                                       virNetMessage *msg,
+                                       virNetMessage *msg G_GNUC_UNUSED,
                                        void *argsp,
                                        void *retp)
 {
@@ -215,7 +215,7 @@ remoteDispatchDomainLookupByNameHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainLookupByUuidHelper(virNetServerClient *client,
-                                       virNetMessage *msg,
+                                       virNetMessage *msg G_GNUC_UNUSED,
                                        void *argsp,
                                        void *retp)
 {
@@ -240,9 +240,9 @@ remoteDispatchDomainLookupByUuidHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainSetAutostartHelper(virNetServerClient *client,
-                                       virNetMessage *msg,
+                                       virNetMessage *msg G_GNUC_UNUSED,
                                        void *argsp,
-                                       void *retp)
+                                       void *retp G_GNUC_UNUSED)
 {
     remote_domain_set_autostart_args *args = argsp;
     virConn *conn = remoteGetConn(client);
@@ -261,8 +261,8 @@ remoteDispatchDomainSetAutostartHelper(virNetServerClient *client,
 
 static int
 remoteDispatchConnectNumOfDomainsHelper(virNetServerClient *client,
-                                        virNetMessage *msg,
-                                        void *argsp,
+                                        virNetMessage *msg G_GNUC_UNUSED,
+                                        void *argsp G_GNUC_UNUSED,
                                         void *retp)
 {
     remote_connect_num_of_domains_ret *ret = retp;
@@ -284,8 +284,8 @@ remoteDispatchConnectNumOfDomainsHelper(virNetServerClient *client,
 
 static int
 remoteDispatchConnectGetHostnameHelper(virNetServerClient *client,
-                                       virNetMessage *msg,
-                                       void *args,
+                                       virNetMessage *msg G_GNUC_UNUSED,
+                                       void *args G_GNUC_UNUSED,
                                        void *ret)
 {
     virConn *conn = remoteGetConn(client);
@@ -296,14 +296,13 @@ remoteDispatchConnectGetHostnameHelper(virNetServerClient *client,
         remoteReportNoSupport("virConnectGetHostname");
         return -1;
     }
-    (void)args;
     return remoteDispatchConnectGetHostname(client, conn, ret);
 }
 
 
 static int
 remoteDispatchDomainIsActiveHelper(virNetServerClient *client,
-                                   virNetMessage *msg,
+                                   virNetMessage *msg G_GNUC_UNUSED,
                                    void *argsp,
                                    void *retp)
 {
@@ -329,9 +328,9 @@ remoteDispatchDomainIsActiveHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainMigrateSetMaxDowntimeHelper(virNetServerClient *client,
-                                                virNetMessage *msg,
+                                                virNetMessage *msg G_GNUC_UNUSED,
                                                 void *argsp,
-                                                void *retp)
+                                                void *retp G_GNUC_UNUSED)
 {
     remote_domain_migrate_set_max_downtime_args *args = argsp;
     virConn *conn = remoteGetConn(client);
@@ -351,7 +350,7 @@ remoteDispatchDomainMigrateSetMaxDowntimeHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainGetStateHelper(virNetServerClient *client,
-                                   virNetMessage *msg,
+                                   virNetMessage *msg G_GNUC_UNUSED,
                                    void *argsp,
                                    void *retp)
 {
@@ -379,9 +378,9 @@ remoteDispatchDomainGetStateHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainMigrateConfirm3Helper(virNetServerClient *client,
-                                          virNetMessage *msg,
+                                          virNetMessage *msg G_GNUC_UNUSED,
                                           void *args,
-                                          void *ret)
+                                          void *ret G_GNUC_UNUSED)
 {
     virConn *conn = remoteGetConn(client);
 
@@ -391,16 +390,15 @@ remoteDispatchDomainMigrateConfirm3Helper(virNetServerClient *client,
         remoteReportNoSupport("virDomainMigrateConfirm3");
         return -1;
     }
-    (void)ret;
     return remoteDispatchDomainMigrateConfirm3(client, conn, args);
 }
 
 
 static int
 remoteDispatchDomainDestroyFlagsHelper(virNetServerClient *client,
-                                       virNetMessage *msg,
+                                       virNetMessage *msg G_GNUC_UNUSED,
                                        void *argsp,
-                                       void *retp)
+                                       void *retp G_GNUC_UNUSED)
 {
     remote_domain_destroy_flags_args *args = argsp;
     virConn *conn = remoteGetConn(client);
@@ -419,7 +417,7 @@ remoteDispatchDomainDestroyFlagsHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainDefineXmlFlagsHelper(virNetServerClient *client,
-                                         virNetMessage *msg,
+                                         virNetMessage *msg G_GNUC_UNUSED,
                                          void *argsp,
                                          void *retp)
 {
@@ -444,7 +442,7 @@ remoteDispatchDomainDefineXmlFlagsHelper(virNetServerClient *client,
 
 static int
 remoteDispatchDomainMigrateGetMaxDowntimeHelper(virNetServerClient *client,
-                                                virNetMessage *msg,
+                                                virNetMessage *msg G_GNUC_UNUSED,
                                                 void *argsp,
                                                 void *retp)
 {
