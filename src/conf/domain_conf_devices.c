@@ -335,7 +335,7 @@ virDomainChrDefFormat(virBuffer *buf, const virDomainChrDef *chr,
 /* Elements allowed once in practice although the table lets them repeat,
  * so that a second one gets a message about the device, not the XML. */
 static int
-virDomainDevicesParseSingle(xmlNode *dev, const char *what, bool seen)
+virDomainDevicesParseSingle(const char *what, bool seen)
 {
     if (!seen)
         return 0;
@@ -394,7 +394,7 @@ virDomainDevicesParse(virDomainDef *def, xmlNode *devices, unsigned int flags)
         if (cur->type != XML_ELEMENT_NODE)
             continue;
         if (xmlStrEqual(cur->name, BAD_CAST "console")) {
-            if (virDomainDevicesParseSingle(cur, "console", console) < 0)
+            if (virDomainDevicesParseSingle("console", console) < 0)
                 return -1;
             console = cur;
             continue;

@@ -108,7 +108,7 @@ virNetServerJobFree(void *opaque)
 
 /* Worker thread: runs one call and releases its slot. */
 static void
-virNetServerJobRun(void *jobdata, void *opaque)
+virNetServerJobRun(void *jobdata, void *opaque G_GNUC_UNUSED)
 {
     virNetServerJob *job = jobdata;
 
@@ -288,7 +288,8 @@ virNetServerAcceptOne(virNetServerService *svc, int fd)
 
 
 static gboolean
-virNetServerServiceAccept(gint fd, GIOCondition cond, gpointer opaque)
+virNetServerServiceAccept(gint fd G_GNUC_UNUSED,
+                          GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
 {
     virNetServerService *svc = opaque;
     int cfd;

@@ -354,7 +354,8 @@ virNetSocketWatchCheck(GSource *base)
 
 
 static gboolean
-virNetSocketWatchDispatch(GSource *base, GSourceFunc cb, gpointer data)
+virNetSocketWatchDispatch(GSource *base, GSourceFunc cb G_GNUC_UNUSED,
+                          gpointer data G_GNUC_UNUSED)
 {
     virNetSocketWatch *watch = (virNetSocketWatch *)base;
     GIOCondition revents = g_source_query_unix_fd(base, watch->tag);

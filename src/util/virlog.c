@@ -143,8 +143,9 @@ virLogWriteLine(const char *line, size_t len, int priority)
  * allows it.  Callers normally use the VIR_DEBUG/INFO/WARN/ERROR macros.
  */
 void
-virLogMessage(const char *category, int priority, const char *filename,
-              size_t linenr, const char *funcname, const char *fmt, ...)
+virLogMessage(const char *category G_GNUC_UNUSED, int priority,
+              const char *filename G_GNUC_UNUSED, size_t linenr,
+              const char *funcname, const char *fmt, ...)
 {
     va_list ap;
     g_autofree char *msg = NULL;
@@ -160,8 +161,6 @@ virLogMessage(const char *category, int priority, const char *filename,
                            g_date_time_get_microsecond(now) / 1000,
                            (int)gettid(), virLogPriorityString(priority),
                            funcname, linenr, msg);
-    (void)category;
-    (void)filename;
     virLogWriteLine(line, strlen(line), priority);
 }
 
