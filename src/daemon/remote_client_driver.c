@@ -247,7 +247,8 @@ remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter, void *args,
 
 
 static void
-remoteClientOnClose(virNetClient *client, int reason, void *opaque)
+remoteClientOnClose(virNetClient *client, int reason,
+                    void *opaque G_GNUC_UNUSED)
 {
     VIR_WARN("connection to %s closed (reason %d)",
              virNetClientGetPeer(client), reason);
@@ -255,7 +256,8 @@ remoteClientOnClose(virNetClient *client, int reason, void *opaque)
 
 
 static void
-remoteClientOnEvent(virNetClient *client, virNetMessage *msg, void *opaque)
+remoteClientOnEvent(virNetClient *client, virNetMessage *msg,
+                    void *opaque G_GNUC_UNUSED)
 {
     remote_connect_event_connection_closed_msg data = { 0 };
 

@@ -51,7 +51,7 @@ remoteClientClosed(virNetServerClient *client)
 
 
 void
-remoteClientInit(virNetServerClient *client, void *opaque)
+remoteClientInit(virNetServerClient *client, void *opaque G_GNUC_UNUSED)
 {
     remoteClientPrivate *priv = g_new0(remoteClientPrivate, 1);
 

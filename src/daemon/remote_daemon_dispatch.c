@@ -80,7 +80,8 @@ remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
 /* ---- handshake ---- */
 
 int
-remoteDispatchAuthList(virNetServerClient *client, remote_auth_list_ret *ret)
+remoteDispatchAuthList(virNetServerClient *client G_GNUC_UNUSED,
+                       remote_auth_list_ret *ret)
 {
     ret->types.types_len = 1;
     ret->types.types_val = g_new0(remote_auth_type, 1);
@@ -191,7 +192,7 @@ remoteDispatchConnectClose(virNetServerClient *client)
 
 int
 remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
-                                           virConn *conn)
+                                           virConn *conn G_GNUC_UNUSED)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
 
@@ -204,7 +205,7 @@ remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
 
 int
 remoteDispatchConnectUnregisterCloseCallback(virNetServerClient *client,
-                                             virConn *conn)
+                                             virConn *conn G_GNUC_UNUSED)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
 
@@ -218,7 +219,8 @@ remoteDispatchConnectUnregisterCloseCallback(virNetServerClient *client,
 /* ---- host ---- */
 
 int
-remoteDispatchConnectGetType(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectGetType(virNetServerClient *client G_GNUC_UNUSED,
+                             virConn *conn,
                              remote_connect_get_type_ret *ret)
 {
     ret->type = g_strdup(conn->driver->connectGetType ?
@@ -229,7 +231,8 @@ remoteDispatchConnectGetType(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchConnectGetLibVersion(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectGetLibVersion(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn G_GNUC_UNUSED,
                                    remote_connect_get_lib_version_ret *ret)
 {
     ret->lib_ver = REMOTE_LIB_VERSION;
@@ -238,7 +241,8 @@ remoteDispatchConnectGetLibVersion(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchConnectGetUri(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectGetUri(virNetServerClient *client G_GNUC_UNUSED,
+                            virConn *conn,
                             remote_connect_get_uri_ret *ret)
 {
     ret->uri = g_strdup(conn->uri);
@@ -247,7 +251,8 @@ remoteDispatchConnectGetUri(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchNodeGetInfo(virNetServerClient *client, virConn *conn,
+remoteDispatchNodeGetInfo(virNetServerClient *client G_GNUC_UNUSED,
+                          virConn *conn,
                           remote_node_get_info_ret *ret)
 {
     virNodeInfo info = { 0 };
@@ -267,7 +272,8 @@ remoteDispatchNodeGetInfo(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchNodeGetSecurityModel(virNetServerClient *client, virConn *conn,
+remoteDispatchNodeGetSecurityModel(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn G_GNUC_UNUSED,
                                    remote_node_get_security_model_ret *ret)
 {
     /* No security driver: empty model and DOI, as libvirt with "none". */
@@ -278,7 +284,8 @@ remoteDispatchNodeGetSecurityModel(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchConnectIsSecure(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectIsSecure(virNetServerClient *client,
+                              virConn *conn G_GNUC_UNUSED,
                               remote_connect_is_secure_ret *ret)
 {
     /* A local unix socket is as safe as it gets, TLS too; plain TCP is

@@ -19,7 +19,8 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 
 int
-remoteDispatchConnectListAllDomains(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectListAllDomains(virNetServerClient *client G_GNUC_UNUSED,
+                                    virConn *conn,
                                     remote_connect_list_all_domains_args *args,
                                     remote_connect_list_all_domains_ret *ret)
 {
@@ -61,7 +62,8 @@ remoteCheckListMax(int max)
 
 
 int
-remoteDispatchConnectListDomains(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectListDomains(virNetServerClient *client G_GNUC_UNUSED,
+                                 virConn *conn,
                                  remote_connect_list_domains_args *args,
                                  remote_connect_list_domains_ret *ret)
 {
@@ -79,7 +81,7 @@ remoteDispatchConnectListDomains(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchConnectListDefinedDomains(virNetServerClient *client,
+remoteDispatchConnectListDefinedDomains(virNetServerClient *client G_GNUC_UNUSED,
                                         virConn *conn,
                                         remote_connect_list_defined_domains_args *args,
                                         remote_connect_list_defined_domains_ret *ret)
@@ -100,7 +102,8 @@ remoteDispatchConnectListDefinedDomains(virNetServerClient *client,
 /* The legacy start: CREATE_WITH_FLAGS without flags and without the
  * started domain in the reply. */
 int
-remoteDispatchDomainCreate(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainCreate(virNetServerClient *client G_GNUC_UNUSED,
+                           virConn *conn,
                            remote_domain_create_args *args)
 {
     g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
@@ -113,7 +116,8 @@ remoteDispatchDomainCreate(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainGetInfo(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainGetInfo(virNetServerClient *client G_GNUC_UNUSED,
+                            virConn *conn,
                             remote_domain_get_info_args *args,
                             remote_domain_get_info_ret *ret)
 {
@@ -132,7 +136,8 @@ remoteDispatchDomainGetInfo(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainGetJobInfo(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainGetJobInfo(virNetServerClient *client G_GNUC_UNUSED,
+                               virConn *conn,
                                remote_domain_get_job_info_args *args,
                                remote_domain_get_job_info_ret *ret)
 {
@@ -158,7 +163,8 @@ remoteDispatchDomainGetJobInfo(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainGetJobStats(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainGetJobStats(virNetServerClient *client G_GNUC_UNUSED,
+                                virConn *conn,
                                 remote_domain_get_job_stats_args *args,
                                 remote_domain_get_job_stats_ret *ret)
 {

@@ -186,7 +186,8 @@ remoteMigrateConfirm(virConn *conn, const remote_nonnull_domain *rdom,
 /* ---- the handlers: positional and *_PARAMS forms ---- */
 
 int
-remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigrateBegin3(virNetServerClient *client G_GNUC_UNUSED,
+                                  virConn *conn,
                                   remote_domain_migrate_begin3_args *args,
                                   remote_domain_migrate_begin3_ret *ret)
 {
@@ -201,7 +202,7 @@ remoteDispatchDomainMigrateBegin3(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
+remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client G_GNUC_UNUSED,
                                         virConn *conn,
                                         remote_domain_migrate_begin3_params_args *args,
                                         remote_domain_migrate_begin3_params_ret *ret)
@@ -218,7 +219,8 @@ remoteDispatchDomainMigrateBegin3Params(virNetServerClient *client,
 
 
 int
-remoteDispatchDomainMigratePrepare3(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigratePrepare3(virNetServerClient *client G_GNUC_UNUSED,
+                                    virConn *conn,
                                     remote_domain_migrate_prepare3_args *args,
                                     remote_domain_migrate_prepare3_ret *ret)
 {
@@ -234,7 +236,7 @@ remoteDispatchDomainMigratePrepare3(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client,
+remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client G_GNUC_UNUSED,
                                           virConn *conn,
                                           remote_domain_migrate_prepare3_params_args *args,
                                           remote_domain_migrate_prepare3_params_ret *ret)
@@ -297,7 +299,8 @@ remoteDispatchDomainMigratePrepareTunnel3Params(virNetServerClient *client,
 
 
 int
-remoteDispatchDomainMigratePerform3(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigratePerform3(virNetServerClient *client G_GNUC_UNUSED,
+                                    virConn *conn,
                                     remote_domain_migrate_perform3_args *args,
                                     remote_domain_migrate_perform3_ret *ret)
 {
@@ -315,7 +318,7 @@ remoteDispatchDomainMigratePerform3(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
+remoteDispatchDomainMigratePerform3Params(virNetServerClient *client G_GNUC_UNUSED,
                                           virConn *conn,
                                           remote_domain_migrate_perform3_params_args *args,
                                           remote_domain_migrate_perform3_params_ret *ret)
@@ -335,7 +338,8 @@ remoteDispatchDomainMigratePerform3Params(virNetServerClient *client,
 
 
 int
-remoteDispatchDomainMigrateFinish3(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigrateFinish3(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn,
                                    remote_domain_migrate_finish3_args *args,
                                    remote_domain_migrate_finish3_ret *ret)
 {
@@ -352,7 +356,7 @@ remoteDispatchDomainMigrateFinish3(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
+remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client G_GNUC_UNUSED,
                                          virConn *conn,
                                          remote_domain_migrate_finish3_params_args *args,
                                          remote_domain_migrate_finish3_params_ret *ret)
@@ -371,7 +375,8 @@ remoteDispatchDomainMigrateFinish3Params(virNetServerClient *client,
 
 
 int
-remoteDispatchDomainMigrateConfirm3(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigrateConfirm3(virNetServerClient *client G_GNUC_UNUSED,
+                                    virConn *conn,
                                     remote_domain_migrate_confirm3_args *args)
 {
     g_auto(remoteMigrateCall) call = { 0 };
@@ -384,7 +389,7 @@ remoteDispatchDomainMigrateConfirm3(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client,
+remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client G_GNUC_UNUSED,
                                           virConn *conn,
                                           remote_domain_migrate_confirm3_params_args *args)
 {
@@ -407,7 +412,8 @@ remoteDispatchDomainMigrateConfirm3Params(virNetServerClient *client,
  * over as it is. */
 
 int
-remoteDispatchDomainMigratePrepare2(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigratePrepare2(virNetServerClient *client G_GNUC_UNUSED,
+                                    virConn *conn,
                                     remote_domain_migrate_prepare2_args *args,
                                     remote_domain_migrate_prepare2_ret *ret)
 {
@@ -429,7 +435,8 @@ remoteDispatchDomainMigratePrepare2(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigratePerform(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigratePerform(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn,
                                    remote_domain_migrate_perform_args *args)
 {
     g_auto(remoteMigrateCall) call = { 0 };
@@ -445,7 +452,8 @@ remoteDispatchDomainMigratePerform(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMigrateFinish2(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMigrateFinish2(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn,
                                    remote_domain_migrate_finish2_args *args,
                                    remote_domain_migrate_finish2_ret *ret)
 {

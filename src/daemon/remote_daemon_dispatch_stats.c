@@ -50,7 +50,8 @@ remoteBlockStatsField(const virTypedParameter *params, int nparams,
 
 
 int
-remoteDispatchDomainBlockStats(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainBlockStats(virNetServerClient *client G_GNUC_UNUSED,
+                               virConn *conn,
                                remote_domain_block_stats_args *args,
                                remote_domain_block_stats_ret *ret)
 {
@@ -77,7 +78,8 @@ remoteDispatchDomainBlockStats(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainBlockStatsFlags(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainBlockStatsFlags(virNetServerClient *client G_GNUC_UNUSED,
+                                    virConn *conn,
                                     remote_domain_block_stats_flags_args *args,
                                     remote_domain_block_stats_flags_ret *ret)
 {
@@ -108,7 +110,8 @@ remoteDispatchDomainBlockStatsFlags(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainInterfaceStats(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainInterfaceStats(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn,
                                    remote_domain_interface_stats_args *args,
                                    remote_domain_interface_stats_ret *ret)
 {
@@ -130,7 +133,8 @@ remoteDispatchDomainInterfaceStats(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainMemoryStats(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainMemoryStats(virNetServerClient *client G_GNUC_UNUSED,
+                                virConn *conn,
                                 remote_domain_memory_stats_args *args,
                                 remote_domain_memory_stats_ret *ret)
 {
@@ -157,7 +161,8 @@ remoteDispatchDomainMemoryStats(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchDomainGetVcpus(virNetServerClient *client, virConn *conn,
+remoteDispatchDomainGetVcpus(virNetServerClient *client G_GNUC_UNUSED,
+                             virConn *conn,
                              remote_domain_get_vcpus_args *args,
                              remote_domain_get_vcpus_ret *ret)
 {
@@ -194,7 +199,8 @@ remoteDispatchDomainGetVcpus(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchNodeGetCpuStats(virNetServerClient *client, virConn *conn,
+remoteDispatchNodeGetCpuStats(virNetServerClient *client G_GNUC_UNUSED,
+                              virConn *conn,
                               remote_node_get_cpu_stats_args *args,
                               remote_node_get_cpu_stats_ret *ret)
 {
@@ -222,7 +228,8 @@ remoteDispatchNodeGetCpuStats(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchNodeGetMemoryStats(virNetServerClient *client, virConn *conn,
+remoteDispatchNodeGetMemoryStats(virNetServerClient *client G_GNUC_UNUSED,
+                                 virConn *conn,
                                  remote_node_get_memory_stats_args *args,
                                  remote_node_get_memory_stats_ret *ret)
 {
@@ -251,7 +258,8 @@ remoteDispatchNodeGetMemoryStats(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchNodeGetCellsFreeMemory(virNetServerClient *client, virConn *conn,
+remoteDispatchNodeGetCellsFreeMemory(virNetServerClient *client G_GNUC_UNUSED,
+                                     virConn *conn,
                                      remote_node_get_cells_free_memory_args *args,
                                      remote_node_get_cells_free_memory_ret *ret)
 {
@@ -271,7 +279,8 @@ remoteDispatchNodeGetCellsFreeMemory(virNetServerClient *client, virConn *conn,
 
 
 int
-remoteDispatchNodeGetCpuMap(virNetServerClient *client, virConn *conn,
+remoteDispatchNodeGetCpuMap(virNetServerClient *client G_GNUC_UNUSED,
+                            virConn *conn,
                             remote_node_get_cpu_map_args *args,
                             remote_node_get_cpu_map_ret *ret)
 {
@@ -327,7 +336,8 @@ remoteMakeStatsRecords(GPtrArray *recs, remote_connect_get_all_domain_stats_ret 
 
 
 int
-remoteDispatchConnectGetAllDomainStats(virNetServerClient *client, virConn *conn,
+remoteDispatchConnectGetAllDomainStats(virNetServerClient *client G_GNUC_UNUSED,
+                                       virConn *conn,
                                        remote_connect_get_all_domain_stats_args *args,
                                        remote_connect_get_all_domain_stats_ret *ret)
 {

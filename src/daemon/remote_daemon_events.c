@@ -102,7 +102,7 @@ remoteEventRemove(virNetServerClient *client, int callbackID, int eventID)
 
 int
 remoteDispatchConnectDomainEventCallbackRegisterAny(virNetServerClient *client,
-                                                    virConn *conn,
+                                                    virConn *conn G_GNUC_UNUSED,
                                                     remote_connect_domain_event_callback_register_any_args *args,
                                                     remote_connect_domain_event_callback_register_any_ret *ret)
 {
@@ -118,7 +118,7 @@ remoteDispatchConnectDomainEventCallbackRegisterAny(virNetServerClient *client,
 
 int
 remoteDispatchConnectDomainEventCallbackDeregisterAny(virNetServerClient *client,
-                                                      virConn *conn,
+                                                      virConn *conn G_GNUC_UNUSED,
                                                       remote_connect_domain_event_callback_deregister_any_args *args)
 {
     return remoteEventRemove(client, args->callbackID, -1);
@@ -127,7 +127,7 @@ remoteDispatchConnectDomainEventCallbackDeregisterAny(virNetServerClient *client
 
 int
 remoteDispatchConnectDomainEventRegisterAny(virNetServerClient *client,
-                                            virConn *conn,
+                                            virConn *conn G_GNUC_UNUSED,
                                             remote_connect_domain_event_register_any_args *args)
 {
     return remoteEventAdd(client, args->eventID, true, NULL) < 0 ? -1 : 0;
@@ -136,7 +136,7 @@ remoteDispatchConnectDomainEventRegisterAny(virNetServerClient *client,
 
 int
 remoteDispatchConnectDomainEventDeregisterAny(virNetServerClient *client,
-                                              virConn *conn,
+                                              virConn *conn G_GNUC_UNUSED,
                                               remote_connect_domain_event_deregister_any_args *args)
 {
     return remoteEventRemove(client, -1, args->eventID);
@@ -145,7 +145,7 @@ remoteDispatchConnectDomainEventDeregisterAny(virNetServerClient *client,
 
 int
 remoteDispatchConnectDomainEventRegister(virNetServerClient *client,
-                                         virConn *conn,
+                                         virConn *conn G_GNUC_UNUSED,
                                          remote_connect_domain_event_register_ret *ret)
 {
     if (remoteEventAdd(client, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true, NULL) < 0)
@@ -157,7 +157,7 @@ remoteDispatchConnectDomainEventRegister(virNetServerClient *client,
 
 int
 remoteDispatchConnectDomainEventDeregister(virNetServerClient *client,
-                                           virConn *conn,
+                                           virConn *conn G_GNUC_UNUSED,
                                            remote_connect_domain_event_deregister_ret *ret)
 {
     if (remoteEventRemove(client, -1, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0)
