@@ -571,7 +571,8 @@ qemuCapsGetMachineMaxCpus(const qemuCaps *caps, const char *name)
  * emulator has no such machine type or cannot run @arch.
  */
 char *
-qemuCapsMachineResolveCallback(virArch arch, virDomainVirtType virtType,
+qemuCapsMachineResolveCallback(virArch arch,
+                               virDomainVirtType virtType G_GNUC_UNUSED,
                                const char *machine, void *opaque)
 {
     const qemuCaps *caps = opaque;

@@ -31,7 +31,8 @@ VIR_LOG_INIT("qemu.driver_domain");
 
 
 int
-qemuConnectListAllDomains(virConn *conn, virDomainIdent ***domains,
+qemuConnectListAllDomains(virConn *conn G_GNUC_UNUSED,
+                          virDomainIdent ***domains,
                           unsigned int flags)
 {
     VIR_DEBUG("flags=0x%x", flags);
@@ -42,21 +43,22 @@ qemuConnectListAllDomains(virConn *conn, virDomainIdent ***domains,
 
 
 int
-qemuConnectListDomains(virConn *conn, int *ids, int maxids)
+qemuConnectListDomains(virConn *conn G_GNUC_UNUSED, int *ids, int maxids)
 {
     return virDomainObjListGetActiveIDs(qemu_driver->domains, ids, maxids);
 }
 
 
 int
-qemuConnectNumOfDomains(virConn *conn)
+qemuConnectNumOfDomains(virConn *conn G_GNUC_UNUSED)
 {
     return virDomainObjListNumOfDomains(qemu_driver->domains, true);
 }
 
 
 int
-qemuConnectListDefinedDomains(virConn *conn, char **names, int maxnames)
+qemuConnectListDefinedDomains(virConn *conn G_GNUC_UNUSED, char **names,
+                              int maxnames)
 {
     return virDomainObjListGetInactiveNames(qemu_driver->domains, names,
                                             maxnames);
@@ -64,7 +66,7 @@ qemuConnectListDefinedDomains(virConn *conn, char **names, int maxnames)
 
 
 int
-qemuConnectNumOfDefinedDomains(virConn *conn)
+qemuConnectNumOfDefinedDomains(virConn *conn G_GNUC_UNUSED)
 {
     return virDomainObjListNumOfDomains(qemu_driver->domains, false);
 }
@@ -87,7 +89,7 @@ qemuDomainIdentFromObj(virDomainObj *vm)
 
 
 virDomainIdent *
-qemuDomainLookupByID(virConn *conn, int id)
+qemuDomainLookupByID(virConn *conn G_GNUC_UNUSED, int id)
 {
     VIR_DEBUG("id=%d", id);
     return qemuDomainIdentFromObj(virDomainObjListFindByID(qemu_driver->domains, id));
@@ -95,7 +97,7 @@ qemuDomainLookupByID(virConn *conn, int id)
 
 
 virDomainIdent *
-qemuDomainLookupByName(virConn *conn, const char *name)
+qemuDomainLookupByName(virConn *conn G_GNUC_UNUSED, const char *name)
 {
     VIR_DEBUG("name=%s", name);
     return qemuDomainIdentFromObj(virDomainObjListFindByName(qemu_driver->domains, name));
@@ -103,7 +105,7 @@ qemuDomainLookupByName(virConn *conn, const char *name)
 
 
 virDomainIdent *
-qemuDomainLookupByUUID(virConn *conn, const unsigned char *uuid)
+qemuDomainLookupByUUID(virConn *conn G_GNUC_UNUSED, const unsigned char *uuid)
 {
     return qemuDomainIdentFromObj(virDomainObjListFindByUUID(qemu_driver->domains, uuid));
 }

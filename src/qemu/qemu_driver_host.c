@@ -113,7 +113,7 @@ qemuConnectClosed(virConn *conn)
  * if both hosts answer it, else v2.
  */
 int
-qemuConnectSupportsFeature(virConn *conn, int feature)
+qemuConnectSupportsFeature(virConn *conn G_GNUC_UNUSED, int feature)
 {
     unsigned int protocols = qemu_driver->cfg->migrationProtocols;
 
@@ -138,14 +138,14 @@ qemuConnectSupportsFeature(virConn *conn, int feature)
 
 
 const char *
-qemuConnectGetType(virConn *conn)
+qemuConnectGetType(virConn *conn G_GNUC_UNUSED)
 {
     return "QEMU";
 }
 
 
 int
-qemuConnectGetVersion(virConn *conn, unsigned long long *hvVer)
+qemuConnectGetVersion(virConn *conn G_GNUC_UNUSED, unsigned long long *hvVer)
 {
     *hvVer = qemu_driver->caps->version;
     return 0;
@@ -153,14 +153,14 @@ qemuConnectGetVersion(virConn *conn, unsigned long long *hvVer)
 
 
 char *
-qemuConnectGetHostname(virConn *conn)
+qemuConnectGetHostname(virConn *conn G_GNUC_UNUSED)
 {
     return g_strdup(qemu_driver->cfg->hostName);
 }
 
 
 char *
-qemuConnectGetCapabilities(virConn *conn)
+qemuConnectGetCapabilities(virConn *conn G_GNUC_UNUSED)
 {
     virQEMUDriver *driver = qemu_driver;
 
@@ -177,7 +177,7 @@ qemuConnectGetCapabilities(virConn *conn)
 
 
 int
-qemuConnectGetMaxVcpus(virConn *conn, const char *type)
+qemuConnectGetMaxVcpus(virConn *conn G_GNUC_UNUSED, const char *type)
 {
     unsigned int max;
 
@@ -191,7 +191,7 @@ qemuConnectGetMaxVcpus(virConn *conn, const char *type)
 
 
 int
-qemuNodeGetInfo(virConn *conn, virNodeInfo *info)
+qemuNodeGetInfo(virConn *conn G_GNUC_UNUSED, virNodeInfo *info)
 {
     return virHostInfoGetNodeInfo(info);
 }
@@ -258,7 +258,8 @@ qemuConnectCheckHypervisor(const char *emulatorbin, const char *arch,
 
 /* virConnectGetDomainCapabilities for this driver's one emulator. */
 char *
-qemuConnectGetDomainCapabilities(virConn *conn, const char *emulatorbin,
+qemuConnectGetDomainCapabilities(virConn *conn G_GNUC_UNUSED,
+                                 const char *emulatorbin,
                                  const char *arch, const char *machine,
                                  const char *virttype, unsigned int flags)
 {
@@ -290,7 +291,8 @@ qemuConnectHostCPUModel(void)
 /* virConnectCompareCPU: whether a guest with that CPU can run here
  * (what this host's QEMU can run; see qemu_cpu.h). */
 int
-qemuConnectCompareCPU(virConn *conn, const char *xml, unsigned int flags)
+qemuConnectCompareCPU(virConn *conn G_GNUC_UNUSED, const char *xml,
+                      unsigned int flags)
 {
     g_autofree char *host = NULL;
 
@@ -304,7 +306,8 @@ qemuConnectCompareCPU(virConn *conn, const char *xml, unsigned int flags)
 
 /* virConnectCompareHypervisorCPU: the same, for a named hypervisor. */
 int
-qemuConnectCompareHypervisorCPU(virConn *conn, const char *emulator,
+qemuConnectCompareHypervisorCPU(virConn *conn G_GNUC_UNUSED,
+                                const char *emulator,
                                 const char *arch, const char *machine,
                                 const char *virttype, const char *xmlCPU,
                                 unsigned int flags)

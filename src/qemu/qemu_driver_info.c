@@ -56,7 +56,8 @@ qemuDomainGetCPUTime(pid_t pid)
  * while running, QEMU's CPU time.
  */
 int
-qemuDomainGetInfo(virConn *conn, const virDomainIdent *dom, virDomainInfo *info)
+qemuDomainGetInfo(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                  virDomainInfo *info)
 {
     virDomainObj *vm;
     bool balloon;
@@ -80,7 +81,8 @@ qemuDomainGetInfo(virConn *conn, const virDomainIdent *dom, virDomainInfo *info)
 
 /* virDomainGetState: state and reason; no flags. */
 int
-qemuDomainGetState(virConn *conn, const virDomainIdent *dom, int *state,
+qemuDomainGetState(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                   int *state,
                    int *reason, unsigned int flags)
 {
     virDomainObj *vm;
@@ -102,7 +104,7 @@ qemuDomainGetState(virConn *conn, const virDomainIdent *dom, int *state,
  * nothing (the CPU is never expanded here).
  */
 char *
-qemuDomainGetXMLDesc(virConn *conn, const virDomainIdent *dom,
+qemuDomainGetXMLDesc(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                      unsigned int flags)
 {
     virDomainObj *vm;
@@ -167,7 +169,7 @@ qemuDomainObjGetAutostartFlag(virDomainObj *vm)
 
 /* virDomainIsActive */
 int
-qemuDomainIsActive(virConn *conn, const virDomainIdent *dom)
+qemuDomainIsActive(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     return qemuDomainQueryBool(dom, qemuDomainObjGetActive);
 }
@@ -175,7 +177,7 @@ qemuDomainIsActive(virConn *conn, const virDomainIdent *dom)
 
 /* virDomainIsPersistent */
 int
-qemuDomainIsPersistent(virConn *conn, const virDomainIdent *dom)
+qemuDomainIsPersistent(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     return qemuDomainQueryBool(dom, qemuDomainObjGetPersistent);
 }
@@ -183,7 +185,7 @@ qemuDomainIsPersistent(virConn *conn, const virDomainIdent *dom)
 
 /* virDomainIsUpdated: always 0, as libvirt 9.0's QEMU driver answers. */
 int
-qemuDomainIsUpdated(virConn *conn, const virDomainIdent *dom)
+qemuDomainIsUpdated(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     return qemuDomainQueryBool(dom, qemuDomainObjGetUpdated);
 }
@@ -191,7 +193,7 @@ qemuDomainIsUpdated(virConn *conn, const virDomainIdent *dom)
 
 /* virDomainGetAutostart */
 int
-qemuDomainGetAutostart(virConn *conn, const virDomainIdent *dom)
+qemuDomainGetAutostart(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     return qemuDomainQueryBool(dom, qemuDomainObjGetAutostartFlag);
 }
@@ -221,7 +223,8 @@ qemuDomainSetAutostartLocked(virDomainObj *vm, bool autostart)
 /* virDomainSetAutostart: a link in <stateDir>/qemu/autostart; persistent
  * domains only.  Autostart happens when the daemon starts. */
 int
-qemuDomainSetAutostart(virConn *conn, const virDomainIdent *dom, int autostart)
+qemuDomainSetAutostart(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                       int autostart)
 {
     virDomainObj *vm;
     int ret;
@@ -237,7 +240,7 @@ qemuDomainSetAutostart(virConn *conn, const virDomainIdent *dom, int autostart)
 
 /* virDomainGetOSType: "hvm". */
 char *
-qemuDomainGetOSType(virConn *conn, const virDomainIdent *dom)
+qemuDomainGetOSType(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     virDomainObj *vm;
     char *type;
@@ -252,7 +255,8 @@ qemuDomainGetOSType(virConn *conn, const virDomainIdent *dom)
 
 /* virDomainHasManagedSaveImage: never (no managed save here). */
 int
-qemuDomainHasManagedSaveImage(virConn *conn, const virDomainIdent *dom,
+qemuDomainHasManagedSaveImage(virConn *conn G_GNUC_UNUSED,
+                              const virDomainIdent *dom,
                               unsigned int flags)
 {
     virDomainObj *vm;
@@ -269,7 +273,7 @@ qemuDomainHasManagedSaveImage(virConn *conn, const virDomainIdent *dom,
 
 /* virDomainGetJobInfo: type NONE while no async job runs. */
 int
-qemuDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
+qemuDomainGetJobInfo(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                      virDomainJobInfo *info)
 {
     virDomainObj *vm;
@@ -286,7 +290,8 @@ qemuDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
 /* virDomainGetJobStats: COMPLETED gives the last finished job's
  * statistics, read once unless KEEP_COMPLETED. */
 int
-qemuDomainGetJobStats(virConn *conn, const virDomainIdent *dom, int *type,
+qemuDomainGetJobStats(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                      int *type,
                       virTypedParameterPtr *params, int *nparams,
                       unsigned int flags)
 {
@@ -305,7 +310,7 @@ qemuDomainGetJobStats(virConn *conn, const virDomainIdent *dom, int *type,
 /* virDomainAbortJobFlags: cancels an async job whose mask allows ABORT
  * (an outgoing migration); POSTCOPY pauses a post-copy migration. */
 int
-qemuDomainAbortJobFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainAbortJobFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                         unsigned int flags)
 {
     virDomainObj *vm;

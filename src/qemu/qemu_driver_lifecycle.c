@@ -164,7 +164,8 @@ qemuDomainDefineNew(virDomainDef **def)
  * existing persistent domain.
  */
 virDomainIdent *
-qemuDomainDefineXMLFlags(virConn *conn, const char *xml, unsigned int flags)
+qemuDomainDefineXMLFlags(virConn *conn G_GNUC_UNUSED, const char *xml,
+                         unsigned int flags)
 {
     g_autoptr(virDomainDef) def = NULL;
     virDomainObj *vm = NULL;
@@ -218,7 +219,7 @@ qemuDomainUndefineLocked(virDomainObj *vm)
  * keeps none of those, so there is nothing for them to do.
  */
 int
-qemuDomainUndefineFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainUndefineFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                         unsigned int flags)
 {
     virDomainObj *vm;
@@ -379,7 +380,7 @@ qemuDomainCreateXML(virConn *conn, const char *xml, unsigned int flags)
  * guest goes in a few milliseconds.  REMOVE_LOGS removes its QEMU log.
  */
 int
-qemuDomainDestroyFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainDestroyFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                        unsigned int flags)
 {
     virDomainObj *vm;
@@ -480,7 +481,7 @@ qemuDomainShutdownOrRebootFlags(const virDomainIdent *dom, unsigned int flags,
  * (INVALID_ARG), as libvirt's QEMU driver refuses them.
  */
 int
-qemuDomainShutdownFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainShutdownFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                         unsigned int flags)
 {
     VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
@@ -500,7 +501,8 @@ qemuDomainShutdownFlags(virConn *conn, const virDomainIdent *dom,
  * ACPI does not reboot.  Flags as for shutdown.
  */
 int
-qemuDomainReboot(virConn *conn, const virDomainIdent *dom, unsigned int flags)
+qemuDomainReboot(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                 unsigned int flags)
 {
     VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
     virCheckFlags(VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
@@ -535,7 +537,8 @@ qemuDomainResetLocked(virDomainObj *vm)
 
 /* virDomainReset: system_reset (the RESET event sends REBOOT). */
 int
-qemuDomainReset(virConn *conn, const virDomainIdent *dom, unsigned int flags)
+qemuDomainReset(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                unsigned int flags)
 {
     virDomainObj *vm;
     int ret;
@@ -589,7 +592,7 @@ qemuDomainSuspendLocked(virDomainObj *vm)
 /* virDomainSuspend: "stop"; PAUSED/USER and SUSPENDED/PAUSED.  An already
  * paused domain is fine (libvirt). */
 int
-qemuDomainSuspend(virConn *conn, const virDomainIdent *dom)
+qemuDomainSuspend(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     virDomainObj *vm;
     int ret;
@@ -639,7 +642,7 @@ qemuDomainResumeLocked(virDomainObj *vm)
 
 /* virDomainResume: "cont"; RUNNING/UNPAUSED and RESUMED/UNPAUSED. */
 int
-qemuDomainResume(virConn *conn, const virDomainIdent *dom)
+qemuDomainResume(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     virDomainObj *vm;
     int ret;

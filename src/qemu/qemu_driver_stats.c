@@ -53,7 +53,8 @@ qemuDomainStatsFetchRunning(const virDomainIdent *dom, unsigned int groups,
 
 /* virDomainBlockStatsFlags: the counters of disk @path ("" for all). */
 int
-qemuDomainBlockStatsFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainBlockStatsFlags(virConn *conn G_GNUC_UNUSED,
+                          const virDomainIdent *dom,
                           const char *path, virTypedParameterPtr *params,
                           int *nparams, unsigned int flags)
 {
@@ -78,7 +79,7 @@ qemuDomainBlockStatsFlags(virConn *conn, const virDomainIdent *dom,
 
 /* virDomainInterfaceStats: a tap NIC's counters as the guest sees them. */
 int
-qemuDomainInterfaceStats(virConn *conn, const virDomainIdent *dom,
+qemuDomainInterfaceStats(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                          const char *device, virDomainInterfaceStatsStruct *stats)
 {
     virDomainObj *vm;
@@ -99,7 +100,7 @@ qemuDomainInterfaceStats(virConn *conn, const virDomainIdent *dom,
 /* virDomainMemoryStats: the guest's balloon statistics, the balloon and
  * QEMU's RSS, in KiB. */
 int
-qemuDomainMemoryStats(virConn *conn, const virDomainIdent *dom,
+qemuDomainMemoryStats(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                       virDomainMemoryStatPtr stats, unsigned int nrStats,
                       unsigned int flags)
 {
@@ -119,7 +120,7 @@ qemuDomainMemoryStats(virConn *conn, const virDomainIdent *dom,
 
 /* virDomainGetVcpus: each vCPU thread's CPU time, host CPU and affinity. */
 int
-qemuDomainGetVcpus(virConn *conn, const virDomainIdent *dom,
+qemuDomainGetVcpus(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                    virVcpuInfoPtr info, int maxinfo,
                    unsigned char *cpumaps, int maplen)
 {
@@ -138,7 +139,7 @@ qemuDomainGetVcpus(virConn *conn, const virDomainIdent *dom,
 
 /* virDomainGetMaxMemory: <memory> in KiB. */
 int
-qemuDomainGetMaxMemory(virConn *conn, const virDomainIdent *dom,
+qemuDomainGetMaxMemory(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                        unsigned long long *memory)
 {
     virDomainObj *vm;
@@ -153,7 +154,7 @@ qemuDomainGetMaxMemory(virConn *conn, const virDomainIdent *dom,
 
 /* virDomainGetMaxVcpus: of a running domain, as libvirt's QEMU driver. */
 int
-qemuDomainGetMaxVcpus(virConn *conn, const virDomainIdent *dom)
+qemuDomainGetMaxVcpus(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 {
     virDomainObj *vm;
     int n = -1;
@@ -229,7 +230,8 @@ qemuDomainStatsPick(virDomainObj **vms, size_t nvms, const unsigned char *uuid)
  * cannot answer (busy with NOWAIT, dying) still gets a record.
  */
 int
-qemuConnectGetAllDomainStats(virConn *conn, virDomainIdent *const *doms,
+qemuConnectGetAllDomainStats(virConn *conn G_GNUC_UNUSED,
+                             virDomainIdent *const *doms,
                              unsigned int ndoms, unsigned int stats,
                              GPtrArray **retStats, unsigned int flags)
 {
@@ -269,7 +271,8 @@ qemuConnectGetAllDomainStats(virConn *conn, virDomainIdent *const *doms,
 
 /* virNodeGetCPUStats: ns per state, of one CPU or of all (-1). */
 int
-qemuNodeGetCPUStats(virConn *conn, int cpuNum, virNodeCPUStatsPtr params,
+qemuNodeGetCPUStats(virConn *conn G_GNUC_UNUSED, int cpuNum,
+                    virNodeCPUStatsPtr params,
                     int *nparams, unsigned int flags)
 {
     virCheckFlags(0, -1);
@@ -279,7 +282,7 @@ qemuNodeGetCPUStats(virConn *conn, int cpuNum, virNodeCPUStatsPtr params,
 
 /* virNodeGetMemoryStats: KiB, of one NUMA cell or of all (-1). */
 int
-qemuNodeGetMemoryStats(virConn *conn, int cellNum,
+qemuNodeGetMemoryStats(virConn *conn G_GNUC_UNUSED, int cellNum,
                        virNodeMemoryStatsPtr params, int *nparams,
                        unsigned int flags)
 {
@@ -290,7 +293,7 @@ qemuNodeGetMemoryStats(virConn *conn, int cellNum,
 
 /* virNodeGetFreeMemory: bytes. */
 int
-qemuNodeGetFreeMemory(virConn *conn, unsigned long long *freeMem)
+qemuNodeGetFreeMemory(virConn *conn G_GNUC_UNUSED, unsigned long long *freeMem)
 {
     return virHostStatsGetFreeMemory(-1, freeMem);
 }
@@ -298,7 +301,8 @@ qemuNodeGetFreeMemory(virConn *conn, unsigned long long *freeMem)
 
 /* virNodeGetCellsFreeMemory: bytes per NUMA cell from @startCell. */
 int
-qemuNodeGetCellsFreeMemory(virConn *conn, unsigned long long *freeMems,
+qemuNodeGetCellsFreeMemory(virConn *conn G_GNUC_UNUSED,
+                           unsigned long long *freeMems,
                            int startCell, int maxCells)
 {
     int ncells = virHostStatsGetCellCount();
@@ -321,7 +325,8 @@ qemuNodeGetCellsFreeMemory(virConn *conn, unsigned long long *freeMems,
 
 /* virNodeGetCPUMap: present CPUs, the online ones set. */
 int
-qemuNodeGetCPUMap(virConn *conn, unsigned char **cpumap, unsigned int *online,
+qemuNodeGetCPUMap(virConn *conn G_GNUC_UNUSED, unsigned char **cpumap,
+                  unsigned int *online,
                   unsigned int flags)
 {
     virCheckFlags(0, -1);

@@ -73,7 +73,8 @@ qemuDomainAffectSave(virDomainObj *vm, virDomainDef *live, virDomainDef *config)
 
 /* virDomainGetMetadata: from the live or the persistent definition. */
 char *
-qemuDomainGetMetadata(virConn *conn, const virDomainIdent *dom, int type,
+qemuDomainGetMetadata(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                      int type,
                       const char *uri, unsigned int flags)
 {
     virDomainObj *vm;
@@ -125,7 +126,8 @@ qemuDomainSetMetadataLocked(virDomainObj *vm, int type, const char *metadata,
  * on the live and/or persistent definition; raises METADATA_CHANGE.
  */
 int
-qemuDomainSetMetadata(virConn *conn, const virDomainIdent *dom, int type,
+qemuDomainSetMetadata(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                      int type,
                       const char *metadata, const char *key, const char *uri,
                       unsigned int flags)
 {
@@ -213,7 +215,7 @@ qemuDomainSetMemoryLocked(virDomainObj *vm, unsigned long long kib,
  * KiB.
  */
 int
-qemuDomainSetMemoryFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainSetMemoryFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                          unsigned long long memory, unsigned int flags)
 {
     virDomainObj *vm;
@@ -276,7 +278,7 @@ qemuDomainSetVcpusLocked(virDomainObj *vm, unsigned int nvcpus,
  * guest's vCPUs are not changed (no CPU hotplug here): refused.
  */
 int
-qemuDomainSetVcpusFlags(virConn *conn, const virDomainIdent *dom,
+qemuDomainSetVcpusFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                         unsigned int nvcpus, unsigned int flags)
 {
     virDomainObj *vm;

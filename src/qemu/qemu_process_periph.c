@@ -305,8 +305,8 @@ qemuProcessPeriphAgentConnected(virDomainObj *vm)
  */
 void
 qemuProcessPeriphHandleEvent(qemuMonitor *mon, const char *event,
-                             json_object *data, long long seconds,
-                             unsigned int micros, void *opaque)
+                             json_object *data, long long seconds G_GNUC_UNUSED,
+                             unsigned int micros G_GNUC_UNUSED, void *opaque)
 {
     virDomainObj *vm = opaque;
     json_object *id = NULL;
