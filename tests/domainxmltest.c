@@ -24,8 +24,9 @@
 
 /* A fixed stand-in for QEMU 7.2's machine list. */
 static char *
-testMachineResolve(virArch arch, virDomainVirtType virtType,
-                   const char *machine, void *opaque)
+testMachineResolve(virArch arch G_GNUC_UNUSED,
+                   virDomainVirtType virtType G_GNUC_UNUSED,
+                   const char *machine, void *opaque G_GNUC_UNUSED)
 {
     static const char *const aliases[][2] = {
         { "pc", "pc-i440fx-7.2" },

@@ -138,7 +138,8 @@ testLogTake(void)
 }
 
 static int
-fakeAuthList(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeAuthList(virNetServerClient *c G_GNUC_UNUSED,
+             virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     remote_auth_list_ret *ret = r;
 
@@ -150,7 +151,8 @@ fakeAuthList(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeSupportsFeature(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeSupportsFeature(virNetServerClient *c, virNetMessage *m G_GNUC_UNUSED,
+                    void *a, void *r)
 {
     remote_connect_supports_feature_args *args = a;
     remote_connect_supports_feature_ret *ret = r;
@@ -165,7 +167,8 @@ fakeSupportsFeature(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeOpen(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeOpen(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m G_GNUC_UNUSED,
+         void *a, void *r G_GNUC_UNUSED)
 {
     remote_connect_open_args *args = a;
     const char *name = args->name ? *args->name : "(null)";
@@ -182,7 +185,8 @@ fakeOpen(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 
 #define FAKE_VOID(fn, num) \
     static int \
-    fn(virNetServerClient *c, virNetMessage *m, void *a, void *r) \
+    fn(virNetServerClient *c, virNetMessage *m G_GNUC_UNUSED, \
+       void *a G_GNUC_UNUSED, void *r G_GNUC_UNUSED) \
     { \
         testLogAdd("%d", num); \
         if (num == REMOTE_PROC_CONNECT_CLOSE) \
@@ -194,7 +198,8 @@ FAKE_VOID(fakeRegisterClose, REMOTE_PROC_CONNECT_REGISTER_CLOSE_CALLBACK)
 FAKE_VOID(fakeUnregisterClose, REMOTE_PROC_CONNECT_UNREGISTER_CLOSE_CALLBACK)
 
 static int
-fakeGetType(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeGetType(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m G_GNUC_UNUSED,
+            void *a G_GNUC_UNUSED, void *r)
 {
     testLogAdd("3");
     ((remote_connect_get_type_ret *)r)->type = g_strdup("QEMU");
@@ -202,21 +207,25 @@ fakeGetType(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeGetVersion(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeGetVersion(virNetServerClient *c G_GNUC_UNUSED,
+               virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     ((remote_connect_get_version_ret *)r)->hv_ver = 8002000;
     return 0;
 }
 
 static int
-fakeGetHostname(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeGetHostname(virNetServerClient *c G_GNUC_UNUSED,
+                virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     ((remote_connect_get_hostname_ret *)r)->hostname = g_strdup("peer-host");
     return 0;
 }
 
 static int
-fakeGetCapabilities(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeGetCapabilities(virNetServerClient *c G_GNUC_UNUSED,
+                    virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED,
+                    void *r)
 {
     ((remote_connect_get_capabilities_ret *)r)->capabilities =
         g_strdup("<capabilities/>");
@@ -224,7 +233,8 @@ fakeGetCapabilities(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeGetMaxVcpus(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeGetMaxVcpus(virNetServerClient *c G_GNUC_UNUSED,
+                virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     remote_connect_get_max_vcpus_args *args = a;
 
@@ -234,7 +244,8 @@ fakeGetMaxVcpus(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeNodeGetInfo(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeNodeGetInfo(virNetServerClient *c G_GNUC_UNUSED,
+                virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     remote_node_get_info_ret *ret = r;
 
@@ -262,7 +273,8 @@ fakeFillDomain(remote_nonnull_domain *dom, bool a)
 }
 
 static int
-fakeListAll(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeListAll(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m G_GNUC_UNUSED,
+            void *a, void *r)
 {
     remote_connect_list_all_domains_args *args = a;
     remote_connect_list_all_domains_ret *ret = r;
@@ -279,7 +291,8 @@ fakeListAll(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeListDomains(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeListDomains(virNetServerClient *c G_GNUC_UNUSED,
+                virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     remote_connect_list_domains_ret *ret = r;
 
@@ -290,7 +303,8 @@ fakeListDomains(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeListDefined(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeListDefined(virNetServerClient *c G_GNUC_UNUSED,
+                virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     remote_connect_list_defined_domains_ret *ret = r;
 
@@ -301,7 +315,8 @@ fakeListDefined(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeNumOf(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeNumOf(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m,
+          void *a G_GNUC_UNUSED, void *r)
 {
     *(int *)r = m->header.proc == REMOTE_PROC_CONNECT_NUM_OF_DOMAINS ? 1 : 7;
     return 0;
@@ -320,21 +335,24 @@ fakeLookupFinish(bool found, const char *what, remote_nonnull_domain *dom)
 }
 
 static int
-fakeLookupByID(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeLookupByID(virNetServerClient *c G_GNUC_UNUSED,
+               virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     return fakeLookupFinish(((remote_domain_lookup_by_id_args *)a)->id == 1,
                             "id", r);
 }
 
 static int
-fakeLookupByName(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeLookupByName(virNetServerClient *c G_GNUC_UNUSED,
+                 virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     return fakeLookupFinish(STREQ(((remote_domain_lookup_by_name_args *)a)->name, "a"),
                             "name", r);
 }
 
 static int
-fakeLookupByUUID(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeLookupByUUID(virNetServerClient *c G_GNUC_UNUSED,
+                 virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     remote_domain_lookup_by_uuid_args *args = a;
 
@@ -345,7 +363,8 @@ fakeLookupByUUID(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 /* ---- lifecycle, jobs and migration on the fake ---- */
 
 static int
-fakeDomFlags(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeDomFlags(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m, void *a,
+             void *r G_GNUC_UNUSED)
 {
     remote_domain_destroy_flags_args *args = a;
 
@@ -354,14 +373,16 @@ fakeDomFlags(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeDomOnly(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeDomOnly(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m, void *a,
+            void *r G_GNUC_UNUSED)
 {
     testLogAdd("%d:%s", m->header.proc, ((remote_domain_suspend_args *)a)->dom.name);
     return 0;
 }
 
 static int
-fakeGetState(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeGetState(virNetServerClient *c G_GNUC_UNUSED,
+             virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     remote_domain_get_state_ret *ret = r;
 
@@ -371,7 +392,8 @@ fakeGetState(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeJobStats(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeJobStats(virNetServerClient *c G_GNUC_UNUSED,
+             virNetMessage *m G_GNUC_UNUSED, void *a G_GNUC_UNUSED, void *r)
 {
     remote_domain_get_job_stats_ret *ret = r;
 
@@ -400,7 +422,8 @@ fakeLogParams(const char *prefix, const remote_typed_param *val, u_int len,
 }
 
 static int
-fakePrepare3Params(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakePrepare3Params(virNetServerClient *c G_GNUC_UNUSED,
+                   virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     remote_domain_migrate_prepare3_params_args *args = a;
     remote_domain_migrate_prepare3_params_ret *ret = r;
@@ -415,7 +438,8 @@ fakePrepare3Params(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakePrepare3(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakePrepare3(virNetServerClient *c G_GNUC_UNUSED,
+             virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     remote_domain_migrate_prepare3_args *args = a;
     remote_domain_migrate_prepare3_ret *ret = r;
@@ -430,7 +454,8 @@ fakePrepare3(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeFinish3Params(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeFinish3Params(virNetServerClient *c G_GNUC_UNUSED,
+                  virNetMessage *m G_GNUC_UNUSED, void *a, void *r)
 {
     remote_domain_migrate_finish3_params_args *args = a;
     remote_domain_migrate_finish3_params_ret *ret = r;
@@ -447,7 +472,8 @@ fakeFinish3Params(virNetServerClient *c, virNetMessage *m, void *a, void *r)
 }
 
 static int
-fakeFinish3(virNetServerClient *c, virNetMessage *m, void *a, void *r)
+fakeFinish3(virNetServerClient *c G_GNUC_UNUSED, virNetMessage *m G_GNUC_UNUSED,
+            void *a, void *r)
 {
     remote_domain_migrate_finish3_args *args = a;
     remote_domain_migrate_finish3_ret *ret = r;

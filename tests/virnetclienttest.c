@@ -42,7 +42,8 @@ static bool testReleased;
 static int testBlocked;
 
 static int
-testEcho(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testEcho(virNetServerClient *client G_GNUC_UNUSED,
+         virNetMessage *msg G_GNUC_UNUSED, void *args, void *ret)
 {
     int v = *(int *)args;
 
@@ -52,7 +53,8 @@ testEcho(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
 }
 
 static int
-testBlock(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testBlock(virNetServerClient *client G_GNUC_UNUSED,
+          virNetMessage *msg G_GNUC_UNUSED, void *args, void *ret)
 {
     g_mutex_lock(&testLock);
     testBlocked++;
@@ -66,7 +68,9 @@ testBlock(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
 }
 
 static int
-testFail(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testFail(virNetServerClient *client G_GNUC_UNUSED,
+         virNetMessage *msg G_GNUC_UNUSED, void *args G_GNUC_UNUSED,
+         void *ret G_GNUC_UNUSED)
 {
     virReportErrorFull(VIR_FROM_QEMU, VIR_ERR_OPERATION_INVALID, __FILE__,
                        __func__, __LINE__, "%s", "domain is not running");
@@ -74,15 +78,17 @@ testFail(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
 }
 
 static int
-testKeepalive(virNetServerClient *client, virNetMessage *msg, void *args,
-              void *ret)
+testKeepalive(virNetServerClient *client, virNetMessage *msg G_GNUC_UNUSED,
+              void *args G_GNUC_UNUSED,
+              void *ret G_GNUC_UNUSED)
 {
     virNetServerClientEnableKeepalive(client);
     return 0;
 }
 
 static int
-testSerial(virNetServerClient *client, virNetMessage *msg, void *args,
+testSerial(virNetServerClient *client G_GNUC_UNUSED, virNetMessage *msg,
+           void *args G_GNUC_UNUSED,
            void *ret)
 {
     *(int *)ret = msg->header.serial;
@@ -172,7 +178,7 @@ typedef struct {
 } testCloseInfo;
 
 static void
-testCloseCb(virNetClient *client, int reason, void *opaque)
+testCloseCb(virNetClient *client G_GNUC_UNUSED, int reason, void *opaque)
 {
     testCloseInfo *info = opaque;
 
@@ -697,7 +703,8 @@ typedef struct {
 } testEventInfo;
 
 static void
-testEventCb(virNetClient *client, virNetMessage *msg, void *opaque)
+testEventCb(virNetClient *client G_GNUC_UNUSED, virNetMessage *msg,
+            void *opaque)
 {
     testEventInfo *info = opaque;
     remote_connect_event_connection_closed_msg data = { 0 };

@@ -37,21 +37,24 @@ static bool testReleased;
 static int testBlocked;
 
 static int
-testOpen(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testOpen(virNetServerClient *client, virNetMessage *msg G_GNUC_UNUSED,
+         void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
 {
     virNetServerClientSetOpen(client);
     return 0;
 }
 
 static int
-testEcho(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testEcho(virNetServerClient *client G_GNUC_UNUSED,
+         virNetMessage *msg G_GNUC_UNUSED, void *args, void *ret)
 {
     *(int *)ret = *(int *)args + 1;
     return 0;
 }
 
 static int
-testBlock(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testBlock(virNetServerClient *client G_GNUC_UNUSED,
+          virNetMessage *msg G_GNUC_UNUSED, void *args, void *ret)
 {
     g_mutex_lock(&testLock);
     testBlocked++;
@@ -65,21 +68,25 @@ testBlock(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
 }
 
 static int
-testWrite(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testWrite(virNetServerClient *client G_GNUC_UNUSED,
+          virNetMessage *msg G_GNUC_UNUSED, void *args G_GNUC_UNUSED,
+          void *ret G_GNUC_UNUSED)
 {
     virReportError(VIR_ERR_INTERNAL_ERROR, "%s", "write ran");
     return -1;
 }
 
 static int
-testClose(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testClose(virNetServerClient *client, virNetMessage *msg G_GNUC_UNUSED,
+          void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
 {
     virNetServerClientDelayedClose(client);
     return 0;
 }
 
 static int
-testKeepalive(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testKeepalive(virNetServerClient *client, virNetMessage *msg G_GNUC_UNUSED,
+              void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
 {
     virNetServerClientEnableKeepalive(client);
     return 0;

@@ -32,7 +32,8 @@ static int testReadFD = -1;
 
 /* OPEN: a stream whose data goes into a socketpair the test reads. */
 static int
-testOpen(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testOpen(virNetServerClient *client, virNetMessage *msg,
+         void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
 {
     virNetServer *srv = virNetServerClientGetServer(client);
     g_autoptr(virNetServerStream) st = virNetServerStreamNew(client,

@@ -178,7 +178,8 @@ testPreflight(void)
 /* ---- a server ---- */
 
 static int
-testOpen(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testOpen(virNetServerClient *client, virNetMessage *msg G_GNUC_UNUSED,
+         void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
 {
     virNetServerClientSetOpen(client);
     return 0;
@@ -186,7 +187,8 @@ testOpen(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
 
 
 static int
-testBig(virNetServerClient *client, virNetMessage *msg, void *args, void *ret)
+testBig(virNetServerClient *client G_GNUC_UNUSED,
+        virNetMessage *msg G_GNUC_UNUSED, void *args, void *ret)
 {
     int n = *(int *)args;
     char *s;
