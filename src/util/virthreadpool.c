@@ -19,6 +19,8 @@ struct _virThreadPool {
     GCond prioCond;         /* a priority job was queued, or quit */
     GQueue jobs;            /* of virThreadPoolJob* */
     size_t nprioQueued;     /* queued jobs with priority set */
+    size_t nidle;           /* normal workers waiting on cond */
+    size_t nidlePrio;       /* priority workers waiting on prioCond */
     bool quit;
     size_t busy;
     virThreadPoolJobFunc func;
@@ -70,8 +72,12 @@ virThreadPoolWorkerRun(void *opaque)
         g_autofree virThreadPoolJob *job = virThreadPoolTakeJob(pool, worker->priorityOnly);
 
         if (!job) {
+            size_t *idle = worker->priorityOnly ? &pool->nidlePrio : &pool->nidle;
+
+            (*idle)++;
             g_cond_wait(worker->priorityOnly ? &pool->prioCond : &pool->cond,
                         &pool->lock);
+            (*idle)--;
             continue;
         }
         pool->busy++;
@@ -129,18 +135,29 @@ virThreadPoolSendJob(virThreadPool *pool, bool priority, void *jobdata)
 {
     virThreadPoolJob *job = g_new0(virThreadPoolJob, 1);
 
+    bool wake;
+    bool wakePrio;
+
     job->data = jobdata;
     job->priority = priority;
     g_mutex_lock(&pool->lock);
     g_queue_push_tail(&pool->jobs, job);
-    /* One idle normal worker can take any job; a priority job also wakes
-     * a priority worker in case every normal worker is busy. */
-    g_cond_signal(&pool->cond);
-    if (priority) {
+    if (priority)
         pool->nprioQueued++;
-        g_cond_signal(&pool->prioCond);
-    }
+    /* An idle normal worker can take any job.  A priority job also wakes
+     * a priority worker when the idle normal workers are fewer than the
+     * queued jobs, so it is not left behind slower calls.  Only waiting
+     * workers are signalled, and after unlocking: every signal is a
+     * system call, and a worker woken under the lock would only block
+     * on it again. */
+    wake = pool->nidle > 0;
+    wakePrio = priority && pool->nidlePrio > 0 &&
+               pool->nidle < g_queue_get_length(&pool->jobs);
     g_mutex_unlock(&pool->lock);
+    if (wake)
+        g_cond_signal(&pool->cond);
+    if (wakePrio)
+        g_cond_signal(&pool->prioCond);
 }
 
 
