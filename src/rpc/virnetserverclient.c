@@ -266,9 +266,35 @@ virNetServerClientEnableKeepalive(virNetServerClient *client)
 }
 
 
+/* Writes what the socket takes of the queued output, with the client
+ * locked.  Returns -1 when the client must go. */
+static int
+virNetServerClientFlushLocked(virNetServerClient *client)
+{
+    virNetSocketIO io = { client->fd, client->tls };
+    size_t packets = 0;
+    size_t bytes = 0;
+    int rc = virNetMessageQueueFlush(&io, &client->tx, &packets, &bytes);
+
+    client->ntx -= packets;
+    client->txBytes -= bytes;
+    return rc;
+}
+
+
+/**
+ * virNetServerClientSendMessage:
+ * Queues @msg (stolen) for @client.  A plain socket with nothing queued
+ * before is written at once by the calling thread, so a reply usually
+ * leaves without waking the I/O thread; what the socket does not take
+ * stays queued for the I/O thread.  TLS output is only ever written by
+ * the I/O thread, which owns the session.
+ */
 int
 virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
 {
+    bool wake;
+
     virObjectLock(client);
     if (client->closeRequested || client->torndown) {
         virObjectUnlock(client);
@@ -289,8 +315,13 @@ virNetServerClientSendMessage(virNetServerClient *client, virNetMessage *msg)
     client->ntx++;
     client->txBytes += msg->bufferLength;
     virNetMessageQueuePush(&client->tx, msg);
+    if (client->tx == msg && !client->tls &&
+        virNetServerClientFlushLocked(client) < 0)
+        client->closeRequested = true;
+    wake = client->tx || client->closeRequested;
     virObjectUnlock(client);
-    virNetServerWakeup(client->srv);
+    if (wake)
+        virNetServerWakeup(client->srv);
     return 0;
 }
 
@@ -327,10 +358,16 @@ virNetServerClientIsClosed(virNetServerClient *client)
 void
 virNetServerClientCallDone(virNetServerClient *client)
 {
+    bool wake;
+
+    /* The I/O thread needs waking only when what it polls for changes:
+     * reading resumes, or a delayed close may now happen. */
     virObjectLock(client);
+    wake = !virNetServerClientHasRoom(client) || client->delayedClose;
     client->nrequests--;
     virObjectUnlock(client);
-    virNetServerWakeup(client->srv);
+    if (wake)
+        virNetServerWakeup(client->srv);
 }
 
 
@@ -423,14 +460,8 @@ static int
 virNetServerClientDoWrite(virNetServerClient *client)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
-    virNetSocketIO io = { client->fd, client->tls };
-    size_t packets = 0;
-    size_t bytes = 0;
-    int rc = virNetMessageQueueFlush(&io, &client->tx, &packets, &bytes);
 
-    client->ntx -= packets;
-    client->txBytes -= bytes;
-    return rc;
+    return virNetServerClientFlushLocked(client);
 }
 
 

@@ -396,6 +396,11 @@ virNetSocketWatchAttach(int fd, const char *name, GMainContext *ctx,
     watch->polled = G_IO_IN;
     watch->tag = g_source_add_unix_fd(base, fd, G_IO_IN);
     g_source_set_name(base, name);
+    /* Nothing dispatched here runs a nested main loop, and a source that
+     * cannot recurse is taken out of the poll set and put back around
+     * every dispatch, each time waking the context with a write to its
+     * eventfd and so costing a second poll round per message. */
+    g_source_set_can_recurse(base, TRUE);
     g_source_attach(base, ctx);
     return base;
 }
