@@ -222,7 +222,10 @@ def main():
                     help="migration rounds per pair (default 4)")
     ap.add_argument("--only", type=lambda s: s.split(","), default=None,
                     help="migration scenarios to run (names), no control plane")
+    ap.add_argument("--pad-kib", type=int, default=0,
+                    help="KiB added to virtmig's guests only (see migration.py)")
     opts = ap.parse_args()
+    migration.pad_kib = opts.pad_kib
     reason = hosts.unavailable_reason()
     if reason:
         print("SKIP: " + reason)

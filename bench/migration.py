@@ -29,44 +29,49 @@ import libvirt
 
 import guestlog
 import harness
+import hosts
 
 Scenario = collections.namedtuple(
-    "Scenario", "name what memory_kib cmdline opts postcopy limit_s guests")
+    "Scenario", "name what memory_mib cmdline opts postcopy limit_s guests")
 
 # Guest names are unique over the whole run: a serial log is never reused.
 _serial = itertools.count(1)
 
-# Not a multiple of 256 KiB: QEMU 7.2 loses stores of a TCG guest during
-# migration when the RAM size is one (tests/linuxguest/README.rst).
-PAD_KIB = 8
+# Guests get whole MiB, as stock libvirtd gives every guest (it rounds
+# memory up to a MiB).  bench.py --pad-kib N adds N KiB on the virtmig
+# side only (stock would round it away): a size that is not a multiple
+# of 256 KiB is the one QEMU 7.2 migrates a TCG guest safely with
+# (tests/linuxguest/README.rst), and it costs QEMU a TLB walk per page in
+# the first dirty-bitmap sync, which shows in Perform3.
+pad_kib = 0
 
 SCENARIOS = [
     Scenario("idle128", "test guest idle, 128 MiB",
-             128 * 1024 + PAD_KIB, "hb_ms=100", (), False, 120, 1),
+             128, "hb_ms=100", (), False, 120, 1),
     Scenario("idle512", "test guest idle, 512 MiB",
-             512 * 1024 + PAD_KIB, "hb_ms=100", (), False, 120, 1),
+             512, "hb_ms=100", (), False, 120, 1),
     Scenario("dirty256", "dirtying 256 MiB (512 MiB guest)",
-             512 * 1024 + PAD_KIB, "hb_ms=100 wss_mib=256", (), False, 120, 1),
+             512, "hb_ms=100 wss_mib=256", (), False, 120, 1),
     Scenario("postcopy", "dirtying 256 MiB, post-copy after 0.3 s",
-             512 * 1024 + PAD_KIB, "hb_ms=100 wss_mib=256", ("--postcopy",),
+             512, "hb_ms=100 wss_mib=256", ("--postcopy",),
              True, 120, 1),
     Scenario("parallel", "dirtying 256 MiB, --parallel (4 connections)",
-             512 * 1024 + PAD_KIB, "hb_ms=100 wss_mib=256",
+             512, "hb_ms=100 wss_mib=256",
              ("--parallel", "--parallel-connections", "4"), False, 120, 1),
     Scenario("compressed", "dirtying 256 MiB, --compressed (xbzrle)",
-             512 * 1024 + PAD_KIB, "hb_ms=100 wss_mib=256",
+             512, "hb_ms=100 wss_mib=256",
              ("--compressed",), False, 120, 1),
     Scenario("limited", "--bandwidth 100 MiB/s, guest dirtying faster",
-             512 * 1024 + PAD_KIB, "hb_ms=100 wss_mib=256 rate_mib_s=400",
+             512, "hb_ms=100 wss_mib=256 rate_mib_s=400",
              ("--bandwidth", "100"), False, 30, 1),
     Scenario("eight", "8 idle 128 MiB guests at once",
-             128 * 1024 + PAD_KIB, "hb_ms=100", (), False, 180, 8),
+             128, "hb_ms=100", (), False, 180, 8),
 ]
 
 QUICK = ("idle128",)
 
 
-def guest_xml(name, log, sc):
+def guest_xml(name, log, sc, pad=0):
     return """<domain type='qemu'>
   <name>%s</name>
   <memory unit='KiB'>%d</memory>
@@ -87,7 +92,7 @@ def guest_xml(name, log, sc):
     <memballoon model='none'/>
   </devices>
 </domain>
-""" % (name, sc.memory_kib, harness.GUEST_ELF, sc.cmdline, log)
+""" % (name, sc.memory_mib * 1024 + pad, harness.GUEST_ELF, sc.cmdline, log)
 
 
 class Runner:
@@ -101,9 +106,10 @@ class Runner:
 
     def start_guest(self, sc):
         name = "bench-%s-%d" % (sc.name, next(_serial))
+        pad = pad_kib if self.kind == hosts.VIRTMIG else 0
         log = os.path.join(self.tmp, "%s-%s.log" % (self.kind, name))
         path = harness.write_file(os.path.join(self.tmp, name + ".xml"),
-                                  guest_xml(name, log, sc))
+                                  guest_xml(name, log, sc, pad))
         harness.virsh(self.src.uri, "define", path)
         harness.virsh(self.src.uri, "start", name)
         guestlog.wait_for_lines(log, 3, timeout=30)
