@@ -13,20 +13,13 @@
 #include "internal.h"
 #include "qemu_monitor.h"
 #include "virdomainobj.h"
+#include "qemu_domain_event.h"
 
 extern const qemuMonitorCallbacks qemuProcessMonitorCallbacks;
 
 void qemuProcessWatchExit(virDomainObj *vm);
 void qemuProcessShutdownOrReboot(virDomainObj *vm);
 
-void qemuDomainEventQueueLifecycle(virDomainObj *vm, int event, int detail);
-void qemuDomainEventQueueSimple(virDomainObj *vm, int eventID);
-void qemuDomainEventQueueJobCompleted(virDomainObj *vm);
-void qemuDomainEventQueueMetadataChange(virDomainObj *vm, int type,
-                                        const char *nsuri);
-
-int qemuDomainRunningReasonToResumeEvent(virDomainRunningReason reason);
-int qemuDomainPausedReasonToSuspendedEvent(virDomainPausedReason reason);
 
 /* What the migration code adds to the MIGRATION and MIGRATION_PASS
  * events (called on the monitor thread with @vm locked and, but for
