@@ -66,6 +66,21 @@ struct _virDomainEvent {
     virTypedParameterPtr params;    /* JOB_COMPLETED */
     int nparams;
     char *nsuri;                    /* METADATA_CHANGE (type in @event) */
+    /* The others reuse @event and @detail:
+     *   IO_ERROR(_REASON): action in @event, @path, @dev (alias), @reason;
+     *   BLOCK_JOB(_2): type in @event, status in @detail, @path (BLOCK_JOB)
+     *     or @dev (the target, BLOCK_JOB_2);
+     *   BLOCK_THRESHOLD: @dev (target), @path, @threshold, @excess;
+     *   TUNABLE: @params;
+     *   AGENT_LIFECYCLE: state in @event, reason in @detail;
+     *   DEVICE_ADDED, DEVICE_REMOVED: @dev (alias);
+     *   MEMORY_FAILURE: recipient in @event, action in @detail, @flags. */
+    char *path;
+    char *dev;
+    char *reason;
+    unsigned long long threshold;
+    unsigned long long excess;
+    unsigned int flags;
 };
 typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
 
@@ -364,6 +379,11 @@ typedef int (*virDrvDomainSetMemoryFlags)(virConn *conn,
                                           const virDomainIdent *dom,
                                           unsigned long long memory,
                                           unsigned int flags);
+typedef int (*virDrvDomainSetBlockThreshold)(virConn *conn,
+                                             const virDomainIdent *dom,
+                                             const char *dev,
+                                             unsigned long long threshold,
+                                             unsigned int flags);
 
 /* One domain's record of virConnectGetAllDomainStats. */
 typedef struct _virDomainStatsRec virDomainStatsRec;
@@ -477,6 +497,7 @@ struct _virHypervisorDriver {
     virDrvDomainSetMetadata domainSetMetadata;
     virDrvDomainSetMemoryFlags domainSetMemoryFlags;
     virDrvDomainSetVcpusFlags domainSetVcpusFlags;
+    virDrvDomainSetBlockThreshold domainSetBlockThreshold;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

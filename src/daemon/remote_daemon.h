@@ -45,6 +45,11 @@ struct _remoteClientPrivate {
     bool closeCallback;
 };
 
+/* The message telling registration @cb about @event (caller owns it),
+ * or NULL (none for this registration, or not encodable: logged). */
+virNetMessage *remoteEventEncode(const virDomainEvent *event,
+                                 const remoteEventCallback *cb);
+
 /* Client init hook for the server: attaches a remoteClientPrivate. */
 void remoteClientInit(virNetServerClient *client, void *opaque);
 remoteClientPrivate *remoteClientGetPrivate(virNetServerClient *client);

@@ -7,7 +7,8 @@
  * that every event message carries; legacy ones (105/167) get the old
  * message procedures.  The driver hands every event to
  * remoteDispatchDomainEvent, which encodes it once per matching
- * registration and queues it on the client.
+ * registration (remote_daemon_event_encode.c) and queues it on the
+ * client.
  */
 #include <config.h>
 
@@ -164,128 +165,6 @@ remoteDispatchConnectDomainEventDeregister(virNetServerClient *client,
         return -1;
     ret->cb_registered = 0;
     return 0;
-}
-
-
-/* A MESSAGE packet of @proc with body @data (NULL on failure, logged). */
-static virNetMessage *
-remoteEventMessage(int proc, xdrproc_t filter, void *data)
-{
-    return virNetServerProgramNewEvent(REMOTE_PROGRAM, proc, filter, data);
-}
-
-
-static virNetMessage *
-remoteEventEncodeLifecycle(const virDomainEvent *event,
-                           const remoteEventCallback *cb,
-                           remote_nonnull_domain dom)
-{
-    remote_domain_event_lifecycle_msg life = {
-        .dom = dom, .event = event->event, .detail = event->detail };
-    remote_domain_event_callback_lifecycle_msg data = {
-        .callbackID = cb->callbackID, .msg = life };
-
-    if (cb->legacy)
-        return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_LIFECYCLE,
-                                  (xdrproc_t)xdr_remote_domain_event_lifecycle_msg,
-                                  &life);
-    return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_LIFECYCLE,
-                              (xdrproc_t)xdr_remote_domain_event_callback_lifecycle_msg,
-                              &data);
-}
-
-
-static virNetMessage *
-remoteEventEncodeReboot(const remoteEventCallback *cb,
-                        remote_nonnull_domain dom)
-{
-    remote_domain_event_reboot_msg reboot = { .dom = dom };
-    remote_domain_event_callback_reboot_msg data = {
-        .callbackID = cb->callbackID, .msg = reboot };
-
-    if (cb->legacy)
-        return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_REBOOT,
-                                  (xdrproc_t)xdr_remote_domain_event_reboot_msg,
-                                  &reboot);
-    return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_REBOOT,
-                              (xdrproc_t)xdr_remote_domain_event_callback_reboot_msg,
-                              &data);
-}
-
-
-/* JOB_COMPLETED: the completed job's statistics as typed parameters. */
-static virNetMessage *
-remoteEventEncodeJobCompleted(const virDomainEvent *event,
-                              const remoteEventCallback *cb,
-                              remote_nonnull_domain dom)
-{
-    remote_domain_event_callback_job_completed_msg data = {
-        .callbackID = cb->callbackID, .dom = dom };
-    virNetMessage *msg;
-
-    if (remoteSerializeTypedParameters(event->params, event->nparams,
-                                       REMOTE_DOMAIN_JOB_STATS_MAX,
-                                       &data.params.params_val,
-                                       &data.params.params_len) < 0) {
-        VIR_WARN("cannot encode the job statistics of %s", dom.name);
-        virErrorResetLast();
-        return NULL;
-    }
-    msg = remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_JOB_COMPLETED,
-                             (xdrproc_t)xdr_remote_domain_event_callback_job_completed_msg,
-                             &data);
-    data.dom.name = NULL;           /* the event's: only the params are ours */
-    xdr_free((xdrproc_t)xdr_remote_domain_event_callback_job_completed_msg,
-             (char *)&data);
-    return msg;
-}
-
-
-/* Encodes @event for one registration; NULL if this event ID has no
- * message (the events added after the callback registrations exist only
- * in their callback flavour, as in libvirt). */
-static virNetMessage *
-remoteEventEncode(const virDomainEvent *event, const remoteEventCallback *cb)
-{
-    remote_nonnull_domain dom;
-
-    dom.name = event->dom->name;
-    memcpy(dom.uuid, event->dom->uuid, VIR_UUID_BUFLEN);
-    dom.id = event->dom->id;
-
-    switch (event->eventID) {
-    case VIR_DOMAIN_EVENT_ID_LIFECYCLE:
-        return remoteEventEncodeLifecycle(event, cb, dom);
-    case VIR_DOMAIN_EVENT_ID_REBOOT:
-        return remoteEventEncodeReboot(cb, dom);
-    case VIR_DOMAIN_EVENT_ID_MIGRATION_ITERATION: {
-        remote_domain_event_callback_migration_iteration_msg data = {
-            .callbackID = cb->callbackID, .dom = dom,
-            .iteration = event->iteration };
-
-        if (cb->legacy)
-            return NULL;
-        return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_MIGRATION_ITERATION,
-                                  (xdrproc_t)xdr_remote_domain_event_callback_migration_iteration_msg,
-                                  &data);
-    }
-    case VIR_DOMAIN_EVENT_ID_JOB_COMPLETED:
-        return cb->legacy ? NULL : remoteEventEncodeJobCompleted(event, cb, dom);
-    case VIR_DOMAIN_EVENT_ID_METADATA_CHANGE: {
-        char *nsuri = event->nsuri;
-        remote_domain_event_callback_metadata_change_msg data = {
-            .callbackID = cb->callbackID, .dom = dom, .type = event->event,
-            .nsuri = nsuri ? &nsuri : NULL };
-
-        if (cb->legacy)
-            return NULL;
-        return remoteEventMessage(REMOTE_PROC_DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
-                                  (xdrproc_t)xdr_remote_domain_event_callback_metadata_change_msg,
-                                  &data);
-    }
-    default:
-        return NULL;
-    }
 }
 
 

@@ -57,6 +57,9 @@ qemuDomainEventFree(virDomainEvent *event)
     virDomainIdentFree(event->dom);
     qemuDomainJobParamsFree(event->params, event->nparams);
     g_free(event->nsuri);
+    g_free(event->path);
+    g_free(event->dev);
+    g_free(event->reason);
     g_free(event);
 }
 
