@@ -15,6 +15,7 @@
 #include "qemu_driver_lifecycle.h"
 #include "qemu_driver_stats.h"
 #include "qemu_driver_update.h"
+#include "qemu_driver_block.h"
 #include "qemu_migration.h"
 
 static const char *const qemuURISchemes[] = { "qemu", NULL };
@@ -108,6 +109,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetMetadata = qemuDomainSetMetadata,
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
+    .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

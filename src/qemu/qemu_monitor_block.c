@@ -288,6 +288,22 @@ qemuMonitorJobDismiss(qemuMonitor *mon, const char *jobId)
 }
 
 
+/* block-set-write-threshold of node @node: a BLOCK_WRITE_THRESHOLD
+ * event once a write goes past @threshold bytes (0: none).  Returns 0
+ * or -1 (reported). */
+int
+qemuMonitorBlockSetWriteThreshold(qemuMonitor *mon, const char *node,
+                                  unsigned long long threshold)
+{
+    json_object *args = json_object_new_object();
+
+    qemuMonitorBlockAddString(args, "node-name", node);
+    json_object_object_add(args, "write-threshold",
+                           json_object_new_uint64(threshold));
+    return qemuMonitorBlockSimple(mon, "block-set-write-threshold", args);
+}
+
+
 /* Frees @info (NULL is fine). */
 void
 qemuMonitorBlockJobInfoFree(qemuMonitorBlockJobInfo *info)

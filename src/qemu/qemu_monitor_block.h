@@ -64,4 +64,6 @@ int qemuMonitorBlockdevMirror(qemuMonitor *mon,
 int qemuMonitorBlockJobCancel(qemuMonitor *mon, const char *jobId,
                               bool force);
 int qemuMonitorJobDismiss(qemuMonitor *mon, const char *jobId);
+int qemuMonitorBlockSetWriteThreshold(qemuMonitor *mon, const char *node,
+                                      unsigned long long threshold);
 int qemuMonitorGetBlockJobs(qemuMonitor *mon, GPtrArray **retJobs);

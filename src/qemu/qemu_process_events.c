@@ -20,6 +20,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_periph.h"
+#include "qemu_process_qmpevents.h"
 #include "qemu_domain.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -496,7 +497,7 @@ const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
     .destroy = qemuProcessHandleMonitorDestroy,
     .eofNotify = qemuProcessHandleMonitorEOF,
     .errorNotify = qemuProcessHandleMonitorError,
-    .domainEvent = qemuProcessPeriphHandleEvent,
+    .domainEvent = qemuProcessHandleQMPEvent,
     .domainStop = qemuProcessHandleStop,
     .domainResume = qemuProcessHandleResume,
     .domainShutdown = qemuProcessHandleShutdown,

@@ -15,6 +15,7 @@
 #include "qemu_graphics.h"
 #include "qemu_interface.h"
 #include "qemu_monitor_periph.h"
+#include "qemu_domain_event.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -297,11 +298,27 @@ qemuProcessPeriphAgentConnected(virDomainObj *vm)
 }
 
 
+/* AGENT_LIFECYCLE about locked @vm: the guest opened or closed the
+ * agent's channel (libvirt's reason "channel"). */
+static void
+qemuProcessPeriphAgentEvent(virDomainObj *vm, virDomainChannelState state)
+{
+    virDomainEvent *ev = qemuDomainEventNew(vm, VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE);
+
+    ev->event = state == VIR_DOMAIN_CHANNEL_STATE_CONNECTED
+                    ? VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED
+                    : VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_DISCONNECTED;
+    ev->detail = VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_CHANNEL;
+    qemuDomainEventQueue(ev);
+}
+
+
 /**
  * qemuProcessPeriphHandleEvent:
  * Monitor callback for every QMP event (monitor thread, monitor
  * unlocked): VSERPORT_CHANGE sets the state of the channel whose port
- * the guest opened or closed, as libvirt does, and saves the status.
+ * the guest opened or closed, as libvirt does, and saves the status;
+ * for the guest agent's channel, AGENT_LIFECYCLE tells the clients.
  */
 void
 qemuProcessPeriphHandleEvent(qemuMonitor *mon, const char *event,
@@ -332,6 +349,8 @@ qemuProcessPeriphHandleEvent(qemuMonitor *mon, const char *event,
                           : VIR_DOMAIN_CHANNEL_STATE_DISCONNECTED;
         VIR_INFO("domain %s: channel %s %s", vm->def->name, chan->name,
                  virDomainChannelStateTypeToString(chan->state));
+        if (STREQ_NULLABLE(chan->name, "org.qemu.guest_agent.0"))
+            qemuProcessPeriphAgentEvent(vm, chan->state);
         if (virDomainObjIsActive(vm) && virDomainObjSaveStatus(vm) < 0)
             virErrorResetLast();
     }

@@ -1,0 +1,12 @@
+/*
+ * qemu_driver_block.h: driver entry points about a domain's disks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "qemu_conf.h"
+
+int qemuDomainSetBlockThreshold(virConn *conn, const virDomainIdent *dom,
+                                const char *dev, unsigned long long threshold,
+                                unsigned int flags);
