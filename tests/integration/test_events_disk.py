@@ -18,7 +18,6 @@ Two virtmigd hosts, each with its own image directory under one path
 
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -27,66 +26,10 @@ import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
+from eventlib import VirshEvents, index_of, start_event_loop
 from harness import Host, virsh
 
 import libvirt
-
-_loop_started = False
-
-
-def start_event_loop():
-    global _loop_started
-    if _loop_started:
-        return
-    libvirt.virEventRegisterDefaultImpl()
-
-    def run():
-        while True:
-            libvirt.virEventRunDefaultImpl()
-    threading.Thread(target=run, daemon=True, name="libvirt-events").start()
-    _loop_started = True
-
-
-class VirshEvents:
-    """``virsh event --all --loop`` on @uri, its output collected."""
-
-    def __init__(self, uri, *opts):
-        self.proc = subprocess.Popen(
-            ["stdbuf", "-oL", harness.VIRSH, "-q", "-c", uri, "event",
-             "--loop", "--timeout", "240"] + list(opts or ("--all",)),
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self.thread = threading.Thread(target=self.read, daemon=True)
-        self.thread.start()
-
-    def read(self):
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def events(self, name):
-        """The 'event ...' lines about domain @name, in order."""
-        return [ln for ln in list(self.lines)
-                if ln.startswith("event ") and "'%s'" % name in ln]
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.thread.join(5)
-        self.proc.stdout.close()
-
-
-def index_of(lines, *needles):
-    """Index of the first line holding every needle, or -1."""
-    for i, line in enumerate(lines):
-        if all(n in line for n in needles):
-            return i
-    return -1
-
 
 class DiskEvents(unittest.TestCase):
     @classmethod
