@@ -198,32 +198,65 @@ remoteDispatchDomainGetVcpus(virNetServerClient *client G_GNUC_UNUSED,
 }
 
 
+/* A host counter as either node-statistics entry writes it: libvirt's
+ * virNodeCPUStats and virNodeMemoryStats are one record under two
+ * names, so one exchange serves both procedures. */
+typedef union {
+    virNodeCPUStats cpu;
+    virNodeMemoryStats mem;
+} remoteNodeStat;
+G_STATIC_ASSERT(sizeof(virNodeCPUStats) == sizeof(virNodeMemoryStats));
+
+
+/* The counters of CPU @which, or with @memory of NUMA cell @which: at
+ * most @wanted {field, value} pairs into @retVal/@retLen and their
+ * number into @retN; @wanted 0 asks only how many there are.  Returns
+ * 0, or -1 with an error reported. */
+static int
+remoteNodeGetStats(virConn *conn, bool memory, int which, int wanted,
+                   unsigned int flags, remote_node_stats_field **retVal,
+                   u_int *retLen, int *retN)
+{
+    g_autofree remoteNodeStat *stats = NULL;
+    int n = wanted;
+    int rc;
+    int i;
+
+    if (remoteCheckCount("nparams", wanted,
+                         memory ? REMOTE_NODE_MEMORY_STATS_MAX
+                                : REMOTE_NODE_CPU_STATS_MAX) < 0)
+        return -1;
+    stats = g_new0(remoteNodeStat, MAX(wanted, 1));
+    if (memory)
+        rc = conn->driver->nodeGetMemoryStats(conn, which, &stats->mem, &n,
+                                              flags);
+    else
+        rc = conn->driver->nodeGetCPUStats(conn, which, &stats->cpu, &n, flags);
+    if (rc < 0)
+        return -1;
+    *retN = n;
+    if (wanted == 0)
+        return 0;
+    *retLen = n;
+    *retVal = g_new0(remote_node_stats_field, MAX(n, 1));
+    for (i = 0; i < n; i++) {
+        (*retVal)[i].field = g_strdup(memory ? stats[i].mem.field
+                                             : stats[i].cpu.field);
+        (*retVal)[i].value = memory ? stats[i].mem.value : stats[i].cpu.value;
+    }
+    return 0;
+}
+
+
 int
 remoteDispatchNodeGetCpuStats(virNetServerClient *client G_GNUC_UNUSED,
                               virConn *conn,
                               remote_node_get_cpu_stats_args *args,
                               remote_node_get_cpu_stats_ret *ret)
 {
-    g_autofree virNodeCPUStats *params = NULL;
-    int nparams = args->nparams;
-    int i;
-
-    if (remoteCheckCount("nparams", args->nparams, REMOTE_NODE_CPU_STATS_MAX) < 0)
-        return -1;
-    params = g_new0(virNodeCPUStats, MAX(args->nparams, 1));
-    if (conn->driver->nodeGetCPUStats(conn, args->cpuNum, params, &nparams,
-                                      args->flags) < 0)
-        return -1;
-    ret->nparams = nparams;
-    if (args->nparams == 0)
-        return 0;
-    ret->params.params_len = nparams;
-    ret->params.params_val = g_new0(remote_node_get_cpu_stats, MAX(nparams, 1));
-    for (i = 0; i < nparams; i++) {
-        ret->params.params_val[i].field = g_strdup(params[i].field);
-        ret->params.params_val[i].value = params[i].value;
-    }
-    return 0;
+    return remoteNodeGetStats(conn, false, args->cpuNum, args->nparams,
+                              args->flags, &ret->params.params_val,
+                              &ret->params.params_len, &ret->nparams);
 }
 
 
@@ -233,27 +266,9 @@ remoteDispatchNodeGetMemoryStats(virNetServerClient *client G_GNUC_UNUSED,
                                  remote_node_get_memory_stats_args *args,
                                  remote_node_get_memory_stats_ret *ret)
 {
-    g_autofree virNodeMemoryStats *params = NULL;
-    int nparams = args->nparams;
-    int i;
-
-    if (remoteCheckCount("nparams", args->nparams,
-                         REMOTE_NODE_MEMORY_STATS_MAX) < 0)
-        return -1;
-    params = g_new0(virNodeMemoryStats, MAX(args->nparams, 1));
-    if (conn->driver->nodeGetMemoryStats(conn, args->cellNum, params, &nparams,
-                                         args->flags) < 0)
-        return -1;
-    ret->nparams = nparams;
-    if (args->nparams == 0)
-        return 0;
-    ret->params.params_len = nparams;
-    ret->params.params_val = g_new0(remote_node_get_memory_stats, MAX(nparams, 1));
-    for (i = 0; i < nparams; i++) {
-        ret->params.params_val[i].field = g_strdup(params[i].field);
-        ret->params.params_val[i].value = params[i].value;
-    }
-    return 0;
+    return remoteNodeGetStats(conn, true, args->cellNum, args->nparams,
+                              args->flags, &ret->params.params_val,
+                              &ret->params.params_len, &ret->nparams);
 }
 
 
