@@ -352,7 +352,6 @@ main(int argc, char **argv)
     virtmigdDaemon daemon = { 0 };
     g_autoptr(virtmigdConfig) cfg = NULL;
     virtmigdListeners lst = { -1, -1, NULL };
-    int rc;
 
     virtmigdLimitMallocArenas();
     setlocale(LC_ALL, "");
@@ -376,12 +375,11 @@ main(int argc, char **argv)
         virtmigdSetupLogging(cfg, opts.verbose) < 0 ||
         virtmigdListenPrepareTLS(cfg, &lst) < 0)
         goto fail;
+    /* From here on an error reaches the configured log outputs as it is
+     * reported: printing it again on the way out would say it twice. */
     virErrorSetLogging(true);
     remoteClientSetPKIRoot(cfg->pkiDir);
-    rc = virtmigdRun(&daemon, opts.pidFile, &lst);
-    if (rc < 0)
-        goto fail;
-    return 0;
+    return virtmigdRun(&daemon, opts.pidFile, &lst) < 0 ? 1 : 0;
 
  fail:
     virtmigdListenersClear(&lst);
