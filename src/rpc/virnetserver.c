@@ -269,8 +269,9 @@ virNetServerAcceptOne(virNetServerService *svc, int fd)
     client = virNetServerClientNew(srv, fd, svc->readonly, svc->tcp, &lim,
                                    reject);
     if (svc->tls && virNetServerClientStartTLS(client, svc->tls) < 0) {
-        VIR_WARN("cannot start TLS with %s: %s",
-                 virNetServerClientGetPeer(client), virErrorGetLastMessage());
+        /* the reason was logged when it was reported */
+        VIR_WARN("cannot start TLS with %s",
+                 virNetServerClientGetPeer(client));
         virNetServerClientUnref(client);
         return;
     }

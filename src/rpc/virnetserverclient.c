@@ -532,8 +532,9 @@ virNetServerClientHandshake(virNetServerClient *client)
     if (rc > 0)
         return 0;
     if (rc < 0 || virNetTLSSessionCheckPeer(client->tls) < 0) {
-        VIR_WARN("client=%llu peer=%s refused: %s", client->id, client->peer,
-                 virErrorGetLastMessage());
+        /* the reason was logged when it was reported: say only whom */
+        VIR_WARN("client=%llu peer=%s refused at the TLS handshake",
+                 client->id, client->peer);
         virNetTLSSessionBye(client->tls);
         return -1;
     }
