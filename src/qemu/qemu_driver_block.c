@@ -73,7 +73,8 @@ qemuDomainSetBlockThresholdLocked(virDomainObj *vm, const char *dev,
  * domain must be running.
  */
 int
-qemuDomainSetBlockThreshold(virConn *conn, const virDomainIdent *dom,
+qemuDomainSetBlockThreshold(virConn *conn G_GNUC_UNUSED,
+                            const virDomainIdent *dom,
                             const char *dev, unsigned long long threshold,
                             unsigned int flags)
 {
