@@ -116,27 +116,8 @@ def guest_log(sc):
 
 
 def guest_xml(name, log, sc, pad=0):
-    return """<domain type='qemu'>
-  <name>%s</name>
-  <memory unit='KiB'>%d</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64' machine='pc'>hvm</type>
-    <kernel>%s</kernel>
-    <cmdline>%s</cmdline>
-  </os>
-  <devices>
-    <serial type='file'>
-      <source path='%s' append='on'/>
-    </serial>
-    <controller type='usb' model='none'/>
-    <video>
-      <model type='none'/>
-    </video>
-    <memballoon model='none'/>
-  </devices>
-</domain>
-""" % (name, sc.memory_mib * 1024 + pad, harness.GUEST_ELF, sc.cmdline, log)
+    return harness.guest_xml(name, log, cmdline=sc.cmdline,
+                             memory_kib=sc.memory_mib * 1024 + pad)
 
 
 # virsh migrate --live --bandwidth N with virtmig's convergence policy on.

@@ -280,11 +280,14 @@ def require_guest():
 
 
 def guest_xml(name, serial_log, memory_mib=64, cmdline="hb_ms=100 wss_mib=8",
-              uuid=None):
-    """Domain XML for the project's test guest, heartbeat to @serial_log."""
+              uuid=None, memory_kib=None):
+    """Domain XML for the project's test guest, heartbeat to @serial_log;
+    @memory_kib, when given, instead of @memory_mib."""
+    memory = ("<memory unit='KiB'>%d</memory>" % memory_kib if memory_kib
+              else "<memory unit='MiB'>%d</memory>" % memory_mib)
     return """<domain type='qemu'>
   <name>%s</name>%s
-  <memory unit='MiB'>%d</memory>
+  %s
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
@@ -302,7 +305,7 @@ def guest_xml(name, serial_log, memory_mib=64, cmdline="hb_ms=100 wss_mib=8",
     <memballoon model='none'/>
   </devices>
 </domain>
-""" % (name, "\n  <uuid>%s</uuid>" % uuid if uuid else "", memory_mib,
+""" % (name, "\n  <uuid>%s</uuid>" % uuid if uuid else "", memory,
        GUEST_ELF, cmdline, serial_log)
 
 
