@@ -248,5 +248,26 @@ class XmlSchemas(Base):
                          "tests/d/broken.xml:1: error: not well-formed")
 
 
+class Whitespace(Base):
+    def test_clean(self):
+        self.assertClean("check-whitespace.py")
+
+    def test_bad(self):
+        write(self.root, "src/util/virtab.c", "int\nf(void)\n{\n\treturn 0;\n}\n")
+        write(self.root, "scripts/x.py", "x = 1 \n")
+        write(self.root, "docs/a.rst", "Title\r\n")
+        write(self.root, "meson.build", "project('x')")
+        self.assertFails("check-whitespace.py",
+                         "src/util/virtab.c:4: error: tab",
+                         "scripts/x.py:1: error: blank at the end",
+                         "docs/a.rst:1: error: carriage return",
+                         "meson.build:1: error: no newline at the end")
+
+    def test_data_left_out(self):
+        write(self.root, "tests/xdata/golden.c", "\tkept as it is \n")
+        write(self.root, "tests/integration/golibvirt/main.go", "\tgofmt\n")
+        self.assertClean("check-whitespace.py")
+
+
 if __name__ == "__main__":
     unittest.main()
