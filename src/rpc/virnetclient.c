@@ -851,15 +851,11 @@ static virNetMessage *
 virNetClientCallEncode(const virNetClientPending *call, xdrproc_t argsFilter,
                        void *args)
 {
-    g_autoptr(virNetMessage) msg = virNetMessageNew();
+    g_autoptr(virNetMessage) msg = NULL;
 
-    msg->header.prog = call->prog;
-    msg->header.vers = call->vers;
-    msg->header.proc = call->proc;
-    msg->header.type = VIR_NET_CALL;
-    msg->header.serial = call->serial;
-    msg->header.status = VIR_NET_OK;
-    if (virNetMessageEncodeHeader(msg) < 0)
+    if (!(msg = virNetMessageNewHeader(call->prog, call->vers, call->proc,
+                                       VIR_NET_CALL, call->serial,
+                                       VIR_NET_OK)))
         return NULL;
     if (argsFilter ? virNetMessageEncodePayload(msg, argsFilter, args) < 0 :
         virNetMessageEncodePayloadEmpty(msg) < 0)

@@ -161,18 +161,40 @@ virNetMessageRead(const virNetSocketIO *io, virNetMessage **rx,
 }
 
 
+/**
+ * virNetMessageNewHeader:
+ * A message with the header @prog, @vers, @proc, @type, @serial and
+ * @status set and encoded, ready for one of the payload encoders: every
+ * packet either side sends starts here.  Caller owns the result; NULL
+ * (reported) on error.
+ */
 virNetMessage *
-virNetMessageNewKeepalive(int proc)
+virNetMessageNewHeader(unsigned int prog, unsigned int vers, int proc,
+                       virNetMessageType type, unsigned int serial,
+                       virNetMessageStatus status)
 {
     g_autoptr(virNetMessage) msg = virNetMessageNew();
 
-    msg->header.prog = KEEPALIVE_PROGRAM;
-    msg->header.vers = KEEPALIVE_PROTOCOL_VERSION;
+    msg->header.prog = prog;
+    msg->header.vers = vers;
     msg->header.proc = proc;
-    msg->header.type = VIR_NET_MESSAGE;
-    msg->header.serial = 0;
-    msg->header.status = VIR_NET_OK;
-    if (virNetMessageEncodeHeader(msg) < 0 ||
+    msg->header.type = type;
+    msg->header.serial = serial;
+    msg->header.status = status;
+    if (virNetMessageEncodeHeader(msg) < 0)
+        return NULL;
+    return g_steal_pointer(&msg);
+}
+
+
+virNetMessage *
+virNetMessageNewKeepalive(int proc)
+{
+    g_autoptr(virNetMessage) msg = NULL;
+
+    if (!(msg = virNetMessageNewHeader(KEEPALIVE_PROGRAM,
+                                       KEEPALIVE_PROTOCOL_VERSION, proc,
+                                       VIR_NET_MESSAGE, 0, VIR_NET_OK)) ||
         virNetMessageEncodePayloadEmpty(msg) < 0)
         return NULL;
     return g_steal_pointer(&msg);
@@ -460,15 +482,11 @@ virNetMessage *
 virNetMessageNewStream(const virNetMessageHeader *hdr, int status,
                        const char *data, size_t len)
 {
-    g_autoptr(virNetMessage) msg = virNetMessageNew();
+    g_autoptr(virNetMessage) msg = NULL;
 
-    msg->header.prog = hdr->prog;
-    msg->header.vers = hdr->vers;
-    msg->header.proc = hdr->proc;
-    msg->header.type = VIR_NET_STREAM;
-    msg->header.serial = hdr->serial;
-    msg->header.status = status;
-    if (virNetMessageEncodeHeader(msg) < 0 ||
+    if (!(msg = virNetMessageNewHeader(hdr->prog, hdr->vers, hdr->proc,
+                                       VIR_NET_STREAM, hdr->serial,
+                                       status)) ||
         virNetMessageEncodePayloadRaw(msg, data, len) < 0)
         return NULL;
     return g_steal_pointer(&msg);

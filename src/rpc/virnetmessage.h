@@ -75,6 +75,10 @@ int virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter,
 int virNetMessageEncodePayloadEmpty(virNetMessage *msg);
 int virNetMessageEncodePayloadRaw(virNetMessage *msg, const char *data,
                                   size_t len);
+virNetMessage *virNetMessageNewHeader(unsigned int prog, unsigned int vers,
+                                      int proc, virNetMessageType type,
+                                      unsigned int serial,
+                                      virNetMessageStatus status);
 virNetMessage *virNetMessageNewStream(const virNetMessageHeader *hdr,
                                       int status, const char *data,
                                       size_t len);

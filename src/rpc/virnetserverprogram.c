@@ -289,18 +289,11 @@ virNetMessage *
 virNetServerProgramNewEvent(unsigned int program, int procnr,
                             xdrproc_t filter, void *data)
 {
-    virNetMessage *msg = virNetMessageNew();
+    g_autoptr(virNetMessage) msg = NULL;
 
-    msg->header.prog = program;
-    msg->header.vers = 1;
-    msg->header.proc = procnr;
-    msg->header.type = VIR_NET_MESSAGE;
-    msg->header.serial = 1;
-    msg->header.status = VIR_NET_OK;
-    if (virNetMessageEncodeHeader(msg) < 0 ||
-        virNetMessageEncodePayload(msg, filter, data) < 0) {
-        virNetMessageFree(msg);
+    if (!(msg = virNetMessageNewHeader(program, 1, procnr, VIR_NET_MESSAGE,
+                                       1, VIR_NET_OK)) ||
+        virNetMessageEncodePayload(msg, filter, data) < 0)
         return NULL;
-    }
-    return msg;
+    return g_steal_pointer(&msg);
 }

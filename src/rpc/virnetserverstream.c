@@ -161,12 +161,11 @@ virNetServerStreamReply(virNetServerStream *st, int status)
     if (status == VIR_NET_OK) {
         msg = virNetMessageNewStream(&st->hdr, VIR_NET_OK, NULL, 0);
     } else {
-        msg = virNetMessageNew();
-        msg->header = st->hdr;
-        msg->header.type = VIR_NET_STREAM;
-        msg->header.status = VIR_NET_ERROR;
         virNetMessageSaveError(&rerr);
-        if (virNetMessageEncodeHeader(msg) < 0 ||
+        msg = virNetMessageNewHeader(st->hdr.prog, st->hdr.vers, st->hdr.proc,
+                                     VIR_NET_STREAM, st->hdr.serial,
+                                     VIR_NET_ERROR);
+        if (msg &&
             virNetMessageEncodePayload(msg, (xdrproc_t)xdr_virNetMessageError,
                                        &rerr) < 0)
             g_clear_pointer(&msg, virNetMessageFree);
