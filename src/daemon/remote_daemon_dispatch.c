@@ -190,16 +190,24 @@ remoteDispatchConnectClose(virNetServerClient *client)
 }
 
 
-int
-remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
-                                           virConn *conn G_GNUC_UNUSED)
+/* Whether @client is sent CONNECT_EVENT_CONNECTION_CLOSED. */
+static int
+remoteSetCloseCallback(virNetServerClient *client, bool wanted)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
 
     g_mutex_lock(&priv->lock);
-    priv->closeCallback = true;
+    priv->closeCallback = wanted;
     g_mutex_unlock(&priv->lock);
     return 0;
+}
+
+
+int
+remoteDispatchConnectRegisterCloseCallback(virNetServerClient *client,
+                                           virConn *conn G_GNUC_UNUSED)
+{
+    return remoteSetCloseCallback(client, true);
 }
 
 
@@ -207,12 +215,7 @@ int
 remoteDispatchConnectUnregisterCloseCallback(virNetServerClient *client,
                                              virConn *conn G_GNUC_UNUSED)
 {
-    remoteClientPrivate *priv = remoteClientGetPrivate(client);
-
-    g_mutex_lock(&priv->lock);
-    priv->closeCallback = false;
-    g_mutex_unlock(&priv->lock);
-    return 0;
+    return remoteSetCloseCallback(client, false);
 }
 
 
