@@ -686,6 +686,11 @@ int virDomainDefAssignAliases(virDomainDef *def);
 void virDomainDefClearRuntime(virDomainDef *def);
 
 int virDomainDefValidateName(const char *name);
+
+/* Whether a guest running with @src can go on with @dst (migration's
+ * --xml): 0, or -1 with VIR_ERR_CONFIG_UNSUPPORTED saying what differs. */
+int virDomainDefCheckABIStability(const virDomainDef *src,
+                                  const virDomainDef *dst);
 void virDomainMacGenerate(unsigned char *mac);
 int virDomainMacParse(const char *str, unsigned char *mac);
 const char *virDomainMacFormat(const unsigned char *mac, char *buf);
