@@ -118,11 +118,8 @@ qemuMigrationSrcBeginXML(virDomainObj *vm, const virMigrateArgs *args)
                                   VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
     if (!(def = qemuDomainDefParseConfig(xmlin, false)))
         return NULL;
-    if (memcmp(def->uuid, vm->def->uuid, VIR_UUID_BUFLEN) != 0) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
-                       _("target domain uuid does not match source"));
+    if (virDomainDefCheckABIStability(vm->def, def) < 0)
         return NULL;
-    }
     return virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_SECURE |
                               VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
 }
