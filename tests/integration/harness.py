@@ -315,6 +315,28 @@ def write_file(path, text):
     return path
 
 
+def domstate(host, name):
+    """`virsh domstate --reason` of @name on @host ("running (migrated)"),
+    or None when @host has no such domain."""
+    res = virsh(host.uri, "domstate", "--reason", name, check=False)
+    return res.stdout.strip() if res.returncode == 0 else None
+
+
+class TwoHostGuests:
+    """Mixin of the unittest cases that move guests between their hosts
+    self.a and self.b."""
+
+    def state(self, host, name):
+        return domstate(host, name)
+
+    def cleanup_guest(self, *names):
+        """Removes @names from both hosts, whatever state they are in."""
+        for h in (self.a, self.b):
+            for name in names:
+                virsh(h.uri, "destroy", name, check=False)
+                virsh(h.uri, "undefine", name, check=False)
+
+
 def wait_for(predicate, timeout=10, step=0.02, what="condition"):
     deadline = time.time() + timeout
     while time.time() < deadline:

@@ -62,7 +62,7 @@ def addresses(xml):
     return out
 
 
-class DevicesQ35(unittest.TestCase):
+class DevicesQ35(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         conf = {"migration_host": "127.0.0.1"}
@@ -134,11 +134,6 @@ class DevicesQ35(unittest.TestCase):
         print(verdict.summary())
         moved = virsh(self.b.uri, "dumpxml", name).stdout
         self.assertEqual(addresses(moved), addrs)
-
-    def cleanup_guest(self, name):
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
 
 
 if __name__ == "__main__":

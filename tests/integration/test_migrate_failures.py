@@ -151,7 +151,7 @@ class RawConn:
                   struct.pack(">Qi", flags, cancelled))
 
 
-class MigrateFailures(unittest.TestCase):
+class MigrateFailures(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="virtmig-fail-")
@@ -186,15 +186,6 @@ class MigrateFailures(unittest.TestCase):
         guestlog.wait_for_lines(log, 3, timeout=5)
         self.addCleanup(guestlog.unfollow, log)
         return log
-
-    def cleanup_guest(self, name):
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
 
     def job(self, host, name):
         res = virsh(host.uri, "domjobinfo", name, check=False)

@@ -23,7 +23,7 @@ def graphics_xml(name, serial_log, graphics):
                        graphics)
 
 
-class MigrateGraphics(unittest.TestCase):
+class MigrateGraphics(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         conf = {"migration_host": "127.0.0.1", "log_level": 2}
@@ -34,11 +34,6 @@ class MigrateGraphics(unittest.TestCase):
     def tearDownClass(cls):
         cls.a.cleanup()
         cls.b.cleanup()
-
-    def cleanup_guest(self, name):
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
 
     def migrate(self, name, graphics, *opts):
         """Starts @name with @graphics on A, migrates it live to B; returns

@@ -27,7 +27,7 @@ from harness import Host, virsh
 from streamtap import QEMU_MAGIC, StreamTap
 
 
-class MigrateTLS(unittest.TestCase):
+class MigrateTLS(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="virtmig-migtls-")
@@ -57,11 +57,6 @@ class MigrateTLS(unittest.TestCase):
         guestlog.wait_for_lines(log, 3, timeout=3)
         self.addCleanup(self.cleanup_guest, name)
         return log
-
-    def cleanup_guest(self, name):
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
 
     def migrate_tapped(self, name, *flags):
         port = harness.free_port()

@@ -15,7 +15,7 @@ import guestlog
 from harness import Host, virsh
 
 
-class MigrateV3(unittest.TestCase):
+class MigrateV3(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         conf = {"migration_host": "127.0.0.1"}
@@ -39,15 +39,6 @@ class MigrateV3(unittest.TestCase):
         guestlog.wait_for_lines(log, 3, timeout=3)
         self.addCleanup(self.cleanup_guest, name)
         return log
-
-    def cleanup_guest(self, name):
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
 
     def migrate(self, src, dst, name, *opts, check=True):
         start = time.time()

@@ -60,7 +60,7 @@ def proc_status(pid, task=None):
     return fields
 
 
-class Tune(unittest.TestCase):
+class Tune(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         conf = {"migration_host": "127.0.0.1"}
@@ -162,11 +162,6 @@ class Tune(unittest.TestCase):
         self.assertEqual(virsh(self.a.uri, "domstate", name).stdout.strip(),
                          "shut off")
         self.assertEqual(harness.qemu_pids_under(self.a.root), [])
-
-    def cleanup_guest(self, name):
-        for h in (self.a, self.b):
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
 
 
 if __name__ == "__main__":
