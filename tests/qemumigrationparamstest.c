@@ -15,12 +15,14 @@
  * puts QEMU back.  Then one fake-monitor session replays all of them, so
  * every command is also checked against QEMU 7.2's QMP schema, and the
  * names we use are looked up in that schema's enum and object types.
- * Refusals are checked by code and full message.
+ * Refusals are checked by code and full message (those of the flags in
+ * qemumigrationargstest.c).
  */
 #include <config.h>
 
 #include <gio/gio.h>
 
+#include "qemu_migration_args.h"
 #include "qemu_migration_params.h"
 #include "qemumonitortestutils.h"
 #include "testutils.h"
@@ -195,7 +197,8 @@ testRecipe(const testCase *tc)
     virTypedParameter *params = testCaseParams(tc, &n);
     g_autoptr(qemuMigrationParams) mp = NULL;
 
-    g_assert_cmpint(qemuMigrationParamsCheckFlags(tc->flags), ==, 0);
+    g_assert_cmpint(qemuMigrationArgsCheckFlags(QEMU_MIGRATION_STEP_BEGIN, 3,
+                                                tc->flags), ==, 0);
     g_assert_cmpint(qemuMigrationParamsValidate(QEMU_MIGRATION_STEP_PERFORM,
                                                 params, n), ==, 0);
     mp = qemuMigrationParamsFromFlags(params, n, tc->flags, tc->party);
@@ -579,47 +582,6 @@ testEnumTables(void)
 
 
 /* ---- refusals ---- */
-
-typedef struct {
-    unsigned long long flags;
-    int code;
-    const char *message;
-} testFlagsBad;
-
-static const testFlagsBad testFlagsBadCases[] = {
-    { LIVE | VIR_MIGRATE_RDMA_PIN_ALL, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: VIR_MIGRATE_RDMA_PIN_ALL" },
-    { LIVE | VIR_MIGRATE_PARALLEL | VIR_MIGRATE_ZEROCOPY, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: VIR_MIGRATE_ZEROCOPY" },
-    { LIVE | (1ULL << 30), VIR_ERR_INVALID_ARG,
-      "invalid argument: unsupported flags (0x40000000) in function qemuMigrationParamsCheckFlags" },
-    { VIR_MIGRATE_POSTCOPY, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: post-copy migration is not supported with non-live or paused migration" },
-    { LIVE | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_PAUSED, VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: post-copy migration is not supported with non-live or paused migration" },
-    { VIR_MIGRATE_OFFLINE, VIR_ERR_OPERATION_INVALID,
-      "Requested operation is not valid: offline migration must be specified with the persistent flag set" },
-};
-
-
-static void
-testFlagsRefused(void)
-{
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(testFlagsBadCases); i++) {
-        g_assert_cmpint(qemuMigrationParamsCheckFlags(testFlagsBadCases[i].flags), ==, -1);
-        testAssertError(testFlagsBadCases[i].code, testFlagsBadCases[i].message);
-    }
-    g_assert_cmpint(qemuMigrationParamsCheckFlags(QEMU_MIGRATION_FLAGS_SUPPORTED &
-                                                  ~VIR_MIGRATE_PAUSED), ==, 0);
-    /* storage migration (issue 14) */
-    g_assert_cmpint(qemuMigrationParamsCheckFlags(LIVE | VIR_MIGRATE_NON_SHARED_DISK |
-                                                  VIR_MIGRATE_NON_SHARED_INC |
-                                                  VIR_MIGRATE_NON_SHARED_SYNCHRONOUS_WRITES),
-                    ==, 0);
-}
-
 
 typedef struct {
     const char *name;
@@ -1023,7 +985,6 @@ main(int argc, char **argv)
     g_test_add_func("/qemumigrationparams/monitor/reconnect-resume",
                     testMonitorReconnectResume);
     g_test_add_func("/qemumigrationparams/monitor/no-job", testMonitorNoJob);
-    g_test_add_func("/qemumigrationparams/refused/flags", testFlagsRefused);
     for (i = 0; i < G_N_ELEMENTS(testParamsBadCases); i++) {
         g_autofree char *path = g_strdup_printf("/qemumigrationparams/refused/%s",
                                                 testParamsBadCases[i].name);

@@ -14,7 +14,6 @@
 #include "qemu_migration.h"
 #include "qemu_migration_p2p.h"
 #include "qemu_migration_params.h"
-#include "qemu_migration_tls.h"
 #include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -23,134 +22,133 @@
 
 VIR_LOG_INIT("qemu.driver_migrate");
 
-/* Every step, of either protocol, checks the client's flags and typed
- * parameters here, once, before it looks anything up: unknown or
- * unimplemented flags and parameters the step's table does not know, or
- * gives another type, are refused as libvirt refuses them
- * (qemuMigrationParamsCheckFlags, qemuMigrationParamsValidate), so are
- * the combinations that would send the stream in plain text against the
- * user's or the host's wish (qemuMigrationTLSCheckArgs), and nothing
- * changes.  Also records the connection the step runs for.
- * Returns 0, or -1 with the error reported. */
-static int
-qemuDomainMigrateCheckArgs(virConn *conn, qemuMigrationStep step,
-                           virMigrateArgs *args)
-{
-    if (qemuMigrationAnyCheckFlags(args->flags) < 0 ||
-        qemuMigrationParamsValidate(step, args->params, args->nparams) < 0 ||
-        qemuMigrationTLSCheckArgs(args->flags, args->params, args->nparams) < 0)
-        return -1;
-    args->conn = conn;
-    return 0;
-}
+/* Every step, of either protocol, parses the client's arguments here,
+ * once, before it looks anything up (qemuMigrationArgsParse): flags and
+ * typed parameters are refused as libvirt refuses them, and so are the
+ * combinations that would send the stream in plain text against the
+ * user's or the host's wish; then nothing below reads the wire bag
+ * again.  A peer-to-peer Perform's protocol is the one the destination
+ * supports, decided later. */
 
 char *
 qemuDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
-                        virMigrateArgs *args)
+                        virMigrateArgs *in)
 {
+    g_auto(qemuMigrationArgs) args = { 0 };
     virDomainObj *vm;
     char *xml;
 
-    VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, args->flags,
-              args->nparams);
-    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_BEGIN, args) < 0 ||
+    VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, in->flags,
+              in->nparams);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_BEGIN,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V3, conn, in, &args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return NULL;
-    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
-        xml = qemuMigrationSrcBeginResume(vm, args);
+    if (args.flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        xml = qemuMigrationSrcBeginResume(vm, &args);
     else
-        xml = qemuMigrationSrcBegin(vm, args);
+        xml = qemuMigrationSrcBegin(vm, &args);
     virDomainObjEndAPI(&vm);
     return xml;
 }
 
 
 int
-qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args, char **uriOut)
+qemuDomainMigratePrepare3(virConn *dconn, virMigrateArgs *in, char **uriOut)
 {
-    VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", args->flags,
-              args->nparams, args->cookieinlen);
-    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
+    g_auto(qemuMigrationArgs) args = { 0 };
+
+    VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", in->flags,
+              in->nparams, in->cookieinlen);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PREPARE,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V3, dconn, in, &args) < 0)
         return -1;
-    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
-        return qemuMigrationDstPrepareResume(args, uriOut);
-    return qemuMigrationDstPrepare(args, uriOut);
+    if (args.flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        return qemuMigrationDstPrepareResume(&args, uriOut);
+    return qemuMigrationDstPrepare(&args, uriOut);
 }
 
 
-/* Tunnelled Prepare3: the data comes on @st instead of a port. */
+/* Tunnelled Prepare3: the data comes on @st instead of a port (the
+ * parser refuses what a tunnel cannot carry). */
 int
 qemuDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
-                                virMigrateArgs *args)
+                                virMigrateArgs *in)
 {
+    g_auto(qemuMigrationArgs) args = { 0 };
     g_autofree char *uri = NULL;
 
-    VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", args->flags,
-              args->nparams, args->cookieinlen);
-    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
+    VIR_DEBUG("flags=0x%llx nparams=%d cookie=%d bytes", in->flags,
+              in->nparams, in->cookieinlen);
+    in->stream = st;
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PREPARE,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V3, dconn, in, &args) < 0)
         return -1;
-    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME |
-                       VIR_MIGRATE_OFFLINE)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy and offline migration cannot be tunnelled"));
-        return -1;
-    }
-    args->stream = st;
-    return qemuMigrationDstPrepare(args, &uri);
+    return qemuMigrationDstPrepare(&args, &uri);
 }
 
 
 int
 qemuDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
-                          virMigrateArgs *args)
+                          virMigrateArgs *in)
 {
+    g_auto(qemuMigrationArgs) args = { 0 };
+    bool p2p = qemuMigrationP2PRequested(in->flags);
     virDomainObj *vm;
     int rc;
 
-    VIR_DEBUG("dom=%s flags=0x%llx dconnuri=%s", dom->name, args->flags,
-              NULLSTR(args->dconnuri));
-    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
+    VIR_DEBUG("dom=%s flags=0x%llx dconnuri=%s", dom->name, in->flags,
+              NULLSTR(in->dconnuri));
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PERFORM,
+                               p2p ? QEMU_MIGRATION_ARGS_PROTOCOL_LATER
+                                   : QEMU_MIGRATION_ARGS_PROTOCOL_V3,
+                               conn, in, &args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (qemuMigrationP2PRequested(args))
-        rc = qemuMigrationSrcPerformP2P(vm, args);
-    else if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
-        rc = qemuMigrationSrcPerformResume(vm, args);
+    if (p2p)
+        rc = qemuMigrationSrcPerformP2P(vm, &args);
+    else if (args.flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        rc = qemuMigrationSrcPerformResume(vm, &args);
     else
-        rc = qemuMigrationSrcPerform(vm, args);
+        rc = qemuMigrationSrcPerform(vm, &args);
     virDomainObjEndAPI(&vm);
     return rc;
 }
 
 
 virDomainIdent *
-qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
+qemuDomainMigrateFinish3(virConn *dconn, virMigrateArgs *in)
 {
-    VIR_DEBUG("flags=0x%llx cancelled=%d", args->flags, args->cancelled);
-    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_FINISH, args) < 0)
+    g_auto(qemuMigrationArgs) args = { 0 };
+
+    VIR_DEBUG("flags=0x%llx cancelled=%d", in->flags, in->cancelled);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_FINISH,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V3, dconn, in, &args) < 0)
         return NULL;
-    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
-        return qemuMigrationDstFinishResume(args);
-    return qemuMigrationDstFinish(args);
+    if (args.flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        return qemuMigrationDstFinishResume(&args);
+    return qemuMigrationDstFinish(&args);
 }
 
 
 int
 qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
-                          virMigrateArgs *args)
+                          virMigrateArgs *in)
 {
+    g_auto(qemuMigrationArgs) args = { 0 };
     virDomainObj *vm;
     int rc;
 
-    VIR_DEBUG("dom=%s flags=0x%llx cancelled=%d", dom->name, args->flags,
-              args->cancelled);
-    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_CONFIRM, args) < 0 ||
+    VIR_DEBUG("dom=%s flags=0x%llx cancelled=%d", dom->name, in->flags,
+              in->cancelled);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_CONFIRM,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V3, conn, in, &args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME)
-        rc = qemuMigrationSrcConfirmResume(vm, args);
+    if (args.flags & VIR_MIGRATE_POSTCOPY_RESUME)
+        rc = qemuMigrationSrcConfirmResume(vm, &args);
     else
-        rc = qemuMigrationSrcConfirm(vm, args);
+        rc = qemuMigrationSrcConfirm(vm, &args);
     virDomainObjEndAPI(&vm);
     return rc;
 }
@@ -159,43 +157,54 @@ qemuDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
 /* ---- protocol v2: Prepare2 (dst), Perform (src), Finish2 (dst) ---- */
 
 int
-qemuDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
+qemuDomainMigratePrepare2(virConn *dconn, virMigrateArgs *in, char **uriOut)
 {
-    VIR_DEBUG("flags=0x%llx nparams=%d", args->flags, args->nparams);
-    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_PREPARE, args) < 0)
+    g_auto(qemuMigrationArgs) args = { 0 };
+
+    VIR_DEBUG("flags=0x%llx nparams=%d", in->flags, in->nparams);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PREPARE,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V2, dconn, in, &args) < 0)
         return -1;
-    return qemuMigrationDstPrepare2(dconn, args, uriOut);
+    return qemuMigrationDstPrepare2(&args, uriOut);
 }
 
 
 int
 qemuDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
-                          virMigrateArgs *args)
+                          virMigrateArgs *in)
 {
+    g_auto(qemuMigrationArgs) args = { 0 };
+    bool p2p = qemuMigrationP2PRequested(in->flags);
     virDomainObj *vm;
     int rc;
 
-    VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, args->flags,
-              args->nparams);
-    if (qemuDomainMigrateCheckArgs(conn, QEMU_MIGRATION_STEP_PERFORM, args) < 0 ||
+    VIR_DEBUG("dom=%s flags=0x%llx nparams=%d", dom->name, in->flags,
+              in->nparams);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PERFORM,
+                               p2p ? QEMU_MIGRATION_ARGS_PROTOCOL_LATER
+                                   : QEMU_MIGRATION_ARGS_PROTOCOL_V2,
+                               conn, in, &args) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (qemuMigrationP2PRequested(args))
-        rc = qemuMigrationSrcPerformP2PV2(vm, args);
+    if (p2p)
+        rc = qemuMigrationSrcPerformP2PV2(vm, &args);
     else
-        rc = qemuMigrationSrcPerformV2(vm, args);
+        rc = qemuMigrationSrcPerformV2(vm, &args);
     virDomainObjEndAPI(&vm);
     return rc;
 }
 
 
 virDomainIdent *
-qemuDomainMigrateFinish2(virConn *dconn, virMigrateArgs *args)
+qemuDomainMigrateFinish2(virConn *dconn, virMigrateArgs *in)
 {
-    VIR_DEBUG("flags=0x%llx retcode=%d", args->flags, args->cancelled);
-    if (qemuDomainMigrateCheckArgs(dconn, QEMU_MIGRATION_STEP_FINISH, args) < 0)
+    g_auto(qemuMigrationArgs) args = { 0 };
+
+    VIR_DEBUG("flags=0x%llx retcode=%d", in->flags, in->cancelled);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_FINISH,
+                               QEMU_MIGRATION_ARGS_PROTOCOL_V2, dconn, in, &args) < 0)
         return NULL;
-    return qemuMigrationDstFinish2(args);
+    return qemuMigrationDstFinish2(&args);
 }
 
 

@@ -323,53 +323,6 @@ qemuMigrationAnyShutdownPrepare(void)
 }
 
 
-/* Refuses unknown flags (INVALID_ARG) and known ones we do not do
- * (ARGUMENT_UNSUPPORTED, naming them), before anything changes. */
-int
-qemuMigrationAnyCheckFlags(unsigned long long flags)
-{
-    return qemuMigrationParamsCheckFlags(flags);
-}
-
-
-/* The last string parameter @name of @args, or NULL. */
-const char *
-qemuMigrationAnyParamString(const virMigrateArgs *args, const char *name)
-{
-    int i;
-
-    for (i = args->nparams - 1; i >= 0; i--) {
-        if (STREQ(args->params[i].field, name) &&
-            args->params[i].type == VIR_TYPED_PARAM_STRING)
-            return args->params[i].value.s;
-    }
-    return NULL;
-}
-
-
-/* Reads an unsigned parameter: 1 if present, 0 if absent, -1 on a wrong
- * type (reported). */
-int
-qemuMigrationAnyParamULL(const virMigrateArgs *args, const char *name,
-                         unsigned long long *value)
-{
-    int i;
-
-    for (i = args->nparams - 1; i >= 0; i--) {
-        if (STRNEQ(args->params[i].field, name))
-            continue;
-        if (args->params[i].type != VIR_TYPED_PARAM_ULLONG) {
-            virReportError(VIR_ERR_INVALID_ARG,
-                           _("invalid type for parameter '%1$s'"), name);
-            return -1;
-        }
-        *value = args->params[i].value.ul;
-        return 1;
-    }
-    return 0;
-}
-
-
 static void
 qemuMigrationAnyStatsCopy(qemuDomainMigrationStats *dst,
                           const qemuMonitorMigrationStats *src)
@@ -839,7 +792,7 @@ qemuMigrationAnyCookieHost(qemuMigrationCookieHost *host)
 /* What each step puts in its cookie, beyond name, UUID and host. */
 static unsigned int
 qemuMigrationAnyCookieFlags(qemuMigrationCookieStep step,
-                            const virMigrateArgs *args)
+                            const qemuMigrationArgs *args)
 {
     switch (step) {
     case QEMU_MIGRATION_COOKIE_STEP_PERFORM:
@@ -866,7 +819,7 @@ qemuMigrationAnyCookieFlags(qemuMigrationCookieStep step,
 
 int
 qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
-                           virMigrateArgs *args)
+                           qemuMigrationArgs *args)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     unsigned int flags = qemuMigrationAnyCookieFlags(step, args);
@@ -894,7 +847,7 @@ qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
     }
     if (flags & QEMU_MIGRATION_COOKIE_PERSISTENT) {
         /* the client's persistent_xml (--persistent-xml), else ours */
-        const char *xml = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_PERSIST_XML);
+        const char *xml = args->persistXML;
         virDomainDef *def = xml ? qemuDomainDefParseConfig(xml, false)
                                 : virDomainDefCopy(vm->newDef ? vm->newDef : vm->def, true);
 
@@ -1051,7 +1004,7 @@ qemuMigrationSrcGraphicsRelocate(virDomainObj *vm, const qemuMigrationCookie *mi
 
 int
 qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
-                          virMigrateArgs *args)
+                          qemuMigrationArgs *args)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     qemuMigrationCookieHost host;
@@ -1079,8 +1032,7 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
     if (step == QEMU_MIGRATION_COOKIE_STEP_PERFORM)
         qemuMigrationSrcNBDCookieEat(vm, mig->nbd);
     if (step == QEMU_MIGRATION_COOKIE_STEP_PERFORM &&
-        qemuMigrationSrcGraphicsRelocate(vm, mig, qemuMigrationAnyParamString(args,
-                                             VIR_MIGRATE_PARAM_GRAPHICS_URI)) < 0) {
+        qemuMigrationSrcGraphicsRelocate(vm, mig, args->graphicsURI) < 0) {
         /* as libvirt: the clients stay behind, the guest still moves */
         VIR_WARN("unable to provide data for graphics client relocation of %s: %s",
                  vm->def->name, NULLSTR(virErrorGetLastMessage()));
@@ -1095,7 +1047,7 @@ qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
  * *@nbd (caller owns both). */
 int
 qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
-                            const virMigrateArgs *args, char **peerURI,
+                            const qemuMigrationArgs *args, char **peerURI,
                             qemuMigrationCookieNBD **nbd)
 {
     qemuMigrationCookieHost host;

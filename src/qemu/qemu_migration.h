@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "qemu_conf.h"
+#include "qemu_migration_args.h"
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
@@ -21,38 +22,37 @@
 #include "virhypervisordriver.h"
 
 /* Source (qemu_migration_src.c); @vm locked and referenced. */
-char *qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args);
-int qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args);
-int qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args);
+char *qemuMigrationSrcBegin(virDomainObj *vm, qemuMigrationArgs *args);
+int qemuMigrationSrcPerform(virDomainObj *vm, qemuMigrationArgs *args);
+int qemuMigrationSrcConfirm(virDomainObj *vm, qemuMigrationArgs *args);
 int qemuMigrationSrcStartPostCopy(virDomainObj *vm);
-int qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args);
+int qemuMigrationSrcPerformV2(virDomainObj *vm, qemuMigrationArgs *args);
 
 /* Destination (qemu_migration_dst.c). */
-int qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut);
-virDomainIdent *qemuMigrationDstFinish(virMigrateArgs *args);
+int qemuMigrationDstPrepare(qemuMigrationArgs *args, char **uriOut);
+virDomainIdent *qemuMigrationDstFinish(qemuMigrationArgs *args);
 void qemuMigrationDstPortRelease(unsigned short port);
-int qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args,
-                             char **uriOut);
-virDomainIdent *qemuMigrationDstFinish2(virMigrateArgs *args);
+int qemuMigrationDstPrepare2(qemuMigrationArgs *args, char **uriOut);
+virDomainIdent *qemuMigrationDstFinish2(qemuMigrationArgs *args);
 void qemuMigrationDstIncomingEvent(virDomainObj *vm);
 
 /* Post-copy recovery, VIR_MIGRATE_POSTCOPY_RESUME
  * (qemu_migration_resume.c); @vm locked and referenced. */
-char *qemuMigrationSrcBeginResume(virDomainObj *vm, virMigrateArgs *args);
-int qemuMigrationDstPrepareResume(virMigrateArgs *args, char **uriOut);
-int qemuMigrationSrcPerformResume(virDomainObj *vm, virMigrateArgs *args);
-virDomainIdent *qemuMigrationDstFinishResume(virMigrateArgs *args);
-int qemuMigrationSrcConfirmResume(virDomainObj *vm, virMigrateArgs *args);
+char *qemuMigrationSrcBeginResume(virDomainObj *vm, qemuMigrationArgs *args);
+int qemuMigrationDstPrepareResume(qemuMigrationArgs *args, char **uriOut);
+int qemuMigrationSrcPerformResume(virDomainObj *vm, qemuMigrationArgs *args);
+virDomainIdent *qemuMigrationDstFinishResume(qemuMigrationArgs *args);
+int qemuMigrationSrcConfirmResume(virDomainObj *vm, qemuMigrationArgs *args);
 
 /* What the recovery steps share with the first migration's. */
-char *qemuMigrationSrcURI(const virMigrateArgs *args);
+char *qemuMigrationSrcURI(const qemuMigrationArgs *args);
 void qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags);
 void qemuMigrationSrcPostcopyStats(virDomainObj *vm);
 void qemuMigrationSrcUnwatch(virDomainObj *vm);
 unsigned short qemuMigrationDstPortAcquire(void);
-virDomainDef *qemuMigrationDstParseDef(const virMigrateArgs *args,
+virDomainDef *qemuMigrationDstParseDef(const qemuMigrationArgs *args,
                                        char **origname);
-void qemuMigrationDstAddresses(const virMigrateArgs *args,
+void qemuMigrationDstAddresses(const qemuMigrationArgs *args,
                                const qemuMigrationURI *uriIn,
                                unsigned short port, char **incoming,
                                char **uriOut);
@@ -66,11 +66,6 @@ int qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
                             unsigned int *stopFlags);
 void qemuMigrationRecoverUnowned(virDomainObj *vm,
                                  qemuMonitorMigrationStatus status);
-int qemuMigrationAnyCheckFlags(unsigned long long flags);
-const char *qemuMigrationAnyParamString(const virMigrateArgs *args,
-                                        const char *name);
-int qemuMigrationAnyParamULL(const virMigrateArgs *args, const char *name,
-                             unsigned long long *value);
 int qemuMigrationAnyWait(virDomainObj *vm, virDomainAsyncJob asyncJob,
                          bool postcopy);
 int qemuMigrationAnyWaitFor(virDomainObj *vm, virDomainAsyncJob asyncJob,
@@ -103,11 +98,11 @@ typedef enum {
 } qemuMigrationCookieStep;
 
 int qemuMigrationAnyCookieBake(virDomainObj *vm, qemuMigrationCookieStep step,
-                            virMigrateArgs *args);
+                            qemuMigrationArgs *args);
 int qemuMigrationAnyCookieEat(virDomainObj *vm, qemuMigrationCookieStep step,
-                           virMigrateArgs *args);
+                           qemuMigrationArgs *args);
 /* Prepare: the Begin cookie against the definition to receive (same-host
  * check, name and UUID); @origname is the source's name if renamed. */
 int qemuMigrationAnyCookieCheck(const virDomainDef *def, const char *origname,
-                                const virMigrateArgs *args, char **peerURI,
+                                const qemuMigrationArgs *args, char **peerURI,
                                 qemuMigrationCookieNBD **nbd);

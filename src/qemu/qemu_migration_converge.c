@@ -87,24 +87,14 @@ qemuMigrationConvergeDecide(qemuMigrationConverge *cv,
 
 
 /* Whether the policy runs for this migration: the client's
- * virtmig.converge, else the host's migration_converge.  -1 (reported)
- * on a value other than 0 or 1. */
+ * virtmig.converge (checked to be 0 or 1 by qemuMigrationArgsParse),
+ * else the host's migration_converge. */
 static int
-qemuMigrationConvergeWanted(const virMigrateArgs *args)
+qemuMigrationConvergeWanted(const qemuMigrationArgs *args)
 {
-    unsigned long long value = qemu_driver->cfg->migrationConverge;
-    int rc = virTypedParamArrayGetULLong(args->params, args->nparams,
-                                         QEMU_MIGRATION_PARAM_CONVERGE, &value);
-
-    if (rc < 0)
-        return -1;
-    if (value > 1) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("migration parameter '%1$s' must be 0 or 1, not %2$llu"),
-                       QEMU_MIGRATION_PARAM_CONVERGE, value);
-        return -1;
-    }
-    return value;
+    if (args->converge >= 0)
+        return args->converge;
+    return qemu_driver->cfg->migrationConverge ? 1 : 0;
 }
 
 
@@ -119,7 +109,7 @@ qemuMigrationConvergeWanted(const virMigrateArgs *args)
  */
 int
 qemuMigrationConvergeSetup(qemuMigrationConverge *cv, virDomainObj *vm,
-                           const virMigrateArgs *args,
+                           const qemuMigrationArgs *args,
                            qemuMigrationParams *migParams)
 {
     qemuDomainObjPrivate *priv = vm->privateData;

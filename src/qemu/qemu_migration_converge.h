@@ -32,6 +32,7 @@
 
 #include "internal.h"
 #include "qemu_domainjob.h"
+#include "qemu_migration_args.h"
 #include "qemu_migration_params.h"
 #include "virdomainobj.h"
 #include "virhypervisordriver.h"
@@ -63,6 +64,6 @@ qemuMigrationConvergeDecide(qemuMigrationConverge *cv,
                             const qemuMigrationConvergeSample *sample);
 
 int qemuMigrationConvergeSetup(qemuMigrationConverge *cv, virDomainObj *vm,
-                               const virMigrateArgs *args,
+                               const qemuMigrationArgs *args,
                                qemuMigrationParams *migParams);
 void qemuMigrationConvergeCheck(qemuMigrationConverge *cv, virDomainObj *vm);

@@ -111,10 +111,10 @@ qemuMigrationDstPortRelease(unsigned short port)
 /* The definition to receive: the source's XML, renamed by
  * destination_name.  Caller owns the result. */
 virDomainDef *
-qemuMigrationDstParseDef(const virMigrateArgs *args, char **origname)
+qemuMigrationDstParseDef(const qemuMigrationArgs *args, char **origname)
 {
-    const char *xml = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_XML);
-    const char *dname = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
+    const char *xml = args->destXML;
+    const char *dname = args->destName;
     g_autoptr(virDomainDef) def = NULL;
 
     if (!xml) {
@@ -137,9 +137,9 @@ qemuMigrationDstParseDef(const virMigrateArgs *args, char **origname)
 /* The URI the client gave Prepare (--migrateuri) into *@ret, NULL when
  * it gave none.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationDstURIIn(const virMigrateArgs *args, qemuMigrationURI **ret)
+qemuMigrationDstURIIn(const qemuMigrationArgs *args, qemuMigrationURI **ret)
 {
-    const char *uriIn = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
+    const char *uriIn = args->uri;
     qemuMigrationURI *parsed = NULL;
 
     if (uriIn && !(parsed = qemuMigrationDstParseURI(uriIn)))
@@ -155,11 +155,11 @@ qemuMigrationDstURIIn(const virMigrateArgs *args, qemuMigrationURI **ret)
  * port, none when it did (the source sends to the client's URI, as with
  * libvirt). */
 void
-qemuMigrationDstAddresses(const virMigrateArgs *args,
+qemuMigrationDstAddresses(const qemuMigrationArgs *args,
                           const qemuMigrationURI *uriIn, unsigned short port,
                           char **incoming, char **uriOut)
 {
-    const char *listen = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_LISTEN_ADDRESS);
+    const char *listen = args->listenAddress;
     const char *host = qemu_driver->cfg->migrationHost;
 
     if (!listen)
@@ -176,17 +176,18 @@ qemuMigrationDstAddresses(const virMigrateArgs *args,
 
 /* Caps, parameters and migrate-incoming on the freshly started QEMU. */
 static int
-qemuMigrationDstStartIncoming(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationDstStartIncoming(virDomainObj *vm, qemuMigrationArgs *args,
                               const char *incoming)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
-    g_autoptr(qemuMigrationParams) migParams = NULL;
+    g_autoptr(qemuMigrationParams) migParams = g_steal_pointer(&args->migParams);
     int rc = -1;
 
-    if (!(migParams = qemuMigrationParamsFromFlags(args->params, args->nparams,
-                                                   args->flags,
-                                                   QEMU_MIGRATION_DESTINATION)))
+    if (!migParams) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("the migration parameters were applied already"));
         return -1;
+    }
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_IN) < 0)
         return -1;
     if (qemuMigrationAnyPrepareParams(vm, priv->mon, migParams,
@@ -297,7 +298,7 @@ qemuMigrationDstEndIncoming(virDomainObj *vm)
  * (args->stream), a unix socket the stream is attached to once QEMU
  * listens (*@tunnelPath, no URI).  Returns 0 or -1 (reported). */
 static int
-qemuMigrationDstListenOn(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationDstListenOn(virDomainObj *vm, const qemuMigrationArgs *args,
                          char **incoming, char **uriOut, char **tunnelPath)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
@@ -323,7 +324,7 @@ qemuMigrationDstListenOn(virDomainObj *vm, const virMigrateArgs *args,
 
 
 static int
-qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
+qemuMigrationDstPrepareActive(virDomainObj *vm, qemuMigrationArgs *args,
                               char **uriOut)
 {
     g_autofree char *incoming = NULL;
@@ -352,7 +353,7 @@ qemuMigrationDstPrepareActive(virDomainObj *vm, virMigrateArgs *args,
  * still needs a URI (libvirt returns one too), so the first port of the
  * range is named. */
 static int
-qemuMigrationDstPrepareOffline(virDomainObj *vm, virMigrateArgs *args,
+qemuMigrationDstPrepareOffline(virDomainObj *vm, qemuMigrationArgs *args,
                                char **uriOut)
 {
     g_autoptr(qemuMigrationURI) uriIn = NULL;
@@ -373,7 +374,7 @@ qemuMigrationDstPrepareOffline(virDomainObj *vm, virMigrateArgs *args,
  * referenced, its MIGRATION_IN job still owned by the caller, or NULL
  * (reported; nothing remains). */
 static virDomainObj *
-qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
+qemuMigrationDstPrepareAny(qemuMigrationArgs *args, char **uriOut)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *origname = NULL;
@@ -407,7 +408,7 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
     VIR_INFO("incoming migration of domain %s with protocol v%d prepared on %s",
              vm->def->name, args->protocol,
              args->stream ? "a tunnel" :
-             *uriOut ? *uriOut : NULLSTR(qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI)));
+             *uriOut ? *uriOut : NULLSTR(args->uri));
     return vm;
 }
 
@@ -422,7 +423,7 @@ qemuMigrationDstPrepareAny(virMigrateArgs *args, char **uriOut)
  * nothing remains).
  */
 int
-qemuMigrationDstPrepare(virMigrateArgs *args, char **uriOut)
+qemuMigrationDstPrepare(qemuMigrationArgs *args, char **uriOut)
 {
     g_autofree char *uri = NULL;
     virDomainObj *vm = qemuMigrationDstPrepareAny(args, &uri);
@@ -461,7 +462,7 @@ qemuMigrationDstPersist(virDomainObj *vm)
  * answer is "nothing".  Returns true, with an error reported and the
  * refusal logged, when the client is gone. */
 static bool
-qemuMigrationDstClientGone(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationDstClientGone(virDomainObj *vm, const qemuMigrationArgs *args)
 {
     if (!qemuCloseCallbacksConnIsClosed(args->conn))
         return false;
@@ -478,7 +479,7 @@ qemuMigrationDstClientGone(virDomainObj *vm, const virMigrateArgs *args)
  * (or keep it paused with VIR_MIGRATE_PAUSED).  *@inPostCopy says the
  * vCPUs run before all of the guest's memory is here. */
 static int
-qemuMigrationDstRunGuest(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationDstRunGuest(virDomainObj *vm, const qemuMigrationArgs *args,
                          bool *inPostCopy)
 {
     if (qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_MIGRATION_IN,
@@ -590,7 +591,7 @@ qemuMigrationDstFinishCancelled(virDomainObj *vm)
  * definition Prepare kept becomes persistent, event DEFINED; the domain
  * stays shut off.  Ends the MIGRATION_IN job. */
 static virDomainIdent *
-qemuMigrationDstFinishOffline(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationDstFinishOffline(virDomainObj *vm, qemuMigrationArgs *args)
 {
     virDomainIdent *ident;
 
@@ -617,9 +618,9 @@ qemuMigrationDstFinishOffline(virDomainObj *vm, virMigrateArgs *args)
  * fails: then the running guest stays, its job parked.
  */
 virDomainIdent *
-qemuMigrationDstFinish(virMigrateArgs *args)
+qemuMigrationDstFinish(qemuMigrationArgs *args)
 {
-    const char *name = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
+    const char *name = args->destName;
     virDomainObj *vm;
     virDomainIdent *ident;
     bool inPostCopy = false;
@@ -662,24 +663,6 @@ qemuMigrationDstFinish(virMigrateArgs *args)
  * before Finish2; here a copy whose stream completed is kept, paused
  * (qemuMigrationDstConnectionClosedV2). */
 
-/* What v2 cannot do on the destination.  Returns 0 or -1 (reported). */
-static int
-qemuMigrationDstCheckV2(const virMigrateArgs *args)
-{
-    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy migration needs migration protocol v3"));
-        return -1;
-    }
-    if (args->flags & VIR_MIGRATE_OFFLINE) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("offline migration needs migration protocol v3"));
-        return -1;
-    }
-    return 0;
-}
-
-
 /**
  * qemuMigrationDstPrepare2:
  * Prepare2: as Prepare3 (no cookie comes in or goes out), and the incoming
@@ -688,15 +671,14 @@ qemuMigrationDstCheckV2(const virMigrateArgs *args)
  * Returns 0 or -1 (reported; nothing remains).
  */
 int
-qemuMigrationDstPrepare2(virConn *dconn, virMigrateArgs *args, char **uriOut)
+qemuMigrationDstPrepare2(qemuMigrationArgs *args, char **uriOut)
 {
     g_autofree char *uri = NULL;
     virDomainObj *vm;
 
-    if (qemuMigrationDstCheckV2(args) < 0 ||
-        !(vm = qemuMigrationDstPrepareAny(args, &uri)))
+    if (!(vm = qemuMigrationDstPrepareAny(args, &uri)))
         return -1;
-    qemuCloseCallbacksSet(vm, dconn, qemuMigrationDstConnectionClosedV2);
+    qemuCloseCallbacksSet(vm, args->conn, qemuMigrationDstConnectionClosedV2);
     qemuMigrationJobContinue(vm, qemuMigrationDstPrepareCleanup);
     virDomainObjEndAPI(&vm);
     *uriOut = g_steal_pointer(&uri);
@@ -841,9 +823,9 @@ qemuMigrationDstFinish2Failed(virDomainObj *vm)
  * MIGRATION_IN job.
  */
 virDomainIdent *
-qemuMigrationDstFinish2(virMigrateArgs *args)
+qemuMigrationDstFinish2(qemuMigrationArgs *args)
 {
-    const char *name = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
+    const char *name = args->destName;
     virDomainObj *vm;
     virDomainIdent *ident = NULL;
     int rc;

@@ -71,21 +71,12 @@ qemuMigrationNBDGet(virDomainObj *vm)
 /* Whether @target is among the migrate_disks parameters of @args; with
  * none given, *@any is false. */
 static bool
-qemuMigrationNBDListed(const virMigrateArgs *args, const char *target,
+qemuMigrationNBDListed(const qemuMigrationArgs *args, const char *target,
                        bool *any)
 {
-    int i;
-
-    *any = false;
-    for (i = 0; i < args->nparams; i++) {
-        if (STRNEQ(args->params[i].field, VIR_MIGRATE_PARAM_MIGRATE_DISKS) ||
-            args->params[i].type != VIR_TYPED_PARAM_STRING)
-            continue;
-        *any = true;
-        if (STREQ(args->params[i].value.s, target))
-            return true;
-    }
-    return false;
+    *any = args->migrateDisks && args->migrateDisks[0];
+    return *any && g_strv_contains((const char *const *)args->migrateDisks,
+                                   target);
 }
 
 
@@ -97,7 +88,7 @@ qemuMigrationNBDListed(const virMigrateArgs *args, const char *target,
  */
 bool
 qemuMigrationNBDCopyDisk(const virDomainDiskDef *disk,
-                         const virMigrateArgs *args)
+                         const qemuMigrationArgs *args)
 {
     bool any;
     bool listed = qemuMigrationNBDListed(args, disk->dst, &any);
@@ -111,7 +102,7 @@ qemuMigrationNBDCopyDisk(const virDomainDiskDef *disk,
 /* Whether a storage migration with @args copies any disk of @def (none:
  * nothing of NBD is set up, as with libvirt). */
 bool
-qemuMigrationNBDCopyAny(const virDomainDef *def, const virMigrateArgs *args)
+qemuMigrationNBDCopyAny(const virDomainDef *def, const qemuMigrationArgs *args)
 {
     size_t i;
 
@@ -249,7 +240,7 @@ qemuMigrationNBDIsSharedFS(const char *path)
  * Returns 0 when safe, -1 (reported).
  */
 static int
-qemuMigrationSrcNBDIsSafe(const virDomainDef *def, const virMigrateArgs *args)
+qemuMigrationSrcNBDIsSafe(const virDomainDef *def, const qemuMigrationArgs *args)
 {
     bool storage = args->flags & QEMU_MIGRATION_NBD_FLAGS;
     size_t i;
@@ -293,28 +284,21 @@ qemuMigrationNBDHasDisk(const virDomainDef *def, const char *target)
 
 /**
  * qemuMigrationSrcNBDBegin:
- * Begin's checks of the disks, as libvirt's: storage copy and offline
- * exclude each other; every migrate_disks target must exist; without
- * --unsafe the migration must be safe (qemuMigrationSrcNBDIsSafe).
+ * Begin's checks of the disks, as libvirt's: every migrate_disks target
+ * must exist; without --unsafe the migration must be safe
+ * (qemuMigrationSrcNBDIsSafe).
  * Returns 0 or -1 (reported).
  */
 int
-qemuMigrationSrcNBDBegin(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationSrcNBDBegin(virDomainObj *vm, const qemuMigrationArgs *args)
 {
-    int i;
+    size_t i;
 
-    if ((args->flags & VIR_MIGRATE_OFFLINE) &&
-        (args->flags & QEMU_MIGRATION_NBD_FLAGS)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       _("offline migration cannot handle non-shared storage"));
-        return -1;
-    }
-    for (i = 0; (args->flags & QEMU_MIGRATION_NBD_FLAGS) && i < args->nparams; i++) {
-        const char *target = args->params[i].value.s;
+    /* offline with a storage copy is refused by qemuMigrationArgsParse */
+    for (i = 0; (args->flags & QEMU_MIGRATION_NBD_FLAGS) &&
+                args->migrateDisks && args->migrateDisks[i]; i++) {
+        const char *target = args->migrateDisks[i];
 
-        if (STRNEQ(args->params[i].field, VIR_MIGRATE_PARAM_MIGRATE_DISKS) ||
-            args->params[i].type != VIR_TYPED_PARAM_STRING)
-            continue;
         if (!qemuMigrationNBDHasDisk(vm->def, target)) {
             virReportError(VIR_ERR_INVALID_ARG, _("disk target %1$s not found"),
                            target);
@@ -428,7 +412,7 @@ qemuMigrationDstNBDPrecreateDisk(virDomainObj *vm, virDomainDiskDef *disk,
 /* Prepare, before QEMU starts: keeps the source's <nbd> disks (the
  * cookie's, stolen from *@cookieNBD) for the images to create. */
 void
-qemuMigrationDstNBDInit(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationDstNBDInit(virDomainObj *vm, const qemuMigrationArgs *args,
                         qemuMigrationCookieNBD **cookieNBD)
 {
     qemuMigrationNBD *nbd;
@@ -450,18 +434,14 @@ qemuMigrationDstNBDInit(virDomainObj *vm, const virMigrateArgs *args,
  * what was created is removed by qemuMigrationDstNBDDiscard.
  */
 int
-qemuMigrationDstNBDPrecreate(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationDstNBDPrecreate(virDomainObj *vm, const qemuMigrationArgs *args)
 {
     bool incremental = args->flags & VIR_MIGRATE_NON_SHARED_INC;
     size_t i;
 
+    /* v2 is refused by qemuMigrationArgsParse */
     if (!(args->flags & QEMU_MIGRATION_NBD_FLAGS))
         return 0;
-    if (args->protocol == 2) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("storage migration needs migration protocol v3"));
-        return -1;
-    }
     for (i = 0; i < vm->def->disks->len; i++) {
         virDomainDiskDef *disk = g_ptr_array_index(vm->def->disks, i);
 
@@ -479,18 +459,12 @@ qemuMigrationDstNBDPrecreate(virDomainObj *vm, const virMigrateArgs *args)
  * unix:///PATH), else @listen on --disks-port or a port of the range.
  * Returns 0 or -1 (reported). */
 static int
-qemuMigrationDstNBDAddress(qemuMigrationNBD *nbd, const virMigrateArgs *args,
+qemuMigrationDstNBDAddress(qemuMigrationNBD *nbd, const qemuMigrationArgs *args,
                            const char *listen, char **host, char **socketPath)
 {
-    const char *disksURI = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DISKS_URI);
-    int port = 0;
-    int i;
+    const char *disksURI = args->disksURI;
+    int port = args->disksPort;
 
-    for (i = 0; i < args->nparams; i++) {
-        if (STREQ(args->params[i].field, VIR_MIGRATE_PARAM_DISKS_PORT) &&
-            args->params[i].type == VIR_TYPED_PARAM_INT)
-            port = args->params[i].value.i;
-    }
     if (disksURI && port) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("Both port and URI requested for disk migration while being mutually exclusive"));
@@ -529,7 +503,7 @@ qemuMigrationDstNBDAddress(qemuMigrationNBD *nbd, const virMigrateArgs *args,
 /* nbd-server-start and a block-export-add per disk to copy.  Returns 0
  * or -1 (reported). */
 static int
-qemuMigrationDstNBDExport(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationDstNBDExport(virDomainObj *vm, const qemuMigrationArgs *args,
                           const char *host, const char *socketPath)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
@@ -579,9 +553,9 @@ qemuMigrationDstNBDExport(virDomainObj *vm, const virMigrateArgs *args,
  * (reported).
  */
 int
-qemuMigrationDstNBDStart(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationDstNBDStart(virDomainObj *vm, const qemuMigrationArgs *args)
 {
-    const char *listen = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_LISTEN_ADDRESS);
+    const char *listen = args->listenAddress;
     qemuMigrationNBD *nbd;
     g_autofree char *host = NULL;
     g_autofree char *socketPath = NULL;

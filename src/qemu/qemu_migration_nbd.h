@@ -10,6 +10,7 @@
 #pragma once
 
 #include "internal.h"
+#include "qemu_migration_args.h"
 #include "qemu_migration_cookie.h"
 #include "virdomainobj.h"
 #include "virhypervisordriver.h"
@@ -54,9 +55,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMigrationNBDURI, qemuMigrationNBDURIFree);
 qemuMigrationNBDURI *qemuMigrationNBDParseURI(const char *uri);
 
 bool qemuMigrationNBDCopyDisk(const virDomainDiskDef *disk,
-                              const virMigrateArgs *args);
+                              const qemuMigrationArgs *args);
 bool qemuMigrationNBDCopyAny(const virDomainDef *def,
-                             const virMigrateArgs *args);
+                             const qemuMigrationArgs *args);
 char *qemuMigrationNBDExportName(const virDomainDiskDef *disk);
 
 /* Whether @flags ask for a storage copy (--copy-storage-all/-inc). */
@@ -64,22 +65,22 @@ char *qemuMigrationNBDExportName(const virDomainDiskDef *disk);
     (VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC)
 
 /* Source; @vm locked, holding its MIGRATION_OUT job. */
-int qemuMigrationSrcNBDBegin(virDomainObj *vm, const virMigrateArgs *args);
+int qemuMigrationSrcNBDBegin(virDomainObj *vm, const qemuMigrationArgs *args);
 int qemuMigrationSrcNBDCookieDisks(virDomainObj *vm,
-                                   const virMigrateArgs *args,
+                                   const qemuMigrationArgs *args,
                                    qemuMigrationCookieNBD **ret);
 void qemuMigrationSrcNBDCookieEat(virDomainObj *vm,
                                   qemuMigrationCookieNBD *nbd);
-int qemuMigrationSrcNBDCopy(virDomainObj *vm, const virMigrateArgs *args,
+int qemuMigrationSrcNBDCopy(virDomainObj *vm, const qemuMigrationArgs *args,
                             const char *uri);
 int qemuMigrationSrcNBDComplete(virDomainObj *vm);
 void qemuMigrationSrcNBDCancel(virDomainObj *vm);
 
 /* Destination; @vm locked, holding its MIGRATION_IN job. */
-void qemuMigrationDstNBDInit(virDomainObj *vm, const virMigrateArgs *args,
+void qemuMigrationDstNBDInit(virDomainObj *vm, const qemuMigrationArgs *args,
                              qemuMigrationCookieNBD **cookieNBD);
-int qemuMigrationDstNBDPrecreate(virDomainObj *vm, const virMigrateArgs *args);
-int qemuMigrationDstNBDStart(virDomainObj *vm, const virMigrateArgs *args);
+int qemuMigrationDstNBDPrecreate(virDomainObj *vm, const qemuMigrationArgs *args);
+int qemuMigrationDstNBDStart(virDomainObj *vm, const qemuMigrationArgs *args);
 qemuMigrationCookieNBD *qemuMigrationDstNBDCookie(virDomainObj *vm);
 int qemuMigrationDstNBDStop(virDomainObj *vm);
 void qemuMigrationDstNBDDiscard(virDomainObj *vm);

@@ -62,7 +62,7 @@ qemuMigrationSrcNBDDisk(virDomainObj *vm, const char *target)
  * migration.  Returns 0 or -1 (reported).
  */
 int
-qemuMigrationSrcNBDCookieDisks(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcNBDCookieDisks(virDomainObj *vm, const qemuMigrationArgs *args,
                                qemuMigrationCookieNBD **ret)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
@@ -108,10 +108,10 @@ qemuMigrationSrcNBDCookieEat(virDomainObj *vm, qemuMigrationCookieNBD *nbd)
  * URI @uri and the port from its cookie, unless --disks-uri says
  * otherwise.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationSrcNBDTarget(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcNBDTarget(virDomainObj *vm, const qemuMigrationArgs *args,
                           const char *uri, qemuMigrationNBDURI **ret)
 {
-    const char *disksURI = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DISKS_URI);
+    const char *disksURI = args->disksURI;
     qemuMigrationNBD *nbd = qemuMigrationNBDGet(vm);
     g_autoptr(qemuMigrationNBDURI) target = NULL;
     g_autoptr(qemuMigrationURI) mig = NULL;
@@ -313,7 +313,7 @@ qemuMigrationSrcNBDWait(virDomainObj *vm, bool wantEnded, long long timeoutMs)
  * (qemuMigrationSrcNBDCancel).  Returns 0 or -1 (reported).
  */
 int
-qemuMigrationSrcNBDCopy(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcNBDCopy(virDomainObj *vm, const qemuMigrationArgs *args,
                         const char *uri)
 {
     g_autoptr(qemuMigrationNBDURI) target = NULL;
@@ -338,8 +338,7 @@ qemuMigrationSrcNBDCopy(virDomainObj *vm, const virMigrateArgs *args,
 
         if (qemuMigrationNBDCopyDisk(disk, args) &&
             qemuMigrationSrcNBDMirrorOne(vm, disk, target, &tmpl,
-                                         qemuMigrationAnyParamString(args,
-                                             VIR_MIGRATE_PARAM_TLS_DESTINATION)) < 0)
+                                         args->tlsDestination) < 0)
             return -1;
     }
     if (qemuMigrationSrcNBDWait(vm, false, 0) < 0)

@@ -68,82 +68,48 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(qemuMigrationP2P, qemuMigrationP2PClear);
  * the flags, not the presence of a destination URI).
  */
 bool
-qemuMigrationP2PRequested(const virMigrateArgs *args)
+qemuMigrationP2PRequested(unsigned long long flags)
 {
-    return args->flags & (VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_TUNNELLED);
+    return flags & (VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_TUNNELLED);
 }
 
 
-/* What a tunnelled migration cannot do: QEMU sends to no address of the
- * destination, over one connection, and post-copy needs QEMU's return
- * path, which a stream does not carry.  Returns 0 or -1 (reported). */
+/* What a peer-to-peer Perform cannot do beyond the flag rules of
+ * qemuMigrationArgsParse: go nowhere, or, tunnelled, be given addresses
+ * of the destination (QEMU sends to none).  Returns 0 or -1 (reported). */
 static int
-qemuMigrationP2PCheckTunnelled(const virMigrateArgs *args)
+qemuMigrationP2PCheck(const qemuMigrationArgs *args)
 {
-    static const char *const params[] = {
-        VIR_MIGRATE_PARAM_URI, VIR_MIGRATE_PARAM_LISTEN_ADDRESS,
-        VIR_MIGRATE_PARAM_DISKS_PORT, VIR_MIGRATE_PARAM_DISKS_URI,
-    };
-    size_t i;
+    const char *given = NULL;
 
-    for (i = 0; i < G_N_ELEMENTS(params); i++) {
-        if (virTypedParamArrayFind(args->params, args->nparams, params[i])) {
-            virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                           _("migration parameter '%1$s' is not supported by tunnelled migration"),
-                           params[i]);
-            return -1;
-        }
-    }
-    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_OFFLINE)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy and offline migration cannot be tunnelled"));
-        return -1;
-    }
-    if (args->flags & (VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC)) {
-        /* the disks' NBD connection would not go through the tunnel */
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("storage migration cannot be tunnelled"));
-        return -1;
-    }
-    if (args->flags & VIR_MIGRATE_PARALLEL) {
-        /* QEMU's extra connections would have nowhere to go */
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("parallel migration cannot be tunnelled"));
-        return -1;
-    }
-    return 0;
-}
-
-
-/* What a peer-to-peer Perform cannot do.  Returns 0 or -1 (reported). */
-static int
-qemuMigrationP2PCheck(const virMigrateArgs *args)
-{
     if (!args->dconnuri || !*args->dconnuri) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
                        _("peer-to-peer migration needs the destination's connection URI"));
         return -1;
     }
-    if (!(args->flags & VIR_MIGRATE_PEER2PEER)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("tunnelled migration needs VIR_MIGRATE_PEER2PEER"));
-        return -1;
-    }
-    if (args->flags & VIR_MIGRATE_POSTCOPY_RESUME) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy recovery is not supported with peer-to-peer migration"));
-        return -1;
-    }
-    if (args->flags & VIR_MIGRATE_TUNNELLED)
-        return qemuMigrationP2PCheckTunnelled(args);
-    return 0;
+    if (!(args->flags & VIR_MIGRATE_TUNNELLED))
+        return 0;
+    if (args->uri)
+        given = VIR_MIGRATE_PARAM_URI;
+    else if (args->listenAddress)
+        given = VIR_MIGRATE_PARAM_LISTEN_ADDRESS;
+    else if (args->disksPort)
+        given = VIR_MIGRATE_PARAM_DISKS_PORT;
+    else if (args->disksURI)
+        given = VIR_MIGRATE_PARAM_DISKS_URI;
+    if (!given)
+        return 0;
+    virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                   _("migration parameter '%1$s' is not supported by tunnelled migration"),
+                   given);
+    return -1;
 }
 
 
 /* Sets @p2p up from the Perform step's @args. */
 static void
 qemuMigrationP2PInit(qemuMigrationP2P *p2p, virDomainObj *vm,
-                     const virMigrateArgs *args)
+                     const qemuMigrationArgs *args)
 {
     p2p->vm = vm;
     p2p->dconnuri = args->dconnuri;
@@ -302,11 +268,14 @@ qemuMigrationP2PKeepPaused(qemuMigrationP2P *p2p)
 static int
 qemuMigrationP2PBegin(qemuMigrationP2P *p2p)
 {
-    virMigrateArgs args;
+    virMigrateArgs wire;
+    g_auto(qemuMigrationArgs) args = { 0 };
     g_autofree char *xml = NULL;
 
-    qemuMigrationP2PArgs(p2p, &args, true);
-    if (!(xml = qemuMigrationSrcBegin(p2p->vm, &args)))
+    qemuMigrationP2PArgs(p2p, &wire, true);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_BEGIN, p2p->protocol, NULL,
+                               &wire, &args) < 0 ||
+        !(xml = qemuMigrationSrcBegin(p2p->vm, &args)))
         return -1;
     p2p->jobId = p2p->vm->job->asyncJobId;
     qemuMigrationP2PNextCookie(p2p);
@@ -365,10 +334,13 @@ qemuMigrationP2PPrepare(qemuMigrationP2P *p2p)
 static int
 qemuMigrationP2PPerform(qemuMigrationP2P *p2p)
 {
-    virMigrateArgs args;
+    virMigrateArgs wire;
+    g_auto(qemuMigrationArgs) args = { 0 };
 
-    qemuMigrationP2PArgs(p2p, &args, true);
-    if (qemuMigrationSrcPerform(p2p->vm, &args) < 0)
+    qemuMigrationP2PArgs(p2p, &wire, true);
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PERFORM, p2p->protocol, NULL,
+                               &wire, &args) < 0 ||
+        qemuMigrationSrcPerform(p2p->vm, &args) < 0)
         return -1;
     qemuMigrationP2PNextCookie(p2p);
     return 0;
@@ -409,14 +381,18 @@ static void
 qemuMigrationP2PConfirm(qemuMigrationP2P *p2p, bool cancelled)
 {
     virDomainObj *vm = p2p->vm;
-    virMigrateArgs args;
+    virMigrateArgs wire;
+    g_auto(qemuMigrationArgs) args = { 0 };
 
     if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT ||
         vm->job->asyncJobId != p2p->jobId)
         return;
-    qemuMigrationP2PArgs(p2p, &args, true);
-    args.cancelled = cancelled;
-    if (qemuMigrationSrcConfirm(vm, &args) < 0)
+    qemuMigrationP2PArgs(p2p, &wire, true);
+    wire.cancelled = cancelled;
+    /* the arguments Perform accepted pass again */
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_CONFIRM, p2p->protocol,
+                               NULL, &wire, &args) < 0 ||
+        qemuMigrationSrcConfirm(vm, &args) < 0)
         VIR_WARN("confirming the migration of domain %s failed: %s",
                  vm->def->name, NULLSTR(virErrorGetLastMessage()));
 }
@@ -505,16 +481,19 @@ qemuMigrationP2PRunV2(qemuMigrationP2P *p2p)
 {
     g_autoptr(virDomainIdent) ddom = NULL;
     virError *err = NULL;
-    virMigrateArgs args;
+    virMigrateArgs wire;
+    g_auto(qemuMigrationArgs) args = { 0 };
     bool cancelled = true;
 
     if (qemuMigrationP2PPrepareV2(p2p) < 0)
         return -1;
-    qemuMigrationP2PArgs(p2p, &args, true);
-    args.flags &= ~VIR_MIGRATE_CHANGE_PROTECTION;
-    args.cookiein = NULL;
-    args.cookieinlen = 0;
-    if (qemuMigrationSrcPerformV2(p2p->vm, &args) == 0)
+    qemuMigrationP2PArgs(p2p, &wire, true);
+    wire.flags &= ~VIR_MIGRATE_CHANGE_PROTECTION;
+    wire.cookiein = NULL;
+    wire.cookieinlen = 0;
+    if (qemuMigrationArgsParse(QEMU_MIGRATION_STEP_PERFORM, p2p->protocol, NULL,
+                               &wire, &args) == 0 &&
+        qemuMigrationSrcPerformV2(p2p->vm, &args) == 0)
         cancelled = false;
     else
         virErrorPreserveLast(&err);
@@ -539,7 +518,7 @@ qemuMigrationP2PRunV2(qemuMigrationP2P *p2p)
  * without a job; the lock is dropped during calls to the destination.
  */
 int
-qemuMigrationSrcPerformP2P(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcPerformP2P(virDomainObj *vm, qemuMigrationArgs *args)
 {
     g_auto(qemuMigrationP2P) p2p = { 0 };
     int rc;
@@ -572,19 +551,19 @@ qemuMigrationSrcPerformP2P(virDomainObj *vm, virMigrateArgs *args)
  * (libvirt.so's rule).  As qemuMigrationSrcPerformP2P otherwise.
  */
 int
-qemuMigrationSrcPerformP2PV2(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcPerformP2PV2(virDomainObj *vm, qemuMigrationArgs *args)
 {
     g_autoptr(virTypedParamList) params = NULL;
-    g_autofree char *dconnuri = NULL;
-    virMigrateArgs p2pArgs = *args;
+    g_autofree char *dconnuri = g_strdup(args->uri);
+    qemuMigrationArgs p2pArgs = *args;
     int nparams = 0;
 
-    dconnuri = g_strdup(qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI));
     params = virTypedParamListNewFromArray(args->params, args->nparams);
     virTypedParamListRemove(params, VIR_MIGRATE_PARAM_URI);
-    p2pArgs.params = (virTypedParameterPtr)virTypedParamListGetParams(params,
-                                                                      &nparams);
+    p2pArgs.params = virTypedParamListGetParams(params, &nparams);
     p2pArgs.nparams = nparams;
+    p2pArgs.uri = NULL;
     p2pArgs.dconnuri = dconnuri;
+    /* borrows what @args owns */
     return qemuMigrationSrcPerformP2P(vm, &p2pArgs);
 }

@@ -7,11 +7,12 @@
 #pragma once
 
 #include "internal.h"
+#include "qemu_migration_args.h"
 #include "virdomainobj.h"
 #include "virhypervisordriver.h"
 
 /* Whether a Perform step asks for peer-to-peer migration. */
-bool qemuMigrationP2PRequested(const virMigrateArgs *args);
+bool qemuMigrationP2PRequested(unsigned long long flags);
 
-int qemuMigrationSrcPerformP2P(virDomainObj *vm, virMigrateArgs *args);
-int qemuMigrationSrcPerformP2PV2(virDomainObj *vm, virMigrateArgs *args);
+int qemuMigrationSrcPerformP2P(virDomainObj *vm, qemuMigrationArgs *args);
+int qemuMigrationSrcPerformP2PV2(virDomainObj *vm, qemuMigrationArgs *args);

@@ -181,15 +181,6 @@ static const struct {
       QEMU_MIGRATION_PARAM_TLS_HOSTNAME, QEMU_MIGRATION_SOURCE },
 };
 
-/* The names of the refused flags, for the error. */
-static const struct {
-    unsigned long long flag;
-    const char *name;
-} qemuMigrationUnsupportedFlagNames[] = {
-    { VIR_MIGRATE_RDMA_PIN_ALL, "VIR_MIGRATE_RDMA_PIN_ALL" },
-    { VIR_MIGRATE_ZEROCOPY, "VIR_MIGRATE_ZEROCOPY" },
-};
-
 #define STEP(s) (1U << QEMU_MIGRATION_STEP_##s)
 
 /*
@@ -298,49 +289,6 @@ qemuMigrationParamsFree(qemuMigrationParams *migParams)
 
 
 /* ---- flags and the typed parameters of the entry points ---- */
-
-/**
- * qemuMigrationParamsCheckFlags:
- * Refuses, before anything happens, the VIR_MIGRATE_* @flags a migration
- * cannot run with: unknown bits (VIR_ERR_INVALID_ARG, as virCheckFlags),
- * the known flags virtmig does not implement (VIR_ERR_ARGUMENT_UNSUPPORTED
- * naming each of them), and libvirt's impossible combinations: post-copy
- * without --live or with --suspend, --offline without --persistent.
- * Returns 0 when the flags are fine, -1 with the error reported.
- */
-int
-qemuMigrationParamsCheckFlags(unsigned long long flags)
-{
-    virCheckFlags(QEMU_MIGRATION_FLAGS, -1);
-
-    if (flags & QEMU_MIGRATION_FLAGS_UNSUPPORTED) {
-        g_autoptr(GString) names = g_string_new(NULL);
-        size_t i;
-
-        for (i = 0; i < G_N_ELEMENTS(qemuMigrationUnsupportedFlagNames); i++) {
-            if (!(flags & qemuMigrationUnsupportedFlagNames[i].flag))
-                continue;
-            g_string_append_printf(names, "%s%s", names->len ? ", " : "",
-                                   qemuMigrationUnsupportedFlagNames[i].name);
-        }
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
-                       _("unsupported migration flags: %1$s"), names->str);
-        return -1;
-    }
-    if (flags & VIR_MIGRATE_POSTCOPY &&
-        (!(flags & VIR_MIGRATE_LIVE) || flags & VIR_MIGRATE_PAUSED)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy migration is not supported with non-live or paused migration"));
-        return -1;
-    }
-    if (flags & VIR_MIGRATE_OFFLINE && !(flags & VIR_MIGRATE_PERSIST_DEST)) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       _("offline migration must be specified with the persistent flag set"));
-        return -1;
-    }
-    return 0;
-}
-
 
 /**
  * qemuMigrationParamsSpecs:

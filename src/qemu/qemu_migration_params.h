@@ -7,8 +7,9 @@
  * The mapping is libvirt 9.0's (docs/internals/migration-params.rst has
  * the table).  The life of a set of parameters during one migration:
  *
- *   entry point   qemuMigrationParamsCheckFlags, qemuMigrationParamsValidate
- *   Begin/Prepare qemuMigrationParamsFromFlags (party of this side)
+ *   entry point   qemuMigrationArgsParse (qemu_migration_args.c):
+ *                 qemuMigrationParamsValidate, then for Prepare and
+ *                 Perform qemuMigrationParamsFromFlags (party of this side)
  *   Prepare/Perform, monitor entered:
  *                 qemuMigrationParamsFetch         (QEMU's originals, kept
  *                                                   in the job, saved in the
@@ -135,7 +136,6 @@ qemuMigrationParams *qemuMigrationParamsNew(void);
 void qemuMigrationParamsFree(qemuMigrationParams *migParams);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuMigrationParams, qemuMigrationParamsFree);
 
-int qemuMigrationParamsCheckFlags(unsigned long long flags);
 int qemuMigrationParamsValidate(qemuMigrationStep step,
                                 const virTypedParameter *params, int nparams);
 const virTypedParamSpec *qemuMigrationParamsSpecs(qemuMigrationStep step,

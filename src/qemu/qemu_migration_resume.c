@@ -56,11 +56,8 @@ qemuMigrationResumeAllowed(virDomainObj *vm, virDomainAsyncJob job,
                            unsigned long long flags,
                            qemuMigrationJobPhase expected)
 {
-    if (!(flags & VIR_MIGRATE_POSTCOPY)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("resuming failed post-copy migration requires post-copy to be enabled"));
-        return false;
-    }
+    /* --postcopy-resume without --postcopy is refused by
+     * qemuMigrationArgsParse */
     if (job == VIR_ASYNC_JOB_MIGRATION_OUT &&
         expected < QEMU_MIGRATION_PHASE_PERFORM_RESUME &&
         !(flags & VIR_MIGRATE_CHANGE_PROTECTION)) {
@@ -186,7 +183,7 @@ qemuMigrationResumeFailed(virDomainObj *vm)
  * in postcopy_failed).
  */
 char *
-qemuMigrationSrcBeginResume(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcBeginResume(virDomainObj *vm, qemuMigrationArgs *args)
 {
     g_autofree char *xml = NULL;
 
@@ -275,7 +272,7 @@ qemuMigrationSrcResumeStart(virDomainObj *vm, const char *uri)
  * (reported; the job back in postcopy_failed).
  */
 int
-qemuMigrationSrcPerformResume(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcPerformResume(virDomainObj *vm, qemuMigrationArgs *args)
 {
     g_autofree char *uri = NULL;
 
@@ -310,7 +307,7 @@ qemuMigrationSrcPerformResume(virDomainObj *vm, virMigrateArgs *args)
  * back to postcopy_failed.  Returns 0 or -1 (reported).
  */
 int
-qemuMigrationSrcConfirmResume(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcConfirmResume(virDomainObj *vm, qemuMigrationArgs *args)
 {
     if (!qemuMigrationResumeAllowed(vm, VIR_ASYNC_JOB_MIGRATION_OUT, args->flags,
                                     QEMU_MIGRATION_PHASE_PERFORM_RESUME) ||
@@ -346,7 +343,7 @@ qemuMigrationSrcConfirmResume(virDomainObj *vm, virMigrateArgs *args)
 
 /* migrate-recover on a new port; the URI for the source in *@uriOut. */
 static int
-qemuMigrationDstResumeListen(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationDstResumeListen(virDomainObj *vm, const qemuMigrationArgs *args,
                              char **uriOut)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
@@ -373,7 +370,7 @@ qemuMigrationDstResumeListen(virDomainObj *vm, const virMigrateArgs *args,
 
 /* The incoming domain a recovery names (the XML's name, or dname). */
 static virDomainObj *
-qemuMigrationDstResumeFind(const virMigrateArgs *args)
+qemuMigrationDstResumeFind(const qemuMigrationArgs *args)
 {
     g_autoptr(virDomainDef) def = NULL;
     g_autofree char *origname = NULL;
@@ -398,7 +395,7 @@ qemuMigrationDstResumeFind(const virMigrateArgs *args)
  * Returns 0 or -1 (reported; the job back in postcopy_failed).
  */
 int
-qemuMigrationDstPrepareResume(virMigrateArgs *args, char **uriOut)
+qemuMigrationDstPrepareResume(qemuMigrationArgs *args, char **uriOut)
 {
     g_autofree char *uri = NULL;
     virDomainObj *vm;
@@ -439,9 +436,9 @@ qemuMigrationDstPrepareResume(virMigrateArgs *args, char **uriOut)
  * (reported).
  */
 virDomainIdent *
-qemuMigrationDstFinishResume(virMigrateArgs *args)
+qemuMigrationDstFinishResume(qemuMigrationArgs *args)
 {
-    const char *name = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_NAME);
+    const char *name = args->destName;
     virDomainIdent *ident = NULL;
     virDomainObj *vm;
 

@@ -105,9 +105,9 @@ qemuMigrationSrcBeginEndJob(virDomainObj *vm, virConn *conn, bool protect,
 /* The XML the destination gets: the user's (destination_xml) as given,
  * else the live definition without host-local details. */
 static char *
-qemuMigrationSrcBeginXML(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationSrcBeginXML(virDomainObj *vm, const qemuMigrationArgs *args)
 {
-    const char *xmlin = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_DEST_XML);
+    const char *xmlin = args->destXML;
     g_autoptr(virDomainDef) def = NULL;
     /* offline: only the definition the guest boots with next moves */
     virDomainDef *current = (args->flags & VIR_MIGRATE_OFFLINE) && vm->newDef ?
@@ -135,7 +135,7 @@ qemuMigrationSrcBeginXML(virDomainObj *vm, const virMigrateArgs *args)
  * @vm locked and referenced.
  */
 char *
-qemuMigrationSrcBegin(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcBegin(virDomainObj *vm, qemuMigrationArgs *args)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     bool protect = args->flags & VIR_MIGRATE_CHANGE_PROTECTION;
@@ -193,17 +193,19 @@ qemuMigrationSrcRestoreRunning(virDomainObj *vm)
  * the original ones to restore afterwards, and sets up the convergence
  * policy @cv.  Returns 0 or -1. */
 static int
-qemuMigrationSrcApplyParams(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcApplyParams(virDomainObj *vm, qemuMigrationArgs *args,
                             qemuMigrationConverge *cv)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
-    g_autoptr(qemuMigrationParams) migParams = NULL;
+    g_autoptr(qemuMigrationParams) migParams = g_steal_pointer(&args->migParams);
     int rc = -1;
 
-    if (!(migParams = qemuMigrationParamsFromFlags(args->params, args->nparams,
-                                                   args->flags,
-                                                   QEMU_MIGRATION_SOURCE)) ||
-        qemuMigrationParamsSetMaxBandwidth(migParams, priv->migMaxBandwidth) < 0)
+    if (!migParams) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("the migration parameters were applied already"));
+        return -1;
+    }
+    if (qemuMigrationParamsSetMaxBandwidth(migParams, priv->migMaxBandwidth) < 0)
         return -1;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         return -1;
@@ -269,7 +271,7 @@ qemuMigrationSrcContinue(virDomainObj *vm)
  * destination's daemon is lost (keepalive, EOF): nothing would finish
  * the migration there. */
 static int
-qemuMigrationSrcCheckPeer(const virMigrateArgs *args)
+qemuMigrationSrcCheckPeer(const qemuMigrationArgs *args)
 {
     virConn *dconn = args->dconn;
 
@@ -286,7 +288,7 @@ qemuMigrationSrcCheckPeer(const virMigrateArgs *args)
  * the disk mirrors, if any, completed); the convergence policy @cv and
  * the destination's connection, if any, are looked at now and then. */
 static int
-qemuMigrationSrcWaitDone(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcWaitDone(virDomainObj *vm, const qemuMigrationArgs *args,
                          qemuMigrationConverge *cv)
 {
     bool postcopy = args->flags & VIR_MIGRATE_POSTCOPY;
@@ -330,16 +332,14 @@ qemuMigrationSrcFinishStats(virDomainObj *vm)
 /* The speed of this migration: the "bandwidth" parameter (MiB/s) while it
  * runs, else the domain's migrate-setspeed value (libvirt's rule, so
  * migrate-getspeed shows it meanwhile).  Returns 1 with the value to put
- * back afterwards in *@restore, 0 when there is none, -1 (reported). */
+ * back afterwards in *@restore, 0 when there is none. */
 static int
-qemuMigrationSrcUseBandwidth(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcUseBandwidth(virDomainObj *vm, const qemuMigrationArgs *args,
                              unsigned long long *restore)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
-    unsigned long long bandwidth = 0;
+    unsigned long long bandwidth = args->bandwidth;
 
-    if (qemuMigrationAnyParamULL(args, VIR_MIGRATE_PARAM_BANDWIDTH, &bandwidth) < 0)
-        return -1;
     if (!bandwidth)
         return 0;
     *restore = priv->migMaxBandwidth;
@@ -351,7 +351,7 @@ qemuMigrationSrcUseBandwidth(virDomainObj *vm, const virMigrateArgs *args,
 /* The transfer itself: parameters, migrate, wait.  On failure a running
  * QEMU migration is cancelled.  Returns 0 or -1 (reported). */
 static int
-qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+qemuMigrationSrcTransfer(virDomainObj *vm, qemuMigrationArgs *args, const char *uri)
 {
     qemuMigrationConverge cv = { 0 };
     bool started = false;
@@ -392,7 +392,7 @@ qemuMigrationSrcTransfer(virDomainObj *vm, virMigrateArgs *args, const char *uri
  * args->stream (qemu_migration_tunnel.c).  Returns 0 once the
  * destination confirmed all of it, or -1 (reported). */
 static int
-qemuMigrationSrcTransferTunnelled(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcTransferTunnelled(virDomainObj *vm, qemuMigrationArgs *args)
 {
     qemuMigrationTunnel *tunnel = qemuMigrationSrcTunnelStart(args->stream);
     virError *err = NULL;
@@ -419,7 +419,7 @@ qemuMigrationSrcTransferTunnelled(virDomainObj *vm, virMigrateArgs *args)
 /* The transfer, at the speed of qemuMigrationSrcUseBandwidth.  Returns 0
  * or -1 (reported). */
 static int
-qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
+qemuMigrationSrcRun(virDomainObj *vm, qemuMigrationArgs *args, const char *uri)
 {
     unsigned long long restore = 0;
     int temporary = qemuMigrationSrcUseBandwidth(vm, args, &restore);
@@ -441,9 +441,9 @@ qemuMigrationSrcRun(virDomainObj *vm, virMigrateArgs *args, const char *uri)
  * in either spelling ("tcp:HOST:PORT" or "tcp://HOST:PORT").  Caller owns
  * the result.  Returns it, or NULL (reported). */
 char *
-qemuMigrationSrcURI(const virMigrateArgs *args)
+qemuMigrationSrcURI(const qemuMigrationArgs *args)
 {
-    const char *uri = qemuMigrationAnyParamString(args, VIR_MIGRATE_PARAM_URI);
+    const char *uri = args->uri;
 
     if (!uri) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
@@ -479,13 +479,17 @@ qemuMigrationSrcPerformFailed(virDomainObj *vm)
  * @vm locked and referenced.  Returns 0 or -1 (reported).
  */
 int
-qemuMigrationSrcPerform(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcPerform(virDomainObj *vm, qemuMigrationArgs *args)
 {
     g_autofree char *uri = NULL;
 
     if (!(args->flags & VIR_MIGRATE_CHANGE_PROTECTION)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("migration v3 without change protection is not supported"));
+        g_autofree char *names =
+            qemuMigrationArgsFlagNames(VIR_MIGRATE_CHANGE_PROTECTION);
+
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
+                       _("migration v3 without change protection is not supported: needs %1$s"),
+                       names);
         return -1;
     }
     if (!qemuMigrationJobIsActive(vm, VIR_ASYNC_JOB_MIGRATION_OUT) ||
@@ -532,7 +536,7 @@ qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
  * stops here; with UNDEFINE_SOURCE an inactive domain's definition goes
  * (a running one keeps it, as in libvirt).  Ends the job. */
 static void
-qemuMigrationSrcConfirmOffline(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationSrcConfirmOffline(virDomainObj *vm, const qemuMigrationArgs *args)
 {
     VIR_INFO("offline migration of domain %s %s", vm->def->name,
              args->cancelled ? "cancelled" : "confirmed");
@@ -554,7 +558,7 @@ qemuMigrationSrcConfirmOffline(virDomainObj *vm, const virMigrateArgs *args)
  * QEMU finished sending a post-copy migration although Finish failed
  * (the destination has the whole guest then). */
 static bool
-qemuMigrationSrcConfirmCancelled(virDomainObj *vm, const virMigrateArgs *args,
+qemuMigrationSrcConfirmCancelled(virDomainObj *vm, const qemuMigrationArgs *args,
                                  bool postcopy)
 {
     if (!args->cancelled)
@@ -679,7 +683,7 @@ qemuMigrationSrcSentCancelled(virDomainObj *vm, bool stockResume)
  * job otherwise.  @vm locked and referenced.  Returns 0 or -1.
  */
 int
-qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcConfirm(virDomainObj *vm, qemuMigrationArgs *args)
 {
     bool postcopy;
     bool cancelled;
@@ -729,31 +733,11 @@ qemuMigrationSrcConfirm(virDomainObj *vm, virMigrateArgs *args)
 
 /* ---- protocol v2 ---- */
 
-/* What v2 cannot do.  Returns 0 or -1 (reported). */
-static int
-qemuMigrationSrcCheckV2(const virMigrateArgs *args)
-{
-    if (args->flags & (VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME)) {
-        /* v2 stops the source when Perform ends, before the destination
-         * runs: nothing would serve the pages post-copy still needs */
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("post-copy migration needs migration protocol v3"));
-        return -1;
-    }
-    if (args->flags & VIR_MIGRATE_OFFLINE) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("offline migration needs migration protocol v3"));
-        return -1;
-    }
-    return 0;
-}
-
-
 /* Starts the one MIGRATION_OUT job of a v2 migration, in phase perform2,
  * after Begin's checks of the disks (v2 has no Begin; libvirt checks
  * them here too). */
 static int
-qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
+qemuMigrationSrcPerformV2Start(virDomainObj *vm, const qemuMigrationArgs *args)
 {
     if (qemuMigrationJobStart(vm, VIR_ASYNC_JOB_MIGRATION_OUT, args->flags) < 0)
         return -1;
@@ -780,12 +764,11 @@ qemuMigrationSrcPerformV2Start(virDomainObj *vm, const virMigrateArgs *args)
  * Returns 0 or -1 (reported).
  */
 int
-qemuMigrationSrcPerformV2(virDomainObj *vm, virMigrateArgs *args)
+qemuMigrationSrcPerformV2(virDomainObj *vm, qemuMigrationArgs *args)
 {
     g_autofree char *uri = NULL;
 
-    if (qemuMigrationSrcCheckV2(args) < 0 ||
-        qemuMigrationSrcPerformV2Start(vm, args) < 0)
+    if (qemuMigrationSrcPerformV2Start(vm, args) < 0)
         return -1;
     VIR_INFO("outgoing migration of domain %s with protocol v2 (flags 0x%llx)",
              vm->def->name, args->flags);

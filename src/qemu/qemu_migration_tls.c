@@ -26,23 +26,13 @@ static const char *const qemuMigrationTLSClientFiles[] = {
 
 
 int
-qemuMigrationTLSCheckArgs(unsigned long long flags,
-                          const virTypedParameter *params, int nparams)
+qemuMigrationTLSCheckArgs(unsigned long long flags, const char *tlsDestination)
 {
-    int i;
-
     /* the user named the host whose certificate QEMU must check, and
      * would otherwise get a plain stream without a word */
-    for (i = 0; i < nparams && !(flags & VIR_MIGRATE_TLS); i++) {
-        if (STREQ(params[i].field, VIR_MIGRATE_PARAM_TLS_DESTINATION)) {
-            virReportError(VIR_ERR_INVALID_ARG, "%s",
-                           _("Turn TLS migration (VIR_MIGRATE_TLS) on to name its destination (tls.destination)"));
-            return -1;
-        }
-    }
-    if ((flags & VIR_MIGRATE_TLS) && (flags & VIR_MIGRATE_TUNNELLED)) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("VIR_MIGRATE_TLS cannot be used with VIR_MIGRATE_TUNNELLED: the tunnel carries QEMU's stream inside the connection to the destination daemon; use a qemu+tls:// destination URI to encrypt it"));
+    if (tlsDestination && !(flags & VIR_MIGRATE_TLS)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("Turn TLS migration (VIR_MIGRATE_TLS) on to name its destination (tls.destination)"));
         return -1;
     }
     if (qemu_driver && qemu_driver->cfg->migrateTLSForce &&

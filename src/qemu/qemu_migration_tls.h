@@ -19,14 +19,15 @@
 
 #define QEMU_MIGRATION_TLS_ALIAS "objlibvirt_migrate_tls0"
 
-/* Refuses, at every step before anything happens, what would send
- * QEMU's stream in plain text against the user's or the host's wish:
- * tls.destination in @params without --tls, anything but --tls on a
- * host with migrate_tls_force; and --tls with --tunnelled.  (The disks'
- * NBD connections of a storage migration take the same credentials.)
- * Returns 0 or -1 (reported). */
+/* Refuses, at every step before anything happens (from
+ * qemuMigrationArgsParse), what would send QEMU's stream in plain text
+ * against the user's or the host's wish: a @tlsDestination (the
+ * tls.destination parameter, or NULL) without --tls, anything but --tls
+ * on a host with migrate_tls_force.  (--tls with --tunnelled is a rule of
+ * qemu_migration_args.c; the disks' NBD connections of a storage
+ * migration take the same credentials.)  Returns 0 or -1 (reported). */
 int qemuMigrationTLSCheckArgs(unsigned long long flags,
-                              const virTypedParameter *params, int nparams);
+                              const char *tlsDestination);
 
 /* With VIR_MIGRATE_TLS in @flags: adds the credentials object for
  * @party's end to @vm's QEMU and points @migParams at it; otherwise
