@@ -57,12 +57,6 @@ BENIGN = [
     # Process start/stop and QEMU's events: start watches the exit, the
     # events stop or resume the process.
     ("src/qemu/qemu_process.c", "src/qemu/qemu_process_events.c"),
-    # The migration core, the destination side and crash recovery; the
-    # storage copy's steps, which the core's cookie and the destination
-    # call, use the core's parameters and the destination's port range.
-    ("src/qemu/qemu_migration.c", "src/qemu/qemu_migration_dst.c",
-     "src/qemu/qemu_migration_recover.c", "src/qemu/qemu_migration_nbd.c",
-     "src/qemu/qemu_migration_nbd_src.c"),
 ]
 
 DEF_RE = re.compile(r"^([A-Za-z_]\w*)\s*\(", re.M)

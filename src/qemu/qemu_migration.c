@@ -1,13 +1,15 @@
 /*
- * qemu_migration.c: what both sides of a migration share: QEMU's
- * MIGRATION events, waiting for completion, statistics, cancel
+ * qemu_migration.c: what both sides of a migration share: what QEMU's
+ * MIGRATION events change, waiting for completion, statistics, cancel,
+ * the cookie of each step
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Progress is event driven: QEMU's MIGRATION events (the "events"
- * capability is on from process start) update the status of the job's
- * statistics record and wake the domain condition, on which the thread
- * driving the migration waits.  Nothing polls.
+ * capability is on from process start), routed by
+ * qemu_migration_events.c, update the status of the job's statistics
+ * record and wake the domain condition, on which the thread driving the
+ * migration waits.  Nothing polls.
  */
 #include <config.h>
 
@@ -75,7 +77,7 @@ qemuMigrationAnyStatusToJob(qemuMonitorMigrationStatus status)
 /* The source's vCPUs stop before QEMU enters post-copy (STOP comes
  * while the job still says MIGRATING): once post-copy is active, the
  * pause is a post-copy one, as libvirt reports it. */
-static void
+void
 qemuMigrationSrcCorrectPostcopyPause(virDomainObj *vm)
 {
     int reason = 0;
@@ -101,7 +103,7 @@ static void qemuMigrationAnyMarkPostcopyFailed(virDomainObj *vm);
  * whoever holds the job, clients see "post-copy failed" at once, as with
  * libvirt: the source PAUSED, the destination RUNNING (its vCPUs run
  * until they touch a page that did not come). */
-static void
+void
 qemuMigrationAnyPostcopyPaused(virDomainObj *vm)
 {
     if (!qemuDomainObjIsPostcopy(vm) || qemuDomainObjIsFailedPostcopy(vm))
@@ -115,7 +117,7 @@ qemuMigrationAnyPostcopyPaused(virDomainObj *vm)
 /* A failed post-copy migration runs again (postcopy-recover, then
  * postcopy-active after --postcopy-resume): the reasons go back to
  * post-copy, with libvirt's events. */
-static void
+void
 qemuMigrationAnyPostcopyRecovered(virDomainObj *vm)
 {
     int reason = 0;
@@ -193,7 +195,7 @@ qemuMigrationAnyUnrefDomain(void *data)
 /* QEMU completed the post-copy migration of locked @vm whose job is
  * parked as failed: it ends on a worker (qemuMigrationAnyPostcopyDone).
  * Returns true if it was submitted. */
-static bool
+bool
 qemuMigrationAnyPostcopyDoneLater(virDomainObj *vm)
 {
     if (vm->job->phase != QEMU_MIGRATION_PHASE_POSTCOPY_FAILED ||
@@ -202,82 +204,6 @@ qemuMigrationAnyPostcopyDoneLater(virDomainObj *vm)
     qemuEventLoopSubmit(qemu_driver->eventLoop, qemuMigrationAnyPostcopyDone,
                         virObjectRef(vm), qemuMigrationAnyUnrefDomain);
     return true;
-}
-
-
-/* MIGRATION event (monitor thread, @vm locked, an async job active). */
-static void
-qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status)
-{
-    int jobStatus = qemuMigrationAnyStatusToJob(status);
-
-    if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT &&
-        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN)
-        return;
-    if (jobStatus < 0 || !vm->job->current)
-        return;
-    /* A finished record keeps its verdict. */
-    if (vm->job->current->status == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED ||
-        vm->job->current->status == VIR_DOMAIN_JOB_STATUS_COMPLETED)
-        return;
-    vm->job->current->status = jobStatus;
-    if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY) {
-        qemuMigrationSrcCorrectPostcopyPause(vm);
-        qemuMigrationAnyPostcopyRecovered(vm);
-    }
-    if (jobStatus == VIR_DOMAIN_JOB_STATUS_POSTCOPY_PAUSED)
-        qemuMigrationAnyPostcopyPaused(vm);
-    if (jobStatus == VIR_DOMAIN_JOB_STATUS_HYPERVISOR_COMPLETED &&
-        qemuMigrationAnyPostcopyDoneLater(vm))
-        return;
-    if (vm->job->asyncJob == VIR_ASYNC_JOB_MIGRATION_IN)
-        qemuMigrationDstIncomingEvent(vm);
-}
-
-
-static int
-qemuMigrationAnyCancelHook(virDomainObj *vm)
-{
-    return qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_NONE);
-}
-
-
-/* domjobabort --postcopy: the source's QEMU pauses its post-copy
- * migration (it becomes post-copy failed, ready for --postcopy-resume). */
-static int
-qemuMigrationAnyPauseHook(virDomainObj *vm)
-{
-    return qemuMigrationAnyPause(vm, VIR_ASYNC_JOB_NONE);
-}
-
-
-static int
-qemuMigrationAnyRefreshHook(virDomainObj *vm, virDomainJobData *jobData)
-{
-    return qemuMigrationAnyRefreshStats(vm, VIR_ASYNC_JOB_NONE, jobData);
-}
-
-
-static const qemuProcessMigrationEventHooks qemuMigrationEventHooks = {
-    .migrationStatus = qemuMigrationAnyHandleStatus,
-    /* MIGRATION_PASS: the process code's default (an iteration event) */
-    .migrationUnowned = qemuMigrationRecoverUnowned,
-};
-
-static const qemuDomainJobHooks qemuMigrationJobHooks = {
-    .migrateCancel = qemuMigrationAnyCancelHook,
-    .migratePause = qemuMigrationAnyPauseHook,
-    .refreshStats = qemuMigrationAnyRefreshHook,
-};
-
-
-/* Plugs the migration code into the process and job code (driver start). */
-void
-qemuMigrationInit(void)
-{
-    qemuProcessSetMigrationEventHooks(&qemuMigrationEventHooks);
-    qemuDomainJobSetHooks(&qemuMigrationJobHooks);
-    qemuProcessSetRecoverJobHook(qemuMigrationRecoverJob);
 }
 
 

@@ -17,6 +17,7 @@
 #include "qemu_migration_cookie.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_params.h"
+#include "qemu_migration_port.h"
 #include "qemu_migration_uri.h"
 #include "qemu_monitor.h"
 #include "virhypervisordriver.h"
@@ -31,7 +32,6 @@ int qemuMigrationSrcPerformV2(virDomainObj *vm, qemuMigrationArgs *args);
 /* Destination (qemu_migration_dst.c). */
 int qemuMigrationDstPrepare(qemuMigrationArgs *args, char **uriOut);
 virDomainIdent *qemuMigrationDstFinish(qemuMigrationArgs *args);
-void qemuMigrationDstPortRelease(unsigned short port);
 int qemuMigrationDstPrepare2(qemuMigrationArgs *args, char **uriOut);
 virDomainIdent *qemuMigrationDstFinish2(qemuMigrationArgs *args);
 void qemuMigrationDstIncomingEvent(virDomainObj *vm);
@@ -49,7 +49,6 @@ char *qemuMigrationSrcURI(const qemuMigrationArgs *args);
 void qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags);
 void qemuMigrationSrcPostcopyStats(virDomainObj *vm);
 void qemuMigrationSrcUnwatch(virDomainObj *vm);
-unsigned short qemuMigrationDstPortAcquire(void);
 virDomainDef *qemuMigrationDstParseDef(const qemuMigrationArgs *args,
                                        char **origname);
 void qemuMigrationDstAddresses(const qemuMigrationArgs *args,
@@ -59,8 +58,16 @@ void qemuMigrationDstAddresses(const qemuMigrationArgs *args,
 void qemuMigrationDstEndIncoming(virDomainObj *vm);
 int qemuMigrationDstPostcopyWatch(virDomainObj *vm);
 
-/* Shared (qemu_migration.c). */
+/* The event router (qemu_migration_events.c): plugs the migration code
+ * into the process and job code (driver start). */
 void qemuMigrationInit(void);
+
+/* Shared (qemu_migration.c).  What QEMU's MIGRATION events change, for
+ * the router; @vm locked. */
+void qemuMigrationSrcCorrectPostcopyPause(virDomainObj *vm);
+void qemuMigrationAnyPostcopyPaused(virDomainObj *vm);
+void qemuMigrationAnyPostcopyRecovered(virDomainObj *vm);
+bool qemuMigrationAnyPostcopyDoneLater(virDomainObj *vm);
 void qemuMigrationAnyShutdownPrepare(void);
 int qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
                             unsigned int *stopFlags);
