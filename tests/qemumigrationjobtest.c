@@ -22,6 +22,7 @@
 #include "virerror.h"
 #include "virthread.h"
 #include "virthreadjob.h"
+#include "virtypedparam.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
@@ -971,7 +972,7 @@ testJobStatsRunning(void)
                                 VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE));
     g_assert_cmpstr(params[0].field, ==, "operation");
     g_assert_cmpstr(params[1].field, ==, "time_elapsed");
-    qemuDomainJobParamsFree(params, nparams);
+    virTypedParamArrayFree(params, nparams);
 
     testHookThrottle = 30;
     g_assert_cmpint(qemuDomainJobGetStats(vm, 0, &type, &params, &nparams),
@@ -979,7 +980,7 @@ testJobStatsRunning(void)
     p = testGetParam(params, nparams, VIR_DOMAIN_JOB_AUTO_CONVERGE_THROTTLE);
     g_assert_cmpint(p->type, ==, VIR_TYPED_PARAM_INT);
     g_assert_cmpint(p->value.i, ==, 30);
-    qemuDomainJobParamsFree(params, nparams);
+    virTypedParamArrayFree(params, nparams);
     testHookThrottle = -1;
     g_assert_cmpint(vm->job->active, ==, VIR_JOB_NONE);
 
@@ -1019,14 +1020,14 @@ testJobStatsCompleted(void)
                                           VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
                                           &type, &params, &nparams), ==, 0);
     g_assert_cmpint(type, ==, VIR_DOMAIN_JOB_COMPLETED);
-    qemuDomainJobParamsFree(params, nparams);
+    virTypedParamArrayFree(params, nparams);
     g_assert_cmpint(qemuDomainJobGetStats(vm, VIR_DOMAIN_JOB_STATS_COMPLETED,
                                           &type, &params, &nparams), ==, 0);
     g_assert_cmpint(type, ==, VIR_DOMAIN_JOB_COMPLETED);
     g_assert_cmpint(testGetParam(params, nparams,
                                   VIR_DOMAIN_JOB_OPERATION)->value.i,
                     ==, VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT);
-    qemuDomainJobParamsFree(params, nparams);
+    virTypedParamArrayFree(params, nparams);
     g_assert_null(vm->job->completed);
     g_assert_cmpint(qemuDomainJobGetStats(vm, 0x4, &type, &params, &nparams),
                     ==, -1);

@@ -16,6 +16,7 @@
 #include "remote_protocol.h"
 #include "virnetserver.h"
 #include "virthread.h"
+#include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
@@ -792,7 +793,7 @@ testDomainEntries(void)
     g_assert_cmpstr(params[0].field, ==, VIR_DOMAIN_JOB_TIME_ELAPSED);
     g_assert_cmpuint(params[0].value.ul, ==, 1234);
     g_assert_cmpstr(params[1].value.s, ==, "hi");
-    remoteTypedParamsFree(params, nparams);
+    virTypedParamArrayFree(params, nparams);
 
     g_assert_null(conn->driver->domainGetOSType(conn, dom));
     g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_NO_SUPPORT);
@@ -865,7 +866,7 @@ testMigrateEntries(void)
                     "60:13 303:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3 "
                     "306:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3 "
                     "306:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3");
-    remoteTypedParamsFree(args.params, args.nparams);
+    virTypedParamArrayFree(args.params, args.nparams);
     g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
     testServerStop(t);
 }
@@ -889,7 +890,7 @@ testMigratePositional(void)
     args.params = testMigParamsNew(&args.nparams, true);
     g_assert_cmpint(conn->driver->domainMigratePrepare3(conn, &args, &uri), ==, -1);
     g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_ARGUMENT_UNSUPPORTED);
-    remoteTypedParamsFree(args.params, args.nparams);
+    virTypedParamArrayFree(args.params, args.nparams);
 
     args.params = testMigParamsNew(&args.nparams, false);
     args.flags = VIR_MIGRATE_LIVE;
@@ -904,7 +905,7 @@ testMigratePositional(void)
     g_assert_cmpstr(log, ==,
                     "60:13 214:xml=<domain/>:dname=guest:resource=100:flags=0x1 "
                     "217:dname=guest:uri=(null):cancelled=0");
-    remoteTypedParamsFree(args.params, args.nparams);
+    virTypedParamArrayFree(args.params, args.nparams);
     g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
     testServerStop(t);
 }

@@ -103,7 +103,7 @@ remoteClientDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
 
 
 /* Entry domainGetJobStats: DOMAIN_GET_JOB_STATS (298).  On success
- * *@params (caller frees with remoteTypedParamsFree) and *@nparams hold
+ * *@params (caller frees with virTypedParamArrayFree) and *@nparams hold
  * the statistics. */
 int
 remoteClientDomainGetJobStats(virConn *conn, const virDomainIdent *dom,

@@ -15,6 +15,7 @@
 #include "remote_daemon.h"
 #include "remote_daemon_dispatch.h"
 #include "virerror.h"
+#include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -181,7 +182,7 @@ remoteDispatchDomainGetJobStats(virNetServerClient *client G_GNUC_UNUSED,
                                         REMOTE_DOMAIN_JOB_STATS_MAX,
                                         &ret->params.params_val,
                                         &ret->params.params_len);
-    remoteTypedParamsFree(params, nparams);
+    virTypedParamArrayFree(params, nparams);
     ret->type = type;
     return rc;
 }

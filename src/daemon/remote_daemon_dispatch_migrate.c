@@ -16,6 +16,7 @@
 #include "virnetserverstream.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -32,7 +33,7 @@ typedef struct {
 static void
 remoteMigrateCallClear(remoteMigrateCall *call)
 {
-    remoteTypedParamsFree(call->args.params, call->args.nparams);
+    virTypedParamArrayFree(call->args.params, call->args.nparams);
     g_free(call->cookieout);
     memset(call, 0, sizeof(*call));
 }

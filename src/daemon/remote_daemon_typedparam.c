@@ -7,6 +7,7 @@
 
 #include "remote_daemon_dispatch.h"
 #include "virerror.h"
+#include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -73,24 +74,10 @@ remoteSerializeTypedParameters(const virTypedParameter *params, int nparams,
 }
 
 
-/* Frees an array of typed parameters made by a driver. */
-void
-remoteTypedParamsFree(virTypedParameterPtr params, int nparams)
-{
-    int i;
-
-    for (i = 0; i < nparams; i++) {
-        if (params[i].type == VIR_TYPED_PARAM_STRING)
-            g_free(params[i].value.s);
-    }
-    g_free(params);
-}
-
-
 /**
  * remoteDeserializeTypedParameters:
  * Copies @len wire parameters (at most @max) into a new array (*@params,
- * *@nparams; free with remoteTypedParamsFree).  Names must fit libvirt's
+ * *@nparams; free with virTypedParamArrayFree).  Names must fit libvirt's
  * 80-byte field.  Returns 0 or -1 (VIR_ERR_RPC reported).
  */
 int
@@ -114,7 +101,7 @@ remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
             VIR_TYPED_PARAM_FIELD_LENGTH) {
             virReportError(VIR_ERR_RPC, _("parameter %1$s too big for destination"),
                            val[i].field);
-            remoteTypedParamsFree(p, i);
+            virTypedParamArrayFree(p, i);
             return -1;
         }
         p[i].type = v->type;
@@ -143,7 +130,7 @@ remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
         default:
             /* XDR decoding already refused other tags. */
             virReportError(VIR_ERR_RPC, _("unknown parameter type %1$d"), v->type);
-            remoteTypedParamsFree(p, i);
+            virTypedParamArrayFree(p, i);
             return -1;
         }
     }

@@ -279,7 +279,7 @@ qemuDomainJobParamsDisk(GArray *par, const qemuDomainJobDataPrivate *priv)
  * qemuDomainJobDataToParams:
  * @jobData: statistics of a running or completed job
  * @type: set to the public virDomainJobType
- * @params: set to a new array the caller frees with qemuDomainJobParamsFree
+ * @params: set to a new array the caller frees with virTypedParamArrayFree
  * @nparams: set to its length
  *
  * Builds the typed parameters of virDomainGetJobStats with libvirt's
@@ -325,22 +325,6 @@ qemuDomainJobDataToParams(const virDomainJobData *jobData, int *type,
     *params = (virTypedParameterPtr)(void *)g_array_free(g_steal_pointer(&par),
                                                          FALSE);
     return 0;
-}
-
-
-/* Frees an array from qemuDomainJobDataToParams (may be NULL). */
-void
-qemuDomainJobParamsFree(virTypedParameterPtr params, int nparams)
-{
-    int i;
-
-    if (!params)
-        return;
-    for (i = 0; i < nparams; i++) {
-        if (params[i].type == VIR_TYPED_PARAM_STRING)
-            g_free(params[i].value.s);
-    }
-    g_free(params);
 }
 
 
@@ -787,7 +771,7 @@ qemuDomainJobGetInfo(virDomainObj *vm, virDomainJobInfo *info)
  * virDomainGetJobStats on locked @vm.  @flags: VIR_DOMAIN_JOB_STATS_
  * COMPLETED (and KEEP_COMPLETED, without which completed statistics are
  * forgotten once read).  Without a job: *@type is VIR_DOMAIN_JOB_NONE and
- * no parameters.  The caller frees *@params with qemuDomainJobParamsFree.
+ * no parameters.  The caller frees *@params with virTypedParamArrayFree.
  * Returns 0 or -1 with an error reported.
  */
 int

@@ -107,7 +107,6 @@ void qemuDomainJobDataToInfo(const virDomainJobData *jobData,
                              virDomainJobInfo *info);
 int qemuDomainJobDataToParams(const virDomainJobData *jobData, int *type,
                               virTypedParameterPtr *params, int *nparams);
-void qemuDomainJobParamsFree(virTypedParameterPtr params, int nparams);
 void qemuDomainJobSaveCompleted(virDomainObj *vm, virDomainJobStatus status);
 
 const char *qemuDomainAsyncJobPhaseToString(virDomainAsyncJob job, int phase);

@@ -13,6 +13,7 @@
 #include "virlog.h"
 #include "virthread.h"
 #include "virthreadpool.h"
+#include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -55,7 +56,7 @@ qemuDomainEventFree(virDomainEvent *event)
     if (!event)
         return;
     virDomainIdentFree(event->dom);
-    qemuDomainJobParamsFree(event->params, event->nparams);
+    virTypedParamArrayFree(event->params, event->nparams);
     g_free(event->nsuri);
     g_free(event->path);
     g_free(event->dev);

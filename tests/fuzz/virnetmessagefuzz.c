@@ -100,7 +100,7 @@ fuzzTypedParamsConvert(int proc, bool ret, const char *data)
         if (remoteDeserializeTypedParameters(list.params_val, list.params_len,
                                              fuzzParams[i].max,
                                              &params, &nparams) == 0)
-            remoteTypedParamsFree(params, nparams);
+            virTypedParamArrayFree(params, nparams);
     }
 }
 
