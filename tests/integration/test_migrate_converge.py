@@ -30,7 +30,7 @@ GUEST_CMDLINE = "hb_ms=100 wss_mib=8 rate_mib_s=100"
 BANDWIDTH = 8
 
 
-class Converge(unittest.TestCase):
+class Converge(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         import libvirt
@@ -67,10 +67,6 @@ class Converge(unittest.TestCase):
         for h in self.hosts:
             virsh(h.uri, "destroy", name, check=False)
             virsh(h.uri, "undefine", name, check=False)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
 
     def migrate3(self, src, dst, name, params, flags, seconds):
         """python-libvirt's migrate3 in a thread; job statistics sampled

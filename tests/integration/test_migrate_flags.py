@@ -73,7 +73,7 @@ class EventWatcher:
                 if "'lifecycle' for domain '%s'" % name in line]
 
 
-class MigrateFlags(unittest.TestCase):
+class MigrateFlags(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         import libvirt
@@ -110,16 +110,6 @@ class MigrateFlags(unittest.TestCase):
         guestlog.wait_for_lines(log, 3, timeout=3)
         self.addCleanup(self.cleanup_guest, name)
         return log
-
-    def cleanup_guest(self, *names):
-        for h in (self.a, self.b):
-            for name in names:
-                virsh(h.uri, "destroy", name, check=False)
-                virsh(h.uri, "undefine", name, check=False)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
 
     def log_mark(self, *hosts):
         return {h.name: os.path.getsize(h.log) for h in hosts}

@@ -36,7 +36,7 @@ SUPPORTS_FEATURE = 60           # REMOTE_PROC_CONNECT_SUPPORTS_FEATURE
 FEATURE_PARAMS = 13             # VIR_DRV_FEATURE_MIGRATION_PARAMS
 
 
-class P2PHosts(unittest.TestCase):
+class P2PHosts(harness.TwoHostGuests, unittest.TestCase):
     """Three hosts: A (keepalive 1 s x 2 toward its destinations), B, and
     C, which offers only protocol v2; the helpers of both test files."""
 
@@ -89,10 +89,6 @@ class P2PHosts(unittest.TestCase):
             if h.proc.poll() is None:
                 virsh(h.uri, "destroy", name, check=False)
                 virsh(h.uri, "undefine", name, check=False)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
 
     def job(self, host, name):
         res = virsh(host.uri, "domjobinfo", name, check=False)

@@ -111,7 +111,7 @@ class RawV2Client(rawrpc.RawClient):
                      struct.pack(">Q", 0))
 
 
-class MigrateV2(unittest.TestCase):
+class MigrateV2(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         conf = {"migration_host": "127.0.0.1", "log_level": 2}
@@ -150,10 +150,6 @@ class MigrateV2(unittest.TestCase):
         for h in (self.a, self.b):
             virsh(h.uri, "destroy", name, check=False)
             virsh(h.uri, "undefine", name, check=False)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
 
     def jobtype(self, host, name):
         out = virsh(host.uri, "domjobinfo", name, check=False).stdout
