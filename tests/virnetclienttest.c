@@ -15,6 +15,7 @@
 #define LIBVIRT_VIRNETCLIENTPRIV_H_ALLOW
 #include "virnetclientpriv.h"
 #include "virnetserver.h"
+#include "virnettestserver.h"
 #include "virkeepaliveprotocol.h"
 #include "remote_protocol.h"
 #include "virthread.h"
@@ -112,24 +113,9 @@ static const virNetServerProgramProc testProcs[] = {
                            .retFilter = TEST_XDR_INT, .readonlyAllowed = true },
 };
 
-typedef struct {
-    char *dir;
-    char *sock;
-    virNetServer *srv;
-    virNetServerProgram *prog;
-    GThread *thread;
-} testServer;
-
-static void
-testServerRun(void *opaque)
-{
-    virNetServerRun(opaque);
-}
-
-static testServer *
+static virNetTestServer *
 testServerStart(void)
 {
-    testServer *t = g_new0(testServer, 1);
     virNetServerConfig cfg;
 
     virNetServerConfigDefaults(&cfg);
@@ -137,28 +123,9 @@ testServerStart(void)
     cfg.prioWorkers = 2;
     cfg.keepaliveInterval = 1;
     cfg.keepaliveCount = 1;
-    t->dir = g_dir_make_tmp("virnetclienttest-XXXXXX", NULL);
-    t->sock = g_build_filename(t->dir, "sock", NULL);
-    t->srv = virNetServerNew(&cfg, NULL, NULL);
-    t->prog = virNetServerProgramNew(TEST_PROGRAM, 1, testProcs, TEST_PROC_LAST);
-    virNetServerAddProgram(t->srv, t->prog);
-    g_assert_cmpint(virNetServerAddServiceUNIX(t->srv, t->sock, 0600, false), ==, 0);
-    t->thread = virThreadCreate("test-srv", testServerRun, t->srv);
     testReleased = false;
-    return t;
-}
-
-static void
-testServerStop(testServer *t)
-{
-    virNetServerQuit(t->srv);
-    virThreadJoin(t->thread);
-    virNetServerFree(t->srv);
-    virNetServerProgramFree(t->prog);
-    rmdir(t->dir);
-    g_free(t->sock);
-    g_free(t->dir);
-    g_free(t);
+    return virNetTestServerStart("virnetclienttest", &cfg, TEST_PROGRAM,
+                                 testProcs, TEST_PROC_LAST);
 }
 
 static int
@@ -418,7 +385,7 @@ testRelease(void)
 static void
 testConcurrent(void)
 {
-    testServer *t = testServerStart();
+    virNetTestServer *t = testServerStart();
     g_autoptr(virNetClient) client = virNetClientNewUNIX(t->sock);
     testWorker workers[8];
     GThread *threads[8];
@@ -454,7 +421,7 @@ testConcurrent(void)
                                      NULL, NULL, TEST_XDR_INT, &serial, 5000), ==, 0);
     g_assert_cmpint(serial, ==, 3 + 8 * 200);
     g_clear_pointer(&client, virNetClientUnref);
-    testServerStop(t);
+    virNetTestServerStop(t);
 }
 
 /* An error reply becomes the caller's last error, message verbatim; the
@@ -462,7 +429,7 @@ testConcurrent(void)
 static void
 testErrorReply(void)
 {
-    testServer *t = testServerStart();
+    virNetTestServer *t = testServerStart();
     g_autoptr(virNetClient) client = virNetClientNewUNIX(t->sock);
     const virError *err;
     int out = 0;
@@ -495,7 +462,7 @@ testErrorReply(void)
     g_assert_cmpint(testCallInt(client, TEST_PROC_ECHO, 1, &out), ==, 0);
     g_assert_cmpint(out, ==, 2);
     g_clear_pointer(&client, virNetClientUnref);
-    testServerStop(t);
+    virNetTestServerStop(t);
 }
 
 /* The server PINGs us and drops us after one unanswered PING (2 s); our
@@ -503,7 +470,7 @@ testErrorReply(void)
 static void
 testServerPing(void)
 {
-    testServer *t = testServerStart();
+    virNetTestServer *t = testServerStart();
     g_autoptr(virNetClient) client = virNetClientNewUNIX(t->sock);
     testCloseInfo info = { 0 };
     int out = 0;
@@ -523,7 +490,7 @@ testServerPing(void)
     virNetClientClose(client);
     g_assert_cmpint(info.count, ==, 1);
     g_clear_pointer(&client, virNetClientUnref);
-    testServerStop(t);
+    virNetTestServerStop(t);
 }
 
 /* A connection failure names the socket. */

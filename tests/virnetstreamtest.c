@@ -17,6 +17,7 @@
 #include "virnetclient.h"
 #include "virnetclientstream.h"
 #include "virnetserver.h"
+#include "virnettestserver.h"
 #include "virnetserverstream.h"
 #include "virthread.h"
 
@@ -60,19 +61,9 @@ static const virNetServerProgramProc testProcs[] = {
 };
 
 typedef struct {
-    char *dir;
-    char *sock;
-    virNetServer *srv;
-    virNetServerProgram *prog;
-    GThread *thread;
+    virNetTestServer *server;
     virNetClient *client;
 } testEnv;
-
-static void
-testServerRun(void *opaque)
-{
-    virNetServerRun(opaque);
-}
 
 static testEnv *
 testEnvNew(void)
@@ -84,15 +75,9 @@ testEnvNew(void)
     cfg.maxWorkers = 2;
     cfg.prioWorkers = 1;
     cfg.maxClientRequests = 4;
-    t->dir = g_dir_make_tmp("virnetstreamtest-XXXXXX", NULL);
-    t->sock = g_build_filename(t->dir, "sock", NULL);
-    t->srv = virNetServerNew(&cfg, NULL, NULL);
-    t->prog = virNetServerProgramNew(TEST_PROGRAM, 1, testProcs,
-                                     G_N_ELEMENTS(testProcs));
-    virNetServerAddProgram(t->srv, t->prog);
-    g_assert_cmpint(virNetServerAddServiceUNIX(t->srv, t->sock, 0600, false), ==, 0);
-    t->thread = virThreadCreate("test-srv", testServerRun, t->srv);
-    t->client = virNetClientNewUNIX(t->sock);
+    t->server = virNetTestServerStart("virnetstreamtest", &cfg, TEST_PROGRAM,
+                                      testProcs, G_N_ELEMENTS(testProcs));
+    t->client = virNetClientNewUNIX(t->server->sock);
     g_assert_nonnull(t->client);
     return t;
 }
@@ -102,13 +87,7 @@ testEnvFree(testEnv *t)
 {
     virNetClientClose(t->client);
     virNetClientUnref(t->client);
-    virNetServerQuit(t->srv);
-    virThreadJoin(t->thread);
-    virNetServerFree(t->srv);
-    virNetServerProgramFree(t->prog);
-    rmdir(t->dir);
-    g_free(t->sock);
-    g_free(t->dir);
+    virNetTestServerStop(t->server);
     g_free(t);
 }
 
