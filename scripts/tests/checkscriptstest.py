@@ -269,5 +269,27 @@ class Whitespace(Base):
         self.assertClean("check-whitespace.py")
 
 
+class DocsIndex(Base):
+    def setUp(self):
+        super().setUp()
+        write(self.root, "docs/index.rst",
+              "- ``guide.rst``\n- ``rpc.rst``\n- ``guest/README.rst``\n")
+        write(self.root, "docs/guide.rst", "Guide\n")
+        write(self.root, "docs/internals/rpc.rst", "RPC\n")
+        write(self.root, "tests/guest/README.rst", "Guest\n")
+
+    def test_clean(self):
+        self.assertClean("check-docs-index.py")
+
+    def test_missing(self):
+        write(self.root, "docs/internals/new.rst", "New\n")
+        write(self.root, "tests/other/README.rst", "Other\n")
+        self.assertFails("check-docs-index.py",
+                         "docs/internals/new.rst:1: error: not in "
+                         "docs/index.rst (name it as ``new.rst``)",
+                         "tests/other/README.rst:1: error: not in "
+                         "docs/index.rst (name it as ``other/README.rst``)")
+
+
 if __name__ == "__main__":
     unittest.main()
