@@ -16,7 +16,10 @@
 #    libtirpc also provides filters for;
 #  - with inline code disabled (-i 0, see below) the "register int32_t
 #    *buf;" declarations are never used, so drop them;
-#  - every .c in the tree includes <config.h> first.
+#  - every .c in the tree includes <config.h> first;
+#  - strings, opaque byte strings and variable arrays are decoded with
+#    virxdrbound.h's filters, which refuse a declared length the rest of
+#    the message cannot hold before allocating for it.
 #
 # Inline code is disabled because the inlined encoders use the IXDR_*
 # macros, which are easy to get wrong across XDR implementations and
@@ -35,7 +38,9 @@ def fixup(text, mode):
     text = re.sub(r'^\s*register int32_t \*buf;\n', '', text, flags=re.M)
     text = text.replace('\t', '    ')
     if mode == '-c':
-        text = '#include <config.h>\n' + text
+        text = re.sub(r'\bxdr_(string|bytes|array) \(',
+                      lambda m: 'virXDR%s (' % m.group(1).capitalize(), text)
+        text = '#include <config.h>\n#include "virxdrbound.h"\n' + text
     return text
 
 

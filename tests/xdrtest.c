@@ -506,6 +506,40 @@ testRobustBadInput(void)
 }
 
 
+/* Lengths within the .x's bounds but beyond the message: refused before
+ * anything is allocated for them (virxdrbound.h), which shows as the
+ * field left NULL (libtirpc's filters leave what they allocated for the
+ * caller's xdr_free). */
+static void
+testRobustDeclaredBeyondMessage(void)
+{
+    g_autoptr(GByteArray) name = xdrTestParseBytes("00400000 41414141");
+    g_autoptr(GByteArray) list = xdrTestParseBytes("00004000 00000000 00000000");
+    g_autoptr(GByteArray) cookie = xdrTestParseBytes("00400000 00");
+    g_autoptr(GByteArray) fits = xdrTestParseBytes("00000002 41420000");
+    remote_domain_lookup_by_name_args lookup = { 0 };
+    remote_connect_list_all_domains_ret all = { 0 };
+    remote_domain_migrate_perform3_params_ret perform = { 0 };
+
+    g_assert_false(xdrTestDecode((xdrproc_t)xdr_remote_domain_lookup_by_name_args,
+                                 &lookup, (const char *)name->data, name->len));
+    g_assert_null(lookup.name);
+    g_assert_false(xdrTestDecode((xdrproc_t)xdr_remote_connect_list_all_domains_ret,
+                                 &all, (const char *)list->data, list->len));
+    g_assert_null(all.domains.domains_val);
+    g_assert_false(xdrTestDecode((xdrproc_t)xdr_remote_domain_migrate_perform3_params_ret,
+                                 &perform, (const char *)cookie->data,
+                                 cookie->len));
+    g_assert_null(perform.cookie_out.cookie_out_val);
+
+    /* what the message does hold still decodes */
+    g_assert_true(xdrTestDecode((xdrproc_t)xdr_remote_domain_lookup_by_name_args,
+                                &lookup, (const char *)fits->data, fits->len));
+    g_assert_cmpstr(lookup.name, ==, "AB");
+    xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_name_args, (char *)&lookup);
+}
+
+
 /* The constants are wire ABI too. */
 static void
 testConstants(void)
@@ -557,6 +591,8 @@ main(int argc, char **argv)
 
         g_test_add_data_func(path, &xdrTestCases[i], testTruncated);
     }
+    g_test_add_func("/xdr/robust/declared-beyond-message",
+                    testRobustDeclaredBeyondMessage);
     g_test_add_func("/xdr/fact/connect-open-call", testFactConnectOpenCall);
     g_test_add_func("/xdr/fact/unknown-procedure", testFactUnknownProcedure);
     g_test_add_func("/xdr/fact/keepalive-ping", testFactKeepalivePing);
