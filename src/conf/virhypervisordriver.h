@@ -478,6 +478,8 @@ struct _virHypervisorDriver {
     virDrvDomainMigrateGetULL domainMigrateGetMaxDowntime;
     virDrvDomainMigrateSetULL domainMigrateSetMaxSpeed;
     virDrvDomainMigrateGetULL domainMigrateGetMaxSpeed;
+    virDrvDomainMigrateGetULL domainMigrateGetCompressionCache;
+    virDrvDomainMigrateSetULL domainMigrateSetCompressionCache;
     virDrvDomainFlagsOp domainMigrateStartPostCopy;
 
     virDrvDomainBlockStatsFlags domainBlockStatsFlags;

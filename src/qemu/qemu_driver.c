@@ -90,6 +90,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainMigrateGetMaxDowntime = qemuDomainMigrateGetMaxDowntime,
     .domainMigrateSetMaxSpeed = qemuDomainMigrateSetMaxSpeed,
     .domainMigrateGetMaxSpeed = qemuDomainMigrateGetMaxSpeed,
+    .domainMigrateGetCompressionCache = qemuDomainMigrateGetCompressionCache,
+    .domainMigrateSetCompressionCache = qemuDomainMigrateSetCompressionCache,
     .domainMigrateStartPostCopy = qemuDomainMigrateStartPostCopy,
 
     .domainBlockStatsFlags = qemuDomainBlockStatsFlags,

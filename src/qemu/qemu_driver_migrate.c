@@ -361,6 +361,32 @@ qemuDomainMigrateSetMaxSpeed(virConn *conn G_GNUC_UNUSED,
 }
 
 
+/* migrate-compcache: the size of xbzrle's cache (bytes) in QEMU. */
+int
+qemuDomainMigrateGetCompressionCache(virConn *conn G_GNUC_UNUSED,
+                                     const virDomainIdent *dom,
+                                     unsigned long long *cacheSize,
+                                     unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return qemuDomainMigrateGetParam(dom, QEMU_MIGRATION_PARAM_XBZRLE_CACHE_SIZE,
+                                     cacheSize);
+}
+
+
+/* migrate-compcache --size: sets it, before or during a migration. */
+int
+qemuDomainMigrateSetCompressionCache(virConn *conn G_GNUC_UNUSED,
+                                     const virDomainIdent *dom,
+                                     unsigned long long cacheSize,
+                                     unsigned int flags)
+{
+    virCheckFlags(0, -1);
+    return qemuDomainMigrateSetParam(dom, QEMU_MIGRATION_PARAM_XBZRLE_CACHE_SIZE,
+                                     cacheSize, false);
+}
+
+
 /* migrate-getspeed: the stored speed (no job, no QEMU), as libvirt; the
  * post-copy speed is QEMU's max-postcopy-bandwidth. */
 int

@@ -37,3 +37,11 @@ int qemuDomainMigrateGetMaxSpeed(virConn *conn, const virDomainIdent *dom,
                                  unsigned int flags);
 int qemuDomainMigrateStartPostCopy(virConn *conn, const virDomainIdent *dom,
                                    unsigned int flags);
+int qemuDomainMigrateGetCompressionCache(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned long long *cacheSize,
+                                         unsigned int flags);
+int qemuDomainMigrateSetCompressionCache(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned long long cacheSize,
+                                         unsigned int flags);
