@@ -5,9 +5,12 @@
  *
  * The steps of ../../docs/internals/migration.rst, split by where they
  * run: qemu_migration_src.c (Begin, Perform, Confirm), qemu_migration_dst.c
- * (Prepare, Finish), qemu_migration.c (what both sides share: QEMU's
- * MIGRATION events, waiting for completion, statistics).  Jobs and phases
- * go through qemu_migration_job.c.
+ * (Prepare, Finish), qemu_migration.c (what both sides share: what QEMU's
+ * MIGRATION events change, waiting for completion, statistics, cookies),
+ * and above them qemu_migration_events.c (the router of QEMU's events and
+ * the job's hooks).  Each step gets its arguments parsed once by
+ * qemuMigrationArgsParse (qemu_migration_args.h).  Jobs and phases go
+ * through qemu_migration_job.c.
  */
 #pragma once
 
