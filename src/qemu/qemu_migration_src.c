@@ -284,9 +284,27 @@ qemuMigrationSrcCheckPeer(const qemuMigrationArgs *args)
 }
 
 
+/* --abort-on-error: fails (reported) once the guest is paused by an I/O
+ * error, as libvirt's wait for completion does. */
+static int
+qemuMigrationSrcCheckIOError(virDomainObj *vm, const qemuMigrationArgs *args)
+{
+    int reason = 0;
+
+    if (!(args->flags & VIR_MIGRATE_ABORT_ON_ERROR) ||
+        virDomainObjGetState(vm, &reason) != VIR_DOMAIN_PAUSED ||
+        reason != VIR_DOMAIN_PAUSED_IOERROR)
+        return 0;
+    virReportError(VIR_ERR_OPERATION_FAILED, _("job '%1$s' failed due to I/O error"),
+                   "migration out");
+    return -1;
+}
+
+
 /* Waits for QEMU to finish sending, continuing at pre-switchover (once
- * the disk mirrors, if any, completed); the convergence policy @cv and
- * the destination's connection, if any, are looked at now and then. */
+ * the disk mirrors, if any, completed); the convergence policy @cv,
+ * the destination's connection, if any, and with --abort-on-error the
+ * guest's state are looked at now and then. */
 static int
 qemuMigrationSrcWaitDone(virDomainObj *vm, const qemuMigrationArgs *args,
                          qemuMigrationConverge *cv)
@@ -297,6 +315,8 @@ qemuMigrationSrcWaitDone(virDomainObj *vm, const qemuMigrationArgs *args,
     int rc;
 
     for (;;) {
+        if (qemuMigrationSrcCheckIOError(vm, args) < 0)
+            return -1;
         rc = qemuMigrationAnyWaitFor(vm, VIR_ASYNC_JOB_MIGRATION_OUT, postcopy,
                                      slice);
         if (rc == 2 && qemuMigrationSrcCheckPeer(args) < 0)

@@ -177,6 +177,7 @@ qemuProcessQMPEventIOError(virDomainObj *vm, json_object *data)
                                       VIR_DOMAIN_EVENT_SUSPENDED_IOERROR);
         if (virDomainObjSaveStatus(vm) < 0)
             virErrorResetLast();
+        virDomainObjBroadcast(vm);  /* a migration may abort on it */
     }
 }
 

@@ -13,7 +13,9 @@ disk, watched by stock virsh and python-libvirt:
   QEMU stops the guest (its default for a full host disk), and the
   clients get io-error "pause", io-error-reason "pause due to enospc"
   and the lifecycle event Suspended I/O Error; domstate says "paused
-  (I/O error)".
+  (I/O error)"; ``virsh migrate --abort-on-error`` of that guest fails
+  with libvirt's "job 'migration out' failed due to I/O error" and
+  leaves it paused at the source, nothing at the destination.
 """
 
 import os
@@ -45,13 +47,20 @@ class LinuxEvents(unittest.TestCase):
         start_event_loop()
         cls.images = mkguest.ensure(lg.GUEST_DIR, lg.AGENT)
         cls.view = tempfile.mkdtemp(prefix="virtmig-images-")
-        cls.a = Host("lxev", image_view=cls.view).start()
+        conf = {"migration_host": "127.0.0.1"}
+        port = harness.free_port()
+        cls.a = Host("lxev", image_view=cls.view, conf=dict(
+            conf, migration_port_min=port, migration_port_max=port + 4)).start()
+        cls.b = Host("lxevB", image_view=cls.view, conf=dict(
+            conf, migration_port_min=port + 5,
+            migration_port_max=port + 9)).start()
         cls.conn = libvirt.open(cls.a.uri)
 
     @classmethod
     def tearDownClass(cls):
         cls.conn.close()
         cls.a.cleanup()
+        cls.b.cleanup()
         shutil.rmtree(cls.view, ignore_errors=True)
 
     def setUp(self):
@@ -91,8 +100,9 @@ class LinuxEvents(unittest.TestCase):
         return log
 
     def cleanup_guest(self, name):
-        virsh(self.a.uri, "destroy", name, check=False)
-        virsh(self.a.uri, "undefine", name, check=False)
+        for h in (self.a, self.b):
+            virsh(h.uri, "destroy", name, check=False)
+            virsh(h.uri, "undefine", name, check=False)
 
     def test_block_threshold(self):
         name = "lxthr"
@@ -170,6 +180,26 @@ class LinuxEvents(unittest.TestCase):
         self.assertTrue(0 <= io and 0 <= reason < suspended, lines)
         self.assertEqual(virsh(self.a.uri, "domstate", "--reason",
                                name).stdout.strip(), "paused (I/O error)")
+        # --abort-on-error: a guest paused by an I/O error does not move
+        # (B has an image of its own at that path, so Prepare succeeds)
+        os.makedirs(os.path.join(self.b.images, "small"), exist_ok=True)
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2",
+                        os.path.join(self.b.images, "small", name + ".qcow2"),
+                        "8M"], check=True)
+        res = virsh(self.a.uri, "migrate", "--live", "--abort-on-error",
+                    "--unsafe", name, self.b.uri, check=False, timeout=120)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("operation failed: job 'migration out' failed due to "
+                      "I/O error", res.stderr)
+        self.assertEqual(virsh(self.a.uri, "domstate", "--reason",
+                               name).stdout.strip(), "paused (I/O error)")
+        self.assertNotIn(name, virsh(self.b.uri, "list", "--all",
+                                     "--name").stdout.split())
+        # without it, the paused guest moves, paused (as libvirt)
+        virsh(self.a.uri, "migrate", "--live", "--unsafe", name, self.b.uri,
+              timeout=120)
+        self.assertEqual(virsh(self.b.uri, "domstate", name).stdout.strip(),
+                         "paused")
 
 
 if __name__ == "__main__":
