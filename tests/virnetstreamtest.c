@@ -43,7 +43,7 @@ testOpen(virNetServerClient *client, virNetMessage *msg,
     int sv[2];
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
-    if (virNetServerStreamAttachFD(st, sv[0]) < 0) {
+    if (virNetServerStreamAttachFD(st, sv[0], VIR_NET_SERVER_STREAM_RX) < 0) {
         close(sv[1]);
         virNetServerStreamClose(st);
         return -1;

@@ -85,14 +85,21 @@ struct _virDomainEvent {
 typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
 
 /*
- * A byte stream riding on a connection (libvirt's virStream), for
- * tunnelled migration.  What works depends on who made it: a stream the
- * remote client driver made (connectStreamNew) and a call bound
- * (domainMigratePrepareTunnel3) is sent into, then finished or aborted;
- * a stream the daemon hands a driver with a client's call delivers what
- * that client sends into the descriptor the driver attaches (that handle
- * is valid during the call only).  An operation left NULL does not apply.
+ * A byte stream riding on a connection (libvirt's virStream): tunnelled
+ * migration, consoles, screenshots.  What works depends on who made it:
+ * a stream the remote client driver made (connectStreamNew) and a call
+ * bound (domainMigratePrepareTunnel3) is sent into, then finished or
+ * aborted; a stream the daemon hands a driver with a client's call
+ * carries data between that client and the descriptor the driver
+ * attaches, in the directions it asks for.  That handle is valid during
+ * the call only; streamHold gives one that outlives it (a console the
+ * driver may later hang up).  An operation left NULL does not apply.
  */
+typedef enum {
+    VIR_STREAM_FD_IN = 1 << 0,      /* the client's data goes into it */
+    VIR_STREAM_FD_OUT = 1 << 1,     /* what it gives goes to the client */
+} virStreamFDDir;
+
 typedef struct _virStream virStream;
 typedef struct _virStreamDriver virStreamDriver;
 struct _virStreamDriver {
@@ -100,9 +107,17 @@ struct _virStreamDriver {
     int (*streamSend)(virStream *st, const char *data, size_t len);
     /* all sent: waits until the peer confirms it delivered everything */
     int (*streamFinish)(virStream *st);
+    /* ends it from this side (a held daemon stream: the client is sent
+     * the end of the data) */
     int (*streamAbort)(virStream *st);
-    /* from now on the data goes into @fd (stolen) */
-    int (*streamAttachFD)(virStream *st, int fd);
+    /* from now on the data flows through @fd (stolen) in the directions
+     * @dirs (virStreamFDDir) */
+    int (*streamAttachFD)(virStream *st, int fd, unsigned int dirs);
+    /* a handle on the same stream for after the call; caller owns it
+     * (streamFree) */
+    virStream *(*streamHold)(virStream *st);
+    /* whether the stream still carries data */
+    bool (*streamIsOpen)(virStream *st);
     void (*streamFree)(virStream *st);
 };
 struct _virStream {
@@ -385,6 +400,16 @@ typedef int (*virDrvDomainSetBlockThreshold)(virConn *conn,
                                              unsigned long long threshold,
                                              unsigned int flags);
 
+/* Streams from the guest (issue 16): the driver attaches the device or
+ * the image to @st (valid during the call only). */
+typedef int (*virDrvDomainOpenConsole)(virConn *conn, const virDomainIdent *dom,
+                                       const char *devName, virStream *st,
+                                       unsigned int flags);
+/* Returns the image's MIME type (caller owns it), or NULL. */
+typedef char *(*virDrvDomainScreenshot)(virConn *conn, const virDomainIdent *dom,
+                                        virStream *st, unsigned int screen,
+                                        unsigned int flags);
+
 /* One domain's record of virConnectGetAllDomainStats. */
 typedef struct _virDomainStatsRec virDomainStatsRec;
 struct _virDomainStatsRec {
@@ -500,6 +525,9 @@ struct _virHypervisorDriver {
     virDrvDomainSetMemoryFlags domainSetMemoryFlags;
     virDrvDomainSetVcpusFlags domainSetVcpusFlags;
     virDrvDomainSetBlockThreshold domainSetBlockThreshold;
+
+    virDrvDomainOpenConsole domainOpenConsole;
+    virDrvDomainScreenshot domainScreenshot;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

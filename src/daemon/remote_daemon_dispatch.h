@@ -34,3 +34,9 @@ void remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
                                 const char *name, const char *value);
 void remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
                                 const char *name, unsigned long long value);
+
+/* Streams of a client's call (remote_daemon_stream.c): made for the
+ * call the worker runs (caller owns it), failed if the call fails. */
+virStream *remoteDaemonStreamNew(virNetServerClient *client);
+void remoteDaemonStreamFail(virStream *st);
+void remoteDaemonStreamFree(virStream *st);

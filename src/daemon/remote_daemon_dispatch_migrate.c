@@ -13,7 +13,6 @@
 
 #include "remote_daemon.h"
 #include "remote_daemon_dispatch.h"
-#include "virnetserverstream.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virtypedparam.h"
@@ -256,18 +255,6 @@ remoteDispatchDomainMigratePrepare3Params(virNetServerClient *client G_GNUC_UNUS
 
 /* ---- tunnelled: the data comes on a stream of the Prepare call ---- */
 
-static int
-remoteDaemonStreamAttachFD(virStream *st, int fd)
-{
-    return virNetServerStreamAttachFD(st->privateData, fd);
-}
-
-/* What the driver may do with the stream of a client's call. */
-static const virStreamDriver remoteDaemonStreamDriver = {
-    .streamAttachFD = remoteDaemonStreamAttachFD,
-};
-
-
 /* PREPARE_TUNNEL3_PARAMS: opens the call's stream; the driver attaches
  * the incoming QEMU to it.  Packets the client sends on it afterwards
  * are written there by the RPC layer (virnetserverstream.c). */
@@ -277,23 +264,22 @@ remoteDispatchDomainMigratePrepareTunnel3Params(virNetServerClient *client,
                                                 remote_domain_migrate_prepare_tunnel3_params_args *args,
                                                 remote_domain_migrate_prepare_tunnel3_params_ret *ret)
 {
-    virNetServer *srv = virNetServerClientGetServer(client);
     g_auto(remoteMigrateCall) call = { 0 };
-    g_autoptr(virNetServerStream) nst = NULL;
-    virStream st = { .driver = &remoteDaemonStreamDriver };
+    virStream *st;
+    int rc;
 
     remoteMigrateCallInit(&call, args->cookie_in.cookie_in_val,
                           args->cookie_in.cookie_in_len, args->flags, true);
     if (remoteMigrateCallParams(&call, args->params.params_val,
                                 args->params.params_len) < 0)
         return -1;
-    nst = virNetServerStreamNew(client, virNetServerGetContext(srv),
-                                virNetServerProgramCurrentCall());
-    st.privateData = nst;
-    if (conn->driver->domainMigratePrepareTunnel3(conn, &st, &call.args) < 0) {
-        virNetServerStreamClose(nst);
+    st = remoteDaemonStreamNew(client);
+    rc = conn->driver->domainMigratePrepareTunnel3(conn, st, &call.args);
+    if (rc < 0)
+        remoteDaemonStreamFail(st);
+    remoteDaemonStreamFree(st);
+    if (rc < 0)
         return -1;
-    }
     remoteMigrateCallTakeCookie(&call, REMOTE_MIGRATE_COOKIE_OUT(ret));
     return 0;
 }

@@ -61,6 +61,7 @@ qemuDomainObjPrivateFree(void *data)
     qemuMigrationParamsFree(priv->migrationOrigParams);
     qemuMigrationNBDFree(priv->nbd);
     qemuProcessPeriphFree(priv->periph);
+    g_clear_pointer(&priv->consoles, g_hash_table_unref);
     g_array_unref(priv->cleanupCallbacks);
     g_free(priv);
 }

@@ -78,6 +78,10 @@ struct _qemuDomainObjPrivate {
 
     /* taps, agent (qemu_process_periph.c), issue 9 */
     struct _qemuProcessPeriph *periph;
+
+    /* console sessions (qemu_driver_console.c), issue 16: serial alias
+     * -> the held virStream of its session */
+    GHashTable *consoles;
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

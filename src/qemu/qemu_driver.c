@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include "qemu_conf.h"
+#include "qemu_driver_console.h"
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
 #include "qemu_driver_migrate.h"
@@ -112,6 +113,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
+    .domainOpenConsole = qemuDomainOpenConsole,
+    .domainScreenshot = qemuDomainScreenshot,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

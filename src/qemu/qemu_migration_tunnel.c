@@ -116,7 +116,7 @@ qemuMigrationDstTunnelAttach(const char *path, virStream *st)
     unlink(path);
     VIR_DEBUG("incoming QEMU on %s attached to the migration stream (fd %d)",
               path, fd);
-    return st->driver->streamAttachFD(st, fd);
+    return st->driver->streamAttachFD(st, fd, VIR_STREAM_FD_IN);
 }
 
 

@@ -32,6 +32,8 @@ virNetMessageClear(virNetMessage *msg)
 {
     size_t i;
 
+    if (msg->done)
+        msg->done(msg->doneOpaque);
     for (i = msg->donefds; i < msg->nfds; i++) {
         if (msg->fds[i] >= 0)
             close(msg->fds[i]);

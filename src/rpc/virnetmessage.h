@@ -22,6 +22,11 @@ struct _virNetMessage {
     size_t donefds;
 
     virNetMessage *next;    /* queue link */
+
+    /* called once when the packet is done with (sent, or dropped unsent),
+     * from whatever thread frees it, possibly under the sender's lock */
+    void (*done)(void *opaque);
+    void *doneOpaque;
 };
 
 virNetMessage *virNetMessageNew(void);

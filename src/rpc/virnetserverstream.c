@@ -10,13 +10,21 @@
  * (max_client_requests), the server stops reading that socket, and the
  * sender's writes block: neither daemon queues more than a few packets.
  *
+ * The other way (consoles, screenshots): a watch reads the descriptor
+ * and sends what it reads as data packets, at most
+ * VIR_NET_SERVER_STREAM_TX_MAX of them queued on the client at once; the
+ * end of the descriptor's data is sent as an empty data packet (libvirt's
+ * EOF), after which the stream waits for the client to end or abort it.
+ *
  * Threads: packets arrive in the I/O thread and are only queued there;
- * a watch on the descriptor (in the server's main context, so the I/O
- * thread again) writes them when it can take them, and sends the
- * confirmation of the end or the abort once everything before it is
- * written.  The handler that opened the stream attaches the descriptor
- * from its worker.  Each stream is locked on its own; the registry lock
- * is never held while a stream lock is taken.
+ * watches on the descriptor (in the server's main context, so the I/O
+ * thread again) write them when it can take them, send the confirmation
+ * of the end or the abort once everything before it is written, and read
+ * what goes to the client.  The handler that opened the stream attaches
+ * the descriptor from its worker.  Each stream is locked on its own; the
+ * registry lock is never held while a stream lock is taken, and a stream
+ * lock is never taken while a client's lock is held (a sent packet's
+ * callback only counts atomically and wakes the I/O thread).
  */
 #include <config.h>
 
@@ -33,6 +41,10 @@
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
+/* Data packets to the client: at most this many queued, this big each. */
+#define VIR_NET_SERVER_STREAM_TX_MAX 4
+#define VIR_NET_SERVER_STREAM_TX_CHUNK (64 * 1024)
+
 VIR_LOG_INIT("rpc.netserverstream");
 
 struct _virNetServerStream {
@@ -41,11 +53,18 @@ struct _virNetServerStream {
     virNetServerClient *client;     /* a reference */
     GMainContext *ctx;              /* the server's (a reference) */
     virNetMessageHeader hdr;        /* of the call that opened it */
-    int fd;                         /* where data goes; -1 when none */
+    int fd;                         /* the descriptor; -1 when none */
+    unsigned int dirs;              /* VIR_NET_SERVER_STREAM_{RX,TX} */
     virNetMessage *rx;              /* packets not written yet, each
                                      * counted as a call in flight */
     GSource *watch;                 /* @fd writable, while @rx waits */
     bool blocked;                   /* @fd took less than offered */
+    GSource *txWatch;               /* @fd readable, while sending */
+    int txQueued;                   /* data packets queued (atomic) */
+    bool txEOF;                     /* the end of the data was sent */
+    bool hungup;                    /* ended from the server's side: the
+                                     * client's end or abort is still
+                                     * confirmed */
     bool closed;                    /* over: no packet is taken any more */
 };
 
@@ -62,8 +81,17 @@ virNetServerStreamDispose(void *obj)
         virNetMessageFree(virNetMessageQueueServe(&st->rx));
     if (st->fd >= 0)
         close(st->fd);
-    virNetServerClientUnref(st->client);
+    if (st->client)
+        virNetServerClientUnref(st->client);
     g_main_context_unref(st->ctx);
+}
+
+
+/* Adds a reference to @st. */
+virNetServerStream *
+virNetServerStreamRef(virNetServerStream *st)
+{
+    return virObjectRef(st);
 }
 
 
@@ -177,8 +205,30 @@ virNetServerStreamReply(virNetServerStream *st, int status)
 }
 
 
+/* Stops the watches of @st (locked) and drops the packets that wait
+ * (each a call done when @release). */
+static void
+virNetServerStreamStopLocked(virNetServerStream *st, bool release)
+{
+    if (st->watch) {
+        g_source_destroy(st->watch);
+        g_clear_pointer(&st->watch, g_source_unref);
+    }
+    if (st->txWatch) {
+        g_source_destroy(st->txWatch);
+        g_clear_pointer(&st->txWatch, g_source_unref);
+    }
+    while (st->rx) {
+        virNetMessageFree(virNetMessageQueueServe(&st->rx));
+        if (release)
+            virNetServerClientCallDone(st->client);
+    }
+}
+
+
 /* Ends @st (locked): no more packets, the descriptor closed, what waits
- * dropped (each a call done when @release), out of the registry. */
+ * dropped (each a call done when @release), out of the registry, its
+ * client let go. */
 static void
 virNetServerStreamEndLocked(virNetServerStream *st, bool release)
 {
@@ -187,16 +237,13 @@ virNetServerStreamEndLocked(virNetServerStream *st, bool release)
         close(st->fd);
         st->fd = -1;
     }
-    if (st->watch) {
-        g_source_destroy(st->watch);
-        g_clear_pointer(&st->watch, g_source_unref);
-    }
-    while (st->rx) {
-        virNetMessageFree(virNetMessageQueueServe(&st->rx));
-        if (release)
-            virNetServerClientCallDone(st->client);
-    }
+    virNetServerStreamStopLocked(st, release);
     virNetServerStreamUnregister(st);
+    /* the client outlives its streams' ends (the server holds it until
+     * virNetServerStreamDropClient has run): whoever drops the last
+     * reference of an ended stream, a driver under its own locks, never
+     * disposes of a client */
+    g_clear_pointer(&st->client, virNetServerClientUnref);
 }
 
 
@@ -237,8 +284,13 @@ virNetServerStreamFlushLocked(virNetServerStream *st)
     st->blocked = false;
     while (!st->closed && st->fd >= 0 && (msg = st->rx)) {
         if (msg->header.status == VIR_NET_CONTINUE) {
-            int rc = virNetServerStreamWriteData(st, msg);
+            int rc = -1;
 
+            if (st->dirs & VIR_NET_SERVER_STREAM_RX)
+                rc = virNetServerStreamWriteData(st, msg);
+            else
+                virReportError(VIR_ERR_RPC, "%s",
+                               _("this stream does not take data from the client"));
             if (rc == 0) {
                 st->blocked = true;
                 return;
@@ -294,14 +346,138 @@ virNetServerStreamKickLocked(virNetServerStream *st)
 }
 
 
+/* ---- from the descriptor to the client ---- */
+
+static void virNetServerStreamTxKickLocked(virNetServerStream *st);
+
+static gboolean
+virNetServerStreamTxResume(gpointer opaque)
+{
+    virNetServerStream *st = opaque;
+    VIR_LOCK_GUARD lock = virObjectLockGuard(st);
+
+    virNetServerStreamTxKickLocked(st);
+    return G_SOURCE_REMOVE;
+}
+
+
+/* A data packet of the stream @opaque is done with (any thread, maybe
+ * under the client's lock): counts it and has the I/O thread read on;
+ * the packet's reference goes to that wake-up. */
+static void
+virNetServerStreamTxDone(void *opaque)
+{
+    virNetServerStream *st = opaque;
+    GSource *idle = g_idle_source_new();
+
+    g_atomic_int_add(&st->txQueued, -1);
+    g_source_set_callback(idle, virNetServerStreamTxResume, st,
+                          virNetServerStreamUnrefNotify);
+    g_source_attach(idle, st->ctx);
+    g_source_unref(idle);
+}
+
+
+/* Queues @len bytes of data of @st (locked) for its client; no bytes is
+ * the end of the data.  Returns 0, or -1 if the client is gone. */
+static int
+virNetServerStreamTxSend(virNetServerStream *st, const char *data, size_t len)
+{
+    virNetMessage *msg = virNetMessageNewStream(&st->hdr, VIR_NET_CONTINUE,
+                                                data, len);
+
+    if (!msg)
+        return -1;
+    g_atomic_int_inc(&st->txQueued);
+    msg->done = virNetServerStreamTxDone;
+    msg->doneOpaque = virObjectRef(st);
+    return virNetServerClientSendMessage(st->client, msg);
+}
+
+
+/* Whether @st (locked) reads its descriptor for the client now. */
+static bool
+virNetServerStreamTxWanted(virNetServerStream *st)
+{
+    return (st->dirs & VIR_NET_SERVER_STREAM_TX) && !st->closed &&
+           !st->hungup && !st->txEOF && st->fd >= 0 &&
+           g_atomic_int_get(&st->txQueued) < VIR_NET_SERVER_STREAM_TX_MAX;
+}
+
+
+/* Reads one chunk of the descriptor of @st (locked) and sends it; at its
+ * end sends the end of the data. */
+static void
+virNetServerStreamTxReadLocked(virNetServerStream *st)
+{
+    g_autofree char *buf = NULL;
+    ssize_t n;
+
+    if (!virNetServerStreamTxWanted(st))
+        return;
+    buf = g_malloc(VIR_NET_SERVER_STREAM_TX_CHUNK);
+    do {
+        n = read(st->fd, buf, VIR_NET_SERVER_STREAM_TX_CHUNK);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return;
+    /* EIO: the other side of a pty is closed (its QEMU is gone) */
+    if (n < 0 && errno != EIO) {
+        virReportSystemError(errno, "%s", _("cannot read the data of a stream"));
+        virNetServerStreamReply(st, VIR_NET_ERROR);
+        virNetServerStreamEndLocked(st, true);
+        return;
+    }
+    if (n <= 0) {
+        VIR_DEBUG("stream serial=%u: end of the data", st->hdr.serial);
+        st->txEOF = true;
+        virNetServerStreamTxSend(st, "", 0);
+        return;
+    }
+    if (virNetServerStreamTxSend(st, buf, n) < 0)
+        st->txEOF = true;
+}
+
+
+static gboolean
+virNetServerStreamTxWatch(gint fd G_GNUC_UNUSED,
+                          GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
+{
+    virNetServerStream *st = opaque;
+    VIR_LOCK_GUARD lock = virObjectLockGuard(st);
+
+    virNetServerStreamTxReadLocked(st);
+    if (st->txWatch && virNetServerStreamTxWanted(st))
+        return G_SOURCE_CONTINUE;
+    g_clear_pointer(&st->txWatch, g_source_unref);
+    return G_SOURCE_REMOVE;
+}
+
+
+/* Makes the I/O thread read the descriptor of @st (locked) for its
+ * client while it should. */
+static void
+virNetServerStreamTxKickLocked(virNetServerStream *st)
+{
+    if (st->txWatch || !virNetServerStreamTxWanted(st))
+        return;
+    st->txWatch = g_unix_fd_source_new(st->fd, G_IO_IN | G_IO_ERR | G_IO_HUP);
+    g_source_set_callback(st->txWatch, G_SOURCE_FUNC(virNetServerStreamTxWatch),
+                          virObjectRef(st), virNetServerStreamUnrefNotify);
+    g_source_attach(st->txWatch, st->ctx);
+}
+
+
 /**
  * virNetServerStreamAttachFD:
- * From now on the data of @st goes into @fd (stolen, made non-blocking),
- * starting with what arrived already.  Returns 0, or -1 (reported; @fd
- * is closed) if the stream is over.
+ * From now on @st uses @fd (stolen, made non-blocking) in the directions
+ * @dirs (virNetServerStreamDir): with RX what the client sends goes into
+ * it, starting with what arrived already; with TX what it gives is sent
+ * to the client.  Returns 0, or -1 (reported; @fd is closed) if the
+ * stream is over.
  */
 int
-virNetServerStreamAttachFD(virNetServerStream *st, int fd)
+virNetServerStreamAttachFD(virNetServerStream *st, int fd, unsigned int dirs)
 {
     VIR_LOCK_GUARD lock = virObjectLockGuard(st);
     g_autoptr(GError) gerr = NULL;
@@ -319,8 +495,63 @@ virNetServerStreamAttachFD(virNetServerStream *st, int fd)
         return -1;
     }
     st->fd = fd;
+    st->dirs = dirs;
     virNetServerStreamKickLocked(st);
+    virNetServerStreamTxKickLocked(st);
     return 0;
+}
+
+
+/**
+ * virNetServerStreamHangup:
+ * Ends the data of @st from the server's side (its console was taken
+ * over, its guest is gone): the descriptor is closed, the client is sent
+ * the end of the data and what it sends from now on is dropped, except
+ * its end or abort, still confirmed.
+ */
+void
+virNetServerStreamHangup(virNetServerStream *st)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(st);
+    virNetMessage *msg;
+
+    if (st->closed || st->hungup)
+        return;
+    VIR_DEBUG("stream serial=%u hung up by the server", st->hdr.serial);
+    st->hungup = true;
+    while ((msg = virNetMessageQueueServe(&st->rx))) {
+        bool control = msg->header.status != VIR_NET_CONTINUE;
+
+        virNetMessageFree(msg);
+        virNetServerClientCallDone(st->client);
+        if (control) {
+            virNetServerStreamReply(st, VIR_NET_OK);
+            virNetServerStreamEndLocked(st, true);
+            return;
+        }
+    }
+    virNetServerStreamStopLocked(st, true);
+    if (st->fd >= 0) {
+        close(st->fd);
+        st->fd = -1;
+    }
+    if ((st->dirs & VIR_NET_SERVER_STREAM_TX) && !st->txEOF) {
+        st->txEOF = true;
+        virNetServerStreamTxSend(st, "", 0);
+    }
+}
+
+
+/**
+ * virNetServerStreamIsOpen:
+ * Whether @st still carries data: neither ended nor hung up.
+ */
+bool
+virNetServerStreamIsOpen(virNetServerStream *st)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(st);
+
+    return !st->closed && !st->hungup;
 }
 
 
@@ -361,6 +592,15 @@ virNetServerStreamHandlePacket(virNetServerClient *client, virNetMessage *msg)
     }
     lock = virObjectLockGuard(st);
     if (st->closed) {
+        virNetMessageFree(msg);
+        return 0;
+    }
+    if (st->hungup) {
+        /* no descriptor any more: data is dropped, the end confirmed */
+        if (msg->header.status != VIR_NET_CONTINUE) {
+            virNetServerStreamReply(st, VIR_NET_OK);
+            virNetServerStreamEndLocked(st, true);
+        }
         virNetMessageFree(msg);
         return 0;
     }

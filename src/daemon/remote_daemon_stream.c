@@ -1,0 +1,155 @@
+/*
+ * remote_daemon_stream.c: the streams a client's call hands a driver
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A handler of a procedure that opens a stream (tunnelled Prepare,
+ * console, screenshot) makes it with remoteDaemonStreamNew for the call
+ * it runs and gives the driver the virStream; the RPC layer
+ * (virnetserverstream.c) carries the packets between the client and the
+ * descriptor the driver attaches.  The handlers of the procedures that
+ * open a stream for a driver entry of their own are here too.
+ */
+#include <config.h>
+
+#include "remote_daemon_dispatch.h"
+#include "virnetserver.h"
+#include "virnetserverprogram.h"
+#include "virnetserverstream.h"
+#include "virerror.h"
+
+#define VIR_FROM_THIS VIR_FROM_REMOTE
+
+static const virStreamDriver remoteDaemonStreamDriver;
+
+
+static virStream *
+remoteDaemonStreamWrap(virNetServerStream *nst)
+{
+    virStream *st = g_new0(virStream, 1);
+
+    st->driver = &remoteDaemonStreamDriver;
+    st->privateData = virNetServerStreamRef(nst);
+    return st;
+}
+
+
+static int
+remoteDaemonStreamAttachFD(virStream *st, int fd, unsigned int dirs)
+{
+    unsigned int ndirs = 0;
+
+    if (dirs & VIR_STREAM_FD_IN)
+        ndirs |= VIR_NET_SERVER_STREAM_RX;
+    if (dirs & VIR_STREAM_FD_OUT)
+        ndirs |= VIR_NET_SERVER_STREAM_TX;
+    return virNetServerStreamAttachFD(st->privateData, fd, ndirs);
+}
+
+
+static int
+remoteDaemonStreamAbort(virStream *st)
+{
+    virNetServerStreamHangup(st->privateData);
+    return 0;
+}
+
+
+static virStream *
+remoteDaemonStreamHold(virStream *st)
+{
+    return remoteDaemonStreamWrap(st->privateData);
+}
+
+
+static bool
+remoteDaemonStreamIsOpen(virStream *st)
+{
+    return virNetServerStreamIsOpen(st->privateData);
+}
+
+
+void
+remoteDaemonStreamFree(virStream *st)
+{
+    if (!st)
+        return;
+    virNetServerStreamUnref(st->privateData);
+    g_free(st);
+}
+
+
+static const virStreamDriver remoteDaemonStreamDriver = {
+    .streamAbort = remoteDaemonStreamAbort,
+    .streamAttachFD = remoteDaemonStreamAttachFD,
+    .streamHold = remoteDaemonStreamHold,
+    .streamIsOpen = remoteDaemonStreamIsOpen,
+    .streamFree = remoteDaemonStreamFree,
+};
+
+
+/**
+ * remoteDaemonStreamNew:
+ * The stream of the call of @client the calling worker runs, for the
+ * driver; caller owns it (remoteDaemonStreamFree) and ends it with
+ * remoteDaemonStreamFail if the call fails.
+ */
+virStream *
+remoteDaemonStreamNew(virNetServerClient *client)
+{
+    virNetServer *srv = virNetServerClientGetServer(client);
+    g_autoptr(virNetServerStream) nst = NULL;
+
+    nst = virNetServerStreamNew(client, virNetServerGetContext(srv),
+                                virNetServerProgramCurrentCall());
+    return remoteDaemonStreamWrap(nst);
+}
+
+
+/* The call of @st failed: nothing flows on it. */
+void
+remoteDaemonStreamFail(virStream *st)
+{
+    virNetServerStreamClose(st->privateData);
+}
+
+
+
+int
+remoteDispatchDomainOpenConsole(virNetServerClient *client, virConn *conn,
+                                remote_domain_open_console_args *args)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virStream *st = remoteDaemonStreamNew(client);
+    int rc;
+
+    rc = conn->driver->domainOpenConsole(conn, dom,
+                                         args->dev_name ? *args->dev_name : NULL,
+                                         st, args->flags);
+    if (rc < 0)
+        remoteDaemonStreamFail(st);
+    remoteDaemonStreamFree(st);
+    return rc < 0 ? -1 : 0;
+}
+
+
+int
+remoteDispatchDomainScreenshot(virNetServerClient *client, virConn *conn,
+                               remote_domain_screenshot_args *args,
+                               remote_domain_screenshot_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virStream *st = remoteDaemonStreamNew(client);
+    char *mime;
+
+    mime = conn->driver->domainScreenshot(conn, dom, st, args->screen,
+                                          args->flags);
+    if (!mime)
+        remoteDaemonStreamFail(st);
+    remoteDaemonStreamFree(st);
+    if (!mime)
+        return -1;
+    ret->mime = g_new0(char *, 1);
+    *ret->mime = mime;
+    return 0;
+}
