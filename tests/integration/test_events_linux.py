@@ -136,6 +136,47 @@ class LinuxEvents(unittest.TestCase):
                                  "dev: vda(%s) %d %d" % (name, disk, threshold,
                                                          excess)])
 
+    def test_agent_lifecycle(self):
+        """The guest opens the agent's virtio-serial port at boot
+        (tests/linuxguest/init.sh): AGENT_LIFECYCLE connected, reason
+        channel, and the channel's state in the live XML."""
+        name = "lxagent"
+        image = os.path.join(self.a.images, name + ".qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", image,
+                        "8M"], check=True)
+        self.register(libvirt.VIR_DOMAIN_EVENT_ID_AGENT_LIFECYCLE, "agent")
+        watch = VirshEvents(self.a.uri, "--event", "agent-lifecycle")
+        try:
+            time.sleep(1)
+            log = os.path.join(self.a.root, name + "-serial.log")
+            xml = lg.linux_xml(name, self.images,
+                               os.path.join(self.view, name + ".qcow2"), log)
+            xml = xml.replace("    <serial type='file'>", """    <channel type='unix'>
+      <source mode='bind'/>
+      <target type='virtio' name='org.qemu.guest_agent.0'/>
+    </channel>
+    <serial type='file'>""")
+            path = harness.write_file(os.path.join(self.a.root, name + ".xml"),
+                                      xml)
+            virsh(self.a.uri, "define", path)
+            self.addCleanup(self.cleanup_guest, name)
+            virsh(self.a.uri, "start", name)
+            got = harness.wait_for(lambda: self.seen("agent"),
+                                   timeout=BOOT_TIMEOUT, what="AGENT_LIFECYCLE")
+            harness.wait_for(lambda: watch.events(name), timeout=5,
+                             what="virsh event agent-lifecycle")
+        finally:
+            watch.stop()
+        print("\n".join(watch.events(name)))
+        self.assertEqual(got[0], (
+            libvirt.VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_STATE_CONNECTED,
+            libvirt.VIR_CONNECT_DOMAIN_EVENT_AGENT_LIFECYCLE_REASON_CHANNEL))
+        self.assertEqual(watch.events(name)[0],
+                         "event 'agent-lifecycle' for domain '%s': state: "
+                         "'connected' reason: 'channel event'" % name)
+        self.assertIn("name='org.qemu.guest_agent.0' state='connected'",
+                      virsh(self.a.uri, "dumpxml", name).stdout)
+
     def test_io_error_full_disk(self):
         name = "lxfull"
         small = os.path.join(self.view, "small")

@@ -30,6 +30,21 @@ while [ ! -b /dev/vda ] || [ ! -e /sys/class/net/eth0 ]; do
     sleep 0.05
 done
 
+# The guest agent's port, when the domain has one, is held open for the
+# rest of the boot, so the host sees an agent connect (AGENT_LIFECYCLE).
+(
+    i=0
+    while [ "$i" -lt 100 ]; do
+        for p in /sys/class/virtio-ports/*; do
+            [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] ||
+                continue
+            exec sleep 99999999 < "/dev/${p##*/}"
+        done
+        i=$((i + 1))
+        sleep 0.1
+    done
+) &
+
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0

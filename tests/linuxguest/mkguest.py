@@ -33,7 +33,7 @@ KERNEL_META = "linux-image-cloud-amd64"
 BUSYBOX = "busybox-static"
 # The drivers the guest needs that the cloud kernel builds as modules;
 # what they depend on is found in the modules themselves.
-MODULES = ["virtio_pci", "virtio_blk", "virtio_net"]
+MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "virtio_console"]
 
 
 class BuildError(Exception):
