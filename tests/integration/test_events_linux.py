@@ -1,4 +1,4 @@
-"""Disk events of a running guest, with the real Linux test guest
+"""Disk and agent events of a running guest, with the real Linux test guest
 (tests/linuxguest/README.rst), whose vmagent keeps rewriting its qcow2
 disk, watched by stock virsh and python-libvirt:
 
@@ -15,7 +15,11 @@ disk, watched by stock virsh and python-libvirt:
   and the lifecycle event Suspended I/O Error; domstate says "paused
   (I/O error)"; ``virsh migrate --abort-on-error`` of that guest fails
   with libvirt's "job 'migration out' failed due to I/O error" and
-  leaves it paused at the source, nothing at the destination.
+  leaves it paused at the source, nothing at the destination (without
+  the option, it moves, paused);
+- AGENT_LIFECYCLE: with an ``org.qemu.guest_agent.0`` channel, the
+  guest's init opens the port at boot, and the clients get
+  agent-lifecycle "connected" (reason "channel event").
 """
 
 import os
