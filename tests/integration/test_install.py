@@ -212,6 +212,17 @@ class Installed(unittest.TestCase):
         self.assertIn("cannot read config file '/etc/virtmig-none.conf'", res.stderr)
         self.assertFalse(os.path.exists("/run/virtmig"))
 
+    def test_message_in_german(self):
+        # po/de.po, installed as share/locale/de/LC_MESSAGES/virtmig.mo
+        env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="de")
+        res = subprocess.run(exec_start() + ["--config", "/etc/virtmig-none.conf"],
+                             capture_output=True, text=True, timeout=60, env=env)
+        self.assertEqual(res.returncode, 1)
+        self.assertIn("Konfigurationsdatei '/etc/virtmig-none.conf' kann nicht "
+                      "gelesen werden", res.stderr)
+        self.assertTrue(os.path.exists(
+            PREFIX + "/share/locale/de/LC_MESSAGES/virtmig.mo"))
+
 
 def inside(destdir):
     mount("--bind", destdir + PREFIX, PREFIX)
