@@ -5,11 +5,17 @@
  * reaching the sender, and a reader that stops holding the sender back
  * instead of letting either side queue without bound
  *
+ * The other way (consoles, screenshots), seen by a raw socket as
+ * libvirt's client sees it: the descriptor's data in order in CONTINUE
+ * packets of at most 64 KiB, its end as an empty CONTINUE, the client's
+ * end confirmed.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <config.h>
 
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "testutils.h"
@@ -25,16 +31,17 @@
 
 #define TEST_PROGRAM 0x55667788
 #define TEST_PROC_OPEN 1
+#define TEST_PROC_OPEN_BOTH 2
 #define TEST_XDR_VOID ((xdrproc_t)(void (*)(void))xdr_void)
 
 /* The reading end of the last stream the server opened. */
 static GMutex testLock;
 static int testReadFD = -1;
 
-/* OPEN: a stream whose data goes into a socketpair the test reads. */
+/* A stream whose data flows @dirs through a socketpair the test holds
+ * the other end of. */
 static int
-testOpen(virNetServerClient *client, virNetMessage *msg,
-         void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
+testOpenDirs(virNetServerClient *client, virNetMessage *msg, unsigned int dirs)
 {
     virNetServer *srv = virNetServerClientGetServer(client);
     g_autoptr(virNetServerStream) st = virNetServerStreamNew(client,
@@ -43,7 +50,7 @@ testOpen(virNetServerClient *client, virNetMessage *msg,
     int sv[2];
 
     g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
-    if (virNetServerStreamAttachFD(st, sv[0], VIR_NET_SERVER_STREAM_RX) < 0) {
+    if (virNetServerStreamAttachFD(st, sv[0], dirs) < 0) {
         close(sv[1]);
         virNetServerStreamClose(st);
         return -1;
@@ -54,10 +61,31 @@ testOpen(virNetServerClient *client, virNetMessage *msg,
     return 0;
 }
 
+/* OPEN: the client's data goes into a socketpair the test reads. */
+static int
+testOpen(virNetServerClient *client, virNetMessage *msg,
+         void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
+{
+    return testOpenDirs(client, msg, VIR_NET_SERVER_STREAM_RX);
+}
+
+/* OPEN_BOTH: a console's shape: both ways through the socketpair. */
+static int
+testOpenBoth(virNetServerClient *client, virNetMessage *msg,
+             void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
+{
+    return testOpenDirs(client, msg,
+                        VIR_NET_SERVER_STREAM_RX | VIR_NET_SERVER_STREAM_TX);
+}
+
 static const virNetServerProgramProc testProcs[] = {
     [TEST_PROC_OPEN] = { .name = "OPEN", .func = testOpen,
                          .argsFilter = TEST_XDR_VOID, .retFilter = TEST_XDR_VOID,
                          .readonlyAllowed = true },
+    [TEST_PROC_OPEN_BOTH] = { .name = "OPEN_BOTH", .func = testOpenBoth,
+                              .argsFilter = TEST_XDR_VOID,
+                              .retFilter = TEST_XDR_VOID,
+                              .readonlyAllowed = true },
 };
 
 typedef struct {
@@ -332,6 +360,122 @@ testClose(void)
 }
 
 
+/* ---- server to client, seen by a raw socket (libvirt's client side) ---- */
+
+static void
+testRawWrite(int fd, virNetMessage *msg)
+{
+    g_assert_nonnull(msg);
+    g_assert_cmpint(write(fd, msg->buffer, msg->bufferLength), ==,
+                    (ssize_t)msg->bufferLength);
+    virNetMessageFree(msg);
+}
+
+
+static void
+testRawReadAll(int fd, char *buf, size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        ssize_t n = read(fd, buf + off, len - off);
+
+        g_assert_cmpint(n, >, 0);
+        off += n;
+    }
+}
+
+
+/* The next packet the server sends, header decoded. */
+static virNetMessage *
+testRawRead(int fd)
+{
+    virNetMessage *msg = virNetMessageNew();
+
+    virNetMessagePrepareRead(msg);
+    testRawReadAll(fd, msg->buffer, msg->bufferLength);
+    g_assert_cmpint(virNetMessageDecodeLength(msg), ==, 0);
+    testRawReadAll(fd, msg->buffer + VIR_NET_MESSAGE_LEN_MAX,
+                   msg->bufferLength - VIR_NET_MESSAGE_LEN_MAX);
+    g_assert_cmpint(virNetMessageDecodeHeader(msg), ==, 0);
+    return msg;
+}
+
+
+/* What the descriptor gives reaches the client in CONTINUE packets, in
+ * order; its end is an empty CONTINUE; the client's data still goes the
+ * other way; the client's end is confirmed with OK. */
+static void
+testToClient(void)
+{
+    testEnv *t = testEnvNew();
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    const unsigned int serial = 7;
+    virNetMessageHeader hdr = { .prog = TEST_PROGRAM, .vers = 1,
+                                .proc = TEST_PROC_OPEN_BOTH, .serial = serial };
+    g_autofree char *data = g_new(char, 300000);
+    g_autoptr(GString) got = g_string_new(NULL);
+    bool replied = false;
+    char back[5] = { 0 };
+    int sock;
+    int fd;
+    size_t i;
+
+    g_strlcpy(addr.sun_path, t->server->sock, sizeof(addr.sun_path));
+    sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(connect(sock, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    testRawWrite(sock, virNetMessageNewHeader(TEST_PROGRAM, 1, TEST_PROC_OPEN_BOTH,
+                                              VIR_NET_CALL, serial, VIR_NET_OK));
+    /* the descriptor's data, written as soon as the stream exists */
+    for (fd = -1; fd < 0; g_usleep(1000)) {
+        g_mutex_lock(&testLock);
+        fd = testReadFD;
+        testReadFD = -1;
+        g_mutex_unlock(&testLock);
+    }
+    for (i = 0; i < 300000; i++)
+        data[i] = testByte(i);
+    g_assert_cmpint(write(fd, data, 100000), ==, 100000);
+    testRawWrite(sock, virNetMessageNewStream(&hdr, VIR_NET_CONTINUE, "ping", 4));
+    testRawReadAll(fd, back, 4);
+    g_assert_cmpstr(back, ==, "ping");
+    g_assert_cmpint(write(fd, data + 100000, 200000), ==, 200000);
+    shutdown(fd, SHUT_WR);
+    for (;;) {
+        g_autoptr(virNetMessage) msg = testRawRead(sock);
+
+        g_assert_cmpuint(msg->header.serial, ==, serial);
+        if (msg->header.type == VIR_NET_REPLY) {
+            g_assert_cmpint(msg->header.status, ==, VIR_NET_OK);
+            replied = true;
+            continue;
+        }
+        g_assert_cmpint(msg->header.type, ==, VIR_NET_STREAM);
+        g_assert_cmpint(msg->header.status, ==, VIR_NET_CONTINUE);
+        g_assert_cmpuint(msg->bufferLength - msg->bufferOffset, <=, 64 * 1024);
+        if (msg->bufferLength == msg->bufferOffset)
+            break;      /* the end of the data */
+        g_string_append_len(got, msg->buffer + msg->bufferOffset,
+                            msg->bufferLength - msg->bufferOffset);
+    }
+    g_assert_true(replied);
+    g_assert_cmpuint(got->len, ==, 300000);
+    g_assert_true(memcmp(got->str, data, 300000) == 0);
+    /* the client ends the stream: confirmed, the descriptor closed */
+    testRawWrite(sock, virNetMessageNewStream(&hdr, VIR_NET_OK, NULL, 0));
+    {
+        g_autoptr(virNetMessage) msg = testRawRead(sock);
+
+        g_assert_cmpint(msg->header.type, ==, VIR_NET_STREAM);
+        g_assert_cmpint(msg->header.status, ==, VIR_NET_OK);
+    }
+    g_assert_cmpint(read(fd, back, 1), ==, 0);
+    close(fd);
+    close(sock);
+    testEnvFree(t);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -341,5 +485,6 @@ main(int argc, char **argv)
     g_test_add_func("/rpc/stream/server-error", testServerError);
     g_test_add_func("/rpc/stream/flow-control", testFlowControl);
     g_test_add_func("/rpc/stream/close", testClose);
+    g_test_add_func("/rpc/stream/to-client", testToClient);
     return g_test_run();
 }
