@@ -4,14 +4,16 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Starts qemu-system-x86_64 paused (TCG, 64 MiB, no devices), drives it
- * through its monitor (status, cont, stop, events, quit) and prints how
- * long each step took: QMP readiness after exec, and how soon the exit is
- * noticed through the pidfd after quit or SIGTERM.  Skips (77) without
+ * through its monitor (status, cont, stop, events, passing a descriptor,
+ * quit) and prints how long each step took: QMP readiness after exec, and
+ * how soon the exit is noticed through the pidfd after quit or SIGTERM.  Skips (77) without
  * QEMU.
  */
 #include <config.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <glib-unix.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -226,6 +228,31 @@ realLifecycle(realQemu *q)
 }
 
 
+/* getfd passes a descriptor (SCM_RIGHTS with the command's bytes) and
+ * closefd drops it: QEMU's copy of a pipe's write end keeps the pipe
+ * open after ours is closed, until closefd. */
+static void
+realPassFD(realQemu *q)
+{
+    int pipefd[2];
+    char c;
+
+    g_assert_cmpint(g_unix_open_pipe(pipefd, FD_CLOEXEC, NULL), !=, 0);
+    g_assert_true(g_unix_set_fd_nonblocking(pipefd[0], TRUE, NULL));
+    VIR_WITH_OBJECT_LOCK_GUARD(q->mon) {
+        g_assert_cmpint(qemuMonitorSendFileHandle(q->mon, "t", pipefd[1]), ==, 0);
+        virForceCloseHelper(&pipefd[1]);
+        g_assert_cmpint(read(pipefd[0], &c, 1), ==, -1);
+        g_assert_cmpint(errno, ==, EAGAIN);
+        g_assert_cmpint(qemuMonitorCloseFileHandle(q->mon, "t"), ==, 0);
+        g_assert_cmpint(read(pipefd[0], &c, 1), ==, 0);
+        g_assert_cmpint(qemuMonitorCloseFileHandle(q->mon, "t"), ==, -1);
+        g_assert_nonnull(strstr(virTestLastErrorMessage(), "not found"));
+    }
+    virForceCloseHelper(&pipefd[0]);
+}
+
+
 /* quit: how soon after the command is the exit seen on the pidfd? */
 static void
 realQuit(realQemu *q)
@@ -306,8 +333,10 @@ main(int argc, char **argv)
                pass ? "passed listener" : "-qmp unix:PATH", q.execUs / 1000.0,
                q.readyUs / 1000.0);
         realCheckPidfile(&q);
-        if (i < 2)
+        if (i < 2) {
             realLifecycle(&q);
+            realPassFD(&q);
+        }
         if (i < 4)
             realQuit(&q);
         else

@@ -65,6 +65,8 @@ struct _qemuMonitor {
     GByteArray *inbuf;       /* received, not yet processed */
     size_t scanned;          /* bytes of @inbuf known to hold no '\n' */
     GByteArray *outbuf;      /* queued, not yet written */
+    int outFD;               /* to pass with the byte at @outFDAt, or -1 */
+    size_t outFDAt;          /* offset in @outbuf of that byte */
     GHashTable *pending;     /* id -> qemuMonitorMessage of waiting senders */
     unsigned long long nextSerial;
     long long cmdTimeoutMs;
@@ -114,6 +116,7 @@ qemuMonitorDispose(void *obj)
         mon->cb->destroy(mon, mon->opaque);
     if (mon->fd >= 0)
         close(mon->fd);
+    virForceCloseHelper(&mon->outFD);
     g_clear_pointer(&mon->loop, g_main_loop_unref);
     g_clear_pointer(&mon->context, g_main_context_unref);
     g_cond_clear(&mon->notify);
@@ -200,6 +203,39 @@ qemuMonitorUpdateWatch(qemuMonitor *mon)
 }
 
 
+/* Writes from the start of @outbuf: up to the byte a descriptor goes
+ * with, or from that byte on with the descriptor attached (SCM_RIGHTS;
+ * QEMU keeps it for the command those bytes belong to). */
+static ssize_t
+qemuMonitorIOWriteSome(qemuMonitor *mon, int fd)
+{
+    char control[CMSG_SPACE(sizeof(int))] = { 0 };
+    struct iovec iov = { .iov_base = mon->outbuf->data,
+                         .iov_len = mon->outbuf->len };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+    struct cmsghdr *cmsg;
+    ssize_t n;
+
+    if (mon->outFD < 0)
+        return send(fd, mon->outbuf->data, mon->outbuf->len, MSG_NOSIGNAL);
+    if (mon->outFDAt > 0) {
+        if ((n = send(fd, mon->outbuf->data, mon->outFDAt, MSG_NOSIGNAL)) > 0)
+            mon->outFDAt -= n;
+        return n;
+    }
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &mon->outFD, sizeof(int));
+    if ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) > 0)
+        virForceCloseHelper(&mon->outFD);
+    return n;
+}
+
+
 /* Event thread: writes queued commands.  An EPIPE is left for the read
  * side to report as EOF, since QEMU may still have replies for us. */
 static gboolean
@@ -212,7 +248,7 @@ qemuMonitorIOWritable(int fd, GIOCondition cond G_GNUC_UNUSED, gpointer opaque)
     if (mon->closing)
         return G_SOURCE_REMOVE; /* qemuMonitorClose released the source */
     if (mon->outbuf->len > 0) {
-        n = send(fd, mon->outbuf->data, mon->outbuf->len, MSG_NOSIGNAL);
+        n = qemuMonitorIOWriteSome(mon, fd);
         if (n > 0) {
             g_byte_array_remove_range(mon->outbuf, 0, n);
         } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
@@ -569,6 +605,7 @@ qemuMonitorNew(int fd, const char *vmname, const qemuMonitorCallbacks *cb,
     g_cond_init(&mon->notify);
     mon->inbuf = g_byte_array_new();
     mon->outbuf = g_byte_array_new();
+    mon->outFD = -1;
     mon->pending = g_hash_table_new(g_str_hash, g_str_equal);
     mon->context = g_main_context_new();
     mon->loop = g_main_loop_new(mon->context, FALSE);
@@ -832,6 +869,57 @@ qemuMonitorWaitReply(qemuMonitor *mon, qemuMonitorMessage *msg,
 }
 
 
+/* qemuMonitorSend with a descriptor passed along with @cmd's bytes
+ * (@passFD >= 0, duplicated; ours stays open), or without (-1). */
+static int
+qemuMonitorSendInternal(qemuMonitor *mon, json_object *cmd, int passFD,
+                        json_object **reply, long long timeoutMs)
+{
+    g_autoptr(json_object) owned G_GNUC_UNUSED = cmd;
+    g_autofree char *name = g_strdup(qemuMonitorJSONCommandName(cmd));
+    g_autofree char *text = NULL;
+    qemuMonitorMessage msg = { 0 };
+    long long deadline;
+    int rc;
+
+    if (qemuMonitorCheckUsable(mon, name) < 0)
+        return -1;
+    if (passFD >= 0 && (mon->outFD >= 0 || (mon->outFD = dup(passFD)) < 0)) {
+        virReportSystemError(mon->outFD >= 0 ? EBUSY : errno,
+                             _("cannot pass a descriptor to QEMU with '%1$s'"), name);
+        return -1;
+    }
+    mon->outFDAt = mon->outbuf->len;
+    deadline = virTimeMonotonicMs() + (timeoutMs < 0 ? mon->cmdTimeoutMs : timeoutMs);
+    msg.id = g_strdup_printf("virtmig-%llu", ++mon->nextSerial);
+    json_object_object_add(cmd, "id", json_object_new_string(msg.id));
+    text = qemuMonitorJSONFormat(cmd);
+    VIR_DEBUG("mon=%p send=%s%s", mon, text, passFD >= 0 ? " (with a descriptor)" : "");
+
+    g_byte_array_append(mon->outbuf, (const guint8 *)text, strlen(text));
+    g_byte_array_append(mon->outbuf, (const guint8 *)"\r\n", 2);
+    g_hash_table_insert(mon->pending, msg.id, &msg);
+    qemuMonitorUpdateWatch(mon);
+
+    rc = qemuMonitorWaitReply(mon, &msg, name, deadline);
+    if (passFD >= 0)
+        virForceCloseHelper(&mon->outFD); /* not sent: timed out or failed */
+    g_free(msg.id);
+    if (rc < 0)
+        return -1;
+    if (!msg.reply) {
+        virErrorSetLast(mon->lastError);
+        return -1;
+    }
+    if (qemuMonitorJSONCheckError(name, msg.reply) < 0) {
+        json_object_put(msg.reply);
+        return -1;
+    }
+    *reply = msg.reply;
+    return 0;
+}
+
+
 /*
  * qemuMonitorSend:
  * @cmd: the command object {"execute": ..., "arguments": ...} (stolen)
@@ -849,38 +937,18 @@ int
 qemuMonitorSend(qemuMonitor *mon, json_object *cmd, json_object **reply,
                 long long timeoutMs)
 {
-    g_autoptr(json_object) owned G_GNUC_UNUSED = cmd;
-    g_autofree char *name = g_strdup(qemuMonitorJSONCommandName(cmd));
-    g_autofree char *text = NULL;
-    qemuMonitorMessage msg = { 0 };
-    long long deadline;
+    return qemuMonitorSendInternal(mon, cmd, -1, reply, timeoutMs);
+}
 
-    if (qemuMonitorCheckUsable(mon, name) < 0)
-        return -1;
-    deadline = virTimeMonotonicMs() + (timeoutMs < 0 ? mon->cmdTimeoutMs : timeoutMs);
-    msg.id = g_strdup_printf("virtmig-%llu", ++mon->nextSerial);
-    json_object_object_add(cmd, "id", json_object_new_string(msg.id));
-    text = qemuMonitorJSONFormat(cmd);
-    VIR_DEBUG("mon=%p send=%s", mon, text);
 
-    g_byte_array_append(mon->outbuf, (const guint8 *)text, strlen(text));
-    g_byte_array_append(mon->outbuf, (const guint8 *)"\r\n", 2);
-    g_hash_table_insert(mon->pending, msg.id, &msg);
-    qemuMonitorUpdateWatch(mon);
-
-    if (qemuMonitorWaitReply(mon, &msg, name, deadline) < 0) {
-        g_free(msg.id);
-        return -1;
-    }
-    g_free(msg.id);
-    if (!msg.reply) {
-        virErrorSetLast(mon->lastError);
-        return -1;
-    }
-    if (qemuMonitorJSONCheckError(name, msg.reply) < 0) {
-        json_object_put(msg.reply);
-        return -1;
-    }
-    *reply = msg.reply;
-    return 0;
+/*
+ * qemuMonitorSendWithFD:
+ * As qemuMonitorSend, passing a duplicate of @fd to QEMU with @cmd's
+ * bytes (for "getfd"); the caller keeps @fd.
+ */
+int
+qemuMonitorSendWithFD(qemuMonitor *mon, json_object *cmd, int fd,
+                      json_object **reply, long long timeoutMs)
+{
+    return qemuMonitorSendInternal(mon, cmd, fd, reply, timeoutMs);
 }

@@ -104,6 +104,8 @@ void qemuMonitorClose(qemuMonitor *mon);
 void qemuMonitorSetCommandTimeout(qemuMonitor *mon, long long timeoutMs);
 int qemuMonitorSend(qemuMonitor *mon, json_object *cmd, json_object **reply,
                     long long timeoutMs);
+int qemuMonitorSendWithFD(qemuMonitor *mon, json_object *cmd, int fd,
+                          json_object **reply, long long timeoutMs);
 
 /* Typed commands (qemu_monitor_json.c); @mon must be locked. */
 typedef struct _qemuMonitorMigrationStats qemuMonitorMigrationStats;
@@ -182,6 +184,8 @@ int qemuMonitorQuit(qemuMonitor *mon);
 int qemuMonitorGetMigrationStats(qemuMonitor *mon,
                                  qemuMonitorMigrationStats *retStats);
 int qemuMonitorMigrate(qemuMonitor *mon, const char *uri, bool resume);
+int qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd);
+int qemuMonitorCloseFileHandle(qemuMonitor *mon, const char *fdname);
 int qemuMonitorMigrateCancel(qemuMonitor *mon);
 int qemuMonitorMigrateIncoming(qemuMonitor *mon, const char *uri);
 int qemuMonitorMigratePause(qemuMonitor *mon);

@@ -433,6 +433,33 @@ qemuMonitorMigrate(qemuMonitor *mon, const char *uri, bool resume)
 }
 
 
+/* qemuMonitorSendFileHandle: "getfd": QEMU keeps a duplicate of @fd
+ * under @fdname (for "fd:NAME" URIs, which consume it).  @mon must be
+ * locked.  Returns 0 or -1 (reported). */
+int
+qemuMonitorSendFileHandle(qemuMonitor *mon, const char *fdname, int fd)
+{
+    json_object *args = json_object_new_object();
+    g_autoptr(json_object) reply = NULL;
+
+    json_object_object_add(args, "fdname", json_object_new_string(fdname));
+    return qemuMonitorSendWithFD(mon, qemuMonitorJSONMakeCommand("getfd", args),
+                                 fd, &reply, -1);
+}
+
+
+/* qemuMonitorCloseFileHandle: "closefd" of a descriptor "getfd" gave
+ * QEMU and nothing consumed.  @mon must be locked.  Returns 0 or -1. */
+int
+qemuMonitorCloseFileHandle(qemuMonitor *mon, const char *fdname)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "fdname", json_object_new_string(fdname));
+    return qemuMonitorJSONSimple(mon, "closefd", args);
+}
+
+
 /* qemuMonitorMigrateCancel: "migrate_cancel" (a no-op when nothing runs).
  * @mon must be locked.  Returns 0 or -1 (reported). */
 int

@@ -25,6 +25,7 @@
 #define LIBVIRT_VIRNETCLIENTPRIV_H_ALLOW
 #include "virnetclientpriv.h"
 #include "virnetsocket.h"
+#include "virsocket.h"
 #include "virkeepaliveprotocol.h"
 #include "remote_protocol.h"
 #include "virerror.h"
@@ -691,7 +692,7 @@ virNetClient *
 virNetClientNewTCP(const char *host, const char *port)
 {
     g_autofree char *peer = NULL;
-    int fd = virNetSocketConnectTCP(host, port);
+    int fd = virSocketConnectTCP(host, port);
 
     if (fd < 0)
         return NULL;
@@ -719,7 +720,7 @@ virNetClientNewTLS(const char *host, const char *port, virNetTLSContext *ctx,
     g_autoptr(virNetTLSContext) owned = ctx;
     g_autoptr(virNetTLSSession) sess = NULL;
     g_autofree char *peer = NULL;
-    int fd = virNetSocketConnectTCP(host, port);
+    int fd = virSocketConnectTCP(host, port);
 
     if (fd < 0)
         return NULL;

@@ -18,6 +18,7 @@
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
+#include "virsocket.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
 
@@ -98,24 +99,6 @@ virNetSocketAddrIsLoopback(const struct sockaddr *sa)
 }
 
 
-static struct addrinfo *
-virNetSocketResolve(const char *host, const char *port, bool passive)
-{
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
-                              .ai_flags = passive ? AI_PASSIVE : 0 };
-    struct addrinfo *res = NULL;
-    int rc;
-
-    if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-        virReportError(VIR_ERR_SYSTEM_ERROR,
-                       _("Unable to resolve address '%1$s' service '%2$s': %3$s"),
-                       host, port, gai_strerror(rc));
-        return NULL;
-    }
-    return res;
-}
-
-
 int
 virNetSocketListenTCP(const char *hostport, bool allowRemote)
 {
@@ -127,7 +110,7 @@ virNetSocketListenTCP(const char *hostport, bool allowRemote)
     int ret;
 
     if (virNetSocketSplitHostPort(hostport, &host, &port) < 0 ||
-        !(res = virNetSocketResolve(host, port, true)))
+        !(res = virSocketResolve(host, port, true)))
         return -1;
     if (!allowRemote && !virNetSocketAddrIsLoopback(res->ai_addr)) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
@@ -163,6 +146,7 @@ virNetSocketAccept(int listenfd)
         virReportSystemError(errno, "%s", _("Unable to accept client"));
         return -1;
     }
+    virSocketSetNoDelay(fd);
     return fd;
 }
 
@@ -183,32 +167,6 @@ virNetSocketConnectUNIX(const char *path)
         return -1;
     }
     return fd;
-}
-
-
-int
-virNetSocketConnectTCP(const char *host, const char *port)
-{
-    struct addrinfo *res = virNetSocketResolve(host, port, false);
-    struct addrinfo *ai;
-    int saved = ECONNREFUSED;
-
-    if (!res)
-        return -1;
-    for (ai = res; ai; ai = ai->ai_next) {
-        int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-            freeaddrinfo(res);
-            return fd;
-        }
-        saved = errno;
-        if (fd >= 0)
-            close(fd);
-    }
-    freeaddrinfo(res);
-    virReportSystemError(saved, _("unable to connect to server at '%1$s:%2$s'"),
-                         host, port);
-    return -1;
 }
 
 

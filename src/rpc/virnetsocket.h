@@ -21,7 +21,6 @@ int virNetSocketListenTCP(const char *hostport, bool allowRemote);
 int virNetSocketAccept(int listenfd);
 
 int virNetSocketConnectUNIX(const char *path);
-int virNetSocketConnectTCP(const char *host, const char *port);
 
 /* Non-blocking read/write: return bytes done, 0 for would-block (read
  * returns -2 for EOF), -1 with an error reported. */
