@@ -14,6 +14,7 @@
 #include "virerror.h"
 #include "virhoststats.h"
 #include "virlog.h"
+#include "virprocess.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -312,7 +313,7 @@ qemuDomainStatsAddCpuTotal(virDomainObj *vm, virTypedParamList *list)
         virErrorResetLast();
         return;
     }
-    virTypedParamListAddULLong(list, "cpu.time", ps.userNs + ps.systemNs);
+    virTypedParamListAddULLong(list, "cpu.time", virProcessGetCPUTime(vm->pid));
     virTypedParamListAddULLong(list, "cpu.user", ps.userNs);
     virTypedParamListAddULLong(list, "cpu.system", ps.systemNs);
 }

@@ -11,43 +11,16 @@
  */
 #include <config.h>
 
-#include <unistd.h>
-
 #include "qemu_driver_info.h"
 #include "qemu_domainjob.h"
 #include "qemu_domain.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virprocess.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
 VIR_LOG_INIT("qemu.driver_info");
-
-
-/* CPU time QEMU used so far, in ns, from /proc/<pid>/stat (utime and
- * stime, fields 14 and 15); 0 when it cannot be read. */
-static unsigned long long
-qemuDomainGetCPUTime(pid_t pid)
-{
-    g_autofree char *path = g_strdup_printf("/proc/%lld/stat", (long long)pid);
-    g_autofree char *stat = NULL;
-    g_auto(GStrv) fields = NULL;
-    const char *end;
-    unsigned long long utime;
-    unsigned long long stime;
-    long ticks = sysconf(_SC_CLK_TCK);
-
-    if (!g_file_get_contents(path, &stat, NULL, NULL) ||
-        !(end = strrchr(stat, ')')) || ticks <= 0)
-        return 0;
-    /* after "pid (comm)": field 3 is fields[0], so 14 and 15 are [11], [12] */
-    fields = g_strsplit(end + 2, " ", 14);
-    if (g_strv_length(fields) < 14)
-        return 0;
-    utime = g_ascii_strtoull(fields[11], NULL, 10);
-    stime = g_ascii_strtoull(fields[12], NULL, 10);
-    return (utime + stime) * (1000000000ULL / ticks);
-}
 
 
 /**
@@ -73,7 +46,7 @@ qemuDomainGetInfo(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                                                         : vm->def->currentMemory;
     info->nrVirtCpu = vm->def->vcpus;
     if (virDomainObjIsActive(vm))
-        info->cpuTime = qemuDomainGetCPUTime(vm->pid);
+        info->cpuTime = virProcessGetCPUTime(vm->pid);
     virDomainObjEndAPI(&vm);
     return 0;
 }

@@ -23,6 +23,7 @@
 int virProcessPidfdOpen(pid_t pid);
 int virProcessWaitPidfd(int pidfd, long long timeoutMs);
 int virProcessReap(pid_t pid, int *retStatus);
+unsigned long long virProcessGetCPUTime(pid_t pid);
 int virProcessKill(pid_t pid, int sig);
 int virProcessKillPainfully(pid_t pid, int pidfd, long long graceMs);
 
