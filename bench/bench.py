@@ -62,6 +62,8 @@ def bench_control(pairs, opts, tmp):
     for kind, (src, _) in pairs.items():
         record("rss_idle", kind, control.rss_kib(src),
                what="daemon RSS, idle", unit="KiB")
+        record("pss_idle", kind, control.pss_kib(src),
+               what="daemon PSS, idle", unit="KiB")
         sc = migration.SCENARIOS[0]
         runner = migration.Runner(kind, src, None, tmp)
         guests[kind] = runner.start_guest(sc)[0]
@@ -104,6 +106,8 @@ def bench_control(pairs, opts, tmp):
         record("rss_many", kind, control.rss_kib(src),
                what="daemon RSS, %d domains" % (many + 1), unit="KiB",
                target=0.3)
+        record("pss_many", kind, control.pss_kib(src),
+               what="daemon PSS, %d domains" % (many + 1), unit="KiB")
         control.undefine_many(src, many)
         harness.virsh(src.uri, "destroy", guests[kind], check=False)
         harness.virsh(src.uri, "undefine", guests[kind], check=False)

@@ -14,7 +14,7 @@ import time
 import libvirt
 
 import harness
-from hosts import CLK_TCK, proc_cpu_ticks, proc_rss_kib
+from hosts import CLK_TCK, proc_cpu_ticks, proc_pss_kib, proc_rss_kib
 
 
 def _call_loop(uri, what, seconds, domname, ready, go, out):
@@ -133,3 +133,7 @@ def start_destroy(host, name):
 
 def rss_kib(host):
     return proc_rss_kib(host.daemon_pid())
+
+
+def pss_kib(host):
+    return proc_pss_kib(host.daemon_pid())

@@ -124,4 +124,14 @@ def proc_rss_kib(pid):
     return 0
 
 
+def proc_pss_kib(pid):
+    """The proportional set size: each shared page counted once across
+    the processes that map it (shared libraries' text is most of RSS)."""
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 CLK_TCK = os.sysconf("SC_CLK_TCK")
