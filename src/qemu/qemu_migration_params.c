@@ -760,6 +760,21 @@ qemuMigrationParamsSetULL(qemuMigrationParams *migParams,
 }
 
 
+/* qemuMigrationParamsSetString: as qemuMigrationParamsSetULL for a
+ * string parameter (tls-hostname, ...); @value is copied. */
+int
+qemuMigrationParamsSetString(qemuMigrationParams *migParams,
+                             qemuMigrationParam param, const char *value)
+{
+    if (qemuMigrationParamsCheckType(param, QEMU_MIGRATION_PARAM_TYPE_STRING) < 0)
+        return -1;
+    g_free(migParams->params[param].value.s);
+    migParams->params[param].value.s = g_strdup(value);
+    migParams->params[param].set = true;
+    return 0;
+}
+
+
 /* qemuMigrationParamsSetInt: as qemuMigrationParamsSetULL for a signed
  * parameter (cpu-throttle-increment, max-cpu-throttle, ...). */
 int

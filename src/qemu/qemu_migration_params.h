@@ -165,6 +165,8 @@ bool qemuMigrationParamsIsSet(const qemuMigrationParams *migParams,
 int qemuMigrationParamsSetULL(qemuMigrationParams *migParams,
                               qemuMigrationParam param,
                               unsigned long long value);
+int qemuMigrationParamsSetString(qemuMigrationParams *migParams,
+                                 qemuMigrationParam param, const char *value);
 int qemuMigrationParamsSetInt(qemuMigrationParams *migParams,
                               qemuMigrationParam param, int value);
 void qemuMigrationParamsSetCap(qemuMigrationParams *migParams,

@@ -259,28 +259,43 @@ qemuMigrationSrcStart(virDomainObj *vm, const char *uri)
  * Nagle's algorithm off, and hands it to QEMU as "fd:migrate".  QEMU's
  * own connection keeps Nagle on: the last bytes of the device state then
  * waited for the destination's delayed acknowledgement, and 4 migrations
- * in 10 had 40 ms more downtime.  Not with --parallel (QEMU opens its
- * channels itself) nor TLS (QEMU checks the certificate against the
- * URI's host).  Returns the URI to give QEMU (caller owns it), or NULL
- * (reported). */
+ * in 10 had 40 ms more downtime.  Not with --parallel, whose channels
+ * QEMU opens itself.  With TLS, QEMU can no longer take the host name to
+ * check the certificate against from the URI: tls-hostname gets it,
+ * unless the client chose one (tls.destination).  Sets *@dest to the
+ * parsed URI when the daemon is to connect (NULL otherwise).  Returns 0
+ * or -1 (reported). */
+static int
+qemuMigrationSrcOwnStream(qemuMigrationArgs *args, const char *uri,
+                          qemuMigrationURI **dest)
+{
+    *dest = NULL;
+    if ((args->flags & VIR_MIGRATE_PARALLEL) || !STRPREFIX(uri, "tcp:"))
+        return 0;
+    if (!(*dest = qemuMigrationAnyParseURI(uri)))
+        return -1;
+    if (!(args->flags & VIR_MIGRATE_TLS) || args->tlsDestination ||
+        !args->migParams)
+        return 0;
+    return qemuMigrationParamsSetString(args->migParams,
+                                        QEMU_MIGRATION_PARAM_TLS_HOSTNAME,
+                                        (*dest)->host);
+}
+
+
+/* Connects to @dest (see qemuMigrationSrcOwnStream) with the domain
+ * unlocked and passes the socket to QEMU.  Returns the URI to give QEMU
+ * (caller owns it), or NULL (reported). */
 static char *
-qemuMigrationSrcConnect(virDomainObj *vm, const qemuMigrationArgs *args,
-                        const char *uri)
+qemuMigrationSrcConnect(virDomainObj *vm, const qemuMigrationURI *dest)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
-    g_autoptr(qemuMigrationURI) parsed = NULL;
-    g_autofree char *port = NULL;
+    g_autofree char *port = g_strdup_printf("%u", dest->port);
     VIR_AUTOCLOSE fd = -1;
     int rc;
 
-    if ((args->flags & (VIR_MIGRATE_PARALLEL | VIR_MIGRATE_TLS)) ||
-        !STRPREFIX(uri, "tcp:"))
-        return g_strdup(uri);
-    if (!(parsed = qemuMigrationAnyParseURI(uri)))
-        return NULL;
-    port = g_strdup_printf("%u", parsed->port);
     qemuDomainObjEnterRemote(vm);
-    fd = virSocketConnectTCP(parsed->host, port);
+    fd = virSocketConnectTCP(dest->host, port);
     if (qemuDomainObjExitRemote(vm, true) < 0 || fd < 0)
         return NULL;
     if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
@@ -419,18 +434,20 @@ static int
 qemuMigrationSrcTransfer(virDomainObj *vm, qemuMigrationArgs *args, const char *uri)
 {
     qemuMigrationConverge cv = { 0 };
+    g_autoptr(qemuMigrationURI) dest = NULL;
     g_autofree char *qemuURI = NULL;
     bool started = false;
     virError *err = NULL;
 
-    if (qemuMigrationSrcApplyParams(vm, args, &cv) < 0 ||
+    if (qemuMigrationSrcOwnStream(args, uri, &dest) < 0 ||
+        qemuMigrationSrcApplyParams(vm, args, &cv) < 0 ||
         qemuMigrationSrcNBDCopy(vm, args, uri) < 0)
         goto error;
     if (!(args->flags & VIR_MIGRATE_LIVE) &&
         qemuProcessStopCPUs(vm, VIR_DOMAIN_PAUSED_MIGRATION,
                             VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
         goto error;
-    if (!(qemuURI = qemuMigrationSrcConnect(vm, args, uri)) ||
+    if (!(qemuURI = dest ? qemuMigrationSrcConnect(vm, dest) : g_strdup(uri)) ||
         qemuMigrationSrcStart(vm, qemuURI) < 0)
         goto error;
     started = true;
