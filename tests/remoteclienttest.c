@@ -911,6 +911,49 @@ testMigratePositional(void)
 }
 
 
+/* ---- typed parameters left by a failed decode ---- */
+
+/* A parameter list whose count is over its bound does not decode, and
+ * libtirpc leaves the count without its array; the dispatcher runs no
+ * handler on such arguments, and the conversion refuses both that list
+ * and a NULL array with a count within the bound. */
+static void
+testTypedParamsDecodeFailure(void)
+{
+    char buf[512] = { 0 };
+    remote_domain_migrate_begin3_params_args args;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    XDR xdr;
+
+    buf[3] = 1;     /* dom.name: "g" */
+    buf[4] = 'g';   /* dom.uuid at 8, dom.id at 24: zeros */
+    buf[31] = REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX + 1;
+    memset(&args, 0, sizeof(args));
+    xdrmem_create(&xdr, buf, sizeof(buf), XDR_DECODE);
+    g_assert_false(xdr_remote_domain_migrate_begin3_params_args(&xdr, &args));
+    xdr_destroy(&xdr);
+    g_assert_cmpuint(args.params.params_len, ==,
+                     REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX + 1);
+    g_assert_null(args.params.params_val);
+
+    g_assert_cmpint(remoteDeserializeTypedParameters(args.params.params_val,
+                                                     args.params.params_len,
+                                                     REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                                     &params, &nparams), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_RPC);
+    g_assert_cmpint(remoteDeserializeTypedParameters(NULL, 3,
+                                                     REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                                     &params, &nparams), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    g_assert_null(params);
+    g_assert_cmpint(nparams, ==, 0);
+    virErrorResetLast();
+    xdr_free((xdrproc_t)xdr_remote_domain_migrate_begin3_params_args,
+             (char *)&args);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -933,5 +976,7 @@ main(int argc, char **argv)
     g_test_add_func("/remote/client/domain-entries", testDomainEntries);
     g_test_add_func("/remote/client/migrate-params", testMigrateEntries);
     g_test_add_func("/remote/client/migrate-positional", testMigratePositional);
+    g_test_add_func("/remote/typedparam/decode-failure",
+                    testTypedParamsDecodeFailure);
     return g_test_run();
 }

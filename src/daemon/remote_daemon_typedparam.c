@@ -78,7 +78,9 @@ remoteSerializeTypedParameters(const virTypedParameter *params, int nparams,
  * remoteDeserializeTypedParameters:
  * Copies @len wire parameters (at most @max) into a new array (*@params,
  * *@nparams; free with virTypedParamArrayFree).  Names must fit libvirt's
- * 80-byte field.  Returns 0 or -1 (VIR_ERR_RPC reported).
+ * 80-byte field.  @val may be NULL only when @len is 0.  Returns 0 or
+ * -1 (VIR_ERR_RPC reported; VIR_ERR_INTERNAL_ERROR for a NULL @val with
+ * a non-zero @len).
  */
 int
 remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
@@ -91,6 +93,14 @@ remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
     if (len > (u_int)max) {
         virReportError(VIR_ERR_RPC, _("too many parameters '%1$u' for limit '%2$d'"),
                        len, max);
+        return -1;
+    }
+    /* A list decoded whole never has a count without its array (libtirpc
+     * leaves one only after a failed decode, which nobody converts): this
+     * is a caller's mistake, refused rather than read through NULL. */
+    if (len > 0 && !val) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("%1$u typed parameters without their array"), len);
         return -1;
     }
     p = g_new0(virTypedParameter, MAX(len, 1));

@@ -78,43 +78,57 @@ static const fuzzTypedParams fuzzParams[] = {
 };
 
 
-/* Converts the typed parameters of @data, if @proc has any, the way the
- * receiving side does, and frees the result. */
-static void
-fuzzTypedParamsConvert(int proc, bool ret, const char *data)
+/* The typed-parameter list of @proc's arguments (@ret false) or return
+ * value (@ret true), or NULL when it has none.  Only the decoder of that
+ * very structure may be given the result: an ERROR reply or an event of
+ * the same procedure number is another structure. */
+static const fuzzTypedParams *
+fuzzTypedParamsFind(int proc, bool ret)
 {
     size_t i;
 
     for (i = 0; i < G_N_ELEMENTS(fuzzParams); i++) {
-        virTypedParameterPtr params = NULL;
-        int nparams = 0;
-        /* what rpcgen makes of every "remote_typed_param params<MAX>" */
-        struct {
-            u_int params_len;
-            remote_typed_param *params_val;
-        } list;
-
-        if (fuzzParams[i].proc != proc || fuzzParams[i].ret != ret)
-            continue;
-        memcpy(&list, data + fuzzParams[i].offset, sizeof(list));
-        if (remoteDeserializeTypedParameters(list.params_val, list.params_len,
-                                             fuzzParams[i].max,
-                                             &params, &nparams) == 0)
-            virTypedParamArrayFree(params, nparams);
+        if (fuzzParams[i].proc == proc && fuzzParams[i].ret == ret)
+            return &fuzzParams[i];
     }
+    return NULL;
 }
 
 
-/* Decodes the payload of @msg with @filter into a buffer of @size bytes
+/* Converts the typed parameters of the decoded structure @data (@size
+ * bytes) as the receiving side does, and frees the result. */
+static void
+fuzzTypedParamsConvert(const fuzzTypedParams *tp, const char *data,
+                       size_t size)
+{
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    /* what rpcgen makes of every "remote_typed_param params<MAX>" */
+    struct {
+        u_int params_len;
+        remote_typed_param *params_val;
+    } list;
+
+    if (tp->offset + sizeof(list) > size)
+        abort(); /* fuzzParams names a field outside the structure */
+    memcpy(&list, data + tp->offset, sizeof(list));
+    if (remoteDeserializeTypedParameters(list.params_val, list.params_len,
+                                         tp->max, &params, &nparams) == 0)
+        virTypedParamArrayFree(params, nparams);
+}
+
+
+/* Decodes the payload of @msg with @filter into a buffer of @size bytes,
+ * converts its typed parameters (@tp, NULL for none) when it decoded,
  * and frees it. */
 static void
-fuzzPayload(virNetMessage *msg, xdrproc_t filter, size_t size, int proc,
-            bool ret)
+fuzzPayload(virNetMessage *msg, xdrproc_t filter, size_t size,
+            const fuzzTypedParams *tp)
 {
     g_autofree char *data = g_malloc0(MAX(size, 1));
 
-    if (virNetMessageDecodePayload(msg, filter, data) == 0)
-        fuzzTypedParamsConvert(proc, ret, data);
+    if (virNetMessageDecodePayload(msg, filter, data) == 0 && tp)
+        fuzzTypedParamsConvert(tp, data, size);
     /* decoded whole or in part: the one owner frees it */
     xdr_free(filter, data);
 }
@@ -141,7 +155,8 @@ fuzzRemoteProgram(virNetMessage *msg)
     switch ((virNetMessageType)hdr->type) {
     case VIR_NET_CALL:
         if (p)
-            fuzzPayload(msg, p->argsFilter, p->argsLen, hdr->proc, false);
+            fuzzPayload(msg, p->argsFilter, p->argsLen,
+                        fuzzTypedParamsFind(hdr->proc, false));
         break;
     case VIR_NET_CALL_WITH_FDS:
         ignore_value(virNetMessageDecodeNumFDs(msg));
@@ -149,16 +164,17 @@ fuzzRemoteProgram(virNetMessage *msg)
     case VIR_NET_REPLY:
         if (hdr->status == VIR_NET_ERROR)
             fuzzPayload(msg, (xdrproc_t)xdr_virNetMessageError,
-                        sizeof(virNetMessageError), hdr->proc, true);
+                        sizeof(virNetMessageError), NULL);
         else if (hdr->status == VIR_NET_OK && p)
-            fuzzPayload(msg, p->retFilter, p->retLen, hdr->proc, true);
+            fuzzPayload(msg, p->retFilter, p->retLen,
+                        fuzzTypedParamsFind(hdr->proc, true));
         break;
     case VIR_NET_MESSAGE:
         if (hdr->proc == REMOTE_PROC_CONNECT_EVENT_CONNECTION_CLOSED)
             fuzzPayload(msg,
                         (xdrproc_t)xdr_remote_connect_event_connection_closed_msg,
                         sizeof(remote_connect_event_connection_closed_msg),
-                        hdr->proc, false);
+                        NULL);
         break;
     case VIR_NET_REPLY_WITH_FDS:
     case VIR_NET_STREAM:
