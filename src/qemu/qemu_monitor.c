@@ -23,6 +23,8 @@
 
 #include "qemu_monitor.h"
 #include "qemu_monitor_json.h"
+#define QEMU_MONITOR_PRIV_H_ALLOW
+#include "qemu_monitorpriv.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
@@ -76,6 +78,11 @@ struct _qemuMonitor {
     bool notified;           /* eofNotify/errorNotify already called */
     bool inCallback;         /* the event thread is running a callback */
     bool closing;
+
+    /* A monitor of qemuMonitorOpenPump (tests) has no socket, context or
+     * event thread: a waiter calls @pump, which feeds the input. */
+    qemuMonitorPumpFunc pump;
+    void *pumpOpaque;
 };
 
 typedef enum {
@@ -194,7 +201,8 @@ qemuMonitorRemoveSource(GSource **source)
 static void
 qemuMonitorUpdateWatch(qemuMonitor *mon)
 {
-    if (mon->writeSource || mon->outbuf->len == 0 || mon->lastError)
+    if (!mon->context || mon->writeSource || mon->outbuf->len == 0 ||
+        mon->lastError)
         return;
     mon->writeSource = g_unix_fd_source_new(mon->fd, G_IO_OUT);
     g_source_set_callback(mon->writeSource, G_SOURCE_FUNC(qemuMonitorIOWritable),
@@ -519,41 +527,51 @@ qemuMonitorNotifyFailure(qemuMonitor *mon, qemuMonitorIOResult res)
 }
 
 
-/* Event thread: input from QEMU (or hangup). */
-static gboolean
-qemuMonitorIOReadable(int fd G_GNUC_UNUSED, GIOCondition cond, gpointer opaque)
+/* Processes the input read into @inbuf, @res telling how the read went;
+ * on EOF or an error fails the monitor and notifies its owner once.
+ * @mon must be locked (dropped around callbacks).  Returns false once the
+ * monitor stops reading. */
+static bool
+qemuMonitorIOInput(qemuMonitor *mon, qemuMonitorIOResult res)
 {
-    qemuMonitor *mon = opaque;
-    qemuMonitorIOResult res;
-
-    virObjectLock(mon);
-    if (mon->closing) {
-        virObjectUnlock(mon);
-        return G_SOURCE_REMOVE; /* qemuMonitorClose released the source */
-    }
-    res = qemuMonitorIORead(mon);
     if (res == QEMU_MONITOR_IO_OK)
         res = qemuMonitorIOProcess(mon);
-    if (res == QEMU_MONITOR_IO_OK || mon->closing) {
-        virObjectUnlock(mon);
-        if (res != QEMU_MONITOR_IO_OK)
-            virErrorResetLast();    /* closing: nobody reads this error */
-        return G_SOURCE_CONTINUE;
-    }
+    if (res == QEMU_MONITOR_IO_OK || mon->closing)
+        return true;
     if (res == QEMU_MONITOR_IO_EOF) {
         g_autofree char *detail = g_strdup_printf(
             _("End of file from qemu monitor (vm='%1$s')"), mon->vmname);
 
-        VIR_DEBUG("mon=%p vm=%s EOF (cond=0x%x)", mon, mon->vmname, cond);
+        VIR_DEBUG("mon=%p vm=%s EOF", mon, mon->vmname);
         qemuMonitorSetEndError(mon, detail);
     }
     qemuMonitorSetFailed(mon);
     qemuMonitorRemoveSource(&mon->writeSource);
     g_clear_pointer(&mon->readSource, g_source_unref);
     qemuMonitorNotifyFailure(mon, res);
+    return false;
+}
+
+
+/* Event thread: input from QEMU (or hangup).  Its errors are the
+ * monitor's (qemuMonitorSetFailed keeps the first): the thread's own
+ * copy is dropped. */
+static gboolean
+qemuMonitorIOReadable(int fd G_GNUC_UNUSED, GIOCondition cond G_GNUC_UNUSED,
+                      gpointer opaque)
+{
+    qemuMonitor *mon = opaque;
+    bool reading;
+
+    virObjectLock(mon);
+    if (mon->closing) {
+        virObjectUnlock(mon);
+        return G_SOURCE_REMOVE; /* qemuMonitorClose released the source */
+    }
+    reading = qemuMonitorIOInput(mon, qemuMonitorIORead(mon));
     virObjectUnlock(mon);
     virErrorResetLast();
-    return G_SOURCE_REMOVE;
+    return reading ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
 }
 
 
@@ -588,16 +606,15 @@ qemuMonitorThread(void *opaque)
 }
 
 
-/* Creates the object and starts its event thread on the connected @fd
- * (stolen).  Caller owns the single reference. */
+/* Creates the object, without a socket or thread.  Caller owns the
+ * single reference. */
 static qemuMonitor *
-qemuMonitorNew(int fd, const char *vmname, const qemuMonitorCallbacks *cb,
-               void *opaque)
+qemuMonitorAlloc(const char *vmname, const qemuMonitorCallbacks *cb,
+                 void *opaque)
 {
     qemuMonitor *mon = virObjectLockableNew(sizeof(qemuMonitor), qemuMonitorDispose);
-    g_autofree char *thname = g_strdup_printf("mon-%s", vmname);
 
-    mon->fd = fd;
+    mon->fd = -1;
     mon->vmname = g_strdup(vmname);
     mon->cb = cb;
     mon->opaque = opaque;
@@ -607,6 +624,20 @@ qemuMonitorNew(int fd, const char *vmname, const qemuMonitorCallbacks *cb,
     mon->outbuf = g_byte_array_new();
     mon->outFD = -1;
     mon->pending = g_hash_table_new(g_str_hash, g_str_equal);
+    return mon;
+}
+
+
+/* Creates the object and starts its event thread on the connected @fd
+ * (stolen).  Caller owns the single reference. */
+static qemuMonitor *
+qemuMonitorNew(int fd, const char *vmname, const qemuMonitorCallbacks *cb,
+               void *opaque)
+{
+    qemuMonitor *mon = qemuMonitorAlloc(vmname, cb, opaque);
+    g_autofree char *thname = g_strdup_printf("mon-%s", vmname);
+
+    mon->fd = fd;
     mon->context = g_main_context_new();
     mon->loop = g_main_loop_new(mon->context, FALSE);
 
@@ -620,6 +651,21 @@ qemuMonitorNew(int fd, const char *vmname, const qemuMonitorCallbacks *cb,
 }
 
 
+/* Waits until the event thread changes something (greeting, reply,
+ * EOF, error) or @deadline passes.  A monitor without an event thread
+ * (qemuMonitorOpenPump) calls its pump instead, which feeds input.
+ * @mon must be locked.  Returns 0, or -1 once @deadline passed. */
+static int
+qemuMonitorWait(qemuMonitor *mon, long long deadline)
+{
+    if (mon->pump) {
+        mon->pump(mon, mon->pumpOpaque);
+        return virTimeMonotonicMs() < deadline ? 0 : -1;
+    }
+    return virCondWaitUntil(&mon->notify, virObjectGetLock(mon), deadline);
+}
+
+
 /* Waits for the greeting and negotiates capabilities.  @mon must be
  * locked.  Returns 0, or -1 with an error reported. */
 static int
@@ -628,7 +674,7 @@ qemuMonitorHandshake(qemuMonitor *mon, long long deadline)
     g_autoptr(json_object) reply = NULL;
 
     while (!mon->greeted && !mon->lastError) {
-        if (virCondWaitUntil(&mon->notify, virObjectGetLock(mon), deadline) < 0 &&
+        if (qemuMonitorWait(mon, deadline) < 0 &&
             !mon->greeted && !mon->lastError) {
             virReportError(VIR_ERR_OPERATION_TIMEOUT,
                            _("no greeting from QEMU monitor (vm='%1$s')"),
@@ -643,6 +689,28 @@ qemuMonitorHandshake(qemuMonitor *mon, long long deadline)
     return qemuMonitorSend(mon,
                            qemuMonitorJSONMakeCommand("qmp_capabilities", NULL),
                            &reply, MAX(deadline - virTimeMonotonicMs(), 1));
+}
+
+
+/* Runs the handshake of the new @mon, whose reference it takes.  Returns
+ * @mon ready for commands, or NULL with an error reported (@mon closed). */
+static qemuMonitor *
+qemuMonitorStart(qemuMonitor *mon, long long deadline)
+{
+    int rc;
+
+    virObjectLock(mon);
+    rc = qemuMonitorHandshake(mon, deadline);
+    if (rc == 0)
+        mon->ready = true;
+    else
+        mon->cb = NULL;
+    virObjectUnlock(mon);
+    if (rc < 0) {
+        qemuMonitorClose(mon);
+        return NULL;
+    }
+    return mon;
 }
 
 
@@ -666,7 +734,6 @@ qemuMonitorOpenFD(int fd, const char *vmname, long long timeoutMs,
 {
     long long deadline = virTimeMonotonicMs() + timeoutMs;
     qemuMonitor *mon;
-    int rc;
 
     if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
         virReportSystemError(errno, "%s", _("cannot make monitor socket non-blocking"));
@@ -674,18 +741,7 @@ qemuMonitorOpenFD(int fd, const char *vmname, long long timeoutMs,
         return NULL;
     }
     mon = qemuMonitorNew(fd, vmname, cb, opaque);
-    virObjectLock(mon);
-    rc = qemuMonitorHandshake(mon, deadline);
-    if (rc == 0)
-        mon->ready = true;
-    else
-        mon->cb = NULL;
-    virObjectUnlock(mon);
-    if (rc < 0) {
-        qemuMonitorClose(mon);
-        return NULL;
-    }
-    return mon;
+    return qemuMonitorStart(mon, deadline);
 }
 
 
@@ -800,12 +856,15 @@ qemuMonitorClose(qemuMonitor *mon)
 
     /* Quit from inside the loop, so the quit cannot be lost by racing
      * the thread's g_main_loop_run(). */
-    quit = g_idle_source_new();
-    g_source_set_priority(quit, G_PRIORITY_HIGH);
-    g_source_set_callback(quit, qemuMonitorQuitLoop, g_main_loop_ref(mon->loop),
-                          (GDestroyNotify)g_main_loop_unref);
-    g_source_attach(quit, mon->context);
-    g_source_unref(quit);
+    if (mon->context) {
+        quit = g_idle_source_new();
+        g_source_set_priority(quit, G_PRIORITY_HIGH);
+        g_source_set_callback(quit, qemuMonitorQuitLoop,
+                              g_main_loop_ref(mon->loop),
+                              (GDestroyNotify)g_main_loop_unref);
+        g_source_attach(quit, mon->context);
+        g_source_unref(quit);
+    }
     if (!mon->inCallback)
         thread = g_steal_pointer(&mon->thread);
     virObjectUnlock(mon);
@@ -856,7 +915,7 @@ qemuMonitorWaitReply(qemuMonitor *mon, qemuMonitorMessage *msg,
                      const char *name, long long deadline)
 {
     while (!msg->finished) {
-        if (virCondWaitUntil(&mon->notify, virObjectGetLock(mon), deadline) < 0 &&
+        if (qemuMonitorWait(mon, deadline) < 0 &&
             !msg->finished) {
             g_hash_table_remove(mon->pending, msg->id);
             virReportError(VIR_ERR_OPERATION_TIMEOUT,
@@ -951,4 +1010,86 @@ qemuMonitorSendWithFD(qemuMonitor *mon, json_object *cmd, int fd,
                       json_object **reply, long long timeoutMs)
 {
     return qemuMonitorSendInternal(mon, cmd, fd, reply, timeoutMs);
+}
+
+
+/* ---- a monitor without socket or thread (qemu_monitorpriv.h) ---- */
+
+/*
+ * qemuMonitorOpenPump:
+ * As qemuMonitorOpenFD, for a monitor with no socket and no event thread:
+ * whenever a caller waits (greeting, reply), @pump(mon, @pumpOpaque) runs
+ * on the caller's thread with @mon locked, and feeds what QEMU would have
+ * written with qemuMonitorPumpInput or ends it with qemuMonitorPumpEOF;
+ * commands pile up until qemuMonitorPumpTakeOutput.  Everything past the
+ * socket (framing, parsing, greeting, reply matching, events, callbacks,
+ * failures) is the code the event thread runs.  Each call of @pump must
+ * feed input or end it.
+ */
+qemuMonitor *
+qemuMonitorOpenPump(const char *vmname, long long timeoutMs,
+                    const qemuMonitorCallbacks *cb, void *opaque,
+                    qemuMonitorPumpFunc pump, void *pumpOpaque)
+{
+    long long deadline = virTimeMonotonicMs() + timeoutMs;
+    qemuMonitor *mon = qemuMonitorAlloc(vmname, cb, opaque);
+
+    mon->pump = pump;
+    mon->pumpOpaque = pumpOpaque;
+    return qemuMonitorStart(mon, deadline);
+}
+
+
+/*
+ * qemuMonitorPumpInput:
+ * Hands @len bytes of @data to @mon as if read from its socket (ignored
+ * once the monitor stopped reading).  @mon must be locked: call it from
+ * the pump.  The calling thread's last error is left alone.
+ */
+void
+qemuMonitorPumpInput(qemuMonitor *mon, const char *data, size_t len)
+{
+    g_autoptr(virError) saved = NULL;
+
+    if (mon->lastError)
+        return;
+    virErrorPreserveLast(&saved);
+    g_byte_array_append(mon->inbuf, (const guint8 *)data, len);
+    qemuMonitorIOInput(mon, QEMU_MONITOR_IO_OK);
+    virErrorResetLast();
+    virErrorRestore(&saved);
+}
+
+
+/*
+ * qemuMonitorPumpEOF:
+ * Ends @mon's input as QEMU closing its socket does.  @mon must be
+ * locked: call it from the pump.
+ */
+void
+qemuMonitorPumpEOF(qemuMonitor *mon)
+{
+    g_autoptr(virError) saved = NULL;
+
+    if (mon->lastError)
+        return;
+    virErrorPreserveLast(&saved);
+    qemuMonitorIOInput(mon, QEMU_MONITOR_IO_EOF);
+    virErrorResetLast();
+    virErrorRestore(&saved);
+}
+
+
+/*
+ * qemuMonitorPumpTakeOutput:
+ * Drops what @mon has queued for QEMU (its commands, one line each).
+ * @mon must be locked.  Returns the number of bytes dropped.
+ */
+size_t
+qemuMonitorPumpTakeOutput(qemuMonitor *mon)
+{
+    size_t len = mon->outbuf->len;
+
+    g_byte_array_set_size(mon->outbuf, 0);
+    return len;
 }

@@ -4,36 +4,41 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The input is what QEMU writes on the monitor socket, one message per
- * line.  A real qemuMonitor reads it from a socketpair (its event thread,
- * line framing, JSON parser, greeting, reply matching and events), while
- * the fuzz target plays QEMU on the other end: it sends the lines before
- * the first reply at once, then, for each command the monitor sends, the
- * next reply (a line holding "return" or "error") with the lines that
- * follow it up to the next reply, and finally closes the socket.  The
- * monitor negotiates capabilities and then asks what the driver asks
- * (status, migration statistics, capabilities and parameters, version,
- * machines, CPUs, open chardevs), so the replies reach the typed
- * parsers, and every event reaches the callbacks.  A peer that does not
- * answer a command within FUZZ_WAIT_MS is sent its next line anyway.
+ * line.  A real qemuMonitor reads it (line framing, JSON parser,
+ * greeting, reply matching, events, failure handling), while the target
+ * plays QEMU: it hands over the lines before the first reply, then, each
+ * time the monitor waits (for the greeting or for the reply to a
+ * command), the next reply (a line holding "return" or "error") with the
+ * lines that follow it up to the next reply, and finally the end of the
+ * input as EOF.  The monitor negotiates capabilities and then asks what
+ * the driver asks (status, migration statistics, capabilities and
+ * parameters, version, machines, CPUs, open chardevs), so the replies
+ * reach the typed parsers, and every event reaches the callbacks.
+ *
+ * The monitor is opened with qemuMonitorOpenPump: no socket, no event
+ * thread, no peer thread; the input is fed from the thread that issues
+ * the commands whenever it would wait.  A socket and two threads per
+ * input, and a timed wait whenever the monitor sent no command the peer
+ * could answer, had held the target to about 150 inputs a second; the
+ * transport itself is covered by qemumonitortest.
  */
 #include <config.h>
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "qemu_monitor.h"
 #include "qemu_monitor_periph.h"
+#define QEMU_MONITOR_PRIV_H_ALLOW
+#include "qemu_monitorpriv.h"
 #include "virobject.h"
 #include "fuzzutils.h"
 
-#define FUZZ_WAIT_MS 20
+/* Bounds a session that stops making progress: a finding, not a wait. */
 #define FUZZ_TIMEOUT_MS 2000
 
 typedef struct {
-    int fd;
     const char *data;
     size_t size;
+    size_t pos;         /* what the monitor has been given */
+    bool started;       /* the lines before the first reply are given */
 } fuzzPeer;
 
 
@@ -88,10 +93,10 @@ fuzzLineEnd(const fuzzPeer *peer, size_t pos)
 }
 
 
-/* Writes lines from @pos up to the next reply line (excluded), or to the
- * end; returns where it stopped. */
+/* The end of the lines from @pos up to the next reply line (excluded),
+ * the line at @pos counting as no reply when @firstIsReply. */
 static size_t
-fuzzSendUntilReply(const fuzzPeer *peer, size_t pos, bool firstIsReply)
+fuzzChunkEnd(const fuzzPeer *peer, size_t pos, bool firstIsReply)
 {
     size_t start = pos;
 
@@ -103,52 +108,32 @@ fuzzSendUntilReply(const fuzzPeer *peer, size_t pos, bool firstIsReply)
             break;
         pos = end;
     }
-    while (start < pos) {
-        ssize_t n = send(peer->fd, peer->data + start, pos - start,
-                         MSG_NOSIGNAL);
-
-        if (n <= 0)
-            return peer->size;
-        start += n;
-    }
     return pos;
 }
 
 
-/* Waits until the monitor has sent a whole command line (or
- * FUZZ_WAIT_MS passed).  Returns false at the end of its output. */
-static bool
-fuzzWaitCommand(const fuzzPeer *peer)
-{
-    struct pollfd pfd = { .fd = peer->fd, .events = POLLIN };
-    char buf[4096];
-
-    for (;;) {
-        ssize_t n;
-
-        if (poll(&pfd, 1, FUZZ_WAIT_MS) <= 0)
-            return true;
-        if ((n = read(peer->fd, buf, sizeof(buf))) <= 0)
-            return false;
-        if (memchr(buf, '\n', n))
-            return true;
-    }
-}
-
-
-static gpointer
-fuzzPeerThread(gpointer opaque)
+/* The monitor waits: give it the next reply with the lines after it up
+ * to the reply after that (the first time: the lines before the first
+ * reply, if any), or, when all is given, the end of the input. */
+static void
+fuzzPump(qemuMonitor *mon, void *opaque)
 {
     fuzzPeer *peer = opaque;
-    size_t pos = fuzzSendUntilReply(peer, 0, false);
-    char buf[4096];
+    size_t start = peer->pos;
+    size_t end;
 
-    while (pos < peer->size && fuzzWaitCommand(peer))
-        pos = fuzzSendUntilReply(peer, pos, true);
-    shutdown(peer->fd, SHUT_WR);
-    while (read(peer->fd, buf, sizeof(buf)) > 0)
-        ;
-    return NULL;
+    /* QEMU reads the command the monitor wrote */
+    ignore_value(qemuMonitorPumpTakeOutput(mon));
+    if (start >= peer->size) {
+        qemuMonitorPumpEOF(mon);
+        return;
+    }
+    end = fuzzChunkEnd(peer, start, peer->started);
+    if (end == start)
+        end = fuzzChunkEnd(peer, start, true);
+    peer->started = true;
+    peer->pos = end;
+    qemuMonitorPumpInput(mon, peer->data + start, end - start);
 }
 
 
@@ -185,23 +170,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fuzzPeer peer = { .data = (const char *)data, .size = size };
-    int fds[2];
-    GThread *thread;
     qemuMonitor *mon;
 
     fuzzInit();
-    if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
-        abort();
-    peer.fd = fds[1];
-    thread = g_thread_new("fuzz-qemu", fuzzPeerThread, &peer);
-    mon = qemuMonitorOpenFD(fds[0], "fuzz", FUZZ_TIMEOUT_MS, &fuzzCallbacks,
-                            NULL);
+    mon = qemuMonitorOpenPump("fuzz", FUZZ_TIMEOUT_MS, &fuzzCallbacks, NULL,
+                              fuzzPump, &peer);
     if (mon) {
         fuzzQueries(mon);
         qemuMonitorClose(mon);
     }
-    g_thread_join(thread);
-    close(fds[1]);
     virErrorResetLast();
     return 0;
 }
