@@ -48,7 +48,13 @@ def main():
     keep = os.path.abspath(opts.keep or "fuzz-artifacts")
     os.makedirs(keep, exist_ok=True)
     env = dict(os.environ)
-    env["ASAN_OPTIONS"] = "detect_leaks=1:allocator_may_return_null=1"
+    # A 16 MiB quarantine instead of ASan's 256 MiB: freed memory is
+    # reused while still in the cache, where the default made every
+    # allocation touch fresh pages and the page faults took most of the
+    # time (2.5x to 5x fewer executions; docs/internals/fuzzing.rst).  A
+    # use after free is still caught within the last ~16 MiB freed.
+    env["ASAN_OPTIONS"] = ("detect_leaks=1:allocator_may_return_null=1:"
+                           "quarantine_size_mb=16")
     env["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
     with tempfile.TemporaryDirectory(prefix="virtmig-fuzz-") as tmp:
         corpus = os.path.join(tmp, "corpus")
