@@ -595,9 +595,13 @@ qemuMigrationSrcPerform(virDomainObj *vm, qemuMigrationArgs *args)
 }
 
 
-/* The destination runs the guest: stop ours (and, with
- * VIR_MIGRATE_UNDEFINE_SOURCE in @flags, its definition), record the
- * completed job and tell clients (JOB_COMPLETED), as libvirt does. */
+/* The destination runs the guest: stop ours, record the completed job
+ * and tell clients (STOPPED/MIGRATED, then JOB_COMPLETED), and only then,
+ * with VIR_MIGRATE_UNDEFINE_SOURCE in @flags, remove its definition,
+ * without an event: libvirt 9.0's order (qemuMigrationSrcComplete, then
+ * the virDomainDeleteConfig at the end of qemuMigrationSrcConfirm), and
+ * stock libvirtd sends no UNDEFINED there (observed: STOPPED/MIGRATED,
+ * JOB_COMPLETED and nothing else). */
 void
 qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
 {
@@ -605,20 +609,18 @@ qemuMigrationSrcComplete(virDomainObj *vm, unsigned long long flags)
                     VIR_ASYNC_JOB_MIGRATION_OUT, QEMU_PROCESS_STOP_MIGRATED);
     qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
                                   VIR_DOMAIN_EVENT_STOPPED_MIGRATED);
-    if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent &&
-        qemuDomainConfigDelete(vm) == 0) {
-        vm->persistent = false;
-        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_UNDEFINED,
-                                      VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
-    }
     qemuDomainJobSaveCompleted(vm, VIR_DOMAIN_JOB_STATUS_COMPLETED);
     qemuDomainEventQueueJobCompleted(vm);
+    if ((flags & VIR_MIGRATE_UNDEFINE_SOURCE) && vm->persistent &&
+        qemuDomainConfigDelete(vm) == 0)
+        vm->persistent = false;
 }
 
 
 /* Confirm3 of an offline migration: only the definition moved, so nothing
  * stops here; with UNDEFINE_SOURCE an inactive domain's definition goes
- * (a running one keeps it, as in libvirt).  Ends the job. */
+ * (a running one keeps it), without an event, as in libvirt.  Ends the
+ * job. */
 static void
 qemuMigrationSrcConfirmOffline(virDomainObj *vm, const qemuMigrationArgs *args)
 {
@@ -627,11 +629,8 @@ qemuMigrationSrcConfirmOffline(virDomainObj *vm, const qemuMigrationArgs *args)
     qemuDomainCleanupRemove(vm, qemuMigrationSrcCleanup);
     if (!args->cancelled && (args->flags & VIR_MIGRATE_UNDEFINE_SOURCE) &&
         !virDomainObjIsActive(vm) && vm->persistent &&
-        qemuDomainConfigDelete(vm) == 0) {
+        qemuDomainConfigDelete(vm) == 0)
         vm->persistent = false;
-        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_UNDEFINED,
-                                      VIR_DOMAIN_EVENT_UNDEFINED_REMOVED);
-    }
     qemuMigrationJobFinish(vm);
     if (!virDomainObjIsActive(vm) && !vm->persistent)
         qemuDomainRemoveInactive(vm);
