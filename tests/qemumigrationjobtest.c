@@ -17,6 +17,7 @@
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
 #include "qemu_migration_job.h"
+#include "qemu_migration_nbd.h"
 #include "virdomainobjlist.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -1398,6 +1399,9 @@ testStatusPrivateElements(void)
     priv->undecidedPeer = g_strdup(peer);
     priv->undecidedSource = false;
     priv->undecidedPreState = VIR_DOMAIN_PAUSED;
+    priv->nbd = qemuMigrationNBDNew();
+    g_ptr_array_add(priv->nbd->created, g_strdup("/images/guest-vda.qcow2"));
+    g_ptr_array_add(priv->nbd->created, g_strdup("/images/a&b's.raw"));
     xml = virDomainObjFormatStatus(data->vm);
     virObjectUnlock(data->vm);
     g_assert_cmpint(virTestCompareToFile(xml, golden), ==, 0);
@@ -1412,6 +1416,12 @@ testStatusPrivateElements(void)
     g_assert_cmpstr(priv->undecidedPeer, ==, peer);
     g_assert_false(priv->undecidedSource);
     g_assert_cmpint(priv->undecidedPreState, ==, VIR_DOMAIN_PAUSED);
+    g_assert_nonnull(priv->nbd);
+    g_assert_cmpuint(priv->nbd->created->len, ==, 2);
+    g_assert_cmpstr(g_ptr_array_index(priv->nbd->created, 0), ==,
+                    "/images/guest-vda.qcow2");
+    g_assert_cmpstr(g_ptr_array_index(priv->nbd->created, 1), ==,
+                    "/images/a&b's.raw");
     again = virDomainObjFormatStatus(vm);
     g_assert_cmpstr(again, ==, xml);
     virDomainObjEndAPI(&vm);
@@ -1551,6 +1561,10 @@ testStatusParseErrors(void)
           "internal error: malformed undecided element in the status XML" },
         { "<domstatus state='paused' reason='unknown' pid='1'><undecided side='source' preState='asleep' peer='qemu:///x'/>",
           "internal error: malformed undecided element in the status XML" },
+        { "<domstatus state='paused' reason='migration' pid='1'><nbd><created/></nbd>",
+          "internal error: malformed nbd element in the status XML" },
+        { "<domstatus state='paused' reason='migration' pid='1'><nbd><created path='images/x.qcow2'/></nbd>",
+          "internal error: malformed nbd element in the status XML" },
     };
     size_t i;
 

@@ -83,6 +83,17 @@ qemuDomainObjPrivateXMLFormat(virBuffer *buf, virDomainObj *vm)
         virBufferEscapeString(buf, " peer='%s'", priv->migrationPeer);
         virBufferAddLit(buf, "/>\n");
     }
+    if (priv->nbd && priv->nbd->created->len > 0) {
+        size_t i;
+
+        virBufferAddLit(buf, "<nbd>\n");
+        virBufferAdjustIndent(buf, 2);
+        for (i = 0; i < priv->nbd->created->len; i++)
+            virBufferEscapeString(buf, "<created path='%s'/>\n",
+                                  g_ptr_array_index(priv->nbd->created, i));
+        virBufferAdjustIndent(buf, -2);
+        virBufferAddLit(buf, "</nbd>\n");
+    }
     if (priv->undecidedPeer) {
         virBufferAsprintf(buf, "<undecided side='%s' preState='%s'",
                           priv->undecidedSource ? "source" : "destination",
@@ -125,6 +136,31 @@ qemuDomainObjPrivateUndecidedParse(xmlXPathContext *ctxt,
 }
 
 
+/* <nbd>: the images an incoming storage migration created, which go if
+ * it does not finish (its recovery after a restart removes them). */
+static int
+qemuDomainObjPrivateNBDParse(xmlXPathContext *ctxt, qemuDomainObjPrivate *priv)
+{
+    g_autofree xmlNode **nodes = NULL;
+    int n = virXPathNodeSet("./nbd/created", ctxt, &nodes);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        g_autofree char *path = virXMLPropString(nodes[i], "path");
+
+        if (!path || path[0] != '/') {
+            virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                           _("malformed nbd element in the status XML"));
+            return -1;
+        }
+        if (!priv->nbd)
+            priv->nbd = qemuMigrationNBDNew();
+        g_ptr_array_add(priv->nbd->created, g_steal_pointer(&path));
+    }
+    return 0;
+}
+
+
 /* <migration>: what recovery needs of a migration in progress. */
 static int
 qemuDomainObjPrivateMigrationParse(xmlXPathContext *ctxt,
@@ -163,6 +199,7 @@ qemuDomainObjPrivateXMLParse(xmlXPathContext *ctxt, virDomainObj *vm)
     g_autofree char *type = NULL;
 
     if (qemuDomainObjPrivateMigrationParse(ctxt, priv) < 0 ||
+        qemuDomainObjPrivateNBDParse(ctxt, priv) < 0 ||
         qemuDomainObjPrivateUndecidedParse(ctxt, priv) < 0)
         return -1;
     if (!node)

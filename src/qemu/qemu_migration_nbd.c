@@ -59,11 +59,8 @@ qemuMigrationNBDGet(virDomainObj *vm)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
 
-    if (!priv->nbd) {
-        priv->nbd = g_new0(qemuMigrationNBD, 1);
-        priv->nbd->created = g_ptr_array_new_with_free_func(g_free);
-        priv->nbd->mirrors = g_ptr_array_new_with_free_func(g_free);
-    }
+    if (!priv->nbd)
+        priv->nbd = qemuMigrationNBDNew();
     return priv->nbd;
 }
 

@@ -23,13 +23,25 @@ struct _qemuMigrationNBD {
     unsigned int port;          /* the NBD server's TCP port */
     bool portFromRange;         /* ... taken from the migration range */
     bool serverStarted;
-    GPtrArray *created;         /* paths of the images Prepare created */
+    GPtrArray *created;         /* paths of the images Prepare created
+                                 * (status XML: <nbd><created/>) */
     /* source */
     unsigned int remotePort;    /* the destination's, from its cookie */
     GPtrArray *mirrors;         /* disk targets mirrored (char *) */
 };
-/* Frees @nbd (NULL is fine).  Inline: the domain's private data frees
- * it without depending on the migration code. */
+/* A new, empty @nbd; caller owns it.  Inline, as the free below: the
+ * domain's private data (status XML) makes and frees it without
+ * depending on the migration code. */
+static inline qemuMigrationNBD *
+qemuMigrationNBDNew(void)
+{
+    qemuMigrationNBD *nbd = g_new0(qemuMigrationNBD, 1);
+
+    nbd->created = g_ptr_array_new_with_free_func(g_free);
+    nbd->mirrors = g_ptr_array_new_with_free_func(g_free);
+    return nbd;
+}
+/* Frees @nbd (NULL is fine). */
 static inline void
 qemuMigrationNBDFree(qemuMigrationNBD *nbd)
 {
@@ -75,6 +87,8 @@ int qemuMigrationSrcNBDCopy(virDomainObj *vm, const qemuMigrationArgs *args,
                             const char *uri);
 int qemuMigrationSrcNBDComplete(virDomainObj *vm);
 void qemuMigrationSrcNBDCancel(virDomainObj *vm);
+/* Source, recovery: @vm locked, holding a MODIFY job. */
+void qemuMigrationSrcNBDRecover(virDomainObj *vm);
 
 /* Destination; @vm locked, holding its MIGRATION_IN job. */
 void qemuMigrationDstNBDInit(virDomainObj *vm, const qemuMigrationArgs *args,

@@ -199,14 +199,17 @@ qemuMigrationSrcNBDSpeed(virDomainObj *vm)
 }
 
 
-/* query-block-jobs into *@jobs.  Returns 0 or -1 (reported). */
+/* query-block-jobs into *@jobs.  Here and below, monitor calls are made
+ * in the domain's async job: the MIGRATION_OUT job of the migration, or
+ * none for the recovery of a restarted daemon (which holds a MODIFY job).
+ * Returns 0 or -1 (reported). */
 static int
 qemuMigrationSrcNBDJobs(virDomainObj *vm, GPtrArray **jobs)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     int rc;
 
-    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+    if (qemuDomainObjEnterMonitorAsync(vm, vm->job->asyncJob) < 0)
         return -1;
     rc = qemuMonitorGetBlockJobs(priv->mon, jobs);
     if (qemuDomainObjExitMonitor(vm) < 0)
@@ -358,7 +361,7 @@ qemuMigrationSrcNBDCancelJobs(virDomainObj *vm, bool force)
     int rc = 0;
     size_t i;
 
-    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0)
+    if (qemuDomainObjEnterMonitorAsync(vm, vm->job->asyncJob) < 0)
         return -1;
     for (i = 0; i < priv->nbd->mirrors->len; i++) {
         const char *target = g_ptr_array_index(priv->nbd->mirrors, i);
@@ -385,7 +388,7 @@ qemuMigrationSrcNBDDetach(virDomainObj *vm)
 
     priv->nbd->mirrors = g_ptr_array_new_with_free_func(g_free);
     if (!virDomainObjIsActive(vm) ||
-        qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_MIGRATION_OUT) < 0) {
+        qemuDomainObjEnterMonitorAsync(vm, vm->job->asyncJob) < 0) {
         virErrorResetLast();
         return;
     }
@@ -501,4 +504,41 @@ qemuMigrationSrcNBDCancel(virDomainObj *vm)
     }
     g_clear_pointer(&QEMU_DOMAIN_PRIVATE(vm)->nbd, qemuMigrationNBDFree);
     virErrorRestore(&err);
+}
+
+
+/**
+ * qemuMigrationSrcNBDRecover:
+ * A daemon restarted in the middle of a storage migration knows nothing of
+ * its mirrors, but QEMU still runs them: every block job of QEMU named as
+ * the mirror of a disk of @vm (query-block-jobs) is cancelled at once and
+ * detached, so the guest goes on alone with its own disks.  @vm locked
+ * and active, holding a MODIFY job and no async job (qemuProcessReconnect).
+ * Errors are logged.
+ */
+void
+qemuMigrationSrcNBDRecover(virDomainObj *vm)
+{
+    g_autoptr(GPtrArray) jobs = NULL;
+    qemuMigrationNBD *nbd;
+    size_t i;
+
+    if (qemuMigrationSrcNBDJobs(vm, &jobs) < 0) {
+        VIR_WARN("cannot look for the disk mirrors of %s: %s", vm->def->name,
+                 NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+        return;
+    }
+    nbd = qemuMigrationNBDGet(vm);
+    for (i = 0; i < vm->def->disks->len; i++) {
+        virDomainDiskDef *disk = g_ptr_array_index(vm->def->disks, i);
+        g_autofree char *id = qemuMigrationNBDExportName(disk);
+
+        if (qemuMigrationSrcNBDFindJob(jobs, id))
+            g_ptr_array_add(nbd->mirrors, g_strdup(disk->dst));
+    }
+    if (nbd->mirrors->len)
+        VIR_WARN("domain %s: %u disk mirrors of an interrupted storage migration are left",
+                 vm->def->name, nbd->mirrors->len);
+    qemuMigrationSrcNBDCancel(vm);
 }

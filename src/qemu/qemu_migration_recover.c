@@ -15,6 +15,7 @@
 
 #include "qemu_migration.h"
 #include "qemu_migration_job.h"
+#include "qemu_migration_nbd.h"
 #include "qemu_migration_peer.h"
 #include "qemu_migration_undecided.h"
 #include "qemu_conf.h"
@@ -139,6 +140,9 @@ qemuMigrationRecoverPostcopy(virDomainObj *vm, virDomainJobObj *saved)
 static qemuMigrationRecoverAction
 qemuMigrationRecoverSent(virDomainObj *vm)
 {
+    /* mirrors complete before the switch-over: only their jobs and nodes
+     * can be left */
+    qemuMigrationSrcNBDRecover(vm);
     if (!QEMU_DOMAIN_PRIVATE(vm)->migrationPeer) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
                        _("the destination of this migration cannot be asked (not a virtmigd host)"));
@@ -179,11 +183,14 @@ qemuMigrationRecoverPerform(virDomainObj *vm, int status, bool v2)
             virErrorResetLast();
         if (qemuMigrationRecoverQEMUStatus(vm) == QEMU_MONITOR_MIGRATION_STATUS_COMPLETED)
             return qemuMigrationRecoverSent(vm);
+        qemuMigrationSrcNBDRecover(vm);
         qemuMigrationRecoverResume(vm);
         return QEMU_MIGRATION_RECOVER_KEEP;
     case QEMU_MONITOR_MIGRATION_STATUS_NONE:
     case QEMU_MONITOR_MIGRATION_STATUS_CANCELLED:
     case QEMU_MONITOR_MIGRATION_STATUS_FAILED:
+        /* a storage migration copies the disks before the memory */
+        qemuMigrationSrcNBDRecover(vm);
         qemuMigrationRecoverResume(vm);
         return QEMU_MIGRATION_RECOVER_KEEP;
     case QEMU_MONITOR_MIGRATION_STATUS_POSTCOPY_ACTIVE:
@@ -280,6 +287,7 @@ qemuMigrationRecoverIn(virDomainObj *vm, virDomainJobObj *saved, int status)
     case QEMU_MIGRATION_PHASE_FINISH3:
         if (running) {
             VIR_INFO("domain %s already runs here: its migration is complete", vm->def->name);
+            qemuMigrationDstNBDKeep(vm);
             return QEMU_MIGRATION_RECOVER_KEEP;
         }
         if (!complete)
@@ -355,6 +363,8 @@ qemuMigrationRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
         VIR_WARN("destroying the incoming copy of domain %s: its source keeps the guest",
                  vm->def->name);
         *stopFlags |= QEMU_PROCESS_STOP_MIGRATED;
+        /* what its Prepare created goes too (QEMU is killed next) */
+        qemuMigrationDstNBDDiscard(vm);
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("incoming migration of domain '%1$s' was interrupted"),
                        vm->def->name);

@@ -26,6 +26,7 @@
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
+#include "qemu_migration_nbd.h"
 #include "qemu_migration_peer.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
@@ -225,6 +226,8 @@ qemuMigrationUndecidedAct(virDomainObj *vm, qemuMigrationPeerState answer)
                          NULLSTR(virErrorGetLastMessage()));
                 virErrorResetLast();
             }
+            /* the images its storage migration created are the guest's */
+            qemuMigrationDstNBDKeep(vm);
         }
         return true;
     case QEMU_MIGRATION_PEER_RUNS:
@@ -240,6 +243,7 @@ qemuMigrationUndecidedAct(virDomainObj *vm, qemuMigrationPeerState answer)
         VIR_WARN("the source of domain %s runs it; destroying the incoming copy",
                  vm->def->name);
         qemuMigrationUndecidedStop(vm, false);
+        qemuMigrationDstNBDDiscard(vm);
         return true;
     case QEMU_MIGRATION_PEER_PENDING:
     case QEMU_MIGRATION_PEER_UNKNOWN:
