@@ -10,44 +10,88 @@
 
 #define VIR_FROM_THIS VIR_FROM_XML
 
-static const virXMLAllowed *
-virXMLAllowedLookup(const virXMLAllowed *table, size_t ntable,
-                    const char *path)
+/* Paths to rules, one index per table set: a parse looks up every
+ * element twice, and a linear scan of a few hundred paths per element
+ * made the check cost more than the parse (and each comparison is a
+ * hooked strcmp under libFuzzer). */
+static GMutex virXMLAllowedIndexLock;
+static GHashTable *virXMLAllowedIndexes; /* tables -> (path -> row) */
+
+
+/* Adds the @ntable rows of @table to @index; a path already there keeps
+ * its row. */
+static void
+virXMLAllowedIndexAdd(GHashTable *index, const virXMLAllowed *table,
+                      size_t ntable)
 {
     size_t i;
 
     for (i = 0; i < ntable; i++) {
-        if (STREQ(table[i].path, path))
-            return &table[i];
+        if (!g_hash_table_contains(index, table[i].path))
+            g_hash_table_insert(index, (gpointer)table[i].path,
+                                (gpointer)&table[i]);
     }
-    return NULL;
 }
 
 
-/* Element names are reported with their namespace prefix, so that
- * <qemu:commandline> reads as such in the message. */
-static char *
-virXMLNodeQualifiedName(xmlNode *node)
+/* The index of the @ntables tables of @tables (each ending with a NULL
+ * path), made once per @tables and kept for the process: the tables are
+ * static.  Never modified once made, so it is read without the lock. */
+static GHashTable *
+virXMLAllowedIndexGet(const virXMLAllowed *const *tables, size_t ntables)
 {
-    if (node->ns && node->ns->prefix)
-        return g_strdup_printf("%s:%s", (const char *)node->ns->prefix,
-                               (const char *)node->name);
-    return g_strdup((const char *)node->name);
+    g_autoptr(GMutexLocker) locker G_GNUC_UNUSED =
+        g_mutex_locker_new(&virXMLAllowedIndexLock);
+    GHashTable *index;
+    size_t i;
+
+    if (!virXMLAllowedIndexes)
+        virXMLAllowedIndexes = g_hash_table_new(g_direct_hash, g_direct_equal);
+    if ((index = g_hash_table_lookup(virXMLAllowedIndexes, tables)))
+        return index;
+    index = g_hash_table_new(g_str_hash, g_str_equal);
+    for (i = 0; i < ntables; i++) {
+        size_t n = 0;
+
+        while (tables[i][n].path)
+            n++;
+        virXMLAllowedIndexAdd(index, tables[i], n);
+    }
+    g_hash_table_insert(virXMLAllowedIndexes, (gpointer)tables, index);
+    return index;
 }
 
 
+/* Appends the name of element @node to @path, with its namespace prefix
+ * (so that <qemu:commandline> reads as such in messages), after a '/'
+ * unless @path is empty. */
+static void
+virXMLPathPush(GString *path, xmlNode *node)
+{
+    if (path->len)
+        g_string_append_c(path, '/');
+    if (node->ns && node->ns->prefix) {
+        g_string_append(path, (const char *)node->ns->prefix);
+        g_string_append_c(path, ':');
+    }
+    g_string_append(path, (const char *)node->name);
+}
+
+
+/* Whether @name is one of the space-separated names of @attrs. */
 static bool
 virXMLAttrListed(const char *attrs, const char *name)
 {
-    g_auto(GStrv) list = NULL;
-    size_t i;
+    size_t len = strlen(name);
+    const char *p = attrs;
 
-    if (!attrs)
-        return false;
-    list = g_strsplit(attrs, " ", -1);
-    for (i = 0; list[i]; i++) {
-        if (STREQ(list[i], name))
+    while (p && *p) {
+        const char *end = strchr(p, ' ');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+
+        if (n == len && memcmp(p, name, len) == 0)
             return true;
+        p = end ? end + 1 : NULL;
     }
     return false;
 }
@@ -84,67 +128,85 @@ virXMLTextIsBlank(const xmlChar *text)
 
 
 /* Checks that no element child of @node that may appear once does so
- * twice.  @table lookups use @path + "/" + child name. */
+ * twice.  Rules are looked up as @path + "/" + child name (@path is
+ * restored on return). */
 static int
-virXMLCheckRepeats(xmlNode *node, const virXMLAllowed *table, size_t ntable,
-                   const char *path)
+virXMLCheckRepeats(xmlNode *node, GHashTable *index, GString *path)
 {
+    size_t len = path->len;
     xmlNode *a;
     xmlNode *b;
 
     for (a = node->children; a; a = a->next) {
-        g_autofree char *childPath = NULL;
         const virXMLAllowed *rule;
 
         if (a->type != XML_ELEMENT_NODE)
             continue;
-        childPath = g_strdup_printf("%s/%s", path, (const char *)a->name);
-        rule = virXMLAllowedLookup(table, ntable, childPath);
-        if (!rule || (rule->flags & VIR_XML_ALLOW_REPEAT))
-            continue;
-        for (b = a->next; b; b = b->next) {
-            if (b->type == XML_ELEMENT_NODE && !b->ns &&
-                xmlStrEqual(a->name, b->name)) {
-                virReportError(VIR_ERR_XML_ERROR,
-                               _("element '%1$s' may appear only once (at /%2$s)"),
-                               (const char *)a->name, childPath);
-                return -1;
+        g_string_append_c(path, '/');
+        g_string_append(path, (const char *)a->name);
+        rule = g_hash_table_lookup(index, path->str);
+        if (rule && !(rule->flags & VIR_XML_ALLOW_REPEAT)) {
+            for (b = a->next; b; b = b->next) {
+                if (b->type == XML_ELEMENT_NODE && !b->ns &&
+                    xmlStrEqual(a->name, b->name)) {
+                    virReportError(VIR_ERR_XML_ERROR,
+                                   _("element '%1$s' may appear only once (at /%2$s)"),
+                                   (const char *)a->name, path->str);
+                    return -1;
+                }
             }
         }
+        g_string_truncate(path, len);
     }
     return 0;
 }
 
 
+/* Checks the children of @node, whose rule is @rule and whose name
+ * starts at @nameAt in @path. */
 static int
-virXMLCheckNode(xmlNode *node, const virXMLAllowed *table, size_t ntable,
-                const char *parentPath)
-{
-    g_autofree char *name = virXMLNodeQualifiedName(node);
-    g_autofree char *path = NULL;
-    const virXMLAllowed *rule = NULL;
-    xmlNode *child;
+virXMLCheckChildren(xmlNode *node, const virXMLAllowed *rule,
+                    GHashTable *index, GString *path, size_t nameAt);
 
-    path = parentPath ? g_strdup_printf("%s/%s", parentPath, name)
-                      : g_strdup(name);
+
+/* Checks @node, whose parent's path is @path (empty for the root;
+ * restored on return). */
+static int
+virXMLCheckNode(xmlNode *node, GHashTable *index, GString *path)
+{
+    size_t len = path->len;
+    size_t nameAt = len ? len + 1 : 0;
+    const virXMLAllowed *rule = NULL;
+
+    virXMLPathPush(path, node);
     if (!node->ns)
-        rule = virXMLAllowedLookup(table, ntable, path);
+        rule = g_hash_table_lookup(index, path->str);
     if (!rule) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("element '%1$s' is not supported (at /%2$s)"),
-                       name, path);
+                       path->str + nameAt, path->str);
         return -1;
     }
-    if (virXMLCheckAttrs(node, rule, path) < 0)
+    if (virXMLCheckAttrs(node, rule, path->str) < 0)
         return -1;
-    if (rule->flags & VIR_XML_ALLOW_ANY)
-        return 0;
-    if (virXMLCheckRepeats(node, table, ntable, path) < 0)
+    if (!(rule->flags & VIR_XML_ALLOW_ANY) &&
+        (virXMLCheckRepeats(node, index, path) < 0 ||
+         virXMLCheckChildren(node, rule, index, path, nameAt) < 0))
         return -1;
+    g_string_truncate(path, len);
+    return 0;
+}
+
+
+static int
+virXMLCheckChildren(xmlNode *node, const virXMLAllowed *rule,
+                    GHashTable *index, GString *path, size_t nameAt)
+{
+    xmlNode *child;
 
     for (child = node->children; child; child = child->next) {
         if (child->type == XML_ELEMENT_NODE) {
-            if (virXMLCheckNode(child, table, ntable, path) < 0)
+            if (virXMLCheckNode(child, index, path) < 0)
                 return -1;
         } else if ((child->type == XML_TEXT_NODE ||
                     child->type == XML_CDATA_SECTION_NODE) &&
@@ -152,7 +214,7 @@ virXMLCheckNode(xmlNode *node, const virXMLAllowed *table, size_t ntable,
                    !virXMLTextIsBlank(child->content)) {
             virReportError(VIR_ERR_XML_ERROR,
                            _("unexpected text in element '%1$s' (at /%2$s)"),
-                           name, path);
+                           path->str + nameAt, path->str);
             return -1;
         }
         /* comments, processing instructions: ignored */
@@ -170,29 +232,27 @@ virXMLCheckNode(xmlNode *node, const virXMLAllowed *table, size_t ntable,
 int
 virXMLCheckAllowed(xmlNode *root, const virXMLAllowed *table, size_t ntable)
 {
-    return virXMLCheckNode(root, table, ntable, NULL);
+    g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+    g_autoptr(GString) path = g_string_sized_new(128);
+
+    virXMLAllowedIndexAdd(index, table, ntable);
+    return virXMLCheckNode(root, index, path);
 }
 
 
 /**
  * virXMLCheckAllowedMulti:
  * Checks the subtree at @root against the union of @tables (each ended by
- * a NULL path).  Returns 0 or -1 as virXMLCheckAllowed.
+ * a NULL path; @tables must be static: its index is kept).  Returns 0 or
+ * -1 as virXMLCheckAllowed.
  */
 int
 virXMLCheckAllowedMulti(xmlNode *root, const virXMLAllowed *const *tables,
                         size_t ntables)
 {
-    g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(virXMLAllowed));
-    size_t i;
-    const virXMLAllowed *row;
+    g_autoptr(GString) path = g_string_sized_new(128);
 
-    for (i = 0; i < ntables; i++) {
-        for (row = tables[i]; row->path; row++)
-            g_array_append_val(all, *row);
-    }
-    return virXMLCheckNode(root, (const virXMLAllowed *)all->data, all->len,
-                           NULL);
+    return virXMLCheckNode(root, virXMLAllowedIndexGet(tables, ntables), path);
 }
 
 

@@ -49,7 +49,8 @@ int virXMLCheckAllowed(xmlNode *root, const virXMLAllowed *table,
  * virXMLCheckAllowedMulti:
  * As virXMLCheckAllowed, over the union of @ntables tables, each ending
  * with an entry whose path is NULL (so that each area of a parser can keep
- * its own table).  The first table holding a path wins.
+ * its own table).  The first table holding a path wins.  @tables and its
+ * tables must be static: an index of them is made on first use and kept.
  */
 int virXMLCheckAllowedMulti(xmlNode *root, const virXMLAllowed *const *tables,
                             size_t ntables);
