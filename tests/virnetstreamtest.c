@@ -8,7 +8,8 @@
  * The other way (consoles, screenshots), seen by a raw socket as
  * libvirt's client sees it: the descriptor's data in order in CONTINUE
  * packets of at most 64 KiB, its end as an empty CONTINUE, the client's
- * end confirmed.
+ * end confirmed; a stream opened for a client that is gone is over at
+ * once.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -32,6 +33,7 @@
 #define TEST_PROGRAM 0x55667788
 #define TEST_PROC_OPEN 1
 #define TEST_PROC_OPEN_BOTH 2
+#define TEST_PROC_OPEN_LATE 3
 #define TEST_XDR_VOID ((xdrproc_t)(void (*)(void))xdr_void)
 
 /* The reading end of the last stream the server opened. */
@@ -78,11 +80,65 @@ testOpenBoth(virNetServerClient *client, virNetMessage *msg,
                         VIR_NET_SERVER_STREAM_RX | VIR_NET_SERVER_STREAM_TX);
 }
 
+/* OPEN_LATE: the handler waits until the test says its client is gone
+ * (as a call that waited for a worker, or whose handler was slow, would
+ * find it), then opens its stream the way a console does. */
+static GCond testLateCond;
+static gint testLateState;      /* 0, 1: handler waits, 2: go on, 3: done */
+static bool testLateOpen;       /* the stream it made was still open */
+static int testLateAttach;      /* what attaching a descriptor gave */
+
+static void
+testLateSet(gint state)
+{
+    g_mutex_lock(&testLock);
+    testLateState = state;
+    g_cond_broadcast(&testLateCond);
+    g_mutex_unlock(&testLock);
+}
+
+static void
+testLateWait(gint state)
+{
+    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+
+    g_mutex_lock(&testLock);
+    while (testLateState < state)
+        g_assert_true(g_cond_wait_until(&testLateCond, &testLock, deadline));
+    g_mutex_unlock(&testLock);
+}
+
+static int
+testOpenLate(virNetServerClient *client, virNetMessage *msg,
+             void *args G_GNUC_UNUSED, void *ret G_GNUC_UNUSED)
+{
+    virNetServer *srv = virNetServerClientGetServer(client);
+    g_autoptr(virNetServerStream) st = NULL;
+    int sv[2];
+
+    testLateSet(1);
+    testLateWait(2);
+    st = virNetServerStreamNew(client, virNetServerGetContext(srv), &msg->header);
+    testLateOpen = virNetServerStreamIsOpen(st);
+    g_assert_cmpint(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    testLateAttach = virNetServerStreamAttachFD(st, sv[0],
+                                                VIR_NET_SERVER_STREAM_RX |
+                                                VIR_NET_SERVER_STREAM_TX);
+    close(sv[1]);
+    virErrorResetLast();
+    testLateSet(3);
+    return -1;
+}
+
 static const virNetServerProgramProc testProcs[] = {
     [TEST_PROC_OPEN] = { .name = "OPEN", .func = testOpen,
                          .argsFilter = TEST_XDR_VOID, .retFilter = TEST_XDR_VOID,
                          .readonlyAllowed = true },
     [TEST_PROC_OPEN_BOTH] = { .name = "OPEN_BOTH", .func = testOpenBoth,
+                              .argsFilter = TEST_XDR_VOID,
+                              .retFilter = TEST_XDR_VOID,
+                              .readonlyAllowed = true },
+    [TEST_PROC_OPEN_LATE] = { .name = "OPEN_LATE", .func = testOpenLate,
                               .argsFilter = TEST_XDR_VOID,
                               .retFilter = TEST_XDR_VOID,
                               .readonlyAllowed = true },
@@ -476,6 +532,43 @@ testToClient(void)
 }
 
 
+/* A client that goes away while its call that opens a stream waits (for
+ * a worker, or in its handler): the stream the handler makes afterwards
+ * is over from the start and takes no descriptor, so nothing, such as a
+ * console session, stays held for a client that is gone. */
+static void
+testClientGoneFirst(void)
+{
+    testEnv *t = testEnvNew();
+    struct sockaddr_un addr = { .sun_family = AF_UNIX };
+    gint64 deadline = g_get_monotonic_time() + 10 * G_TIME_SPAN_SECOND;
+    int sock;
+
+    g_strlcpy(addr.sun_path, t->server->sock, sizeof(addr.sun_path));
+    sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    g_assert_cmpint(connect(sock, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+    /* t->client and the raw socket, both accepted */
+    while (virNetServerGetClientCount(t->server->srv) < 2) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    testRawWrite(sock, virNetMessageNewHeader(TEST_PROGRAM, 1, TEST_PROC_OPEN_LATE,
+                                              VIR_NET_CALL, 9, VIR_NET_OK));
+    testLateWait(1);
+    close(sock);
+    /* the server dropped the raw socket's client (and its streams) */
+    while (virNetServerGetClientCount(t->server->srv) > 1) {
+        g_assert_cmpint(g_get_monotonic_time(), <, deadline);
+        g_usleep(1000);
+    }
+    testLateSet(2);
+    testLateWait(3);
+    g_assert_false(testLateOpen);
+    g_assert_cmpint(testLateAttach, ==, -1);
+    testEnvFree(t);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -486,5 +579,6 @@ main(int argc, char **argv)
     g_test_add_func("/rpc/stream/flow-control", testFlowControl);
     g_test_add_func("/rpc/stream/close", testClose);
     g_test_add_func("/rpc/stream/to-client", testToClient);
+    g_test_add_func("/rpc/stream/client-gone-first", testClientGoneFirst);
     return g_test_run();
 }

@@ -110,6 +110,8 @@ virNetServerStreamUnrefNotify(gpointer st)
 }
 
 
+static void virNetServerStreamEndLocked(virNetServerStream *st, bool release);
+
 /**
  * virNetServerStreamNew:
  * The stream of the call @call of @client (its handler is running),
@@ -137,6 +139,19 @@ virNetServerStreamNew(virNetServerClient *client, GMainContext *ctx,
     g_mutex_unlock(&virNetServerStreamsLock);
     VIR_DEBUG("client=%llu stream proc=%d serial=%u",
               virNetServerClientGetID(client), call->proc, call->serial);
+    /* A client that went away while its call waited for a worker, or
+     * while the handler ran up to here, was dropped before this stream
+     * was registered (the I/O thread marks it closed first, then ends its
+     * streams): the stream is born over, so that nothing (a console
+     * session) is held for a client that is gone. */
+    if (virNetServerClientIsClosed(client)) {
+        VIR_LOCK_GUARD lock = virObjectLockGuard(st);
+
+        VIR_DEBUG("client=%llu is gone: stream serial=%u ends at once",
+                  virNetServerClientGetID(client), call->serial);
+        if (!st->closed)
+            virNetServerStreamEndLocked(st, false);
+    }
     return st;
 }
 

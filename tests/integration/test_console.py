@@ -1,7 +1,8 @@
 """Streams from a running guest (issue 16): the serial console over
 libvirt's stream protocol, with stock virsh under a pseudo-terminal and
 python-libvirt, on a pty and on a listening unix socket; one session at
-a time, --force taking the port over, a clean detach with Ctrl-]; and
+a time, --force taking the port over, a clean detach with Ctrl-], no
+session left held by a client that disconnected during the open; and
 the screenshot, a PPM of the guest's screen.  Every bad input gets
 libvirt's error."""
 
@@ -9,17 +10,22 @@ import os
 import pty
 import re
 import select
+import signal
+import struct
 import subprocess
+import threading
 import time
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
+import rawrpc
 from harness import Host, virsh
 
 import libvirt
 
 CTRL_RBRACKET = b"\x1d"
+PROC_DOMAIN_OPEN_CONSOLE = 201
 
 
 def console_guest_xml(name, serial, video="vga"):
@@ -290,6 +296,65 @@ class Console(unittest.TestCase):
         res = virsh(self.host.uri_ro, "screenshot", "g1", path, check=False,
                     readonly=True)
         self.assertIn("read only access", res.stderr)
+
+
+class ConsoleClientGone(unittest.TestCase):
+    """A client that disconnects while its openConsole call waits for a
+    worker leaves the console free: the next session is not refused.
+    The daemon has one worker for ordinary calls; the guest's QEMU is
+    stopped (SIGSTOP) so that a suspend from another client holds that
+    worker in a monitor round trip while the open waits behind it."""
+
+    def setUp(self):
+        self.host = Host("conG", conf={"max_workers": 1,
+                                       "prio_workers": 1}).start()
+        self.addCleanup(self.host.cleanup)
+        xml = console_guest_xml("g1", "<serial type='pty'/>")
+        self.conn = libvirt.open(self.host.uri)
+        self.addCleanup(self.conn.close)
+        self.dom = self.conn.createXML(xml, 0)
+
+    def test_open_then_disconnect(self):
+        qemu = harness.qemu_pids_under(self.host.root)
+        self.assertEqual(len(qemu), 1)
+        raw = rawrpc.RawClient(self.host.sock)
+        hdr, body = rawrpc.open_conn(raw)
+        self.assertEqual(hdr[5], rawrpc.OK, rawrpc.parse_error(body)
+                         if hdr[5] else None)
+        args = (rawrpc.xdr_string("g1") + self.dom.UUID() +
+                struct.pack(">i", self.dom.ID()) +
+                rawrpc.xdr_opt_string(None) + struct.pack(">I", 0))
+        blocker = libvirt.open(self.host.uri)
+        os.kill(qemu[0], signal.SIGSTOP)
+        try:
+            suspend = threading.Thread(
+                target=blocker.lookupByName("g1").suspend)
+            suspend.start()
+            time.sleep(0.5)         # the suspend holds the worker
+            raw.send(rawrpc.packet(rawrpc.REMOTE_PROGRAM,
+                                   PROC_DOMAIN_OPEN_CONSOLE, 7, args))
+            time.sleep(0.3)         # the open is queued behind it
+            raw.close()
+            time.sleep(0.5)         # the daemon dropped the client
+        finally:
+            os.kill(qemu[0], signal.SIGCONT)
+        suspend.join(30)
+        self.assertFalse(suspend.is_alive(), "suspend still blocked")
+        blocker.close()
+        self.dom.resume()
+        # the open of the gone client ran before this one (one worker)
+        st = self.conn.newStream(0)
+        self.dom.openConsole(None, st, 0)
+        recv_until(st, 2)
+        st.finish()
+        # stock virsh too, without --force
+        v = PtyVirsh(self.host.uri, "g1")
+        try:
+            v.read_until(lambda out: len(heartbeats(out)) >= 2)
+            os.write(v.master, CTRL_RBRACKET)
+            self.assertEqual(v.drain(timeout=10), 0, v.out[-300:])
+        finally:
+            v.close()
 
 
 if __name__ == "__main__":
