@@ -410,6 +410,13 @@ typedef char *(*virDrvDomainScreenshot)(virConn *conn, const virDomainIdent *dom
                                         virStream *st, unsigned int screen,
                                         unsigned int flags);
 
+/* virDomainOpenGraphicsFD: a socket connected to display @idx; the
+ * caller owns it.  Returns it, or -1. */
+typedef int (*virDrvDomainOpenGraphicsFD)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          unsigned int idx,
+                                          unsigned int flags);
+
 /* One domain's record of virConnectGetAllDomainStats. */
 typedef struct _virDomainStatsRec virDomainStatsRec;
 struct _virDomainStatsRec {
@@ -528,6 +535,7 @@ struct _virHypervisorDriver {
 
     virDrvDomainOpenConsole domainOpenConsole;
     virDrvDomainScreenshot domainScreenshot;
+    virDrvDomainOpenGraphicsFD domainOpenGraphicsFD;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

@@ -105,10 +105,10 @@ remoteDispatchConnectSupportsFeature(virNetServerClient *client,
         return 0;
     case VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK:
     case VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK:
+    /* replies carry descriptors (openGraphicsFD); a call that passes
+     * some is refused with its own error (virNetServerDispatch) */
+    case VIR_DRV_FEATURE_FD_PASSING:
         ret->supported = 1;
-        return 0;
-    case VIR_DRV_FEATURE_FD_PASSING: /* not implemented */
-        ret->supported = 0;
         return 0;
     }
     if (virNetServerClientIsOpen(client))

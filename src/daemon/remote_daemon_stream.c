@@ -8,7 +8,9 @@
  * it runs and gives the driver the virStream; the RPC layer
  * (virnetserverstream.c) carries the packets between the client and the
  * descriptor the driver attaches.  The handlers of the procedures that
- * open a stream for a driver entry of their own are here too.
+ * open a stream for a driver entry of their own are here too, and the
+ * one that hands the client a connected descriptor instead
+ * (openGraphicsFD, after its reply).
  */
 #include <config.h>
 
@@ -151,5 +153,27 @@ remoteDispatchDomainScreenshot(virNetServerClient *client, virConn *conn,
         return -1;
     ret->mime = g_new0(char *, 1);
     *ret->mime = mime;
+    return 0;
+}
+
+
+int
+remoteDispatchDomainOpenGraphicsFd(virNetServerClient *client, virConn *conn,
+                                   remote_domain_open_graphics_fd_args *args)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    int fd;
+
+    /* stock clients only ask over a unix socket; anything else cannot
+     * carry the descriptor */
+    if (virNetServerClientIsTCP(client)) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("file descriptors can only be passed over a UNIX socket"));
+        return -1;
+    }
+    if ((fd = conn->driver->domainOpenGraphicsFD(conn, dom, args->idx,
+                                                 args->flags)) < 0)
+        return -1;
+    virNetServerProgramSetReplyFD(fd);
     return 0;
 }

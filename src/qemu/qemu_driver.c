@@ -115,6 +115,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     .domainOpenConsole = qemuDomainOpenConsole,
     .domainScreenshot = qemuDomainScreenshot,
+    .domainOpenGraphicsFD = qemuDomainOpenGraphicsFD,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

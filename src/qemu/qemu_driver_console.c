@@ -14,6 +14,16 @@
  *
  * A screenshot is QMP "screendump" into a file of the domain's state
  * directory, opened, removed and streamed to the client (PPM).
+ *
+ * virDomainOpenGraphicsFD (what virt-manager uses for the display of a
+ * guest on a local connection) hands the client a socket connected to
+ * the display server.  libvirt makes a socketpair and gives QEMU one end
+ * with "add_client"; this driver passes no descriptors to QEMU, so it
+ * connects to the address and port QEMU listens on itself.  The client
+ * sees the same thing: a display connection that authenticates as any
+ * other (libvirt's SKIPAUTH flag cannot skip a password then, and is
+ * refused for a display that has one); a display that does not listen
+ * cannot be opened.
  */
 #include <config.h>
 
@@ -27,6 +37,7 @@
 #include "qemu_driver_console.h"
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
+#include "qemu_graphics.h"
 #include "qemu_monitor_json.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -297,4 +308,58 @@ qemuDomainScreenshot(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom, vir
  cleanup:
     virDomainObjEndAPI(&vm);
     return ret;
+}
+
+
+/* A copy of display @idx of running, locked @vm that can be connected
+ * to with @flags, or NULL (reported). */
+static virDomainGraphicsDef *
+qemuGraphicsFDFind(virDomainObj *vm, unsigned int idx, unsigned int flags)
+{
+    const virDomainGraphicsDef *gr;
+    virDomainGraphicsDef *copy;
+
+    if (virDomainObjCheckActive(vm) < 0)
+        return NULL;
+    if (idx >= vm->def->graphics->len) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("No graphics backend with index %1$u"),
+                       idx);
+        return NULL;
+    }
+    gr = g_ptr_array_index(vm->def->graphics, idx);
+    if ((flags & VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH) && gr->passwd) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("skipping the authentication of a display with a password is not supported"));
+        return NULL;
+    }
+    copy = g_new0(virDomainGraphicsDef, 1);
+    copy->type = gr->type;
+    copy->port = gr->port;
+    copy->listenType = gr->listenType;
+    copy->listenAddress = g_strdup(gr->listenAddress);
+    return copy;
+}
+
+
+/**
+ * qemuDomainOpenGraphicsFD:
+ * virDomainOpenGraphicsFD: a socket connected to the VNC or SPICE server
+ * of display @idx of a running domain (caller owns it), or -1.
+ */
+int
+qemuDomainOpenGraphicsFD(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                         unsigned int idx, unsigned int flags)
+{
+    virDomainObj *vm;
+    g_autoptr(virDomainGraphicsDef) gr = NULL;
+
+    VIR_DEBUG("dom=%s idx=%u flags=0x%x", dom->name, idx, flags);
+    virCheckFlags(VIR_DOMAIN_OPEN_GRAPHICS_SKIPAUTH, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    gr = qemuGraphicsFDFind(vm, idx, flags);
+    /* connecting to a local listener does not block: still, not under
+     * the domain's lock */
+    virDomainObjEndAPI(&vm);
+    return gr ? qemuGraphicsConnect(gr) : -1;
 }

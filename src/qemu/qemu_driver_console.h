@@ -1,6 +1,7 @@
 /*
  * qemu_driver_console.h: driver entry points that stream from a running
- * guest: its serial console and screenshots (issue 16)
+ * guest: its serial console, screenshots and display connections
+ * (issue 16)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,3 +15,5 @@ int qemuDomainOpenConsole(virConn *conn, const virDomainIdent *dom,
 char *qemuDomainScreenshot(virConn *conn, const virDomainIdent *dom,
                            virStream *st, unsigned int screen,
                            unsigned int flags);
+int qemuDomainOpenGraphicsFD(virConn *conn, const virDomainIdent *dom,
+                             unsigned int idx, unsigned int flags);

@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -185,4 +186,57 @@ qemuGraphicsRelease(const virDomainDef *def)
         if (gr->autoport && gr->port > 0)
             qemuGraphicsReleasePort(gr->port);
     }
+}
+
+
+/**
+ * qemuGraphicsConnect:
+ * A new connection to the display server of @gr, as QEMU of a running
+ * domain listens for it: its address (a wildcard one reached through
+ * loopback) and port.  Returns the connected socket (caller owns it), or
+ * -1 (reported).
+ */
+int
+qemuGraphicsConnect(const virDomainGraphicsDef *gr)
+{
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_NUMERICSERV };
+    struct addrinfo *res = NULL;
+    const char *addr = gr->listenAddress ? gr->listenAddress : "127.0.0.1";
+    g_autofree char *port = NULL;
+    struct addrinfo *ai;
+    int saved = 0;
+    int fd = -1;
+    int rc;
+
+    if (gr->listenType == VIR_DOMAIN_GRAPHICS_LISTEN_NO_LISTEN || gr->port <= 0) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("the display does not listen: it cannot be opened"));
+        return -1;
+    }
+    if (STREQ(addr, "0.0.0.0"))
+        addr = "127.0.0.1";
+    else if (STREQ(addr, "::"))
+        addr = "::1";
+    port = g_strdup_printf("%d", gr->port);
+    if ((rc = getaddrinfo(addr, port, &hints, &res)) != 0) {
+        virReportError(VIR_ERR_SYSTEM_ERROR, _("Unable to resolve address '%1$s' service '%2$s': %3$s"),
+                       addr, port, gai_strerror(rc));
+        return -1;
+    }
+    for (ai = res; ai && fd < 0; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd >= 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+            saved = errno;
+            close(fd);
+            fd = -1;
+        } else if (fd < 0) {
+            saved = errno;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        virReportSystemError(saved, _("unable to connect to the display at %1$s:%2$s"),
+                             addr, port);
+    return fd;
 }

@@ -18,3 +18,4 @@ int qemuGraphicsPrepare(virDomainDef *def, const virQEMUDriverConfig *cfg);
 int qemuGraphicsReserveRunning(const virDomainDef *def);
 void qemuGraphicsRelease(const virDomainDef *def);
 bool qemuGraphicsPortIsReserved(int port);
+int qemuGraphicsConnect(const virDomainGraphicsDef *gr);

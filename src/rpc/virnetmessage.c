@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include "virnetmessage.h"
@@ -226,6 +227,29 @@ virNetMessageReadAll(const virNetSocketIO *io, virNetMessage **rx,
 }
 
 
+/* Sends the descriptors of @msg, whose bytes are all written, after it
+ * on the unix socket @io, each closed once sent.  Returns 1 when all are
+ * sent, 0 when the socket would block, -1 (reported) on error. */
+static int
+virNetMessageSendFDs(const virNetSocketIO *io, virNetMessage *msg)
+{
+    if (io->tls) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("file descriptors cannot be passed over TLS"));
+        return -1;
+    }
+    while (msg->donefds < msg->nfds) {
+        int rc = virNetSocketSendFD(io->fd, msg->fds[msg->donefds]);
+
+        if (rc <= 0)
+            return rc;
+        close(msg->fds[msg->donefds]);
+        msg->fds[msg->donefds++] = -1;
+    }
+    return 1;
+}
+
+
 /**
  * virNetMessageQueueFlush:
  * Writes the packets of @queue to the non-blocking socket @io until the
@@ -243,18 +267,27 @@ virNetMessageQueueFlush(const virNetSocketIO *io, virNetMessage **queue,
     *bytes = 0;
     while (*queue) {
         virNetMessage *msg = *queue;
-        ssize_t n = virNetSocketIOWrite(io, msg->buffer + msg->bufferOffset,
-                                      msg->bufferLength - msg->bufferOffset);
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            return 0;
-        msg->bufferOffset += n;
-        if (msg->bufferOffset == msg->bufferLength) {
-            (*packets)++;
-            *bytes += msg->bufferLength;
-            virNetMessageFree(virNetMessageQueueServe(queue));
+
+        if (msg->bufferOffset < msg->bufferLength) {
+            ssize_t n = virNetSocketIOWrite(io, msg->buffer + msg->bufferOffset,
+                                            msg->bufferLength - msg->bufferOffset);
+            if (n < 0)
+                return -1;
+            if (n == 0)
+                return 0;
+            msg->bufferOffset += n;
+            if (msg->bufferOffset < msg->bufferLength)
+                continue;
         }
+        if (msg->donefds < msg->nfds) {
+            int rc = virNetMessageSendFDs(io, msg);
+
+            if (rc <= 0)
+                return rc;
+        }
+        (*packets)++;
+        *bytes += msg->bufferLength;
+        virNetMessageFree(virNetMessageQueueServe(queue));
     }
     return 0;
 }
@@ -361,6 +394,30 @@ virNetMessageEncodeHeader(virNetMessage *msg)
     }
     xdr_destroy(&xdr);
     return rc;
+}
+
+
+/**
+ * virNetMessageEncodeNumFDs:
+ * Appends to the header of a *_WITH_FDS packet the count of descriptors
+ * (@msg->nfds) sent after it.  Returns 0 or -1 (reported).
+ */
+int
+virNetMessageEncodeNumFDs(virNetMessage *msg)
+{
+    uint32_t count = htonl(msg->nfds);
+
+    if (msg->nfds > VIR_NET_MESSAGE_NUM_FDS_MAX) {
+        virReportError(VIR_ERR_RPC, _("Too many FDs to send %1$zu, expected %2$d maximum"),
+                       msg->nfds, VIR_NET_MESSAGE_NUM_FDS_MAX);
+        return -1;
+    }
+    msg->buffer = g_realloc(msg->buffer, msg->bufferOffset + sizeof(count));
+    memcpy(msg->buffer + msg->bufferOffset, &count, sizeof(count));
+    msg->bufferOffset += sizeof(count);
+    msg->bufferLength = msg->bufferOffset;
+    virNetMessageEncodeLength(msg);
+    return 0;
 }
 
 

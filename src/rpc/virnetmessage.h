@@ -78,6 +78,8 @@ int virNetMessageEncodeHeader(virNetMessage *msg);
 int virNetMessageEncodePayload(virNetMessage *msg, xdrproc_t filter,
                                void *data);
 int virNetMessageEncodePayloadEmpty(virNetMessage *msg);
+/* After the header of a *_WITH_FDS packet: the count of @msg->fds. */
+int virNetMessageEncodeNumFDs(virNetMessage *msg);
 int virNetMessageEncodePayloadRaw(virNetMessage *msg, const char *data,
                                   size_t len);
 virNetMessage *virNetMessageNewHeader(unsigned int prog, unsigned int vers,

@@ -5,6 +5,8 @@
  */
 #include <config.h>
 
+#include <unistd.h>
+
 #include "virnetserverprogram.h"
 #include "virerror.h"
 #include "virlog.h"
@@ -16,6 +18,8 @@ VIR_LOG_INIT("rpc.netserverprogram");
 
 /* The header of the call the calling worker runs, during its handler. */
 static GPrivate virNetServerProgramCall;
+/* The descriptor a handler gives its reply, plus one (0: none). */
+static GPrivate virNetServerProgramReplyFD;
 
 struct _virNetServerProgram {
     unsigned int program;
@@ -115,7 +119,7 @@ virNetServerProgramIsPriority(virNetServerProgram *prog, int proc)
 static int
 virNetServerProgramPrepareReply(virNetMessage *msg, virNetMessageStatus status)
 {
-    msg->header.type = VIR_NET_REPLY;
+    msg->header.type = msg->nfds > 0 ? VIR_NET_REPLY_WITH_FDS : VIR_NET_REPLY;
     msg->header.status = status;
     return virNetMessageEncodeHeader(msg);
 }
@@ -125,9 +129,14 @@ int
 virNetServerProgramSendError(virNetServerClient *client, virNetMessage *msg)
 {
     virNetMessageError rerr;
+    size_t i;
     int rc = -1;
 
     virNetMessageSaveError(&rerr);
+    for (i = msg->donefds; i < msg->nfds; i++) {
+        if (msg->fds[i] >= 0)
+            close(msg->fds[i]);
+    }
     g_free(msg->fds);
     msg->fds = NULL;
     msg->nfds = msg->donefds = 0;
@@ -191,12 +200,42 @@ virNetServerProgramCheckFlags(virNetServerClient *client,
 }
 
 
+/**
+ * virNetServerProgramSetReplyFD:
+ * From a handler, for a client on a unix socket: @fd (stolen) is passed
+ * to the client after the call's reply, which becomes a
+ * VIR_NET_REPLY_WITH_FDS; if the call fails, @fd is closed.  One
+ * descriptor per call.
+ */
+void
+virNetServerProgramSetReplyFD(int fd)
+{
+    int old = GPOINTER_TO_INT(g_private_get(&virNetServerProgramReplyFD)) - 1;
+
+    if (old >= 0)
+        close(old);
+    g_private_set(&virNetServerProgramReplyFD, GINT_TO_POINTER(fd + 1));
+}
+
+
+/* The descriptor the handler gave its reply, or -1; the slot is cleared. */
+static int
+virNetServerProgramTakeReplyFD(void)
+{
+    int fd = GPOINTER_TO_INT(g_private_get(&virNetServerProgramReplyFD)) - 1;
+
+    g_private_set(&virNetServerProgramReplyFD, NULL);
+    return fd;
+}
+
+
 static int
 virNetServerProgramRunProc(virNetServerClient *client, virNetMessage *msg,
                            const virNetServerProgramProc *p)
 {
     g_autofree char *args = g_malloc0(MAX(p->argsLen, 1));
     g_autofree char *ret = g_malloc0(MAX(p->retLen, 1));
+    int replyFD;
     int rc = -1;
 
     if (virNetServerProgramCheckAccess(client, p) < 0)
@@ -206,14 +245,25 @@ virNetServerProgramRunProc(virNetServerClient *client, virNetMessage *msg,
         rc = virNetServerProgramCheckFlags(client, p, args);
     if (rc == 0)
         rc = p->func(client, msg, args, ret);
+    replyFD = virNetServerProgramTakeReplyFD();
     /* The one owner of the decoded arguments: whether they were decoded
      * whole, in part (a decoding error) or not used, they are freed
      * here.  Handlers never keep pointers into them. */
     xdr_free(p->argsFilter, args);
-    if (rc < 0)
+    if (rc < 0) {
+        if (replyFD >= 0)
+            close(replyFD);
         goto error;
+    }
+    if (replyFD >= 0) {
+        msg->fds = g_new(int, 1);
+        msg->fds[0] = replyFD;
+        msg->nfds = 1;
+        msg->donefds = 0;
+    }
 
     if (virNetServerProgramPrepareReply(msg, VIR_NET_OK) < 0 ||
+        (msg->nfds > 0 && virNetMessageEncodeNumFDs(msg) < 0) ||
         virNetMessageEncodePayload(msg, p->retFilter, ret) < 0) {
         xdr_free(p->retFilter, ret);
         goto error;

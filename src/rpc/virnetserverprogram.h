@@ -57,6 +57,8 @@ int virNetServerProgramDispatch(virNetServerProgram *prog,
                                 virNetMessage *msg);
 
 const virNetMessageHeader *virNetServerProgramCurrentCall(void);
+/* From a handler: @fd (stolen) goes to the client with the reply. */
+void virNetServerProgramSetReplyFD(int fd);
 
 /* Turns @msg (a call) into an error reply carrying the last error and
  * queues it; steals @msg. */

@@ -210,6 +210,47 @@ virNetSocketWrite(int fd, const char *buf, size_t len)
 }
 
 
+/**
+ * virNetSocketSendFD:
+ * Passes @fd over the unix socket @sock (non-blocking) with SCM_RIGHTS,
+ * carried by one zero byte, as libvirt's peers expect after a packet
+ * that announces descriptors.  Returns 1 when sent, 0 when the socket
+ * would block, -1 (reported) on error.  @fd stays the caller's.
+ */
+int
+virNetSocketSendFD(int sock, int fd)
+{
+    char byte = 0;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    union {
+        struct cmsghdr hdr;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = ctl.buf,
+                         .msg_controllen = sizeof(ctl.buf) };
+    struct cmsghdr *cmsg;
+    ssize_t n;
+
+    memset(&ctl, 0, sizeof(ctl));
+    cmsg = CMSG_FIRSTHDR(&mh);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+    do {
+        n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        return 0;
+    if (n < 0) {
+        virReportSystemError(errno, _("Failed to send file descriptor %1$d"), fd);
+        return -1;
+    }
+    return 1;
+}
+
+
 ssize_t
 virNetSocketIORead(const virNetSocketIO *io, char *buf, size_t len)
 {

@@ -27,6 +27,9 @@ int virNetSocketConnectUNIX(const char *path);
 ssize_t virNetSocketRead(int fd, char *buf, size_t len);
 ssize_t virNetSocketWrite(int fd, const char *buf, size_t len);
 
+/* Passes @fd over the unix socket @sock: 1 sent, 0 would block, -1. */
+int virNetSocketSendFD(int sock, int fd);
+
 /* A connected socket as messages are read from and written to it:
  * directly, or through @tls once its handshake is done. */
 typedef struct {

@@ -3,8 +3,8 @@ libvirt's stream protocol, with stock virsh under a pseudo-terminal and
 python-libvirt, on a pty and on a listening unix socket; one session at
 a time, --force taking the port over, a clean detach with Ctrl-], no
 session left held by a client that disconnected during the open; and
-the screenshot, a PPM of the guest's screen.  Every bad input gets
-libvirt's error."""
+the screenshot, a PPM of the guest's screen; the display's socket
+(openGraphicsFD).  Every bad input gets libvirt's error."""
 
 import os
 import pty
@@ -296,6 +296,47 @@ class Console(unittest.TestCase):
         res = virsh(self.host.uri_ro, "screenshot", "g1", path, check=False,
                     readonly=True)
         self.assertIn("read only access", res.stderr)
+
+    def test_open_graphics_fd(self):
+        """virDomainOpenGraphicsFD, what virt-manager opens the display of
+        a guest on a local connection with: a socket connected to the
+        guest's VNC server, passed after the reply."""
+        xml = console_guest_xml("g5", "<serial type='pty'/>").replace(
+            "<video>", "<graphics type='vnc' autoport='yes' "
+            "listen='127.0.0.1'/>\n    <video>")
+        dom = self.conn.createXML(xml, 0)
+        self.addCleanup(dom.destroy)
+        fd = dom.openGraphicsFD(0, 0)
+        try:
+            os.set_blocking(fd, True)
+            self.assertEqual(os.read(fd, 12), b"RFB 003.008\n")
+        finally:
+            os.close(fd)
+        cases = [
+            (dom, 1, 0, libvirt.VIR_ERR_INTERNAL_ERROR,
+             "No graphics backend with index 1"),
+            (dom, 0, 1 << 4, libvirt.VIR_ERR_INVALID_ARG, "unsupported flags"),
+            (self.conn.lookupByName("g3"), 0, 0,
+             libvirt.VIR_ERR_INTERNAL_ERROR, "No graphics backend with index 0"),
+        ]
+        for d, idx, flags, code, text in cases:
+            with self.subTest(dom=d.name(), idx=idx, flags=flags):
+                with self.assertRaises(libvirt.libvirtError) as cm:
+                    d.openGraphicsFD(idx, flags)
+                self.assertEqual(cm.exception.get_error_code(), code)
+                self.assertIn(text, str(cm.exception))
+        ro = libvirt.openReadOnly(self.host.uri_ro)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            ro.lookupByName("g5").openGraphicsFD(0, 0)
+        self.assertEqual(cm.exception.get_error_code(),
+                         libvirt.VIR_ERR_OPERATION_DENIED)
+        ro.close()
+        # the daemon keeps no descriptor of the ones it passed
+        before = self.host.fd_count()
+        for _ in range(5):
+            os.close(dom.openGraphicsFD(0, 0))
+        harness.wait_for(lambda: self.host.fd_count() <= before,
+                         what="the daemon's descriptors back to %d" % before)
 
 
 class ConsoleClientGone(unittest.TestCase):
