@@ -68,6 +68,19 @@ def require(*tools):
         sys.exit(1)
 
 
+def artifact_dir(test):
+    """A fresh directory for what @test keeps for people to look at
+    (screenshots, logs): $VIRTMIG_ARTIFACTS/@test, by default
+    <builddir>/meson-logs/artifacts/@test.  Emptied first: it holds the
+    last run's only."""
+    base = os.environ.get("VIRTMIG_ARTIFACTS") or os.path.join(
+        BUILDDIR, "meson-logs", "artifacts")
+    path = os.path.join(base, test)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
