@@ -124,6 +124,24 @@ def parse_number(path, member):
              (path, member.line, member.name, member.value))
 
 
+def claim_number(path, m, seen):
+    """Checks the name and number of procedure @m (either enum) and
+    records the number in @seen, which maps the numbers taken so far to
+    their names.  Returns the number."""
+    if not m.name.startswith(PROC_PREFIX):
+        fail('%s:%d: %s does not start with %s' %
+             (path, m.line, m.name, PROC_PREFIX))
+    number = parse_number(path, m)
+    if number <= 0:
+        fail('%s:%d: %s: procedure numbers start at 1' %
+             (path, m.line, m.name))
+    if number in seen:
+        fail('%s:%d: %s reuses number %d of %s' %
+             (path, m.line, m.name, number, seen[number]))
+    seen[number] = m.name
+    return number
+
+
 def load_procs(path):
     """Returns the annotated procedures of the .x at @path, in file
     order; raises XdrError ("file:line: ...") on any inconsistency."""
@@ -135,18 +153,7 @@ def load_procs(path):
     procs = []
     seen = {}
     for m in enum.members:
-        if not m.name.startswith(PROC_PREFIX):
-            fail('%s:%d: %s does not start with %s' %
-                 (path, m.line, m.name, PROC_PREFIX))
-        number = parse_number(path, m)
-        if number <= 0:
-            fail('%s:%d: %s: procedure numbers start at 1' %
-                 (path, m.line, m.name))
-        if number in seen:
-            fail('%s:%d: %s reuses number %d of %s' %
-                 (path, m.line, m.name, number, seen[number]))
-        seen[number] = m.name
-
+        number = claim_number(path, m, seen)
         notes = xdrparse.parse_annotations(path, m)
         if not notes:
             fail('%s:%d: %s has no annotation block' %
@@ -204,18 +211,7 @@ def load_unserved(path, xdr, seen):
     enum = xdr.enums.get(UNSERVED_ENUM)
     out = []
     for m in (enum.members if enum else []):
-        if not m.name.startswith(PROC_PREFIX):
-            fail('%s:%d: %s does not start with %s' %
-                 (path, m.line, m.name, PROC_PREFIX))
-        number = parse_number(path, m)
-        if number <= 0:
-            fail('%s:%d: %s: procedure numbers start at 1' %
-                 (path, m.line, m.name))
-        if number in seen:
-            fail('%s:%d: %s reuses number %d of %s' %
-                 (path, m.line, m.name, number, seen[number]))
-        seen[number] = m.name
-        out.append(Unserved(m.name, number))
+        out.append(Unserved(m.name, claim_number(path, m, seen)))
     return out
 
 
