@@ -5,9 +5,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Usage: gendispatch.py [-o OUT.h] [--decl-output DECL.h]
-#                       [--client-output CLIENT.h]
+#                       [--client-output CLIENT.h] [--event-output EVENT.h]
 #                       [--check EXP.h] [--check-decl EXPDECL.h]
-#                       [--check-client EXPCLIENT.h] PROTOCOL.x
+#                       [--check-client EXPCLIENT.h]
+#                       [--check-event EXPEVENT.h] PROTOCOL.x
 #
 # Reads the "enum remote_procedure" of PROTOCOL.x and the annotation
 # block in front of every procedure (see the comment above that enum).
@@ -41,9 +42,15 @@
 # REMOTE_CLIENT_GENERATED_ENTRIES, the initializers of those table
 # members (see client_stub()).
 #
-# With --check / --check-decl / --check-client the output is compared
-# with a golden file instead of being written; the exit status says
-# whether they match.
+# --event-output writes the daemon's domain event encoders: for each
+# event message marked "@event: VIR_DOMAIN_EVENT_ID_X(field=member, ...)"
+# a function filling it from the virDomainEvent members named (and the
+# legacy message it wraps, for a legacy registration), and
+# remoteEventEncodeAny() choosing by event ID (see event_encoder()).
+#
+# With --check / --check-decl / --check-client / --check-event the
+# output is compared with a golden file instead of being written; the
+# exit status says whether they match.
 
 import argparse
 import difflib
@@ -67,6 +74,8 @@ KNOWN = {
     # Any value: checked by parse_deny_flags() and parse_entry().
     'readonly_deny_flags': None,
     'entry': None,
+    'event': None,
+    'reply_struct': None,
 }
 REQUIRED = ('readonly', 'dispatch')
 
@@ -94,6 +103,12 @@ class Proc:
         self.args_fields = []       # xdrparse.Decl of the arguments
         self.ret_fields = []        # and of the reply
         self.event = False          # an event message the server sends
+        self.msg = None             # its struct
+        self.msg_fields = []
+        self.event_id = None        # @event: the VIR_DOMAIN_EVENT_ID_*
+        self.event_map = []         # [(message field, event member)]
+        self.legacy = None          # the Proc of its legacy message
+        self.reply_struct = None    # @reply_struct: the C struct filled
 
     def api(self):
         """The libvirt API the procedure serves, as error messages name
@@ -179,6 +194,11 @@ def load_procs(path):
             if name in xdr.structs:
                 setattr(p, kind + '_fields', xdr.structs[name].fields)
         p.event = 'remote_%s_msg' % p.lower in xdr.structs
+        if p.event:
+            p.msg = 'remote_%s_msg' % p.lower
+            p.msg_fields = xdr.structs[p.msg].fields
+        if 'event' in notes:
+            parse_event(path, p, notes)
         if p.dispatch and p.event:
             fail('%s:%d: %s is an event message and cannot be dispatched' %
                  (path, notes['dispatch'][1], m.name))
@@ -189,9 +209,16 @@ def load_procs(path):
             if not p.needs_open:
                 fail('%s:%d: @entry needs an open connection for %s' %
                      (path, notes['entry'][1], m.name))
+        if 'reply_struct' in notes:
+            val, line = notes['reply_struct']
+            if not re.match(r'^vir[A-Za-z0-9]+$', val) or not p.entry:
+                fail('%s:%d: @reply_struct: %r needs @entry and a vir* '
+                     'type name for %s' % (path, line, val, m.name))
+            p.reply_struct = val
         check_generate(path, p, notes)
         procs.append(p)
     check_client_entries(path, procs)
+    check_events(path, procs)
     return procs, load_unserved(path, xdr, seen)
 
 
@@ -262,12 +289,106 @@ def check_client_entries(path, procs):
     """One procedure per generated client entry."""
     seen = {}
     for p in procs:
-        if not p.gen_client:
+        if not p.gen_client or is_migrate(p):
             continue
         if p.entry in seen:
             fail('%s:%d: %s and %s both generate the client entry %s' %
                  (path, p.line, seen[p.entry], p.enum_name, p.entry))
         seen[p.entry] = p.enum_name
+
+
+def parse_event(path, p, notes):
+    """Checks "@event: VIR_DOMAIN_EVENT_ID_X" or "@event:
+    VIR_DOMAIN_EVENT_ID_X(field=member, ...)" on the message a callback
+    registration gets for that event: which virDomainEvent member each
+    field of the message carries (check_events() checks the fields)."""
+    val, line = notes['event']
+    p.event_line = line
+    if not p.event:
+        fail('%s:%d: @event needs an event message (%s) for %s' %
+             (path, line, 'remote_%s_msg' % p.lower, p.enum_name))
+    m = re.match(r'^(VIR_DOMAIN_EVENT_ID_[A-Z0-9_]+)(?:\((.*)\))?$', val)
+    if not m:
+        fail('%s:%d: @event: %r is not "VIR_DOMAIN_EVENT_ID_X" or '
+             '"VIR_DOMAIN_EVENT_ID_X(field=member, ...)" for %s' %
+             (path, line, val, p.enum_name))
+    p.event_id = m.group(1)
+    for item in (m.group(2).split(',') if m.group(2) else []):
+        fm = re.match(r'^\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*'
+                      r'([a-z][A-Za-z0-9_]*)\s*$', item)
+        if not fm:
+            fail('%s:%d: @event: %r is not "field=member" for %s' %
+                 (path, line, item.strip(), p.enum_name))
+        p.event_map.append((fm.group(1), fm.group(2)))
+
+
+# The fields of an event message other than callbackID and dom, by
+# type: how the generated encoder fills one from virDomainEvent's
+# member %(m)s (the message borrows the event's strings).
+EVENT_FIELD_TYPES = {
+    'remote_nonnull_string': 'remoteEventStr(event->%(m)s)',
+    'remote_string': 'event->%(m)s ? (remote_string)&event->%(m)s : NULL',
+    'int': 'event->%(m)s',
+    'unsigned int': 'event->%(m)s',
+    'hyper': 'event->%(m)s',
+    'unsigned hyper': 'event->%(m)s',
+}
+
+
+def event_body_fields(path, p, by_msg):
+    """The fields @p's @event maps, with the legacy message they wrap
+    (or None): {callbackID, msg} wraps the legacy message's struct,
+    {callbackID, dom, ...} is a message of its own."""
+    f = p.msg_fields
+    if len(f) < 2 or f[0].name != 'callbackID' or f[0].type != 'int':
+        fail('%s:%d: @event: %s does not start with "int callbackID" for %s'
+             % (path, p.event_line, p.msg, p.enum_name))
+    if f[1].name == 'msg' and len(f) == 2:
+        legacy = by_msg.get(f[1].type)
+        if legacy is None:
+            fail('%s:%d: @event: the msg of %s is no event message for %s' %
+                 (path, p.event_line, p.msg, p.enum_name))
+        return legacy, legacy.msg_fields
+    return None, f[1:]
+
+
+def check_events(path, procs):
+    """Each event ID has one @event, which maps every field but the
+    domain, each once, to a member of virDomainEvent."""
+    by_msg = dict((p.msg, p) for p in procs if p.event)
+    seen = {}
+    for p in procs:
+        if not p.event_id:
+            continue
+        if p.event_id in seen:
+            fail('%s:%d: @event: %s is already the event of %s' %
+                 (path, p.event_line, p.event_id, seen[p.event_id]))
+        seen[p.event_id] = p.enum_name
+        p.legacy, fields = event_body_fields(path, p, by_msg)
+        if not fields or fields[0].name != 'dom' or \
+           fields[0].type != 'remote_nonnull_domain':
+            fail('%s:%d: @event: the message of %s has no "dom" after '
+                 'the callback ID' % (path, p.event_line, p.enum_name))
+        mapped = dict(p.event_map)
+        if len(mapped) != len(p.event_map):
+            fail('%s:%d: @event: a field is mapped twice for %s' %
+                 (path, p.event_line, p.enum_name))
+        for f in fields[1:]:
+            if f.name not in mapped:
+                fail('%s:%d: @event: field %s is not mapped for %s' %
+                     (path, p.event_line, f.name, p.enum_name))
+            params = f.type == 'remote_typed_param' and f.kind == 'var'
+            if not params and (f.kind != 'scalar' or
+                               f.type not in EVENT_FIELD_TYPES):
+                fail('%s:%d: @event: field %s has type %s for %s' %
+                     (path, p.event_line, f.name, f.type, p.enum_name))
+            if params and mapped[f.name] != 'params':
+                fail('%s:%d: @event: typed parameters come from "params" '
+                     'for %s' % (path, p.event_line, p.enum_name))
+            del mapped[f.name]
+        if mapped:
+            fail('%s:%d: @event: %s has no field %s' %
+                 (path, p.event_line, p.enum_name, sorted(mapped)[0]))
 
 
 def parse_deny_flags(path, xdr, p, notes):
@@ -338,9 +459,11 @@ def banner(source):
             os.path.basename(source), '']
 
 
-def generate_decls(served):
-    """The handler prototypes, in a guarded block so that both headers
-    may carry it without declaring anything twice."""
+def generate_decls(served, procs):
+    """The handler prototypes (@served procedures, then the migration
+    step function if @procs have generated steps), in a guarded block so
+    that both headers may carry it without declaring anything twice."""
+    steps = migrate_served(procs)
     out = []
     w = out.append
     w('#ifndef %s' % DECL_GUARD)
@@ -357,6 +480,19 @@ def generate_decls(served):
     for p in served:
         w('')
         w(wrap_call('int remoteDispatch%s' % p.camel, params(p), ';'))
+    if steps or migrate_client_entries(procs):
+        w('')
+        w('/* A migration step, whichever procedure carried it: @protocol')
+        w(' * is 2 or 3, @entry the driver\'s entry (the structs are in')
+        w(' * remote_daemon_dispatch.h). */')
+        w('typedef struct _remoteMigrateWire remoteMigrateWire;')
+        w('typedef struct _remoteMigrateEntry remoteMigrateEntry;')
+    if steps:
+        w('')
+        w(wrap_call('int remoteMigrateStep',
+                    ['virNetServerClient *client', 'virConn *conn',
+                     'remoteMigrateWire *w', 'int protocol',
+                     'const remoteMigrateEntry *entry'], ';'))
     w('')
     w('#endif /* %s */' % DECL_GUARD)
     return out
@@ -366,7 +502,7 @@ def generate_decl_header(procs, source):
     served = [p for p in procs if p.dispatch and not p.gen_server]
     out = banner(source)
     out += ['#pragma once', '']
-    out += generate_decls(served)
+    out += generate_decls(served, procs)
     return '\n'.join(out) + '\n'
 
 
@@ -406,9 +542,255 @@ OUT_TYPES = {
     'unsigned hyper': 'unsigned long long',
 }
 
+# With @reply_struct, the reply's fields are copied from the members of
+# the same names of the C struct the entry fills: numbers of these types,
+# and fixed-size char arrays.
+STRUCT_TYPES = ('int', 'unsigned int', 'hyper', 'unsigned hyper',
+                'unsigned char', 'unsigned short')
+
 # Names the generated code uses for itself.
 RESERVED = ('client', 'msg', 'conn', 'args', 'ret', 'argsp', 'retp', 'rc',
-            'result')
+            'result', 'out')
+
+
+# The migration steps: a procedure with @generate whose @entry is
+# domainMigrate<Step> moves its arguments and reply, by field name, to and
+# from a remoteMigrateWire (remote_daemon_dispatch.h).  The server's
+# wrapper then calls the hand-written remoteMigrateStep(client, conn,
+# wire, protocol, entry), the driver entry in the member of a
+# remoteMigrateEntry that says the step's kind; the client gets remoteClientCall<Name>(conn, wire) and, per step, a table
+# row (remoteClientMigStep: the *_PARAMS call, the positional one, the
+# positional arguments it cannot do without, whether its reply carries
+# a cookie) and the entry, which calls remoteClientMig<Kind>(..., row).
+MIGRATE_ENTRY = re.compile(r'^domainMigrate(Begin3|Prepare3|PrepareTunnel3|'
+                           r'Perform3|Finish3|Confirm3|Prepare2|Perform2|'
+                           r'Finish2)$')
+MIGRATE_STEP_KIND = {
+    'Begin3': 'Begin', 'Prepare3': 'Prepare', 'Prepare2': 'Prepare',
+    'PrepareTunnel3': 'PrepareTunnel', 'Perform3': 'OnDomain',
+    'Confirm3': 'OnDomain', 'Perform2': 'OnDomain', 'Finish3': 'Finish',
+    'Finish2': 'Finish',
+}
+# Per kind: its member of remoteMigrateEntry, and the client entry's
+# return type and parameters.
+MIGRATE_KIND_SIG = {
+    'Begin': ('begin', 'char *',
+              ['virConn *conn', 'const virDomainIdent *dom',
+               'virMigrateArgs *args']),
+    'Prepare': ('prepare', 'int',
+                ['virConn *conn', 'virMigrateArgs *args', 'char **uriOut']),
+    'PrepareTunnel': ('prepareTunnel', 'int',
+                      ['virConn *conn', 'virStream *st',
+                       'virMigrateArgs *args']),
+    'OnDomain': ('onDomain', 'int',
+                 ['virConn *conn', 'const virDomainIdent *dom',
+                  'virMigrateArgs *args']),
+    'Finish': ('finish', 'virDomainIdent *',
+               ['virConn *conn', 'virMigrateArgs *args']),
+}
+# Positional string arguments that, when not optional, the client must
+# have: the wire member and its remoteClientMigNeeds flag.
+MIGRATE_NEEDS = {'xml': 'REMOTE_CLIENT_MIG_NEEDS_XML',
+                 'uri': 'REMOTE_CLIENT_MIG_NEEDS_URI',
+                 'dname': 'REMOTE_CLIENT_MIG_NEEDS_DNAME'}
+
+# Argument and reply fields: the wire member each one travels in, and
+# the way it is moved (see migrate_arg() and migrate_ret()).
+MIGRATE_ARGS = {
+    'dom': ('dom', 'domain'), 'params': ('params', 'params'),
+    'cookie_in': ('cookiein', 'opaque'), 'cookie': ('cookiein', 'opaque'),
+    'dconnuri': ('dconnuri', 'string'), 'xmlin': ('xml', 'string'),
+    'dom_xml': ('xml', 'string'), 'uri_in': ('uri', 'string'),
+    'uri': ('uri', 'string'), 'dname': ('dname', 'string'),
+    'flags': ('flags', 'number'), 'resource': ('resource', 'number'),
+    'cancelled': ('cancelled', 'number'), 'retcode': ('cancelled', 'retcode'),
+}
+MIGRATE_RET = {
+    'cookie_out': ('cookieout', 'opaque'), 'cookie': ('cookieout', 'opaque'),
+    'xml': ('xmlout', 'string'), 'uri_out': ('uriout', 'string'),
+    'dom': ('domout', 'domain'), 'ddom': ('domout', 'domain'),
+}
+MIGRATE_KINDS = {
+    'domain': lambda f: f.kind == 'scalar' and
+    f.type == 'remote_nonnull_domain',
+    'params': lambda f: f.kind == 'var' and f.type == 'remote_typed_param',
+    'opaque': lambda f: f.kind == 'var' and f.type == 'opaque',
+    'string': lambda f: f.kind == 'scalar' and
+    f.type in ('remote_string', 'remote_nonnull_string'),
+    'number': lambda f: f.kind == 'scalar' and
+    f.type in ('int', 'unsigned int', 'unsigned hyper'),
+    'retcode': lambda f: f.kind == 'scalar' and f.type == 'int',
+}
+
+
+def is_migrate(p):
+    return bool(p.entry and MIGRATE_ENTRY.match(p.entry) and
+                (p.gen_server or p.gen_client))
+
+
+def migrate_step(p):
+    """(step, kind, protocol) of a migration procedure."""
+    step = p.entry[len('domainMigrate'):]
+    return step, MIGRATE_STEP_KIND[step], int(step[-1])
+
+
+def migrate_served(procs):
+    """Whether a generated server wrapper serves a migration step."""
+    return any(p.dispatch and p.gen_server and is_migrate(p) for p in procs)
+
+
+def migrate_fields(p, fields, table):
+    """[(field, wire member, how)] of @fields, refused unless each is
+    known and of the right type."""
+    out = []
+    for f in fields:
+        if f.name not in table or not MIGRATE_KINDS[table[f.name][1]](f):
+            gen_fail(p, 'migration field %s of type %s' % (f.name, f.type))
+        out.append((f,) + table[f.name])
+    return out
+
+
+def migrate_arg(f, member, how, server):
+    """The statements moving argument @f between the procedure's struct
+    and the wire (server: args-> into w., client: w-> into args.)."""
+    n = f.name
+    if how == 'domain':
+        return ['w.dom = &args->%s;' % n] if server else \
+            ['args.%s = *w->dom;' % n]
+    if how in ('params', 'opaque'):
+        length = 'nparams' if how == 'params' else 'cookieinlen'
+        pre = ['w.hasParams = true;'] if server and how == 'params' else []
+        if server:
+            return pre + ['w.%s = args->%s.%s_val;' % (member, n, n),
+                          'w.%s = args->%s.%s_len;' % (length, n, n)]
+        return ['args.%s.%s_val = w->%s;' % (n, n, member),
+                'args.%s.%s_len = w->%s;' % (n, n, length)]
+    if how == 'retcode':
+        return ['w.cancelled = args->%s != 0;' % n] if server else \
+            ['args.%s = w->cancelled ? -1 : 0;' % n]
+    if how == 'string' and f.type == 'remote_string':
+        return ['w.%s = args->%s ? *args->%s : NULL;' % (member, n, n)] \
+            if server else \
+            ['args.%s = w->%s ? &w->%s : NULL;' % (n, member, member)]
+    return ['w.%s = args->%s;' % (member, n)] if server else \
+        ['args.%s = w->%s;' % (n, member)]
+
+
+def migrate_ret(f, member, how, server):
+    """The statements giving reply field @f its wire slot (server) or
+    moving it there (client: the caller owns it then)."""
+    n = f.name
+    if how == 'opaque':
+        if server:
+            return ['w.cookieout = &ret->%s.%s_val;' % (n, n),
+                    'w.cookieoutlen = &ret->%s.%s_len;' % (n, n)]
+        return ['*w->cookieout = ret.%s.%s_val;' % (n, n),
+                '*w->cookieoutlen = ret.%s.%s_len;' % (n, n)]
+    return ['w.%s = &ret->%s;' % (member, n)] if server else \
+        ['*w->%s = ret.%s;' % (member, n)]
+
+
+def migrate_server(p, w):
+    """The wrapper's body for a migration step, after the entry check."""
+    for f, member, how in migrate_fields(p, p.args_fields, MIGRATE_ARGS):
+        for line in migrate_arg(f, member, how, True):
+            w('    ' + line)
+    for f, member, how in migrate_fields(p, p.ret_fields, MIGRATE_RET):
+        for line in migrate_ret(f, member, how, True):
+            w('    ' + line)
+    step, kind, protocol = migrate_step(p)
+    w(wrap_call('    return remoteMigrateStep',
+                ['client', 'conn', '&w', str(protocol),
+                 '&(remoteMigrateEntry){ .%s = conn->driver->%s }' %
+                 (MIGRATE_KIND_SIG[kind][0], p.entry)], ';', True))
+
+
+def migrate_client(p, w):
+    """remoteClientCall<Name>: the call of one migration procedure from
+    the wire's arguments; on success the reply's parts are the caller's
+    (through the wire's slots) and w->serial is the call's."""
+    args = migrate_fields(p, p.args_fields, MIGRATE_ARGS)
+    rets = migrate_fields(p, p.ret_fields, MIGRATE_RET)
+    w('')
+    w('')
+    w('/* %s (%d), for entry %s. */' % (p.short, p.number, p.entry))
+    w('static int')
+    w('remoteClientCall%s(virConn *conn, remoteMigrateWire *w)' % p.camel)
+    w('{')
+    w('    %s args;' % p.args)
+    if p.ret:
+        w('    %s ret;' % p.ret)
+    w('')
+    w('    memset(&args, 0, sizeof(args));')
+    if p.ret:
+        w('    memset(&ret, 0, sizeof(ret));')
+    for f, member, how in args:
+        for line in migrate_arg(f, member, how, False):
+            w('    ' + line)
+    cargs = ['conn', p.enum_name, xdr_filter(p.args), '&args',
+             xdr_filter(p.ret) if p.ret else 'NULL',
+             '&ret' if p.ret else 'NULL', '&w->serial']
+    if not p.ret:
+        w(wrap_call('    return remoteClientCallSerial', cargs, ';', True))
+        w('}')
+        return
+    w(wrap_call('    if (remoteClientCallSerial', cargs, ' < 0)', True))
+    w('        return -1;')
+    for f, member, how in rets:
+        for line in migrate_ret(f, member, how, False):
+            w('    ' + line)
+    w('    return 0;')
+    w('}')
+
+
+def migrate_client_step(procs, entry, w):
+    """The table row and the driver entry of migration step @entry, made
+    of the calls of its procedures @procs."""
+    step, kind, _ = migrate_step(procs[0])
+    ptype, rtype, params = MIGRATE_KIND_SIG[kind]
+    with_params = [p for p in procs if 'params' in
+                   [f.name for f in p.args_fields]]
+    positional = [p for p in procs if p not in with_params]
+    if len(with_params) > 1 or len(positional) > 1:
+        gen_fail(procs[1], 'a third procedure for entry %s' % entry)
+    needs = []
+    for f in (positional[0].args_fields if positional else []):
+        member = MIGRATE_ARGS[f.name][0]
+        if member in MIGRATE_NEEDS and f.type == 'remote_nonnull_string':
+            needs.append(MIGRATE_NEEDS[member])
+    cookie = any(f.name in ('cookie_out', 'cookie')
+                 for p in procs for f in p.ret_fields)
+    row = 'remoteClientMigStep%s' % step
+    w('')
+    w('')
+    w('/* Entry %s: %s. */' % (entry, ', or '.join(
+        '%s (%d)' % (p.short, p.number) for p in with_params + positional)))
+    w('static const remoteClientMigStep %s = {' % row)
+    w('    .withParams = %s,' % ('remoteClientCall%s' % with_params[0].camel
+                                if with_params else 'NULL'))
+    w('    .positional = %s,' % ('remoteClientCall%s' % positional[0].camel
+                                if positional else 'NULL'))
+    w('    .needs = %s,' % (' | '.join(sorted(needs)) or '0'))
+    w('    .cookie = %s,' % str(cookie).lower())
+    w('};')
+    w('')
+    w('static %s' % rtype)
+    w(wrap_call('remoteClient' + entry[0].upper() + entry[1:], params, '',
+                True))
+    w('{')
+    names = [re.split(r'[ *]', a)[-1] for a in params]
+    w(wrap_call('    return remoteClientMig%s' % kind,
+                names + ['&' + row], ';', True))
+    w('}')
+
+
+def migrate_client_entries(procs):
+    """{entry: [procedures]} of the generated client migration steps."""
+    out = {}
+    for p in procs:
+        if p.gen_client and is_migrate(p):
+            out.setdefault(p.entry, []).append(p)
+    return out
 
 
 def gen_fail(p, msg):
@@ -448,7 +830,12 @@ def entry_shape(p):
     outs = []
     retfield = None
     fields = p.ret_fields
-    if len(fields) == 1 and fields[0].kind == 'scalar' and \
+    if p.reply_struct:
+        for f in fields:
+            if not (f.kind == 'scalar' and f.type in STRUCT_TYPES) and \
+               not (f.kind == 'fixed' and f.type == 'char'):
+                gen_fail(p, 'reply field %s has type %s' % (f.name, f.type))
+    elif len(fields) == 1 and fields[0].kind == 'scalar' and \
        fields[0].type in RETURN_TYPES:
         retfield = fields[0]
     else:
@@ -465,7 +852,7 @@ def entry_shape(p):
     return ins, outs, flags, retfield
 
 
-def server_call_args(ins, outs, flags):
+def server_call_args(p, ins, outs, flags):
     out = ['conn']
     for name, typ, value in ins:
         if typ is None:
@@ -473,6 +860,8 @@ def server_call_args(ins, outs, flags):
         else:
             out.append(ARG_TYPES[typ][1] % {'n': name})
     out += ['&%s' % f.name for f in outs]
+    if p.reply_struct:
+        out.append('&out')
     if flags:
         name, typ, value = flags
         out.append(value if typ is None else 'args->flags')
@@ -485,10 +874,16 @@ def server_body(p, w):
     fields are written only on success."""
     ins, outs, flags, retfield = entry_shape(p)
     call = 'conn->driver->%s' % p.entry
-    cargs = server_call_args(ins, outs, flags)
+    cargs = server_call_args(p, ins, outs, flags)
     for name, typ, _ in ins:
         if typ == 'remote_nonnull_domain':
             w('    %s = remoteDomainFromWire(&args->%s);' % (name, name))
+    if p.reply_struct:
+        w(wrap_call('    if (%s' % call, cargs, ' < 0)', True))
+        w('        return -1;')
+        struct_copy(p, 'ret->', 'out.', w)
+        w('    return 0;')
+        return
     if retfield is None and not outs:
         w(wrap_call('    return %s' % call, cargs, ' < 0 ? -1 : 0;', True))
         return
@@ -516,8 +911,25 @@ def server_body(p, w):
         w('    return 0;')
 
 
+def struct_copy(p, dst, src, w, terminate=False):
+    """Copies the reply's fields between the C struct and the reply
+    (@dst and @src prefix the names); a char array is cut to fit, and
+    with @terminate ends with a NUL."""
+    for f in p.ret_fields:
+        if f.kind == 'scalar':
+            w('    %s%s = %s%s;' % (dst, f.name, src, f.name))
+            continue
+        d = dst + f.name
+        w(wrap_call('    memcpy', [d, src + f.name, 'MIN(sizeof(%s), '
+                                   'sizeof(%s%s))' % (d, src, f.name)], ';'))
+        if terminate:
+            w('    %s[sizeof(%s) - 1] = \'\\0\';' % (d, d))
+
+
 def server_locals(p, w):
     ins, outs, flags, retfield = entry_shape(p)
+    if p.reply_struct:
+        w('    %s out = { 0 };' % p.reply_struct)
     for name, typ, _ in ins:
         if typ == 'remote_nonnull_domain':
             w('    g_autoptr(virDomainIdent) %s = NULL;' % name)
@@ -553,7 +965,9 @@ def generate_wrapper(p, w):
             w('    %s *ret = retp;' % p.ret)
     if p.needs_open:
         w('    virConn *conn = remoteGetConn(client);')
-    if typed:
+    if typed and is_migrate(p):
+        w('    remoteMigrateWire w = { 0 };')
+    elif typed:
         server_locals(p, w)
     if p.needs_open:
         w('')
@@ -564,7 +978,9 @@ def generate_wrapper(p, w):
         w('        remoteReportNoSupport("%s");' % p.api())
         w('        return -1;')
         w('    }')
-    if typed:
+    if typed and is_migrate(p):
+        migrate_server(p, w)
+    elif typed:
         server_body(p, w)
     else:
         call = ['client']
@@ -587,7 +1003,7 @@ def generate(procs, unserved, source):
     w('')
     w('#include "virnetserverprogram.h"')
     w('')
-    out += generate_decls([p for p in served if not p.gen_server])
+    out += generate_decls([p for p in served if not p.gen_server], procs)
 
     for p in served:
         generate_wrapper(p, w)
@@ -641,6 +1057,9 @@ def client_stub(p, w):
     for f in outs:
         params.insert(len(params) - (1 if flags else 0),
                       '%s *%s' % (OUT_TYPES[f.type], f.name))
+    if p.reply_struct:
+        params.insert(len(params) - (1 if flags else 0),
+                      '%s *out' % p.reply_struct)
     rtype, failval = RETURN_TYPES[retfield.type] if retfield else ('int', '-1')
 
     w('')
@@ -674,13 +1093,17 @@ def client_stub(p, w):
         return
     w(wrap_call('    if (remoteClientCall', cargs, ' < 0)', True))
     w('        return %s;' % failval)
-    if outs:
+    if p.reply_struct:
+        w('    memset(out, 0, sizeof(*out));')
+        struct_copy(p, 'out->', 'ret.', w, terminate=True)
+        w('    return 0;')
+    elif outs:
         for f in outs:
             w('    if (%s)' % f.name)
             w('        *%s = ret.%s;' % (f.name, f.name))
         w('    return 0;')
     elif retfield.type == 'remote_nonnull_domain':
-        w('    result = remoteClientMakeIdent(&ret.%s);' % retfield.name)
+        w('    result = remoteDomainFromWire(&ret.%s);' % retfield.name)
         w('    xdr_free(%s, (char *)&ret);' % xdr_filter(p.ret))
         w('    return result;')
     else:
@@ -696,17 +1119,131 @@ def generate_client(procs, source):
     w('')
     w('/* The remote client driver\'s entries generated from the .x: '
       'include')
-    w(' * once, where remoteClientCall, remoteClientFillDomain and')
-    w(' * remoteClientMakeIdent are declared. */')
+    w(' * once, where remoteClientCall, remoteClientFillDomain,')
+    w(' * remoteDomainFromWire and the remoteClientMig helpers are')
+    w(' * declared. */')
     for p in stubs:
-        client_stub(p, w)
+        if is_migrate(p):
+            migrate_client(p, w)
+        else:
+            client_stub(p, w)
+    steps = migrate_client_entries(procs)
+    for entry, sprocs in steps.items():
+        migrate_client_step(sprocs, entry, w)
+    members = [(p.number, p.entry) for p in stubs if not is_migrate(p)]
+    members += [(min(p.number for p in sprocs), entry)
+                for entry, sprocs in steps.items()]
     w('')
     w('')
     w('/* Their members of the driver table. */')
-    w('#define REMOTE_CLIENT_GENERATED_ENTRIES%s' % (' \\' if stubs else ''))
-    for i, p in enumerate(sorted(stubs, key=lambda x: x.number)):
-        last = i == len(stubs) - 1
-        w('    .%s = %s,%s' % (p.entry, client_name(p), '' if last else ' \\'))
+    w('#define REMOTE_CLIENT_GENERATED_ENTRIES%s' % (' \\' if members else ''))
+    for i, (_, entry) in enumerate(sorted(members)):
+        last = i == len(members) - 1
+        w('    .%s = remoteClient%s%s,%s' % (entry, entry[0].upper(), entry[1:],
+                                            '' if last else ' \\'))
+    return '\n'.join(out) + '\n'
+
+
+def event_fn(p):
+    return 'remoteEventEncode' + ''.join(
+        w.capitalize() for w in p.event_id[len('VIR_DOMAIN_EVENT_ID_'):]
+        .lower().split('_'))
+
+
+def event_message(p, data, head):
+    """The statement returning @p's message made of @data."""
+    return wrap_call(head + 'remoteEventMessage',
+                     [p.enum_name, xdr_filter(p.msg), data], ';')
+
+
+def event_encoder(p, w):
+    """The encoder of one event: fills the message from the event and
+    makes the packet; the legacy message goes to a legacy registration,
+    which gets nothing for an event that has none."""
+    legacy = p.legacy
+    fields = (legacy.msg_fields if legacy else p.msg_fields[1:])[1:]
+    body = 'data.msg.' if legacy else 'data.'
+    mapped = dict(p.event_map)
+    params = [f for f in fields if f.type == 'remote_typed_param']
+    w('')
+    w('')
+    w('/* %s: %s (%d),' % (p.event_id, p.short, p.number))
+    if legacy:
+        w(' * or %s (%d) to a legacy registration. */' %
+          (legacy.short, legacy.number))
+    else:
+        w(' * to callback registrations only. */')
+    w('static virNetMessage *')
+    w(wrap_call(event_fn(p), [
+        'const virDomainEvent *event' + ('' if fields else ' G_GNUC_UNUSED'),
+        'const remoteEventCallback *cb', 'remote_nonnull_domain dom'], ''))
+    w('{')
+    w('    %s data = { 0 };' % p.msg)
+    if params:
+        w('    virNetMessage *msg;')
+    w('')
+    if not legacy:
+        w('    if (cb->legacy)')
+        w('        return NULL;')
+    w('    data.callbackID = cb->callbackID;')
+    w('    %sdom = dom;' % body)
+    for f in fields:
+        if f in params:
+            continue
+        w('    %s%s = %s;' % (body, f.name,
+                             EVENT_FIELD_TYPES[f.type] % {'m': mapped[f.name]}))
+    for f in params:
+        w(wrap_call('    if (remoteEventParams', [
+            'event', f.bound, '&%s%s.%s_val' % (body, f.name, f.name),
+            '&%s%s.%s_len' % (body, f.name, f.name)], ' < 0)'))
+        w('        return NULL;')
+    if legacy:
+        w('    if (cb->legacy)')
+        w(event_message(legacy, '&data.msg', '        return '))
+    if not params:
+        w(event_message(p, '&data', '    return '))
+        w('}')
+        return
+    w(event_message(p, '&data', '    msg = '))
+    for f in params:
+        w('    remoteTypedParamsFreeWire(%s%s.%s_val, %s%s.%s_len);' %
+          (body, f.name, f.name, body, f.name, f.name))
+    w('    return msg;')
+    w('}')
+
+
+def generate_events(procs, source):
+    """The domain event encoders of the procedures with @event, and
+    remoteEventEncodeAny() choosing among them."""
+    events = sorted((p for p in procs if p.event_id), key=lambda x: x.number)
+    out = banner(source)
+    w = out.append
+    w('#pragma once')
+    w('')
+    w('/* The domain event encoders generated from the .x: include once,')
+    w(' * where remoteEventMessage, remoteEventStr and remoteEventParams')
+    w(' * are defined. */')
+    if not events:
+        return '\n'.join(out) + '\n'
+    for p in events:
+        event_encoder(p, w)
+    w('')
+    w('')
+    w('/* The message telling registration @cb about @event (caller owns')
+    w(' * it), or NULL: none for this registration or event, or not')
+    w(' * encodable (logged).  @dom is the event\'s domain (borrowed). */')
+    w('static virNetMessage *')
+    w(wrap_call('remoteEventEncodeAny', [
+        'const virDomainEvent *event', 'const remoteEventCallback *cb',
+        'remote_nonnull_domain dom'], ''))
+    w('{')
+    w('    switch (event->eventID) {')
+    for p in events:
+        w('    case %s:' % p.event_id)
+        w('        return %s(event, cb, dom);' % event_fn(p))
+    w('    }')
+    w('    return NULL;')
+    w('}')
     return '\n'.join(out) + '\n'
 
 
@@ -744,6 +1281,10 @@ def main(argv):
                     help='also write the generated client entries to FILE')
     ap.add_argument('--check-client', metavar='EXPECTED',
                     help='compare the client entries with EXPECTED')
+    ap.add_argument('--event-output', metavar='FILE',
+                    help='also write the domain event encoders to FILE')
+    ap.add_argument('--check-event', metavar='EXPECTED',
+                    help='compare the event encoders with EXPECTED')
     ap.add_argument('protocol', help='the .x protocol file')
     opts = ap.parse_args(argv[1:])
     prog = os.path.basename(argv[0])
@@ -753,11 +1294,13 @@ def main(argv):
         text = generate(procs, unserved, opts.protocol)
         decl = generate_decl_header(procs, opts.protocol)
         client = generate_client(procs, opts.protocol)
+        events = generate_events(procs, opts.protocol)
     except (xdrparse.XdrError, OSError) as e:
         sys.stderr.write('%s: error: %s\n' % (prog, e))
         return 1
 
-    if opts.check or opts.check_decl or opts.check_client:
+    if opts.check or opts.check_decl or opts.check_client or \
+       opts.check_event:
         ok = True
         if opts.check:
             ok = check_file(opts.check, text) and ok
@@ -765,6 +1308,8 @@ def main(argv):
             ok = check_file(opts.check_decl, decl) and ok
         if opts.check_client:
             ok = check_file(opts.check_client, client) and ok
+        if opts.check_event:
+            ok = check_file(opts.check_event, events) and ok
         return 0 if ok else 1
 
     if opts.output:
@@ -775,6 +1320,8 @@ def main(argv):
         write_file(opts.decl_output, decl)
     if opts.client_output:
         write_file(opts.client_output, client)
+    if opts.event_output:
+        write_file(opts.event_output, events)
     return 0
 
 

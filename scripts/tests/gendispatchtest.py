@@ -7,9 +7,10 @@
 # Usage: gendispatchtest.py GENDISPATCH DATADIR
 #
 # In DATADIR (tests/gendispatchdata/):
-#   NAME.x with NAME.h, NAME-decl.h and NAME-client.h: the generator must
-#       produce exactly these three headers (server table and wrappers,
-#       handler prototypes, client entries);
+#   NAME.x with NAME.h, NAME-decl.h, NAME-client.h and NAME-event.h: the
+#       generator must produce exactly these four headers (server table
+#       and wrappers, handler prototypes, client entries, event
+#       encoders);
 #   NAME.x with NAME.err: the generator must fail, and its error message
 #       must be the content of NAME.err (which names file and line).
 #
@@ -31,12 +32,14 @@ def check_good(gen, datadir, base, regen):
     h = base + '.h'
     decl = base + '-decl.h'
     client = base + '-client.h'
+    event = base + '-event.h'
     if regen:
         res = run(gen, datadir, base + '.x', '-o', h, '--decl-output', decl,
-                  '--client-output', client)
+                  '--client-output', client, '--event-output', event)
     else:
         res = run(gen, datadir, base + '.x', '--check', h,
-                  '--check-decl', decl, '--check-client', client)
+                  '--check-decl', decl, '--check-client', client,
+                  '--check-event', event)
     if res.returncode != 0:
         return 'output differs or generation failed:\n' + res.stderr
     return None

@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include "remote_client_driver_entries.h"
+#include "remote_daemon_dispatch.h"
 #define LIBVIRT_REMOTE_CLIENT_DRIVERPRIV_H_ALLOW
 #include "remote_client_driverpriv.h"
 #include "virerror.h"
@@ -659,15 +660,6 @@ remoteClientNodeGetInfo(virConn *conn, virNodeInfo *info)
 
 /* ---- driver entries: domains ---- */
 
-/* A domain of a reply as the table's type; caller owns the result. */
-virDomainIdent *
-remoteClientMakeIdent(const remote_nonnull_domain *dom)
-{
-    return virDomainIdentNew(dom->name, (const unsigned char *)dom->uuid,
-                             dom->id);
-}
-
-
 /* Fills the wire domain of call arguments from @src.  @dst borrows
  * @src's name: never xdr_free arguments filled this way. */
 void
@@ -687,7 +679,7 @@ remoteClientMakeIdentList(const remote_nonnull_domain *doms, size_t n)
     size_t i;
 
     for (i = 0; i < n; i++)
-        list[i] = remoteClientMakeIdent(&doms[i]);
+        list[i] = remoteDomainFromWire(&doms[i]);
     return list;
 }
 

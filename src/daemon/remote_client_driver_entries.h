@@ -41,7 +41,6 @@ typedef struct {
 int remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter,
                      void *args, xdrproc_t retFilter, void *ret);
 int remoteClientProbeFeature(virConn *conn, int feature);
-virDomainIdent *remoteClientMakeIdent(const remote_nonnull_domain *dom);
 void remoteClientFillDomain(remote_nonnull_domain *dst,
                             const virDomainIdent *src);
 

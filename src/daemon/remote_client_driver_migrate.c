@@ -477,7 +477,7 @@ remoteClientDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
         return NULL;
     if (remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
                                   ret.cookie_out.cookie_out_len) == 0)
-        dom = remoteClientMakeIdent(&ret.dom);
+        dom = remoteDomainFromWire(&ret.dom);
     xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_finish3_params_ret), (char *)&ret);
     return dom;
 }
@@ -623,7 +623,7 @@ remoteClientDomainMigrateFinish2(virConn *dconn, virMigrateArgs *args)
                          REMOTE_XDR(xdr_remote_domain_migrate_finish2_args), &a,
                          REMOTE_XDR(xdr_remote_domain_migrate_finish2_ret), &ret) < 0)
         return NULL;
-    dom = remoteClientMakeIdent(&ret.ddom);
+    dom = remoteDomainFromWire(&ret.ddom);
     xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_finish2_ret), (char *)&ret);
     return dom;
 }

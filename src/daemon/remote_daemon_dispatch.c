@@ -60,23 +60,6 @@ remoteReportNoSupport(const char *api)
 }
 
 
-virDomainIdent *
-remoteDomainFromWire(const remote_nonnull_domain *rdom)
-{
-    return virDomainIdentNew(rdom->name, (const unsigned char *)rdom->uuid,
-                             rdom->id);
-}
-
-
-void
-remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
-{
-    dst->name = g_strdup(src->name);
-    memcpy(dst->uuid, src->uuid, VIR_UUID_BUFLEN);
-    dst->id = src->id;
-}
-
-
 /* ---- handshake ---- */
 
 int

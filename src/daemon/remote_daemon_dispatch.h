@@ -20,8 +20,8 @@ void remoteReportNoSupport(const char *api);
 /* Fills @dst (strings are heap copies) from @src. */
 void remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src);
 
-/* The driver-facing identity of a domain of the arguments (caller
- * frees). */
+/* The driver-facing identity of a domain on the wire: of the arguments
+ * on the server, of a reply in the client driver (caller frees). */
 virDomainIdent *remoteDomainFromWire(const remote_nonnull_domain *rdom);
 
 int remoteSerializeTypedParameters(const virTypedParameter *params,

@@ -1,5 +1,6 @@
 /*
- * remote_daemon_typedparam.c: typed parameters to and from the wire
+ * remote_daemon_typedparam.c: typed parameters and domains to and from
+ * the wire, for the server's handlers and the remote client driver
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,6 +11,23 @@
 #include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC
+
+virDomainIdent *
+remoteDomainFromWire(const remote_nonnull_domain *rdom)
+{
+    return virDomainIdentNew(rdom->name, (const unsigned char *)rdom->uuid,
+                             rdom->id);
+}
+
+
+void
+remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
+{
+    dst->name = g_strdup(src->name);
+    memcpy(dst->uuid, src->uuid, VIR_UUID_BUFLEN);
+    dst->id = src->id;
+}
+
 
 /**
  * remoteSerializeTypedParameters:

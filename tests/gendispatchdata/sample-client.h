@@ -3,8 +3,9 @@
 #pragma once
 
 /* The remote client driver's entries generated from the .x: include
- * once, where remoteClientCall, remoteClientFillDomain and
- * remoteClientMakeIdent are declared. */
+ * once, where remoteClientCall, remoteClientFillDomain,
+ * remoteDomainFromWire and the remoteClientMig helpers are
+ * declared. */
 
 
 /* Their members of the driver table. */

@@ -3,8 +3,9 @@
 #pragma once
 
 /* The remote client driver's entries generated from the .x: include
- * once, where remoteClientCall, remoteClientFillDomain and
- * remoteClientMakeIdent are declared. */
+ * once, where remoteClientCall, remoteClientFillDomain,
+ * remoteDomainFromWire and the remoteClientMig helpers are
+ * declared. */
 
 
 /* Entry connectGetVersion: CONNECT_GET_VERSION (4). */
@@ -39,6 +40,25 @@ remoteClientConnectGetMaxVcpus(virConn *conn, const char *type)
                          &ret) < 0)
         return -1;
     return ret.max_vcpus;
+}
+
+
+/* Entry nodeGetInfo: NODE_GET_INFO (6). */
+static int
+remoteClientNodeGetInfo(virConn *conn, virNodeInfo *out)
+{
+    remote_node_get_info_ret ret;
+
+    memset(&ret, 0, sizeof(ret));
+    if (remoteClientCall(conn, REMOTE_PROC_NODE_GET_INFO, NULL, NULL,
+                         (xdrproc_t)xdr_remote_node_get_info_ret, &ret) < 0)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    memcpy(out->model, ret.model, MIN(sizeof(out->model), sizeof(ret.model)));
+    out->model[sizeof(out->model) - 1] = '\0';
+    out->memory = ret.memory;
+    out->cpus = ret.cpus;
+    return 0;
 }
 
 
@@ -78,6 +98,30 @@ remoteClientDomainGetXMLDesc(virConn *conn,
 }
 
 
+/* Entry domainGetInfo: DOMAIN_GET_INFO (16). */
+static int
+remoteClientDomainGetInfo(virConn *conn,
+                          const virDomainIdent *dom,
+                          virDomainInfo *out)
+{
+    remote_domain_get_info_args args;
+    remote_domain_get_info_ret ret;
+
+    memset(&args, 0, sizeof(args));
+    memset(&ret, 0, sizeof(ret));
+    remoteClientFillDomain(&args.dom, dom);
+    if (remoteClientCall(conn, REMOTE_PROC_DOMAIN_GET_INFO,
+                         (xdrproc_t)xdr_remote_domain_get_info_args, &args,
+                         (xdrproc_t)xdr_remote_domain_get_info_ret, &ret) < 0)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    out->state = ret.state;
+    out->maxMem = ret.maxMem;
+    out->nrVirtCpu = ret.nrVirtCpu;
+    return 0;
+}
+
+
 /* Entry domainLookupByID: DOMAIN_LOOKUP_BY_ID (22). */
 static virDomainIdent *
 remoteClientDomainLookupByID(virConn *conn, int id)
@@ -93,7 +137,7 @@ remoteClientDomainLookupByID(virConn *conn, int id)
                          (xdrproc_t)xdr_remote_domain_lookup_by_id_args, &args,
                          (xdrproc_t)xdr_remote_domain_lookup_by_id_ret, &ret) < 0)
         return NULL;
-    result = remoteClientMakeIdent(&ret.dom);
+    result = remoteDomainFromWire(&ret.dom);
     xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_id_ret, (char *)&ret);
     return result;
 }
@@ -115,7 +159,7 @@ remoteClientDomainLookupByName(virConn *conn, const char *name)
                          &args, (xdrproc_t)xdr_remote_domain_lookup_by_name_ret,
                          &ret) < 0)
         return NULL;
-    result = remoteClientMakeIdent(&ret.dom);
+    result = remoteDomainFromWire(&ret.dom);
     xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_name_ret, (char *)&ret);
     return result;
 }
@@ -137,7 +181,7 @@ remoteClientDomainLookupByUUID(virConn *conn, const unsigned char *uuid)
                          &args, (xdrproc_t)xdr_remote_domain_lookup_by_uuid_ret,
                          &ret) < 0)
         return NULL;
-    result = remoteClientMakeIdent(&ret.dom);
+    result = remoteDomainFromWire(&ret.dom);
     xdr_free((xdrproc_t)xdr_remote_domain_lookup_by_uuid_ret, (char *)&ret);
     return result;
 }
@@ -289,7 +333,7 @@ remoteClientDomainDefineXMLFlags(virConn *conn,
                          (xdrproc_t)xdr_remote_domain_define_xml_flags_ret,
                          &ret) < 0)
         return NULL;
-    result = remoteClientMakeIdent(&ret.dom);
+    result = remoteDomainFromWire(&ret.dom);
     xdr_free((xdrproc_t)xdr_remote_domain_define_xml_flags_ret, (char *)&ret);
     return result;
 }
@@ -325,8 +369,10 @@ remoteClientDomainMigrateGetMaxDowntime(virConn *conn,
 #define REMOTE_CLIENT_GENERATED_ENTRIES \
     .connectGetVersion = remoteClientConnectGetVersion, \
     .connectGetMaxVcpus = remoteClientConnectGetMaxVcpus, \
+    .nodeGetInfo = remoteClientNodeGetInfo, \
     .connectGetCapabilities = remoteClientConnectGetCapabilities, \
     .domainGetXMLDesc = remoteClientDomainGetXMLDesc, \
+    .domainGetInfo = remoteClientDomainGetInfo, \
     .domainLookupByID = remoteClientDomainLookupByID, \
     .domainLookupByName = remoteClientDomainLookupByName, \
     .domainLookupByUUID = remoteClientDomainLookupByUUID, \

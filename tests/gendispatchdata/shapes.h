@@ -76,6 +76,31 @@ remoteDispatchConnectGetMaxVcpusHelper(virNetServerClient *client,
 
 
 static int
+remoteDispatchNodeGetInfoHelper(virNetServerClient *client,
+                                virNetMessage *msg G_GNUC_UNUSED,
+                                void *argsp G_GNUC_UNUSED,
+                                void *retp)
+{
+    remote_node_get_info_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    virNodeInfo out = { 0 };
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->nodeGetInfo) {
+        remoteReportNoSupport("virNodeGetInfo");
+        return -1;
+    }
+    if (conn->driver->nodeGetInfo(conn, &out) < 0)
+        return -1;
+    memcpy(ret->model, out.model, MIN(sizeof(ret->model), sizeof(out.model)));
+    ret->memory = out.memory;
+    ret->cpus = out.cpus;
+    return 0;
+}
+
+
+static int
 remoteDispatchConnectGetCapabilitiesHelper(virNetServerClient *client,
                                            virNetMessage *msg G_GNUC_UNUSED,
                                            void *argsp G_GNUC_UNUSED,
@@ -161,6 +186,34 @@ remoteDispatchDomainGetXmlDescHelper(virNetServerClient *client,
     dom = remoteDomainFromWire(&args->dom);
     if (!(ret->xml = conn->driver->domainGetXMLDesc(conn, dom, args->flags)))
         return -1;
+    return 0;
+}
+
+
+static int
+remoteDispatchDomainGetInfoHelper(virNetServerClient *client,
+                                  virNetMessage *msg G_GNUC_UNUSED,
+                                  void *argsp,
+                                  void *retp)
+{
+    remote_domain_get_info_args *args = argsp;
+    remote_domain_get_info_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    virDomainInfo out = { 0 };
+    g_autoptr(virDomainIdent) dom = NULL;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->domainGetInfo) {
+        remoteReportNoSupport("virDomainGetInfo");
+        return -1;
+    }
+    dom = remoteDomainFromWire(&args->dom);
+    if (conn->driver->domainGetInfo(conn, dom, &out) < 0)
+        return -1;
+    ret->state = out.state;
+    ret->maxMem = out.maxMem;
+    ret->nrVirtCpu = out.nrVirtCpu;
     return 0;
 }
 
@@ -495,6 +548,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .readonlyAllowed = true,
         .needsOpen = true,
     },
+    [REMOTE_PROC_NODE_GET_INFO] = {
+        .name = "NODE_GET_INFO",
+        .api = "virNodeGetInfo",
+        .func = remoteDispatchNodeGetInfoHelper,
+        .argsLen = 0,
+        .argsFilter = (xdrproc_t)(void (*)(void))xdr_void,
+        .retLen = sizeof(remote_node_get_info_ret),
+        .retFilter = (xdrproc_t)xdr_remote_node_get_info_ret,
+        .highPriority = false,
+        .readonlyAllowed = true,
+        .needsOpen = true,
+    },
     [REMOTE_PROC_CONNECT_GET_CAPABILITIES] = {
         .name = "CONNECT_GET_CAPABILITIES",
         .api = "virConnectGetCapabilities",
@@ -544,6 +609,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .needsOpen = true,
         .readonlyDenyFlags = VIR_DOMAIN_XML_SECURE,
         .flagsOffset = offsetof(remote_domain_get_xml_desc_args, flags),
+    },
+    [REMOTE_PROC_DOMAIN_GET_INFO] = {
+        .name = "DOMAIN_GET_INFO",
+        .api = "virDomainGetInfo",
+        .func = remoteDispatchDomainGetInfoHelper,
+        .argsLen = sizeof(remote_domain_get_info_args),
+        .argsFilter = (xdrproc_t)xdr_remote_domain_get_info_args,
+        .retLen = sizeof(remote_domain_get_info_ret),
+        .retFilter = (xdrproc_t)xdr_remote_domain_get_info_ret,
+        .highPriority = false,
+        .readonlyAllowed = true,
+        .needsOpen = true,
     },
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] = {
         .name = "DOMAIN_LOOKUP_BY_ID",
