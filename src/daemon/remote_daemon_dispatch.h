@@ -30,6 +30,7 @@ int remoteSerializeTypedParameters(const virTypedParameter *params,
 int remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
                                      int max, virTypedParameterPtr *params,
                                      int *nparams);
+void remoteTypedParamsFreeWire(remote_typed_param *val, u_int len);
 void remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
                                 const char *name, const char *value);
 void remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,

@@ -168,6 +168,19 @@ remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
 }
 
 
+/* Frees @len wire parameters remoteSerializeTypedParameters made (NULL
+ * is fine). */
+void
+remoteTypedParamsFreeWire(remote_typed_param *val, u_int len)
+{
+    u_int i;
+
+    for (i = 0; val && i < len; i++)
+        xdr_free((xdrproc_t)xdr_remote_typed_param, (char *)&val[i]);
+    g_free(val);
+}
+
+
 /* Appends a parameter to a growable array; strings are copied. */
 static virTypedParameter *
 remoteTypedParamsAppend(virTypedParameterPtr *params, int *nparams,
