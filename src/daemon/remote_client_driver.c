@@ -635,29 +635,6 @@ remoteClientConnectGetType(virConn *conn)
 }
 
 
-static int
-remoteClientNodeGetInfo(virConn *conn, virNodeInfo *info)
-{
-    remote_node_get_info_ret ret;
-
-    memset(&ret, 0, sizeof(ret));
-    if (remoteClientCall(conn, REMOTE_PROC_NODE_GET_INFO, NULL, NULL,
-                         REMOTE_XDR(xdr_remote_node_get_info_ret), &ret) < 0)
-        return -1;
-    memset(info, 0, sizeof(*info));
-    memcpy(info->model, ret.model, MIN(sizeof(info->model), sizeof(ret.model)));
-    info->model[sizeof(info->model) - 1] = '\0';
-    info->memory = ret.memory;
-    info->cpus = ret.cpus;
-    info->mhz = ret.mhz;
-    info->nodes = ret.nodes;
-    info->sockets = ret.sockets;
-    info->cores = ret.cores;
-    info->threads = ret.threads;
-    return 0;
-}
-
-
 /* ---- driver entries: domains ---- */
 
 /* Fills the wire domain of call arguments from @src.  @dst borrows
@@ -805,13 +782,10 @@ static const virHypervisorDriver remoteClientDriver = {
     .connectIsAlive = remoteClientConnectIsAlive,
     .connectStreamNew = remoteClientConnectStreamNew,
     .connectGetType = remoteClientConnectGetType,
-    .nodeGetInfo = remoteClientNodeGetInfo,
     .connectListAllDomains = remoteClientConnectListAllDomains,
     .connectListDomains = remoteClientConnectListDomains,
     .connectListDefinedDomains = remoteClientConnectListDefinedDomains,
 
-    .domainGetInfo = remoteClientDomainGetInfo,
-    .domainGetJobInfo = remoteClientDomainGetJobInfo,
     .domainGetJobStats = remoteClientDomainGetJobStats,
     .domainAbortJobFlags = remoteClientDomainAbortJobFlags,
 

@@ -49,59 +49,6 @@ remoteClientDomainCall(virConn *conn, int proc, const virDomainIdent *dom,
 }
 
 
-/* Entry domainGetInfo: DOMAIN_GET_INFO (16).  @info is written only on
- * success. */
-int
-remoteClientDomainGetInfo(virConn *conn, const virDomainIdent *dom,
-                          virDomainInfo *info)
-{
-    remote_domain_get_info_ret ret;
-
-    memset(&ret, 0, sizeof(ret));
-    if (remoteClientDomainCall(conn, REMOTE_PROC_DOMAIN_GET_INFO, dom,
-                               REMOTE_XDR(xdr_remote_domain_get_info_ret),
-                               &ret) < 0)
-        return -1;
-    memset(info, 0, sizeof(*info));
-    info->state = ret.state;
-    info->maxMem = ret.maxMem;
-    info->memory = ret.memory;
-    info->nrVirtCpu = ret.nrVirtCpu;
-    info->cpuTime = ret.cpuTime;
-    return 0;
-}
-
-
-/* Entry domainGetJobInfo: DOMAIN_GET_JOB_INFO (163).  @info is written
- * only on success. */
-int
-remoteClientDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
-                             virDomainJobInfo *info)
-{
-    remote_domain_get_job_info_ret ret;
-
-    memset(&ret, 0, sizeof(ret));
-    if (remoteClientDomainCall(conn, REMOTE_PROC_DOMAIN_GET_JOB_INFO, dom,
-                               REMOTE_XDR(xdr_remote_domain_get_job_info_ret),
-                               &ret) < 0)
-        return -1;
-    memset(info, 0, sizeof(*info));
-    info->type = ret.type;
-    info->timeElapsed = ret.timeElapsed;
-    info->timeRemaining = ret.timeRemaining;
-    info->dataTotal = ret.dataTotal;
-    info->dataProcessed = ret.dataProcessed;
-    info->dataRemaining = ret.dataRemaining;
-    info->memTotal = ret.memTotal;
-    info->memProcessed = ret.memProcessed;
-    info->memRemaining = ret.memRemaining;
-    info->fileTotal = ret.fileTotal;
-    info->fileProcessed = ret.fileProcessed;
-    info->fileRemaining = ret.fileRemaining;
-    return 0;
-}
-
-
 /* Entry domainGetJobStats: DOMAIN_GET_JOB_STATS (298).  On success
  * *@params (caller frees with virTypedParamArrayFree) and *@nparams hold
  * the statistics. */

@@ -46,10 +46,6 @@ void remoteClientFillDomain(remote_nonnull_domain *dst,
 
 /* ---- information and jobs (remote_client_driver_domain.c) ---- */
 
-int remoteClientDomainGetInfo(virConn *conn, const virDomainIdent *dom,
-                              virDomainInfo *info);
-int remoteClientDomainGetJobInfo(virConn *conn, const virDomainIdent *dom,
-                                 virDomainJobInfo *info);
 int remoteClientDomainGetJobStats(virConn *conn, const virDomainIdent *dom,
                                   int *type, virTypedParameterPtr *params,
                                   int *nparams, unsigned int flags);

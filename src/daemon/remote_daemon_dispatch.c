@@ -237,27 +237,6 @@ remoteDispatchConnectGetUri(virNetServerClient *client G_GNUC_UNUSED,
 
 
 int
-remoteDispatchNodeGetInfo(virNetServerClient *client G_GNUC_UNUSED,
-                          virConn *conn,
-                          remote_node_get_info_ret *ret)
-{
-    virNodeInfo info = { 0 };
-
-    if (conn->driver->nodeGetInfo(conn, &info) < 0)
-        return -1;
-    memcpy(ret->model, info.model, sizeof(ret->model));
-    ret->memory = info.memory;
-    ret->cpus = info.cpus;
-    ret->mhz = info.mhz;
-    ret->nodes = info.nodes;
-    ret->sockets = info.sockets;
-    ret->cores = info.cores;
-    ret->threads = info.threads;
-    return 0;
-}
-
-
-int
 remoteDispatchNodeGetSecurityModel(virNetServerClient *client G_GNUC_UNUSED,
                                    virConn *conn G_GNUC_UNUSED,
                                    remote_node_get_security_model_ret *ret)

@@ -1,7 +1,6 @@
 /*
  * remote_daemon_dispatch_domain.c: handlers of the remote program:
- * domain listing, start without a reply, and the information and
- * statistics calls
+ * domain listing, start without a reply, and the job statistics
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -112,53 +111,6 @@ remoteDispatchDomainCreate(virNetServerClient *client G_GNUC_UNUSED,
 
     if (!(started = conn->driver->domainCreateWithFlags(conn, dom, 0)))
         return -1;
-    return 0;
-}
-
-
-int
-remoteDispatchDomainGetInfo(virNetServerClient *client G_GNUC_UNUSED,
-                            virConn *conn,
-                            remote_domain_get_info_args *args,
-                            remote_domain_get_info_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virDomainInfo info = { 0 };
-
-    if (conn->driver->domainGetInfo(conn, dom, &info) < 0)
-        return -1;
-    ret->state = info.state;
-    ret->maxMem = info.maxMem;
-    ret->memory = info.memory;
-    ret->nrVirtCpu = info.nrVirtCpu;
-    ret->cpuTime = info.cpuTime;
-    return 0;
-}
-
-
-int
-remoteDispatchDomainGetJobInfo(virNetServerClient *client G_GNUC_UNUSED,
-                               virConn *conn,
-                               remote_domain_get_job_info_args *args,
-                               remote_domain_get_job_info_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virDomainJobInfo info = { 0 };
-
-    if (conn->driver->domainGetJobInfo(conn, dom, &info) < 0)
-        return -1;
-    ret->type = info.type;
-    ret->timeElapsed = info.timeElapsed;
-    ret->timeRemaining = info.timeRemaining;
-    ret->dataTotal = info.dataTotal;
-    ret->dataProcessed = info.dataProcessed;
-    ret->dataRemaining = info.dataRemaining;
-    ret->memTotal = info.memTotal;
-    ret->memProcessed = info.memProcessed;
-    ret->memRemaining = info.memRemaining;
-    ret->fileTotal = info.fileTotal;
-    ret->fileProcessed = info.fileProcessed;
-    ret->fileRemaining = info.fileRemaining;
     return 0;
 }
 

@@ -110,29 +110,6 @@ remoteDispatchDomainBlockStatsFlags(virNetServerClient *client G_GNUC_UNUSED,
 
 
 int
-remoteDispatchDomainInterfaceStats(virNetServerClient *client G_GNUC_UNUSED,
-                                   virConn *conn,
-                                   remote_domain_interface_stats_args *args,
-                                   remote_domain_interface_stats_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virDomainInterfaceStatsStruct st = { 0 };
-
-    if (conn->driver->domainInterfaceStats(conn, dom, args->device, &st) < 0)
-        return -1;
-    ret->rx_bytes = st.rx_bytes;
-    ret->rx_packets = st.rx_packets;
-    ret->rx_errs = st.rx_errs;
-    ret->rx_drop = st.rx_drop;
-    ret->tx_bytes = st.tx_bytes;
-    ret->tx_packets = st.tx_packets;
-    ret->tx_errs = st.tx_errs;
-    ret->tx_drop = st.tx_drop;
-    return 0;
-}
-
-
-int
 remoteDispatchDomainMemoryStats(virNetServerClient *client G_GNUC_UNUSED,
                                 virConn *conn,
                                 remote_domain_memory_stats_args *args,
