@@ -239,11 +239,28 @@ int
 remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter, void *args,
                  xdrproc_t retFilter, void *ret)
 {
+    return remoteClientCallSerial(conn, proc, argsFilter, args, retFilter,
+                                  ret, NULL);
+}
+
+
+/**
+ * remoteClientCallSerial:
+ * remoteClientCall that also tells, in *@serial (if not NULL, written
+ * on success), the serial the call went with: the one of the stream a
+ * call opens.
+ */
+int
+remoteClientCallSerial(virConn *conn, int proc, xdrproc_t argsFilter,
+                       void *args, xdrproc_t retFilter, void *ret,
+                       unsigned int *serial)
+{
     remoteClientPriv *priv = conn->privateData;
 
-    return virNetClientCall(priv->client, REMOTE_PROGRAM,
-                            REMOTE_PROTOCOL_VERSION, proc, argsFilter, args,
-                            retFilter, ret, priv->timeoutMs);
+    return virNetClientCallSerial(priv->client, REMOTE_PROGRAM,
+                                  REMOTE_PROTOCOL_VERSION, proc, argsFilter,
+                                  args, retFilter, ret, priv->timeoutMs,
+                                  serial);
 }
 
 
@@ -788,14 +805,4 @@ static const virHypervisorDriver remoteClientDriver = {
 
     .domainGetJobStats = remoteClientDomainGetJobStats,
     .domainAbortJobFlags = remoteClientDomainAbortJobFlags,
-
-    .domainMigrateBegin3 = remoteClientDomainMigrateBegin3,
-    .domainMigratePrepare3 = remoteClientDomainMigratePrepare3,
-    .domainMigratePrepareTunnel3 = remoteClientDomainMigratePrepareTunnel3,
-    .domainMigratePerform3 = remoteClientDomainMigratePerform3,
-    .domainMigrateFinish3 = remoteClientDomainMigrateFinish3,
-    .domainMigrateConfirm3 = remoteClientDomainMigrateConfirm3,
-    .domainMigratePrepare2 = remoteClientDomainMigratePrepare2,
-    .domainMigratePerform2 = remoteClientDomainMigratePerform2,
-    .domainMigrateFinish2 = remoteClientDomainMigrateFinish2,
 };

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "remote_client_driver.h"
+#include "remote_daemon_dispatch.h"
 #include "remote_protocol.h"
 #include "virnetclient.h"
 
@@ -40,6 +41,9 @@ typedef struct {
 
 int remoteClientCall(virConn *conn, int proc, xdrproc_t argsFilter,
                      void *args, xdrproc_t retFilter, void *ret);
+int remoteClientCallSerial(virConn *conn, int proc, xdrproc_t argsFilter,
+                           void *args, xdrproc_t retFilter, void *ret,
+                           unsigned int *serial);
 int remoteClientProbeFeature(virConn *conn, int feature);
 void remoteClientFillDomain(remote_nonnull_domain *dst,
                             const virDomainIdent *src);
@@ -60,21 +64,35 @@ int remoteClientStreamBind(virConn *conn, virStream *st, int proc,
 
 /* ---- migration (remote_client_driver_migrate.c) ---- */
 
-char *remoteClientDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
-                                      virMigrateArgs *args);
-int remoteClientDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args,
-                                      char **uriOut);
-int remoteClientDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
-                                            virMigrateArgs *args);
-int remoteClientDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
-                                      virMigrateArgs *args);
-virDomainIdent *remoteClientDomainMigrateFinish3(virConn *dconn,
-                                                 virMigrateArgs *args);
-int remoteClientDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
-                                      virMigrateArgs *args);
-int remoteClientDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args,
-                                      char **uriOut);
-int remoteClientDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
-                                      virMigrateArgs *args);
-virDomainIdent *remoteClientDomainMigrateFinish2(virConn *dconn,
-                                                 virMigrateArgs *args);
+/* The call of one procedure of a step (generated from the .x). */
+typedef int (*remoteClientMigCall)(virConn *conn, remoteMigrateWire *w);
+
+/* Positional arguments a step's positional procedure cannot do without. */
+typedef enum {
+    REMOTE_CLIENT_MIG_NEEDS_XML = 1 << 0,
+    REMOTE_CLIENT_MIG_NEEDS_URI = 1 << 1,
+    REMOTE_CLIENT_MIG_NEEDS_DNAME = 1 << 2,
+} remoteClientMigNeeds;
+
+/* How a step travels (one generated row per step). */
+typedef struct {
+    remoteClientMigCall withParams;     /* NULL: positional only (v2) */
+    remoteClientMigCall positional;     /* NULL: parameters only */
+    unsigned int needs;                 /* remoteClientMigNeeds */
+    bool cookie;                        /* the reply carries a cookie */
+} remoteClientMigStep;
+
+/* The kinds of step the generated entries call. */
+char *remoteClientMigBegin(virConn *conn, const virDomainIdent *dom,
+                           virMigrateArgs *args,
+                           const remoteClientMigStep *step);
+int remoteClientMigPrepare(virConn *dconn, virMigrateArgs *args,
+                           char **uriOut, const remoteClientMigStep *step);
+int remoteClientMigPrepareTunnel(virConn *dconn, virStream *st,
+                                 virMigrateArgs *args,
+                                 const remoteClientMigStep *step);
+int remoteClientMigOnDomain(virConn *conn, const virDomainIdent *dom,
+                            virMigrateArgs *args,
+                            const remoteClientMigStep *step);
+virDomainIdent *remoteClientMigFinish(virConn *dconn, virMigrateArgs *args,
+                                      const remoteClientMigStep *step);

@@ -10,6 +10,10 @@
  * positional ones otherwise, which carry only the URI, destination name,
  * destination XML and bandwidth: any other parameter is refused with
  * VIR_ERR_ARGUMENT_UNSUPPORTED rather than dropped.  v2 is positional.
+ * The entries, their procedures' calls (moving a remoteMigrateWire to
+ * and from the procedure's structs) and a table row per step saying
+ * which calls serve it are generated from the .x; here is what each
+ * kind of step does with them.
  *
  * Cookies: a cookie the peer sends goes to args->cookieout; a caller that
  * passed no slot gets libvirt's "caller ignores cookieout" error instead.
@@ -26,86 +30,54 @@
 
 VIR_LOG_INIT("daemon.remote_client_driver_migrate");
 
-/* The params and positional forms of a step reply with the same layout,
- * so one reply struct (the params one) serves both. */
-G_STATIC_ASSERT(sizeof(remote_domain_migrate_begin3_ret) ==
-                sizeof(remote_domain_migrate_begin3_params_ret));
-G_STATIC_ASSERT(sizeof(remote_domain_migrate_prepare3_ret) ==
-                sizeof(remote_domain_migrate_prepare3_params_ret));
-G_STATIC_ASSERT(sizeof(remote_domain_migrate_perform3_ret) ==
-                sizeof(remote_domain_migrate_perform3_params_ret));
-G_STATIC_ASSERT(sizeof(remote_domain_migrate_finish3_ret) ==
-                sizeof(remote_domain_migrate_finish3_params_ret));
-
-/* A v3 call's outgoing parameters in wire form. */
+/* One step's call: the wire view of the caller's arguments and the
+ * storage behind it, then the reply's parts until they are handed on. */
 typedef struct {
-    remote_typed_param *val;
-    u_int len;
-    unsigned int flags;     /* the params procedures take 32-bit flags */
-} remoteClientMigParams;
-
-/* What the positional procedures can carry. */
-typedef struct {
-    const char *uri;
-    const char *dname;
-    const char *xml;
-    unsigned long long bandwidth;
-} remoteClientMigPositional;
+    remoteMigrateWire w;
+    remote_nonnull_domain dom;
+    char *cookieout;
+    u_int cookieoutlen;
+    char *xml;
+    remote_string uri;
+    remote_nonnull_domain ddom;
+} remoteClientMig;
 
 
 static void
-remoteClientMigParamsClear(remoteClientMigParams *p)
+remoteClientMigClear(remoteClientMig *m)
 {
-    u_int i;
-
-    for (i = 0; i < p->len; i++) {
-        g_free(p->val[i].field);
-        if (p->val[i].value.type == VIR_TYPED_PARAM_STRING)
-            g_free(p->val[i].value.remote_typed_param_value_u.s);
-    }
-    g_free(p->val);
-    memset(p, 0, sizeof(*p));
+    remoteTypedParamsFreeWire(m->w.params, m->w.nparams);
+    g_free(m->cookieout);
+    g_free(m->xml);
+    if (m->uri)
+        g_free(*m->uri);
+    g_free(m->uri);
+    g_free(m->ddom.name);
+    memset(m, 0, sizeof(*m));
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteClientMigParams, remoteClientMigParamsClear);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteClientMig, remoteClientMigClear);
 
 
+/* Picks the parameters the positional procedures carry out of @args
+ * into @w (borrowed from @args); refuses any other one. */
 static int
-remoteClientMigParamsInit(remoteClientMigParams *p, const virMigrateArgs *args)
-{
-    if (args->flags > G_MAXUINT) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("unsupported migration flags (0x%1$llx)"), args->flags);
-        return -1;
-    }
-    p->flags = args->flags;
-    return remoteSerializeTypedParameters(args->params, args->nparams,
-                                          REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
-                                          &p->val, &p->len);
-}
-
-
-/* Picks the parameters the positional procedures carry out of @args;
- * refuses any other one.  The strings are borrowed from @args. */
-static int
-remoteClientMigToPositional(const virMigrateArgs *args,
-                            remoteClientMigPositional *pos)
+remoteClientMigToPositional(const virMigrateArgs *args, remoteMigrateWire *w)
 {
     int i;
 
-    memset(pos, 0, sizeof(*pos));
     for (i = 0; i < args->nparams; i++) {
         const virTypedParameter *p = &args->params[i];
         bool isString = p->type == VIR_TYPED_PARAM_STRING;
 
         if (STREQ(p->field, VIR_MIGRATE_PARAM_URI) && isString) {
-            pos->uri = p->value.s;
+            w->uri = p->value.s;
         } else if (STREQ(p->field, VIR_MIGRATE_PARAM_DEST_NAME) && isString) {
-            pos->dname = p->value.s;
+            w->dname = p->value.s;
         } else if (STREQ(p->field, VIR_MIGRATE_PARAM_DEST_XML) && isString) {
-            pos->xml = p->value.s;
+            w->xml = p->value.s;
         } else if (STREQ(p->field, VIR_MIGRATE_PARAM_BANDWIDTH) &&
                    p->type == VIR_TYPED_PARAM_ULLONG) {
-            pos->bandwidth = p->value.ul;
+            w->resource = p->value.ul;
         } else {
             virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED,
                            _("migration parameter '%1$s' needs a peer that supports migration parameters"),
@@ -114,14 +86,6 @@ remoteClientMigToPositional(const virMigrateArgs *args,
         }
     }
     return 0;
-}
-
-
-/* A borrowed optional wire string (the arguments are never freed). */
-static remote_string
-remoteClientOptString(const char **s)
-{
-    return *s ? (remote_string)s : NULL;
 }
 
 
@@ -134,6 +98,60 @@ remoteClientMigRequire(const char *value, const char *param)
     virReportError(VIR_ERR_INVALID_ARG,
                    _("migration parameter '%1$s' is required"), param);
     return -1;
+}
+
+
+/* The positional arguments of @needs all present in @w?  Returns 0 or
+ * -1 (reported). */
+static int
+remoteClientMigCheckNeeds(const remoteMigrateWire *w, unsigned int needs)
+{
+    if (((needs & REMOTE_CLIENT_MIG_NEEDS_XML) &&
+         remoteClientMigRequire(w->xml, VIR_MIGRATE_PARAM_DEST_XML) < 0) ||
+        ((needs & REMOTE_CLIENT_MIG_NEEDS_DNAME) &&
+         remoteClientMigRequire(w->dname, VIR_MIGRATE_PARAM_DEST_NAME) < 0) ||
+        ((needs & REMOTE_CLIENT_MIG_NEEDS_URI) &&
+         remoteClientMigRequire(w->uri, VIR_MIGRATE_PARAM_URI) < 0))
+        return -1;
+    return 0;
+}
+
+
+/* Sets up @m for a step of @args on @dom (NULL for the destination's
+ * steps): the typed parameters with @useParams, else the positional
+ * arguments.  Returns 0 or -1 (reported). */
+static int
+remoteClientMigInit(remoteClientMig *m, const virDomainIdent *dom,
+                    const virMigrateArgs *args, bool useParams)
+{
+    remoteMigrateWire *w = &m->w;
+
+    if (dom) {
+        remoteClientFillDomain(&m->dom, dom);
+        w->dom = &m->dom;
+    }
+    w->cookiein = (char *)args->cookiein;
+    w->cookieinlen = args->cookieinlen;
+    w->dconnuri = (char *)args->dconnuri;
+    w->flags = args->flags;
+    w->cancelled = args->cancelled;
+    w->cookieout = &m->cookieout;
+    w->cookieoutlen = &m->cookieoutlen;
+    w->xmlout = &m->xml;
+    w->uriout = &m->uri;
+    w->domout = &m->ddom;
+    if (!useParams)
+        return remoteClientMigToPositional(args, w);
+    /* the params procedures take 32-bit flags */
+    if (args->flags > G_MAXUINT) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("unsupported migration flags (0x%1$llx)"), args->flags);
+        return -1;
+    }
+    w->hasParams = true;
+    return remoteSerializeTypedParameters(args->params, args->nparams,
+                                          REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                          &w->params, &w->nparams);
 }
 
 
@@ -159,471 +177,123 @@ remoteClientMigUseParams(virConn *conn)
 }
 
 
-/* Hands a reply's cookie (steals *@val) to the caller's slot. */
+/* Hands the reply's cookie (taken from @m) to the caller's slot. */
 static int
-remoteClientMigTakeCookie(virMigrateArgs *args, char **val, u_int len)
+remoteClientMigTakeCookie(virMigrateArgs *args, remoteClientMig *m)
 {
-    if (len > 0 && (!args->cookieout || !args->cookieoutlen)) {
+    if (m->cookieoutlen > 0 && (!args->cookieout || !args->cookieoutlen)) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("caller ignores cookieout or cookieoutlen"));
         return -1;
     }
     if (!args->cookieout || !args->cookieoutlen)
         return 0;
-    *args->cookieout = len > 0 ? g_steal_pointer(val) : NULL;
-    *args->cookieoutlen = len;
+    *args->cookieout = m->cookieoutlen > 0 ? g_steal_pointer(&m->cookieout)
+                                           : NULL;
+    *args->cookieoutlen = m->cookieoutlen;
     return 0;
 }
 
 
-/* ---- Begin3 ---- */
-
+/**
+ * remoteClientMigRun:
+ * Makes the call of @step for @args on @dom (NULL for the destination's
+ * steps) over @conn: the *_PARAMS procedure when the peer takes it, the
+ * positional one otherwise.  On success the reply's parts are in @m and
+ * its cookie is the caller's.  Returns 0 or -1 (reported).
+ */
 static int
-remoteClientMigBegin3Call(virConn *conn, const virDomainIdent *dom,
-                          virMigrateArgs *args, int useParams,
-                          remote_domain_migrate_begin3_params_ret *ret)
+remoteClientMigRun(virConn *conn, const remoteClientMigStep *step,
+                   remoteClientMig *m, const virDomainIdent *dom,
+                   virMigrateArgs *args)
 {
-    g_auto(remoteClientMigParams) p = { 0 };
-    remote_domain_migrate_begin3_params_args pa;
-    remote_domain_migrate_begin3_args a;
-    remoteClientMigPositional pos;
-
-    if (useParams) {
-        memset(&pa, 0, sizeof(pa));
-        if (remoteClientMigParamsInit(&p, args) < 0)
-            return -1;
-        remoteClientFillDomain(&pa.dom, dom);
-        pa.params.params_val = p.val;
-        pa.params.params_len = p.len;
-        pa.flags = p.flags;
-        return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3_PARAMS,
-                                REMOTE_XDR(xdr_remote_domain_migrate_begin3_params_args), &pa,
-                                REMOTE_XDR(xdr_remote_domain_migrate_begin3_params_ret), ret);
-    }
-    if (remoteClientMigToPositional(args, &pos) < 0)
-        return -1;
-    memset(&a, 0, sizeof(a));
-    remoteClientFillDomain(&a.dom, dom);
-    a.xmlin = remoteClientOptString(&pos.xml);
-    a.flags = args->flags;
-    a.dname = remoteClientOptString(&pos.dname);
-    a.resource = pos.bandwidth;
-    return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_BEGIN3,
-                            REMOTE_XDR(xdr_remote_domain_migrate_begin3_args), &a,
-                            REMOTE_XDR(xdr_remote_domain_migrate_begin3_ret), ret);
-}
-
-
-/* Entry domainMigrateBegin3 (source side): BEGIN3_PARAMS (302) or BEGIN3
- * (213).  Returns the domain XML for the destination (caller owns it) or
- * NULL (reported). */
-char *
-remoteClientDomainMigrateBegin3(virConn *conn, const virDomainIdent *dom,
-                                virMigrateArgs *args)
-{
-    remote_domain_migrate_begin3_params_ret ret;
-    int useParams = remoteClientMigUseParams(conn);
-    char *xml = NULL;
-
-    memset(&ret, 0, sizeof(ret));
-    if (useParams < 0 ||
-        remoteClientMigBegin3Call(conn, dom, args, useParams, &ret) < 0)
-        return NULL;
-    if (remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
-                                  ret.cookie_out.cookie_out_len) == 0)
-        xml = g_steal_pointer(&ret.xml);
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_begin3_params_ret), (char *)&ret);
-    return xml;
-}
-
-
-/* ---- Prepare3 ---- */
-
-static int
-remoteClientMigPrepare3Call(virConn *dconn, virMigrateArgs *args,
-                            int useParams,
-                            remote_domain_migrate_prepare3_params_ret *ret)
-{
-    g_auto(remoteClientMigParams) p = { 0 };
-    remote_domain_migrate_prepare3_params_args pa;
-    remote_domain_migrate_prepare3_args a;
-    remoteClientMigPositional pos;
-
-    if (useParams) {
-        memset(&pa, 0, sizeof(pa));
-        if (remoteClientMigParamsInit(&p, args) < 0)
-            return -1;
-        pa.params.params_val = p.val;
-        pa.params.params_len = p.len;
-        pa.cookie_in.cookie_in_val = (char *)args->cookiein;
-        pa.cookie_in.cookie_in_len = args->cookieinlen;
-        pa.flags = p.flags;
-        return remoteClientCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3_PARAMS,
-                                REMOTE_XDR(xdr_remote_domain_migrate_prepare3_params_args), &pa,
-                                REMOTE_XDR(xdr_remote_domain_migrate_prepare3_params_ret), ret);
-    }
-    if (remoteClientMigToPositional(args, &pos) < 0 ||
-        remoteClientMigRequire(pos.xml, VIR_MIGRATE_PARAM_DEST_XML) < 0)
-        return -1;
-    memset(&a, 0, sizeof(a));
-    a.cookie_in.cookie_in_val = (char *)args->cookiein;
-    a.cookie_in.cookie_in_len = args->cookieinlen;
-    a.uri_in = remoteClientOptString(&pos.uri);
-    a.flags = args->flags;
-    a.dname = remoteClientOptString(&pos.dname);
-    a.resource = pos.bandwidth;
-    a.dom_xml = (char *)pos.xml;
-    return remoteClientCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_PREPARE3,
-                            REMOTE_XDR(xdr_remote_domain_migrate_prepare3_args), &a,
-                            REMOTE_XDR(xdr_remote_domain_migrate_prepare3_ret), ret);
-}
-
-
-/* Entry domainMigratePrepare3 (destination side): PREPARE3_PARAMS (303)
- * or PREPARE3 (214).  On success *@uriOut is the URI the peer wants the
- * source to migrate to (NULL if it sent none; caller owns it). */
-int
-remoteClientDomainMigratePrepare3(virConn *dconn, virMigrateArgs *args,
-                                  char **uriOut)
-{
-    remote_domain_migrate_prepare3_params_ret ret;
-    int useParams = remoteClientMigUseParams(dconn);
-    int rc;
-
-    memset(&ret, 0, sizeof(ret));
-    if (useParams < 0 ||
-        remoteClientMigPrepare3Call(dconn, args, useParams, &ret) < 0)
-        return -1;
-    rc = remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
-                                   ret.cookie_out.cookie_out_len);
-    if (rc == 0)
-        *uriOut = ret.uri_out ? g_steal_pointer(ret.uri_out) : NULL;
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_prepare3_params_ret), (char *)&ret);
-    return rc;
-}
-
-
-/* ---- PrepareTunnel3 ---- */
-
-/* Entry domainMigratePrepareTunnel3 (destination side):
- * PREPARE_TUNNEL3_PARAMS (304), which opens @st on the peer; a peer
- * without parameters is refused.  Returns 0 or -1 (reported). */
-int
-remoteClientDomainMigratePrepareTunnel3(virConn *dconn, virStream *st,
-                                        virMigrateArgs *args)
-{
-    remoteClientPriv *priv = dconn->privateData;
-    remote_domain_migrate_prepare_tunnel3_params_args pa;
-    remote_domain_migrate_prepare_tunnel3_params_ret ret;
-    g_auto(remoteClientMigParams) p = { 0 };
-    int useParams = remoteClientMigUseParams(dconn);
-    unsigned int serial = 0;
-    int rc;
+    int useParams = step->withParams ? remoteClientMigUseParams(conn) : 0;
 
     if (useParams < 0)
         return -1;
-    if (!useParams) {
+    if (!useParams && !step->positional) {
+        /* only the tunnelled Prepare has no positional form */
         virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
                        _("tunnelled migration needs a peer that supports migration parameters"));
         return -1;
     }
-    memset(&pa, 0, sizeof(pa));
-    memset(&ret, 0, sizeof(ret));
-    if (remoteClientMigParamsInit(&p, args) < 0)
+    if (remoteClientMigInit(m, dom, args, useParams) < 0 ||
+        (!useParams && remoteClientMigCheckNeeds(&m->w, step->needs) < 0) ||
+        (useParams ? step->withParams : step->positional)(conn, &m->w) < 0)
         return -1;
-    pa.params.params_val = p.val;
-    pa.params.params_len = p.len;
-    pa.cookie_in.cookie_in_val = (char *)args->cookiein;
-    pa.cookie_in.cookie_in_len = args->cookieinlen;
-    pa.flags = p.flags;
-    if (virNetClientCallSerial(priv->client, REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
-                               REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS,
-                               REMOTE_XDR(xdr_remote_domain_migrate_prepare_tunnel3_params_args), &pa,
-                               REMOTE_XDR(xdr_remote_domain_migrate_prepare_tunnel3_params_ret), &ret,
-                               priv->timeoutMs, &serial) < 0)
-        return -1;
-    rc = remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
-                                   ret.cookie_out.cookie_out_len);
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_prepare_tunnel3_params_ret), (char *)&ret);
-    if (rc == 0)
-        rc = remoteClientStreamBind(dconn, st,
-                                    REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS,
-                                    serial);
-    return rc;
+    return step->cookie ? remoteClientMigTakeCookie(args, m) : 0;
 }
 
 
-/* ---- Perform3 ---- */
+/* ---- the kinds of step (remote_client_driver_entries.h) ----
+ *
+ * The generated entries call these with their step's table row. */
 
-static int
-remoteClientMigPerform3Call(virConn *conn, const virDomainIdent *dom,
-                            virMigrateArgs *args, int useParams,
-                            remote_domain_migrate_perform3_params_ret *ret)
+/* Begin3: the domain XML for the destination (caller owns it). */
+char *
+remoteClientMigBegin(virConn *conn, const virDomainIdent *dom,
+                     virMigrateArgs *args, const remoteClientMigStep *step)
 {
-    g_auto(remoteClientMigParams) p = { 0 };
-    remote_domain_migrate_perform3_params_args pa;
-    remote_domain_migrate_perform3_args a;
-    remoteClientMigPositional pos;
+    g_auto(remoteClientMig) m = { 0 };
 
-    if (useParams) {
-        memset(&pa, 0, sizeof(pa));
-        if (remoteClientMigParamsInit(&p, args) < 0)
-            return -1;
-        remoteClientFillDomain(&pa.dom, dom);
-        pa.dconnuri = remoteClientOptString(&args->dconnuri);
-        pa.params.params_val = p.val;
-        pa.params.params_len = p.len;
-        pa.cookie_in.cookie_in_val = (char *)args->cookiein;
-        pa.cookie_in.cookie_in_len = args->cookieinlen;
-        pa.flags = p.flags;
-        return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3_PARAMS,
-                                REMOTE_XDR(xdr_remote_domain_migrate_perform3_params_args), &pa,
-                                REMOTE_XDR(xdr_remote_domain_migrate_perform3_params_ret), ret);
-    }
-    if (remoteClientMigToPositional(args, &pos) < 0)
-        return -1;
-    memset(&a, 0, sizeof(a));
-    remoteClientFillDomain(&a.dom, dom);
-    a.xmlin = remoteClientOptString(&pos.xml);
-    a.cookie_in.cookie_in_val = (char *)args->cookiein;
-    a.cookie_in.cookie_in_len = args->cookieinlen;
-    a.dconnuri = remoteClientOptString(&args->dconnuri);
-    a.uri = remoteClientOptString(&pos.uri);
-    a.flags = args->flags;
-    a.dname = remoteClientOptString(&pos.dname);
-    a.resource = pos.bandwidth;
-    return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_PERFORM3,
-                            REMOTE_XDR(xdr_remote_domain_migrate_perform3_args), &a,
-                            REMOTE_XDR(xdr_remote_domain_migrate_perform3_ret), ret);
+    if (remoteClientMigRun(conn, step, &m, dom, args) < 0)
+        return NULL;
+    return g_steal_pointer(&m.xml);
 }
 
 
-/* Entry domainMigratePerform3 (source side): PERFORM3_PARAMS (305) or
- * PERFORM3 (216).  Returns 0 or -1 (reported). */
+/* Prepare3 and Prepare2: on success *@uriOut is the URI the peer wants
+ * the source to migrate to (NULL if it sent none; caller owns it). */
 int
-remoteClientDomainMigratePerform3(virConn *conn, const virDomainIdent *dom,
-                                  virMigrateArgs *args)
+remoteClientMigPrepare(virConn *dconn, virMigrateArgs *args, char **uriOut,
+                       const remoteClientMigStep *step)
 {
-    remote_domain_migrate_perform3_params_ret ret;
-    int useParams = remoteClientMigUseParams(conn);
-    int rc;
+    g_auto(remoteClientMig) m = { 0 };
 
-    memset(&ret, 0, sizeof(ret));
-    if (useParams < 0 ||
-        remoteClientMigPerform3Call(conn, dom, args, useParams, &ret) < 0)
+    if (remoteClientMigRun(dconn, step, &m, NULL, args) < 0)
         return -1;
-    rc = remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
-                                   ret.cookie_out.cookie_out_len);
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_perform3_params_ret), (char *)&ret);
-    return rc;
+    *uriOut = m.uri ? g_steal_pointer(m.uri) : NULL;
+    return 0;
 }
 
 
-/* ---- Finish3 ---- */
-
-static int
-remoteClientMigFinish3Call(virConn *dconn, virMigrateArgs *args, int useParams,
-                           remote_domain_migrate_finish3_params_ret *ret)
+/* PrepareTunnel3: PREPARE_TUNNEL3_PARAMS, which opens @st on the peer; a
+ * peer without parameters is refused. */
+int
+remoteClientMigPrepareTunnel(virConn *dconn, virStream *st,
+                             virMigrateArgs *args,
+                             const remoteClientMigStep *step)
 {
-    g_auto(remoteClientMigParams) p = { 0 };
-    remote_domain_migrate_finish3_params_args pa;
-    remote_domain_migrate_finish3_args a;
-    remoteClientMigPositional pos;
+    g_auto(remoteClientMig) m = { 0 };
 
-    if (useParams) {
-        memset(&pa, 0, sizeof(pa));
-        if (remoteClientMigParamsInit(&p, args) < 0)
-            return -1;
-        pa.params.params_val = p.val;
-        pa.params.params_len = p.len;
-        pa.cookie_in.cookie_in_val = (char *)args->cookiein;
-        pa.cookie_in.cookie_in_len = args->cookieinlen;
-        pa.flags = p.flags;
-        pa.cancelled = args->cancelled;
-        return remoteClientCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_FINISH3_PARAMS,
-                                REMOTE_XDR(xdr_remote_domain_migrate_finish3_params_args), &pa,
-                                REMOTE_XDR(xdr_remote_domain_migrate_finish3_params_ret), ret);
-    }
-    if (remoteClientMigToPositional(args, &pos) < 0 ||
-        remoteClientMigRequire(pos.dname, VIR_MIGRATE_PARAM_DEST_NAME) < 0)
+    if (remoteClientMigRun(dconn, step, &m, NULL, args) < 0)
         return -1;
-    memset(&a, 0, sizeof(a));
-    a.dname = (char *)pos.dname;
-    a.cookie_in.cookie_in_val = (char *)args->cookiein;
-    a.cookie_in.cookie_in_len = args->cookieinlen;
-    a.dconnuri = remoteClientOptString(&args->dconnuri);
-    a.uri = remoteClientOptString(&pos.uri);
-    a.flags = args->flags;
-    a.cancelled = args->cancelled;
-    return remoteClientCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_FINISH3,
-                            REMOTE_XDR(xdr_remote_domain_migrate_finish3_args), &a,
-                            REMOTE_XDR(xdr_remote_domain_migrate_finish3_ret), ret);
+    return remoteClientStreamBind(dconn, st,
+                                  REMOTE_PROC_DOMAIN_MIGRATE_PREPARE_TUNNEL3_PARAMS,
+                                  m.w.serial);
 }
 
 
-/* Entry domainMigrateFinish3 (destination side): FINISH3_PARAMS (306) or
- * FINISH3 (217).  Returns the migrated domain (caller owns it), or NULL
+/* Perform3, Confirm3 and Perform2: a step with nothing to return. */
+int
+remoteClientMigOnDomain(virConn *conn, const virDomainIdent *dom,
+                        virMigrateArgs *args, const remoteClientMigStep *step)
+{
+    g_auto(remoteClientMig) m = { 0 };
+
+    return remoteClientMigRun(conn, step, &m, dom, args);
+}
+
+
+/* Finish3 and Finish2: the migrated domain (caller owns it), or NULL
  * with the peer's error (always so when args->cancelled). */
 virDomainIdent *
-remoteClientDomainMigrateFinish3(virConn *dconn, virMigrateArgs *args)
+remoteClientMigFinish(virConn *dconn, virMigrateArgs *args,
+                      const remoteClientMigStep *step)
 {
-    remote_domain_migrate_finish3_params_ret ret;
-    int useParams = remoteClientMigUseParams(dconn);
-    virDomainIdent *dom = NULL;
+    g_auto(remoteClientMig) m = { 0 };
 
-    memset(&ret, 0, sizeof(ret));
-    if (useParams < 0 ||
-        remoteClientMigFinish3Call(dconn, args, useParams, &ret) < 0)
+    if (remoteClientMigRun(dconn, step, &m, NULL, args) < 0)
         return NULL;
-    if (remoteClientMigTakeCookie(args, &ret.cookie_out.cookie_out_val,
-                                  ret.cookie_out.cookie_out_len) == 0)
-        dom = remoteDomainFromWire(&ret.dom);
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_finish3_params_ret), (char *)&ret);
-    return dom;
-}
-
-
-/* ---- Confirm3 ---- */
-
-static int
-remoteClientMigConfirm3Call(virConn *conn, const virDomainIdent *dom,
-                            virMigrateArgs *args, int useParams)
-{
-    g_auto(remoteClientMigParams) p = { 0 };
-    remote_domain_migrate_confirm3_params_args pa;
-    remote_domain_migrate_confirm3_args a;
-
-    if (useParams) {
-        memset(&pa, 0, sizeof(pa));
-        if (remoteClientMigParamsInit(&p, args) < 0)
-            return -1;
-        remoteClientFillDomain(&pa.dom, dom);
-        pa.params.params_val = p.val;
-        pa.params.params_len = p.len;
-        pa.cookie_in.cookie_in_val = (char *)args->cookiein;
-        pa.cookie_in.cookie_in_len = args->cookieinlen;
-        pa.flags = p.flags;
-        pa.cancelled = args->cancelled;
-        return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3_PARAMS,
-                                REMOTE_XDR(xdr_remote_domain_migrate_confirm3_params_args), &pa,
-                                NULL, NULL);
-    }
-    memset(&a, 0, sizeof(a));
-    remoteClientFillDomain(&a.dom, dom);
-    a.cookie_in.cookie_in_val = (char *)args->cookiein;
-    a.cookie_in.cookie_in_len = args->cookieinlen;
-    a.flags = args->flags;
-    a.cancelled = args->cancelled;
-    return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_CONFIRM3,
-                            REMOTE_XDR(xdr_remote_domain_migrate_confirm3_args), &a,
-                            NULL, NULL);
-}
-
-
-/* Entry domainMigrateConfirm3 (source side): CONFIRM3_PARAMS (307) or
- * CONFIRM3 (218).  Returns 0 or -1 (reported). */
-int
-remoteClientDomainMigrateConfirm3(virConn *conn, const virDomainIdent *dom,
-                                  virMigrateArgs *args)
-{
-    int useParams = remoteClientMigUseParams(conn);
-
-    if (useParams < 0)
-        return -1;
-    return remoteClientMigConfirm3Call(conn, dom, args, useParams);
-}
-
-
-/* ---- v2 ---- */
-
-/* Entry domainMigratePrepare2 (destination side): PREPARE2 (108); needs
- * the destination XML parameter.  *@uriOut as for Prepare3. */
-int
-remoteClientDomainMigratePrepare2(virConn *dconn, virMigrateArgs *args,
-                                  char **uriOut)
-{
-    remote_domain_migrate_prepare2_args a;
-    remote_domain_migrate_prepare2_ret ret;
-    remoteClientMigPositional pos;
-    int rc;
-
-    if (remoteClientMigToPositional(args, &pos) < 0 ||
-        remoteClientMigRequire(pos.xml, VIR_MIGRATE_PARAM_DEST_XML) < 0)
-        return -1;
-    memset(&a, 0, sizeof(a));
-    memset(&ret, 0, sizeof(ret));
-    a.uri_in = remoteClientOptString(&pos.uri);
-    a.flags = args->flags;
-    a.dname = remoteClientOptString(&pos.dname);
-    a.resource = pos.bandwidth;
-    a.dom_xml = (char *)pos.xml;
-    if (remoteClientCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_PREPARE2,
-                         REMOTE_XDR(xdr_remote_domain_migrate_prepare2_args), &a,
-                         REMOTE_XDR(xdr_remote_domain_migrate_prepare2_ret), &ret) < 0)
-        return -1;
-    rc = remoteClientMigTakeCookie(args, &ret.cookie.cookie_val,
-                                   ret.cookie.cookie_len);
-    if (rc == 0)
-        *uriOut = ret.uri_out ? g_steal_pointer(ret.uri_out) : NULL;
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_prepare2_ret), (char *)&ret);
-    return rc;
-}
-
-
-/* Entry domainMigratePerform2 (source side): MIGRATE_PERFORM (62); needs
- * the URI parameter. */
-int
-remoteClientDomainMigratePerform2(virConn *conn, const virDomainIdent *dom,
-                                  virMigrateArgs *args)
-{
-    remote_domain_migrate_perform_args a;
-    remoteClientMigPositional pos;
-
-    if (remoteClientMigToPositional(args, &pos) < 0 ||
-        remoteClientMigRequire(pos.uri, VIR_MIGRATE_PARAM_URI) < 0)
-        return -1;
-    memset(&a, 0, sizeof(a));
-    remoteClientFillDomain(&a.dom, dom);
-    a.cookie.cookie_val = (char *)args->cookiein;
-    a.cookie.cookie_len = args->cookieinlen;
-    a.uri = (char *)pos.uri;
-    a.flags = args->flags;
-    a.dname = remoteClientOptString(&pos.dname);
-    a.resource = pos.bandwidth;
-    return remoteClientCall(conn, REMOTE_PROC_DOMAIN_MIGRATE_PERFORM,
-                            REMOTE_XDR(xdr_remote_domain_migrate_perform_args), &a,
-                            NULL, NULL);
-}
-
-
-/* Entry domainMigrateFinish2 (destination side): FINISH2 (109), with
- * retcode -1 when args->cancelled; needs the destination name and URI
- * parameters.  Returns the domain (caller owns it) or NULL (reported). */
-virDomainIdent *
-remoteClientDomainMigrateFinish2(virConn *dconn, virMigrateArgs *args)
-{
-    remote_domain_migrate_finish2_args a;
-    remote_domain_migrate_finish2_ret ret;
-    remoteClientMigPositional pos;
-    virDomainIdent *dom;
-
-    if (remoteClientMigToPositional(args, &pos) < 0 ||
-        remoteClientMigRequire(pos.dname, VIR_MIGRATE_PARAM_DEST_NAME) < 0 ||
-        remoteClientMigRequire(pos.uri, VIR_MIGRATE_PARAM_URI) < 0)
-        return NULL;
-    memset(&a, 0, sizeof(a));
-    memset(&ret, 0, sizeof(ret));
-    a.dname = (char *)pos.dname;
-    a.cookie.cookie_val = (char *)args->cookiein;
-    a.cookie.cookie_len = args->cookieinlen;
-    a.uri = (char *)pos.uri;
-    a.flags = args->flags;
-    a.retcode = args->cancelled ? -1 : 0;
-    if (remoteClientCall(dconn, REMOTE_PROC_DOMAIN_MIGRATE_FINISH2,
-                         REMOTE_XDR(xdr_remote_domain_migrate_finish2_args), &a,
-                         REMOTE_XDR(xdr_remote_domain_migrate_finish2_ret), &ret) < 0)
-        return NULL;
-    dom = remoteDomainFromWire(&ret.ddom);
-    xdr_free(REMOTE_XDR(xdr_remote_domain_migrate_finish2_ret), (char *)&ret);
-    return dom;
+    return remoteDomainFromWire(&m.ddom);
 }

@@ -36,8 +36,45 @@ void remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
 void remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
                                 const char *name, unsigned long long value);
 
+/* A migration step's arguments and reply as they travel, whichever of
+ * the step's procedures (positional, *_PARAMS, v2) carries them: the
+ * code gendispatch.py writes for the procedures moves them, by field
+ * name, between the procedure's structs and this one.  Everything is
+ * borrowed; a string or part the procedure lacks is NULL (0). */
+struct _remoteMigrateWire {
+    const remote_nonnull_domain *dom;
+    bool hasParams;                 /* the arguments are the parameters */
+    remote_typed_param *params;
+    u_int nparams;
+    char *cookiein;
+    u_int cookieinlen;
+    char *dconnuri;
+    char *xml;                      /* xmlin or dom_xml */
+    char *uri;                      /* uri or uri_in */
+    char *dname;
+    unsigned long long flags;
+    unsigned long long resource;    /* bandwidth, MiB/s */
+    int cancelled;                  /* cancelled, or retcode != 0 */
+    /* the reply's parts: where they go (NULL: the reply lacks them) */
+    char **cookieout;
+    u_int *cookieoutlen;
+    char **xmlout;
+    remote_string *uriout;
+    remote_nonnull_domain *domout;
+    unsigned int serial;            /* client side: the call's serial */
+};
+
+/* The driver entry of a migration step: the member set says its kind. */
+struct _remoteMigrateEntry {
+    virDrvDomainMigrateBegin begin;
+    virDrvDomainMigratePrepare prepare;
+    virDrvDomainMigratePrepareTunnel prepareTunnel;
+    virDrvDomainMigratePerform onDomain;    /* Perform3, Confirm3, Perform2 */
+    virDrvDomainMigrateFinish finish;
+};
+
 /* Streams of a client's call (remote_daemon_stream.c): made for the
- * call the worker runs (caller owns it), failed if the call fails. */
+ * call the worker runs (caller owns it), ended once the driver has it,
+ * telling whether the call succeeded (returns 0 if it did, else -1). */
 virStream *remoteDaemonStreamNew(virNetServerClient *client);
-void remoteDaemonStreamFail(virStream *st);
-void remoteDaemonStreamFree(virStream *st);
+int remoteDaemonStreamEnd(virStream *st, bool ok);

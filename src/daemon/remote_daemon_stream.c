@@ -71,7 +71,7 @@ remoteDaemonStreamIsOpen(virStream *st)
 }
 
 
-void
+static void
 remoteDaemonStreamFree(virStream *st)
 {
     if (!st)
@@ -93,8 +93,8 @@ static const virStreamDriver remoteDaemonStreamDriver = {
 /**
  * remoteDaemonStreamNew:
  * The stream of the call of @client the calling worker runs, for the
- * driver; caller owns it (remoteDaemonStreamFree) and ends it with
- * remoteDaemonStreamFail if the call fails.
+ * driver; caller owns it and ends it with remoteDaemonStreamEnd once the
+ * driver's entry has returned.
  */
 virStream *
 remoteDaemonStreamNew(virNetServerClient *client)
@@ -108,13 +108,20 @@ remoteDaemonStreamNew(virNetServerClient *client)
 }
 
 
-/* The call of @st failed: nothing flows on it. */
-void
-remoteDaemonStreamFail(virStream *st)
+/**
+ * remoteDaemonStreamEnd:
+ * Drops the handler's hold on @st (the driver keeps its own).  Unless
+ * the call succeeded (@ok), nothing flows on it: the client is told the
+ * stream is over.  Returns 0 if @ok, else -1, for the handler to return.
+ */
+int
+remoteDaemonStreamEnd(virStream *st, bool ok)
 {
-    virNetServerStreamClose(st->privateData);
+    if (!ok)
+        virNetServerStreamClose(st->privateData);
+    remoteDaemonStreamFree(st);
+    return ok ? 0 : -1;
 }
-
 
 
 int
@@ -128,10 +135,7 @@ remoteDispatchDomainOpenConsole(virNetServerClient *client, virConn *conn,
     rc = conn->driver->domainOpenConsole(conn, dom,
                                          args->dev_name ? *args->dev_name : NULL,
                                          st, args->flags);
-    if (rc < 0)
-        remoteDaemonStreamFail(st);
-    remoteDaemonStreamFree(st);
-    return rc < 0 ? -1 : 0;
+    return remoteDaemonStreamEnd(st, rc >= 0);
 }
 
 
@@ -146,10 +150,7 @@ remoteDispatchDomainScreenshot(virNetServerClient *client, virConn *conn,
 
     mime = conn->driver->domainScreenshot(conn, dom, st, args->screen,
                                           args->flags);
-    if (!mime)
-        remoteDaemonStreamFail(st);
-    remoteDaemonStreamFree(st);
-    if (!mime)
+    if (remoteDaemonStreamEnd(st, mime != NULL) < 0)
         return -1;
     ret->mime = g_new0(char *, 1);
     *ret->mime = mime;
