@@ -712,43 +712,52 @@ remoteClientConnectListAllDomains(virConn *conn, virDomainIdent ***domains,
 }
 
 
-/* Refuses a legacy list maximum above the protocol's, as libvirt does. */
+/* The legacy list calls (LIST_DOMAINS, LIST_DEFINED_DOMAINS): both take
+ * their maximum alone and reply with at most that many entries. */
+G_STATIC_ASSERT(sizeof(remote_connect_list_domains_args) ==
+                sizeof(remote_connect_list_defined_domains_args));
+
+/* Calls legacy list procedure @proc for at most @max entries.  Returns
+ * how many the reply (*@ret, whose count is at @retLen; the caller frees
+ * it with xdr_free in any case) holds, or -1 (reported: a maximum above
+ * the protocol's, as libvirt refuses it, or a reply longer than asked
+ * for). */
 static int
-remoteClientCheckListMax(int max)
+remoteClientListCall(virConn *conn, int proc, int max, xdrproc_t retFilter,
+                     void *ret, const u_int *retLen)
 {
+    remote_connect_list_domains_args args = { .maxids = max };
+
     if (max < 0 || max > REMOTE_DOMAIN_LIST_MAX) {
         virReportError(VIR_ERR_RPC, _("Too many domains '%1$d' for limit '%2$d'"),
                        max, REMOTE_DOMAIN_LIST_MAX);
         return -1;
     }
-    return 0;
+    if (remoteClientCall(conn, proc,
+                         REMOTE_XDR(xdr_remote_connect_list_domains_args), &args,
+                         retFilter, ret) < 0)
+        return -1;
+    if (*retLen > (u_int)max) {
+        virReportError(VIR_ERR_RPC, _("Too many domains '%1$u' for limit '%2$d'"),
+                       *retLen, max);
+        return -1;
+    }
+    return *retLen;
 }
 
 
 static int
 remoteClientConnectListDomains(virConn *conn, int *ids, int maxids)
 {
-    remote_connect_list_domains_args args = { .maxids = maxids };
-    remote_connect_list_domains_ret ret;
-    int rv = -1;
+    remote_connect_list_domains_ret ret = { 0 };
+    int n = remoteClientListCall(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS, maxids,
+                                 REMOTE_XDR(xdr_remote_connect_list_domains_ret),
+                                 &ret, &ret.ids.ids_len);
 
-    memset(&ret, 0, sizeof(ret));
-    if (remoteClientCheckListMax(maxids) < 0 ||
-        remoteClientCall(conn, REMOTE_PROC_CONNECT_LIST_DOMAINS,
-                         REMOTE_XDR(xdr_remote_connect_list_domains_args), &args,
-                         REMOTE_XDR(xdr_remote_connect_list_domains_ret), &ret) < 0)
-        return -1;
-    if (ret.ids.ids_len > (u_int)maxids) {
-        virReportError(VIR_ERR_RPC, _("Too many domains '%1$u' for limit '%2$d'"),
-                       ret.ids.ids_len, maxids);
-        goto cleanup;
-    }
-    if (ret.ids.ids_len > 0)
-        memcpy(ids, ret.ids.ids_val, ret.ids.ids_len * sizeof(int));
-    rv = ret.ids.ids_len;
- cleanup:
+    if (n > 0)
+        memcpy(ids, ret.ids.ids_val, n * sizeof(int));
     xdr_free(REMOTE_XDR(xdr_remote_connect_list_domains_ret), (char *)&ret);
-    return rv;
+    return n;
 }
 
 
@@ -756,28 +765,17 @@ static int
 remoteClientConnectListDefinedDomains(virConn *conn, char **names,
                                       int maxnames)
 {
-    remote_connect_list_defined_domains_args args = { .maxnames = maxnames };
-    remote_connect_list_defined_domains_ret ret;
-    int rv = -1;
-    u_int i;
+    remote_connect_list_defined_domains_ret ret = { 0 };
+    int n = remoteClientListCall(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS,
+                                 maxnames,
+                                 REMOTE_XDR(xdr_remote_connect_list_defined_domains_ret),
+                                 &ret, &ret.names.names_len);
+    int i;
 
-    memset(&ret, 0, sizeof(ret));
-    if (remoteClientCheckListMax(maxnames) < 0 ||
-        remoteClientCall(conn, REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS,
-                         REMOTE_XDR(xdr_remote_connect_list_defined_domains_args), &args,
-                         REMOTE_XDR(xdr_remote_connect_list_defined_domains_ret), &ret) < 0)
-        return -1;
-    if (ret.names.names_len > (u_int)maxnames) {
-        virReportError(VIR_ERR_RPC, _("Too many domains '%1$u' for limit '%2$d'"),
-                       ret.names.names_len, maxnames);
-        goto cleanup;
-    }
-    for (i = 0; i < ret.names.names_len; i++)
+    for (i = 0; i < n; i++)
         names[i] = g_strdup(ret.names.names_val[i]);
-    rv = ret.names.names_len;
- cleanup:
     xdr_free(REMOTE_XDR(xdr_remote_connect_list_defined_domains_ret), (char *)&ret);
-    return rv;
+    return n;
 }
 
 

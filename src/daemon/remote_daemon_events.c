@@ -144,15 +144,27 @@ remoteDispatchConnectDomainEventDeregisterAny(virNetServerClient *client,
 }
 
 
+/* The oldest calls (105/106): the legacy lifecycle registration on or
+ * off, and *@registered says which it is now. */
+static int
+remoteEventLegacyLifecycle(virNetServerClient *client, bool on,
+                           int *registered)
+{
+    if ((on ? remoteEventAdd(client, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
+                             NULL)
+            : remoteEventRemove(client, -1, VIR_DOMAIN_EVENT_ID_LIFECYCLE)) < 0)
+        return -1;
+    *registered = on;
+    return 0;
+}
+
+
 int
 remoteDispatchConnectDomainEventRegister(virNetServerClient *client,
                                          virConn *conn G_GNUC_UNUSED,
                                          remote_connect_domain_event_register_ret *ret)
 {
-    if (remoteEventAdd(client, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true, NULL) < 0)
-        return -1;
-    ret->cb_registered = 1;
-    return 0;
+    return remoteEventLegacyLifecycle(client, true, &ret->cb_registered);
 }
 
 
@@ -161,10 +173,7 @@ remoteDispatchConnectDomainEventDeregister(virNetServerClient *client,
                                            virConn *conn G_GNUC_UNUSED,
                                            remote_connect_domain_event_deregister_ret *ret)
 {
-    if (remoteEventRemove(client, -1, VIR_DOMAIN_EVENT_ID_LIFECYCLE) < 0)
-        return -1;
-    ret->cb_registered = 0;
-    return 0;
+    return remoteEventLegacyLifecycle(client, false, &ret->cb_registered);
 }
 
 
