@@ -18,6 +18,7 @@
 
 #include "testutils.h"
 #include "qemu_agent.h"
+#include "qemu_agent_guest.h"
 #include "qemu_graphics.h"
 #include "virerror.h"
 
@@ -40,6 +41,42 @@ static void
 fakeAgentReply(int fd, const char *line)
 {
     g_assert_cmpint(write(fd, line, strlen(line)), ==, strlen(line));
+}
+
+
+/* Replies of the commands the typed calls use. */
+static const struct {
+    const char *cmd;
+    const char *reply;
+} fakeAgentReplies[] = {
+    { "guest-info", "{\"return\": {\"version\": \"7.2.0\", \"supported_commands\": []}}\n" },
+    { "guest-get-host-name", "{\"return\": {\"host-name\": \"fake/guest\"}}\n" },
+    { "guest-network-get-interfaces",
+      "{\"return\": [{\"name\": \"lo\", \"hardware-address\": \"00:00:00:00:00:00\","
+      " \"ip-addresses\": [{\"ip-address-type\": \"ipv4\", \"ip-address\": \"127.0.0.1\", \"prefix\": 8}]},"
+      " {\"name\": \"eth0\", \"hardware-address\": \"52:54:00:12:34:56\","
+      " \"ip-addresses\": [{\"ip-address-type\": \"ipv4\", \"ip-address\": \"10.0.2.15\", \"prefix\": 24}]},"
+      " {\"name\": \"eth0:1\", \"ip-addresses\": [{\"ip-address-type\": \"ipv6\", \"ip-address\": \"fe80::1\", \"prefix\": 64}]}]}\n" },
+    { "guest-get-vcpus",
+      "{\"return\": [{\"logical-id\": 0, \"online\": true, \"can-offline\": false},"
+      " {\"logical-id\": 1, \"online\": false, \"can-offline\": true}]}\n" },
+    { "guest-get-timezone", "{\"return\": {\"offset\": \"bad\"}}\n" },
+    { "guest-get-fsinfo", "{\"error\": {\"class\": \"CommandNotFound\"}}\n" },
+};
+
+
+static bool
+fakeAgentCanned(int fd, const char *cmd)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(fakeAgentReplies); i++) {
+        if (STREQ(cmd, fakeAgentReplies[i].cmd)) {
+            fakeAgentReply(fd, fakeAgentReplies[i].reply);
+            return true;
+        }
+    }
+    return false;
 }
 
 
@@ -85,6 +122,8 @@ fakeAgentThread(gpointer opaque)
             } else if (STREQ(json_object_get_string(exec), "guest-ping")) {
                 fa->pings++;
                 fakeAgentReply(fd, "{\"return\": {}}\n");
+            } else if (fakeAgentCanned(fd, json_object_get_string(exec))) {
+                ;
             } else {
                 fakeAgentReply(fd, "{\"error\": {\"class\": \"CommandNotFound\", \"desc\": \"no\"}}\n");
             }
@@ -139,6 +178,108 @@ testAgentPing(gconstpointer opaque)
     close(fa.listenFd);
     unlink(path);
     rmdir(dir);
+}
+
+
+/* Runs @fn against a fresh fake agent in OK mode. */
+static void
+testAgentWith(void (*fn)(qemuAgent *agent))
+{
+    fakeAgent fa = { .mode = FAKE_AGENT_OK };
+    g_autofree char *dir = g_dir_make_tmp("qemuagenttest-XXXXXX", NULL);
+    g_autofree char *path = fakeAgentListen(&fa, dir);
+    GThread *thread = g_thread_new("fake-agent", fakeAgentThread, &fa);
+    qemuAgent *agent = qemuAgentOpen(path);
+
+    g_assert_nonnull(agent);
+    fn(agent);
+    qemuAgentClose(agent);
+    g_thread_join(thread);
+    close(fa.listenFd);
+    unlink(path);
+    rmdir(dir);
+}
+
+
+/* virsh qemu-agent-command: the whole reply, compact, "/" as is; an
+ * error reply in libvirt's words; not JSON refused before sending. */
+static void
+testAgentArbitraryFn(qemuAgent *agent)
+{
+    g_autofree char *result = NULL;
+    g_autofree char *name = NULL;
+
+    g_assert_cmpint(qemuAgentArbitraryCommand(agent, "{\"execute\": \"guest-info\"}",
+                                              -1, &result), ==, 0);
+    g_assert_cmpstr(result, ==, "{\"return\":{\"version\":\"7.2.0\",\"supported_commands\":[]}}");
+    g_clear_pointer(&result, g_free);
+    g_assert_cmpint(qemuAgentArbitraryCommand(agent, "{\"execute\": \"guest-get-host-name\"}",
+                                              5, &result), ==, 0);
+    g_assert_cmpstr(result, ==, "{\"return\":{\"host-name\":\"fake/guest\"}}");
+    virErrorResetLast();
+    g_assert_cmpint(qemuAgentArbitraryCommand(agent, "{\"execute\": \"nope\"}",
+                                              -1, &name), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    g_assert_nonnull(strstr(virErrorGetLastMessage(),
+                            "unable to execute QEMU agent command 'nope': no"));
+    g_assert_cmpint(qemuAgentArbitraryCommand(agent, "[1]", -1, &name), ==, -1);
+    g_assert_cmpint(qemuAgentArbitraryCommand(agent, "{}", -3, &name), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_INVALID_ARG);
+    g_assert_null(name);
+    /* still in step after the errors */
+    g_assert_cmpint(qemuAgentPing(agent, 2000), ==, 0);
+}
+
+
+static void
+testAgentArbitrary(void)
+{
+    testAgentWith(testAgentArbitraryFn);
+}
+
+
+/* The typed replies: aliases merged, vCPUs, a malformed member refused,
+ * an unknown command optional. */
+static void
+testAgentTypedFn(qemuAgent *agent)
+{
+    g_autoptr(GPtrArray) ifaces = NULL;
+    g_autoptr(GArray) cpus = NULL;
+    g_autoptr(GPtrArray) fs = NULL;
+    g_autoptr(virTypedParamList) list = virTypedParamListNew();
+    g_autofree char *host = NULL;
+    virDomainInterface *eth0;
+
+    g_assert_cmpint(qemuAgentGetInterfaces(agent, true, &ifaces), ==, 0);
+    g_assert_cmpint(ifaces->len, ==, 2);
+    eth0 = g_ptr_array_index(ifaces, 1);
+    g_assert_cmpstr(eth0->name, ==, "eth0");
+    g_assert_cmpstr(eth0->hwaddr, ==, "52:54:00:12:34:56");
+    g_assert_cmpint(eth0->naddrs, ==, 2);
+    g_assert_cmpstr(eth0->addrs[0].addr, ==, "10.0.2.15");
+    g_assert_cmpint(eth0->addrs[0].prefix, ==, 24);
+    g_assert_cmpint(eth0->addrs[1].type, ==, VIR_IP_ADDR_TYPE_IPV6);
+    g_assert_cmpint(qemuAgentGetVCPUs(agent, &cpus), ==, 0);
+    g_assert_cmpint(cpus->len, ==, 2);
+    g_assert_false(g_array_index(cpus, qemuAgentCPUInfo, 0).offlinable);
+    g_assert_false(g_array_index(cpus, qemuAgentCPUInfo, 1).online);
+    g_assert_cmpint(qemuAgentGetHostname(agent, true, &host), ==, 0);
+    g_assert_cmpstr(host, ==, "fake/guest");
+    virErrorResetLast();
+    g_assert_cmpint(qemuAgentGetTimezone(agent, true, list), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    g_assert_cmpint(qemuAgentGetFSInfo(agent, false, &fs), ==, -2);
+    g_assert_null(fs);
+    g_assert_cmpint(qemuAgentGetFSInfo(agent, true, &fs), ==, -1);
+    g_assert_nonnull(strstr(virErrorGetLastMessage(),
+                            "The command has not been found"));
+}
+
+
+static void
+testAgentTyped(void)
+{
+    testAgentWith(testAgentTypedFn);
 }
 
 
@@ -225,6 +366,8 @@ main(int argc, char **argv)
     g_test_add_data_func("/qemuagent/ping-timeout",
                          GINT_TO_POINTER(FAKE_AGENT_SILENT), testAgentPing);
     g_test_add_func("/qemuagent/no-socket", testAgentNoSocket);
+    g_test_add_func("/qemuagent/arbitrary", testAgentArbitrary);
+    g_test_add_func("/qemuagent/typed", testAgentTyped);
     g_test_add_func("/qemuagent/graphics-ports", testGraphicsPorts);
     return g_test_run();
 }

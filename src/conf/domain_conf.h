@@ -544,6 +544,8 @@ struct _virDomainIOThreadIDDef {
 #define VIR_DOMAIN_IOTHREADS_MAX 256
 
 bool virDomainCPUMaskIsSet(const guint64 *mask, unsigned int cpu);
+guint64 *virDomainCPUMaskParse(const char *str);
+void virDomainCPUMaskFormat(virBuffer *buf, const guint64 *mask);
 
 typedef struct _virDomainOSDef virDomainOSDef;
 struct _virDomainOSDef {
@@ -571,6 +573,10 @@ struct _virDomainDef {
     unsigned long long currentMemory;   /* KiB, <= memory */
     unsigned int maxvcpus;              /* <vcpu>N</vcpu> */
     unsigned int vcpus;                 /* current='', <= maxvcpus */
+    unsigned int hotplugVcpus;          /* of the online vCPUs, how many
+                                         * (the last ones) QEMU added as
+                                         * devices (setvcpus --live):
+                                         * <vcpus> hotpluggable='yes' */
     guint64 *cpumask;                   /* <vcpu cpuset=''>, NULL: none;
                                          * VIR_DOMAIN_CPUMASK_WORDS */
     virDomainMemoryBackingDef mem;      /* <memoryBacking> */

@@ -139,6 +139,12 @@ virDomainABIGeneral(const virDomainDef *src, const virDomainDef *dst)
                        MIN(src->vcpus, dst->vcpus));
         return -1;
     }
+    if (src->hotplugVcpus != dst->hotplugVcpus) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
+                       _("Target domain has %1$u hot-plugged vCPUs, the source %2$u"),
+                       dst->hotplugVcpus, src->hotplugVcpus);
+        return -1;
+    }
     if (src->os.type != dst->os.type) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
                        _("Target domain OS type %1$s does not match source %2$s"),

@@ -33,6 +33,9 @@ const virXMLAllowed virDomainXMLAllowedTune[] = {
     { "domain/iothreads", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/iothreadids", NULL, 0 },
     { "domain/iothreadids/iothread", "id", VIR_XML_ALLOW_REPEAT },
+    { "domain/vcpus", NULL, 0 },
+    { "domain/vcpus/vcpu", "id enabled hotpluggable order",
+      VIR_XML_ALLOW_REPEAT },
     { NULL, NULL, 0 },
 };
 
@@ -330,9 +333,13 @@ virDomainCPUMaskParseItem(guint64 *mask, const char *item)
 }
 
 
-/* libvirt's cpuset syntax: "0-3,^2,8".  Returns a new mask (caller owns
- * it) or NULL with an error reported. */
-static guint64 *
+/**
+ * virDomainCPUMaskParse:
+ * libvirt's cpuset syntax: "0-3,^2,8" (also the vCPU maps of the guest
+ * agent APIs).  Returns a new mask of VIR_DOMAIN_CPUMASK_WORDS words
+ * (caller owns it) or NULL with an error reported.
+ */
+guint64 *
 virDomainCPUMaskParse(const char *str)
 {
     g_autofree guint64 *mask = g_new0(guint64, VIR_DOMAIN_CPUMASK_WORDS);
@@ -359,8 +366,11 @@ virDomainCPUMaskParse(const char *str)
 }
 
 
-/* libvirt's form: ranges "0-3,5". */
-static void
+/**
+ * virDomainCPUMaskFormat:
+ * libvirt's form of a mask: ranges "0-3,5".
+ */
+void
 virDomainCPUMaskFormat(virBuffer *buf, const guint64 *mask)
 {
     unsigned int cpu = 0;
@@ -400,12 +410,102 @@ virDomainVcpuFormat(virBuffer *buf, const virDomainDef *def)
 }
 
 
+/* ---- <vcpus> ---- */
+
+/* One <vcpu id='' enabled='' hotpluggable=''/> of <vcpus>: @state[id]
+ * becomes 1 (off), 2 (on, plugged at start) or 3 (on, hot-plugged). */
+static int
+virDomainVcpusParseOne(const virDomainDef *def, xmlNode *node,
+                       unsigned char *state)
+{
+    unsigned int id;
+    bool enabled = false;
+    bool hotpluggable = false;
+
+    if (virDomainXMLPropUInt(node, "id", true, &id) < 0 ||
+        virDomainXMLPropYesNo(node, "enabled", &enabled) < 0 ||
+        virDomainXMLPropYesNo(node, "hotpluggable", &hotpluggable) < 0)
+        return -1;
+    if (id >= def->maxvcpus || state[id]) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("vcpu id '%1$u' is out of range or duplicated"), id);
+        return -1;
+    }
+    state[id] = enabled ? 2 + hotpluggable : 1;
+    return 0;
+}
+
+
+/*
+ * <vcpus>, libvirt's list of every vCPU (enabled, hotpluggable, order),
+ * for the layouts a live setvcpus makes here: vCPUs 0 .. current-1
+ * online, the last of them hot-plugged (the ones a live setvcpus may
+ * unplug again), the rest off.  It is how the migratable XML tells the
+ * destination which vCPUs to plug before the guest's state arrives.
+ * Other layouts are refused.
+ */
+static int
+virDomainVcpusParse(virDomainDef *def, xmlNode *root)
+{
+    xmlNode *vcpus = virXMLNodeChild(root, "vcpus");
+    g_autofree unsigned char *state = g_new0(unsigned char, def->maxvcpus);
+    unsigned int boot = 0;
+    unsigned int i;
+    xmlNode *cur;
+
+    if (!vcpus)
+        return 0;
+    for (cur = vcpus->children; cur; cur = cur->next) {
+        if (cur->type == XML_ELEMENT_NODE &&
+            virDomainVcpusParseOne(def, cur, state) < 0)
+            return -1;
+    }
+    while (boot < def->maxvcpus && state[boot] == 2)
+        boot++;
+    for (i = 0; i < def->maxvcpus; i++) {
+        unsigned char want = i < boot ? 2 : i < def->vcpus ? 3 : 1;
+
+        if (state[i] != want || boot == 0) {
+            virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                           _("<vcpus> must list every vCPU: the first 'current' enabled, those plugged at start before the hot-pluggable ones, vCPU 0 not hot-pluggable"));
+            return -1;
+        }
+    }
+    def->hotplugVcpus = def->vcpus - boot;
+    return 0;
+}
+
+
+/* <vcpus> when some vCPUs were hot-plugged, as libvirt writes it. */
+static void
+virDomainVcpusFormat(virBuffer *buf, const virDomainDef *def)
+{
+    unsigned int boot = def->vcpus - def->hotplugVcpus;
+    unsigned int i;
+
+    if (def->hotplugVcpus == 0)
+        return;
+    virBufferAddLit(buf, "<vcpus>\n");
+    virBufferAdjustIndent(buf, 2);
+    for (i = 0; i < def->maxvcpus; i++) {
+        virBufferAsprintf(buf, "<vcpu id='%u' enabled='%s' hotpluggable='%s'",
+                          i, i < def->vcpus ? "yes" : "no",
+                          i < boot ? "no" : "yes");
+        if (i < def->vcpus)
+            virBufferAsprintf(buf, " order='%u'", i + 1);
+        virBufferAddLit(buf, "/>\n");
+    }
+    virBufferAdjustIndent(buf, -2);
+    virBufferAddLit(buf, "</vcpus>\n");
+}
+
+
 /* ---- entry points ---- */
 
 /**
  * virDomainTuneParse:
- * <memoryBacking>, <iothreads>/<iothreadids> and <vcpu cpuset=''> of
- * <domain> @root.  Returns 0 or -1 (reported).
+ * <memoryBacking>, <iothreads>/<iothreadids>, <vcpu cpuset=''> and
+ * <vcpus> of <domain> @root.  Returns 0 or -1 (reported).
  */
 int
 virDomainTuneParse(virDomainDef *def, xmlNode *root)
@@ -414,6 +514,8 @@ virDomainTuneParse(virDomainDef *def, xmlNode *root)
     g_autofree char *cpuset = vcpu ? virXMLPropString(vcpu, "cpuset") : NULL;
 
     if (cpuset && !(def->cpumask = virDomainCPUMaskParse(cpuset)))
+        return -1;
+    if (virDomainVcpusParse(def, root) < 0)
         return -1;
     if (virDomainMemoryBackingParse(def, root) < 0 ||
         virDomainMemoryBackingValidate(&def->mem) < 0 ||
@@ -444,5 +546,6 @@ virDomainTuneFormat(virBuffer *buf, const virDomainDef *def)
 {
     virDomainMemoryBackingFormat(buf, &def->mem);
     virDomainVcpuFormat(buf, def);
+    virDomainVcpusFormat(buf, def);
     virDomainIOThreadsFormat(buf, def);
 }

@@ -54,3 +54,39 @@ virDomainStatsRecFree(virDomainStatsRec *rec)
     virTypedParamArrayFree(rec->params, rec->nparams);
     g_free(rec);
 }
+
+
+/* The public virDomainInterfaceFree, which this daemon does not link:
+ * frees @iface, its name, MAC and addresses; accepts NULL. */
+void
+virDomainInterfaceFree(virDomainInterfacePtr iface)
+{
+    size_t i;
+
+    if (!iface)
+        return;
+    g_free(iface->name);
+    g_free(iface->hwaddr);
+    for (i = 0; i < iface->naddrs; i++)
+        g_free(iface->addrs[i].addr);
+    g_free(iface->addrs);
+    g_free(iface);
+}
+
+
+/* The public virDomainFSInfoFree, likewise; accepts NULL. */
+void
+virDomainFSInfoFree(virDomainFSInfoPtr info)
+{
+    size_t i;
+
+    if (!info)
+        return;
+    g_free(info->mountpoint);
+    g_free(info->name);
+    g_free(info->fstype);
+    for (i = 0; i < info->ndevAlias; i++)
+        g_free(info->devAlias[i]);
+    g_free(info->devAlias);
+    g_free(info);
+}

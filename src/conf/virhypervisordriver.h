@@ -416,6 +416,49 @@ typedef int (*virDrvDomainOpenGraphicsFD)(virConn *conn,
                                           const virDomainIdent *dom,
                                           unsigned int idx,
                                           unsigned int flags);
+/* The guest agent (issue 16).  Timeouts in seconds as libvirt's
+ * VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_*.  Arrays handed back are GPtrArrays
+ * the caller owns, of virDomainInterface (virDomainInterfaceFree) and
+ * virDomainFSInfo (virDomainFSInfoFree). */
+typedef char *(*virDrvDomainQemuAgentCommand)(virConn *conn,
+                                              const virDomainIdent *dom,
+                                              const char *cmd, int timeout,
+                                              unsigned int flags);
+typedef char *(*virDrvDomainGetHostname)(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         unsigned int flags);
+typedef int (*virDrvDomainGetTime)(virConn *conn, const virDomainIdent *dom,
+                                   long long *seconds, unsigned int *nseconds,
+                                   unsigned int flags);
+typedef int (*virDrvDomainSetTime)(virConn *conn, const virDomainIdent *dom,
+                                   long long seconds, unsigned int nseconds,
+                                   unsigned int flags);
+typedef int (*virDrvDomainGetTypedParams)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          virTypedParameterPtr *params,
+                                          int *nparams, unsigned int flags);
+typedef int (*virDrvDomainGetGuestInfo)(virConn *conn,
+                                        const virDomainIdent *dom,
+                                        unsigned int types,
+                                        virTypedParameterPtr *params,
+                                        int *nparams, unsigned int flags);
+typedef int (*virDrvDomainSetGuestVcpus)(virConn *conn,
+                                         const virDomainIdent *dom,
+                                         const char *cpumap, int state,
+                                         unsigned int flags);
+typedef int (*virDrvDomainInterfaceAddresses)(virConn *conn,
+                                              const virDomainIdent *dom,
+                                              unsigned int source,
+                                              GPtrArray **retIfaces,
+                                              unsigned int flags);
+typedef int (*virDrvDomainGetFSInfo)(virConn *conn, const virDomainIdent *dom,
+                                     GPtrArray **retInfo, unsigned int flags);
+typedef int (*virDrvDomainFSFreeze)(virConn *conn, const virDomainIdent *dom,
+                                    const char **mountpoints,
+                                    unsigned int nmountpoints,
+                                    unsigned int flags);
+typedef int (*virDrvDomainSetInt)(virConn *conn, const virDomainIdent *dom,
+                                  int value, unsigned int flags);
 
 /* One domain's record of virConnectGetAllDomainStats. */
 typedef struct _virDomainStatsRec virDomainStatsRec;
@@ -536,6 +579,20 @@ struct _virHypervisorDriver {
     virDrvDomainOpenConsole domainOpenConsole;
     virDrvDomainScreenshot domainScreenshot;
     virDrvDomainOpenGraphicsFD domainOpenGraphicsFD;
+
+    virDrvDomainQemuAgentCommand domainQemuAgentCommand;
+    virDrvDomainGetHostname domainGetHostname;
+    virDrvDomainGetTime domainGetTime;
+    virDrvDomainSetTime domainSetTime;
+    virDrvDomainGetGuestInfo domainGetGuestInfo;
+    virDrvDomainGetTypedParams domainGetGuestVcpus;
+    virDrvDomainSetGuestVcpus domainSetGuestVcpus;
+    virDrvDomainInterfaceAddresses domainInterfaceAddresses;
+    virDrvDomainGetFSInfo domainGetFSInfo;
+    virDrvDomainFSFreeze domainFSFreeze;
+    virDrvDomainFSFreeze domainFSThaw;
+    virDrvDomainSetInt domainAgentSetResponseTimeout;
+    virDrvDomainFlagsOp domainGetVcpusFlags;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

@@ -56,6 +56,8 @@ remoteClientPrivate *remoteClientGetPrivate(virNetServerClient *client);
 
 /* The procedure table of the remote program. */
 const virNetServerProgramProc *remoteGetProcs(size_t *nprocs);
+/* The procedure table of libvirt's QEMU program (the agent command). */
+const virNetServerProgramProc *remoteGetQemuProcs(size_t *nprocs);
 
 /* The driver's event sink: routes @event to registered clients. */
 void remoteDispatchDomainEvent(const virDomainEvent *event, void *opaque);

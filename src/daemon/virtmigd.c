@@ -128,8 +128,11 @@ virtmigdStartServer(virtmigdDaemon *daemon)
     daemon->remoteProgram = virNetServerProgramNew(REMOTE_PROGRAM,
                                                    REMOTE_PROTOCOL_VERSION,
                                                    procs, nprocs);
-    /* Clients register these too; their calls get "unknown procedure". */
-    daemon->qemuProgram = virNetServerProgramNew(QEMU_PROGRAM, 1, NULL, 0);
+    procs = remoteGetQemuProcs(&nprocs);
+    daemon->qemuProgram = virNetServerProgramNew(QEMU_PROGRAM,
+                                                 QEMU_PROTOCOL_VERSION,
+                                                 procs, nprocs);
+    /* Clients register this too; its calls get "unknown procedure". */
     daemon->lxcProgram = virNetServerProgramNew(LXC_PROGRAM, 1, NULL, 0);
     virNetServerAddProgram(daemon->srv, daemon->remoteProgram);
     virNetServerAddProgram(daemon->srv, daemon->qemuProgram);

@@ -189,7 +189,8 @@ qemuBuildCPUValue(const virDomainDef *def)
 
 /**
  * qemuBuildSmpValue:
- * The -smp value: vCPUs, maxcpus when some are offline, and the
+ * The -smp value: the vCPUs plugged at start, maxcpus when some are
+ * offline or hot-plugged, and the
  * <topology> (with dies, which QEMU 7.2 has) or maxvcpus sockets of one
  * core each.  Caller owns the result.
  */
@@ -199,8 +200,10 @@ qemuBuildSmpValue(const virDomainDef *def)
     GString *buf = g_string_new(NULL);
     const virDomainCPUDef *cpu = def->cpu;
 
-    g_string_append_printf(buf, "%u", def->vcpus);
-    if (def->vcpus != def->maxvcpus)
+    /* the hot-plugged vCPUs are added with device_add before the guest
+     * runs (qemu_hotplug_vcpu.c) */
+    g_string_append_printf(buf, "%u", def->vcpus - def->hotplugVcpus);
+    if (def->vcpus - def->hotplugVcpus != def->maxvcpus)
         g_string_append_printf(buf, ",maxcpus=%u", def->maxvcpus);
     if (cpu && cpu->sockets)
         g_string_append_printf(buf, ",sockets=%u,dies=%u,cores=%u,threads=%u",

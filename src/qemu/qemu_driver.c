@@ -8,6 +8,7 @@
 #include <config.h>
 
 #include "qemu_conf.h"
+#include "qemu_driver_agent.h"
 #include "qemu_driver_console.h"
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
@@ -112,10 +113,24 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetMetadata = qemuDomainSetMetadata,
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
+    .domainGetVcpusFlags = qemuDomainGetVcpusFlags,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     .domainOpenConsole = qemuDomainOpenConsole,
     .domainScreenshot = qemuDomainScreenshot,
     .domainOpenGraphicsFD = qemuDomainOpenGraphicsFD,
+
+    .domainQemuAgentCommand = qemuDomainQemuAgentCommand,
+    .domainGetHostname = qemuDomainGetHostname,
+    .domainGetTime = qemuDomainGetTime,
+    .domainSetTime = qemuDomainSetTime,
+    .domainGetGuestInfo = qemuDomainGetGuestInfo,
+    .domainGetGuestVcpus = qemuDomainGetGuestVcpus,
+    .domainSetGuestVcpus = qemuDomainSetGuestVcpus,
+    .domainInterfaceAddresses = qemuDomainInterfaceAddresses,
+    .domainGetFSInfo = qemuDomainGetFSInfo,
+    .domainFSFreeze = qemuDomainFSFreeze,
+    .domainFSThaw = qemuDomainFSThaw,
+    .domainAgentSetResponseTimeout = qemuDomainAgentSetResponseTimeout,
 };
 
 const virHypervisorDriver *virDriverModuleGet(void);

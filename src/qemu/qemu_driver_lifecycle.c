@@ -16,8 +16,10 @@
 #include "qemu_driver_lifecycle.h"
 #include "qemu_closecallbacks.h"
 #include "qemu_domainjob.h"
+#include "qemu_driver_agent.h"
 #include "qemu_driver_host.h"
 #include "qemu_process.h"
+#include "qemu_process_periph.h"
 #include "qemu_process_events.h"
 #include "qemu_state.h"
 #include "virdomainstatus.h"
@@ -403,21 +405,6 @@ qemuDomainDestroyFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
 }
 
 
-/* The guest agent is never configured: what libvirt says then. */
-static int
-qemuDomainAgentUnavailable(virDomainObj *vm)
-{
-    if (virDomainObjGetState(vm, NULL) != VIR_DOMAIN_RUNNING) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       _("domain is not running"));
-        return -1;
-    }
-    virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                   _("QEMU guest agent is not configured"));
-    return -1;
-}
-
-
 /*
  * Presses the ACPI power button of locked @vm under a MODIFY job; with
  * @isReboot, the guest's power-off will be turned into a reset (fake
@@ -448,21 +435,29 @@ qemuDomainPowerdown(virDomainObj *vm, bool isReboot, bool needRunning)
 }
 
 
-/* Shutdown or reboot: the guest agent part (never configured here), then
- * the ACPI power button, by libvirt's rules on the two flags. */
+/* Shutdown or reboot by libvirt's rules on the two flags: the guest
+ * agent when asked for (@agentFlag), or by default when one is
+ * connected; the ACPI power button when asked for, by default without
+ * an agent, and when the agent failed unless it alone was asked for. */
 static int
 qemuDomainShutdownOrRebootFlags(const virDomainIdent *dom, unsigned int flags,
                                 unsigned int agentFlag, bool reboot)
 {
     virDomainObj *vm;
-    bool agentForced = (flags & agentFlag) && !(flags & ~agentFlag);
-    int ret;
+    bool useAgent;
+    bool acpiToo = (flags & ~agentFlag) || !flags;
+    int ret = -1;
 
     if (!(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (agentForced) {
-        ret = qemuDomainAgentUnavailable(vm);
-    } else {
+    useAgent = (flags & agentFlag) ||
+               (!flags && qemuProcessPeriphAgentConnected(vm));
+    if (useAgent) {
+        ret = qemuDomainAgentShutdown(vm, reboot);
+        if (ret < 0 && acpiToo)
+            virErrorResetLast();
+    }
+    if (!useAgent || (ret < 0 && acpiToo)) {
         bool isReboot = reboot ? vm->def->onReboot != VIR_DOMAIN_ON_ACTION_DESTROY
                                : vm->def->onPoweroff == VIR_DOMAIN_ON_ACTION_RESTART;
 
@@ -476,9 +471,9 @@ qemuDomainShutdownOrRebootFlags(const virDomainIdent *dom, unsigned int flags,
 /**
  * qemuDomainShutdownFlags:
  * virDomainShutdownFlags: the ACPI power button (default and
- * ACPI_POWER_BTN).  GUEST_AGENT alone fails as libvirt's does without an
- * agent (ARGUMENT_UNSUPPORTED); INITCTL, SIGNAL and PARAVIRT are refused
- * (INVALID_ARG), as libvirt's QEMU driver refuses them.
+ * ACPI_POWER_BTN) or guest-shutdown through the agent (GUEST_AGENT, and
+ * the default when an agent is connected); INITCTL, SIGNAL and PARAVIRT
+ * are refused (INVALID_ARG), as libvirt's QEMU driver refuses them.
  */
 int
 qemuDomainShutdownFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,

@@ -15,6 +15,8 @@
 #include "qemu_capabilities.h"
 #include "qemu_domain.h"
 #include "qemu_domainjob.h"
+#include "qemu_driver_agent.h"
+#include "qemu_hotplug_vcpu.h"
 #include "qemu_monitor_stats.h"
 #include "qemu_process_events.h"
 #include "virdomainstatus.h"
@@ -234,6 +236,59 @@ qemuDomainSetMemoryFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
 }
 
 
+/* Checks @nvcpus for the persistent definition @config (NULL: none)
+ * before anything changes.  Returns 0 or -1 (reported). */
+static int
+qemuDomainSetVcpusCheckConfig(const virDomainDef *config, unsigned int nvcpus,
+                              unsigned int flags)
+{
+    if (!config)
+        return 0;
+    if (nvcpus > qemuCapsGetMachineMaxCpus(qemu_driver->caps,
+                                           config->os.machine)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("requested vcpus %1$u is not between 1 and the machine's maximum"),
+                       nvcpus);
+        return -1;
+    }
+    if (!(flags & VIR_DOMAIN_VCPU_MAXIMUM) && nvcpus > config->maxvcpus) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("requested vcpus is greater than max allowable vcpus for the persistent domain: %1$u > %2$u"),
+                       nvcpus, config->maxvcpus);
+        return -1;
+    }
+    return 0;
+}
+
+
+/* The live part of setvcpus: plugs or unplugs vCPUs at the end of the
+ * online ones.  Returns 0 or -1 (reported). */
+static int
+qemuDomainSetVcpusLive(virDomainObj *vm, unsigned int nvcpus,
+                       unsigned int flags)
+{
+    virDomainDef *live = vm->def;
+
+    if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("maximum vcpu count of a live domain can't be modified"));
+        return -1;
+    }
+    if (nvcpus > live->maxvcpus) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("requested vcpus is greater than max allowable vcpus for the live domain: %1$u > %2$u"),
+                       nvcpus, live->maxvcpus);
+        return -1;
+    }
+    if (nvcpus > live->vcpus)
+        return qemuHotplugVcpusPlug(vm, VIR_ASYNC_JOB_NONE, live->vcpus,
+                                    nvcpus, true);
+    if (nvcpus < live->vcpus)
+        return qemuHotplugVcpusUnplug(vm, nvcpus, live->vcpus);
+    return 0;
+}
+
+
 /* The change of qemuDomainSetVcpusFlags on locked @vm, in a MODIFY job. */
 static int
 qemuDomainSetVcpusLocked(virDomainObj *vm, unsigned int nvcpus,
@@ -244,28 +299,25 @@ qemuDomainSetVcpusLocked(virDomainObj *vm, unsigned int nvcpus,
 
     if (qemuDomainAffectDefs(vm, flags & QEMU_AFFECT_FLAGS, &live, &config) < 0)
         return -1;
-    if (live) {
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
-                       _("changing the vCPUs of a running domain is not supported"));
-        return -1;
-    }
-    if (nvcpus == 0 || nvcpus > qemuCapsGetMachineMaxCpus(qemu_driver->caps,
-                                                          config->os.machine)) {
+    if (nvcpus == 0) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("requested vcpus %1$u is not between 1 and the machine's maximum"),
                        nvcpus);
         return -1;
     }
+    if (qemuDomainSetVcpusCheckConfig(config, nvcpus, flags) < 0)
+        return -1;
+    if (live && qemuDomainSetVcpusLive(vm, nvcpus, flags) < 0)
+        return -1;
+    if (!config)
+        return 0;
     if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
         config->maxvcpus = nvcpus;
         config->vcpus = MIN(config->vcpus, nvcpus);
-    } else if (nvcpus > config->maxvcpus) {
-        virReportError(VIR_ERR_INVALID_ARG,
-                       _("requested vcpus is greater than max allowable vcpus for the persistent domain: %1$u > %2$u"),
-                       nvcpus, config->maxvcpus);
-        return -1;
+        config->hotplugVcpus = 0;
     } else {
         config->vcpus = nvcpus;
+        config->hotplugVcpus = 0;
     }
     return qemuDomainAffectSave(vm, NULL, config);
 }
@@ -273,9 +325,12 @@ qemuDomainSetVcpusLocked(virDomainObj *vm, unsigned int nvcpus,
 
 /**
  * qemuDomainSetVcpusFlags:
- * virDomainSetVcpusFlags (and virDomainSetVcpus, LIVE): the current or
- * (VCPU_MAXIMUM) maximum vCPUs of the persistent definition.  A running
- * guest's vCPUs are not changed (no CPU hotplug here): refused.
+ * virDomainSetVcpusFlags (and virDomainSetVcpus, LIVE): the vCPUs of the
+ * running guest, plugged (device_add) or unplugged (device_del, which
+ * the guest must accept) at the end of the online ones, up to the
+ * maximum it started with; the current or (VCPU_MAXIMUM) maximum vCPUs
+ * of the persistent definition; with VCPU_GUEST, how many of its vCPUs
+ * the guest keeps online, through the agent.
  */
 int
 qemuDomainSetVcpusFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
@@ -285,12 +340,64 @@ qemuDomainSetVcpusFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
     int ret = -1;
 
     VIR_DEBUG("dom=%s nvcpus=%u flags=0x%x", dom->name, nvcpus, flags);
-    virCheckFlags(QEMU_AFFECT_FLAGS | VIR_DOMAIN_VCPU_MAXIMUM, -1);
+    virCheckFlags(QEMU_AFFECT_FLAGS | VIR_DOMAIN_VCPU_MAXIMUM |
+                  VIR_DOMAIN_VCPU_GUEST, -1);
+    if ((flags & VIR_DOMAIN_VCPU_GUEST) &&
+        (flags & (VIR_DOMAIN_AFFECT_CONFIG | VIR_DOMAIN_VCPU_MAXIMUM))) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("setting the guest's vCPUs only applies to a live domain's current count"));
+        return -1;
+    }
     if (!(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        ret = qemuDomainSetVcpusAgent(vm, nvcpus);
+    } else if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
         ret = qemuDomainSetVcpusLocked(vm, nvcpus, flags);
         virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/**
+ * qemuDomainGetVcpusFlags:
+ * virDomainGetVcpusFlags (virsh vcpucount): the current or
+ * (VCPU_MAXIMUM) maximum vCPUs of the live or the persistent definition;
+ * with VCPU_GUEST, how many the guest has online (or has) through the
+ * agent.
+ */
+int
+qemuDomainGetVcpusFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                        unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDef *live = NULL;
+    virDomainDef *config = NULL;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
+    virCheckFlags(QEMU_AFFECT_FLAGS | VIR_DOMAIN_VCPU_MAXIMUM |
+                  VIR_DOMAIN_VCPU_GUEST, -1);
+    if ((flags & QEMU_AFFECT_FLAGS) == QEMU_AFFECT_FLAGS) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("Flags 'VIR_DOMAIN_AFFECT_LIVE' and 'VIR_DOMAIN_AFFECT_CONFIG' are mutually exclusive"));
+        return -1;
+    }
+    if ((flags & VIR_DOMAIN_VCPU_GUEST) && (flags & VIR_DOMAIN_AFFECT_CONFIG)) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("vCPU count provided by the guest agent can only be requested for live domains"));
+        return -1;
+    }
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (flags & VIR_DOMAIN_VCPU_GUEST) {
+        ret = qemuDomainGetVcpusAgent(vm, flags & VIR_DOMAIN_VCPU_MAXIMUM);
+    } else if (qemuDomainAffectDefs(vm, flags, &live, &config) == 0) {
+        const virDomainDef *def = live ? live : config;
+
+        ret = flags & VIR_DOMAIN_VCPU_MAXIMUM ? def->maxvcpus : def->vcpus;
     }
     virDomainObjEndAPI(&vm);
     return ret;

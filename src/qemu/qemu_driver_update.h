@@ -17,3 +17,5 @@ int qemuDomainSetMemoryFlags(virConn *conn, const virDomainIdent *dom,
                              unsigned long long memory, unsigned int flags);
 int qemuDomainSetVcpusFlags(virConn *conn, const virDomainIdent *dom,
                             unsigned int nvcpus, unsigned int flags);
+int qemuDomainGetVcpusFlags(virConn *conn, const virDomainIdent *dom,
+                            unsigned int flags);

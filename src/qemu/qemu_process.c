@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "qemu_process.h"
+#include "qemu_hotplug_vcpu.h"
 #include "qemu_domain_disk.h"
 #include "qemu_capabilities.h"
 #include "qemu_command.h"
@@ -358,8 +359,9 @@ qemuProcessConnectMonitor(virDomainObj *vm, virDomainAsyncJob asyncJob)
 }
 
 
-/* Fills in the pty paths, then sets up the other devices
- * (qemu_process_periph.c).  @vm locked, job as for
+/* Fills in the pty paths, plugs the hot-plugged vCPUs of the definition
+ * (before the guest runs or its state arrives), then sets up the other
+ * devices (qemu_process_periph.c).  @vm locked, job as for
  * qemuDomainObjEnterMonitorAsync. */
 static int
 qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
@@ -385,6 +387,11 @@ qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
             chr->source.path = g_strdup(path);
         }
     }
+    if (vm->def->hotplugVcpus > 0 &&
+        qemuHotplugVcpusPlug(vm, asyncJob,
+                             vm->def->vcpus - vm->def->hotplugVcpus,
+                             vm->def->vcpus, false) < 0)
+        return -1;
     return qemuProcessPeriphSetup(vm, asyncJob);
 }
 

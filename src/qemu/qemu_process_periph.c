@@ -30,6 +30,7 @@ struct _qemuProcessPeriph {
     int *tapfds;                /* until QEMU is spawned */
     size_t ntapfds;
     qemuAgent *agent;           /* the guest agent connection, or NULL */
+    int agentTimeout;           /* s, VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_* */
 };
 
 
@@ -50,8 +51,10 @@ qemuProcessPeriphGet(virDomainObj *vm)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
 
-    if (!priv->periph)
+    if (!priv->periph) {
         priv->periph = g_new0(qemuProcessPeriph, 1);
+        priv->periph->agentTimeout = VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_DEFAULT;
+    }
     return priv->periph;
 }
 
@@ -295,6 +298,57 @@ qemuProcessPeriphAgentConnected(virDomainObj *vm)
     virDomainChannelDef *chan = virDomainDefGetAgentChannel(vm->def);
 
     return chan && chan->state == VIR_DOMAIN_CHANNEL_STATE_CONNECTED;
+}
+
+
+/**
+ * qemuProcessPeriphGetAgent:
+ * The guest agent of @vm (locked, the caller holds its agent job), with
+ * a reference the caller drops (qemuAgentUnref) once done, when an agent
+ * is there to answer.  Otherwise NULL with libvirt's error: the domain
+ * does not run (OPERATION_INVALID), has no agent channel
+ * (ARGUMENT_UNSUPPORTED), the agent in the guest has not opened it
+ * (AGENT_UNRESPONSIVE "not connected") or the daemon could not connect
+ * to QEMU's end (AGENT_UNRESPONSIVE).
+ */
+qemuAgent *
+qemuProcessPeriphGetAgent(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainChannelDef *chan = virDomainDefGetAgentChannel(vm->def);
+
+    if (!virDomainObjIsActive(vm) ||
+        virDomainObjGetState(vm, NULL) != VIR_DOMAIN_RUNNING) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("domain is not running"));
+        return NULL;
+    }
+    if (!chan) {
+        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+                       _("QEMU guest agent is not configured"));
+        return NULL;
+    }
+    if (chan->state != VIR_DOMAIN_CHANNEL_STATE_CONNECTED) {
+        virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
+                       _("QEMU guest agent is not connected"));
+        return NULL;
+    }
+    if (!priv->periph || !priv->periph->agent) {
+        virReportError(VIR_ERR_AGENT_UNRESPONSIVE, "%s",
+                       _("QEMU guest agent is not available due to an error"));
+        return NULL;
+    }
+    qemuAgentSetTimeout(priv->periph->agent, priv->periph->agentTimeout);
+    return qemuAgentRef(priv->periph->agent);
+}
+
+
+/* The response timeout of the agent calls of running @vm (locked), in
+ * seconds as virDomainAgentSetResponseTimeout's, until QEMU stops. */
+void
+qemuProcessPeriphSetAgentTimeout(virDomainObj *vm, int timeout)
+{
+    qemuProcessPeriphGet(vm)->agentTimeout = timeout;
 }
 
 

@@ -35,3 +35,6 @@ void qemuProcessPeriphHandleEvent(qemuMonitor *mon, const char *event,
                                   json_object *data, long long seconds,
                                   unsigned int micros, void *opaque);
 bool qemuProcessPeriphAgentConnected(virDomainObj *vm);
+typedef struct _qemuAgent qemuAgent;
+qemuAgent *qemuProcessPeriphGetAgent(virDomainObj *vm);
+void qemuProcessPeriphSetAgentTimeout(virDomainObj *vm, int timeout);

@@ -61,6 +61,9 @@ static const virErrorMsgPair virErrorMsgs[] = {
     [VIR_ERR_CPU_INCOMPATIBLE] = {
         N_("the CPU is incompatible with host CPU"),
         N_("the CPU is incompatible with host CPU: %s") },
+    [VIR_ERR_AGENT_UNRESPONSIVE] = {
+        N_("Guest agent is not responding"),
+        N_("Guest agent is not responding: %s") },
     [VIR_ERR_RESOURCE_BUSY] = { N_("resource busy"), N_("resource busy: %s") },
     [VIR_ERR_XML_INVALID_SCHEMA] = {
         N_("XML document failed to validate against schema"),

@@ -90,9 +90,14 @@ class BadInput(unittest.TestCase):
         hdr, body = c.call(9999)
         err = self.expect_error(hdr, body, 39, 7, "unknown procedure: 9999")
         self.assertEqual(err[2], "unknown procedure: 9999")
-        hdr, body = c.call(7, prog=0x20008087)   # qemu program
+        hdr, body = c.call(8, prog=0x20008087)   # qemu program
         self.assertEqual(hdr[0], 0x20008087)
-        self.expect_error(hdr, body, 39, 7, "unknown procedure: 7")
+        self.expect_error(hdr, body, 39, 7, "unknown procedure: 8")
+        # one of libvirt's QEMU procedures this daemon does not serve
+        hdr, body = c.call(7, prog=0x20008087)
+        self.expect_error(hdr, body, 3, 7, "this function is not supported "
+                          "by the connection driver: "
+                          "virDomainQemuMonitorCommandWithFiles")
         c.close()
 
     def test_call_before_open(self):

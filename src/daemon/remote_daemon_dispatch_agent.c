@@ -1,0 +1,279 @@
+/*
+ * remote_daemon_dispatch_agent.c: handlers of the guest agent procedures,
+ * and libvirt's QEMU program, which carries virDomainQemuAgentCommand
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The remote program's handlers convert what the driver returns (typed
+ * parameters, arrays of interfaces and file systems) to the wire; the
+ * generated wrapper checked the driver's entry.  The QEMU program
+ * (QEMU_PROGRAM, libvirt-qemu's calls) has its own small table here:
+ * the agent command is served, its other procedures are named so that
+ * a call gets VIR_ERR_NO_SUPPORT naming the API.
+ */
+#include <config.h>
+
+#include "remote_daemon.h"
+#include "remote_daemon_dispatch.h"
+#include "virerror.h"
+#include "virlog.h"
+#include "virtypedparam.h"
+
+#define VIR_FROM_THIS VIR_FROM_RPC
+
+VIR_LOG_INIT("daemon.dispatch_agent");
+
+
+int
+remoteDispatchDomainGetGuestInfo(virNetServerClient *client G_GNUC_UNUSED,
+                                 virConn *conn,
+                                 remote_domain_get_guest_info_args *args,
+                                 remote_domain_get_guest_info_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (conn->driver->domainGetGuestInfo(conn, dom, args->types, &params,
+                                         &nparams, args->flags) < 0)
+        return -1;
+    rc = remoteSerializeTypedParameters(params, nparams,
+                                        REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX,
+                                        &ret->params.params_val,
+                                        &ret->params.params_len);
+    virTypedParamArrayFree(params, nparams);
+    return rc;
+}
+
+
+int
+remoteDispatchDomainGetGuestVcpus(virNetServerClient *client G_GNUC_UNUSED,
+                                  virConn *conn,
+                                  remote_domain_get_guest_vcpus_args *args,
+                                  remote_domain_get_guest_vcpus_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (conn->driver->domainGetGuestVcpus(conn, dom, &params, &nparams,
+                                          args->flags) < 0)
+        return -1;
+    rc = remoteSerializeTypedParameters(params, nparams,
+                                        REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX,
+                                        &ret->params.params_val,
+                                        &ret->params.params_len);
+    virTypedParamArrayFree(params, nparams);
+    return rc;
+}
+
+
+/* One interface to the wire. */
+static void
+remoteInterfaceToWire(const virDomainInterface *iface,
+                      remote_domain_interface *out)
+{
+    size_t i;
+
+    out->name = g_strdup(iface->name);
+    if (iface->hwaddr) {
+        out->hwaddr = g_new0(char *, 1);
+        *out->hwaddr = g_strdup(iface->hwaddr);
+    }
+    out->addrs.addrs_len = iface->naddrs;
+    out->addrs.addrs_val = g_new0(remote_domain_ip_addr, MAX(iface->naddrs, 1));
+    for (i = 0; i < iface->naddrs; i++) {
+        out->addrs.addrs_val[i].type = iface->addrs[i].type;
+        out->addrs.addrs_val[i].addr = g_strdup(iface->addrs[i].addr);
+        out->addrs.addrs_val[i].prefix = iface->addrs[i].prefix;
+    }
+}
+
+
+/* A read-only connection may ask the leases and the ARP table, not the
+ * agent (libvirt checks that in the client library; so does this
+ * server, for clients that do not). */
+int
+remoteDispatchDomainInterfaceAddresses(virNetServerClient *client,
+                                       virConn *conn,
+                                       remote_domain_interface_addresses_args *args,
+                                       remote_domain_interface_addresses_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    g_autoptr(GPtrArray) ifaces = NULL;
+    size_t i;
+
+    if (args->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT &&
+        virNetServerClientGetReadonly(client)) {
+        virReportError(VIR_ERR_OPERATION_DENIED, "%s",
+                       _("read only access prevents virDomainInterfaceAddresses from the guest agent"));
+        return -1;
+    }
+    if (conn->driver->domainInterfaceAddresses(conn, dom, args->source,
+                                               &ifaces, args->flags) < 0)
+        return -1;
+    if (ifaces->len > REMOTE_DOMAIN_INTERFACE_MAX) {
+        virReportError(VIR_ERR_RPC,
+                       _("Number of interfaces, %1$u exceeds the max limit: %2$d"),
+                       ifaces->len, REMOTE_DOMAIN_INTERFACE_MAX);
+        return -1;
+    }
+    for (i = 0; i < ifaces->len; i++) {
+        const virDomainInterface *iface = g_ptr_array_index(ifaces, i);
+
+        if (iface->naddrs > REMOTE_DOMAIN_IP_ADDR_MAX) {
+            virReportError(VIR_ERR_RPC,
+                           _("Number of addresses, %1$u exceeds the max limit: %2$d"),
+                           iface->naddrs, REMOTE_DOMAIN_IP_ADDR_MAX);
+            return -1;
+        }
+    }
+    ret->ifaces.ifaces_len = ifaces->len;
+    ret->ifaces.ifaces_val = g_new0(remote_domain_interface, MAX(ifaces->len, 1));
+    for (i = 0; i < ifaces->len; i++)
+        remoteInterfaceToWire(g_ptr_array_index(ifaces, i),
+                              &ret->ifaces.ifaces_val[i]);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainGetFsinfo(virNetServerClient *client G_GNUC_UNUSED,
+                              virConn *conn,
+                              remote_domain_get_fsinfo_args *args,
+                              remote_domain_get_fsinfo_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    g_autoptr(GPtrArray) info = NULL;
+    size_t i;
+    size_t j;
+
+    if (conn->driver->domainGetFSInfo(conn, dom, &info, args->flags) < 0)
+        return -1;
+    if (info->len > REMOTE_DOMAIN_FSINFO_MAX) {
+        virReportError(VIR_ERR_RPC,
+                       _("Too many mountpoints in fsinfo: %1$u for limit %2$d"),
+                       info->len, REMOTE_DOMAIN_FSINFO_MAX);
+        return -1;
+    }
+    ret->info.info_len = info->len;
+    ret->info.info_val = g_new0(remote_domain_fsinfo, MAX(info->len, 1));
+    for (i = 0; i < info->len; i++) {
+        const virDomainFSInfo *fs = g_ptr_array_index(info, i);
+        remote_domain_fsinfo *out = &ret->info.info_val[i];
+        size_t n = MIN(fs->ndevAlias, REMOTE_DOMAIN_FSINFO_DISKS_MAX);
+
+        out->mountpoint = g_strdup(fs->mountpoint);
+        out->name = g_strdup(fs->name);
+        out->fstype = g_strdup(fs->fstype);
+        out->dev_aliases.dev_aliases_len = n;
+        out->dev_aliases.dev_aliases_val = g_new0(char *, MAX(n, 1));
+        for (j = 0; j < n; j++)
+            out->dev_aliases.dev_aliases_val[j] = g_strdup(fs->devAlias[j]);
+    }
+    ret->ret = info->len;
+    return 0;
+}
+
+
+int
+remoteDispatchDomainFsfreeze(virNetServerClient *client G_GNUC_UNUSED,
+                             virConn *conn,
+                             remote_domain_fsfreeze_args *args,
+                             remote_domain_fsfreeze_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    int n;
+
+    if ((n = conn->driver->domainFSFreeze(conn, dom,
+                                          (const char **)args->mountpoints.mountpoints_val,
+                                          args->mountpoints.mountpoints_len,
+                                          args->flags)) < 0)
+        return -1;
+    ret->filesystems = n;
+    return 0;
+}
+
+
+int
+remoteDispatchDomainFsthaw(virNetServerClient *client G_GNUC_UNUSED,
+                           virConn *conn,
+                           remote_domain_fsthaw_args *args,
+                           remote_domain_fsthaw_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    int n;
+
+    if ((n = conn->driver->domainFSThaw(conn, dom,
+                                        (const char **)args->mountpoints.mountpoints_val,
+                                        args->mountpoints.mountpoints_len,
+                                        args->flags)) < 0)
+        return -1;
+    ret->filesystems = n;
+    return 0;
+}
+
+
+/* ---- the QEMU program ---- */
+
+static int
+remoteDispatchQemuDomainAgentCommandHelper(virNetServerClient *client,
+                                           virNetMessage *msg G_GNUC_UNUSED,
+                                           void *argsp, void *retp)
+{
+    qemu_domain_agent_command_args *args = argsp;
+    qemu_domain_agent_command_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    g_autoptr(virDomainIdent) dom = NULL;
+    char *result;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->domainQemuAgentCommand) {
+        remoteReportNoSupport("virDomainQemuAgentCommand");
+        return -1;
+    }
+    dom = remoteDomainFromWire(&args->dom);
+    if (!(result = conn->driver->domainQemuAgentCommand(conn, dom, args->cmd,
+                                                        args->timeout,
+                                                        args->flags)))
+        return -1;
+    ret->result = g_new0(char *, 1);
+    *ret->result = result;
+    return 0;
+}
+
+
+static const virNetServerProgramProc remoteQemuProcs[] = {
+    [QEMU_PROC_DOMAIN_MONITOR_COMMAND] = { .api = "virDomainQemuMonitorCommand" },
+    [QEMU_PROC_DOMAIN_ATTACH] = { .api = "virDomainQemuAttach" },
+    [QEMU_PROC_DOMAIN_AGENT_COMMAND] = {
+        .name = "DOMAIN_AGENT_COMMAND",
+        .api = "virDomainQemuAgentCommand",
+        .func = remoteDispatchQemuDomainAgentCommandHelper,
+        .argsLen = sizeof(qemu_domain_agent_command_args),
+        .argsFilter = (xdrproc_t)xdr_qemu_domain_agent_command_args,
+        .retLen = sizeof(qemu_domain_agent_command_ret),
+        .retFilter = (xdrproc_t)xdr_qemu_domain_agent_command_ret,
+        .highPriority = false,
+        .readonlyAllowed = false,
+        .needsOpen = true,
+    },
+    [QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER] = {
+        .api = "virConnectDomainQemuMonitorEventRegister" },
+    [QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER] = {
+        .api = "virConnectDomainQemuMonitorEventDeregister" },
+    [QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES] = {
+        .api = "virDomainQemuMonitorCommandWithFiles" },
+};
+
+
+/* The procedure table of libvirt's QEMU program. */
+const virNetServerProgramProc *
+remoteGetQemuProcs(size_t *nprocs)
+{
+    *nprocs = G_N_ELEMENTS(remoteQemuProcs);
+    return remoteQemuProcs;
+}
