@@ -1,8 +1,8 @@
 #!/bin/busybox sh
 # /init of the Linux test guest's initramfs (see README.rst): mount the
 # kernel file systems, load the virtio modules in dependency order,
-# configure eth0 for QEMU's user-mode network, quiet the kernel console
-# and hand over to vmagent as PID 1.
+# start the guest agent, configure eth0 for QEMU's user-mode network,
+# quiet the kernel console and hand over to vmagent as PID 1.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -30,15 +30,22 @@ while [ ! -b /dev/vda ] || [ ! -e /sys/class/net/eth0 ]; do
     sleep 0.05
 done
 
-# The guest agent's port, when the domain has one, is held open for the
-# rest of the boot, so the host sees an agent connect (AGENT_LIFECYCLE).
+hostname virtmig-guest
+
+# The guest agent, Debian's qemu-ga, when the domain has its port: found
+# by name for about 10 s, linked where udev links it, and run in the
+# background; the host sees it connect (AGENT_LIFECYCLE).
 (
     i=0
     while [ "$i" -lt 100 ]; do
         for p in /sys/class/virtio-ports/*; do
             [ "$(cat "$p/name" 2>/dev/null)" = org.qemu.guest_agent.0 ] ||
                 continue
-            exec sleep 99999999 < "/dev/${p##*/}"
+            mkdir -p /dev/virtio-ports
+            ln -sf "../${p##*/}" /dev/virtio-ports/org.qemu.guest_agent.0
+            exec /usr/sbin/qemu-ga -m virtio-serial -t /run \
+                -p /dev/virtio-ports/org.qemu.guest_agent.0 \
+                < /dev/null > /dev/null 2>&1
         done
         i=$((i + 1))
         sleep 0.1

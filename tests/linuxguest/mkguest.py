@@ -2,13 +2,16 @@
 """Build the Linux test guest: a Debian kernel and a small initramfs.
 
 Everything comes from Debian packages fetched with ``apt-get download``
-(the cloud kernel and busybox-static, unpacked with ``dpkg-deb -x``) plus
-two files of this directory: ``init.sh`` (the initramfs's /init) and the
-static ``vmagent`` program meson builds from ``vmagent.c``.  Output, in
-OUT (a directory of the build tree)::
+(the cloud kernel, busybox-static and qemu-guest-agent, unpacked with
+``dpkg-deb -x``; the shared libraries qemu-ga needs, as ``ldd`` finds
+them, from this Debian host) plus two files of this directory:
+``init.sh`` (the initramfs's /init) and the static ``vmagent`` program
+meson builds from ``vmagent.c``.  Output, in OUT (a directory of the
+build tree)::
 
     OUT/vmlinuz       the kernel, as Debian ships it
-    OUT/initrd.img    newc cpio: busybox, vmagent, /init, virtio modules
+    OUT/initrd.img    newc cpio: busybox, vmagent, /init, virtio modules,
+                      qemu-ga and its libraries
     OUT/debs/         the downloaded packages, kept as a cache
 
 A second run with the same inputs (packages, init.sh, vmagent, this
@@ -31,6 +34,25 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_META = "linux-image-cloud-amd64"
 BUSYBOX = "busybox-static"
+GUEST_AGENT = "qemu-guest-agent"
+# Where init.sh runs it from (the package has it in /usr/sbin).
+QEMU_GA = "usr/sbin/qemu-ga"
+BASE_DIRS = ("bin", "dev", "etc", "lib", "lib/modules", "proc", "sys")
+# What guest-get-osinfo reports.
+OS_RELEASE = b"""NAME="virtmig Linux test guest"
+PRETTY_NAME="virtmig Linux test guest"
+ID=virtmig-linux
+VERSION_ID=1
+"""
+# guest-shutdown runs /sbin/shutdown; busybox's reboot and poweroff -f
+# need no init to cooperate (vmagent is PID 1).
+SHUTDOWN = b"""#!/bin/busybox sh
+sync
+case "$1" in
+-r) exec /bin/busybox reboot -f ;;
+*) exec /bin/busybox poweroff -f ;;
+esac
+"""
 # The drivers the guest needs that the cloud kernel builds as modules;
 # what they depend on is found in the modules themselves.
 MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "virtio_console"]
@@ -80,21 +102,44 @@ def with_fresh_lists(fn, *args):
 
 
 def fetch_debs(debs):
-    """Return (kernel deb, busybox deb), downloading them if not cached."""
+    """Return (kernel deb, busybox deb, guest agent deb), downloading
+    them if not cached."""
     os.makedirs(debs, exist_ok=True)
     kernels = sorted(glob.glob(os.path.join(debs, "linux-image-*.deb")))
     busyboxes = sorted(glob.glob(os.path.join(debs, BUSYBOX + "_*.deb")))
-    if not kernels or not busyboxes:
+    agents = sorted(glob.glob(os.path.join(debs, GUEST_AGENT + "_*.deb")))
+    if not kernels or not busyboxes or not agents:
         with tempfile.TemporaryDirectory(dir=debs) as tmp:
             if not kernels:
                 with_fresh_lists(
                     lambda: apt_download([kernel_package()], tmp))
-            if not busyboxes:
-                with_fresh_lists(apt_download, [BUSYBOX], tmp)
+            for name, have in ((BUSYBOX, busyboxes), (GUEST_AGENT, agents)):
+                if not have:
+                    with_fresh_lists(apt_download, [name], tmp)
             for f in os.listdir(tmp):
                 os.rename(os.path.join(tmp, f), os.path.join(debs, f))
         return fetch_debs(debs)
-    return kernels[-1], busyboxes[-1]
+    return kernels[-1], busyboxes[-1], agents[-1]
+
+
+def shared_libraries(binary):
+    """The shared libraries @binary loads, with the dynamic loader, as
+    (path the loader looks for, file on this host) pairs, from ldd: the
+    guest agent is Debian's, built for the libraries of this Debian."""
+    out = run(["ldd", binary])
+    libs = []
+    for line in out.splitlines():
+        parts = line.split()
+        if "=>" in parts:
+            path = parts[parts.index("=>") + 1]
+        elif parts and parts[0].startswith("/"):
+            path = parts[0]         # the loader
+        else:
+            continue                # linux-vdso.so.1
+        if not path.startswith("/"):
+            raise BuildError("%s: library not found: %s" % (binary, line))
+        libs.append((path, os.path.realpath(path)))
+    return libs
 
 
 def module_info(path):
@@ -160,6 +205,9 @@ class Cpio:
     def chardev(self, name, major, minor):
         self._entry(name, 0o020600, rdev=(major, minor))
 
+    def symlink(self, name, target):
+        self._entry(name, 0o120777, target.encode())
+
     def finish(self):
         self._entry("TRAILER!!!", 0)
         return bytes(self.data)
@@ -170,9 +218,35 @@ def read(path):
         return f.read()
 
 
-def build_initramfs(busybox_root, moddir, agent):
+def add_guest_agent(cpio, qga_root):
+    """qemu-ga, its libraries at the paths it looks for them, and what
+    its commands read or run."""
+    found = glob.glob(os.path.join(qga_root, "usr", "*bin", "qemu-ga"))
+    if len(found) != 1:
+        raise BuildError("no qemu-ga in the %s package" % GUEST_AGENT)
+    qga = found[0]
+    dirs = {"usr", "usr/sbin", "sbin", "run", "var"}
+    libs = shared_libraries(qga)
+    for path, _real in libs:
+        parent = os.path.dirname(path).strip("/")
+        while parent:
+            dirs.add(parent)
+            parent = os.path.dirname(parent)
+    for d in sorted(dirs - set(BASE_DIRS), key=lambda x: (x.count("/"), x)):
+        cpio.dir(d)
+    cpio.symlink("var/run", "/run")
+    cpio.file(QEMU_GA, read(qga), 0o755)
+    for path, real in libs:
+        cpio.file(path.strip("/"), read(real), 0o755)
+    cpio.file("sbin/shutdown", SHUTDOWN, 0o755)
+    # guest-set-time runs /sbin/hwclock to set the RTC too
+    cpio.symlink("sbin/hwclock", "/bin/busybox")
+    cpio.file("etc/os-release", OS_RELEASE)
+
+
+def build_initramfs(busybox_root, qga_root, moddir, agent):
     cpio = Cpio()
-    for d in ("bin", "dev", "etc", "lib", "lib/modules", "proc", "sys"):
+    for d in BASE_DIRS:
         cpio.dir(d)
     # The kernel opens /dev/console for /init before anything is mounted.
     cpio.chardev("dev/console", 5, 1)
@@ -180,6 +254,7 @@ def build_initramfs(busybox_root, moddir, agent):
     cpio.file("bin/busybox", read(os.path.join(busybox_root, "bin", "busybox")),
               0o755)
     cpio.file("bin/vmagent", read(agent), 0o755)
+    add_guest_agent(cpio, qga_root)
     names = []
     for name, path in module_order(moddir, MODULES):
         cpio.file("lib/modules/%s.ko" % name, read(path))
@@ -188,29 +263,39 @@ def build_initramfs(busybox_root, moddir, agent):
     return cpio.finish()
 
 
-def stamp_of(kernel_deb, busybox_deb, agent):
+def stamp_of(debs, agent):
+    """What the images are made of: the packages, our files and the host
+    libraries qemu-ga would load (their versions, by file name)."""
     h = hashlib.sha256()
-    for part in (os.path.basename(kernel_deb), os.path.basename(busybox_deb)):
-        h.update(part.encode() + b"\0")
+    for part in debs:
+        h.update(os.path.basename(part).encode() + b"\0")
     for path in (agent, os.path.join(HERE, "init.sh"), os.path.abspath(__file__)):
         h.update(read(path))
+    for lib in ("libc.so.6", "libglib-2.0.so.0"):
+        for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu"):
+            if os.path.exists(os.path.join(d, lib)):
+                h.update(os.path.realpath(os.path.join(d, lib)).encode())
+                break
     return h.hexdigest()
 
 
-def build(out, agent, kernel_deb, busybox_deb):
+def build(out, agent, debs):
+    kernel_deb, busybox_deb, qga_deb = debs
     work = os.path.join(out, "work")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     kroot = os.path.join(work, "kernel")
     broot = os.path.join(work, "busybox")
+    qroot = os.path.join(work, "qemu-ga")
     run(["dpkg-deb", "-x", kernel_deb, kroot])
     run(["dpkg-deb", "-x", busybox_deb, broot])
+    run(["dpkg-deb", "-x", qga_deb, qroot])
     vmlinuz = glob.glob(os.path.join(kroot, "boot", "vmlinuz-*"))
     moddirs = glob.glob(os.path.join(kroot, "lib", "modules", "*"))
     if len(vmlinuz) != 1 or len(moddirs) != 1:
         raise BuildError("%s: expected one vmlinuz and one module tree"
                          % kernel_deb)
-    initrd = build_initramfs(broot, moddirs[0], agent)
+    initrd = build_initramfs(broot, qroot, moddirs[0], agent)
     shutil.copyfile(vmlinuz[0], os.path.join(out, "vmlinuz.tmp"))
     with open(os.path.join(out, "initrd.img.tmp"), "wb") as f:
         f.write(initrd)
@@ -230,8 +315,8 @@ def ensure(out, agent):
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, ".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        kernel_deb, busybox_deb = fetch_debs(os.path.join(out, "debs"))
-        stamp = stamp_of(kernel_deb, busybox_deb, agent)
+        debs = fetch_debs(os.path.join(out, "debs"))
+        stamp = stamp_of(debs, agent)
         stamp_path = os.path.join(out, "stamp.json")
         try:
             with open(stamp_path) as f:
@@ -241,7 +326,7 @@ def ensure(out, agent):
         if old.get("stamp") != stamp or not all(
                 os.path.exists(os.path.join(out, f))
                 for f in ("vmlinuz", "initrd.img")):
-            version = build(out, agent, kernel_deb, busybox_deb)
+            version = build(out, agent, debs)
             with open(stamp_path, "w") as f:
                 json.dump({"stamp": stamp, "version": version}, f)
             old = {"stamp": stamp, "version": version}
