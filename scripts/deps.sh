@@ -13,7 +13,7 @@ golang-go golang-github-digitalocean-go-libvirt-dev
 valgrind iproute2 procps gnutls-bin prometheus-libvirt-exporter
 systemd man-db logrotate
 virt-manager xvfb python3-dogtail at-spi2-core dbus-daemon libglib2.0-bin
-clang libclang-rt-14-dev
+clang libclang-rt-14-dev clang-format
 "
 
 missing=""

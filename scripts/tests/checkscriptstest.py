@@ -6,6 +6,7 @@ Usage: checkscriptstest.py SCRIPTS_DIR
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -289,6 +290,70 @@ class DocsIndex(Base):
                          "docs/index.rst (name it as ``new.rst``)",
                          "tests/other/README.rst:1: error: not in "
                          "docs/index.rst (name it as ``other/README.rst``)")
+
+
+class ClangFormat(Base):
+    """A git tree with one commit as the anchor: only what changes
+    after it is checked."""
+
+    def git(self, *args):
+        return subprocess.run(["git", "-C", self.root, "-c",
+                               "user.name=t", "-c", "user.email=t@t"] +
+                              list(args), check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True).stdout.strip()
+
+    def setUp(self):
+        super().setUp()
+        with open(os.path.join(SCRIPTS, "..", ".clang-format")) as f:
+            write(self.root, ".clang-format", f.read())
+        # old code, not as clang-format would lay it out: never checked
+        write(self.root, "src/util/virold.c", "int\nold(void)\n{\n"
+              "    return  1;\n}\n")
+        self.git("init", "-q")
+        self.git("add", ".")
+        self.git("commit", "-q", "-m", "anchor")
+        self.anchor = self.git("rev-parse", "HEAD")
+
+    def check(self):
+        return run("check-clang-format.py", self.root, "--anchor",
+                   self.anchor)
+
+    def test_clean(self):
+        write(self.root, "src/util/virold.c", "int\nold(void)\n{\n"
+              "    return  1;\n}\n\n\nint\nnewer(int a)\n{\n"
+              "    return a + 1;\n}\n")
+        write(self.root, "src/util/virnew.c", "int\nfresh(void)\n{\n"
+              "    return 2;\n}\n")
+        rc, out = self.check()
+        self.assertEqual(rc, 0, out)
+
+    def test_changed_lines(self):
+        write(self.root, "src/util/virold.c", "int\nold(void)\n{\n"
+              "    return  1;\n}\n\n\nint\nnewer(int a)\n{\n"
+              "    return a+1;\n}\n")
+        self.git("commit", "-q", "-a", "-m", "committed")
+        write(self.root, "tests/virnewtest.c",
+              "int fresh(void) { return 2; }\n")
+        write(self.root, "tests/newdata/golden.c", "int  kept ;\n")
+        rc, out = self.check()
+        self.assertEqual(rc, 1, out)
+        self.assertIn("src/util/virold.c:11: error: not as clang-format", out)
+        self.assertIn("    |     return a + 1;", out)
+        self.assertIn("tests/virnewtest.c:1: error: not as clang-format", out)
+        self.assertNotIn("virold.c:4:", out)
+        self.assertNotIn("golden.c", out)
+
+    def test_no_history(self):
+        rc, out = run("check-clang-format.py", self.root, "--anchor",
+                      "0" * 40)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("lacks the anchor commit", out)
+
+    def test_not_git(self):
+        shutil.rmtree(os.path.join(self.root, ".git"))
+        rc, out = self.check()
+        self.assertEqual(rc, 77, out)
+        self.assertIn("not a git checkout", out)
 
 
 if __name__ == "__main__":
