@@ -413,7 +413,7 @@ class VirtManager(unittest.TestCase):
         pixbuf.savev(os.path.join(self.artifacts, name + ".png"), "png", [], [])
         data = pixbuf.get_pixels()
         step = pixbuf.get_n_channels()
-        return len({data[i:i + 3] for i in range(0, len(data) - 3, step * 7)})
+        return len({data[i:i + 3] for i in range(0, len(data) - 2, step)})
 
     def vm_window(self):
         """The guest's window (console and details), opened from the
