@@ -12,10 +12,11 @@
 #include <unistd.h>
 
 #include "testutils.h"
-#include "vircommand.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virthread.h"
+#define VIR_COMMAND_PRIV_H_ALLOW
+#include "vircommandpriv.h"
 #define VIR_PROCESS_PRIV_H_ALLOW
 #include "virprocesspriv.h"
 
@@ -309,6 +310,39 @@ testSpawnFailures(void)
 }
 
 
+/* A child that has not exec()ed when the bound is reached (0 ms here: no
+ * child is that fast) is killed and reaped, and the spawn fails with a
+ * timeout instead of waiting for it without limit. */
+static void
+testExecTimeout(void)
+{
+    g_autoptr(virCommand) cmd = virCommandNewArgList("/bin/sleep", "30", NULL);
+    long long start = virTimeMonotonicMs();
+    pid_t pid = 0;
+    int pidfd = -1;
+
+    virCommandSetExecTimeout(0);
+    g_assert_cmpint(virCommandRunAsync(cmd, &pid, &pidfd), ==, -1);
+    virCommandSetExecTimeout(VIR_COMMAND_EXEC_TIMEOUT_MS);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_OPERATION_TIMEOUT);
+    g_assert_nonnull(
+        strstr(virTestLastErrorMessage(),
+               "child process for '/bin/sleep' did not start within 0 ms"));
+    g_assert_cmpint(pid, ==, 0);
+    g_assert_cmpint(pidfd, ==, -1);
+    g_assert_cmpint(waitpid(-1, NULL, WNOHANG), ==, -1);
+    g_assert_cmpint(errno, ==, ECHILD);
+    g_assert_cmpint(virTimeMonotonicMs() - start, <, 10000);
+
+    /* the default bound lets the same command start */
+    g_assert_cmpint(virCommandRunAsync(cmd, &pid, &pidfd), ==, 0);
+    g_assert_cmpint(virProcessKill(pid, SIGKILL), ==, 0);
+    g_assert_cmpint(virProcessWaitPidfd(pidfd, 10000), ==, 1);
+    g_assert_cmpint(virProcessReap(pid, NULL), ==, 0);
+    close(pidfd);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -320,5 +354,6 @@ main(int argc, char **argv)
     g_test_add_func("/command/no-fd-leak", testNoFdLeak);
     g_test_add_func("/command/env-cwd-log", testEnvCwdLog);
     g_test_add_func("/command/spawn-failures", testSpawnFailures);
+    g_test_add_func("/command/exec-timeout", testExecTimeout);
     return g_test_run();
 }

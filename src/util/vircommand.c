@@ -13,6 +13,7 @@
 #include <config.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -20,15 +21,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vircommand.h"
+#define VIR_COMMAND_PRIV_H_ALLOW
+#include "vircommandpriv.h"
 #include "virerror.h"
 #include "virfile.h"
 #include "virlog.h"
 #include "virprocess.h"
+#include "virthread.h"
 
 #define VIR_FROM_THIS VIR_FROM_NONE
 
 VIR_LOG_INIT("util.command");
+
+static long long virCommandExecTimeoutMs = VIR_COMMAND_EXEC_TIMEOUT_MS;
 
 extern char **environ;
 
@@ -485,14 +490,62 @@ virCommandChild(const virCommandChildSetup *s)
 }
 
 
+void
+virCommandSetExecTimeout(long long timeoutMs)
+{
+    virCommandExecTimeoutMs = timeoutMs;
+}
+
+
+/* Waits up to VIR_COMMAND_EXEC_TIMEOUT_MS for the exec-status pipe to
+ * have something to read (the child's report, or EOF once every copy of
+ * the write end is closed).  Returns 0, or -1 with an error reported. */
+static int
+virCommandWaitExec(const char *path, int statusfd)
+{
+    long long deadline = virTimeMonotonicMs() + virCommandExecTimeoutMs;
+    struct pollfd pfd = { .fd = statusfd, .events = POLLIN };
+
+    for (;;) {
+        long long left = deadline - virTimeMonotonicMs();
+        int r;
+
+        if (left <= 0) {
+            virReportError(VIR_ERR_OPERATION_TIMEOUT,
+                           _("child process for '%1$s' did not start within %2$lld ms"),
+                           path, virCommandExecTimeoutMs);
+            return -1;
+        }
+        if ((r = poll(&pfd, 1, (int)MIN(left, G_MAXINT))) > 0)
+            return 0;
+        if (r < 0 && errno != EINTR) {
+            virReportSystemError(errno,
+                                 _("cannot wait for the child process for '%1$s'"),
+                                 path);
+            return -1;
+        }
+    }
+}
+
+
 /* Reads the exec-status pipe: returns 0 if exec() succeeded, else -1 with
- * the child's failure reported (the child is reaped). */
+ * the child's failure reported (the child is killed if it did not report
+ * in time, and reaped). */
 static int
 virCommandCheckExec(const char *path, pid_t pid, int statusfd)
 {
     virCommandChildStatus st = { 0 };
     ssize_t n;
 
+    if (virCommandWaitExec(path, statusfd) < 0) {
+        virError *orig = NULL;
+
+        virErrorPreserveLast(&orig);
+        virProcessKill(pid, SIGKILL);
+        virProcessReap(pid, NULL);
+        virErrorRestore(&orig);
+        return -1;
+    }
     do {
         n = read(statusfd, &st, sizeof(st));
     } while (n < 0 && errno == EINTR);
@@ -598,7 +651,9 @@ virCommandFinishSpawn(virCommand *cmd, pid_t pid)
  * @retPid: set to the child's pid
  * @retPidfd: set to a pidfd (virProcessPidfdOpen) the caller owns
  *
- * Spawns the child and returns once it has exec()ed.  The child stays our
+ * Spawns the child and returns once it has exec()ed (a child that has
+ * neither exec()ed nor failed within VIR_COMMAND_EXEC_TIMEOUT_MS is killed
+ * and that is an error: no start waits without bound).  The child stays our
  * child: the caller must reap it (virProcessReap) after the pidfd becomes
  * readable.  Fds passed with VIR_COMMAND_PASS_FD_CLOSE_PARENT are closed.
  * Returns 0 with both outputs set, or -1 with an error reported and no

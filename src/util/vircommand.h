@@ -25,6 +25,10 @@
 
 typedef struct _virCommand virCommand;
 
+/* How long virCommandRunAsync waits for the child to exec() (or report
+ * why it could not) before it kills the child and fails. */
+#define VIR_COMMAND_EXEC_TIMEOUT_MS 30000
+
 typedef enum {
     VIR_COMMAND_PASS_FD_NONE = 0,
     /* The command owns the fd: it is closed in the parent once the child
