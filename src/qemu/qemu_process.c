@@ -267,6 +267,22 @@ qemuProcessSetAffinity(const virDomainDef *def, virCommand *cmd)
 }
 
 
+/* Logs a warning when a step of starting (or reconnecting to) domain
+ * @name, begun at @since (virTimeMonotonicMs), took
+ * QEMU_PROCESS_SLOW_STEP_MS or more: on a loaded host the log then says
+ * where a slow start spent its time (each step is bounded, by up to 30 s).
+ * Returns the time now, the start of the next step. */
+static long long
+qemuProcessStepDone(const char *name, const char *step, long long since)
+{
+    long long now = virTimeMonotonicMs();
+
+    if (now - since >= QEMU_PROCESS_SLOW_STEP_MS)
+        VIR_WARN("domain %s: %s took %lld ms", name, step, now - since);
+    return now;
+}
+
+
 /* Spawns QEMU for live @vm (locked) and saves an early status file, so a
  * daemon that dies now finds (and kills) the half-started domain. */
 static int
@@ -282,6 +298,7 @@ qemuProcessLaunch(virDomainObj *vm, const char *incomingURI,
     g_autoptr(virCommand) cmd = NULL;
     pid_t pid = 0;
     int pidfd = -1;
+    long long t;
 
     if (qemuProcessPeriphPrepare(vm) < 0)
         return -1;
@@ -293,14 +310,20 @@ qemuProcessLaunch(virDomainObj *vm, const char *incomingURI,
         return -1;
     virCommandSetLogFile(cmd, logPath);
     if (virFileRemoveIfExists(priv->monPath) < 0 ||
-        virFileRemoveIfExists(priv->pidfile) < 0 ||
-        virCommandRunAsync(cmd, &pid, &pidfd) < 0)
+        virFileRemoveIfExists(priv->pidfile) < 0)
         return -1;
+    t = virTimeMonotonicMs();
+    if (virCommandRunAsync(cmd, &pid, &pidfd) < 0)
+        return -1;
+    t = qemuProcessStepDone(vm->def->name, "spawning QEMU", t);
     VIR_INFO("started QEMU for domain %s: pid %lld", vm->def->name,
              (long long)pid);
     vm->pid = pid;
     priv->pidfd = pidfd;
-    return virDomainObjSaveStatus(vm);
+    if (virDomainObjSaveStatus(vm) < 0)
+        return -1;
+    qemuProcessStepDone(vm->def->name, "saving its status", t);
+    return 0;
 }
 
 
@@ -332,16 +355,21 @@ qemuProcessConnectMonitor(virDomainObj *vm, virDomainAsyncJob asyncJob)
     qemuDomainObjPrivate *priv = vm->privateData;
     unsigned int gen = priv->procGen;
     g_autofree char *path = g_strdup(priv->monPath);
+    g_autofree char *name = g_strdup(vm->def->name);
     VIR_AUTOCLOSE pidfd = priv->pidfd >= 0 ?
                           fcntl(priv->pidfd, F_DUPFD_CLOEXEC, 3) : -1;
     qemuMonitor *mon;
+    long long t = virTimeMonotonicMs();
 
     if (asyncJob != VIR_ASYNC_JOB_NONE &&
         virDomainObjBeginNestedJob(vm, asyncJob) < 0)
         return -1;
+    t = qemuProcessStepDone(vm->def->name, "waiting for the job", t);
     virObjectUnlock(vm);
     mon = qemuProcessOpenMonitor(vm, path, pidfd);
+    t = qemuProcessStepDone(name, "connecting to the monitor", t);
     virObjectLock(vm);
+    qemuProcessStepDone(name, "waiting for the domain lock", t);
     if (asyncJob != VIR_ASYNC_JOB_NONE)
         virDomainObjEndJob(vm);
 

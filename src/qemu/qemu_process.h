@@ -43,6 +43,9 @@ typedef enum {
 #define QEMU_PROCESS_KILL_GRACEFUL_MS 15000
 /* Bound on connecting to a QEMU's monitor (start and reconnect). */
 #define QEMU_PROCESS_MONITOR_TIMEOUT_MS 30000
+/* A step of a start (spawn, status save, job, monitor) slower than this
+ * is logged as a warning with its duration. */
+#define QEMU_PROCESS_SLOW_STEP_MS 5000
 
 int qemuProcessBeginJob(virDomainObj *vm, virDomainJobOperation operation,
                         unsigned int apiFlags) G_GNUC_WARN_UNUSED_RESULT;
