@@ -943,7 +943,8 @@ qemuMonitorSendInternal(qemuMonitor *mon, json_object *cmd, int passFD,
 
     if (qemuMonitorCheckUsable(mon, name) < 0)
         return -1;
-    if (passFD >= 0 && (mon->outFD >= 0 || (mon->outFD = dup(passFD)) < 0)) {
+    if (passFD >= 0 && (mon->outFD >= 0 ||
+                        (mon->outFD = fcntl(passFD, F_DUPFD_CLOEXEC, 0)) < 0)) {
         virReportSystemError(mon->outFD >= 0 ? EBUSY : errno,
                              _("cannot pass a descriptor to QEMU with '%1$s'"), name);
         return -1;
