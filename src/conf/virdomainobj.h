@@ -67,6 +67,7 @@ struct _virDomainObj {
     } state;
     bool persistent;
     bool autostart;
+    bool hasManagedSave;    /* the driver keeps a managed save image */
     bool removing;          /* being removed from its list */
 
     virDomainDef *def;      /* the live definition (or the persistent one

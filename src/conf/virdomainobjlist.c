@@ -510,7 +510,7 @@ virDomainObjListMatch(virDomainObj *vm, unsigned int flags)
            virDomainObjListMatchPair(flags,
                                      VIR_CONNECT_LIST_DOMAINS_MANAGEDSAVE,
                                      VIR_CONNECT_LIST_DOMAINS_NO_MANAGEDSAVE,
-                                     false) &&
+                                     vm->hasManagedSave) &&
            virDomainObjListMatchPair(flags, VIR_CONNECT_LIST_DOMAINS_AUTOSTART,
                                      VIR_CONNECT_LIST_DOMAINS_NO_AUTOSTART,
                                      vm->autostart) &&

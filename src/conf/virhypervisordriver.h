@@ -261,6 +261,16 @@ typedef int (*virDrvDomainSetAutostart)(virConn *conn,
 typedef char *(*virDrvDomainGetOSType)(virConn *conn,
                                        const virDomainIdent *dom);
 
+/* Save and restore (issue 16).  @dxml may be NULL; paths are absolute. */
+typedef int (*virDrvDomainSaveFlags)(virConn *conn, const virDomainIdent *dom,
+                                     const char *to, const char *dxml,
+                                     unsigned int flags);
+typedef int (*virDrvDomainRestoreFlags)(virConn *conn, const char *from,
+                                        const char *dxml, unsigned int flags);
+typedef char *(*virDrvDomainSaveImageGetXMLDesc)(virConn *conn,
+                                                 const char *file,
+                                                 unsigned int flags);
+
 /* Jobs (issue 3): the legacy info, and typed stats whose array the caller
  * frees with virTypedParamsFree-like g_free of each string value. */
 typedef int (*virDrvDomainGetJobInfo)(virConn *conn,
@@ -535,6 +545,12 @@ struct _virHypervisorDriver {
     virDrvDomainSetAutostart domainSetAutostart;
     virDrvDomainGetOSType domainGetOSType;
     virDrvDomainQueryFlags domainHasManagedSaveImage;
+    virDrvDomainSaveFlags domainSaveFlags;
+    virDrvDomainRestoreFlags domainRestoreFlags;
+    virDrvDomainFlagsOp domainManagedSave;
+    virDrvDomainFlagsOp domainManagedSaveRemove;
+    virDrvDomainSaveImageGetXMLDesc domainSaveImageGetXMLDesc;
+    virDrvDomainGetXMLDesc domainManagedSaveGetXMLDesc;
 
     virDrvDomainGetJobInfo domainGetJobInfo;
     virDrvDomainGetJobStats domainGetJobStats;

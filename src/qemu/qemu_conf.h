@@ -22,6 +22,8 @@ struct _virQEMUDriverConfig {
     /* domain lifecycle (issue 4) */
     char *configDir;            /* <stateDir>/qemu: persistent configs */
     char *autostartDir;         /* <configDir>/autostart: symlinks */
+    char *saveDir;              /* <configDir>/save: managed save images
+                                 * (issue 16) */
     char *statusDir;            /* <runDir>/qemu: status XML, QMP sockets,
                                  * pid files */
     char *channelDir;           /* <statusDir>/channel: unix channels'

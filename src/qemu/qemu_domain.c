@@ -34,6 +34,7 @@ qemuDomainObjPrivateAlloc(void *opaque G_GNUC_UNUSED)
     priv->cleanupCallbacks = g_array_new(FALSE, FALSE,
                                          sizeof(qemuDomainCleanupCallback));
     priv->pidfd = -1;
+    priv->incomingFD = -1;
     priv->migMaxBandwidth = QEMU_MIGRATION_BANDWIDTH_MAX;
     return priv;
 }

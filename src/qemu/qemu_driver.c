@@ -15,6 +15,7 @@
 #include "qemu_driver_migrate.h"
 #include "qemu_driver_info.h"
 #include "qemu_driver_lifecycle.h"
+#include "qemu_driver_save.h"
 #include "qemu_driver_stats.h"
 #include "qemu_driver_update.h"
 #include "qemu_driver_block.h"
@@ -74,6 +75,12 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetAutostart = qemuDomainSetAutostart,
     .domainGetOSType = qemuDomainGetOSType,
     .domainHasManagedSaveImage = qemuDomainHasManagedSaveImage,
+    .domainSaveFlags = qemuDomainSaveFlags,
+    .domainRestoreFlags = qemuDomainRestoreFlags,
+    .domainManagedSave = qemuDomainManagedSave,
+    .domainManagedSaveRemove = qemuDomainManagedSaveRemove,
+    .domainSaveImageGetXMLDesc = qemuDomainSaveImageGetXMLDesc,
+    .domainManagedSaveGetXMLDesc = qemuDomainManagedSaveGetXMLDesc,
 
     .domainGetJobInfo = qemuDomainGetJobInfo,
     .domainGetJobStats = qemuDomainGetJobStats,

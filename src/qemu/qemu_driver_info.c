@@ -226,19 +226,21 @@ qemuDomainGetOSType(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom)
 }
 
 
-/* virDomainHasManagedSaveImage: never (no managed save here). */
+/* virDomainHasManagedSaveImage (qemu_save.c keeps the flag). */
 int
 qemuDomainHasManagedSaveImage(virConn *conn G_GNUC_UNUSED,
                               const virDomainIdent *dom,
                               unsigned int flags)
 {
     virDomainObj *vm;
+    int ret;
 
     virCheckFlags(0, -1);
     if (!(vm = qemuDomainObjFromIdent(dom)))
         return -1;
+    ret = vm->hasManagedSave ? 1 : 0;
     virDomainObjEndAPI(&vm);
-    return 0;
+    return ret;
 }
 
 

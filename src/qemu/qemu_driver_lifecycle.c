@@ -21,6 +21,7 @@
 #include "qemu_process.h"
 #include "qemu_process_periph.h"
 #include "qemu_process_events.h"
+#include "qemu_save.h"
 #include "qemu_state.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -152,6 +153,11 @@ qemuDomainDefineNew(virDomainDef **def)
         virDomainObjEndAPI(&vm);
         return NULL;
     }
+    /* an image left by an earlier domain of that name is not this one's */
+    if (qemuSaveManagedRemove(vm, true) < 0) {
+        VIR_WARN("%s", NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
     vm->persistent = true;
     virDomainObjEndJob(vm);
     return vm;
@@ -192,14 +198,24 @@ qemuDomainDefineXMLFlags(virConn *conn G_GNUC_UNUSED, const char *xml,
 }
 
 
-/* Undefines locked @vm holding a MODIFY job.  Returns 0 or -1. */
+/* Undefines locked @vm holding a MODIFY job; its managed save image
+ * goes only with VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.  Returns 0 or -1. */
 static int
-qemuDomainUndefineLocked(virDomainObj *vm)
+qemuDomainUndefineLocked(virDomainObj *vm, unsigned int flags)
 {
     if (!vm->persistent) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        _("cannot undefine transient domain"));
         return -1;
+    }
+    if (vm->hasManagedSave) {
+        if (!(flags & VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)) {
+            virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                           _("Refusing to undefine while domain managed save image exists"));
+            return -1;
+        }
+        if (qemuSaveManagedRemove(vm, true) < 0)
+            return -1;
     }
     if (qemuDomainConfigDelete(vm) < 0)
         return -1;
@@ -216,7 +232,8 @@ qemuDomainUndefineLocked(virDomainObj *vm)
 
 /**
  * qemuDomainUndefineFlags:
- * virDomainUndefineFlags.  The flags about managed save, snapshots,
+ * virDomainUndefineFlags.  A managed save image makes it fail unless
+ * MANAGED_SAVE removes it (libvirt).  The flags about snapshots,
  * checkpoints, NVRAM and TPM are accepted as libvirt does: this driver
  * keeps none of those, so there is nothing for them to do.
  */
@@ -243,7 +260,7 @@ qemuDomainUndefineFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
     if (!(vm = qemuDomainObjFromIdent(dom)))
         return -1;
     if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
-        ret = qemuDomainUndefineLocked(vm);
+        ret = qemuDomainUndefineLocked(vm, flags);
         virDomainObjEndJob(vm);
     }
     virDomainObjEndAPI(&vm);
@@ -256,7 +273,9 @@ qemuDomainUndefineFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
 /*
  * Starts locked @vm under the async START job (which only destroy may
  * interrupt) and sends STARTED/BOOTED, plus SUSPENDED/PAUSED when it
- * stays paused, as libvirt does.  @apiFlags: START_PAUSED, and
+ * stays paused, as libvirt does; a domain with a managed save image is
+ * restored from it instead (STARTED/RESTORED; FORCE_BOOT drops the image
+ * and boots).  @apiFlags: START_PAUSED, START_FORCE_BOOT, and
  * START_AUTODESTROY (destroyed when @conn closes).  Returns 0 or -1.
  */
 static int
@@ -264,12 +283,17 @@ qemuDomainObjStart(virConn *conn, virDomainObj *vm, unsigned int apiFlags)
 {
     bool paused = apiFlags & VIR_DOMAIN_START_PAUSED;
     int ret = -1;
+    int rc = 0;
 
     if (qemuProcessBeginJob(vm, VIR_DOMAIN_JOB_OPERATION_START, apiFlags) < 0)
         return -1;
     if (virDomainObjIsActive(vm)) {
         virReportError(VIR_ERR_OPERATION_INVALID, "%s",
                        _("domain is already running"));
+    } else if ((rc = qemuSaveManagedStart(vm, apiFlags)) != 0) {
+        if (rc > 0 && (apiFlags & VIR_DOMAIN_START_AUTODESTROY))
+            qemuProcessAutoDestroyAdd(vm, conn);
+        ret = rc > 0 ? 0 : -1;
     } else if (qemuProcessStart(vm, VIR_ASYNC_JOB_START, NULL,
                                 paused ? QEMU_PROCESS_START_PAUSED : 0) == 0) {
         qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STARTED,
@@ -289,9 +313,10 @@ qemuDomainObjStart(virConn *conn, virDomainObj *vm, unsigned int apiFlags)
 /**
  * qemuDomainCreateWithFlags:
  * virDomainCreateWithFlags: START_PAUSED; START_AUTODESTROY (destroyed
- * when this connection closes); BYPASS_CACHE and FORCE_BOOT only concern
- * managed save images, which this driver never has.  Returns the
- * identity with the new id.
+ * when this connection closes); FORCE_BOOT (a managed save image is
+ * removed, not restored); BYPASS_CACHE is accepted and has no effect
+ * (images go through the page cache).  Returns the identity with the new
+ * id.
  */
 virDomainIdent *
 qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
@@ -313,14 +338,15 @@ qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,
 }
 
 
-/*
- * Lists the domain of *@def (stolen on success) for virDomainCreateXML.
- * A defined domain that is not running takes @def as its live definition
- * and keeps its config as the next one, back when it stops (libvirt's
- * rule).  A running or transient namesake is refused.  Returns the object
+/**
+ * qemuDomainCreateXMLAdd:
+ * Lists the domain of *@def (stolen on success) for virDomainCreateXML
+ * and virDomainRestore.  A defined domain that is not running takes @def
+ * as its live definition and keeps its config as the next one, back when
+ * it stops (libvirt's rule).  A running or transient namesake is refused.  Returns the object
  * locked and referenced, or NULL (reported).
  */
-static virDomainObj *
+virDomainObj *
 qemuDomainCreateXMLAdd(virDomainDef **def)
 {
     virDomainObj *vm = qemuDomainObjFindQuiet((*def)->uuid);

@@ -21,6 +21,7 @@ virDomainIdent *qemuDomainCreateWithFlags(virConn *conn,
                                           unsigned int flags);
 virDomainIdent *qemuDomainCreateXML(virConn *conn, const char *xml,
                                     unsigned int flags);
+virDomainObj *qemuDomainCreateXMLAdd(virDomainDef **def);
 int qemuDomainDestroyFlags(virConn *conn, const virDomainIdent *dom,
                            unsigned int flags);
 int qemuDomainShutdownFlags(virConn *conn, const virDomainIdent *dom,

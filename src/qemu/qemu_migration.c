@@ -316,6 +316,29 @@ qemuMigrationAnyRefreshStats(virDomainObj *vm, virDomainAsyncJob asyncJob,
 }
 
 
+/* How errors name the job that waits for QEMU's migration code. */
+static const char *
+qemuMigrationAnyJobName(virDomainAsyncJob asyncJob)
+{
+    switch (asyncJob) {
+    case VIR_ASYNC_JOB_MIGRATION_OUT:
+        return "migration out";
+    case VIR_ASYNC_JOB_SAVE:
+        return "domain save";
+    case VIR_ASYNC_JOB_START:
+        return "domain restore";
+    case VIR_ASYNC_JOB_MIGRATION_IN:
+    case VIR_ASYNC_JOB_NONE:
+    case VIR_ASYNC_JOB_DUMP:
+    case VIR_ASYNC_JOB_SNAPSHOT:
+    case VIR_ASYNC_JOB_BACKUP:
+    case VIR_ASYNC_JOB_LAST:
+        break;
+    }
+    return "migration in";
+}
+
+
 /* Reports why the migration job ended badly; returns -1. */
 static int
 qemuMigrationAnyReportFailure(virDomainObj *vm, virDomainAsyncJob asyncJob,
@@ -382,8 +405,7 @@ int
 qemuMigrationAnyWaitFor(virDomainObj *vm, virDomainAsyncJob asyncJob,
                         bool postcopy, long long timeoutMs)
 {
-    const char *what = asyncJob == VIR_ASYNC_JOB_MIGRATION_OUT ?
-                       "migration out" : "migration in";
+    const char *what = qemuMigrationAnyJobName(asyncJob);
     long long deadline = virTimeMonotonicMs() + timeoutMs;
 
     for (;;) {

@@ -24,14 +24,18 @@
 VIR_LOG_INIT("qemu.migration_events");
 
 
-/* MIGRATION event (monitor thread, @vm locked, an async job active). */
+/* MIGRATION event (monitor thread, @vm locked, an async job active):
+ * migrations, and the save and restore jobs (qemu_save.c), whose data
+ * QEMU moves with its migration code too. */
 static void
 qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status)
 {
     int jobStatus = qemuMigrationAnyStatusToJob(status);
 
     if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT &&
-        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN)
+        vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN &&
+        vm->job->asyncJob != VIR_ASYNC_JOB_SAVE &&
+        vm->job->asyncJob != VIR_ASYNC_JOB_START)
         return;
     if (jobStatus < 0 || !vm->job->current)
         return;

@@ -306,6 +306,12 @@ qemuProcessLaunch(virDomainObj *vm, const char *incomingURI,
     if (!(cmd = qemuBuildCommandLine(vm->def, &params)))
         return -1;
     qemuProcessPeriphPassFDs(vm, cmd);
+    if (priv->incomingFD >= 0) {
+        VIR_DEBUG("passing incoming migration fd %d to QEMU of %s",
+                  priv->incomingFD, vm->def->name);
+        virCommandPassFD(cmd, priv->incomingFD, VIR_COMMAND_PASS_FD_CLOSE_PARENT);
+        priv->incomingFD = -1;
+    }
     if (qemuProcessSetAffinity(vm->def, cmd) < 0)
         return -1;
     virCommandSetLogFile(cmd, logPath);
@@ -1066,12 +1072,43 @@ qemuProcessUpdateState(virDomainObj *vm)
 }
 
 
+/* A save the daemon died in (qemu_save.c): its QEMU may still be
+ * migrating into the socket that went with the daemon, so the migration
+ * is cancelled, and a guest the save paused runs again, as libvirt
+ * recovers it.  The image was never renamed into place.  @vm locked,
+ * MODIFY job held. */
+static void
+qemuProcessRecoverSave(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    int reason = 0;
+
+    VIR_WARN("domain %s was being saved; cancelling the save", vm->def->name);
+    if (qemuDomainObjEnterMonitor(vm) == 0) {
+        if (qemuMonitorMigrateCancel(priv->mon) < 0)
+            virErrorResetLast();
+        ignore_value(qemuDomainObjExitMonitor(vm));
+    }
+    if (virDomainObjIsActive(vm) &&
+        virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+        reason == VIR_DOMAIN_PAUSED_SAVE &&
+        qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_SAVE_CANCELED,
+                             VIR_ASYNC_JOB_NONE) < 0) {
+        VIR_WARN("cannot resume domain %s: %s", vm->def->name,
+                 NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+}
+
+
 /* The saved job: a DESTROY or START in progress means kill; migrations
  * go to the migration code.  @vm locked, MODIFY job held. */
 static int
 qemuProcessRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
                       unsigned int *stopFlags)
 {
+    int reason = 0;
+
     if (saved->active == VIR_JOB_DESTROY) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("domain '%1$s' was being destroyed"), vm->def->name);
@@ -1098,9 +1135,21 @@ qemuProcessRecoverJob(virDomainObj *vm, virDomainJobObj *saved,
             return qemuProcessRecoverJobHook(vm, saved, stopFlags);
         return 0;
     case VIR_ASYNC_JOB_SAVE:
+        qemuProcessRecoverSave(vm);
+        return 0;
+    case VIR_ASYNC_JOB_START:
+        /* a restore still loading its image: the image stays, the
+         * half-loaded QEMU goes */
+        if (virDomainObjGetState(vm, &reason) == VIR_DOMAIN_PAUSED &&
+            reason == VIR_DOMAIN_PAUSED_MIGRATION) {
+            virReportError(VIR_ERR_OPERATION_FAILED,
+                           _("restore of domain '%1$s' was interrupted"),
+                           vm->def->name);
+            return -1;
+        }
+        return 0;
     case VIR_ASYNC_JOB_DUMP:
     case VIR_ASYNC_JOB_SNAPSHOT:
-    case VIR_ASYNC_JOB_START:
     case VIR_ASYNC_JOB_BACKUP:
     case VIR_ASYNC_JOB_LAST:
     default:

@@ -16,6 +16,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_events.h"
+#include "qemu_save.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virfile.h"
@@ -56,6 +57,7 @@ qemuStateMakeDirs(virQEMUDriverConfig *cfg)
 {
     if (virFileMakePathWithMode(cfg->configDir, 0755) < 0 ||
         virFileMakePathWithMode(cfg->autostartDir, 0755) < 0 ||
+        virFileMakePathWithMode(cfg->saveDir, 0700) < 0 ||
         virFileMakePathWithMode(cfg->statusDir, 0755) < 0 ||
         virFileMakePathWithMode(cfg->domainLogDir, 0755) < 0)
         return -1;
@@ -110,6 +112,7 @@ qemuStateLoadConfig(virQEMUDriver *driver, const char *file)
         goto error;
     vm->persistent = true;
     vm->autostart = virFileExists(link);
+    qemuSaveManagedLoad(vm);
     VIR_DEBUG("loaded config of domain %s (autostart %d)", vm->def->name,
               vm->autostart);
     virDomainObjEndAPI(&vm);
@@ -153,6 +156,23 @@ qemuStateReconnectOne(virDomainObj *vm, void *opaque G_GNUC_UNUSED)
 }
 
 
+/* Starts locked @vm (START job held): from its managed save image if it
+ * has one, as libvirt's autostart does.  Returns 0 or -1 (reported). */
+static int
+qemuStateAutostartRun(virDomainObj *vm)
+{
+    int rc = qemuSaveManagedStart(vm, 0);
+
+    if (rc != 0)
+        return rc < 0 ? -1 : 0;
+    if (qemuProcessStart(vm, VIR_ASYNC_JOB_START, NULL, 0) < 0)
+        return -1;
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STARTED,
+                                  VIR_DOMAIN_EVENT_STARTED_BOOTED);
+    return 0;
+}
+
+
 static int
 qemuStateAutostartOne(virDomainObj *vm, void *opaque G_GNUC_UNUSED)
 {
@@ -164,12 +184,9 @@ qemuStateAutostartOne(virDomainObj *vm, void *opaque G_GNUC_UNUSED)
             VIR_ERROR("cannot autostart domain %s: %s", vm->def->name,
                       NULLSTR(virErrorGetLastMessage()));
         } else {
-            if (qemuProcessStart(vm, VIR_ASYNC_JOB_START, NULL, 0) < 0)
+            if (qemuStateAutostartRun(vm) < 0)
                 VIR_ERROR("cannot autostart domain %s: %s", vm->def->name,
                           NULLSTR(virErrorGetLastMessage()));
-            else
-                qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STARTED,
-                                              VIR_DOMAIN_EVENT_STARTED_BOOTED);
             qemuProcessEndJob(vm);
         }
     }

@@ -1,0 +1,22 @@
+/*
+ * qemu_driver_save.h: driver entry points that save domains to files and
+ * start them from those (issue 16)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "qemu_conf.h"
+
+int qemuDomainSaveFlags(virConn *conn, const virDomainIdent *dom,
+                        const char *to, const char *dxml, unsigned int flags);
+int qemuDomainRestoreFlags(virConn *conn, const char *from, const char *dxml,
+                           unsigned int flags);
+int qemuDomainManagedSave(virConn *conn, const virDomainIdent *dom,
+                          unsigned int flags);
+int qemuDomainManagedSaveRemove(virConn *conn, const virDomainIdent *dom,
+                                unsigned int flags);
+char *qemuDomainSaveImageGetXMLDesc(virConn *conn, const char *file,
+                                    unsigned int flags);
+char *qemuDomainManagedSaveGetXMLDesc(virConn *conn, const virDomainIdent *dom,
+                                      unsigned int flags);
