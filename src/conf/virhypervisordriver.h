@@ -209,6 +209,18 @@ typedef char *(*virDrvConnectGetDomainCapabilities)(virConn *conn,
                                                     const char *machine,
                                                     const char *virttype,
                                                     unsigned int flags);
+/* The baseline <cpu> of the @ncpus <cpu> XMLs (issue 16); caller owns it. */
+typedef char *(*virDrvConnectBaselineCPU)(virConn *conn, const char **xmlCPUs,
+                                          unsigned int ncpus,
+                                          unsigned int flags);
+typedef char *(*virDrvConnectBaselineHypervisorCPU)(virConn *conn,
+                                                    const char *emulator,
+                                                    const char *arch,
+                                                    const char *machine,
+                                                    const char *virttype,
+                                                    const char **xmlCPUs,
+                                                    unsigned int ncpus,
+                                                    unsigned int flags);
 
 typedef int (*virDrvConnectListAllDomains)(virConn *conn,
                                            virDomainIdent ***domains,
@@ -515,6 +527,8 @@ struct _virHypervisorDriver {
     virDrvConnectGetDomainCapabilities connectGetDomainCapabilities;
     virDrvConnectCompareCPU connectCompareCPU;
     virDrvConnectCompareHypervisorCPU connectCompareHypervisorCPU;
+    virDrvConnectBaselineCPU connectBaselineCPU;
+    virDrvConnectBaselineHypervisorCPU connectBaselineHypervisorCPU;
 
     virDrvConnectListAllDomains connectListAllDomains;
     virDrvConnectListDomains connectListDomains;

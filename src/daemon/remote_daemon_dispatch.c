@@ -258,3 +258,37 @@ remoteDispatchConnectIsSecure(virNetServerClient *client,
     ret->secure = virNetServerClientIsSecure(client) ? 1 : 0;
     return 0;
 }
+
+
+/* ---- CPU baselines (issue 16) ---- */
+
+int
+remoteDispatchConnectBaselineCpu(virNetServerClient *client G_GNUC_UNUSED,
+                                 virConn *conn,
+                                 remote_connect_baseline_cpu_args *args,
+                                 remote_connect_baseline_cpu_ret *ret)
+{
+    ret->cpu = conn->driver->connectBaselineCPU(conn,
+                                                (const char **)args->xmlCPUs.xmlCPUs_val,
+                                                args->xmlCPUs.xmlCPUs_len,
+                                                args->flags);
+    return ret->cpu ? 0 : -1;
+}
+
+
+int
+remoteDispatchConnectBaselineHypervisorCpu(virNetServerClient *client G_GNUC_UNUSED,
+                                           virConn *conn,
+                                           remote_connect_baseline_hypervisor_cpu_args *args,
+                                           remote_connect_baseline_hypervisor_cpu_ret *ret)
+{
+    ret->cpu = conn->driver->connectBaselineHypervisorCPU(conn,
+                                                          args->emulator ? *args->emulator : NULL,
+                                                          args->arch ? *args->arch : NULL,
+                                                          args->machine ? *args->machine : NULL,
+                                                          args->virttype ? *args->virttype : NULL,
+                                                          (const char **)args->xmlCPUs.xmlCPUs_val,
+                                                          args->xmlCPUs.xmlCPUs_len,
+                                                          args->flags);
+    return ret->cpu ? 0 : -1;
+}

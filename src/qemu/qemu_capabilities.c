@@ -401,7 +401,8 @@ qemuCapsRun(const char *binary, const char *const *args, const char *input)
         return NULL;
     }
     if (input) {
-        /* a few hundred bytes: fits in the pipe, never blocks */
+        /* at most 64 KiB (qemuCapsRunQMP): fits in the pipe, never
+         * blocks */
         if (write(inFd, input, strlen(input)) < 0)
             VIR_WARN("cannot write to %s: %s", binary, g_strerror(errno));
         close(inFd);
@@ -418,6 +419,27 @@ qemuCapsRun(const char *binary, const char *const *args, const char *input)
 }
 
 
+/* A QEMU with nothing but a QMP monitor on stdio, under TCG. */
+static const char *const qemuCapsQMPArgs[] = {
+    "-machine", "none", "-nodefaults", "-no-user-config", "-S",
+    "-display", "none", "-accel", "tcg", "-qmp", "stdio", NULL,
+};
+
+
+/**
+ * qemuCapsRunQMP:
+ * Runs @binary with only a QMP monitor on stdio (TCG, no machine) and
+ * feeds it @input, QMP commands one a line ending with "quit" (at most
+ * 64 KiB: it is written before anything is read).  Returns QEMU's whole
+ * output, one message a line (caller owns it), or NULL (reported).
+ */
+char *
+qemuCapsRunQMP(const char *binary, const char *input)
+{
+    return qemuCapsRun(binary, qemuCapsQMPArgs, input);
+}
+
+
 /**
  * qemuCapsProbe:
  * Runs @binary to learn its version and machine types (no caching; see
@@ -429,10 +451,6 @@ qemuCapsProbe(const char *binary)
 {
     static const char *const versionArgs[] = { "-version", NULL };
     static const char *const machineArgs[] = { "-machine", "help", NULL };
-    static const char *const qmpArgs[] = {
-        "-machine", "none", "-nodefaults", "-no-user-config", "-S",
-        "-display", "none", "-accel", "tcg", "-qmp", "stdio", NULL,
-    };
     g_autofree char *versionOut = NULL;
     g_autofree char *machineOut = NULL;
     g_autofree char *qmpOut = NULL;
@@ -446,7 +464,7 @@ qemuCapsProbe(const char *binary)
     if (!(versionOut = qemuCapsRun(binary, versionArgs, NULL)) ||
         !(machineOut = qemuCapsRun(binary, machineArgs, NULL)))
         return NULL;
-    if (!(qmpOut = qemuCapsRun(binary, qmpArgs, QEMU_CAPS_QMP_INPUT))) {
+    if (!(qmpOut = qemuCapsRunQMP(binary, QEMU_CAPS_QMP_INPUT))) {
         VIR_WARN("no vCPU limits for %s: %s", binary, virErrorGetLastMessage());
         virErrorResetLast();
     }

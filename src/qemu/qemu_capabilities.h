@@ -66,6 +66,7 @@ qemuCaps *qemuCapsNewFromOutput(const char *binary, const char *versionOut,
                                 const char *machineHelpOut,
                                 const char *queryMachinesOut);
 qemuCaps *qemuCapsProbe(const char *binary);
+char *qemuCapsRunQMP(const char *binary, const char *input);
 qemuCaps *qemuCapsCacheLookup(const char *binary);
 void qemuCapsCacheClear(void);
 

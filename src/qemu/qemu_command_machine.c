@@ -10,38 +10,10 @@
 #include <config.h>
 
 #include "qemu_command_machine.h"
+#include "qemu_cpu.h"
 #include "virerror.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
-
-/* libvirt's x86 feature names that QEMU spells differently. */
-static const char *const qemuCPUFeatureNames[][2] = {
-    { "cmp_legacy", "cmp-legacy" },
-    { "ds_cpl", "ds-cpl" },
-    { "fxsr_opt", "fxsr-opt" },
-    { "kvm_pv_eoi", "kvm-pv-eoi" },
-    { "kvm_pv_unhalt", "kvm-pv-unhalt" },
-    { "lahf_lm", "lahf-lm" },
-    { "nodeid_msr", "nodeid-msr" },
-    { "pclmuldq", "pclmulqdq" },
-    { "perfctr_core", "perfctr-core" },
-    { "perfctr_nb", "perfctr-nb" },
-    { "tsc_adjust", "tsc-adjust" },
-};
-
-
-static const char *
-qemuCPUFeatureToQEMU(const char *name)
-{
-    size_t i;
-
-    for (i = 0; i < G_N_ELEMENTS(qemuCPUFeatureNames); i++) {
-        if (STREQ(name, qemuCPUFeatureNames[i][0]))
-            return qemuCPUFeatureNames[i][1];
-    }
-    return name;
-}
-
 
 static const virDomainTimerDef *
 qemuDomainFindTimer(const virDomainDef *def, virDomainTimerName name)

@@ -27,18 +27,63 @@ qemuCapsCPUModelFree(qemuCapsCPUModel *model)
 }
 
 
+/* libvirt's x86 feature names that QEMU spells differently. */
+static const char *const qemuCPUFeatureNames[][2] = {
+    { "cmp_legacy", "cmp-legacy" },
+    { "ds_cpl", "ds-cpl" },
+    { "fxsr_opt", "fxsr-opt" },
+    { "kvm_pv_eoi", "kvm-pv-eoi" },
+    { "kvm_pv_unhalt", "kvm-pv-unhalt" },
+    { "lahf_lm", "lahf-lm" },
+    { "nodeid_msr", "nodeid-msr" },
+    { "pclmuldq", "pclmulqdq" },
+    { "perfctr_core", "perfctr-core" },
+    { "perfctr_nb", "perfctr-nb" },
+    { "tsc_adjust", "tsc-adjust" },
+};
+
+
+/* QEMU's spelling of libvirt's feature @name (-cpu, expansions). */
+const char *
+qemuCPUFeatureToQEMU(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(qemuCPUFeatureNames); i++) {
+        if (g_str_equal(name, qemuCPUFeatureNames[i][0]))
+            return qemuCPUFeatureNames[i][1];
+    }
+    return name;
+}
+
+
+/* libvirt's spelling of QEMU's feature @name (CPU XML we write). */
+const char *
+qemuCPUFeatureFromQEMU(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(qemuCPUFeatureNames); i++) {
+        if (g_str_equal(name, qemuCPUFeatureNames[i][1]))
+            return qemuCPUFeatureNames[i][0];
+    }
+    return name;
+}
+
+
 char *
 qemuCPUFeatureName(const char *name)
 {
-    char *ret = g_ascii_strdown(name, -1);
+    char *ret = g_ascii_strdown(qemuCPUFeatureToQEMU(name), -1);
 
     g_strdelimit(ret, "._", '-');
     return ret;
 }
 
 
-/* The "return" of the reply tagged @id in @output; caller puts it. */
-static json_object *
+/* The "return" of the reply tagged @id in @output (a QMP transcript, one
+ * message a line), or NULL; caller puts it. */
+json_object *
 qemuCPUFindReply(const char *output, const char *id)
 {
     g_auto(GStrv) lines = g_strsplit(output ? output : "", "\n", -1);

@@ -12,6 +12,8 @@
  */
 #pragma once
 
+#include <json-c/json.h>
+
 #include "qemu_capabilities.h"
 
 /* Fills @caps's cpuModels and cpuMaxFeatures from the probe's QMP
@@ -19,11 +21,17 @@
  * "cpu-max").  Missing replies leave them empty; reports nothing. */
 void qemuCPUParseModels(const char *output, qemuCaps *caps);
 
-/* "sse4_2", "sse4.2" and "SSE4-2" are one feature: caller owns the
- * lower-case, '-' separated name. */
+const char *qemuCPUFeatureToQEMU(const char *name);
+const char *qemuCPUFeatureFromQEMU(const char *name);
+
+/* "sse4_2", "sse4.2" and "SSE4-2" are one feature, and libvirt's
+ * "pclmuldq" is QEMU's "pclmulqdq": caller owns the lower-case, '-'
+ * separated name. */
 char *qemuCPUFeatureName(const char *name);
 
 const qemuCapsCPUModel *qemuCPUFindModel(const qemuCaps *caps, const char *name);
+
+json_object *qemuCPUFindReply(const char *output, const char *id);
 
 /* Compares the <cpu> in @xml with what @caps's QEMU can run: returns a
  * virCPUCompareResult (INCOMPATIBLE, IDENTICAL for the host's own CPU,

@@ -44,6 +44,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .connectGetDomainCapabilities = qemuConnectGetDomainCapabilities,
     .connectCompareCPU = qemuConnectCompareCPU,
     .connectCompareHypervisorCPU = qemuConnectCompareHypervisorCPU,
+    .connectBaselineCPU = qemuConnectBaselineCPU,
+    .connectBaselineHypervisorCPU = qemuConnectBaselineHypervisorCPU,
     .nodeGetInfo = qemuNodeGetInfo,
 
     .connectListAllDomains = qemuConnectListAllDomains,

@@ -9,6 +9,7 @@
 #include "qemu_capabilities.h"
 #include "qemu_closecallbacks.h"
 #include "qemu_cpu.h"
+#include "qemu_cpu_baseline.h"
 #include "qemu_domaincaps.h"
 #include "qemu_migration.h"
 #include "virhostinfo.h"
@@ -322,4 +323,41 @@ qemuConnectCompareHypervisorCPU(virConn *conn G_GNUC_UNUSED,
         return VIR_CPU_COMPARE_ERROR;
     return qemuCPUCompareXML(qemu_driver->caps, NULL, xmlCPU,
                              flags & VIR_CONNECT_COMPARE_CPU_FAIL_INCOMPATIBLE);
+}
+
+
+/* virConnectBaselineCPU: the baseline of host CPUs, on the models this
+ * daemon's QEMU defines (qemu_cpu_baseline.h). */
+char *
+qemuConnectBaselineCPU(virConn *conn G_GNUC_UNUSED, const char **xmlCPUs,
+                       unsigned int ncpus, unsigned int flags)
+{
+    VIR_DEBUG("ncpus=%u flags=0x%x", ncpus, flags);
+    virCheckFlags(VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES |
+                  VIR_CONNECT_BASELINE_CPU_MIGRATABLE, NULL);
+    return qemuCPUBaseline(qemu_driver->caps, xmlCPUs, ncpus, flags, false);
+}
+
+
+/* virConnectBaselineHypervisorCPU: the same, limited to the models and
+ * features the named hypervisor (this daemon's QEMU) runs. */
+char *
+qemuConnectBaselineHypervisorCPU(virConn *conn G_GNUC_UNUSED,
+                                 const char *emulator, const char *arch,
+                                 const char *machine, const char *virttype,
+                                 const char **xmlCPUs, unsigned int ncpus,
+                                 unsigned int flags)
+{
+    virDomainVirtType type;
+    const char *canonical;
+
+    VIR_DEBUG("emulator=%s arch=%s machine=%s virttype=%s ncpus=%u flags=0x%x",
+              NULLSTR(emulator), NULLSTR(arch), NULLSTR(machine),
+              NULLSTR(virttype), ncpus, flags);
+    virCheckFlags(VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES |
+                  VIR_CONNECT_BASELINE_CPU_MIGRATABLE, NULL);
+    if (qemuConnectCheckHypervisor(emulator, arch, machine, virttype, &type,
+                                   &canonical) < 0)
+        return NULL;
+    return qemuCPUBaseline(qemu_driver->caps, xmlCPUs, ncpus, flags, true);
 }
