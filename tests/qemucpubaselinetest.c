@@ -21,10 +21,13 @@ static qemuCPUModelMap *testMap;
 static qemuCPUModelMap *
 testLoadMap(void)
 {
-    g_autofree char *version = virTestLoadFile("qemucapsdata/qemu-7.2-version.txt", NULL);
-    g_autofree char *help = virTestLoadFile("qemucapsdata/qemu-7.2-machine-help.txt", NULL);
-    g_autofree char *exp = virTestLoadFile("qemucpubaselinedata/qemu-7.2-cpu-expansion.json",
-                                           NULL);
+    g_autofree char
+        *version = virTestLoadFile("qemucapsdata/qemu-7.2-version.txt", NULL);
+    g_autofree char
+        *help = virTestLoadFile("qemucapsdata/qemu-7.2-machine-help.txt", NULL);
+    g_autofree char *
+        exp = virTestLoadFile("qemucpubaselinedata/qemu-7.2-cpu-expansion.json",
+                              NULL);
     qemuCaps *caps = qemuCapsNewFromOutput("/usr/bin/qemu-system-x86_64",
                                            version, help, exp);
     qemuCPUModelMap *map;
@@ -39,35 +42,47 @@ testLoadMap(void)
 
 
 typedef struct {
-    const char *name;       /* golden file qemucpubaselinedata/<name>.xml */
+    const char *name; /* golden file qemucpubaselinedata/<name>.xml */
     const char *cpus[4];
     unsigned int flags;
     bool hypervisor;
 } testCase;
 
-#define INTEL(m) "<cpu><arch>x86_64</arch><model>" m "</model><vendor>Intel</vendor></cpu>"
-#define AMD(m) "<cpu><arch>x86_64</arch><model>" m "</model><vendor>AMD</vendor></cpu>"
+#define INTEL(m) \
+    "<cpu><arch>x86_64</arch><model>" m "</model><vendor>Intel</vendor></cpu>"
+#define AMD(m) \
+    "<cpu><arch>x86_64</arch><model>" m "</model><vendor>AMD</vendor></cpu>"
 
 static const testCase testCases[] = {
     { "westmere", { INTEL("Westmere") }, 0, false },
     { "haswell-westmere", { INTEL("Haswell"), INTEL("Westmere") }, 0, false },
     { "skylake-sandybridge-features",
       { INTEL("Skylake-Client"), INTEL("SandyBridge") },
-      VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, false },
+      VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES,
+      false },
     { "nehalem-invtsc",
       { "<cpu><model>Nehalem</model><feature name='invtsc'/>"
-        "<feature name='pclmuldq'/></cpu>" }, 0, false },
+        "<feature name='pclmuldq'/></cpu>" },
+      0,
+      false },
     { "nehalem-invtsc-migratable",
       { "<cpu><model>Nehalem</model><feature name='invtsc'/>"
         "<feature name='pclmuldq'/></cpu>" },
-      VIR_CONNECT_BASELINE_CPU_MIGRATABLE, false },
-    { "epyc-opteron", { AMD("EPYC"), AMD("Opteron_G4"), AMD("Opteron_G3") },
-      0, false },
-    { "no-vendor", { "<cpu><model>Haswell</model></cpu>", INTEL("Nehalem") },
-      0, false },
+      VIR_CONNECT_BASELINE_CPU_MIGRATABLE,
+      false },
+    { "epyc-opteron",
+      { AMD("EPYC"), AMD("Opteron_G4"), AMD("Opteron_G3") },
+      0,
+      false },
+    { "no-vendor",
+      { "<cpu><model>Haswell</model></cpu>", INTEL("Nehalem") },
+      0,
+      false },
     /* Haswell, SandyBridge: TCG lacks some of their features */
-    { "hypervisor", { INTEL("Haswell"), INTEL("Skylake-Client") },
-      VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES, true },
+    { "hypervisor",
+      { INTEL("Haswell"), INTEL("Skylake-Client") },
+      VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES,
+      true },
 };
 
 
@@ -75,15 +90,16 @@ static void
 testBaseline(gconstpointer opaque)
 {
     const testCase *tc = opaque;
-    g_autofree char *rel = g_strdup_printf("qemucpubaselinedata/%s.xml", tc->name);
+    g_autofree char *rel = g_strdup_printf("qemucpubaselinedata/%s.xml",
+                                           tc->name);
     g_autofree char *out = NULL;
     unsigned int n = 0;
 
     while (n < G_N_ELEMENTS(tc->cpus) && tc->cpus[n])
         n++;
     virErrorResetLast();
-    out = qemuCPUBaselineCompute(testMap, (const char **)tc->cpus, n,
-                                 tc->flags, tc->hypervisor);
+    out = qemuCPUBaselineCompute(testMap, (const char **)tc->cpus, n, tc->flags,
+                                 tc->hypervisor);
     if (!out)
         g_error("%s: %s", tc->name, virTestLastErrorMessage());
     g_assert_cmpint(virTestCompareToFile(out, rel), ==, 0);
@@ -99,31 +115,51 @@ typedef struct {
 
 static const testBadCase testBadCases[] = {
     { { NULL }, 0, VIR_ERR_INVALID_ARG, "no CPUs given" },
-    { { "<cpu><model>Pentium9</model></cpu>" }, 1, VIR_ERR_INTERNAL_ERROR,
+    { { "<cpu><model>Pentium9</model></cpu>" },
+      1,
+      VIR_ERR_INTERNAL_ERROR,
       "Unknown CPU model Pentium9" },
-    { { "<cpu><arch>x86_64</arch></cpu>" }, 1, VIR_ERR_INVALID_ARG,
+    { { "<cpu><arch>x86_64</arch></cpu>" },
+      1,
+      VIR_ERR_INVALID_ARG,
       "no CPU model specified at index 0" },
-    { { INTEL("Westmere"), "<cpu><vendor>AMD</vendor></cpu>" }, 2,
-      VIR_ERR_INVALID_ARG, "no CPU model specified at index 1" },
+    { { INTEL("Westmere"), "<cpu><vendor>AMD</vendor></cpu>" },
+      2,
+      VIR_ERR_INVALID_ARG,
+      "no CPU model specified at index 1" },
     { { "<cpu><model>Westmere" }, 1, VIR_ERR_XML_ERROR, "(CPU_definition)" },
     { { "<host/>" }, 1, VIR_ERR_XML_ERROR, "expecting root element of 'cpu'" },
-    { { INTEL("Westmere"), AMD("EPYC") }, 2, VIR_ERR_OPERATION_FAILED,
+    { { INTEL("Westmere"), AMD("EPYC") },
+      2,
+      VIR_ERR_OPERATION_FAILED,
       "CPU vendors do not match" },
-    { { AMD("Westmere") }, 1, VIR_ERR_OPERATION_FAILED,
+    { { AMD("Westmere") },
+      1,
+      VIR_ERR_OPERATION_FAILED,
       "CPU vendor Intel of model Westmere differs from vendor AMD" },
-    { { "<cpu><model>qemu64</model><vendor>Cyrix</vendor></cpu>" }, 1,
-      VIR_ERR_OPERATION_FAILED, "Unknown CPU vendor Cyrix" },
-    { { "<cpu><model>qemu64</model><feature name='flux'/></cpu>" }, 1,
-      VIR_ERR_INTERNAL_ERROR, "Unknown CPU feature flux" },
+    { { "<cpu><model>qemu64</model><vendor>Cyrix</vendor></cpu>" },
+      1,
+      VIR_ERR_OPERATION_FAILED,
+      "Unknown CPU vendor Cyrix" },
+    { { "<cpu><model>qemu64</model><feature name='flux'/></cpu>" },
+      1,
+      VIR_ERR_INTERNAL_ERROR,
+      "Unknown CPU feature flux" },
     { { "<cpu><model>qemu64</model><feature name='sse2' policy='maybe'/></cpu>" },
-      1, VIR_ERR_XML_ERROR, "Invalid CPU feature policy 'maybe'" },
-    { { "<cpu><arch>aarch64</arch><model>cortex-a57</model></cpu>" }, 1,
-      VIR_ERR_NO_SUPPORT, "cannot compute baseline CPU of aarch64 architecture" },
+      1,
+      VIR_ERR_XML_ERROR,
+      "Invalid CPU feature policy 'maybe'" },
+    { { "<cpu><arch>aarch64</arch><model>cortex-a57</model></cpu>" },
+      1,
+      VIR_ERR_NO_SUPPORT,
+      "cannot compute baseline CPU of aarch64 architecture" },
     { { "<cpu><model>qemu64</model><feature name='sse2' policy='disable'/></cpu>",
         "<cpu><model>qemu64</model><feature name='sse2' policy='forbid'/>"
         "<feature name='sse' policy='disable'/><feature name='fpu' policy='disable'/>"
-        "<feature name='lm' policy='disable'/></cpu>" }, 2,
-      VIR_ERR_OPERATION_FAILED, "Cannot find suitable CPU model for given data" },
+        "<feature name='lm' policy='disable'/></cpu>" },
+      2,
+      VIR_ERR_OPERATION_FAILED,
+      "Cannot find suitable CPU model for given data" },
 };
 
 
@@ -150,7 +186,8 @@ main(int argc, char **argv)
     virTestInit(&argc, &argv);
     testMap = testLoadMap();
     for (i = 0; i < G_N_ELEMENTS(testCases); i++) {
-        g_autofree char *name = g_strdup_printf("/cpubaseline/%s", testCases[i].name);
+        g_autofree char *name = g_strdup_printf("/cpubaseline/%s",
+                                                testCases[i].name);
 
         g_test_add_data_func(name, &testCases[i], testBaseline);
     }

@@ -59,7 +59,8 @@ testWriteGolden(void)
     close(fd);
     g_assert_true(g_file_get_contents(path, &written, &wlen, NULL));
     g_assert_cmpint(virTestCompareToFileFull(written, wlen,
-                                             "qemusaveimagedata/good.img"), ==, 0);
+                                             "qemusaveimagedata/good.img"),
+                    ==, 0);
     unlink(path);
     rmdir(dir);
 }
@@ -69,7 +70,8 @@ static void
 testReadGolden(void)
 {
     g_autofree char *path = virTestSrcPath("qemusaveimagedata/good.img");
-    g_autofree char *expect = virTestLoadFile("qemusaveimagedata/xml.txt", NULL);
+    g_autofree char *expect = virTestLoadFile("qemusaveimagedata/xml.txt",
+                                              NULL);
     g_autofree char *xml = NULL;
     g_autofree char *data = NULL;
     char buf[1001];
@@ -95,7 +97,7 @@ testReadGolden(void)
 typedef struct {
     const char *file;
     int code;
-    const char *message;    /* a part of the error message */
+    const char *message; /* a part of the error message */
 } testBadCase;
 
 static const testBadCase testBadCases[] = {
@@ -110,8 +112,7 @@ static const testBadCase testBadCases[] = {
     { "badsum.img", VIR_ERR_OPERATION_FAILED, "is corrupted" },
     { "badoffset.img", VIR_ERR_OPERATION_FAILED, "has an invalid header" },
     { "zerodata.img", VIR_ERR_OPERATION_FAILED, "has an invalid header" },
-    { "libvirt.img", VIR_ERR_OPERATION_FAILED,
-      "image magic is incorrect" },
+    { "libvirt.img", VIR_ERR_OPERATION_FAILED, "image magic is incorrect" },
     { "qemustream.img", VIR_ERR_OPERATION_FAILED,
       "is not a virtmig save image" },
     { "missing.img", VIR_ERR_SYSTEM_ERROR, "cannot open save image" },
@@ -149,12 +150,14 @@ testRoundTrip(void)
     in.partial = false;
     in.dataLen = 1ULL << 40;
     qemuSaveImageHeaderEncode(&in, buf);
-    g_assert_cmpint(qemuSaveImageHeaderDecode(buf, sizeof(buf), "x", &out), ==, 0);
+    g_assert_cmpint(qemuSaveImageHeaderDecode(buf, sizeof(buf), "x", &out), ==,
+                    0);
     g_assert_cmpuint(out.flags, ==, 0);
     g_assert_cmpuint(out.xmlLen, ==, strlen("<domain/>"));
     g_assert_cmpuint(out.dataOffset, ==, 4096);
     g_assert_cmpuint(out.dataLen, ==, 1ULL << 40);
-    g_assert_true(memcmp(in.xmlSHA256, out.xmlSHA256, sizeof(in.xmlSHA256)) == 0);
+    g_assert_true(memcmp(in.xmlSHA256, out.xmlSHA256, sizeof(in.xmlSHA256)) ==
+                  0);
 }
 
 

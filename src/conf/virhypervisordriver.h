@@ -213,14 +213,10 @@ typedef char *(*virDrvConnectGetDomainCapabilities)(virConn *conn,
 typedef char *(*virDrvConnectBaselineCPU)(virConn *conn, const char **xmlCPUs,
                                           unsigned int ncpus,
                                           unsigned int flags);
-typedef char *(*virDrvConnectBaselineHypervisorCPU)(virConn *conn,
-                                                    const char *emulator,
-                                                    const char *arch,
-                                                    const char *machine,
-                                                    const char *virttype,
-                                                    const char **xmlCPUs,
-                                                    unsigned int ncpus,
-                                                    unsigned int flags);
+typedef char *(*virDrvConnectBaselineHypervisorCPU)(
+    virConn *conn, const char *emulator, const char *arch, const char *machine,
+    const char *virttype, const char **xmlCPUs, unsigned int ncpus,
+    unsigned int flags);
 
 typedef int (*virDrvConnectListAllDomains)(virConn *conn,
                                            virDomainIdent ***domains,

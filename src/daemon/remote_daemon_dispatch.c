@@ -269,7 +269,8 @@ remoteDispatchConnectBaselineCpu(virNetServerClient *client G_GNUC_UNUSED,
                                  remote_connect_baseline_cpu_ret *ret)
 {
     ret->cpu = conn->driver->connectBaselineCPU(conn,
-                                                (const char **)args->xmlCPUs.xmlCPUs_val,
+                                                (const char **)
+                                                    args->xmlCPUs.xmlCPUs_val,
                                                 args->xmlCPUs.xmlCPUs_len,
                                                 args->flags);
     return ret->cpu ? 0 : -1;
@@ -277,18 +278,26 @@ remoteDispatchConnectBaselineCpu(virNetServerClient *client G_GNUC_UNUSED,
 
 
 int
-remoteDispatchConnectBaselineHypervisorCpu(virNetServerClient *client G_GNUC_UNUSED,
-                                           virConn *conn,
-                                           remote_connect_baseline_hypervisor_cpu_args *args,
-                                           remote_connect_baseline_hypervisor_cpu_ret *ret)
+remoteDispatchConnectBaselineHypervisorCpu(
+    virNetServerClient *client G_GNUC_UNUSED, virConn *conn,
+    remote_connect_baseline_hypervisor_cpu_args *args,
+    remote_connect_baseline_hypervisor_cpu_ret *ret)
 {
-    ret->cpu = conn->driver->connectBaselineHypervisorCPU(conn,
-                                                          args->emulator ? *args->emulator : NULL,
-                                                          args->arch ? *args->arch : NULL,
-                                                          args->machine ? *args->machine : NULL,
-                                                          args->virttype ? *args->virttype : NULL,
-                                                          (const char **)args->xmlCPUs.xmlCPUs_val,
-                                                          args->xmlCPUs.xmlCPUs_len,
-                                                          args->flags);
+    ret->cpu = conn->driver
+                   ->connectBaselineHypervisorCPU(conn,
+                                                  args->emulator
+                                                      ? *args->emulator
+                                                      : NULL,
+                                                  args->arch ? *args->arch
+                                                             : NULL,
+                                                  args->machine ? *args->machine
+                                                                : NULL,
+                                                  args->virttype
+                                                      ? *args->virttype
+                                                      : NULL,
+                                                  (const char **)
+                                                      args->xmlCPUs.xmlCPUs_val,
+                                                  args->xmlCPUs.xmlCPUs_len,
+                                                  args->flags);
     return ret->cpu ? 0 : -1;
 }

@@ -421,8 +421,9 @@ qemuCapsRun(const char *binary, const char *const *args, const char *input)
 
 /* A QEMU with nothing but a QMP monitor on stdio, under TCG. */
 static const char *const qemuCapsQMPArgs[] = {
-    "-machine", "none", "-nodefaults", "-no-user-config", "-S",
-    "-display", "none", "-accel", "tcg", "-qmp", "stdio", NULL,
+    "-machine", "none",     "-nodefaults", "-no-user-config",
+    "-S",       "-display", "none",        "-accel",
+    "tcg",      "-qmp",     "stdio",       NULL,
 };
 
 

@@ -29,16 +29,11 @@ qemuCapsCPUModelFree(qemuCapsCPUModel *model)
 
 /* libvirt's x86 feature names that QEMU spells differently. */
 static const char *const qemuCPUFeatureNames[][2] = {
-    { "cmp_legacy", "cmp-legacy" },
-    { "ds_cpl", "ds-cpl" },
-    { "fxsr_opt", "fxsr-opt" },
-    { "kvm_pv_eoi", "kvm-pv-eoi" },
-    { "kvm_pv_unhalt", "kvm-pv-unhalt" },
-    { "lahf_lm", "lahf-lm" },
-    { "nodeid_msr", "nodeid-msr" },
-    { "pclmuldq", "pclmulqdq" },
-    { "perfctr_core", "perfctr-core" },
-    { "perfctr_nb", "perfctr-nb" },
+    { "cmp_legacy", "cmp-legacy" },       { "ds_cpl", "ds-cpl" },
+    { "fxsr_opt", "fxsr-opt" },           { "kvm_pv_eoi", "kvm-pv-eoi" },
+    { "kvm_pv_unhalt", "kvm-pv-unhalt" }, { "lahf_lm", "lahf-lm" },
+    { "nodeid_msr", "nodeid-msr" },       { "pclmuldq", "pclmulqdq" },
+    { "perfctr_core", "perfctr-core" },   { "perfctr_nb", "perfctr-nb" },
     { "tsc_adjust", "tsc-adjust" },
 };
 

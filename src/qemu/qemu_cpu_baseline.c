@@ -27,13 +27,16 @@ VIR_LOG_INIT("qemu.cpu_baseline");
 /* Features libvirt knows and QEMU does not (cache monitoring): a host
  * CPU may list them, no guest model can have them; they are dropped. */
 static const char *const qemuCPUFeaturesHostOnly[] = {
-    "cmt", "mbm_total", "mbm_local",
+    "cmt",
+    "mbm_total",
+    "mbm_local",
 };
 
 /* Features a migratable baseline leaves out (libvirt's cpu_map marks
  * them migratable='no'). */
 static const char *const qemuCPUFeaturesUnmigratable[] = {
-    "invtsc", "xsaves",
+    "invtsc",
+    "xsaves",
 };
 
 /* CPUID vendor strings and libvirt's names for them. */
@@ -46,14 +49,14 @@ static const char *const qemuCPUVendors[][2] = {
 
 typedef struct {
     char *name;
-    char *vendor;           /* libvirt's vendor name, or NULL */
-    bool usable;            /* runs under this QEMU (query-cpu-definitions) */
-    GHashTable *features;   /* QEMU's names of the features it has */
+    char *vendor;         /* libvirt's vendor name, or NULL */
+    bool usable;          /* runs under this QEMU (query-cpu-definitions) */
+    GHashTable *features; /* QEMU's names of the features it has */
 } qemuCPUModelData;
 
 struct _qemuCPUModelMap {
-    GPtrArray *models;      /* qemuCPUModelData, in QEMU's order */
-    GHashTable *names;      /* folded name -> QEMU's name, every feature */
+    GPtrArray *models;       /* qemuCPUModelData, in QEMU's order */
+    GHashTable *names;       /* folded name -> QEMU's name, every feature */
     GHashTable *maxFeatures; /* QEMU's names of what "max" has */
 };
 
@@ -91,7 +94,8 @@ qemuCPUBaselineWantModel(const char *name)
     if (g_str_equal(name, "max") || g_str_equal(name, "host") ||
         g_str_equal(name, "base"))
         return false;
-    return !(v && v[1] == 'v' && v[2] && strspn(v + 2, "0123456789") == strlen(v + 2));
+    return !(v && v[1] == 'v' && v[2] &&
+             strspn(v + 2, "0123456789") == strlen(v + 2));
 }
 
 
@@ -103,9 +107,11 @@ qemuCPUBaselineWantModel(const char *name)
 char *
 qemuCPUModelMapProbeInput(const qemuCaps *caps)
 {
-    g_autoptr(GString) in = g_string_new("{\"execute\":\"qmp_capabilities\"}\n");
-    const char *fmt = "{\"execute\":\"query-cpu-model-expansion\",\"id\":\"exp-%s\","
-                      "\"arguments\":{\"type\":\"static\",\"model\":{\"name\":\"%s\"}}}\n";
+    g_autoptr(GString)
+        in = g_string_new("{\"execute\":\"qmp_capabilities\"}\n");
+    const char *
+        fmt = "{\"execute\":\"query-cpu-model-expansion\",\"id\":\"exp-%s\","
+              "\"arguments\":{\"type\":\"static\",\"model\":{\"name\":\"%s\"}}}\n";
     size_t i;
 
     for (i = 0; caps->cpuModels && i < caps->cpuModels->len; i++) {
@@ -138,10 +144,10 @@ qemuCPUVendorFromCPUID(const char *str)
 /* The features (true booleans) and vendor of the static expansion @ret;
  * every feature name goes into @map->names. */
 static GHashTable *
-qemuCPUModelMapExpansion(qemuCPUModelMap *map, json_object *ret,
-                         char **vendor)
+qemuCPUModelMapExpansion(qemuCPUModelMap *map, json_object *ret, char **vendor)
 {
-    GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *set = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                            NULL);
     json_object *model = NULL;
     json_object *props = NULL;
     struct json_object_iterator it;
@@ -156,14 +162,17 @@ qemuCPUModelMapExpansion(qemuCPUModelMap *map, json_object *ret,
         const char *name = json_object_iter_peek_name(&it);
         json_object *val = json_object_iter_peek_value(&it);
 
-        if (g_str_equal(name, "vendor") && json_object_is_type(val, json_type_string)) {
+        if (g_str_equal(name, "vendor") &&
+            json_object_is_type(val, json_type_string)) {
             g_free(*vendor);
-            *vendor = g_strdup(qemuCPUVendorFromCPUID(json_object_get_string(val)));
+            *vendor = g_strdup(
+                qemuCPUVendorFromCPUID(json_object_get_string(val)));
         }
         if (!json_object_is_type(val, json_type_boolean))
             continue;
         if (!g_hash_table_contains(map->names, name))
-            g_hash_table_insert(map->names, qemuCPUFeatureName(name), g_strdup(name));
+            g_hash_table_insert(map->names, qemuCPUFeatureName(name),
+                                g_strdup(name));
         if (json_object_get_boolean(val))
             g_hash_table_add(set, g_strdup(name));
     }
@@ -186,11 +195,13 @@ qemuCPUModelMapParse(const char *output, const qemuCaps *caps)
     g_autofree char *maxVendor = NULL;
     size_t i;
 
-    map->models = g_ptr_array_new_with_free_func((GDestroyNotify)qemuCPUModelDataFree);
+    map->models = g_ptr_array_new_with_free_func(
+        (GDestroyNotify)qemuCPUModelDataFree);
     map->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     if (!max) {
         map->maxFeatures = g_hash_table_new(g_str_hash, g_str_equal);
-        virReportError(VIR_ERR_INTERNAL_ERROR, _("QEMU '%1$s' did not expand its CPU models"),
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("QEMU '%1$s' did not expand its CPU models"),
                        caps->binary);
         return NULL;
     }
@@ -258,7 +269,7 @@ qemuCPUBaselineFeatureLookup(const qemuCPUModelMap *map, const char *name)
 typedef struct {
     char *model;
     char *vendor;
-    GHashTable *features;   /* QEMU's names */
+    GHashTable *features; /* QEMU's names */
 } qemuCPUBaselineInput;
 
 static void
@@ -284,21 +295,23 @@ qemuCPUBaselineInputFeature(const qemuCPUModelMap *map, xmlNode *node,
         virReportError(VIR_ERR_XML_ERROR, "%s", _("Invalid CPU feature name"));
         return -1;
     }
-    if (policy && !g_str_equal(policy, "require") && !g_str_equal(policy, "force") &&
-        !g_str_equal(policy, "optional") && !g_str_equal(policy, "disable") &&
-        !g_str_equal(policy, "forbid")) {
-        virReportError(VIR_ERR_XML_ERROR, _("Invalid CPU feature policy '%1$s'"),
-                       policy);
+    if (policy && !g_str_equal(policy, "require") &&
+        !g_str_equal(policy, "force") && !g_str_equal(policy, "optional") &&
+        !g_str_equal(policy, "disable") && !g_str_equal(policy, "forbid")) {
+        virReportError(VIR_ERR_XML_ERROR,
+                       _("Invalid CPU feature policy '%1$s'"), policy);
         return -1;
     }
     if (!(qname = qemuCPUBaselineFeatureLookup(map, name))) {
         if (qemuCPUNameIn(name, qemuCPUFeaturesHostOnly,
                           G_N_ELEMENTS(qemuCPUFeaturesHostOnly)))
             return 0;
-        virReportError(VIR_ERR_INTERNAL_ERROR, _("Unknown CPU feature %1$s"), name);
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("Unknown CPU feature %1$s"),
+                       name);
         return -1;
     }
-    if (policy && (g_str_equal(policy, "disable") || g_str_equal(policy, "forbid")))
+    if (policy &&
+        (g_str_equal(policy, "disable") || g_str_equal(policy, "forbid")))
         g_hash_table_remove(in->features, qname);
     else
         g_hash_table_add(in->features, g_strdup(qname));
@@ -315,9 +328,11 @@ qemuCPUBaselineInputModel(const qemuCPUModelMap *map, xmlXPathContext *ctxt,
     g_autofree char *arch = virXPathString("string(./arch)", ctxt);
     const qemuCPUModelData *m;
 
-    if (arch && *arch && !g_str_equal(arch, "x86_64") && !g_str_equal(arch, "i686")) {
+    if (arch && *arch && !g_str_equal(arch, "x86_64") &&
+        !g_str_equal(arch, "i686")) {
         virReportError(VIR_ERR_NO_SUPPORT,
-                       _("cannot compute baseline CPU of %1$s architecture"), arch);
+                       _("cannot compute baseline CPU of %1$s architecture"),
+                       arch);
         return NULL;
     }
     in->model = virXPathString("string(./model)", ctxt);
@@ -330,13 +345,17 @@ qemuCPUBaselineInputModel(const qemuCPUModelMap *map, xmlXPathContext *ctxt,
     if (in->vendor && !*in->vendor)
         g_clear_pointer(&in->vendor, g_free);
     if (in->vendor && !qemuCPUVendorFromCPUID(in->vendor) &&
-        !qemuCPUNameIn(in->vendor, (const char *const[]){ "Intel", "AMD", "Hygon", "Zhaoxin" }, 4)) {
+        !qemuCPUNameIn(in->vendor,
+                       (const char *const[]){ "Intel", "AMD", "Hygon",
+                                              "Zhaoxin" },
+                       4)) {
         virReportError(VIR_ERR_OPERATION_FAILED, _("Unknown CPU vendor %1$s"),
                        in->vendor);
         return NULL;
     }
     if (!(m = qemuCPUModelMapFind(map, in->model))) {
-        virReportError(VIR_ERR_INTERNAL_ERROR, _("Unknown CPU model %1$s"), in->model);
+        virReportError(VIR_ERR_INTERNAL_ERROR, _("Unknown CPU model %1$s"),
+                       in->model);
         return NULL;
     }
     if (in->vendor && qemuCPUVendorFromCPUID(in->vendor)) {
@@ -370,7 +389,8 @@ qemuCPUBaselineInputParse(const qemuCPUModelMap *map, const char *xml,
     int n;
     int i;
 
-    if (!(doc = virXMLParseStringCtxt(xml, _("(CPU_definition)"), "cpu", &ctxt)) ||
+    if (!(doc = virXMLParseStringCtxt(xml, _("(CPU_definition)"), "cpu",
+                                      &ctxt)) ||
         !(m = qemuCPUBaselineInputModel(map, ctxt, idx, in)))
         return -1;
     g_hash_table_iter_init(&it, m->features);
@@ -466,8 +486,11 @@ qemuCPUBaselineModel(const qemuCPUModelMap *map, GHashTable *data,
             continue;
         for (j = 0; j < n; j++)
             named |= g_str_equal(in[j].model, m->name);
-        if (!best || g_hash_table_size(m->features) > g_hash_table_size(best->features) ||
-            (named && g_hash_table_size(m->features) == g_hash_table_size(best->features)))
+        if (!best ||
+            g_hash_table_size(m->features) >
+                g_hash_table_size(best->features) ||
+            (named && g_hash_table_size(m->features) ==
+                          g_hash_table_size(best->features)))
             best = m;
     }
     if (!best)
@@ -503,7 +526,8 @@ qemuCPUBaselineFormat(const qemuCPUModelData *model, const char *vendor,
     }
     g_ptr_array_sort(names, qemuCPUBaselineCompareNames);
     virBufferAddLit(&buf, "<cpu mode='custom' match='exact'>\n");
-    virBufferAsprintf(&buf, "  <model fallback='%s'>", forbid ? "forbid" : "allow");
+    virBufferAsprintf(&buf, "  <model fallback='%s'>",
+                      forbid ? "forbid" : "allow");
     virBufferEscapeString(&buf, "%s</model>\n", model->name);
     if (vendor)
         virBufferEscapeString(&buf, "  <vendor>%s</vendor>\n", vendor);
@@ -529,10 +553,12 @@ qemuCPUBaselineData(const qemuCPUModelMap *map, qemuCPUBaselineInput *in,
         qemuCPUBaselineIntersect(data, in[i].features);
     if (hypervisor)
         qemuCPUBaselineIntersect(data, map->maxFeatures);
-    for (i = 0; migratable && i < G_N_ELEMENTS(qemuCPUFeaturesUnmigratable); i++)
+    for (i = 0; migratable && i < G_N_ELEMENTS(qemuCPUFeaturesUnmigratable);
+         i++)
         g_hash_table_remove(data, qemuCPUFeaturesUnmigratable[i]);
     if (g_hash_table_size(data) == 0) {
-        virReportError(VIR_ERR_OPERATION_FAILED, "%s", _("CPUs are incompatible"));
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("CPUs are incompatible"));
         return NULL;
     }
     return g_steal_pointer(&data);
@@ -573,14 +599,19 @@ qemuCPUBaselineCompute(const qemuCPUModelMap *map, const char **xmlCPUs,
     }
     if (qemuCPUBaselineVendor(in, ncpus, &vendor) == 0 &&
         (data = qemuCPUBaselineData(map, in, ncpus, hypervisor,
-                                    flags & VIR_CONNECT_BASELINE_CPU_MIGRATABLE)) &&
-        (model = qemuCPUBaselineModel(map, data, vendor, hypervisor, in, ncpus)))
+                                    flags &
+                                        VIR_CONNECT_BASELINE_CPU_MIGRATABLE)) &&
+        (model = qemuCPUBaselineModel(map, data, vendor, hypervisor, in,
+                                      ncpus)))
         /* libvirt forbids the fallback when the one model named is kept */
         ret = qemuCPUBaselineFormat(model, vendor, data,
-                                    flags & VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES,
-                                    hypervisor || (oneModel && g_str_equal(model->name, in[0].model)));
+                                    flags &
+                                        VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES,
+                                    hypervisor ||
+                                        (oneModel && g_str_equal(model->name,
+                                                                 in[0].model)));
 
- cleanup:
+cleanup:
     for (i = 0; i < ncpus; i++)
         qemuCPUBaselineInputClear(&in[i]);
     return ret;
@@ -590,7 +621,7 @@ qemuCPUBaselineCompute(const qemuCPUModelMap *map, const char **xmlCPUs,
 /* ---- the cached map ---- */
 
 static GMutex qemuCPUModelMapLock;
-static qemuCPUModelMap *qemuCPUModelMapCached;    /* of the binary below */
+static qemuCPUModelMap *qemuCPUModelMapCached; /* of the binary below */
 static char *qemuCPUModelMapBinary;
 static gint64 qemuCPUModelMapCtime;
 
@@ -603,12 +634,14 @@ qemuCPUModelMapGet(const qemuCaps *caps)
     g_autofree char *output = NULL;
     qemuCPUModelMap *map;
 
-    if (qemuCPUModelMapCached && g_str_equal(qemuCPUModelMapBinary, caps->binary) &&
+    if (qemuCPUModelMapCached &&
+        g_str_equal(qemuCPUModelMapBinary, caps->binary) &&
         qemuCPUModelMapCtime == caps->ctime)
         return qemuCPUModelMapCached;
     if (!caps->cpuModels || caps->cpuModels->len == 0) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       _("QEMU '%1$s' does not support any CPU models"), caps->binary);
+                       _("QEMU '%1$s' does not support any CPU models"),
+                       caps->binary);
         return NULL;
     }
     input = qemuCPUModelMapProbeInput(caps);

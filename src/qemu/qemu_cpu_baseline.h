@@ -18,15 +18,13 @@
 
 typedef struct _qemuCPUModelMap qemuCPUModelMap;
 
-qemuCPUModelMap *qemuCPUModelMapParse(const char *output,
-                                      const qemuCaps *caps);
+qemuCPUModelMap *qemuCPUModelMapParse(const char *output, const qemuCaps *caps);
 char *qemuCPUModelMapProbeInput(const qemuCaps *caps);
 void qemuCPUModelMapFree(qemuCPUModelMap *map);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(qemuCPUModelMap, qemuCPUModelMapFree);
 
-char *qemuCPUBaselineCompute(const qemuCPUModelMap *map,
-                             const char **xmlCPUs, unsigned int ncpus,
-                             unsigned int flags, bool hypervisor);
+char *
+qemuCPUBaselineCompute(const qemuCPUModelMap *map, const char **xmlCPUs,
+                       unsigned int ncpus, unsigned int flags, bool hypervisor);
 char *qemuCPUBaseline(const qemuCaps *caps, const char **xmlCPUs,
-                      unsigned int ncpus, unsigned int flags,
-                      bool hypervisor);
+                      unsigned int ncpus, unsigned int flags, bool hypervisor);

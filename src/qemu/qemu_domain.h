@@ -55,7 +55,7 @@ struct _qemuDomainObjPrivate {
                                  * recognised and ignored */
     GSource *exitWatch;         /* pidfd watch in the driver's loop */
     char *pidfile;
-    int incomingFD;             /* -1, or a descriptor the next QEMU gets
+    int incomingFD; /* -1, or a descriptor the next QEMU gets
                                  * at exec under the same number (restore:
                                  * the save image; qemu_save.c) */
     virDomainPausedReason pausedReason;   /* for the next STOP event */

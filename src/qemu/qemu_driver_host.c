@@ -334,7 +334,8 @@ qemuConnectBaselineCPU(virConn *conn G_GNUC_UNUSED, const char **xmlCPUs,
 {
     VIR_DEBUG("ncpus=%u flags=0x%x", ncpus, flags);
     virCheckFlags(VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES |
-                  VIR_CONNECT_BASELINE_CPU_MIGRATABLE, NULL);
+                      VIR_CONNECT_BASELINE_CPU_MIGRATABLE,
+                  NULL);
     return qemuCPUBaseline(qemu_driver->caps, xmlCPUs, ncpus, flags, false);
 }
 
@@ -355,7 +356,8 @@ qemuConnectBaselineHypervisorCPU(virConn *conn G_GNUC_UNUSED,
               NULLSTR(emulator), NULLSTR(arch), NULLSTR(machine),
               NULLSTR(virttype), ncpus, flags);
     virCheckFlags(VIR_CONNECT_BASELINE_CPU_EXPAND_FEATURES |
-                  VIR_CONNECT_BASELINE_CPU_MIGRATABLE, NULL);
+                      VIR_CONNECT_BASELINE_CPU_MIGRATABLE,
+                  NULL);
     if (qemuConnectCheckHypervisor(emulator, arch, machine, virttype, &type,
                                    &canonical) < 0)
         return NULL;

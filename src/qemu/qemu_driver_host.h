@@ -30,8 +30,8 @@ int qemuConnectCompareHypervisorCPU(virConn *conn, const char *emulator,
                                     unsigned int flags);
 char *qemuConnectBaselineCPU(virConn *conn, const char **xmlCPUs,
                              unsigned int ncpus, unsigned int flags);
-char *qemuConnectBaselineHypervisorCPU(virConn *conn, const char *emulator,
-                                       const char *arch, const char *machine,
-                                       const char *virttype,
-                                       const char **xmlCPUs,
-                                       unsigned int ncpus, unsigned int flags);
+char *
+qemuConnectBaselineHypervisorCPU(virConn *conn, const char *emulator,
+                                 const char *arch, const char *machine,
+                                 const char *virttype, const char **xmlCPUs,
+                                 unsigned int ncpus, unsigned int flags);

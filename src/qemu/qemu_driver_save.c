@@ -55,8 +55,7 @@ qemuDomainSaveFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
 
     VIR_DEBUG("dom=%s to=%s dxml=%p flags=0x%x", dom->name, to, dxml, flags);
     if (qemuSaveCheckFlags(flags, QEMU_SAVE_FLAGS) < 0 ||
-        qemuDriverSaveCheckPath(to) < 0 ||
-        !(vm = qemuDomainObjFromIdent(dom)))
+        qemuDriverSaveCheckPath(to) < 0 || !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
     if (virDomainObjCheckActive(vm) == 0)
         ret = qemuSaveDomain(vm, to, dxml, flags);
@@ -98,7 +97,8 @@ qemuDomainRestoreFlags(virConn *conn G_GNUC_UNUSED, const char *from,
     int ret = -1;
 
     VIR_DEBUG("from=%s dxml=%p flags=0x%x", from, dxml, flags);
-    if (qemuSaveCheckFlags(flags, QEMU_SAVE_FLAGS | VIR_DOMAIN_SAVE_RESET_NVRAM) < 0 ||
+    if (qemuSaveCheckFlags(flags,
+                           QEMU_SAVE_FLAGS | VIR_DOMAIN_SAVE_RESET_NVRAM) < 0 ||
         qemuDriverSaveCheckPath(from) < 0 ||
         !(def = qemuSaveImageReadDef(from, dxml, &hdr, &fd)))
         return -1;
@@ -191,9 +191,11 @@ qemuDriverSaveImageXML(const char *path, unsigned int flags)
     if (!(def = qemuSaveImageReadDef(path, NULL, &hdr, &fd)))
         return NULL;
     close(fd);
-    return virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE |
-                              ((flags & VIR_DOMAIN_SAVE_IMAGE_XML_SECURE) ?
-                               VIR_DOMAIN_DEF_FORMAT_SECURE : 0));
+    return virDomainDefFormat(def,
+                              VIR_DOMAIN_DEF_FORMAT_INACTIVE |
+                                  ((flags & VIR_DOMAIN_SAVE_IMAGE_XML_SECURE)
+                                       ? VIR_DOMAIN_DEF_FORMAT_SECURE
+                                       : 0));
 }
 
 

@@ -309,7 +309,8 @@ qemuProcessLaunch(virDomainObj *vm, const char *incomingURI,
     if (priv->incomingFD >= 0) {
         VIR_DEBUG("passing incoming migration fd %d to QEMU of %s",
                   priv->incomingFD, vm->def->name);
-        virCommandPassFD(cmd, priv->incomingFD, VIR_COMMAND_PASS_FD_CLOSE_PARENT);
+        virCommandPassFD(cmd, priv->incomingFD,
+                         VIR_COMMAND_PASS_FD_CLOSE_PARENT);
         priv->incomingFD = -1;
     }
     if (qemuProcessSetAffinity(vm->def, cmd) < 0)

@@ -153,7 +153,8 @@ qemuSaveApplyParams(virDomainObj *vm)
     g_autoptr(qemuMigrationParams) params = qemuMigrationParamsNew();
     int rc = -1;
 
-    if (qemuMigrationParamsSetMaxBandwidth(params, QEMU_MIGRATION_BANDWIDTH_MAX) < 0 ||
+    if (qemuMigrationParamsSetMaxBandwidth(params,
+                                           QEMU_MIGRATION_BANDWIDTH_MAX) < 0 ||
         qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_SAVE) < 0)
         return -1;
     if (qemuMigrationCapsProbe(priv->mon, false, &priv->migrationCaps) == 0 &&
@@ -178,8 +179,8 @@ qemuSaveMigrate(virDomainObj *vm, const char *uri)
 
     if (vm->job->abortJob) {
         vm->job->current->status = VIR_DOMAIN_JOB_STATUS_CANCELED;
-        virReportError(VIR_ERR_OPERATION_ABORTED, _("job '%1$s' canceled by client"),
-                       "domain save");
+        virReportError(VIR_ERR_OPERATION_ABORTED,
+                       _("job '%1$s' canceled by client"), "domain save");
         return -1;
     }
     vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
@@ -188,7 +189,8 @@ qemuSaveMigrate(virDomainObj *vm, const char *uri)
     rc = qemuMonitorMigrate(priv->mon, uri, false);
     if (qemuDomainObjExitMonitor(vm) < 0)
         return -1;
-    if (rc == 0 && (rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_SAVE, false)) > 0) {
+    if (rc == 0 &&
+        (rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_SAVE, false)) > 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("QEMU paused the save before its end"));
         rc = -1;
@@ -207,8 +209,8 @@ qemuSaveMigrate(virDomainObj *vm, const char *uri)
 /* QEMU's state of locked @vm (SAVE job held) into the open, empty image
  * @fd: header, XML, stream, final header.  Returns 0 or -1 (reported). */
 static int
-qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path,
-                   const char *xml, bool running)
+qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path, const char *xml,
+                   bool running)
 {
     qemuSaveSink sink = { .fd = fd, .path = path };
     virStream st = { .driver = &qemuSaveSinkDriver, .privateData = &sink };
@@ -260,7 +262,8 @@ qemuSaveToPath(virDomainObj *vm, int *fd, const char *tmp, const char *path,
         return -1;
     }
     if (rename(tmp, path) < 0) {
-        virReportSystemError(errno, _("cannot rename save image '%1$s' to '%2$s'"),
+        virReportSystemError(errno,
+                             _("cannot rename save image '%1$s' to '%2$s'"),
                              tmp, path);
         return -1;
     }
@@ -311,7 +314,8 @@ qemuSaveDomainJob(virDomainObj *vm, const char *path, const char *dxml,
         (fd = qemuSaveCreatePart(tmp)) < 0)
         return -1;
     if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING) {
-        if (qemuProcessStopCPUs(vm, VIR_DOMAIN_PAUSED_SAVE, VIR_ASYNC_JOB_SAVE) < 0) {
+        if (qemuProcessStopCPUs(vm, VIR_DOMAIN_PAUSED_SAVE,
+                                VIR_ASYNC_JOB_SAVE) < 0) {
             unlink(tmp);
             return -1;
         }
@@ -432,8 +436,9 @@ qemuSaveRestoreFinish(virDomainObj *vm, bool running, bool startPaused)
         return qemuProcessStartCPUs(vm, VIR_DOMAIN_RUNNING_RESTORED,
                                     VIR_ASYNC_JOB_START);
     qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_SUSPENDED,
-                                  startPaused ? VIR_DOMAIN_EVENT_SUSPENDED_PAUSED
-                                              : VIR_DOMAIN_EVENT_SUSPENDED_RESTORED);
+                                  startPaused
+                                      ? VIR_DOMAIN_EVENT_SUSPENDED_PAUSED
+                                      : VIR_DOMAIN_EVENT_SUSPENDED_RESTORED);
     return 0;
 }
 
@@ -482,7 +487,7 @@ qemuSaveRestore(virDomainObj *vm, int *fd, bool running, bool startPaused)
              running ? "running" : "paused");
     return virDomainObjSaveStatus(vm);
 
- stop:
+stop:
     virErrorPreserveLast(&err);
     qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_FAILED, VIR_ASYNC_JOB_START,
                     QEMU_PROCESS_STOP_MIGRATED);
@@ -556,7 +561,8 @@ qemuSaveManagedRestore(virDomainObj *vm, const char *path,
         ignore_value(qemuSaveCloseFD(&fd));
         return -1;
     }
-    rc = qemuSaveRestore(vm, &fd, (hdr.flags & QEMU_SAVE_IMAGE_RUNNING) && !paused,
+    rc = qemuSaveRestore(vm, &fd,
+                         (hdr.flags & QEMU_SAVE_IMAGE_RUNNING) && !paused,
                          paused);
     if (rc < 0) {
         qemuSaveManagedRevertDef(vm);
@@ -610,7 +616,8 @@ qemuSaveManagedRemove(virDomainObj *vm, bool quiet)
     g_autofree char *path = qemuSaveManagedPath(vm);
 
     if (unlink(path) < 0 && !(quiet && errno == ENOENT)) {
-        virReportSystemError(errno, _("Failed to remove managed save file '%1$s'"),
+        virReportSystemError(errno,
+                             _("Failed to remove managed save file '%1$s'"),
                              path);
         return -1;
     }

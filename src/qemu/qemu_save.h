@@ -31,8 +31,7 @@ int qemuSaveDomain(virDomainObj *vm, const char *path, const char *dxml,
 
 virDomainDef *qemuSaveImageReadDef(const char *path, const char *dxml,
                                    qemuSaveImageHeader *retHdr, int *retFD);
-int qemuSaveRestore(virDomainObj *vm, int *fd, bool running,
-                    bool startPaused);
+int qemuSaveRestore(virDomainObj *vm, int *fd, bool running, bool startPaused);
 
 char *qemuSaveManagedPath(const virDomainObj *vm);
 int qemuSaveManagedStart(virDomainObj *vm, unsigned int startFlags);

@@ -83,8 +83,7 @@ qemuSaveImageDigest(const char *data, size_t len,
  * multiple of QEMU_SAVE_IMAGE_ALIGN after the XML.
  */
 void
-qemuSaveImageHeaderInit(qemuSaveImageHeader *hdr, const char *xml,
-                        bool running)
+qemuSaveImageHeaderInit(qemuSaveImageHeader *hdr, const char *xml, bool running)
 {
     size_t len = strlen(xml);
     unsigned long long end = QEMU_SAVE_IMAGE_HEADER_LEN + len;
@@ -106,8 +105,8 @@ qemuSaveImageHeaderEncode(const qemuSaveImageHeader *hdr,
                           unsigned char buf[QEMU_SAVE_IMAGE_HEADER_LEN])
 {
     memset(buf, 0, QEMU_SAVE_IMAGE_HEADER_LEN);
-    memcpy(buf, hdr->partial ? QEMU_SAVE_IMAGE_MAGIC_PARTIAL
-                             : QEMU_SAVE_IMAGE_MAGIC,
+    memcpy(buf,
+           hdr->partial ? QEMU_SAVE_IMAGE_MAGIC_PARTIAL : QEMU_SAVE_IMAGE_MAGIC,
            QEMU_SAVE_IMAGE_MAGIC_LEN);
     qemuSaveImagePut32(buf + 8, hdr->version);
     qemuSaveImagePut32(buf + 12, hdr->flags);
@@ -134,7 +133,8 @@ qemuSaveImageHeaderCheck(const qemuSaveImageHeader *hdr, const char *path)
         return -1;
     }
     if (hdr->xmlLen == 0 || hdr->xmlLen > QEMU_SAVE_IMAGE_XML_MAX ||
-        hdr->dataOffset < QEMU_SAVE_IMAGE_HEADER_LEN + (unsigned long long)hdr->xmlLen ||
+        hdr->dataOffset <
+            QEMU_SAVE_IMAGE_HEADER_LEN + (unsigned long long)hdr->xmlLen ||
         hdr->dataOffset % QEMU_SAVE_IMAGE_ALIGN != 0 || hdr->dataLen == 0 ||
         hdr->dataLen > G_MAXINT64 - hdr->dataOffset) {
         virReportError(VIR_ERR_OPERATION_FAILED,
@@ -164,9 +164,11 @@ qemuSaveImageHeaderDecode(const unsigned char *buf, size_t len,
                        path);
         return -1;
     }
-    if (memcmp(buf, QEMU_SAVE_IMAGE_MAGIC_PARTIAL, QEMU_SAVE_IMAGE_MAGIC_LEN) == 0) {
+    if (memcmp(buf, QEMU_SAVE_IMAGE_MAGIC_PARTIAL, QEMU_SAVE_IMAGE_MAGIC_LEN) ==
+        0) {
         tmp.partial = true;
-    } else if (memcmp(buf, QEMU_SAVE_IMAGE_MAGIC, QEMU_SAVE_IMAGE_MAGIC_LEN) != 0) {
+    } else if (memcmp(buf, QEMU_SAVE_IMAGE_MAGIC, QEMU_SAVE_IMAGE_MAGIC_LEN) !=
+               0) {
         virReportError(VIR_ERR_OPERATION_FAILED,
                        _("image magic is incorrect: '%1$s' is not a virtmig save image"),
                        path);
@@ -259,7 +261,8 @@ qemuSaveImageWriteStart(int fd, const char *path, qemuSaveImageHeader *hdr,
         return -1;
     /* the padding up to dataOffset reads as zeros (a hole) */
     if (lseek(fd, hdr->dataOffset, SEEK_SET) < 0) {
-        virReportSystemError(errno, _("cannot seek in save image '%1$s'"), path);
+        virReportSystemError(errno, _("cannot seek in save image '%1$s'"),
+                             path);
         return -1;
     }
     return 0;
@@ -340,8 +343,7 @@ qemuSaveImageReadXML(int fd, const char *path, const qemuSaveImageHeader *hdr)
  * I/O).
  */
 int
-qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr,
-                  char **retXML)
+qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr, char **retXML)
 {
     VIR_AUTOCLOSE fd = -1;
     unsigned char buf[QEMU_SAVE_IMAGE_HEADER_LEN];
@@ -365,7 +367,8 @@ qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr,
     }
     if ((rc = qemuSaveImagePread(fd, path, buf, sizeof(buf), 0)) < 0)
         return -1;
-    if (qemuSaveImageHeaderDecode(buf, rc == 0 ? sizeof(buf) : 0, path, &hdr) < 0)
+    if (qemuSaveImageHeaderDecode(buf, rc == 0 ? sizeof(buf) : 0, path, &hdr) <
+        0)
         return -1;
     if ((unsigned long long)sb.st_size < hdr.dataOffset + hdr.dataLen) {
         virReportError(VIR_ERR_OPERATION_FAILED,
@@ -377,7 +380,8 @@ qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr,
     if (!(xml = qemuSaveImageReadXML(fd, path, &hdr)))
         return -1;
     if (lseek(fd, hdr.dataOffset, SEEK_SET) < 0) {
-        virReportSystemError(errno, _("cannot seek in save image '%1$s'"), path);
+        virReportSystemError(errno, _("cannot seek in save image '%1$s'"),
+                             path);
         g_free(xml);
         return -1;
     }

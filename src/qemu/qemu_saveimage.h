@@ -39,14 +39,14 @@
 #define QEMU_SAVE_IMAGE_SHA256_LEN 32
 
 typedef enum {
-    QEMU_SAVE_IMAGE_RUNNING = 1 << 0,   /* the guest ran when saved */
+    QEMU_SAVE_IMAGE_RUNNING = 1 << 0, /* the guest ran when saved */
 } qemuSaveImageFlags;
 
 typedef struct _qemuSaveImageHeader qemuSaveImageHeader;
 struct _qemuSaveImageHeader {
-    bool partial;               /* "VMIGPART": the save did not finish */
+    bool partial; /* "VMIGPART": the save did not finish */
     unsigned int version;
-    unsigned int flags;         /* qemuSaveImageFlags */
+    unsigned int flags; /* qemuSaveImageFlags */
     unsigned int xmlLen;
     unsigned long long dataOffset;
     unsigned long long dataLen;
@@ -60,12 +60,11 @@ void qemuSaveImageHeaderEncode(const qemuSaveImageHeader *hdr,
 int qemuSaveImageHeaderDecode(const unsigned char *buf, size_t len,
                               const char *path, qemuSaveImageHeader *hdr);
 
-int qemuSaveImageWriteStart(int fd, const char *path,
-                            qemuSaveImageHeader *hdr, const char *xml);
-int qemuSaveImageWriteFinish(int fd, const char *path,
-                             qemuSaveImageHeader *hdr,
+int qemuSaveImageWriteStart(int fd, const char *path, qemuSaveImageHeader *hdr,
+                            const char *xml);
+int qemuSaveImageWriteFinish(int fd, const char *path, qemuSaveImageHeader *hdr,
                              unsigned long long dataLen);
-int qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr,
-                      char **retXML);
+int
+qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr, char **retXML);
 
 char *qemuSaveImageManagedPath(const char *saveDir, const char *name);
