@@ -669,7 +669,8 @@ qemuCPUBaseline(const qemuCaps *caps, const char **xmlCPUs, unsigned int ncpus,
                 unsigned int flags, bool hypervisor)
 {
     const qemuCPUModelMap *map;
-    g_autoptr(GMutexLocker) locker = g_mutex_locker_new(&qemuCPUModelMapLock);
+    g_autoptr(GMutexLocker)
+        locker G_GNUC_UNUSED = g_mutex_locker_new(&qemuCPUModelMapLock);
 
     if (ncpus == 0) {
         virReportError(VIR_ERR_INVALID_ARG, "%s", _("no CPUs given"));
