@@ -140,7 +140,15 @@ class ReadOnly(unittest.TestCase):
             api = "vir" + "".join(words)
             if api not in policy and words[0] == "connect":
                 api = "vir" + "".join(words[1:])
-            if api in policy:
+            # libvirt refuses some calls on a read-only connection only
+            # with a flag (@readonly_deny_flags) or an argument
+            # (interfaceAddresses from the agent, refused in
+            # remote_daemon_dispatch_agent.c); the recorded file says
+            # "deny" or "allow" for those depending on how libvirt's
+            # source spells the check, so they are not compared here.
+            conditional = ("readonly_deny_flags" in notes or
+                           m.name == "REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES")
+            if api in policy and not conditional:
                 compared += 1
                 self.assertEqual(notes["readonly"][0], policy[api], m.name)
         self.assertGreater(compared, 60)
