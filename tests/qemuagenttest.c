@@ -49,8 +49,10 @@ static const struct {
     const char *cmd;
     const char *reply;
 } fakeAgentReplies[] = {
-    { "guest-info", "{\"return\": {\"version\": \"7.2.0\", \"supported_commands\": []}}\n" },
-    { "guest-get-host-name", "{\"return\": {\"host-name\": \"fake/guest\"}}\n" },
+    { "guest-info",
+      "{\"return\": {\"version\": \"7.2.0\", \"supported_commands\": []}}\n" },
+    { "guest-get-host-name",
+      "{\"return\": {\"host-name\": \"fake/guest\"}}\n" },
     { "guest-network-get-interfaces",
       "{\"return\": [{\"name\": \"lo\", \"hardware-address\": \"00:00:00:00:00:00\","
       " \"ip-addresses\": [{\"ip-address-type\": \"ipv4\", \"ip-address\": \"127.0.0.1\", \"prefix\": 8}]},"
@@ -62,6 +64,8 @@ static const struct {
       " {\"logical-id\": 1, \"online\": false, \"can-offline\": true}]}\n" },
     { "guest-get-timezone", "{\"return\": {\"offset\": \"bad\"}}\n" },
     { "guest-get-fsinfo", "{\"error\": {\"class\": \"CommandNotFound\"}}\n" },
+    { "guest-get-users",
+      "{\"return\": [{\"user\": \"root\", \"login-time\": 1e300}]}\n" },
 };
 
 
@@ -273,6 +277,11 @@ testAgentTypedFn(qemuAgent *agent)
     g_assert_cmpint(qemuAgentGetFSInfo(agent, true, &fs), ==, -1);
     g_assert_nonnull(strstr(virErrorGetLastMessage(),
                             "The command has not been found"));
+    /* a number out of range is malformed, not converted */
+    virErrorResetLast();
+    g_assert_cmpint(qemuAgentGetUsers(agent, true, list), ==, -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_INTERNAL_ERROR);
+    g_assert_nonnull(strstr(virErrorGetLastMessage(), "login-time"));
 }
 
 

@@ -22,6 +22,11 @@ VIR_LOG_INIT("qemu.qemu_agent_info");
 
 /* More entries than this in one reply is garbage. */
 #define QEMU_AGENT_INFO_MAX 4096
+/* Bounds of the numbers a guest reports: byte counts (2^62, far past any
+ * file system, and within long long) and login times in seconds (2^53 / 1000:
+ * exact as a double, and times 1000 still fits an unsigned long long). */
+#define QEMU_AGENT_INFO_MAX_BYTES 4611686018427387904.0
+#define QEMU_AGENT_INFO_MAX_SECONDS 9007199254740.0
 
 
 static int
@@ -57,10 +62,15 @@ qemuAgentInfoString(json_object *obj, const char *name)
 }
 
 
-/* A number member (int or double), or false. */
+/* A number member (int or double) from 0 to @max, or false.  The guest
+ * writes these: a value out of range, NaN included, is refused here, so
+ * that no caller converts an out-of-range double (undefined behaviour). */
 static bool
-qemuAgentInfoNumber(json_object *obj, const char *name, double *retValue)
+qemuAgentInfoNumber(json_object *obj, const char *name, double max,
+                    double *retValue)
 {
+    double d;
+
     json_object *v = NULL;
 
     if (!json_object_is_type(obj, json_type_object) ||
@@ -68,7 +78,10 @@ qemuAgentInfoNumber(json_object *obj, const char *name, double *retValue)
         !(json_object_is_type(v, json_type_int) ||
           json_object_is_type(v, json_type_double)))
         return false;
-    *retValue = json_object_get_double(v);
+    d = json_object_get_double(v);
+    if (!(d >= 0 && d <= max))
+        return false;
+    *retValue = d;
     return true;
 }
 
@@ -210,11 +223,10 @@ qemuAgentInfoDiskAddress(const char *cmd, json_object *obj)
     if (pci) {
         double d, b, s, f;
 
-        if (qemuAgentInfoNumber(pci, "domain", &d) &&
-            qemuAgentInfoNumber(pci, "bus", &b) &&
-            qemuAgentInfoNumber(pci, "slot", &s) &&
-            qemuAgentInfoNumber(pci, "function", &f) &&
-            d >= 0 && b >= 0 && s >= 0 && f >= 0) {
+        if (qemuAgentInfoNumber(pci, "domain", UINT_MAX, &d) &&
+            qemuAgentInfoNumber(pci, "bus", UINT_MAX, &b) &&
+            qemuAgentInfoNumber(pci, "slot", UINT_MAX, &s) &&
+            qemuAgentInfoNumber(pci, "function", UINT_MAX, &f)) {
             addr->hasPCI = true;
             addr->pciDomain = d;
             addr->pciBus = b;
@@ -242,8 +254,12 @@ qemuAgentInfoFS(json_object *obj)
         qemuAgentInfoMalformed("guest-get-fsinfo", "mountpoint/name/type/disk");
         return NULL;
     }
-    fs->totalBytes = qemuAgentInfoNumber(obj, "total-bytes", &v) ? v : -1;
-    fs->usedBytes = qemuAgentInfoNumber(obj, "used-bytes", &v) ? v : -1;
+    fs->totalBytes = -1;
+    fs->usedBytes = -1;
+    if (qemuAgentInfoNumber(obj, "total-bytes", QEMU_AGENT_INFO_MAX_BYTES, &v))
+        fs->totalBytes = v;
+    if (qemuAgentInfoNumber(obj, "used-bytes", QEMU_AGENT_INFO_MAX_BYTES, &v))
+        fs->usedBytes = v;
     fs->disks = g_ptr_array_new_with_free_func((GDestroyNotify)qemuAgentDiskAddressFree);
     for (i = 0; i < json_object_array_length(disks); i++) {
         qemuAgentDiskAddress *addr;
@@ -373,8 +389,8 @@ qemuAgentGetUsers(qemuAgent *agent, bool reportUnsupported,
         g_autofree char *timeKey = g_strdup_printf("user.%zu.login-time", i);
         double login;
 
-        if (!user || !qemuAgentInfoNumber(entry, "login-time", &login) ||
-            login < 0)
+        if (!user || !qemuAgentInfoNumber(entry, "login-time",
+                                          QEMU_AGENT_INFO_MAX_SECONDS, &login))
             return qemuAgentInfoMalformed("guest-get-users", "user/login-time");
         virTypedParamListAddString(list, nameKey, user);
         if (domain)

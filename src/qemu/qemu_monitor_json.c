@@ -166,6 +166,21 @@ qemuMonitorJSONSimple(qemuMonitor *mon, const char *name, json_object *args)
 }
 
 
+/* @d as an unsigned number: negative and NaN become 0, anything at or
+ * past 2^64 becomes ULLONG_MAX.  QEMU writes doubles the monitor cannot
+ * trust to fit (a hostile or broken QEMU, "mbps": 1e300), and a plain cast
+ * of an out-of-range double is undefined. */
+static unsigned long long
+qemuMonitorJSONDoubleToULL(double d)
+{
+    if (!(d > 0))
+        return 0;
+    if (d >= 18446744073709551616.0)
+        return ULLONG_MAX;
+    return (unsigned long long)d;
+}
+
+
 /* Member @key of @obj as an unsigned number; false if absent or not a
  * number (nothing reported). */
 bool
@@ -178,7 +193,7 @@ qemuMonitorJSONGetULL(json_object *obj, const char *key, unsigned long long *val
           json_object_is_type(v, json_type_double)))
         return false;
     if (json_object_is_type(v, json_type_double))
-        *val = (unsigned long long)MAX(json_object_get_double(v), 0);
+        *val = qemuMonitorJSONDoubleToULL(json_object_get_double(v));
     else
         *val = json_object_get_uint64(v);
     return true;
@@ -286,11 +301,23 @@ qemuMonitorQuit(qemuMonitor *mon)
 }
 
 
+/* The "mbps" member of @obj in bytes per second, 0 if absent. */
+static unsigned long long
+qemuMonitorJSONGetBps(json_object *obj)
+{
+    json_object *mbps = NULL;
+
+    if (!json_object_object_get_ex(obj, "mbps", &mbps))
+        return 0;
+    return qemuMonitorJSONDoubleToULL(json_object_get_double(mbps) *
+                                      (1000 * 1000 / 8));
+}
+
+
 /* Fills the "ram" part of @stats.  Returns 0 or -1 (reported). */
 static int
 qemuMonitorJSONParseMigrationRAM(json_object *ram, qemuMonitorMigrationStats *stats)
 {
-    json_object *mbps = NULL;
 
     if (!qemuMonitorJSONGetULL(ram, "transferred", &stats->ram_transferred) ||
         !qemuMonitorJSONGetULL(ram, "remaining", &stats->ram_remaining) ||
@@ -300,9 +327,7 @@ qemuMonitorJSONParseMigrationRAM(json_object *ram, qemuMonitorMigrationStats *st
         return -1;
     }
     stats->ram_set = true;
-    if (json_object_object_get_ex(ram, "mbps", &mbps) &&
-        json_object_get_double(mbps) > 0)
-        stats->ram_bps = json_object_get_double(mbps) * (1000 * 1000 / 8);
+    stats->ram_bps = qemuMonitorJSONGetBps(ram);
     stats->ram_duplicate_set = qemuMonitorJSONGetULL(ram, "duplicate",
                                                      &stats->ram_duplicate);
     qemuMonitorJSONGetULL(ram, "normal", &stats->ram_normal);
@@ -321,16 +346,13 @@ qemuMonitorJSONParseMigrationOther(json_object *ret, qemuMonitorMigrationStats *
 {
     json_object *disk = NULL;
     json_object *xbzrle = NULL;
-    json_object *mbps = NULL;
 
     if (json_object_object_get_ex(ret, "disk", &disk)) {
         stats->disk_set = true;
         qemuMonitorJSONGetULL(disk, "transferred", &stats->disk_transferred);
         qemuMonitorJSONGetULL(disk, "remaining", &stats->disk_remaining);
         qemuMonitorJSONGetULL(disk, "total", &stats->disk_total);
-        if (json_object_object_get_ex(disk, "mbps", &mbps) &&
-            json_object_get_double(mbps) > 0)
-            stats->disk_bps = json_object_get_double(mbps) * (1000 * 1000 / 8);
+        stats->disk_bps = qemuMonitorJSONGetBps(disk);
     }
     if (json_object_object_get_ex(ret, "xbzrle-cache", &xbzrle)) {
         stats->xbzrle_set = true;
