@@ -406,14 +406,19 @@ qemuBuildMemoryBackendProps(const virDomainDef *def)
 
 
 /* -m, with a memory-backend object when <memoryBacking> needs one (then
- * in MiB, as libvirt), and -overcommit. */
+ * in MiB, as libvirt, when the size is whole MiB: libvirt rounds every
+ * guest it starts up to a MiB, this daemon keeps the size it was given),
+ * and -overcommit. */
 static void
 qemuBuildMemoryArgs(qemuCommandBuilder *b)
 {
     const virDomainDef *def = b->def;
 
     if (qemuDomainNeedsMemoryBackend(def)) {
-        qemuCommandAddPairFormat(b, "-m", "%llu", def->memory / 1024);
+        if (def->memory % 1024 == 0)
+            qemuCommandAddPairFormat(b, "-m", "%llu", def->memory / 1024);
+        else
+            qemuCommandAddPairFormat(b, "-m", "size=%lluk", def->memory);
         qemuCommandAddJSON(b, "-object", qemuBuildMemoryBackendProps(def));
     } else {
         qemuCommandAddPairFormat(b, "-m", "size=%lluk", def->memory);
