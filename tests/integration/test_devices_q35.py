@@ -18,7 +18,7 @@ from harness import Host, virsh
 def q35_xml(name, image, serial_log):
     return """<domain type='qemu'>
   <name>%s</name>
-  <memory unit='MiB'>64</memory>
+  <memory unit='KiB'>%d</memory>
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='q35'>hvm</type>
@@ -47,7 +47,7 @@ def q35_xml(name, image, serial_log):
     </video>
   </devices>
 </domain>
-""" % (name, harness.GUEST_ELF, image, serial_log)
+""" % (name, harness.GUEST_KIB, harness.GUEST_ELF, image, serial_log)
 
 
 def addresses(xml):

@@ -67,7 +67,7 @@ class NetnsHost(Host):
 def guest_xml(name, serial_log):
     return """<domain type='qemu'>
   <name>%s</name>
-  <memory unit='MiB'>64</memory>
+  <memory unit='KiB'>%d</memory>
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
@@ -106,7 +106,7 @@ def guest_xml(name, serial_log):
     </rng>
   </devices>
 </domain>
-""" % (name, harness.GUEST_ELF, BRIDGE, serial_log)
+""" % (name, harness.GUEST_KIB, harness.GUEST_ELF, BRIDGE, serial_log)
 
 
 def link_info(dev):

@@ -168,7 +168,7 @@ class DomainUpdate(unittest.TestCase):
         virsh(self.host.uri, "setmem", "g1", "48M", "--live")
         self.assertIn("<currentMemory unit='KiB'>49152</currentMemory>",
                       virsh(self.host.uri, "dumpxml", "g1").stdout)
-        self.assertIn("<currentMemory unit='KiB'>65536</currentMemory>",
+        self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>" % harness.GUEST_KIB,
                       virsh(self.host.uri, "dumpxml", "--inactive", "g1").stdout)
         self.fails("cannot set memory higher than max memory", "setmem", "g1",
                    "128M", "--live")

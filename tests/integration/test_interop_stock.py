@@ -57,7 +57,8 @@ class Interop(unittest.TestCase):
     def start_guest(self, host, name, cmdline="hb_ms=100 wss_mib=16"):
         log = os.path.join(self.tmp, name + "-serial.log")
         xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
-                                 harness.guest_xml(name, log, cmdline=cmdline))
+                                 harness.guest_xml(name, log, cmdline=cmdline,
+                                                   pad_kib=0))
         self.addCleanup(self.cleanup_guest, name)
         virsh(host.uri, "define", xml)
         virsh(host.uri, "start", name)

@@ -64,7 +64,8 @@ class InteropP2P(unittest.TestCase):
         log = os.path.join(self.tmp, name + "-serial.log")
         xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
                                  harness.guest_xml(name, log,
-                                                   cmdline="hb_ms=100 wss_mib=16"))
+                                                   cmdline="hb_ms=100 wss_mib=16",
+                                                   pad_kib=0))
         self.addCleanup(self.cleanup_guest, name)
         virsh(host.uri, "define", xml)
         virsh(host.uri, "start", name)

@@ -100,7 +100,8 @@ class StorageInterop(unittest.TestCase):
                         "write -P 0x6b 0 %d" % (4 * MIB), virt_img],
                        check=True, capture_output=True)
         log = os.path.join(self.tmp, name + "-serial.log")
-        xml = harness.guest_xml(name, log, cmdline="hb_ms=100 wss_mib=4")
+        xml = harness.guest_xml(name, log, cmdline="hb_ms=100 wss_mib=4",
+                                pad_kib=0)
         xml = xml.replace("  <devices>\n", """  <devices>
     <disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>

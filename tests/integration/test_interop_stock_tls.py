@@ -88,7 +88,8 @@ class StockTLS(unittest.TestCase):
         log = os.path.join(TMP, name + "-serial.log")
         xml = harness.write_file(os.path.join(TMP, name + ".xml"),
                                  harness.guest_xml(name, log,
-                                                   cmdline="hb_ms=100 wss_mib=8"))
+                                                   cmdline="hb_ms=100 wss_mib=8",
+                                                   pad_kib=0))
         self.addCleanup(self.cleanup_guest, name)
         virsh(host.uri, "define", xml)
         virsh(host.uri, "start", name)

@@ -54,7 +54,7 @@ class LifecyclePython(unittest.TestCase):
         self.assertEqual((state, reason), (self.libvirt.VIR_DOMAIN_RUNNING,
                                            self.libvirt.VIR_DOMAIN_RUNNING_BOOTED))
         info = dom.info()
-        self.assertEqual(info[1], 64 * 1024)
+        self.assertEqual(info[1], harness.GUEST_KIB)
         self.assertEqual(info[3], 1)
         with self.assertRaises(self.libvirt.libvirtError) as cm:
             dom.create()

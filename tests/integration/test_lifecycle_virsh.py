@@ -133,7 +133,7 @@ class LifecycleVirsh(unittest.TestCase):
                 "<memballoon model='none'/>",
                 "<memballoon model='none'/><smartcard mode='passthrough' type='spicevmc'/>"), "smartcard"),
             "absurd memory": (harness.guest_xml("bad2", "/tmp/x.log").replace(
-                "<memory unit='MiB'>64</memory>",
+                "<memory unit='KiB'>%d</memory>" % harness.GUEST_KIB,
                 "<memory unit='TiB'>1000</memory>"), "memory"),
             "slash": (harness.guest_xml("a/b", "/tmp/x.log"), "name"),
             "dotdot": (harness.guest_xml("..", "/tmp/x.log"), "name"),

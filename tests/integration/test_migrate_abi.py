@@ -6,7 +6,7 @@ processing incoming migration" (the destination QEMU refusing the stream:
 "Size mismatch: pc.ram", in its log only).  Now the source checks the
 user's XML against the running guest at Begin, as libvirt does
 (virDomainDefCheckABIStability), and answers VIR_ERR_CONFIG_UNSUPPORTED
-"Target domain max memory 131072 does not match source 65536"; the guest
+"Target domain max memory 131072 does not match source 65544"; the guest
 runs on at the source, untouched, nothing is left at the destination.
 Stock virsh and python-libvirt (migrate3 with destination_xml).
 """
@@ -74,12 +74,14 @@ class MigrateABI(unittest.TestCase):
         name = "abi1"
         log = self.start_guest(name)
         path = self.dest_xml(name, log, lambda x: x.replace(
-            "<memory unit='MiB'>64</memory>", "<memory unit='MiB'>128</memory>"))
+            "<memory unit='KiB'>%d</memory>" % harness.GUEST_KIB,
+            "<memory unit='MiB'>128</memory>"))
         res = virsh(self.a.uri, "migrate", "--live", "--xml", path, name,
                     self.b.uri, check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("error: unsupported configuration: Target domain max "
-                      "memory 131072 does not match source 65536", res.stderr)
+                      "memory 131072 does not match source %d" % harness.GUEST_KIB,
+                      res.stderr)
         self.assertNotIn("not processing incoming migration", res.stderr)
         self.assert_untouched(name, log)
         # the same guest moves with its own XML afterwards

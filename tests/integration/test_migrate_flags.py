@@ -577,7 +577,7 @@ class MigrateFlags(harness.TwoHostGuests, unittest.TestCase):
                          r"Max memory:\s+98304 KiB")
         self.migrate(self.b, self.a, name, "--offline", "--persistent")
         self.assertRegex(virsh(self.a.uri, "dominfo", name).stdout,
-                         r"Max memory:\s+65536 KiB")
+                         r"Max memory:\s+%d KiB" % harness.GUEST_KIB)
         self.assert_guest_ok(log)
 
 

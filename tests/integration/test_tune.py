@@ -17,7 +17,7 @@ from harness import Host, virsh
 def tune_xml(name, image, serial_log):
     return """<domain type='qemu'>
   <name>%s</name>
-  <memory unit='MiB'>64</memory>
+  <memory unit='KiB'>%d</memory>
   <memoryBacking>
     <nosharepages/>
     <locked/>
@@ -46,7 +46,7 @@ def tune_xml(name, image, serial_log):
     <memballoon model='none'/>
   </devices>
 </domain>
-""" % (name, harness.GUEST_ELF, image, serial_log)
+""" % (name, harness.GUEST_KIB, harness.GUEST_ELF, image, serial_log)
 
 
 def proc_status(pid, task=None):

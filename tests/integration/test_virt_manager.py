@@ -538,7 +538,7 @@ class VirtManager(unittest.TestCase):
                       "--cpu-total", GUEST).stdout
         self.assertIn("block.count=1", stats)
         self.assertIn("block.0.name=vda", stats)
-        self.assertIn("balloon.current=65536", stats)
+        self.assertIn("balloon.current=%d" % harness.GUEST_KIB, stats)
 
     def test_4_title_description(self):
         win = self.vm_window()
