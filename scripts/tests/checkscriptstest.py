@@ -15,6 +15,13 @@ import unittest
 SCRIPTS = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else
                           os.path.join(os.path.dirname(__file__), ".."))
 
+# The sample trees are git repositories of their own: git must find them
+# from the directory, never from a GIT_DIR or GIT_WORK_TREE inherited
+# from the caller ("git rebase --exec" exports GIT_DIR, which made
+# "git init" and "git commit" here write into the caller's repository).
+for _name in [n for n in os.environ if n.startswith("GIT_")]:
+    del os.environ[_name]
+
 
 def write(root, rel, text):
     path = os.path.join(root, rel)
