@@ -527,6 +527,21 @@ ARG_TYPES = {
                        'args.%(n)s = %(n)s;'),
 }
 
+# A variable-length array of strings (virDomainFSFreeze's mountpoints)
+# is two parameters of the entry, the strings and their count n<NAME>;
+# entry_shape() gives it this type.  Only a server wrapper passes one:
+# a client stub would have to check the array's bound itself.
+STRING_LIST = 'remote_nonnull_string<>'
+
+
+def arg_exprs(name, typ):
+    """The expressions a server wrapper passes for argument @name."""
+    if typ == STRING_LIST:
+        return ['(const char **)args->%s.%s_val' % (name, name),
+                'args->%s.%s_len' % (name, name)]
+    return [ARG_TYPES[typ][1] % {'n': name}]
+
+
 # A reply of one field of these types is the entry's return value: the
 # C type it returns and the value of a failure.  Any other reply is made
 # of numbers the entry writes through pointers (OUT_TYPES), before flags.
@@ -808,12 +823,15 @@ def entry_shape(p):
     flags = None
     doms = 0
     for f in p.args_fields:
-        if f.kind != 'scalar' or f.type not in ARG_TYPES:
+        typ = f.type
+        if f.kind == 'var' and f.type == 'remote_nonnull_string':
+            typ = STRING_LIST
+        elif f.kind != 'scalar' or f.type not in ARG_TYPES:
             gen_fail(p, 'argument %s has type %s' % (f.name, f.type))
         if f.name in RESERVED:
             gen_fail(p, 'argument name %s is reserved' % f.name)
         doms += f.type == 'remote_nonnull_domain'
-        item = (f.name, f.type, None)
+        item = (f.name, typ, None)
         if f.name == 'flags':
             flags = item
         else:
@@ -858,7 +876,7 @@ def server_call_args(p, ins, outs, flags):
         if typ is None:
             out.append(value)
         else:
-            out.append(ARG_TYPES[typ][1] % {'n': name})
+            out += arg_exprs(name, typ)
     out += ['&%s' % f.name for f in outs]
     if p.reply_struct:
         out.append('&out')
@@ -1049,6 +1067,9 @@ def client_stub(p, w):
     the caller's strings), makes the call and converts the reply; the
     outputs are written only on success (out pointers may be NULL)."""
     ins, outs, flags, retfield = entry_shape(p)
+    for name, typ, _ in ins:
+        if typ == STRING_LIST:
+            gen_fail(p, 'a client stub cannot take the list %s' % name)
     params = ['virConn *conn']
     for name, typ, _ in ins + ([flags] if flags else []):
         params.append('%s%s%s' % (ARG_TYPES[typ][0],

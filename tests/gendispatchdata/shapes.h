@@ -469,6 +469,35 @@ remoteDispatchDomainDestroyFlagsHelper(virNetServerClient *client,
 
 
 static int
+remoteDispatchDomainFsfreezeHelper(virNetServerClient *client,
+                                   virNetMessage *msg G_GNUC_UNUSED,
+                                   void *argsp,
+                                   void *retp)
+{
+    remote_domain_fsfreeze_args *args = argsp;
+    remote_domain_fsfreeze_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    g_autoptr(virDomainIdent) dom = NULL;
+    int rc;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->domainFSFreeze) {
+        remoteReportNoSupport("virDomainFSFreeze");
+        return -1;
+    }
+    dom = remoteDomainFromWire(&args->dom);
+    if ((rc = conn->driver->domainFSFreeze(conn, dom,
+                                           (const char **)args->mountpoints.mountpoints_val,
+                                           args->mountpoints.mountpoints_len,
+                                           args->flags)) < 0)
+        return -1;
+    ret->filesystems = rc;
+    return 0;
+}
+
+
+static int
 remoteDispatchDomainDefineXmlFlagsHelper(virNetServerClient *client,
                                          virNetMessage *msg G_GNUC_UNUSED,
                                          void *argsp,
@@ -751,6 +780,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .retLen = 0,
         .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
         .highPriority = true,
+        .readonlyAllowed = false,
+        .needsOpen = true,
+    },
+    [REMOTE_PROC_DOMAIN_FSFREEZE] = {
+        .name = "DOMAIN_FSFREEZE",
+        .api = "virDomainFSFreeze",
+        .func = remoteDispatchDomainFsfreezeHelper,
+        .argsLen = sizeof(remote_domain_fsfreeze_args),
+        .argsFilter = (xdrproc_t)xdr_remote_domain_fsfreeze_args,
+        .retLen = sizeof(remote_domain_fsfreeze_ret),
+        .retFilter = (xdrproc_t)xdr_remote_domain_fsfreeze_ret,
+        .highPriority = false,
         .readonlyAllowed = false,
         .needsOpen = true,
     },
