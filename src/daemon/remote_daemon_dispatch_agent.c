@@ -178,44 +178,6 @@ remoteDispatchDomainGetFsinfo(virNetServerClient *client G_GNUC_UNUSED,
 }
 
 
-int
-remoteDispatchDomainFsfreeze(virNetServerClient *client G_GNUC_UNUSED,
-                             virConn *conn,
-                             remote_domain_fsfreeze_args *args,
-                             remote_domain_fsfreeze_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    int n;
-
-    if ((n = conn->driver->domainFSFreeze(conn, dom,
-                                          (const char **)args->mountpoints.mountpoints_val,
-                                          args->mountpoints.mountpoints_len,
-                                          args->flags)) < 0)
-        return -1;
-    ret->filesystems = n;
-    return 0;
-}
-
-
-int
-remoteDispatchDomainFsthaw(virNetServerClient *client G_GNUC_UNUSED,
-                           virConn *conn,
-                           remote_domain_fsthaw_args *args,
-                           remote_domain_fsthaw_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    int n;
-
-    if ((n = conn->driver->domainFSThaw(conn, dom,
-                                        (const char **)args->mountpoints.mountpoints_val,
-                                        args->mountpoints.mountpoints_len,
-                                        args->flags)) < 0)
-        return -1;
-    ret->filesystems = n;
-    return 0;
-}
-
-
 /* ---- the QEMU program ---- */
 
 static int
