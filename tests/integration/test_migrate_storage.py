@@ -59,16 +59,23 @@ def disk_xml(view, name, target):
 """ % (os.path.join(view, "%s-%s.qcow2" % (name, target)), target)
 
 
-class MigrateStorage(unittest.TestCase):
+class StorageHosts:
+    """Two virtmigd hosts (NAMES, with CONF in their configuration), each
+    with its own image directory under one view path, and the test guest
+    on qcow2 disks of host A: what the storage migration tests share.
+    A mixin, listed before unittest.TestCase."""
+    NAMES = ("stoA", "stoB")
+    CONF = {}
+
     @classmethod
     def setUpClass(cls):
         cls.view = tempfile.mkdtemp(prefix="virtmig-images-")
         cls.hosts = []
-        for name in ("stoA", "stoB"):
+        for name in cls.NAMES:
             port = harness.free_port()
-            conf = {"migration_host": "127.0.0.1",
-                    "migration_port_min": port,
-                    "migration_port_max": min(port + 9, 65535)}
+            conf = dict({"migration_host": "127.0.0.1"}, **cls.CONF)
+            conf.update(migration_port_min=port,
+                        migration_port_max=min(port + 9, 65535))
             cls.hosts.append(Host(name, conf=conf,
                                   image_view=cls.view).start())
         cls.a, cls.b = cls.hosts
@@ -114,6 +121,8 @@ class MigrateStorage(unittest.TestCase):
         res = virsh(host.uri, "domstate", "--reason", name, check=False)
         return res.stdout.strip() if res.returncode == 0 else None
 
+
+class MigrateStorage(StorageHosts, unittest.TestCase):
     def migrate(self, src, dst, name, *opts, check=True):
         start = time.time()
         res = virsh(src.uri, "migrate", "--live", *opts, name, dst.uri,
@@ -402,11 +411,17 @@ class MigrateStorage(unittest.TestCase):
         self.assertTrue(has_pattern(self.image(self.b, name), 0x51, 0, 48 * MIB))
 
 
-if __name__ == "__main__":
+def require_image_views():
+    """Skips (exit 77) unless virsh, python-libvirt, the test guest and
+    what per-host image views need are there."""
     harness.require("virsh")
     harness.require("libvirt")
     harness.require_guest()
     if not shutil.which("unshare") or not shutil.which("qemu-io") or os.geteuid() != 0:
         print("SKIP: needs root, unshare and qemu-io for per-host image views")
         raise SystemExit(77)
+
+
+if __name__ == "__main__":
+    require_image_views()
     harness.main()

@@ -19,66 +19,20 @@ what recovery cancelled, and the same migration then succeeds: a mirror
 or node left behind would make its job id or node name clash)."""
 
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
-from harness import Host, virsh
-from test_migrate_storage import MIB, disk_xml, has_pattern, qemu_img, write_pattern
+from harness import virsh
+from test_migrate_storage import (MIB, StorageHosts, has_pattern, qemu_img,
+                                  require_image_views)
 
 
-class StorageRestart(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.view = tempfile.mkdtemp(prefix="virtmig-images-")
-        cls.hosts = []
-        for name in ("srA", "srB"):
-            port = harness.free_port()
-            conf = {"migration_host": "127.0.0.1", "log_level": 2,
-                    "migration_port_min": port,
-                    "migration_port_max": min(port + 9, 65535)}
-            cls.hosts.append(Host(name, conf=conf,
-                                  image_view=cls.view).start())
-        cls.a, cls.b = cls.hosts
-
-    @classmethod
-    def tearDownClass(cls):
-        for h in cls.hosts:
-            h.cleanup()
-        shutil.rmtree(cls.view, ignore_errors=True)
-
-    def image(self, host, name):
-        return os.path.join(host.images, "%s-vda.qcow2" % name)
-
-    def state(self, host, name):
-        res = virsh(host.uri, "domstate", "--reason", name, check=False)
-        return res.stdout.strip() if res.returncode == 0 else None
-
-    def start_guest(self, name):
-        path = self.image(self.a, name)
-        qemu_img("create", "-q", "-f", "qcow2", path, "64M")
-        write_pattern(path, 0x51, 0, 48 * MIB)
-        log = os.path.join(self.a.root, name + "-serial.log")
-        xml = harness.guest_xml(name, log, cmdline="hb_ms=100 wss_mib=4")
-        xml = xml.replace("  <devices>\n", "  <devices>\n" +
-                          disk_xml(self.view, name, "vda"))
-        virsh(self.a.uri, "define",
-              harness.write_file(os.path.join(self.a.root, name + ".xml"), xml))
-        virsh(self.a.uri, "start", name)
-        guestlog.wait_for_lines(log, 3, timeout=5)
-        guestlog.follow(log)
-        self.addCleanup(self.cleanup_guest, name, log)
-        return log
-
-    def cleanup_guest(self, name, log):
-        guestlog.unfollow(log)
-        for h in self.hosts:
-            virsh(h.uri, "destroy", name, check=False)
-            virsh(h.uri, "undefine", name, check=False)
+class StorageRestart(StorageHosts, unittest.TestCase):
+    NAMES = ("srA", "srB")
+    CONF = {"log_level": 2}
 
     def restart_during_copy(self, name, host):
         """Starts the slowed storage migration of @name from A to B and,
@@ -132,7 +86,7 @@ class StorageRestart(unittest.TestCase):
 
     def test_source_restarted(self):
         name = "srs1"
-        log = self.start_guest(name)
+        log = self.start_guest(name, size="64M", data_mib=48)
         before = qemu_img("info", "-U", "--output=json",
                           self.image(self.a, name)).stdout
         rc, _ = self.restart_during_copy(name, self.a)
@@ -144,7 +98,7 @@ class StorageRestart(unittest.TestCase):
 
     def test_destination_restarted(self):
         name = "srd1"
-        log = self.start_guest(name)
+        log = self.start_guest(name, size="64M", data_mib=48)
         before = qemu_img("info", "-U", "--output=json",
                           self.image(self.a, name)).stdout
         rc, _ = self.restart_during_copy(name, self.b)
@@ -156,10 +110,5 @@ class StorageRestart(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    harness.require("virsh")
-    harness.require("libvirt")
-    harness.require_guest()
-    if not shutil.which("unshare") or not shutil.which("qemu-io") or os.geteuid() != 0:
-        print("SKIP: needs root, unshare and qemu-io for per-host image views")
-        raise SystemExit(77)
+    require_image_views()
     harness.main()
