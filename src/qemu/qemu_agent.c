@@ -504,3 +504,74 @@ qemuAgentPing(qemuAgent *agent, int timeoutMs)
     agent->timeout = saved;
     return rc;
 }
+
+
+/* ---- reading replies (the typed commands of qemu_agent_guest.c and
+ * qemu_agent_info.c) ---- */
+
+/**
+ * qemuAgentMalformed:
+ * Reports that member @what of the reply of @cmd is missing or has the
+ * wrong type.  Returns -1.
+ */
+int
+qemuAgentMalformed(const char *cmd, const char *what)
+{
+    virReportError(VIR_ERR_INTERNAL_ERROR,
+                   _("'%1$s' missing or malformed in reply of %2$s"), what,
+                   cmd);
+    return -1;
+}
+
+
+/* Member @name of object @obj if it has type @type, else NULL. */
+json_object *
+qemuAgentMember(json_object *obj, const char *name, json_type type)
+{
+    json_object *v = NULL;
+
+    if (!json_object_is_type(obj, json_type_object) ||
+        !json_object_object_get_ex(obj, name, &v) ||
+        !json_object_is_type(v, type))
+        return NULL;
+    return v;
+}
+
+
+/* String member @name of @obj, or NULL. */
+const char *
+qemuAgentString(json_object *obj, const char *name)
+{
+    json_object *v = qemuAgentMember(obj, name, json_type_string);
+
+    return v ? json_object_get_string(v) : NULL;
+}
+
+
+/**
+ * qemuAgentQuery:
+ * Runs @cmd (no arguments) and stores its return value in *@retReply
+ * (caller owns) if it has type @type and, when that is an array, at
+ * most @maxEntries entries (@maxEntries is not used for other types).
+ * Returns as qemuAgentRun.
+ */
+int
+qemuAgentQuery(qemuAgent *agent, const char *cmd, json_type type,
+               size_t maxEntries, bool reportUnsupported,
+               json_object **retReply)
+{
+    g_autoptr(json_object) ret = NULL;
+    int rc;
+
+    if ((rc = qemuAgentRun(agent, cmd, NULL, reportUnsupported, &ret)) < 0)
+        return rc;
+    if (!json_object_is_type(ret, type) ||
+        (type == json_type_array &&
+         json_object_array_length(ret) > maxEntries)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("malformed return value of %1$s"), cmd);
+        return -1;
+    }
+    *retReply = g_steal_pointer(&ret);
+    return 0;
+}

@@ -49,3 +49,12 @@ int qemuAgentRunNoReply(qemuAgent *agent, const char *name,
                         json_object *args);
 int qemuAgentArbitraryCommand(qemuAgent *agent, const char *cmd, int timeout,
                               char **retResult);
+
+/* Reading replies: for the typed commands (qemu_agent_guest.h). */
+int qemuAgentMalformed(const char *cmd, const char *what);
+json_object *
+qemuAgentMember(json_object *obj, const char *name, json_type type);
+const char *qemuAgentString(json_object *obj, const char *name);
+int qemuAgentQuery(qemuAgent *agent, const char *cmd, json_type type,
+                   size_t maxEntries, bool reportUnsupported,
+                   json_object **retReply);

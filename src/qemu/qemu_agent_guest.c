@@ -59,61 +59,6 @@ qemuAgentDiskInfoFree(qemuAgentDiskInfo *info)
 }
 
 
-static int
-qemuAgentMalformed(const char *cmd, const char *what)
-{
-    virReportError(VIR_ERR_INTERNAL_ERROR,
-                   _("'%1$s' missing or malformed in reply of %2$s"),
-                   what, cmd);
-    return -1;
-}
-
-
-/* Member @name of object @obj if it has type @type, else NULL. */
-static json_object *
-qemuAgentMember(json_object *obj, const char *name, json_type type)
-{
-    json_object *v = NULL;
-
-    if (!json_object_is_type(obj, json_type_object) ||
-        !json_object_object_get_ex(obj, name, &v) ||
-        !json_object_is_type(v, type))
-        return NULL;
-    return v;
-}
-
-
-/* String member @name of @obj, or NULL. */
-static const char *
-qemuAgentString(json_object *obj, const char *name)
-{
-    json_object *v = qemuAgentMember(obj, name, json_type_string);
-
-    return v ? json_object_get_string(v) : NULL;
-}
-
-
-/* Runs @cmd (no arguments) and stores its return value in *@retReply
- * if it has type @type.  Returns as qemuAgentRun. */
-static int
-qemuAgentQuery(qemuAgent *agent, const char *cmd, json_type type,
-               bool reportUnsupported, json_object **retReply)
-{
-    g_autoptr(json_object) ret = NULL;
-    int rc;
-
-    if ((rc = qemuAgentRun(agent, cmd, NULL, reportUnsupported, &ret)) < 0)
-        return rc;
-    if (!json_object_is_type(ret, type)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("malformed return value of %1$s"), cmd);
-        return -1;
-    }
-    *retReply = g_steal_pointer(&ret);
-    return 0;
-}
-
-
 /**
  * qemuAgentGetHostname:
  * guest-get-host-name.  Returns 0 with *@retName set (caller owns), -2
@@ -126,7 +71,7 @@ qemuAgentGetHostname(qemuAgent *agent, bool reportUnsupported, char **retName)
     const char *name;
     int rc;
 
-    if ((rc = qemuAgentQuery(agent, "guest-get-host-name", json_type_object,
+    if ((rc = qemuAgentQuery(agent, "guest-get-host-name", json_type_object, 0,
                              reportUnsupported, &ret)) < 0)
         return rc;
     if (!(name = qemuAgentString(ret, "host-name")))
@@ -148,7 +93,7 @@ qemuAgentGetTime(qemuAgent *agent, long long *retSeconds,
     g_autoptr(json_object) ret = NULL;
     long long ns;
 
-    if (qemuAgentQuery(agent, "guest-get-time", json_type_int, true, &ret) < 0)
+    if (qemuAgentQuery(agent, "guest-get-time", json_type_int, 0, true, &ret))
         return -1;
     ns = json_object_get_int64(ret);
     *retSeconds = ns / 1000000000LL;
@@ -197,8 +142,8 @@ qemuAgentGetVCPUs(qemuAgent *agent, GArray **retInfo)
     g_autoptr(GArray) info = g_array_new(FALSE, TRUE, sizeof(qemuAgentCPUInfo));
     size_t i;
 
-    if (qemuAgentQuery(agent, "guest-get-vcpus", json_type_array, true,
-                       &ret) < 0)
+    if (qemuAgentQuery(agent, "guest-get-vcpus", json_type_array, SIZE_MAX,
+                       true, &ret) < 0)
         return -1;
     for (i = 0; i < json_object_array_length(ret); i++) {
         json_object *cpu = json_object_array_get_idx(ret, i);

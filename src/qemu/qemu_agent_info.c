@@ -29,39 +29,6 @@ VIR_LOG_INIT("qemu.qemu_agent_info");
 #define QEMU_AGENT_INFO_MAX_SECONDS 9007199254740.0
 
 
-static int
-qemuAgentInfoMalformed(const char *cmd, const char *what)
-{
-    virReportError(VIR_ERR_INTERNAL_ERROR,
-                   _("'%1$s' missing or malformed in reply of %2$s"),
-                   what, cmd);
-    return -1;
-}
-
-
-/* Member @name of object @obj if it has type @type, else NULL. */
-static json_object *
-qemuAgentInfoMember(json_object *obj, const char *name, json_type type)
-{
-    json_object *v = NULL;
-
-    if (!json_object_is_type(obj, json_type_object) ||
-        !json_object_object_get_ex(obj, name, &v) ||
-        !json_object_is_type(v, type))
-        return NULL;
-    return v;
-}
-
-
-static const char *
-qemuAgentInfoString(json_object *obj, const char *name)
-{
-    json_object *v = qemuAgentInfoMember(obj, name, json_type_string);
-
-    return v ? json_object_get_string(v) : NULL;
-}
-
-
 /* A number member (int or double) from 0 to @max, or false.  The guest
  * writes these: a value out of range, NaN included, is refused here, so
  * that no caller converts an out-of-range double (undefined behaviour). */
@@ -86,44 +53,21 @@ qemuAgentInfoNumber(json_object *obj, const char *name, double max,
 }
 
 
-/* Runs @cmd and stores its array or object return value in *@retReply.
- * Returns as qemuAgentRun. */
-static int
-qemuAgentInfoQuery(qemuAgent *agent, const char *cmd, json_type type,
-                   bool reportUnsupported, json_object **retReply)
-{
-    g_autoptr(json_object) ret = NULL;
-    int rc;
-
-    if ((rc = qemuAgentRun(agent, cmd, NULL, reportUnsupported, &ret)) < 0)
-        return rc;
-    if (!json_object_is_type(ret, type) ||
-        (type == json_type_array &&
-         json_object_array_length(ret) > QEMU_AGENT_INFO_MAX)) {
-        virReportError(VIR_ERR_INTERNAL_ERROR,
-                       _("malformed return value of %1$s"), cmd);
-        return -1;
-    }
-    *retReply = g_steal_pointer(&ret);
-    return 0;
-}
-
-
 /* One {"ip-address-type", "ip-address", "prefix"} into @addr. */
 static int
 qemuAgentInfoIPAddress(json_object *obj, virDomainIPAddress *addr)
 {
-    const char *type = qemuAgentInfoString(obj, "ip-address-type");
-    const char *ip = qemuAgentInfoString(obj, "ip-address");
-    json_object *prefix = qemuAgentInfoMember(obj, "prefix", json_type_int);
+    const char *type = qemuAgentString(obj, "ip-address-type");
+    const char *ip = qemuAgentString(obj, "ip-address");
+    json_object *prefix = qemuAgentMember(obj, "prefix", json_type_int);
 
     if (!type || !(STREQ(type, "ipv4") || STREQ(type, "ipv6")))
-        return qemuAgentInfoMalformed("guest-network-get-interfaces",
-                                      "ip-address-type");
+        return qemuAgentMalformed("guest-network-get-interfaces",
+                                  "ip-address-type");
     if (!ip || !prefix || json_object_get_int64(prefix) < 0 ||
         json_object_get_int64(prefix) > 128)
-        return qemuAgentInfoMalformed("guest-network-get-interfaces",
-                                      "ip-address/prefix");
+        return qemuAgentMalformed("guest-network-get-interfaces",
+                                  "ip-address/prefix");
     addr->type = STREQ(type, "ipv4") ? VIR_IP_ADDR_TYPE_IPV4
                                      : VIR_IP_ADDR_TYPE_IPV6;
     addr->addr = g_strdup(ip);
@@ -144,8 +88,8 @@ qemuAgentInfoIfaceAddrs(json_object *obj, virDomainInterface *iface)
         return 0;
     if (!json_object_is_type(list, json_type_array) ||
         json_object_array_length(list) > QEMU_AGENT_INFO_MAX)
-        return qemuAgentInfoMalformed("guest-network-get-interfaces",
-                                      "ip-addresses");
+        return qemuAgentMalformed("guest-network-get-interfaces",
+                                  "ip-addresses");
     n = json_object_array_length(list);
     iface->addrs = g_renew(virDomainIPAddress, iface->addrs,
                            iface->naddrs + n);
@@ -176,23 +120,23 @@ qemuAgentGetInterfaces(qemuAgent *agent, bool reportUnsupported,
     size_t i;
     int rc;
 
-    if ((rc = qemuAgentInfoQuery(agent, "guest-network-get-interfaces",
-                                 json_type_array, reportUnsupported,
-                                 &ret)) < 0)
+    if ((rc = qemuAgentQuery(agent, "guest-network-get-interfaces",
+                             json_type_array, QEMU_AGENT_INFO_MAX,
+                             reportUnsupported, &ret)) < 0)
         return rc;
     for (i = 0; i < json_object_array_length(ret); i++) {
         json_object *obj = json_object_array_get_idx(ret, i);
-        const char *name = qemuAgentInfoString(obj, "name");
+        const char *name = qemuAgentString(obj, "name");
         g_autofree char *base = NULL;
         virDomainInterface *iface;
 
         if (!name)
-            return qemuAgentInfoMalformed("guest-network-get-interfaces", "name");
+            return qemuAgentMalformed("guest-network-get-interfaces", "name");
         base = g_strdelimit(g_strdup(name), ":", '\0');
         if (!(iface = g_hash_table_lookup(byName, base))) {
             iface = g_new0(virDomainInterface, 1);
             iface->name = g_strdup(base);
-            iface->hwaddr = g_strdup(qemuAgentInfoString(obj, "hardware-address"));
+            iface->hwaddr = g_strdup(qemuAgentString(obj, "hardware-address"));
             g_ptr_array_add(ifaces, iface);
             g_hash_table_insert(byName, iface->name, iface);
         }
@@ -210,16 +154,15 @@ static qemuAgentDiskAddress *
 qemuAgentInfoDiskAddress(const char *cmd, json_object *obj)
 {
     g_autoptr(qemuAgentDiskAddress) addr = g_new0(qemuAgentDiskAddress, 1);
-    json_object *pci = qemuAgentInfoMember(obj, "pci-controller",
-                                           json_type_object);
+    json_object *pci = qemuAgentMember(obj, "pci-controller", json_type_object);
 
     if (!json_object_is_type(obj, json_type_object)) {
-        qemuAgentInfoMalformed(cmd, "disk address");
+        qemuAgentMalformed(cmd, "disk address");
         return NULL;
     }
-    addr->serial = g_strdup(qemuAgentInfoString(obj, "serial"));
-    addr->devnode = g_strdup(qemuAgentInfoString(obj, "dev"));
-    addr->busType = g_strdup(qemuAgentInfoString(obj, "bus-type"));
+    addr->serial = g_strdup(qemuAgentString(obj, "serial"));
+    addr->devnode = g_strdup(qemuAgentString(obj, "dev"));
+    addr->busType = g_strdup(qemuAgentString(obj, "bus-type"));
     if (pci) {
         double d, b, s, f;
 
@@ -242,16 +185,16 @@ static qemuAgentFSInfo *
 qemuAgentInfoFS(json_object *obj)
 {
     g_autoptr(qemuAgentFSInfo) fs = g_new0(qemuAgentFSInfo, 1);
-    json_object *disks = qemuAgentInfoMember(obj, "disk", json_type_array);
+    json_object *disks = qemuAgentMember(obj, "disk", json_type_array);
     double v;
     size_t i;
 
-    fs->mountpoint = g_strdup(qemuAgentInfoString(obj, "mountpoint"));
-    fs->name = g_strdup(qemuAgentInfoString(obj, "name"));
-    fs->fstype = g_strdup(qemuAgentInfoString(obj, "type"));
+    fs->mountpoint = g_strdup(qemuAgentString(obj, "mountpoint"));
+    fs->name = g_strdup(qemuAgentString(obj, "name"));
+    fs->fstype = g_strdup(qemuAgentString(obj, "type"));
     if (!fs->mountpoint || !fs->name || !fs->fstype || !disks ||
         json_object_array_length(disks) > QEMU_AGENT_INFO_MAX) {
-        qemuAgentInfoMalformed("guest-get-fsinfo", "mountpoint/name/type/disk");
+        qemuAgentMalformed("guest-get-fsinfo", "mountpoint/name/type/disk");
         return NULL;
     }
     fs->totalBytes = -1;
@@ -287,8 +230,8 @@ qemuAgentGetFSInfo(qemuAgent *agent, bool reportUnsupported,
     size_t i;
     int rc;
 
-    if ((rc = qemuAgentInfoQuery(agent, "guest-get-fsinfo", json_type_array,
-                                 reportUnsupported, &ret)) < 0)
+    if ((rc = qemuAgentQuery(agent, "guest-get-fsinfo", json_type_array,
+                             QEMU_AGENT_INFO_MAX, reportUnsupported, &ret)) < 0)
         return rc;
     for (i = 0; i < json_object_array_length(ret); i++) {
         qemuAgentFSInfo *fs;
@@ -306,20 +249,19 @@ static qemuAgentDiskInfo *
 qemuAgentInfoDisk(json_object *obj)
 {
     g_autoptr(qemuAgentDiskInfo) disk = g_new0(qemuAgentDiskInfo, 1);
-    json_object *part = qemuAgentInfoMember(obj, "partition", json_type_boolean);
-    json_object *deps = qemuAgentInfoMember(obj, "dependencies",
-                                            json_type_array);
-    json_object *addr = qemuAgentInfoMember(obj, "address", json_type_object);
+    json_object *part = qemuAgentMember(obj, "partition", json_type_boolean);
+    json_object *deps = qemuAgentMember(obj, "dependencies", json_type_array);
+    json_object *addr = qemuAgentMember(obj, "address", json_type_object);
     size_t n = deps ? MIN(json_object_array_length(deps), QEMU_AGENT_INFO_MAX) : 0;
     size_t i;
 
-    disk->name = g_strdup(qemuAgentInfoString(obj, "name"));
+    disk->name = g_strdup(qemuAgentString(obj, "name"));
     if (!disk->name || !part) {
-        qemuAgentInfoMalformed("guest-get-disks", "name/partition");
+        qemuAgentMalformed("guest-get-disks", "name/partition");
         return NULL;
     }
     disk->partition = json_object_get_boolean(part);
-    disk->alias = g_strdup(qemuAgentInfoString(obj, "alias"));
+    disk->alias = g_strdup(qemuAgentString(obj, "alias"));
     disk->dependencies = g_new0(char *, n + 1);
     for (i = 0; i < n; i++) {
         json_object *dep = json_object_array_get_idx(deps, i);
@@ -348,8 +290,8 @@ qemuAgentGetDisks(qemuAgent *agent, bool reportUnsupported,
     size_t i;
     int rc;
 
-    if ((rc = qemuAgentInfoQuery(agent, "guest-get-disks", json_type_array,
-                                 reportUnsupported, &ret)) < 0)
+    if ((rc = qemuAgentQuery(agent, "guest-get-disks", json_type_array,
+                             QEMU_AGENT_INFO_MAX, reportUnsupported, &ret)) < 0)
         return rc;
     for (i = 0; i < json_object_array_length(ret); i++) {
         qemuAgentDiskInfo *disk;
@@ -376,14 +318,14 @@ qemuAgentGetUsers(qemuAgent *agent, bool reportUnsupported,
     size_t i;
     int rc;
 
-    if ((rc = qemuAgentInfoQuery(agent, "guest-get-users", json_type_array,
-                                 reportUnsupported, &ret)) < 0)
+    if ((rc = qemuAgentQuery(agent, "guest-get-users", json_type_array,
+                             QEMU_AGENT_INFO_MAX, reportUnsupported, &ret)) < 0)
         return rc;
     virTypedParamListAddUInt(list, "user.count", json_object_array_length(ret));
     for (i = 0; i < json_object_array_length(ret); i++) {
         json_object *entry = json_object_array_get_idx(ret, i);
-        const char *user = qemuAgentInfoString(entry, "user");
-        const char *domain = qemuAgentInfoString(entry, "domain");
+        const char *user = qemuAgentString(entry, "user");
+        const char *domain = qemuAgentString(entry, "domain");
         g_autofree char *nameKey = g_strdup_printf("user.%zu.name", i);
         g_autofree char *domainKey = g_strdup_printf("user.%zu.domain", i);
         g_autofree char *timeKey = g_strdup_printf("user.%zu.login-time", i);
@@ -391,7 +333,7 @@ qemuAgentGetUsers(qemuAgent *agent, bool reportUnsupported,
 
         if (!user || !qemuAgentInfoNumber(entry, "login-time",
                                           QEMU_AGENT_INFO_MAX_SECONDS, &login))
-            return qemuAgentInfoMalformed("guest-get-users", "user/login-time");
+            return qemuAgentMalformed("guest-get-users", "user/login-time");
         virTypedParamListAddString(list, nameKey, user);
         if (domain)
             virTypedParamListAddString(list, domainKey, domain);
@@ -418,11 +360,11 @@ qemuAgentGetOSInfo(qemuAgent *agent, bool reportUnsupported,
     size_t i;
     int rc;
 
-    if ((rc = qemuAgentInfoQuery(agent, "guest-get-osinfo", json_type_object,
-                                 reportUnsupported, &ret)) < 0)
+    if ((rc = qemuAgentQuery(agent, "guest-get-osinfo", json_type_object,
+                             QEMU_AGENT_INFO_MAX, reportUnsupported, &ret)) < 0)
         return rc;
     for (i = 0; i < G_N_ELEMENTS(members); i++) {
-        const char *value = qemuAgentInfoString(ret, members[i]);
+        const char *value = qemuAgentString(ret, members[i]);
         g_autofree char *key = g_strdup_printf("os.%s", members[i]);
 
         if (value)
@@ -446,12 +388,12 @@ qemuAgentGetTimezone(qemuAgent *agent, bool reportUnsupported,
     const char *zone;
     int rc;
 
-    if ((rc = qemuAgentInfoQuery(agent, "guest-get-timezone", json_type_object,
-                                 reportUnsupported, &ret)) < 0)
+    if ((rc = qemuAgentQuery(agent, "guest-get-timezone", json_type_object,
+                             QEMU_AGENT_INFO_MAX, reportUnsupported, &ret)) < 0)
         return rc;
-    if (!(offset = qemuAgentInfoMember(ret, "offset", json_type_int)))
-        return qemuAgentInfoMalformed("guest-get-timezone", "offset");
-    if ((zone = qemuAgentInfoString(ret, "zone")))
+    if (!(offset = qemuAgentMember(ret, "offset", json_type_int)))
+        return qemuAgentMalformed("guest-get-timezone", "offset");
+    if ((zone = qemuAgentString(ret, "zone")))
         virTypedParamListAddString(list, "timezone.name", zone);
     virTypedParamListAddInt(list, "timezone.offset", json_object_get_int(offset));
     return 0;
