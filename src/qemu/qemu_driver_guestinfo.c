@@ -390,27 +390,40 @@ qemuDomainGetFSInfo(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
 }
 
 
+/* domfsfreeze (@freeze, @mountpoints or all) and domfsthaw: one agent
+ * command under a modify job. */
+static int
+qemuDomainFSFreezeThaw(const virDomainIdent *dom, bool freeze,
+                       const char **mountpoints, unsigned int nmountpoints)
+{
+    virDomainObj *vm;
+    qemuAgent *agent;
+    int ret = -1;
+
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if ((agent = qemuDomainAgentEnter(vm, VIR_AGENT_JOB_MODIFY))) {
+        if (freeze)
+            ret = qemuAgentFSFreeze(agent, mountpoints, nmountpoints);
+        else
+            ret = qemuAgentFSThaw(agent);
+        qemuDomainAgentExit(vm, agent);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
 /* virDomainFSFreeze (virsh domfsfreeze): @mountpoints, or all. */
 int
 qemuDomainFSFreeze(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                    const char **mountpoints, unsigned int nmountpoints,
                    unsigned int flags)
 {
-    virDomainObj *vm;
-    qemuAgent *agent;
-    int ret = -1;
-
     VIR_DEBUG("dom=%s nmountpoints=%u flags=0x%x", dom->name, nmountpoints,
               flags);
     virCheckFlags(0, -1);
-    if (!(vm = qemuDomainObjFromIdent(dom)))
-        return -1;
-    if ((agent = qemuDomainAgentEnter(vm, VIR_AGENT_JOB_MODIFY))) {
-        ret = qemuAgentFSFreeze(agent, mountpoints, nmountpoints);
-        qemuDomainAgentExit(vm, agent);
-    }
-    virDomainObjEndAPI(&vm);
-    return ret;
+    return qemuDomainFSFreezeThaw(dom, true, mountpoints, nmountpoints);
 }
 
 
@@ -421,10 +434,6 @@ qemuDomainFSThaw(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                  const char **mountpoints G_GNUC_UNUSED,
                  unsigned int nmountpoints, unsigned int flags)
 {
-    virDomainObj *vm;
-    qemuAgent *agent;
-    int ret = -1;
-
     VIR_DEBUG("dom=%s nmountpoints=%u flags=0x%x", dom->name, nmountpoints,
               flags);
     virCheckFlags(0, -1);
@@ -433,12 +442,5 @@ qemuDomainFSThaw(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                        _("specifying mountpoints is not supported"));
         return -1;
     }
-    if (!(vm = qemuDomainObjFromIdent(dom)))
-        return -1;
-    if ((agent = qemuDomainAgentEnter(vm, VIR_AGENT_JOB_MODIFY))) {
-        ret = qemuAgentFSThaw(agent);
-        qemuDomainAgentExit(vm, agent);
-    }
-    virDomainObjEndAPI(&vm);
-    return ret;
+    return qemuDomainFSFreezeThaw(dom, false, NULL, 0);
 }
