@@ -557,6 +557,14 @@ OUT_TYPES = {
     'unsigned hyper': 'unsigned long long',
 }
 
+
+def is_typed_params(f):
+    """Whether reply field @f is a list of typed parameters: the entry
+    gives an array and its count through two pointers (after the other
+    outputs), which a server wrapper moves into the reply with
+    remoteReplyTypedParams.  A client stub cannot take one."""
+    return f.kind == 'var' and f.type == 'remote_typed_param'
+
 # With @reply_struct, the reply's fields are copied from the members of
 # the same names of the C struct the entry fills: numbers of these types,
 # and fixed-size char arrays.
@@ -858,7 +866,11 @@ def entry_shape(p):
         retfield = fields[0]
     else:
         for f in fields:
-            if f.kind != 'scalar' or f.type not in OUT_TYPES:
+            if is_typed_params(f) and f is not fields[-1]:
+                gen_fail(p, 'typed parameters %s are not the last reply '
+                         'field' % f.name)
+            if not is_typed_params(f) and \
+               (f.kind != 'scalar' or f.type not in OUT_TYPES):
                 gen_fail(p, 'reply field %s has type %s' % (f.name, f.type))
             if f.name in RESERVED:
                 gen_fail(p, 'reply field name %s is reserved' % f.name)
@@ -877,7 +889,10 @@ def server_call_args(p, ins, outs, flags):
             out.append(value)
         else:
             out += arg_exprs(name, typ)
-    out += ['&%s' % f.name for f in outs]
+    for f in outs:
+        out.append('&%s' % f.name)
+        if is_typed_params(f):
+            out.append('&n%s' % f.name)
     if p.reply_struct:
         out.append('&out')
     if flags:
@@ -909,8 +924,16 @@ def server_body(p, w):
         w(wrap_call('    if (%s' % call, cargs, ' < 0)', True))
         w('        return -1;')
         for f in outs:
-            w('    ret->%s = %s;' % (f.name, f.name))
-        w('    return 0;')
+            if not is_typed_params(f):
+                w('    ret->%s = %s;' % (f.name, f.name))
+        if is_typed_params(outs[-1]):
+            n = outs[-1].name
+            w(wrap_call('    return remoteReplyTypedParams',
+                        [n, 'n' + n, outs[-1].bound,
+                         '&ret->%s.%s_val' % (n, n),
+                         '&ret->%s.%s_len' % (n, n)], ';', True))
+        else:
+            w('    return 0;')
         return
     if retfield.type == 'int':
         w(wrap_call('    if ((rc = %s' % call, cargs, ') < 0)', True))
@@ -952,7 +975,11 @@ def server_locals(p, w):
         if typ == 'remote_nonnull_domain':
             w('    g_autoptr(virDomainIdent) %s = NULL;' % name)
     for f in outs:
-        w('    %s %s = 0;' % (OUT_TYPES[f.type], f.name))
+        if is_typed_params(f):
+            w('    virTypedParameterPtr %s = NULL;' % f.name)
+            w('    int n%s = 0;' % f.name)
+        else:
+            w('    %s %s = 0;' % (OUT_TYPES[f.type], f.name))
     if retfield is not None and retfield.type == 'int':
         w('    int rc;')
     if retfield is not None and retfield.type == 'remote_nonnull_domain':
@@ -1070,6 +1097,10 @@ def client_stub(p, w):
     for name, typ, _ in ins:
         if typ == STRING_LIST:
             gen_fail(p, 'a client stub cannot take the list %s' % name)
+    for f in outs:
+        if is_typed_params(f):
+            gen_fail(p, 'a client stub cannot return the typed '
+                     'parameters %s' % f.name)
     params = ['virConn *conn']
     for name, typ, _ in ins + ([flags] if flags else []):
         params.append('%s%s%s' % (ARG_TYPES[typ][0],

@@ -469,6 +469,37 @@ remoteDispatchDomainDestroyFlagsHelper(virNetServerClient *client,
 
 
 static int
+remoteDispatchDomainGetJobStatsHelper(virNetServerClient *client,
+                                      virNetMessage *msg G_GNUC_UNUSED,
+                                      void *argsp,
+                                      void *retp)
+{
+    remote_domain_get_job_stats_args *args = argsp;
+    remote_domain_get_job_stats_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    g_autoptr(virDomainIdent) dom = NULL;
+    int type = 0;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->domainGetJobStats) {
+        remoteReportNoSupport("virDomainGetJobStats");
+        return -1;
+    }
+    dom = remoteDomainFromWire(&args->dom);
+    if (conn->driver->domainGetJobStats(conn, dom, &type, &params, &nparams,
+                                        args->flags) < 0)
+        return -1;
+    ret->type = type;
+    return remoteReplyTypedParams(params, nparams, REMOTE_DOMAIN_JOB_STATS_MAX,
+                                  &ret->params.params_val,
+                                  &ret->params.params_len);
+}
+
+
+static int
 remoteDispatchDomainFsfreezeHelper(virNetServerClient *client,
                                    virNetMessage *msg G_GNUC_UNUSED,
                                    void *argsp,
@@ -781,6 +812,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
         .highPriority = true,
         .readonlyAllowed = false,
+        .needsOpen = true,
+    },
+    [REMOTE_PROC_DOMAIN_GET_JOB_STATS] = {
+        .name = "DOMAIN_GET_JOB_STATS",
+        .api = "virDomainGetJobStats",
+        .func = remoteDispatchDomainGetJobStatsHelper,
+        .argsLen = sizeof(remote_domain_get_job_stats_args),
+        .argsFilter = (xdrproc_t)xdr_remote_domain_get_job_stats_args,
+        .retLen = sizeof(remote_domain_get_job_stats_ret),
+        .retFilter = (xdrproc_t)xdr_remote_domain_get_job_stats_ret,
+        .highPriority = false,
+        .readonlyAllowed = true,
         .needsOpen = true,
     },
     [REMOTE_PROC_DOMAIN_FSFREEZE] = {
