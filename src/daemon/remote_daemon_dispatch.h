@@ -27,6 +27,8 @@ virDomainIdent *remoteDomainFromWire(const remote_nonnull_domain *rdom);
 int remoteSerializeTypedParameters(const virTypedParameter *params,
                                    int nparams, int max,
                                    remote_typed_param **ret, u_int *retLen);
+int remoteReplyTypedParams(virTypedParameterPtr params, int nparams, int max,
+                           remote_typed_param **val, u_int *len);
 int remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
                                      int max, virTypedParameterPtr *params,
                                      int *nparams);

@@ -24,52 +24,6 @@
 VIR_LOG_INIT("daemon.dispatch_agent");
 
 
-int
-remoteDispatchDomainGetGuestInfo(virNetServerClient *client G_GNUC_UNUSED,
-                                 virConn *conn,
-                                 remote_domain_get_guest_info_args *args,
-                                 remote_domain_get_guest_info_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virTypedParameterPtr params = NULL;
-    int nparams = 0;
-    int rc;
-
-    if (conn->driver->domainGetGuestInfo(conn, dom, args->types, &params,
-                                         &nparams, args->flags) < 0)
-        return -1;
-    rc = remoteSerializeTypedParameters(params, nparams,
-                                        REMOTE_DOMAIN_GUEST_INFO_PARAMS_MAX,
-                                        &ret->params.params_val,
-                                        &ret->params.params_len);
-    virTypedParamArrayFree(params, nparams);
-    return rc;
-}
-
-
-int
-remoteDispatchDomainGetGuestVcpus(virNetServerClient *client G_GNUC_UNUSED,
-                                  virConn *conn,
-                                  remote_domain_get_guest_vcpus_args *args,
-                                  remote_domain_get_guest_vcpus_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virTypedParameterPtr params = NULL;
-    int nparams = 0;
-    int rc;
-
-    if (conn->driver->domainGetGuestVcpus(conn, dom, &params, &nparams,
-                                          args->flags) < 0)
-        return -1;
-    rc = remoteSerializeTypedParameters(params, nparams,
-                                        REMOTE_DOMAIN_GUEST_VCPU_PARAMS_MAX,
-                                        &ret->params.params_val,
-                                        &ret->params.params_len);
-    virTypedParamArrayFree(params, nparams);
-    return rc;
-}
-
-
 /* One interface to the wire. */
 static void
 remoteInterfaceToWire(const virDomainInterface *iface,

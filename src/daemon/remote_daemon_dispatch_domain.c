@@ -113,28 +113,3 @@ remoteDispatchDomainCreate(virNetServerClient *client G_GNUC_UNUSED,
         return -1;
     return 0;
 }
-
-
-int
-remoteDispatchDomainGetJobStats(virNetServerClient *client G_GNUC_UNUSED,
-                                virConn *conn,
-                                remote_domain_get_job_stats_args *args,
-                                remote_domain_get_job_stats_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virTypedParameterPtr params = NULL;
-    int nparams = 0;
-    int type = 0;
-    int rc;
-
-    if (conn->driver->domainGetJobStats(conn, dom, &type, &params, &nparams,
-                                        args->flags) < 0)
-        return -1;
-    rc = remoteSerializeTypedParameters(params, nparams,
-                                        REMOTE_DOMAIN_JOB_STATS_MAX,
-                                        &ret->params.params_val,
-                                        &ret->params.params_len);
-    virTypedParamArrayFree(params, nparams);
-    ret->type = type;
-    return rc;
-}

@@ -93,6 +93,23 @@ remoteSerializeTypedParameters(const virTypedParameter *params, int nparams,
 
 
 /**
+ * remoteReplyTypedParams:
+ * The driver's @params (freed here, whatever happens) into a reply's
+ * list (*@val, *@len, at most @max), as remoteSerializeTypedParameters.
+ * Returns 0 or -1 (reported).
+ */
+int
+remoteReplyTypedParams(virTypedParameterPtr params, int nparams, int max,
+                       remote_typed_param **val, u_int *len)
+{
+    int rc = remoteSerializeTypedParameters(params, nparams, max, val, len);
+
+    virTypedParamArrayFree(params, nparams);
+    return rc;
+}
+
+
+/**
  * remoteDeserializeTypedParameters:
  * Copies @len wire parameters (at most @max) into a new array (*@params,
  * *@nparams; free with virTypedParamArrayFree).  Names must fit libvirt's
