@@ -515,20 +515,12 @@ static int
 virDomainDefParseVcpu(virDomainDef *def, xmlNode *root)
 {
     xmlNode *node = virXMLNodeChild(root, "vcpu");
-    g_autofree char *placement = NULL;
     g_autofree char *text = NULL;
     guint64 n;
 
     def->maxvcpus = def->vcpus = 1;
     if (!node)
         return 0;
-    placement = virXMLPropString(node, "placement");
-    if (placement && STRNEQ(placement, "static")) {
-        virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                       _("value '%1$s' of attribute 'placement' of element 'vcpu' is not supported (supported: static)"),
-                       placement);
-        return -1;
-    }
     text = virXMLNodeContent(node);
     if (!g_ascii_string_to_unsigned(g_strstrip(text), 10, 0, G_MAXUINT,
                                     &n, NULL)) {

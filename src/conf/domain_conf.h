@@ -529,6 +529,27 @@ struct _virDomainMemoryBackingDef {
     bool discard;                       /* nothing for QEMU with memfd/ram */
 };
 
+/* <vcpu placement=''>: "static" when absent. */
+typedef enum {
+    VIR_DOMAIN_CPU_PLACEMENT_DEFAULT = 0,
+    VIR_DOMAIN_CPU_PLACEMENT_STATIC,
+    VIR_DOMAIN_CPU_PLACEMENT_AUTO,
+    VIR_DOMAIN_CPU_PLACEMENT_LAST
+} virDomainCPUPlacement;
+VIR_ENUM_DECL(virDomainCPUPlacement);
+
+/* <numatune><memory mode=''>; NONE: no <memory> (placement is then
+ * always 'auto': nodesets are not supported). */
+typedef enum {
+    VIR_DOMAIN_NUMATUNE_MODE_NONE = 0,
+    VIR_DOMAIN_NUMATUNE_MODE_STRICT,
+    VIR_DOMAIN_NUMATUNE_MODE_PREFERRED,
+    VIR_DOMAIN_NUMATUNE_MODE_INTERLEAVE,
+    VIR_DOMAIN_NUMATUNE_MODE_RESTRICTIVE,
+    VIR_DOMAIN_NUMATUNE_MODE_LAST
+} virDomainNumatuneMode;
+VIR_ENUM_DECL(virDomainNumatuneMode);
+
 /* <iothreadids><iothread id=''/>: written, or filled in up to the
  * <iothreads> count with the lowest free ids (as libvirt). */
 typedef struct _virDomainIOThreadIDDef virDomainIOThreadIDDef;
@@ -579,6 +600,9 @@ struct _virDomainDef {
                                          * <vcpus> hotpluggable='yes' */
     guint64 *cpumask;                   /* <vcpu cpuset=''>, NULL: none;
                                          * VIR_DOMAIN_CPUMASK_WORDS */
+    virDomainCPUPlacement placement;    /* <vcpu placement=''> */
+    virDomainNumatuneMode numatuneMode; /* <numatune><memory mode=''
+                                         * placement='auto'/> */
     virDomainMemoryBackingDef mem;      /* <memoryBacking> */
     GArray *iothreadids;                /* virDomainIOThreadIDDef */
 
@@ -764,6 +788,7 @@ virDomainControllerDef *virDomainDefFindController(const virDomainDef *def,
                                                    unsigned int idx);
 
 bool virDomainIOThreadIDFind(const virDomainDef *def, unsigned int id);
+bool virDomainDefNeedsPlacementAdvice(const virDomainDef *def);
 virDomainGraphicsDef *virDomainDefGetGraphics(const virDomainDef *def,
                                               virDomainGraphicsType type);
 virDomainChannelDef *virDomainDefGetAgentChannel(const virDomainDef *def);

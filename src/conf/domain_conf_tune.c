@@ -1,5 +1,6 @@
 /*
- * domain_conf_tune.c: <memoryBacking>, <iothreads>, <vcpu cpuset=''>
+ * domain_conf_tune.c: <memoryBacking>, <iothreads>, <vcpu cpuset=''
+ * placement=''>, <numatune>
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
@@ -7,7 +8,9 @@
  * may run on, as libvirt 9.0 parses and formats them.  Only what QEMU
  * does without host setup is accepted: huge pages (a mounted hugetlbfs
  * with reserved pages) and file-backed memory (libvirt's
- * memory_backing_dir) are refused by name.
+ * memory_backing_dir) are refused by name.  Automatic NUMA placement
+ * (numad) is stored and reported, and fails the start as it does on a
+ * stock host without numad.
  */
 #include <config.h>
 
@@ -33,6 +36,8 @@ const virXMLAllowed virDomainXMLAllowedTune[] = {
     { "domain/iothreads", NULL, VIR_XML_ALLOW_TEXT },
     { "domain/iothreadids", NULL, 0 },
     { "domain/iothreadids/iothread", "id", VIR_XML_ALLOW_REPEAT },
+    { "domain/numatune", NULL, 0 },
+    { "domain/numatune/memory", "mode placement", 0 },
     { "domain/vcpus", NULL, 0 },
     { "domain/vcpus/vcpu", "id enabled hotpluggable order",
       VIR_XML_ALLOW_REPEAT },
@@ -63,6 +68,24 @@ static const char *const virDomainMemoryAllocationTable[] = {
 };
 VIR_ENUM_IMPL_TABLE(virDomainMemoryAllocation, virDomainMemoryAllocationTable,
                     VIR_DOMAIN_MEMORY_ALLOCATION_LAST);
+
+static const char *const virDomainCPUPlacementTable[] = {
+    [VIR_DOMAIN_CPU_PLACEMENT_DEFAULT] = "default",
+    [VIR_DOMAIN_CPU_PLACEMENT_STATIC] = "static",
+    [VIR_DOMAIN_CPU_PLACEMENT_AUTO] = "auto",
+};
+VIR_ENUM_IMPL_TABLE(virDomainCPUPlacement, virDomainCPUPlacementTable,
+                    VIR_DOMAIN_CPU_PLACEMENT_LAST);
+
+static const char *const virDomainNumatuneModeTable[] = {
+    [VIR_DOMAIN_NUMATUNE_MODE_NONE] = "none",
+    [VIR_DOMAIN_NUMATUNE_MODE_STRICT] = "strict",
+    [VIR_DOMAIN_NUMATUNE_MODE_PREFERRED] = "preferred",
+    [VIR_DOMAIN_NUMATUNE_MODE_INTERLEAVE] = "interleave",
+    [VIR_DOMAIN_NUMATUNE_MODE_RESTRICTIVE] = "restrictive",
+};
+VIR_ENUM_IMPL_TABLE(virDomainNumatuneMode, virDomainNumatuneModeTable,
+                    VIR_DOMAIN_NUMATUNE_MODE_LAST);
 
 
 /* ---- <memoryBacking> ---- */
@@ -391,14 +414,83 @@ virDomainCPUMaskFormat(virBuffer *buf, const guint64 *mask)
 }
 
 
+/* ---- <vcpu placement='auto'>, <numatune> ---- */
+
+/*
+ * <numatune><memory mode='' placement=''/></numatune>, as libvirt 9.0
+ * reads it, for automatic placement only (a nodeset needs host NUMA
+ * memory binding, which we do not do: the walker refuses 'nodeset' and
+ * <memnode>).  Without <memory>, <vcpu placement='auto'> implies
+ * mode='strict' placement='auto'; an automatic memory placement makes
+ * the vCPU placement automatic too unless a cpuset is given.
+ */
+static int
+virDomainNumatuneParse(virDomainDef *def, xmlNode *root)
+{
+    xmlNode *numatune = virXMLNodeChild(root, "numatune");
+    xmlNode *mem = numatune ? virXMLNodeChild(numatune, "memory") : NULL;
+    virDomainCPUPlacement placement = VIR_DOMAIN_CPU_PLACEMENT_DEFAULT;
+    bool cpuAuto = def->placement == VIR_DOMAIN_CPU_PLACEMENT_AUTO;
+
+    if (!mem) {
+        if (cpuAuto)
+            def->numatuneMode = VIR_DOMAIN_NUMATUNE_MODE_STRICT;
+        return 0;
+    }
+    def->numatuneMode = VIR_DOMAIN_NUMATUNE_MODE_STRICT;
+    if (virDomainXMLPropEnum(mem, "mode", virDomainNumatuneMode, false,
+                             &def->numatuneMode) < 0 ||
+        virDomainXMLPropEnum(mem, "placement", virDomainCPUPlacement, false,
+                             &placement) < 0)
+        return -1;
+    if (placement == VIR_DOMAIN_CPU_PLACEMENT_STATIC ||
+        (placement == VIR_DOMAIN_CPU_PLACEMENT_DEFAULT && !cpuAuto)) {
+        virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
+                       _("nodeset for NUMA memory tuning must be set if 'placement' is 'static'"));
+        return -1;
+    }
+    if (!def->cpumask)
+        def->placement = VIR_DOMAIN_CPU_PLACEMENT_AUTO;
+    return 0;
+}
+
+
+/* <numatune> of automatic placement, after <iothreads> as libvirt. */
+static void
+virDomainNumatuneFormat(virBuffer *buf, const virDomainDef *def)
+{
+    if (def->numatuneMode == VIR_DOMAIN_NUMATUNE_MODE_NONE)
+        return;
+    virBufferAddLit(buf, "<numatune>\n");
+    virBufferAsprintf(buf, "  <memory mode='%s' placement='auto'/>\n",
+                      virDomainNumatuneModeTypeToString(def->numatuneMode));
+    virBufferAddLit(buf, "</numatune>\n");
+}
+
+
+/**
+ * virDomainDefNeedsPlacementAdvice:
+ * Whether @def asks for automatic NUMA placement (numad's advice).
+ */
+bool
+virDomainDefNeedsPlacementAdvice(const virDomainDef *def)
+{
+    return def->placement == VIR_DOMAIN_CPU_PLACEMENT_AUTO ||
+           def->numatuneMode != VIR_DOMAIN_NUMATUNE_MODE_NONE;
+}
+
+
 /**
  * virDomainVcpuFormat:
- * <vcpu placement='static' [cpuset=''] [current='']>N</vcpu>.
+ * <vcpu placement='static|auto' [cpuset=''] [current='']>N</vcpu>.
  */
 void
 virDomainVcpuFormat(virBuffer *buf, const virDomainDef *def)
 {
-    virBufferAddLit(buf, "<vcpu placement='static'");
+    bool autoPlaced = def->placement == VIR_DOMAIN_CPU_PLACEMENT_AUTO;
+
+    virBufferAsprintf(buf, "<vcpu placement='%s'",
+                      autoPlaced ? "auto" : "static");
     if (def->cpumask) {
         virBufferAddLit(buf, " cpuset='");
         virDomainCPUMaskFormat(buf, def->cpumask);
@@ -504,18 +596,25 @@ virDomainVcpusFormat(virBuffer *buf, const virDomainDef *def)
 
 /**
  * virDomainTuneParse:
- * <memoryBacking>, <iothreads>/<iothreadids>, <vcpu cpuset=''> and
- * <vcpus> of <domain> @root.  Returns 0 or -1 (reported).
+ * <memoryBacking>, <iothreads>/<iothreadids>, <vcpu cpuset='' placement=''>,
+ * <numatune> and <vcpus> of <domain> @root.  Returns 0 or -1 (reported).
  */
 int
 virDomainTuneParse(virDomainDef *def, xmlNode *root)
 {
     xmlNode *vcpu = virXMLNodeChild(root, "vcpu");
-    g_autofree char *cpuset = vcpu ? virXMLPropString(vcpu, "cpuset") : NULL;
+    g_autofree char *cpuset = NULL;
 
+    if (vcpu && virDomainXMLPropEnum(vcpu, "placement", virDomainCPUPlacement,
+                                     false, &def->placement) < 0)
+        return -1;
+    /* as libvirt, a cpuset is ignored with automatic placement */
+    if (vcpu && def->placement != VIR_DOMAIN_CPU_PLACEMENT_AUTO)
+        cpuset = virXMLPropString(vcpu, "cpuset");
     if (cpuset && !(def->cpumask = virDomainCPUMaskParse(cpuset)))
         return -1;
-    if (virDomainVcpusParse(def, root) < 0)
+    if (virDomainNumatuneParse(def, root) < 0 ||
+        virDomainVcpusParse(def, root) < 0)
         return -1;
     if (virDomainMemoryBackingParse(def, root) < 0 ||
         virDomainMemoryBackingValidate(&def->mem) < 0 ||
@@ -538,8 +637,8 @@ virDomainTuneValidate(const virDomainDef *def)
 
 /**
  * virDomainTuneFormat:
- * <memoryBacking>, <vcpu> and <iothreads>, in libvirt's place and order
- * (after <currentMemory>).
+ * <memoryBacking>, <vcpu>, <iothreads> and <numatune>, in libvirt's place
+ * and order (after <currentMemory>).
  */
 void
 virDomainTuneFormat(virBuffer *buf, const virDomainDef *def)
@@ -548,4 +647,5 @@ virDomainTuneFormat(virBuffer *buf, const virDomainDef *def)
     virDomainVcpuFormat(buf, def);
     virDomainVcpusFormat(buf, def);
     virDomainIOThreadsFormat(buf, def);
+    virDomainNumatuneFormat(buf, def);
 }

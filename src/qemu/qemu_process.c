@@ -142,6 +142,12 @@ qemuProcessCheckHost(virDomainObj *vm)
                        _("Domain requires KVM, but it is not available. Check that virtualization is enabled in the host BIOS, and host configuration is setup to load the kvm modules."));
         return -1;
     }
+    /* no numad here: stock's error where numad is not installed */
+    if (virDomainDefNeedsPlacementAdvice(vm->def)) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("Failed to query numad for the advisory nodeset"));
+        return -1;
+    }
     return 0;
 }
 
