@@ -11,7 +11,9 @@ started on a stock host (stockB, tests/integration/stockhost.py); then:
 - stock live-migrates it to virtmigd (``virsh migrate --live --persistent``):
   the guest goes on (one boot, no memory error), virtmigd's QEMU got the
   options stock gave it (-no-hpet, driftfix=slew, the S3/S4 globals,
-  topology), and a config defined that way starts on virtmigd.
+  topology), and a config defined that way starts on virtmigd;
+- automatic NUMA placement (<vcpu placement='auto'>, <numatune>) is kept
+  and fails the start the same way on both (no numad on this host).
 
 Exits 77 with the reason when stock libvirtd cannot run here.
 """
@@ -173,6 +175,55 @@ class GeneralXML(interop.Interop):
         virt_cfg = virsh(interop.VIRT.uri, "dumpxml", "--inactive", name).stdout
         self.assertNotIn("<resource>", virt_cfg)
         self.assert_same_general(stock_live, virt_cfg, resource=False)
+
+    def test_numad_placement(self):
+        """Automatic NUMA placement (numad, not installed here): stock and
+        virtmigd keep the same <vcpu>/<numatune>, refuse the same
+        non-automatic <numatune> and fail the start with one error."""
+        variants = {
+            "numa1": "<vcpu placement='auto' cpuset='0'>2</vcpu>",
+            "numa2": "<vcpu placement='static'>1</vcpu><numatune>"
+                     "<memory mode='preferred' placement='auto'/></numatune>",
+            "numa3": "<vcpu cpuset='0'>1</vcpu><numatune>"
+                     "<memory mode='interleave' placement='auto'/></numatune>",
+            "numa4": "<vcpu>1</vcpu><numatune><memory mode='strict'/>"
+                     "</numatune>",
+        }
+        for name, vcpu in sorted(variants.items()):
+            with self.subTest(name=name):
+                self.check_numad(name, vcpu)
+
+    def check_numad(self, name, vcpu):
+        xml = general_xml(name, os.path.join(self.tmp, name + ".log"))
+        xml = xml.replace("<vcpu placement='static'>2</vcpu>", vcpu)
+        xml = xml.replace("cores='2'", "cores='%s'" % (
+            "2" if ">2<" in vcpu else "1"))
+        path = harness.write_file(os.path.join(self.tmp, name + ".xml"), xml)
+        self.addCleanup(self.cleanup_guest, name)
+        out = {}
+        for host in (interop.STOCK, interop.VIRT):
+            res = virsh(host.uri, "define", path, check=False)
+            if res.returncode != 0:
+                out[host] = res.stderr.strip()
+                continue
+            cfg = virsh(host.uri, "dumpxml", "--inactive", name).stdout
+            start = virsh(host.uri, "start", name, check=False)
+            self.assertNotEqual(start.returncode, 0)
+            self.assertEqual(virsh(host.uri, "domstate", name).stdout.strip(),
+                             "shut off")
+            out[host] = (section(cfg, "<vcpu", "</vcpu>"),
+                         section(cfg, "<numatune>", "</numatune>"),
+                         start.stderr.strip())
+        print("%s: %s" % (name, out[interop.VIRT]))
+        self.assertEqual(out[interop.VIRT], out[interop.STOCK])
+        if name == "numa4":
+            self.assertIn("nodeset for NUMA memory tuning must be set",
+                          out[interop.VIRT])
+        else:
+            self.assertIn("Failed to query numad for the advisory nodeset",
+                          out[interop.VIRT][2])
+            self.assertIn("placement='auto'", out[interop.VIRT][1])
+        self.assertEqual(harness.qemu_pids_under(interop.VIRT.root), [])
 
     def virt_qemu_pid(self, name):
         pids = harness.qemu_pids_under(interop.VIRT.root)
