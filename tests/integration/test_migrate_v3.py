@@ -63,13 +63,24 @@ class MigrateV3(harness.TwoHostGuests, unittest.TestCase):
         print("\nvirsh migrate --live A->B: %.0f ms" % (took * 1000))
         self.assert_moved(log, self.a, self.b, "mig1")
         self.check_completed_stats_match("mig1")
+        dst_info = virsh(self.b.uri, "domjobinfo", "--completed", "mig1",
+                         check=False).stdout
         info = virsh(self.a.uri, "domjobinfo", "--completed", "mig1",
                      check=False).stdout
-        print(info)
+        print(info + dst_info)
         self.assertRegex(info, r"Job type:\s+Completed")
         self.assertRegex(info, r"Time elapsed:\s+\d+\s+ms")
         self.assertRegex(info, r"Data processed:\s+\S+")
         self.assertRegex(info, r"Total downtime:\s+\d+\s+ms")
+        # stock virsh on the destination: the totals and downtime the
+        # source sent in its cookie
+        self.assertRegex(dst_info, r"Operation:\s+Incoming migration")
+        for field in ("Total downtime", "Memory processed", "Memory total",
+                      "Memory remaining", "Iteration", "Constant pages",
+                      "Normal pages"):
+            want = re.search(r"^%s:.*$" % field, info, re.M)
+            self.assertIsNotNone(want, field)
+            self.assertIn(want.group(0), dst_info.splitlines(), field)
 
         guestlog.follow(log)
         res, took = self.migrate(self.b, self.a, "mig1", "--live")
