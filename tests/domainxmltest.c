@@ -179,23 +179,71 @@ testAssertSameLines(const char *a, const char *b)
 }
 
 
+/*
+ * The destination reads the migratable XML @mig as a new config: the same
+ * config as @inactive, except that the default USB controller and
+ * pci-root the migratable XML leaves out come back where defaults are
+ * added; and it migrates on as the same XML.
+ */
+static void
+testMigratableReadBack(const char *mig, const char *inactive)
+{
+    g_autoptr(virDomainDef) fromMig = NULL;
+    g_autofree char *migInactive = NULL;
+    g_autofree char *migAgain = NULL;
+
+    fromMig = virDomainDefParseString(mig, &testConfig,
+                                      VIR_DOMAIN_DEF_PARSE_INACTIVE);
+    g_assert_nonnull(fromMig);
+    migInactive = virDomainDefFormat(fromMig,
+                                     VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                         VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    testAssertSameLines(migInactive, inactive);
+    migAgain = virDomainDefFormat(fromMig,
+                                  VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                      VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
+    g_assert_cmpstr(migAgain, ==, mig);
+}
+
+
+/* domainxmldata/NAME-KIND-out.xml */
+static char *
+testGoldenPath(const char *name, const char *kind)
+{
+    return g_strdup_printf("domainxmldata/%s-%s-out.xml", name, kind);
+}
+
+
+/* Our inactive XML of stock's input @name is the one stock recorded
+ * (tests/stockdata/NAME-inactive.xml, never regenerated here). */
+static void
+testCompareStockInactive(const char *name, const char *inactive)
+{
+    g_autofree char *rel = g_strdup_printf("stockdata/%s-inactive.xml", name);
+    g_autofree char *want = virTestLoadFile(rel, NULL);
+
+    g_assert_cmpstr(inactive, ==, want);
+}
+
+
 static void
 testRoundTrip(const void *opaque)
 {
     const char *name = opaque;
-    g_autofree char *in = g_strdup_printf("domainxmldata/%s.xml", name);
-    g_autofree char *inactiveRel = g_strdup_printf("domainxmldata/%s-inactive-out.xml", name);
-    g_autofree char *liveRel = g_strdup_printf("domainxmldata/%s-live-out.xml", name);
-    g_autofree char *migRel = g_strdup_printf("domainxmldata/%s-migratable-out.xml", name);
+    /* stock's recorded inputs (tests/stockdata), our goldens beside ours */
+    bool stock = g_str_has_prefix(name, "stockdata/");
+    const char *base = stock ? name + strlen("stockdata/") : name;
+    g_autofree char *in = g_strdup_printf("%s%s.xml",
+                                          stock ? "" : "domainxmldata/", name);
+    g_autofree char *inactiveRel = testGoldenPath(base, "inactive");
+    g_autofree char *liveRel = testGoldenPath(base, "live");
+    g_autofree char *migRel = testGoldenPath(base, "migratable");
     g_autofree char *xml = virTestLoadFile(in, NULL);
     g_autofree char *inactive = NULL;
     g_autofree char *mig = NULL;
     g_autofree char *live = NULL;
     g_autofree char *status = NULL;
-    g_autofree char *migInactive = NULL;
-    g_autofree char *migAgain = NULL;
     g_autoptr(virDomainDef) def = NULL;
-    g_autoptr(virDomainDef) fromMig = NULL;
     g_autoptr(virDomainDef) copy = NULL;
 
     def = virDomainDefParseString(xml, &testConfig,
@@ -205,6 +253,8 @@ testRoundTrip(const void *opaque)
         g_error("%s: %s", in, virTestLastErrorMessage());
     inactive = testFormatCompare(def, VIR_DOMAIN_DEF_FORMAT_SECURE, true,
                                  VIR_DOMAIN_DEF_PARSE_INACTIVE, inactiveRel);
+    if (stock)
+        testCompareStockInactive(base, inactive);
 
     testMakeLive(def);
     live = testFormatCompare(def, 0, true, VIR_DOMAIN_DEF_PARSE_STATUS,
@@ -212,19 +262,7 @@ testRoundTrip(const void *opaque)
     mig = testFormatCompare(def, VIR_DOMAIN_DEF_FORMAT_SECURE |
                             VIR_DOMAIN_DEF_FORMAT_MIGRATABLE, false, 0, migRel);
 
-    /* the destination reads the migratable XML as a new config: the same
-     * config, except that the default USB controller and pci-root the
-     * migratable XML leaves out come back where defaults are added */
-    fromMig = virDomainDefParseString(mig, &testConfig,
-                                      VIR_DOMAIN_DEF_PARSE_INACTIVE);
-    g_assert_nonnull(fromMig);
-    migInactive = virDomainDefFormat(fromMig, VIR_DOMAIN_DEF_FORMAT_SECURE |
-                                     VIR_DOMAIN_DEF_FORMAT_INACTIVE);
-    testAssertSameLines(migInactive, inactive);
-    /* and migrates on as the same XML */
-    migAgain = virDomainDefFormat(fromMig, VIR_DOMAIN_DEF_FORMAT_SECURE |
-                                  VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
-    g_assert_cmpstr(migAgain, ==, mig);
+    testMigratableReadBack(mig, inactive);
 
     /* a status-format copy keeps every runtime detail */
     copy = virDomainDefCopy(def, false);
@@ -563,6 +601,9 @@ main(int argc, char **argv)
         "tune",
         "numatune-auto",
         "numatune-memory",
+        "stockdata/virt-install-q35",
+        "stockdata/virt-install-pc",
+        "stockdata/linux-guest",
     };
     size_t i;
 
