@@ -368,6 +368,40 @@ class TwoHostGuests:
                 virsh(h.uri, "undefine", name, check=False)
 
 
+class TwoHostsCase(TwoHostGuests):
+    """Mixin: virtmigd hosts self.a and self.b (migrating on 127.0.0.1)
+    for the whole class (with the daemon settings @host_conf adds), a
+    temporary directory self.tmp for each test."""
+
+    host_conf = {}
+
+    @classmethod
+    def setUpClass(cls):
+        conf = dict(cls.host_conf, migration_host="127.0.0.1")
+        cls.a = Host("hostA", conf=dict(conf)).start()
+        cls.b = Host("hostB", conf=dict(conf)).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.a.cleanup()
+        cls.b.cleanup()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="virtmig-%s-" % type(self).__name__)
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
+
+    def move_live(self, src, dst, name, *opts):
+        """`virsh migrate --live --unsafe OPTS` of @name from @src to @dst
+        (--unsafe: both hosts use the one local image file); then its QEMU
+        runs on @dst only."""
+        res = virsh(src.uri, "migrate", "--live", "--unsafe", *opts, name,
+                    dst.uri, check=False, timeout=300)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(self.state(dst, name), "running (migrated)")
+        self.assertEqual(qemu_pids_under(src.root), [])
+        self.assertEqual(len(qemu_pids_under(dst.root)), 1)
+
+
 def wait_for(predicate, timeout=10, step=0.02, what="condition"):
     deadline = time.time() + timeout
     while time.time() < deadline:

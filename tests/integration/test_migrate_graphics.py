@@ -11,7 +11,7 @@ import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
-from harness import Host, virsh
+from harness import virsh
 
 WARNING = "unable to provide data for graphics client relocation"
 
@@ -23,17 +23,8 @@ def graphics_xml(name, serial_log, graphics):
                        graphics)
 
 
-class MigrateGraphics(harness.TwoHostGuests, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        conf = {"migration_host": "127.0.0.1", "log_level": 2}
-        cls.a = Host("hostA", conf=dict(conf)).start()
-        cls.b = Host("hostB", conf=dict(conf)).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.a.cleanup()
-        cls.b.cleanup()
+class MigrateGraphics(harness.TwoHostsCase, unittest.TestCase):
+    host_conf = {"log_level": 2}
 
     def migrate(self, name, graphics, *opts):
         """Starts @name with @graphics on A, migrates it live to B; returns

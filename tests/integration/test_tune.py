@@ -11,7 +11,7 @@ import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
-from harness import Host, virsh
+from harness import virsh
 
 
 def tune_xml(name, image, serial_log):
@@ -60,18 +60,7 @@ def proc_status(pid, task=None):
     return fields
 
 
-class Tune(harness.TwoHostGuests, unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        conf = {"migration_host": "127.0.0.1"}
-        cls.a = Host("hostA", conf=dict(conf)).start()
-        cls.b = Host("hostB", conf=dict(conf)).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.a.cleanup()
-        cls.b.cleanup()
-
+class Tune(harness.TwoHostsCase, unittest.TestCase):
     def qemu_pid(self, host):
         pids = harness.qemu_pids_under(host.root)
         self.assertEqual(len(pids), 1, pids)
