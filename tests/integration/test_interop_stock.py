@@ -12,6 +12,7 @@ Exits 77 with the reason when stock libvirtd cannot run here.
 """
 
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,7 +38,8 @@ def start_hosts():
         print("SKIP: stock libvirtd does not start here: %s" % e)
         sys.exit(77)
     port = harness.free_port()
-    VIRT = Host("virtA", conf={"migration_host": "127.0.0.4",
+    # log_level 2: the relocation of SPICE clients is logged at INFO
+    VIRT = Host("virtA", conf={"migration_host": "127.0.0.4", "log_level": 2,
                                "migration_address": "127.0.0.4",
                                "migration_port_min": port,
                                "migration_port_max": port + 9}).start()
@@ -54,11 +56,13 @@ class Interop(unittest.TestCase):
         self.tmp = tempfile.mkdtemp(prefix="virtmig-interop-")
         self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
-    def start_guest(self, host, name, cmdline="hb_ms=100 wss_mib=16"):
+    def start_guest(self, host, name, cmdline="hb_ms=100 wss_mib=16",
+                    devices=""):
         log = os.path.join(self.tmp, name + "-serial.log")
+        usb = "<controller type='usb' model='none'/>"
+        xml = harness.guest_xml(name, log, cmdline=cmdline, pad_kib=0)
         xml = harness.write_file(os.path.join(self.tmp, name + ".xml"),
-                                 harness.guest_xml(name, log, cmdline=cmdline,
-                                                   pad_kib=0))
+                                 xml.replace(usb, usb + devices))
         self.addCleanup(self.cleanup_guest, name)
         virsh(host.uri, "define", xml)
         virsh(host.uri, "start", name)
@@ -159,6 +163,21 @@ class ToStock(Interop2):
         self.assert_stats_match(VIRT, STOCK, "tostock")
         self.assertIn("<name>tostock</name>",
                       virsh(STOCK.uri, "dumpxml", "tostock").stdout)
+
+    def test_spice_relocation(self):
+        """Graphics relocation toward stock: stock's Prepare cookie says
+        where its SPICE display listens (<graphics>), and virtmig, the
+        source, sends the guest's SPICE clients there before the switch."""
+        start = len(VIRT.read_log())
+        self.start_guest(VIRT, "spice",
+                         devices="<graphics type='spice' autoport='yes'/>")
+        self.migrate(VIRT, STOCK, "spice")
+        live = virsh(STOCK.uri, "dumpxml", "spice").stdout
+        m = re.search(r"<graphics type='spice' port='(\d+)'.* "
+                      r"listen='([^']+)'", live)
+        self.assertIsNotNone(m, live)
+        self.assertIn("relocating the SPICE clients of spice to %s port %s"
+                      % (m.group(2), m.group(1)), VIRT.read_log()[start:])
 
     def test_migrateuri_both_spellings(self):
         """--migrateuri tcp://ADDR (stock adds the port and answers
