@@ -22,6 +22,8 @@ typedef struct {
     unsigned long long dirtyMiB;
     qemuMigrationConvergeAction expect;
     unsigned long long downtimeMs;      /* after the decision */
+    unsigned int qemuThrottle;          /* what QEMU throttles now */
+    unsigned int throttlePct;           /* allowed, after the decision */
 } testStep;
 
 
@@ -36,12 +38,14 @@ testRun(qemuMigrationConverge *cv, const testStep *steps, size_t n)
             .remaining = steps[i].remainingMiB * MIB,
             .bps = steps[i].bpsMiB * MIB,
             .dirtyBps = steps[i].dirtyMiB * MIB,
+            .throttle = steps[i].qemuThrottle,
         };
 
         g_test_message("step %zu", i);
         g_assert_cmpint(qemuMigrationConvergeDecide(cv, &s), ==,
                         steps[i].expect);
         g_assert_cmpuint(cv->downtimeMs, ==, steps[i].downtimeMs);
+        g_assert_cmpuint(cv->throttlePct, ==, steps[i].throttlePct);
     }
 }
 
@@ -88,7 +92,8 @@ testLadderPostcopy(void)
 
 /* Dirtying faster than sending is never progress, even while the data
  * left still shrinks; the limit at least doubles each time; without
- * post-copy the throttle comes next. */
+ * post-copy the throttle comes next, rung by rung (40, 60, 80, 99%),
+ * each judged only once QEMU throttles that much. */
 static void
 testLadderThrottle(void)
 {
@@ -100,8 +105,35 @@ testLadderThrottle(void)
         { 3, 20, 100, 150, QEMU_MIGRATION_CONVERGE_DOWNTIME, 1200 },
         { 4, 300, 100, 150, QEMU_MIGRATION_CONVERGE_DOWNTIME, 3750 },
         { 5, 300, 100, 150, QEMU_MIGRATION_CONVERGE_DOWNTIME, 5000 },
-        { 6, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000 },
-        { 7, 300, 100, 150, QEMU_MIGRATION_CONVERGE_EXHAUSTED, 5000 },
+        { 6, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 1, 40 },
+        { 7, 300, 100, 150, QEMU_MIGRATION_CONVERGE_NONE, 5000, 1, 40 },
+        { 8, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 40, 60 },
+        { 9, 300, 100, 120, QEMU_MIGRATION_CONVERGE_NONE, 5000, 40, 60 },
+        { 10, 300, 100, 120, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 60, 80 },
+        { 11, 300, 100, 110, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 80, 99 },
+        { 12, 300, 100, 105, QEMU_MIGRATION_CONVERGE_EXHAUSTED, 5000, 99, 99 },
+        { 13, 300, 100, 105, QEMU_MIGRATION_CONVERGE_NONE, 5000, 99, 99 },
+    };
+
+    testRun(&cv, steps, G_N_ELEMENTS(steps));
+}
+
+
+/* The first rung is enough: once QEMU throttles 40%, the data left
+ * shrinks and the policy waits. */
+static void
+testThrottleWorks(void)
+{
+    qemuMigrationConverge cv = { .enabled = true,
+                                 .capMs = 2000,
+                                 .downtimeMs = 2000,
+                                 .throttle = true };
+    static const testStep steps[] = {
+        { 1, 512, 100, 0, QEMU_MIGRATION_CONVERGE_NONE, 2000 },
+        { 2, 256, 100, 400, QEMU_MIGRATION_CONVERGE_THROTTLE, 2000, 1, 40 },
+        { 3, 256, 100, 400, QEMU_MIGRATION_CONVERGE_NONE, 2000, 1, 40 },
+        { 4, 150, 100, 60, QEMU_MIGRATION_CONVERGE_NONE, 2000, 40, 40 },
+        { 5, 90, 100, 40, QEMU_MIGRATION_CONVERGE_NONE, 2000, 40, 40 },
     };
 
     testRun(&cv, steps, G_N_ELEMENTS(steps));
@@ -129,6 +161,7 @@ main(int argc, char **argv)
     g_test_add_func("/converge/converging", testConverging);
     g_test_add_func("/converge/ladder-postcopy", testLadderPostcopy);
     g_test_add_func("/converge/ladder-throttle", testLadderThrottle);
+    g_test_add_func("/converge/throttle-works", testThrottleWorks);
     g_test_add_func("/converge/disabled", testDisabled);
     return g_test_run();
 }

@@ -178,6 +178,11 @@ qemuDomainJobParamsConverge(GArray *par, const qemuDomainConvergeStats *cv)
     p->value.s = g_strdup(qemuMigrationConvergeActionTypeToString(cv->action));
     qemuDomainJobParamULL(par, "virtmig.converge.downtime_limit",
                           cv->downtimeLimit);
+    if (cv->throttle > 0) {
+        p = qemuDomainJobParamAdd(par, "virtmig.converge.throttle_max",
+                                  VIR_TYPED_PARAM_UINT);
+        p->value.ui = cv->throttle;
+    }
     if (cv->etaSet)
         qemuDomainJobParamULL(par, "virtmig.converge.eta", cv->eta);
 }

@@ -84,6 +84,7 @@ struct _qemuDomainConvergeStats {
     unsigned int steps;                 /* actions taken */
     qemuMigrationConvergeAction action; /* the last one */
     unsigned long long downtimeLimit;   /* ms QEMU may stop the guest */
+    unsigned int throttle;              /* % QEMU may throttle the vCPUs */
     bool etaSet;
     unsigned long long eta;             /* ms until the end, estimated */
 };

@@ -22,10 +22,6 @@ VIR_LOG_INIT("qemu.qemu_migration_converge");
 /* QEMU's default downtime-limit, when it does not say. */
 #define QEMU_MIGRATION_CONVERGE_DOWNTIME_MS 300
 
-/* The throttle ladder: QEMU's throttle may climb to this, by this much. */
-#define QEMU_MIGRATION_CONVERGE_THROTTLE_MAX 99
-#define QEMU_MIGRATION_CONVERGE_THROTTLE_STEP 20
-
 #define MIB (1024ULL * 1024)
 
 
@@ -45,14 +41,28 @@ qemuMigrationConvergeDowntime(const qemuMigrationConverge *cv,
 }
 
 
+/* The throttle rung after @pct (0: none yet). */
+static unsigned int
+qemuMigrationConvergeNextThrottle(unsigned int pct)
+{
+    if (pct == 0)
+        return QEMU_MIGRATION_CONVERGE_THROTTLE_FIRST;
+    return MIN(pct + QEMU_MIGRATION_CONVERGE_THROTTLE_STEP,
+               QEMU_MIGRATION_CONVERGE_THROTTLE_MAX);
+}
+
+
 /**
  * qemuMigrationConvergeDecide:
  * The policy's decision on @sample: QEMU_MIGRATION_CONVERGE_NONE (wait),
  * or the step to take now (for DOWNTIME, cv->downtimeMs is the new
- * limit).  Decides once per iteration: the first full pass is never
- * judged; later ones are progress when they start with a fifth less data
- * than the best so far, unless the guest dirties memory faster than QEMU
- * sends it.  No I/O: the unit tests drive it with made-up samples.
+ * limit; for THROTTLE, cv->throttlePct the new throttle).  Decides once
+ * per iteration: the first full pass is never judged; later ones are
+ * progress when they start with a fifth less data than the best so far,
+ * unless the guest dirties memory faster than QEMU sends it.  A throttle
+ * rung is judged only once QEMU throttles that much (it decides at its
+ * own pace, every other dirty-bitmap sync at best).  No I/O: the unit
+ * tests drive it with made-up samples.
  */
 qemuMigrationConvergeAction
 qemuMigrationConvergeDecide(qemuMigrationConverge *cv,
@@ -69,13 +79,18 @@ qemuMigrationConvergeDecide(qemuMigrationConverge *cv,
         return QEMU_MIGRATION_CONVERGE_NONE;
     }
     cv->best = MIN(cv->best, sample->remaining);
+    if (cv->last == QEMU_MIGRATION_CONVERGE_THROTTLE &&
+        sample->throttle < cv->throttlePct)
+        return QEMU_MIGRATION_CONVERGE_NONE;
 
     if (cv->downtimeMs < cv->capMs) {
         cv->downtimeMs = qemuMigrationConvergeDowntime(cv, sample);
         cv->last = QEMU_MIGRATION_CONVERGE_DOWNTIME;
     } else if (cv->postcopy && cv->last < QEMU_MIGRATION_CONVERGE_POSTCOPY) {
         cv->last = QEMU_MIGRATION_CONVERGE_POSTCOPY;
-    } else if (cv->throttle && cv->last < QEMU_MIGRATION_CONVERGE_THROTTLE) {
+    } else if (cv->throttle &&
+               cv->throttlePct < QEMU_MIGRATION_CONVERGE_THROTTLE_MAX) {
+        cv->throttlePct = qemuMigrationConvergeNextThrottle(cv->throttlePct);
         cv->last = QEMU_MIGRATION_CONVERGE_THROTTLE;
     } else if (cv->last < QEMU_MIGRATION_CONVERGE_EXHAUSTED) {
         cv->last = QEMU_MIGRATION_CONVERGE_EXHAUSTED;
@@ -128,11 +143,7 @@ qemuMigrationConvergeSetup(qemuMigrationConverge *cv, virDomainObj *vm,
     cv->postcopy = !!(args->flags & VIR_MIGRATE_POSTCOPY);
     cv->capMs = qemu_driver->cfg->migrationConvergeMaxDowntime;
     cv->downtimeMs = downtime;
-    /* Under TCG a throttled vCPU starves QEMU's main loop: the monitor
-     * then answered nothing for over a minute (QEMU 7.2), with stock's
-     * --auto-converge as well; so no throttle step for those guests. */
     if (!(args->flags & VIR_MIGRATE_AUTO_CONVERGE) &&
-        vm->def->virtType != VIR_DOMAIN_VIRT_QEMU &&
         (priv->migrationCaps &
          QEMU_MIGRATION_CAP_BIT(QEMU_MIGRATION_CAP_AUTO_CONVERGE))) {
         /* QEMU wants initial <= max */
@@ -158,17 +169,20 @@ qemuMigrationConvergeSetup(qemuMigrationConverge *cv, virDomainObj *vm,
 }
 
 
-/* The parameters that let QEMU's throttle climb. */
+/* The parameters that move QEMU's throttle to @pct at its next decision:
+ * QEMU sets the throttle to MIN(now + increment, max), or to initial
+ * when it is not throttling yet (migration/ram.c, QEMU 7.2). */
 static int
-qemuMigrationConvergeThrottle(qemuMigrationParams *params)
+qemuMigrationConvergeThrottle(qemuMigrationParams *params, unsigned int pct)
 {
     if (qemuMigrationParamsSetInt(params, QEMU_MIGRATION_PARAM_MAX_CPU_THROTTLE,
-                                  QEMU_MIGRATION_CONVERGE_THROTTLE_MAX) < 0 ||
+                                  pct) < 0 ||
         qemuMigrationParamsSetInt(params, QEMU_MIGRATION_PARAM_THROTTLE_INITIAL,
-                                  QEMU_MIGRATION_CONVERGE_THROTTLE_STEP) < 0)
+                                  pct) < 0)
         return -1;
-    return qemuMigrationParamsSetInt(params, QEMU_MIGRATION_PARAM_THROTTLE_INCREMENT,
-                                     QEMU_MIGRATION_CONVERGE_THROTTLE_STEP);
+    return qemuMigrationParamsSetInt(params,
+                                     QEMU_MIGRATION_PARAM_THROTTLE_INCREMENT,
+                                     pct);
 }
 
 
@@ -186,7 +200,7 @@ qemuMigrationConvergeApply(qemuMigrationConverge *cv, virDomainObj *vm,
         rc = qemuMigrationParamsSetULL(params, QEMU_MIGRATION_PARAM_DOWNTIME_LIMIT,
                                        cv->downtimeMs);
     else if (action == QEMU_MIGRATION_CONVERGE_THROTTLE)
-        rc = qemuMigrationConvergeThrottle(params);
+        rc = qemuMigrationConvergeThrottle(params, cv->throttlePct);
     else if (action != QEMU_MIGRATION_CONVERGE_POSTCOPY)
         return 0;
     if (rc < 0 ||
@@ -217,7 +231,8 @@ qemuMigrationConvergeLog(const qemuMigrationConverge *cv, virDomainObj *vm,
     else if (action == QEMU_MIGRATION_CONVERGE_POSTCOPY)
         step = g_strdup("switching to post-copy");
     else if (action == QEMU_MIGRATION_CONVERGE_THROTTLE)
-        step = g_strdup("letting QEMU throttle the vCPUs");
+        step = g_strdup_printf("throttling the vCPUs by up to %u%%",
+                               cv->throttlePct);
     else
         step = g_strdup("no step left to take");
     VIR_WARN("domain %s: migration not converging at iteration %llu (%llu MiB left, sending %llu MiB/s, guest dirtying %llu MiB/s): %s",
@@ -247,11 +262,12 @@ qemuMigrationConvergeCheck(qemuMigrationConverge *cv, virDomainObj *vm)
         virErrorResetLast();
         return;
     }
-    s = (qemuMigrationConvergeSample) {
+    s = (qemuMigrationConvergeSample){
         .iteration = jp->mig.ram_iteration,
         .remaining = jp->mig.ram_remaining,
         .bps = jp->mig.ram_bps,
         .dirtyBps = jp->mig.ram_dirty_rate * jp->mig.ram_page_size,
+        .throttle = MAX(jp->mig.cpu_throttle_percentage, 0),
     };
     jp->converge.etaSet = s.bps > s.dirtyBps;
     if (jp->converge.etaSet)
@@ -271,4 +287,5 @@ qemuMigrationConvergeCheck(qemuMigrationConverge *cv, virDomainObj *vm)
     jp->converge.steps++;
     jp->converge.action = action;
     jp->converge.downtimeLimit = cv->downtimeMs;
+    jp->converge.throttle = cv->throttlePct;
 }

@@ -18,15 +18,20 @@
  *      current speed (+25%), at least doubled, up to
  *      migration_converge_max_downtime;
  *   2. post-copy, if the migration was started with VIR_MIGRATE_POSTCOPY;
- *   3. else QEMU's vCPU throttle: the policy starts the migration with
- *      auto-converge on but max-cpu-throttle 1 (no real throttle), and
- *      now lets it climb to 99% in steps of 20 (KVM guests only: under
- *      TCG a throttled vCPU starves QEMU's monitor);
+ *   3. else QEMU's vCPU throttle, one rung per stalled iteration: the
+ *      policy starts the migration with auto-converge on but held at 1%
+ *      (cpu-throttle-initial = max-cpu-throttle = 1), and each rung sets
+ *      initial = increment = max to the next percentage of
+ *      QEMU_MIGRATION_CONVERGE_THROTTLE_FIRST, +_STEP, ... up to _MAX, so
+ *      that QEMU's next throttle decision jumps straight to it (KVM and
+ *      TCG guests alike: QEMU 7.2's throttle sleeps with the big lock
+ *      released, and its monitor answered within 0.15 s at every
+ *      percentage up to 99 under TCG, see docs/performance.rst);
  *   4. nothing is left: logged once ("exhausted").
  *
  * Each step is a log line and the job statistics' virtmig.converge.*
- * fields (steps, last action, downtime limit, and an ETA while the
- * remaining data shrinks).
+ * fields (steps, last action, downtime limit, the throttle allowed, and
+ * an ETA while the remaining data shrinks).
  */
 #pragma once
 
@@ -39,12 +44,18 @@
 
 #define QEMU_MIGRATION_CONVERGE_PERIOD_MS 250
 
+/* The throttle rungs (percent of each vCPU's time QEMU takes away). */
+#define QEMU_MIGRATION_CONVERGE_THROTTLE_FIRST 40
+#define QEMU_MIGRATION_CONVERGE_THROTTLE_STEP 20
+#define QEMU_MIGRATION_CONVERGE_THROTTLE_MAX 99
+
 /* What one query-migrate says, as the policy reads it. */
 typedef struct {
     unsigned long long iteration;   /* dirty-sync-count */
     unsigned long long remaining;   /* RAM bytes left to send */
     unsigned long long bps;         /* bytes/s QEMU sends */
     unsigned long long dirtyBps;    /* bytes/s the guest dirties */
+    unsigned int throttle;          /* % QEMU throttles the vCPUs now */
 } qemuMigrationConvergeSample;
 
 typedef struct _qemuMigrationConverge qemuMigrationConverge;
@@ -56,6 +67,7 @@ struct _qemuMigrationConverge {
     unsigned long long downtimeMs;  /* the limit QEMU has now */
     unsigned long long iteration;   /* the last one decided on */
     unsigned long long best;        /* least data left at an iteration */
+    unsigned int throttlePct;       /* the throttle allowed now (0: none) */
     qemuMigrationConvergeAction last;
 };
 
