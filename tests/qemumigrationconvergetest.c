@@ -92,7 +92,7 @@ testLadderPostcopy(void)
 
 /* Dirtying faster than sending is never progress, even while the data
  * left still shrinks; the limit at least doubles each time; without
- * post-copy the throttle comes next, rung by rung (40, 60, 80, 99%),
+ * post-copy the throttle comes next, rung by rung (50, 75, 99%),
  * each judged only once QEMU throttles that much. */
 static void
 testLadderThrottle(void)
@@ -105,21 +105,20 @@ testLadderThrottle(void)
         { 3, 20, 100, 150, QEMU_MIGRATION_CONVERGE_DOWNTIME, 1200 },
         { 4, 300, 100, 150, QEMU_MIGRATION_CONVERGE_DOWNTIME, 3750 },
         { 5, 300, 100, 150, QEMU_MIGRATION_CONVERGE_DOWNTIME, 5000 },
-        { 6, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 1, 40 },
-        { 7, 300, 100, 150, QEMU_MIGRATION_CONVERGE_NONE, 5000, 1, 40 },
-        { 8, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 40, 60 },
-        { 9, 300, 100, 120, QEMU_MIGRATION_CONVERGE_NONE, 5000, 40, 60 },
-        { 10, 300, 100, 120, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 60, 80 },
-        { 11, 300, 100, 110, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 80, 99 },
-        { 12, 300, 100, 105, QEMU_MIGRATION_CONVERGE_EXHAUSTED, 5000, 99, 99 },
-        { 13, 300, 100, 105, QEMU_MIGRATION_CONVERGE_NONE, 5000, 99, 99 },
+        { 6, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 1, 50 },
+        { 7, 300, 100, 150, QEMU_MIGRATION_CONVERGE_NONE, 5000, 1, 50 },
+        { 8, 300, 100, 150, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 50, 75 },
+        { 9, 300, 100, 120, QEMU_MIGRATION_CONVERGE_NONE, 5000, 50, 75 },
+        { 10, 300, 100, 120, QEMU_MIGRATION_CONVERGE_THROTTLE, 5000, 75, 99 },
+        { 11, 300, 100, 105, QEMU_MIGRATION_CONVERGE_EXHAUSTED, 5000, 99, 99 },
+        { 12, 300, 100, 105, QEMU_MIGRATION_CONVERGE_NONE, 5000, 99, 99 },
     };
 
     testRun(&cv, steps, G_N_ELEMENTS(steps));
 }
 
 
-/* The first rung is enough: once QEMU throttles 40%, the data left
+/* The first rung is enough: once QEMU throttles 50%, the data left
  * shrinks and the policy waits. */
 static void
 testThrottleWorks(void)
@@ -130,10 +129,10 @@ testThrottleWorks(void)
                                  .throttle = true };
     static const testStep steps[] = {
         { 1, 512, 100, 0, QEMU_MIGRATION_CONVERGE_NONE, 2000 },
-        { 2, 256, 100, 400, QEMU_MIGRATION_CONVERGE_THROTTLE, 2000, 1, 40 },
-        { 3, 256, 100, 400, QEMU_MIGRATION_CONVERGE_NONE, 2000, 1, 40 },
-        { 4, 150, 100, 60, QEMU_MIGRATION_CONVERGE_NONE, 2000, 40, 40 },
-        { 5, 90, 100, 40, QEMU_MIGRATION_CONVERGE_NONE, 2000, 40, 40 },
+        { 2, 256, 100, 400, QEMU_MIGRATION_CONVERGE_THROTTLE, 2000, 1, 50 },
+        { 3, 256, 100, 400, QEMU_MIGRATION_CONVERGE_NONE, 2000, 1, 50 },
+        { 4, 150, 100, 60, QEMU_MIGRATION_CONVERGE_NONE, 2000, 50, 50 },
+        { 5, 90, 100, 40, QEMU_MIGRATION_CONVERGE_NONE, 2000, 50, 50 },
     };
 
     testRun(&cv, steps, G_N_ELEMENTS(steps));

@@ -45,8 +45,8 @@
 #define QEMU_MIGRATION_CONVERGE_PERIOD_MS 250
 
 /* The throttle rungs (percent of each vCPU's time QEMU takes away). */
-#define QEMU_MIGRATION_CONVERGE_THROTTLE_FIRST 40
-#define QEMU_MIGRATION_CONVERGE_THROTTLE_STEP 20
+#define QEMU_MIGRATION_CONVERGE_THROTTLE_FIRST 50
+#define QEMU_MIGRATION_CONVERGE_THROTTLE_STEP 25
 #define QEMU_MIGRATION_CONVERGE_THROTTLE_MAX 99
 
 /* What one query-migrate says, as the policy reads it. */
