@@ -24,6 +24,19 @@
 VIR_LOG_INIT("daemon.dispatch_agent");
 
 
+/* Refuses a reply of @count items, above the wire's @max, with @fmt:
+ * libvirt's message for that array, which prints @count then @max. */
+static int
+remoteCheckReplyLimit(const char *fmt, unsigned int count, int max)
+{
+    if (count > (unsigned int)max) {
+        virReportError(VIR_ERR_RPC, fmt, count, max);
+        return -1;
+    }
+    return 0;
+}
+
+
 /* One interface to the wire. */
 static void
 remoteInterfaceToWire(const virDomainInterface *iface,
@@ -68,21 +81,15 @@ remoteDispatchDomainInterfaceAddresses(virNetServerClient *client,
     if (conn->driver->domainInterfaceAddresses(conn, dom, args->source,
                                                &ifaces, args->flags) < 0)
         return -1;
-    if (ifaces->len > REMOTE_DOMAIN_INTERFACE_MAX) {
-        virReportError(VIR_ERR_RPC,
-                       _("Number of interfaces, %1$u exceeds the max limit: %2$d"),
-                       ifaces->len, REMOTE_DOMAIN_INTERFACE_MAX);
+    if (remoteCheckReplyLimit(_("Number of interfaces, %1$u exceeds the max limit: %2$d"),
+                              ifaces->len, REMOTE_DOMAIN_INTERFACE_MAX) < 0)
         return -1;
-    }
     for (i = 0; i < ifaces->len; i++) {
         const virDomainInterface *iface = g_ptr_array_index(ifaces, i);
 
-        if (iface->naddrs > REMOTE_DOMAIN_IP_ADDR_MAX) {
-            virReportError(VIR_ERR_RPC,
-                           _("Number of addresses, %1$u exceeds the max limit: %2$d"),
-                           iface->naddrs, REMOTE_DOMAIN_IP_ADDR_MAX);
+        if (remoteCheckReplyLimit(_("Number of addresses, %1$u exceeds the max limit: %2$d"),
+                                  iface->naddrs, REMOTE_DOMAIN_IP_ADDR_MAX) < 0)
             return -1;
-        }
     }
     ret->ifaces.ifaces_len = ifaces->len;
     ret->ifaces.ifaces_val = g_new0(remote_domain_interface, MAX(ifaces->len, 1));
@@ -106,12 +113,9 @@ remoteDispatchDomainGetFsinfo(virNetServerClient *client G_GNUC_UNUSED,
 
     if (conn->driver->domainGetFSInfo(conn, dom, &info, args->flags) < 0)
         return -1;
-    if (info->len > REMOTE_DOMAIN_FSINFO_MAX) {
-        virReportError(VIR_ERR_RPC,
-                       _("Too many mountpoints in fsinfo: %1$u for limit %2$d"),
-                       info->len, REMOTE_DOMAIN_FSINFO_MAX);
+    if (remoteCheckReplyLimit(_("Too many mountpoints in fsinfo: %1$u for limit %2$d"),
+                              info->len, REMOTE_DOMAIN_FSINFO_MAX) < 0)
         return -1;
-    }
     ret->info.info_len = info->len;
     ret->info.info_val = g_new0(remote_domain_fsinfo, MAX(info->len, 1));
     for (i = 0; i < info->len; i++) {
