@@ -571,6 +571,25 @@ def is_typed_params(f):
 STRUCT_TYPES = ('int', 'unsigned int', 'hyper', 'unsigned hyper',
                 'unsigned char', 'unsigned short')
 
+# A listing (virConnectListDomains): one int argument, the caller's
+# maximum, named max*, and a reply of one variable-length array of these
+# types, the C type of its items.  The entry fills an array of that many
+# items and returns how many it wrote; a server wrapper first checks the
+# maximum against the array's bound with remoteCheckListMax.  A client
+# stub cannot take one.
+LIST_TYPES = {'int': 'int', 'remote_nonnull_string': 'char *'}
+
+
+def list_shape(p):
+    """(maximum, array) fields of a listing @p, or None."""
+    a, r = p.args_fields, p.ret_fields
+    if len(a) == 1 and a[0].kind == 'scalar' and a[0].type == 'int' and \
+       a[0].name.startswith('max') and not p.fixed and len(r) == 1 and \
+       r[0].kind == 'var' and r[0].type in LIST_TYPES:
+        return a[0], r[0]
+    return None
+
+
 # Names the generated code uses for itself.
 RESERVED = ('client', 'msg', 'conn', 'args', 'ret', 'argsp', 'retp', 'rc',
             'result', 'out')
@@ -901,10 +920,30 @@ def server_call_args(p, ins, outs, flags):
     return out
 
 
+def list_body(p, listing, w):
+    """The body of a listing's wrapper (see LIST_TYPES)."""
+    maxf, arr = listing
+    val = 'ret->%s.%s_val' % (arr.name, arr.name)
+    w(wrap_call('    if (remoteCheckListMax', ['args->' + maxf.name, arr.bound],
+                ' < 0)'))
+    w('        return -1;')
+    w('    %s = g_new0(%s, MAX(args->%s, 1));' %
+      (val, LIST_TYPES[arr.type], maxf.name))
+    w(wrap_call('    if ((rc = conn->driver->%s' % p.entry,
+                ['conn', val, 'args->' + maxf.name], ') < 0)', True))
+    w('        return -1;')
+    w('    ret->%s.%s_len = rc;' % (arr.name, arr.name))
+    w('    return 0;')
+
+
 def server_body(p, w):
     """The body of a generated wrapper after the entry check: converts
     the arguments, calls the entry and fills the reply.  The reply's
     fields are written only on success."""
+    listing = list_shape(p)
+    if listing:
+        list_body(p, listing, w)
+        return
     ins, outs, flags, retfield = entry_shape(p)
     call = 'conn->driver->%s' % p.entry
     cargs = server_call_args(p, ins, outs, flags)
@@ -968,6 +1007,9 @@ def struct_copy(p, dst, src, w, terminate=False):
 
 
 def server_locals(p, w):
+    if list_shape(p):
+        w('    int rc;')
+        return
     ins, outs, flags, retfield = entry_shape(p)
     if p.reply_struct:
         w('    %s out = { 0 };' % p.reply_struct)
@@ -1093,6 +1135,9 @@ def client_stub(p, w):
     """A client entry: fills the arguments from the parameters (borrowing
     the caller's strings), makes the call and converts the reply; the
     outputs are written only on success (out pointers may be NULL)."""
+    if list_shape(p):
+        gen_fail(p, 'a client stub cannot take the listing %s' %
+                 p.ret_fields[0].name)
     ins, outs, flags, retfield = entry_shape(p)
     for name, typ, _ in ins:
         if typ == STRING_LIST:

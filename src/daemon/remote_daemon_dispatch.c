@@ -60,6 +60,18 @@ remoteReportNoSupport(const char *api)
 }
 
 
+int
+remoteCheckListMax(int max, int limit)
+{
+    if (max < 0 || max > limit) {
+        virReportError(VIR_ERR_RPC, _("maximum of %1$d exceeds the limit %2$d"),
+                       max, limit);
+        return -1;
+    }
+    return 0;
+}
+
+
 /* ---- handshake ---- */
 
 int

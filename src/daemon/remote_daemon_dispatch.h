@@ -17,6 +17,10 @@ virConn *remoteGetConn(virNetServerClient *client);
 /* Reports VIR_ERR_NO_SUPPORT for the libvirt API @api. */
 void remoteReportNoSupport(const char *api);
 
+/* A listing's maximum (virConnectListDomains' maxids) must be between
+ * 0 and @limit, the bound of the reply's array. */
+int remoteCheckListMax(int max, int limit);
+
 /* Fills @dst (strings are heap copies) from @src. */
 void remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src);
 

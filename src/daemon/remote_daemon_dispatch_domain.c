@@ -48,57 +48,6 @@ remoteDispatchConnectListAllDomains(virNetServerClient *client G_GNUC_UNUSED,
 }
 
 
-/* Checks a legacy list call's maximum; libvirt refuses over-large ones. */
-static int
-remoteCheckListMax(int max)
-{
-    if (max < 0 || max > REMOTE_DOMAIN_LIST_MAX) {
-        virReportError(VIR_ERR_RPC, _("maximum of %1$d exceeds the limit %2$d"),
-                       max, REMOTE_DOMAIN_LIST_MAX);
-        return -1;
-    }
-    return 0;
-}
-
-
-int
-remoteDispatchConnectListDomains(virNetServerClient *client G_GNUC_UNUSED,
-                                 virConn *conn,
-                                 remote_connect_list_domains_args *args,
-                                 remote_connect_list_domains_ret *ret)
-{
-    int n;
-
-    if (remoteCheckListMax(args->maxids) < 0)
-        return -1;
-    ret->ids.ids_val = g_new0(int, MAX(args->maxids, 1));
-    if ((n = conn->driver->connectListDomains(conn, ret->ids.ids_val,
-                                              args->maxids)) < 0)
-        return -1;
-    ret->ids.ids_len = n;
-    return 0;
-}
-
-
-int
-remoteDispatchConnectListDefinedDomains(virNetServerClient *client G_GNUC_UNUSED,
-                                        virConn *conn,
-                                        remote_connect_list_defined_domains_args *args,
-                                        remote_connect_list_defined_domains_ret *ret)
-{
-    int n;
-
-    if (remoteCheckListMax(args->maxnames) < 0)
-        return -1;
-    ret->names.names_val = g_new0(char *, MAX(args->maxnames, 1));
-    if ((n = conn->driver->connectListDefinedDomains(conn, ret->names.names_val,
-                                                     args->maxnames)) < 0)
-        return -1;
-    ret->names.names_len = n;
-    return 0;
-}
-
-
 /* The legacy start: CREATE_WITH_FLAGS without flags and without the
  * started domain in the reply. */
 int

@@ -219,6 +219,35 @@ remoteDispatchDomainGetInfoHelper(virNetServerClient *client,
 
 
 static int
+remoteDispatchConnectListDefinedDomainsHelper(virNetServerClient *client,
+                                              virNetMessage *msg G_GNUC_UNUSED,
+                                              void *argsp,
+                                              void *retp)
+{
+    remote_connect_list_defined_domains_args *args = argsp;
+    remote_connect_list_defined_domains_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    int rc;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectListDefinedDomains) {
+        remoteReportNoSupport("virConnectListDefinedDomains");
+        return -1;
+    }
+    if (remoteCheckListMax(args->maxnames, REMOTE_DOMAIN_LIST_MAX) < 0)
+        return -1;
+    ret->names.names_val = g_new0(char *, MAX(args->maxnames, 1));
+    if ((rc = conn->driver->connectListDefinedDomains(conn,
+                                                      ret->names.names_val,
+                                                      args->maxnames)) < 0)
+        return -1;
+    ret->names.names_len = rc;
+    return 0;
+}
+
+
+static int
 remoteDispatchDomainLookupByIdHelper(virNetServerClient *client,
                                      virNetMessage *msg G_GNUC_UNUSED,
                                      void *argsp,
@@ -309,6 +338,34 @@ remoteDispatchDomainSetAutostartHelper(virNetServerClient *client,
     }
     dom = remoteDomainFromWire(&args->dom);
     return conn->driver->domainSetAutostart(conn, dom, args->autostart) < 0 ? -1 : 0;
+}
+
+
+static int
+remoteDispatchConnectListDomainsHelper(virNetServerClient *client,
+                                       virNetMessage *msg G_GNUC_UNUSED,
+                                       void *argsp,
+                                       void *retp)
+{
+    remote_connect_list_domains_args *args = argsp;
+    remote_connect_list_domains_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    int rc;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->connectListDomains) {
+        remoteReportNoSupport("virConnectListDomains");
+        return -1;
+    }
+    if (remoteCheckListMax(args->maxids, REMOTE_DOMAIN_LIST_MAX) < 0)
+        return -1;
+    ret->ids.ids_val = g_new0(int, MAX(args->maxids, 1));
+    if ((rc = conn->driver->connectListDomains(conn, ret->ids.ids_val,
+                                               args->maxids)) < 0)
+        return -1;
+    ret->ids.ids_len = rc;
+    return 0;
 }
 
 
@@ -682,6 +739,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .readonlyAllowed = true,
         .needsOpen = true,
     },
+    [REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS] = {
+        .name = "CONNECT_LIST_DEFINED_DOMAINS",
+        .api = "virConnectListDefinedDomains",
+        .func = remoteDispatchConnectListDefinedDomainsHelper,
+        .argsLen = sizeof(remote_connect_list_defined_domains_args),
+        .argsFilter = (xdrproc_t)xdr_remote_connect_list_defined_domains_args,
+        .retLen = sizeof(remote_connect_list_defined_domains_ret),
+        .retFilter = (xdrproc_t)xdr_remote_connect_list_defined_domains_ret,
+        .highPriority = true,
+        .readonlyAllowed = true,
+        .needsOpen = true,
+    },
     [REMOTE_PROC_DOMAIN_LOOKUP_BY_ID] = {
         .name = "DOMAIN_LOOKUP_BY_ID",
         .api = "virDomainLookupByID",
@@ -728,6 +797,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
         .highPriority = false,
         .readonlyAllowed = false,
+        .needsOpen = true,
+    },
+    [REMOTE_PROC_CONNECT_LIST_DOMAINS] = {
+        .name = "CONNECT_LIST_DOMAINS",
+        .api = "virConnectListDomains",
+        .func = remoteDispatchConnectListDomainsHelper,
+        .argsLen = sizeof(remote_connect_list_domains_args),
+        .argsFilter = (xdrproc_t)xdr_remote_connect_list_domains_args,
+        .retLen = sizeof(remote_connect_list_domains_ret),
+        .retFilter = (xdrproc_t)xdr_remote_connect_list_domains_ret,
+        .highPriority = true,
+        .readonlyAllowed = true,
         .needsOpen = true,
     },
     [REMOTE_PROC_CONNECT_NUM_OF_DOMAINS] = {
