@@ -93,7 +93,7 @@ def vcpucount(uri, name, *flags):
 
 
 class LinuxAgent(unittest.TestCase):
-    """One Linux guest for every step, in order (test_1 ... test_5)."""
+    """One Linux guest for every step, in order (test_1 ... test_6)."""
 
     @classmethod
     def setUpClass(cls):
@@ -103,10 +103,11 @@ class LinuxAgent(unittest.TestCase):
         cls.name = "lxga"
         cls.host = cls.a
         cls.log = os.path.join(cls.a.root, cls.name + "-serial.log")
-        disk = os.path.join(cls.a.root, cls.name + ".qcow2")
-        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "8M"],
-                       check=True)
-        xml = with_agent(lg.linux_xml(cls.name, cls.images, disk, cls.log))
+        cls.disk = os.path.join(cls.a.root, cls.name + ".qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", cls.disk,
+                        "8M"], check=True)
+        xml = with_agent(lg.linux_xml(cls.name, cls.images, cls.disk,
+                                      cls.log))
         path = harness.write_file(os.path.join(cls.a.root, "lxga.xml"), xml)
         virsh(cls.a.uri, "define", path)
         start = time.monotonic()
@@ -224,10 +225,50 @@ class LinuxAgent(unittest.TestCase):
                     check=False)
         self.assertIn("specifying mountpoints is not supported", res.stderr)
 
+    def test_3_managedsave_start(self):
+        """Managed save parks the guest (QEMU gone, its disk quiet and
+        consistent), start brings the same boot back: heartbeats go on
+        from where they stopped, disk and memory checks ok, and the agent
+        answers again through the new QEMU's channel."""
+        uri = self.a.uri
+        beats = linuxlog.parse_log(self.log)
+        boot = beats[-1].boot
+        start = time.monotonic()
+        virsh(uri, "managedsave", self.name, timeout=120)
+        print("\nmanagedsave took %.1f s" % (time.monotonic() - start))
+        self.assertEqual(harness.domstate(self.a, self.name),
+                         "shut off (saved)")
+        self.assertRegex(virsh(uri, "dominfo", self.name).stdout,
+                         r"Managed save:\s+yes")
+        self.assertEqual(harness.qemu_pids_under(self.a.root), [])
+        res = self.agent('{"execute":"guest-ping"}', check=False)
+        self.assertIn("domain is not running", res.stderr)
+        n = len(linuxlog.parse_log(self.log))
+        time.sleep(1)
+        self.assertEqual(len(linuxlog.parse_log(self.log)), n)
+        disk = linuxlog.check_disk(linuxlog.read_image(self.disk), boot)
+        self.assertTrue(disk.ok, disk.summary())
+
+        virsh(uri, "start", self.name, timeout=120)
+        self.assertEqual(harness.domstate(self.a, self.name),
+                         "running (restored)")
+        self.assertRegex(virsh(uri, "dominfo", self.name).stdout,
+                         r"Managed save:\s+no")
+        linuxlog.wait_for_lines(self.log, n + lg.PASS_BEATS, timeout=60)
+        verdict = linuxlog.check_continuity(self.log)
+        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertEqual(verdict.boot_ids, [boot])
+        harness.wait_for(self.agent_connected, timeout=30, step=0.2,
+                         what="the guest agent to reconnect")
+        out = json.loads(self.agent('{"execute":"guest-get-host-name"}').stdout)
+        self.assertEqual(out, {"return": {"host-name": "virtmig-guest"}})
+        info = json.loads(self.agent('{"execute":"guest-info"}').stdout)
+        self.assertTrue(info["return"]["version"].startswith("7."))
+
     def guestvcpus(self):
         return fields(virsh(self.host.uri, "guestvcpus", self.name).stdout)
 
-    def test_3_vcpu_hotplug_and_migrate(self):
+    def test_4_vcpu_hotplug_and_migrate(self):
         uri = self.a.uri
         self.assertEqual(vcpucount(uri, self.name), {
             ("maximum", "config"): 2, ("maximum", "live"): 2,
@@ -277,7 +318,7 @@ class LinuxAgent(unittest.TestCase):
         verdict = linuxlog.check_continuity(self.log, max_gap_s=lg.MAX_GAP_S)
         self.assertTrue(verdict.ok, verdict.summary())
 
-    def test_4_agent_timeout(self):
+    def test_5_agent_timeout(self):
         # qemu-ga runs a shell that stops qemu-ga for 4 s
         stop = ('{"execute":"guest-exec","arguments":{"path":"/bin/busybox",'
                 '"arg":["sh","-c","kill -STOP $PPID; sleep 4; '
@@ -300,7 +341,7 @@ class LinuxAgent(unittest.TestCase):
         out = json.loads(self.agent('{"execute":"guest-get-host-name"}').stdout)
         self.assertEqual(out, {"return": {"host-name": "virtmig-guest"}})
 
-    def test_5_shutdown_agent(self):
+    def test_6_shutdown_agent(self):
         # transient on B (migrated without --persistent): gone once off
         virsh(self.host.uri, "shutdown", "--mode", "agent", self.name)
         harness.wait_for(lambda: harness.domstate(self.host, self.name) is None,
