@@ -18,6 +18,7 @@
 #include "qemu_domainjob.h"
 #include "qemu_migration_job.h"
 #include "qemu_migration_nbd.h"
+#include "qemu_process_periph.h"
 #include "virdomainobjlist.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -1378,8 +1379,9 @@ testStatusRoundTrip(void)
 /* The driver's own migration elements of the status XML: <migration>
  * (protocol, state before, the peer daemon's URI, escaped) while a
  * migration runs, <undecided> for a copy kept paused until its peer can
- * say what it holds; formatted as the golden file, parsed back into the
- * same fields, formatted again byte for byte. */
+ * say what it holds, <agentTimeout> once guest-agent-timeout changed it;
+ * formatted as the golden file, parsed back into the same fields,
+ * formatted again byte for byte. */
 static void
 testStatusPrivateElements(void)
 {
@@ -1402,6 +1404,7 @@ testStatusPrivateElements(void)
     priv->nbd = qemuMigrationNBDNew();
     g_ptr_array_add(priv->nbd->created, g_strdup("/images/guest-vda.qcow2"));
     g_ptr_array_add(priv->nbd->created, g_strdup("/images/a&b's.raw"));
+    qemuProcessPeriphSetAgentTimeout(data->vm, 2);
     xml = virDomainObjFormatStatus(data->vm);
     virObjectUnlock(data->vm);
     g_assert_cmpint(virTestCompareToFile(xml, golden), ==, 0);
@@ -1422,6 +1425,7 @@ testStatusPrivateElements(void)
                     "/images/guest-vda.qcow2");
     g_assert_cmpstr(g_ptr_array_index(priv->nbd->created, 1), ==,
                     "/images/a&b's.raw");
+    g_assert_cmpint(qemuProcessPeriphGetAgentTimeout(vm), ==, 2);
     again = virDomainObjFormatStatus(vm);
     g_assert_cmpstr(again, ==, xml);
     virDomainObjEndAPI(&vm);

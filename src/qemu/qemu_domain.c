@@ -74,9 +74,13 @@ int
 qemuDomainObjPrivateXMLFormat(virBuffer *buf, virDomainObj *vm)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
+    int agentTimeout = qemuProcessPeriphGetAgentTimeout(vm);
 
     virBufferEscapeString(buf, "<monitor path='%s' type='unix'/>\n",
                           priv->monPath);
+    if (agentTimeout != VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_DEFAULT)
+        virBufferAsprintf(buf, "<agentTimeout>%d</agentTimeout>\n",
+                          agentTimeout);
     if (priv->migrationProtocol) {
         virBufferAsprintf(buf, "<migration protocol='%d' preState='%s'",
                           priv->migrationProtocol,
@@ -190,6 +194,25 @@ qemuDomainObjPrivateMigrationParse(xmlXPathContext *ctxt,
 }
 
 
+/* <agentTimeout>: virsh guest-agent-timeout, kept as libvirt keeps it. */
+static int
+qemuDomainObjPrivateAgentTimeoutParse(xmlXPathContext *ctxt, virDomainObj *vm)
+{
+    int timeout;
+    int rc = virXPathInt("string(./agentTimeout[1])", ctxt, &timeout);
+
+    if (rc == -1)
+        return 0;
+    if (rc < 0 || timeout < VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_BLOCK) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("malformed agentTimeout element in the status XML"));
+        return -1;
+    }
+    qemuProcessPeriphSetAgentTimeout(vm, timeout);
+    return 0;
+}
+
+
 /* virDomainObjConfig.privateData.parse: reads what
  * qemuDomainObjPrivateXMLFormat wrote.  Returns 0 or -1 (reported). */
 int
@@ -201,7 +224,8 @@ qemuDomainObjPrivateXMLParse(xmlXPathContext *ctxt, virDomainObj *vm)
 
     if (qemuDomainObjPrivateMigrationParse(ctxt, priv) < 0 ||
         qemuDomainObjPrivateNBDParse(ctxt, priv) < 0 ||
-        qemuDomainObjPrivateUndecidedParse(ctxt, priv) < 0)
+        qemuDomainObjPrivateUndecidedParse(ctxt, priv) < 0 ||
+        qemuDomainObjPrivateAgentTimeoutParse(ctxt, vm) < 0)
         return -1;
     if (!node)
         return 0;

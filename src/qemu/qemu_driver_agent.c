@@ -20,6 +20,7 @@
 #include "qemu_agent_guest.h"
 #include "qemu_domain.h"
 #include "qemu_process_periph.h"
+#include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
 #include "virtypedparam.h"
@@ -438,7 +439,7 @@ qemuDomainAgentShutdown(virDomainObj *vm, bool reboot)
  * virDomainAgentSetResponseTimeout (virsh guest-agent-timeout): how
  * long the agent calls other than qemu-agent-command wait, in seconds
  * (-2 forever, -1 the default 5 s, 0 not at all), for a running domain
- * until its QEMU stops.
+ * until its QEMU stops, across daemon restarts.
  */
 int
 qemuDomainAgentSetResponseTimeout(virConn *conn G_GNUC_UNUSED,
@@ -460,7 +461,8 @@ qemuDomainAgentSetResponseTimeout(virConn *conn G_GNUC_UNUSED,
         return -1;
     if (virDomainObjCheckActive(vm) == 0) {
         qemuProcessPeriphSetAgentTimeout(vm, timeout);
-        ret = 0;
+        /* kept in the status XML: a restarted daemon keeps it */
+        ret = virDomainObjSaveStatus(vm);
     }
     virDomainObjEndAPI(&vm);
     return ret;

@@ -352,6 +352,18 @@ qemuProcessPeriphSetAgentTimeout(virDomainObj *vm, int timeout)
 }
 
 
+/* The agent response timeout of @vm (locked): the default unless
+ * qemuProcessPeriphSetAgentTimeout changed it for this run of QEMU. */
+int
+qemuProcessPeriphGetAgentTimeout(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    return priv->periph ? priv->periph->agentTimeout
+                        : VIR_DOMAIN_AGENT_RESPONSE_TIMEOUT_DEFAULT;
+}
+
+
 /* AGENT_LIFECYCLE about locked @vm: the guest opened or closed the
  * agent's channel (libvirt's reason "channel"). */
 static void

@@ -38,3 +38,4 @@ bool qemuProcessPeriphAgentConnected(virDomainObj *vm);
 typedef struct _qemuAgent qemuAgent;
 qemuAgent *qemuProcessPeriphGetAgent(virDomainObj *vm);
 void qemuProcessPeriphSetAgentTimeout(virDomainObj *vm, int timeout);
+int qemuProcessPeriphGetAgentTimeout(virDomainObj *vm);
