@@ -24,6 +24,11 @@ org.qemu.guest_agent.0 channel and ``<vcpu current='1'>2</vcpu>``:
   ran itself): ``qemu-agent-command --timeout 2`` fails after about 2 s
   with "Guest agent is not responding: Guest agent not available for
   now", and the next command gets its own answer, not a stale one;
+- ``virsh managedsave`` on A then ``start``: the same boot goes on
+  (heartbeats continuous, disk and memory checks ok, the disk image
+  consistent while parked) and qemu-ga answers through the new QEMU;
+- qemu-ga restarted in the guest: AGENT_LIFECYCLE disconnected, calls
+  refused at once as not connected, then connected and answered;
 - ``virsh shutdown --mode agent``: guest-shutdown, the guest powers off.
 
 Error cases with the tiny test guest (no agent in it), each answered at
@@ -43,6 +48,7 @@ import time
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
+from eventlib import VirshEvents
 from harness import Host, virsh
 
 import libvirt
@@ -93,7 +99,7 @@ def vcpucount(uri, name, *flags):
 
 
 class LinuxAgent(unittest.TestCase):
-    """One Linux guest for every step, in order (test_1 ... test_6)."""
+    """One Linux guest for every step, in order (test_1 ... test_7)."""
 
     @classmethod
     def setUpClass(cls):
@@ -318,13 +324,16 @@ class LinuxAgent(unittest.TestCase):
         verdict = linuxlog.check_continuity(self.log, max_gap_s=lg.MAX_GAP_S)
         self.assertTrue(verdict.ok, verdict.summary())
 
+    def stop_agent(self, seconds=4, settle=0.5):
+        """qemu-ga runs a shell that stops qemu-ga for @seconds; @settle
+        is the time given to the shell to start."""
+        self.agent('{"execute":"guest-exec","arguments":{"path":'
+                   '"/bin/busybox","arg":["sh","-c","kill -STOP $PPID; '
+                   'sleep %d; kill -CONT $PPID"]}}' % seconds)
+        time.sleep(settle)
+
     def test_5_agent_timeout(self):
-        # qemu-ga runs a shell that stops qemu-ga for 4 s
-        stop = ('{"execute":"guest-exec","arguments":{"path":"/bin/busybox",'
-                '"arg":["sh","-c","kill -STOP $PPID; sleep 4; '
-                'kill -CONT $PPID"]}}')
-        self.agent(stop)
-        time.sleep(0.5)
+        self.stop_agent()
         start = time.monotonic()
         res = self.agent('{"execute":"guest-ping"}', "--timeout", "2",
                          check=False)
@@ -341,7 +350,38 @@ class LinuxAgent(unittest.TestCase):
         out = json.loads(self.agent('{"execute":"guest-get-host-name"}').stdout)
         self.assertEqual(out, {"return": {"host-name": "virtmig-guest"}})
 
-    def test_6_shutdown_agent(self):
+    def test_6_agent_restart(self):
+        """qemu-ga restarts in the guest: the host sees the channel close
+        (AGENT_LIFECYCLE disconnected, agent calls refused at once as not
+        connected) and open again (connected), and the next command gets
+        its own answer from the new qemu-ga."""
+        restart = ('{"execute":"guest-exec","arguments":{"path":"/bin/busybox",'
+                   '"arg":["sh","-c","sleep 1; kill $PPID; sleep 3; '
+                   '/usr/sbin/qemu-ga -m virtio-serial -t /run -p '
+                   '/dev/virtio-ports/org.qemu.guest_agent.0 '
+                   '</dev/null >/dev/null 2>&1 &"]}}')
+        watch = VirshEvents(self.host.uri, "--event", "agent-lifecycle")
+        self.addCleanup(watch.stop)
+        time.sleep(0.5)
+        self.agent(restart)
+        harness.wait_for(lambda: not self.agent_connected(), timeout=10,
+                         step=0.1, what="the agent's channel to close")
+        start = time.monotonic()
+        res = self.agent('{"execute":"guest-ping"}', check=False)
+        self.assertIn("QEMU guest agent is not connected", res.stderr)
+        self.assertLess(time.monotonic() - start, 3)
+        harness.wait_for(self.agent_connected, timeout=30, step=0.2,
+                         what="the restarted agent to connect")
+        out = json.loads(self.agent('{"execute":"guest-get-host-name"}').stdout)
+        self.assertEqual(out, {"return": {"host-name": "virtmig-guest"}})
+        harness.wait_for(lambda: len(watch.events(self.name)) >= 2, timeout=5,
+                         what="two agent-lifecycle events")
+        prefix = "event 'agent-lifecycle' for domain '%s': state: " % self.name
+        self.assertEqual(watch.events(self.name)[:2], [
+            prefix + "'disconnected' reason: 'channel event'",
+            prefix + "'connected' reason: 'channel event'"])
+
+    def test_7_shutdown_agent(self):
         # transient on B (migrated without --persistent): gone once off
         virsh(self.host.uri, "shutdown", "--mode", "agent", self.name)
         harness.wait_for(lambda: harness.domstate(self.host, self.name) is None,
