@@ -383,6 +383,16 @@ class Sampler(threading.Thread):
             out |= {h for h, _ in ran.values()}
         return out
 
+    def wait_ran(self, host_name, timeout=10):
+        """Waits until the QEMU on @host_name has been seen running (the
+        guest's vCPU time grew over an interval); False after @timeout."""
+        deadline = time.monotonic() + timeout
+        while host_name not in self.ever_ran():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(self.interval)
+        return True
+
 
 # ---- the end of a cell
 

@@ -399,6 +399,10 @@ class Run:
         sampler = faultlib.Sampler(self.name, self.hosts)
         sampler.start()
         try:
+            # A fault right at Begin (kill_src_qemu/begin) can come before
+            # the sampler's first intervals on a loaded machine: the judge
+            # needs to have seen the source run, so let it see that first.
+            sampler.wait_ran(self.src.name)
             rule = self.reach_point()
             self.inject()
             if rule and rule.action == "hold":
