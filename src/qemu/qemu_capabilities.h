@@ -82,3 +82,5 @@ bool qemuCapsKVMUsable(void);
 virCaps *qemuCapsBuildHostCaps(const qemuCaps *caps,
                                const virHostInfo *host,
                                const unsigned char *hostUUID, bool kvm);
+char *qemuCapsGetCapabilitiesXML(const char *binary,
+                                 const unsigned char *hostUUID);
