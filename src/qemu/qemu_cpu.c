@@ -76,30 +76,43 @@ qemuCPUFeatureName(const char *name)
 }
 
 
-/* The "return" of the reply tagged @id in @output (a QMP transcript, one
- * message a line), or NULL; caller puts it. */
-json_object *
-qemuCPUFindReply(const char *output, const char *id)
+static void
+qemuCPUReplyFree(gpointer reply)
+{
+    json_object_put(reply);
+}
+
+
+/**
+ * qemuCPUParseReplies:
+ * Reads @output, a QMP transcript with one message a line, once: returns
+ * a table of the "return" of each reply by its string "id" (the first
+ * reply of an id wins).  Lines that are not such a reply are skipped.
+ * Looking every id up in one table keeps a transcript of a hundred model
+ * expansions linear: parsing it again per id cost seconds, and a minute
+ * under AddressSanitizer.
+ */
+GHashTable *
+qemuCPUParseReplies(const char *output)
 {
     g_auto(GStrv) lines = g_strsplit(output ? output : "", "\n", -1);
+    GHashTable *replies = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+                                                qemuCPUReplyFree);
     size_t i;
 
     for (i = 0; lines[i]; i++) {
-        json_object *msg = json_tokener_parse(lines[i]);
+        g_autoptr(json_object) msg = json_tokener_parse(lines[i]);
         json_object *v = NULL;
         json_object *ret = NULL;
 
         if (msg && json_object_object_get_ex(msg, "id", &v) &&
             json_object_is_type(v, json_type_string) &&
-            g_str_equal(json_object_get_string(v), id) &&
-            json_object_object_get_ex(msg, "return", &ret)) {
-            json_object_get(ret);
-            json_object_put(msg);
-            return ret;
-        }
-        json_object_put(msg);
+            json_object_object_get_ex(msg, "return", &ret) &&
+            !g_hash_table_contains(replies, json_object_get_string(v)))
+            g_hash_table_insert(replies, g_strdup(json_object_get_string(v)),
+                                json_object_get(ret));
     }
-    return NULL;
+    return replies;
 }
 
 
@@ -136,8 +149,9 @@ qemuCPUModelFromJSON(json_object *def)
 void
 qemuCPUParseModels(const char *output, qemuCaps *caps)
 {
-    g_autoptr(json_object) defs = qemuCPUFindReply(output, "cpu-defs");
-    g_autoptr(json_object) max = qemuCPUFindReply(output, "cpu-max");
+    g_autoptr(GHashTable) replies = qemuCPUParseReplies(output);
+    json_object *defs = g_hash_table_lookup(replies, "cpu-defs");
+    json_object *max = g_hash_table_lookup(replies, "cpu-max");
     json_object *model = NULL;
     json_object *props = NULL;
     struct json_object_iterator it;

@@ -31,7 +31,7 @@ char *qemuCPUFeatureName(const char *name);
 
 const qemuCapsCPUModel *qemuCPUFindModel(const qemuCaps *caps, const char *name);
 
-json_object *qemuCPUFindReply(const char *output, const char *id);
+GHashTable *qemuCPUParseReplies(const char *output);
 
 /* Compares the <cpu> in @xml with what @caps's QEMU can run: returns a
  * virCPUCompareResult (INCOMPATIBLE, IDENTICAL for the host's own CPU,

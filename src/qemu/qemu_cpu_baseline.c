@@ -191,7 +191,8 @@ qemuCPUModelMap *
 qemuCPUModelMapParse(const char *output, const qemuCaps *caps)
 {
     g_autoptr(qemuCPUModelMap) map = g_new0(qemuCPUModelMap, 1);
-    g_autoptr(json_object) max = qemuCPUFindReply(output, "exp-max");
+    g_autoptr(GHashTable) replies = qemuCPUParseReplies(output);
+    json_object *max = g_hash_table_lookup(replies, "exp-max");
     g_autofree char *maxVendor = NULL;
     size_t i;
 
@@ -209,7 +210,7 @@ qemuCPUModelMapParse(const char *output, const qemuCaps *caps)
     for (i = 0; caps->cpuModels && i < caps->cpuModels->len; i++) {
         const qemuCapsCPUModel *m = g_ptr_array_index(caps->cpuModels, i);
         g_autofree char *id = g_strdup_printf("exp-%zu", i);
-        g_autoptr(json_object) ret = qemuCPUFindReply(output, id);
+        json_object *ret = g_hash_table_lookup(replies, id);
         qemuCPUModelData *data;
 
         if (!ret)
