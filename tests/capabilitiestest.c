@@ -89,6 +89,7 @@ testFormat(void)
 {
     virHostInfo *host = testFixedHost();
     g_autoptr(virCaps) caps = virCapabilitiesNew(VIR_ARCH_X86_64);
+    g_autoptr(GPtrArray) features = g_ptr_array_new_with_free_func(g_free);
     g_autofree char *xml = NULL;
     unsigned char uuid[VIR_UUID_BUFLEN];
     virCapsGuest *guest;
@@ -96,6 +97,10 @@ testFormat(void)
     g_assert_cmpint(virUUIDParse("d3b07384-d9a0-4c9b-8a1d-7f3e2c1b0a99", uuid),
                     ==, 0);
     virCapabilitiesSetHostInfo(caps, host);
+    /* the driver names the CPU by a model, plus what it has beyond */
+    g_ptr_array_add(features, g_strdup("ds"));
+    g_ptr_array_add(features, g_strdup("vmx"));
+    virCapabilitiesSetHostCPUModel(caps, "Skylake-Client", features);
     virCapabilitiesSetHostUUID(caps, uuid);
     caps->host.liveMigrate = true;
     virCapabilitiesAddMigrateTransport(caps, "tcp");

@@ -19,6 +19,8 @@ testProbe(void)
 {
     qemuCaps *caps = qemuCapsCacheLookup(QEMU_DEFAULT_EMULATOR);
     qemuCaps *again;
+    g_autoptr(virHostInfo) host = NULL;
+    g_autoptr(virCaps) vcaps = NULL;
     g_autofree char *xml = NULL;
 
     if (!caps)
@@ -41,11 +43,13 @@ testProbe(void)
     again = qemuCapsCacheLookup(QEMU_DEFAULT_EMULATOR);
     g_assert_true(again == caps);
     virObjectUnref(again);
-    virObjectUnref(caps);
 
-    xml = qemuCapsGetCapabilitiesXML(NULL, NULL);
+    host = virHostInfoProbe();
+    vcaps = qemuCapsBuildHostCaps(caps, host, NULL, false);
+    xml = virCapabilitiesFormatXML(vcaps);
     g_assert_nonnull(xml);
     g_assert_nonnull(strstr(xml, "<domain type='qemu'/>"));
+    virObjectUnref(caps);
     qemuCapsCacheClear();
 }
 

@@ -177,6 +177,80 @@ testBaselineBad(gconstpointer opaque)
 }
 
 
+/* An AMD EPYC host as /proc/cpuinfo describes it in a cloud's guest (no
+ * "monitor", no "svm"), with Linux's own flags among QEMU's. */
+static const char testHostFlags[] =
+    "fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat pse36 "
+    "clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp "
+    "lm constant_tsc rep_good nopl xtopology nonstop_tsc cpuid extd_apicid "
+    "tsc_known_freq pni pclmulqdq ssse3 fma cx16 pcid sse4_1 sse4_2 x2apic "
+    "movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand hypervisor "
+    "lahf_lm cmp_legacy cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw "
+    "topoext cpuid_fault vmmcall fsgsbase tsc_adjust bmi1 avx2 smep bmi2 erms "
+    "invpcid avx512f avx512dq rdseed adx smap avx512ifma clflushopt clwb "
+    "avx512cd sha_ni avx512bw avx512vl xsaveopt xsavec xgetbv1 xsaves "
+    "avx512_bf16 clzero xsaveerptr arat avx512vbmi umip avx512_vbmi2 gfni "
+    "vaes vpclmulqdq avx512_vnni avx512_bitalg avx512_vpopcntdq rdpid fsrm";
+/* What the bare metal adds: the EPYC model fits then */
+static const char testHostFlagsMetal[] = " monitor svm npt nrip_save";
+
+
+static bool
+testHasFeature(GPtrArray *features, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < features->len; i++) {
+        if (g_str_equal(g_ptr_array_index(features, i), name))
+            return true;
+    }
+    return false;
+}
+
+
+/* The host CPU's model in the capabilities: the richest model of the
+ * host's vendor it fully has, plus what it has beyond, in libvirt's
+ * names; Linux's own flags are left out. */
+static void
+testHostModel(void)
+{
+    g_autofree char *metal = g_strconcat(testHostFlags, testHostFlagsMetal,
+                                         NULL);
+    g_autoptr(GPtrArray) features = NULL;
+    g_autofree char *model = qemuCPUHostModelCompute(testMap, "AMD", metal,
+                                                     &features);
+    g_autofree char *cpuid = NULL;
+    size_t i;
+
+    g_assert_cmpstr(model, ==, "EPYC");
+    for (i = 1; i < features->len; i++)
+        g_assert_cmpstr(g_ptr_array_index(features, i - 1), <,
+                        g_ptr_array_index(features, i));
+    g_assert_true(testHasFeature(features, "avx512f"));
+    g_assert_true(testHasFeature(features, "avx512vnni"));
+    g_assert_true(testHasFeature(features, "tsc-deadline"));
+    g_assert_false(testHasFeature(features, "sse2")); /* EPYC has it */
+    g_assert_false(testHasFeature(features, "constant_tsc"));
+    g_assert_false(testHasFeature(features, "xtopology"));
+    /* the CPUID vendor string names the same vendor */
+    g_clear_pointer(&features, g_ptr_array_unref);
+    cpuid = qemuCPUHostModelCompute(testMap, "AuthenticAMD", metal, &features);
+    g_assert_cmpstr(cpuid, ==, "EPYC");
+    /* without svm no AMD model of these few fits (QEMU's full list has
+     * Opteron_G1), nor any Intel one a CPU without SSE */
+    virErrorResetLast();
+    g_clear_pointer(&features, g_ptr_array_unref);
+    g_assert_null(
+        qemuCPUHostModelCompute(testMap, "AMD", testHostFlags, &features));
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_OPERATION_FAILED);
+    virErrorResetLast();
+    g_assert_null(
+        qemuCPUHostModelCompute(testMap, "Intel", "fpu de pse", &features));
+    g_assert_null(features);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_OPERATION_FAILED);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -196,6 +270,7 @@ main(int argc, char **argv)
 
         g_test_add_data_func(name, &testBadCases[i], testBaselineBad);
     }
+    g_test_add_func("/cpubaseline/host-model", testHostModel);
     ret = g_test_run();
     qemuCPUModelMapFree(testMap);
     return ret;

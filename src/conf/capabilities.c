@@ -107,6 +107,8 @@ virCapabilitiesFree(virCaps *caps)
         return;
     g_free(caps->host.cpuModel);
     g_free(caps->host.cpuVendor);
+    if (caps->host.cpuFeatures)
+        g_ptr_array_unref(caps->host.cpuFeatures);
     g_ptr_array_unref(caps->host.migrateTransports);
     g_ptr_array_unref(caps->host.cells);
     g_free(caps->host.secModel);
@@ -196,6 +198,23 @@ virCapabilitiesSetHostInfo(virCaps *caps, const virHostInfo *info)
 }
 
 
+/**
+ * virCapabilitiesSetHostCPUModel:
+ * Replaces the host CPU's model with @model (copied; NULL: none) and its
+ * features with @features (libvirt's names; referenced, may be NULL).
+ */
+void
+virCapabilitiesSetHostCPUModel(virCaps *caps, const char *model,
+                               GPtrArray *features)
+{
+    g_free(caps->host.cpuModel);
+    caps->host.cpuModel = g_strdup(model);
+    if (caps->host.cpuFeatures)
+        g_ptr_array_unref(caps->host.cpuFeatures);
+    caps->host.cpuFeatures = features ? g_ptr_array_ref(features) : NULL;
+}
+
+
 /* Adds a migration URI transport such as "tcp" (copied). */
 void
 virCapabilitiesAddMigrateTransport(virCaps *caps, const char *name)
@@ -269,6 +288,8 @@ virCapabilitiesAddGuestFeature(virCapsGuest *guest,
 static void
 virCapabilitiesFormatHostCPU(virBuffer *buf, const virCapsHost *host)
 {
+    size_t i;
+
     virBufferAddLit(buf, "<cpu>\n");
     virBufferAdjustIndent(buf, 2);
     virBufferAsprintf(buf, "<arch>%s</arch>\n", virArchTypeToString(host->arch));
@@ -278,6 +299,9 @@ virCapabilitiesFormatHostCPU(virBuffer *buf, const virCapsHost *host)
         virBufferAsprintf(buf, "<topology sockets='%u' dies='%u' cores='%u' threads='%u'/>\n",
                           host->sockets, MAX(host->dies, 1), host->cores,
                           host->threads);
+    for (i = 0; host->cpuFeatures && i < host->cpuFeatures->len; i++)
+        virBufferEscapeString(buf, "<feature name='%s'/>\n",
+                              g_ptr_array_index(host->cpuFeatures, i));
     virBufferAdjustIndent(buf, -2);
     virBufferAddLit(buf, "</cpu>\n");
 }

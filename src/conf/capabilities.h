@@ -68,6 +68,7 @@ struct _virCapsHost {
     virArch arch;
     char *cpuModel;
     char *cpuVendor;
+    GPtrArray *cpuFeatures;     /* char *, NULL: none */
     unsigned int sockets;       /* 0: no <topology> */
     unsigned int dies;
     unsigned int cores;
@@ -92,6 +93,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(virCaps, virCapabilitiesFree);
 
 void virCapabilitiesSetHostUUID(virCaps *caps, const unsigned char *uuid);
 void virCapabilitiesSetHostInfo(virCaps *caps, const virHostInfo *info);
+void virCapabilitiesSetHostCPUModel(virCaps *caps, const char *model,
+                                    GPtrArray *features);
 virCapsHostCell *virCapabilitiesAddHostCell(virCaps *caps, unsigned int id,
                                             unsigned long long memory);
 void virCapabilitiesAddHostCellCPU(virCapsHostCell *cell, unsigned int id,

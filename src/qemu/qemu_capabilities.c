@@ -708,26 +708,3 @@ qemuCapsBuildHostCaps(const qemuCaps *caps, const virHostInfo *host,
     qemuCapsAddGuest(vcaps, caps, VIR_ARCH_X86_64, kvm);
     return g_steal_pointer(&vcaps);
 }
-
-
-/**
- * qemuCapsGetCapabilitiesXML:
- * The capabilities XML of this host for emulator @binary (NULL: the
- * default one), probing the host and (through the cache) the binary.
- * Returns a string the caller owns, or NULL with an error reported.
- */
-char *
-qemuCapsGetCapabilitiesXML(const char *binary, const unsigned char *hostUUID)
-{
-    g_autoptr(virHostInfo) host = virHostInfoProbe();
-    g_autoptr(virCaps) vcaps = NULL;
-    qemuCaps *caps = qemuCapsCacheLookup(binary ? binary : QEMU_DEFAULT_EMULATOR);
-    char *xml;
-
-    if (!caps)
-        return NULL;
-    vcaps = qemuCapsBuildHostCaps(caps, host, hostUUID, qemuCapsKVMUsable());
-    xml = virCapabilitiesFormatXML(vcaps);
-    virObjectUnref(caps);
-    return xml;
-}

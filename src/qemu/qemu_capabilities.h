@@ -82,5 +82,3 @@ bool qemuCapsKVMUsable(void);
 virCaps *qemuCapsBuildHostCaps(const qemuCaps *caps,
                                const virHostInfo *host,
                                const unsigned char *hostUUID, bool kvm);
-char *qemuCapsGetCapabilitiesXML(const char *binary,
-                                 const unsigned char *hostUUID);

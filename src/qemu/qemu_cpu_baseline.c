@@ -619,6 +619,83 @@ cleanup:
 }
 
 
+/* ---- the host CPU ---- */
+
+/* Linux's names (/proc/cpuinfo flags) that neither fold nor lose their
+ * '_' into QEMU's. */
+static const char *const qemuCPUHostFlagAliases[][2] = {
+    { "tsc_deadline_timer", "tsc-deadline" },
+};
+
+
+/* QEMU's name of the Linux CPU flag @flag, or NULL for the flags Linux
+ * makes up (constant_tsc, rep_good...) or QEMU does not know. */
+static const char *
+qemuCPUHostFlagLookup(const qemuCPUModelMap *map, const char *flag)
+{
+    g_autoptr(GString) joined = g_string_new(NULL);
+    const char *qname;
+    size_t i;
+
+    for (i = 0; i < G_N_ELEMENTS(qemuCPUHostFlagAliases); i++) {
+        if (g_str_equal(flag, qemuCPUHostFlagAliases[i][0]))
+            flag = qemuCPUHostFlagAliases[i][1];
+    }
+    if ((qname = qemuCPUBaselineFeatureLookup(map, flag)))
+        return qname;
+    /* "avx512_vnni" is QEMU's "avx512vnni", "cr8_legacy" its "cr8legacy" */
+    for (i = 0; flag[i]; i++) {
+        if (flag[i] != '_')
+            g_string_append_c(joined, flag[i]);
+    }
+    return qemuCPUBaselineFeatureLookup(map, joined->str);
+}
+
+
+/**
+ * qemuCPUHostModelCompute:
+ * The model libvirt's capabilities give a host CPU of vendor @vendor
+ * (libvirt's name or the CPUID string; NULL: any) and Linux flags @flags
+ * (space separated), on @map: the richest model of that vendor whose
+ * features the host has.  *@retFeatures gets the host's features the
+ * model lacks (libvirt's names, sorted).  Returns the model's name
+ * (caller owns it) or NULL (reported) if no model fits.
+ */
+char *
+qemuCPUHostModelCompute(const qemuCPUModelMap *map, const char *vendor,
+                        const char *flags, GPtrArray **retFeatures)
+{
+    g_autoptr(GHashTable)
+        data = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GPtrArray) extra = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) words = g_strsplit(flags ? flags : "", " ", -1);
+    const qemuCPUModelData *model;
+    GHashTableIter it;
+    gpointer key;
+    size_t i;
+
+    if (vendor && qemuCPUVendorFromCPUID(vendor))
+        vendor = qemuCPUVendorFromCPUID(vendor);
+    for (i = 0; words[i]; i++) {
+        const char *qname = *words[i] ? qemuCPUHostFlagLookup(map, words[i])
+                                      : NULL;
+
+        if (qname)
+            g_hash_table_add(data, g_strdup(qname));
+    }
+    if (!(model = qemuCPUBaselineModel(map, data, vendor, false, NULL, 0)))
+        return NULL;
+    g_hash_table_iter_init(&it, data);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        if (!g_hash_table_contains(model->features, key))
+            g_ptr_array_add(extra, g_strdup(qemuCPUFeatureFromQEMU(key)));
+    }
+    g_ptr_array_sort(extra, qemuCPUBaselineCompareNames);
+    *retFeatures = g_steal_pointer(&extra);
+    return g_strdup(model->name);
+}
+
+
 /* ---- the cached map ---- */
 
 static GMutex qemuCPUModelMapLock;
@@ -680,4 +757,24 @@ qemuCPUBaseline(const qemuCaps *caps, const char **xmlCPUs, unsigned int ncpus,
     if (!(map = qemuCPUModelMapGet(caps)))
         return NULL;
     return qemuCPUBaselineCompute(map, xmlCPUs, ncpus, flags, hypervisor);
+}
+
+
+/**
+ * qemuCPUHostModel:
+ * qemuCPUHostModelCompute on the model map of @caps's QEMU (see
+ * qemuCPUBaseline).  Returns the model (caller owns it) or NULL
+ * (reported).
+ */
+char *
+qemuCPUHostModel(const qemuCaps *caps, const char *vendor, const char *flags,
+                 GPtrArray **retFeatures)
+{
+    const qemuCPUModelMap *map;
+    g_autoptr(GMutexLocker)
+        locker G_GNUC_UNUSED = g_mutex_locker_new(&qemuCPUModelMapLock);
+
+    if (!(map = qemuCPUModelMapGet(caps)))
+        return NULL;
+    return qemuCPUHostModelCompute(map, vendor, flags, retFeatures);
 }

@@ -28,3 +28,8 @@ qemuCPUBaselineCompute(const qemuCPUModelMap *map, const char **xmlCPUs,
                        unsigned int ncpus, unsigned int flags, bool hypervisor);
 char *qemuCPUBaseline(const qemuCaps *caps, const char **xmlCPUs,
                       unsigned int ncpus, unsigned int flags, bool hypervisor);
+
+char *qemuCPUHostModelCompute(const qemuCPUModelMap *map, const char *vendor,
+                              const char *flags, GPtrArray **retFeatures);
+char *qemuCPUHostModel(const qemuCaps *caps, const char *vendor,
+                       const char *flags, GPtrArray **retFeatures);

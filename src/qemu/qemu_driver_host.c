@@ -160,6 +160,51 @@ qemuConnectGetHostname(virConn *conn G_GNUC_UNUSED)
 }
 
 
+/* Names the host CPU as libvirt does: a model of @caps's QEMU and the
+ * features the host has beyond it (qemuCPUHostModel), not the
+ * /proc/cpuinfo brand string, which no CPU API accepts.  Without a
+ * model that fits, the capabilities name none, as libvirt's do. */
+static void
+qemuConnectSetHostCPUModel(virCaps *vcaps, const qemuCaps *caps,
+                           const virHostInfo *host)
+{
+    g_autoptr(GPtrArray) features = NULL;
+    g_autofree char *model = NULL;
+
+    if (ARCH_IS_X86(host->arch))
+        model = qemuCPUHostModel(caps, host->cpuVendor, host->cpuFlags,
+                                 &features);
+    if (!model) {
+        VIR_WARN("no CPU model of %s fits host CPU '%s': %s", caps->binary,
+                 NULLSTR(host->cpuModel), NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+    virCapabilitiesSetHostCPUModel(vcaps, model, features);
+}
+
+
+/* The capabilities XML of this host for emulator @binary, probing the
+ * host and (through the cache) the binary; naming the host CPU's model
+ * runs the binary once more (its CPU model map, kept for baselines).
+ * Returns a string the caller owns, or NULL with an error reported. */
+static char *
+qemuConnectFormatCapabilities(const char *binary, const unsigned char *uuid)
+{
+    g_autoptr(virHostInfo) host = virHostInfoProbe();
+    g_autoptr(virCaps) vcaps = NULL;
+    qemuCaps *caps = qemuCapsCacheLookup(binary);
+    char *xml;
+
+    if (!caps)
+        return NULL;
+    vcaps = qemuCapsBuildHostCaps(caps, host, uuid, qemuCapsKVMUsable());
+    qemuConnectSetHostCPUModel(vcaps, caps, host);
+    xml = virCapabilitiesFormatXML(vcaps);
+    virObjectUnref(caps);
+    return xml;
+}
+
+
 char *
 qemuConnectGetCapabilities(virConn *conn G_GNUC_UNUSED)
 {
@@ -167,8 +212,8 @@ qemuConnectGetCapabilities(virConn *conn G_GNUC_UNUSED)
 
     g_mutex_lock(&driver->lock);
     if (!driver->capsXML)
-        driver->capsXML = qemuCapsGetCapabilitiesXML(driver->cfg->emulator,
-                                                     driver->cfg->hostUUID);
+        driver->capsXML = qemuConnectFormatCapabilities(driver->cfg->emulator,
+                                                        driver->cfg->hostUUID);
     g_mutex_unlock(&driver->lock);
     /* Once set, capsXML never changes: no lock needed to copy it. */
     if (!driver->capsXML)
@@ -278,14 +323,17 @@ qemuConnectGetDomainCapabilities(virConn *conn G_GNUC_UNUSED,
 }
 
 
-/* The host CPU's name as the capabilities XML gives it, or NULL. */
+/* The host CPU's model as the capabilities XML gives it, or NULL. */
 static char *
 qemuConnectHostCPUModel(void)
 {
     g_autoptr(virHostInfo) host = virHostInfoProbe();
+    g_autoptr(GPtrArray) features = NULL;
+    char *model = qemuCPUHostModel(qemu_driver->caps, host->cpuVendor,
+                                   host->cpuFlags, &features);
 
     virErrorResetLast();
-    return host && host->cpuModel ? g_strdup(host->cpuModel) : NULL;
+    return model;
 }
 
 

@@ -156,6 +156,7 @@ virHostInfoFree(virHostInfo *info)
         return;
     g_free(info->cpuModel);
     g_free(info->cpuVendor);
+    g_free(info->cpuFlags);
     if (info->cells)
         g_ptr_array_unref(info->cells);
     g_free(info);
@@ -351,7 +352,7 @@ virHostInfoProbeTopology(virHostInfo *info)
 
 /**
  * virHostInfoProbe:
- * Reads the host's architecture, CPU model and vendor, CPU topology and
+ * Reads the host's architecture, CPU model, vendor and flags, CPU topology and
  * NUMA cells.  Returns a new object the caller owns (never NULL: missing
  * files give defaults, one cell at least).
  */
@@ -367,6 +368,7 @@ virHostInfoProbe(void)
     if (cpuinfo) {
         info->cpuModel = virHostInfoCpuinfoValue(cpuinfo, "model name");
         vendor = virHostInfoCpuinfoValue(cpuinfo, "vendor_id");
+        info->cpuFlags = virHostInfoCpuinfoValue(cpuinfo, "flags");
     }
     if (STREQ_NULLABLE(vendor, "GenuineIntel"))
         info->cpuVendor = g_strdup("Intel");

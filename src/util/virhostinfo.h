@@ -33,6 +33,7 @@ struct _virHostInfo {
     virArch arch;
     char *cpuModel;         /* "model name" of /proc/cpuinfo, or NULL */
     char *cpuVendor;        /* "Intel", "AMD", or the raw vendor_id */
+    char *cpuFlags;         /* "flags" of /proc/cpuinfo (Linux's names) */
     unsigned int sockets;   /* all packages of the host */
     unsigned int dies;      /* per socket */
     unsigned int cores;     /* per die */

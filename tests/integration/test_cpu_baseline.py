@@ -2,8 +2,8 @@
 virsh and python-libvirt: the result is a <cpu> libvirt's own schema
 accepts (virt-xml-validate) that every input CPU can run, built from
 the models QEMU defines; --features lists the model's features too,
---migratable leaves out what migration cannot carry; bad input gets
-libvirt's errors."""
+--migratable leaves out what migration cannot carry; the host CPU of
+virsh capabilities is one it takes; bad input gets libvirt's errors."""
 
 import os
 import re
@@ -118,6 +118,51 @@ class Baseline(unittest.TestCase):
         self.validate(out)
         self.assertEqual(ET.fromstring(out).find("vendor").text, "AMD")
         self.assertIn("x2apic", features_of(out))
+
+    def test_own_capabilities(self):
+        """virsh capabilities > caps.xml; virsh cpu-baseline caps.xml: the
+        host CPU is named by a model QEMU defines (not /proc/cpuinfo's
+        brand string), its vendor and the features it has beyond that
+        model, as libvirt's capabilities name it; the document is valid
+        against capability.rng and the host CPU compares identical."""
+        caps = virsh(self.host.uri, "capabilities").stdout
+        path = harness.write_file(os.path.join(self.host.root, "caps.xml"),
+                                  caps)
+        cpu = ET.fromstring(caps).find("host/cpu")
+        dotted = {f.get("name") for f in cpu.findall("feature")
+                  if "." in f.get("name")}
+        self.assertTrue(dotted <= {"sse4.1", "sse4.2"}, dotted)
+        self.validate(harness.capabilities_for_schema(caps))
+        model = cpu.find("model").text
+        brand = vendor_id = None
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    brand = value.strip()
+                if key.strip() == "vendor_id":
+                    vendor_id = value.strip()
+        self.assertNotEqual(model, brand)
+        self.assertEqual(cpu.find("vendor").text, {
+            "AuthenticAMD": "AMD", "GenuineIntel": "Intel"}[vendor_id])
+        have = {f.get("name") for f in cpu.findall("feature")}
+        self.assertNotIn("constant_tsc", have)     # Linux's, not a CPUID bit
+        print("\nhost CPU: %s (%s) + %d features" % (model, brand, len(have)))
+
+        out = virsh(self.host.uri, "cpu-baseline", path).stdout
+        self.validate(out)
+        root = ET.fromstring(out)
+        self.assertEqual(root.find("model").text, model)
+        self.assertEqual(root.find("vendor").text, cpu.find("vendor").text)
+        self.assertTrue(set(features_of(out)) <= have,
+                        set(features_of(out)) - have)
+        res = virsh(self.host.uri, "cpu-compare", path)
+        self.assertIn("identical", res.stdout)
+        # the same document through python
+        self.assertEqual(self.conn.getCapabilities().strip(), caps.strip())
+        host = ET.tostring(cpu, encoding="unicode")
+        self.assertEqual(ET.fromstring(self.conn.baselineCPU([host], 0))
+                         .find("model").text, model)
 
     def test_hypervisor(self):
         path = harness.write_file(os.path.join(self.host.root, "h.xml"),

@@ -45,7 +45,7 @@ class VirshBasics(unittest.TestCase):
             self.assertIn("<capabilities>", caps)
             self.assertIn("<arch>x86_64</arch>", caps)
             with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
-                f.write(caps)
+                f.write(harness.capabilities_for_schema(caps))
                 f.flush()
                 res = subprocess.run(["virt-xml-validate", f.name, "capability"],
                                      capture_output=True, text=True)
