@@ -87,6 +87,7 @@ guestBootWord(const char *s, size_t len, guestConfig *cfg)
     guestBootOption(s, len, "wss_mib", 0, 4096, &cfg->wssMib);
     guestBootOption(s, len, "rate_mib_s", 0, GUEST_MAX_RATE_MIB_S,
                     &cfg->rateMibS);
+    guestBootOption(s, len, "panic_beats", 0, 1000000, &cfg->panicBeats);
 }
 
 /*
@@ -195,6 +196,7 @@ guestBootParse(uint32_t magic,
     cfg->hbMs = GUEST_DEFAULT_HB_MS;
     cfg->wssMib = 0;
     cfg->rateMibS = 0;
+    cfg->panicBeats = 0;
     *memStart = *memEnd = 0;
     if (magic != MB_BOOT_MAGIC) {
         guestBootWarn("not started by a multiboot loader", "");

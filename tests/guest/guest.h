@@ -15,6 +15,11 @@
 #define GUEST_MIB (1024u * 1024u)
 #define GUEST_PAGES_PER_MIB (GUEST_MIB / GUEST_PAGE_SIZE)
 
+/* QEMU's ISA pvpanic device (libvirt's <panic model='isa'/>): its
+ * default port and the "guest panicked" event bit. */
+#define GUEST_PVPANIC_PORT 0x505
+#define GUEST_PVPANIC_PANICKED 0x1
+
 /* Port I/O and CPU helpers. */
 
 static inline void
@@ -111,6 +116,7 @@ struct _guestConfig {
     uint32_t hbMs;
     uint32_t wssMib;
     uint32_t rateMibS;
+    uint32_t panicBeats; /* panic after this many beats; 0: never */
 };
 
 void guestBootParse(uint32_t magic,

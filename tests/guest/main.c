@@ -150,8 +150,23 @@ guestNextDeadline(uint64_t deadline, uint64_t period, uint64_t now)
     return deadline;
 }
 
+/* The guest's kernel panic: tell the host through the pvpanic device (its
+ * default I/O port, "guest panicked" bit), as Linux's pvpanic driver
+ * does, then stop for good. */
 static void
-guestRun(guestState *st, uint64_t period, int haveTicks)
+guestPanic(void)
+{
+    guestLine line;
+
+    guestLineInit(&line, "virtmig-guest panic");
+    guestLineEmit(&line);
+    guestOutb(GUEST_PVPANIC_PORT, GUEST_PVPANIC_PANICKED);
+    for (;;)
+        __asm__ volatile("cli; hlt");
+}
+
+static void
+guestRun(guestState *st, uint64_t period, int haveTicks, uint32_t panicBeats)
 {
     uint64_t deadline = guestRdtsc();
     uint64_t now;
@@ -160,6 +175,8 @@ guestRun(guestState *st, uint64_t period, int haveTicks)
         guestTlbDropHot();
         now = guestRdtsc();
         if (now >= deadline) {
+            if (panicBeats && st->seq == panicBeats)
+                guestPanic();
             guestHeartbeat(st);
             deadline = guestNextDeadline(deadline, period, now);
             continue;
@@ -231,5 +248,6 @@ guestMain(uint32_t magic, uint32_t infoAddr)
                  (uint32_t)(st.bootId ^ (st.bootId >> 32)));
     guestPacerInit(&st.pacer, tscHz, cfg.rateMibS);
     guestReportConfig(&cfg, &st, tscHz, haveTicks);
-    guestRun(&st, guestDivU64(tscHz * cfg.hbMs, 1000, NULL), haveTicks);
+    guestRun(&st, guestDivU64(tscHz * cfg.hbMs, 1000, NULL), haveTicks,
+             cfg.panicBeats);
 }
