@@ -101,6 +101,7 @@ qemuDriverConfigLoadLifecycle(virQEMUDriverConfig *cfg, virConf *conf)
     cfg->configDir = g_build_filename(cfg->stateDir, "qemu", NULL);
     cfg->autostartDir = g_build_filename(cfg->configDir, "autostart", NULL);
     cfg->saveDir = g_build_filename(cfg->configDir, "save", NULL);
+    cfg->dumpDir = g_build_filename(cfg->configDir, "dump", NULL);
     cfg->statusDir = g_build_filename(cfg->runDir, "qemu", NULL);
     cfg->channelDir = g_build_filename(cfg->statusDir, "channel", NULL);
     cfg->domainLogDir = g_build_filename(cfg->logDir, "qemu", NULL);
@@ -284,6 +285,7 @@ qemuDriverConfigFree(virQEMUDriverConfig *cfg)
     g_free(cfg->configDir);
     g_free(cfg->autostartDir);
     g_free(cfg->saveDir);
+    g_free(cfg->dumpDir);
     g_free(cfg->statusDir);
     g_free(cfg->channelDir);
     g_free(cfg->domainLogDir);

@@ -24,6 +24,8 @@ struct _virQEMUDriverConfig {
     char *autostartDir;         /* <configDir>/autostart: symlinks */
     char *saveDir;              /* <configDir>/save: managed save images
                                  * (issue 16) */
+    char *dumpDir;              /* <configDir>/dump: memory of crashed
+                                 * guests (libvirt's auto_dump_path) */
     char *statusDir;            /* <runDir>/qemu: status XML, QMP sockets,
                                  * pid files */
     char *channelDir;           /* <statusDir>/channel: unix channels'

@@ -342,6 +342,8 @@ qemuMonitorEmitTyped(qemuMonitor *mon, const char *name, json_object *data)
         cb->domainResume(mon, mon->opaque);
     } else if (STREQ(name, "RESET") && cb->domainReset) {
         cb->domainReset(mon, mon->opaque);
+    } else if (STREQ(name, "GUEST_PANICKED") && cb->domainGuestPanic) {
+        cb->domainGuestPanic(mon, mon->opaque);
     } else if (STREQ(name, "POWERDOWN") && cb->domainPowerdown) {
         cb->domainPowerdown(mon, mon->opaque);
     } else if (STREQ(name, "SHUTDOWN") && cb->domainShutdown) {

@@ -88,6 +88,7 @@ struct _qemuMonitorCallbacks {
     void (*domainShutdown)(qemuMonitor *mon, bool guest, const char *reason,
                            void *opaque);
     void (*domainReset)(qemuMonitor *mon, void *opaque);
+    void (*domainGuestPanic)(qemuMonitor *mon, void *opaque);
     void (*domainPowerdown)(qemuMonitor *mon, void *opaque);
     void (*migrationStatus)(qemuMonitor *mon, qemuMonitorMigrationStatus status,
                             void *opaque);
@@ -180,6 +181,7 @@ int qemuMonitorStopCPUs(qemuMonitor *mon);
 int qemuMonitorSystemPowerdown(qemuMonitor *mon);
 int qemuMonitorSystemReset(qemuMonitor *mon);
 int qemuMonitorQuit(qemuMonitor *mon);
+int qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *path);
 
 int qemuMonitorGetMigrationStats(qemuMonitor *mon,
                                  qemuMonitorMigrationStats *retStats);

@@ -455,6 +455,22 @@ qemuMonitorMigrate(qemuMonitor *mon, const char *uri, bool resume)
 }
 
 
+/* qemuMonitorDumpGuestMemory: "dump-guest-memory" of the guest's RAM
+ * (no paging, ELF) to the file @path, which QEMU creates; returns when
+ * the dump is written.  @mon must be locked.  Returns 0 or -1
+ * (reported). */
+int
+qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *path)
+{
+    json_object *args = json_object_new_object();
+    g_autofree char *protocol = g_strdup_printf("file:%s", path);
+
+    json_object_object_add(args, "paging", json_object_new_boolean(false));
+    json_object_object_add(args, "protocol", json_object_new_string(protocol));
+    return qemuMonitorJSONSimple(mon, "dump-guest-memory", args);
+}
+
+
 /* qemuMonitorSendFileHandle: "getfd": QEMU keeps a duplicate of @fd
  * under @fdname (for "fd:NAME" URIs, which consume it).  @mon must be
  * locked.  Returns 0 or -1 (reported). */

@@ -266,6 +266,138 @@ qemuProcessShutdownOrReboot(virDomainObj *vm)
 }
 
 
+/* ---- guest crash ----
+ *
+ * A guest with a pvpanic device (<panic model='isa'/>) tells QEMU when its
+ * kernel panics; QEMU, started with -no-shutdown, sends GUEST_PANICKED and
+ * stops the vCPUs.  As with libvirt 9.0, the domain becomes
+ * CRASHED/PANICKED (event CRASHED/PANICKED) and its on_crash decides:
+ *   - destroy: QEMU is stopped, SHUTOFF/CRASHED, event STOPPED/CRASHED,
+ *     a transient domain goes away;
+ *   - restart: reset and run again, as a fake reboot (RUNNING/CRASHED);
+ *   - preserve: it stays crashed, paused, to be looked at or destroyed;
+ *   - coredump-destroy, coredump-restart: the guest's memory is written to
+ *     <configDir>/dump first (libvirt's auto_dump_path), then as above;
+ *     when the dump fails the domain stays crashed, as with libvirt.
+ * The dump and the destroy need the monitor or stop QEMU: a worker does
+ * them under a job.
+ */
+
+/* Where a core dump of domain @id named @name goes:
+ * "<dir>/<id>-<name's first 20 characters>-<local time to the second>",
+ * as libvirt names its automatic dumps.  Caller owns the string. */
+static char *
+qemuProcessCrashDumpPath(const char *dir, int id, const char *name)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d-%H:%M:%S");
+    g_autofree char *shortName = g_utf8_substring(name, 0, 20);
+
+    return g_strdup_printf("%s/%d-%s-%s", dir, id, shortName, stamp);
+}
+
+
+/* Writes the memory of crashed @vm (locked, under a job) to the dump
+ * directory.  Returns 0 or -1 (reported). */
+static int
+qemuProcessCrashDump(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    const char *dir = qemu_driver->cfg->dumpDir;
+    g_autofree char *path = qemuProcessCrashDumpPath(dir, vm->def->id,
+                                                     vm->def->name);
+    int rc;
+
+    if (g_mkdir_with_parents(dir, 0700) < 0) {
+        virReportSystemError(errno, _("cannot create directory '%1$s'"), dir);
+        return -1;
+    }
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return -1;
+    rc = qemuMonitorDumpGuestMemory(priv->mon, path);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        return -1;
+    VIR_INFO("domain %s crashed; its memory is in %s", vm->def->name, path);
+    return 0;
+}
+
+
+/* Whether @vm (locked) is still the crashed start @gen of its QEMU. */
+static bool
+qemuProcessCrashIsCurrent(virDomainObj *vm, unsigned int gen)
+{
+    return QEMU_DOMAIN_PRIVATE(vm)->procGen == gen &&
+           virDomainObjIsActive(vm) &&
+           virDomainObjGetState(vm, NULL) == VIR_DOMAIN_CRASHED;
+}
+
+
+/* Dumps crashed @vm (locked) under a job; false if the dump failed or
+ * the crash is over (destroyed, restarted), leaving the domain alone. */
+static bool
+qemuProcessCrashDumpJob(virDomainObj *vm, unsigned int gen)
+{
+    bool ok = false;
+
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) < 0)
+        return false;
+    if (qemuProcessCrashIsCurrent(vm, gen))
+        ok = qemuProcessCrashDump(vm) == 0;
+    virDomainObjEndJob(vm);
+    if (!ok) {
+        VIR_WARN("domain %s crashed and was not dumped: %s; it stays crashed",
+                 vm->def->name, NULLSTR(virErrorGetLastMessage()));
+        virErrorResetLast();
+    }
+    return ok;
+}
+
+
+/* Stops crashed @vm (locked): SHUTOFF/CRASHED, STOPPED/CRASHED. */
+static void
+qemuProcessCrashDestroy(virDomainObj *vm, unsigned int gen)
+{
+    if (qemuProcessBeginStopJob(vm, VIR_JOB_DESTROY, true) < 0) {
+        virErrorResetLast();
+        return;
+    }
+    if (QEMU_DOMAIN_PRIVATE(vm)->procGen == gen && virDomainObjIsActive(vm)) {
+        qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_CRASHED, VIR_ASYNC_JOB_NONE, 0);
+        qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_STOPPED,
+                                      VIR_DOMAIN_EVENT_STOPPED_CRASHED);
+        qemuDomainRemoveInactive(vm);
+    }
+    virDomainObjEndJob(vm);
+}
+
+
+/* Worker: the part of on_crash that needs the monitor or stops QEMU. */
+static void
+qemuProcessCrashWork(void *data)
+{
+    qemuProcessRef *crash = data;
+    virDomainObj *vm = crash->vm;
+    virDomainOnAction action;
+    bool dump;
+
+    virObjectLock(vm);
+    action = vm->def->onCrash;
+    dump = action == VIR_DOMAIN_ON_ACTION_COREDUMP_DESTROY ||
+           action == VIR_DOMAIN_ON_ACTION_COREDUMP_RESTART;
+    if (qemuProcessCrashIsCurrent(vm, crash->gen) &&
+        (!dump || qemuProcessCrashDumpJob(vm, crash->gen)) &&
+        qemuProcessCrashIsCurrent(vm, crash->gen)) {
+        if (action == VIR_DOMAIN_ON_ACTION_COREDUMP_RESTART) {
+            QEMU_DOMAIN_PRIVATE(vm)->fakeReboot = true;
+            qemuProcessShutdownOrReboot(vm);
+        } else {
+            qemuProcessCrashDestroy(vm, crash->gen);
+        }
+    }
+    virObjectUnlock(vm);
+}
+
+
 /* ---- monitor callbacks ---- */
 
 /* Locks @vm for a callback of @mon; false (unlocked) if @mon is not the
@@ -437,6 +569,43 @@ qemuProcessHandleReset(qemuMonitor *mon, void *opaque)
 }
 
 
+/* GUEST_PANICKED: records the crash and starts what on_crash asks for. */
+static void
+qemuProcessHandleGuestPanic(qemuMonitor *mon, void *opaque)
+{
+    virDomainObj *vm = opaque;
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    if (!qemuProcessEventBegin(mon, vm))
+        return;
+
+    VIR_WARN("domain %s: the guest panicked (on_crash=%s)", vm->def->name,
+             virDomainOnActionTypeToString(vm->def->onCrash));
+    virDomainObjSetState(vm, VIR_DOMAIN_CRASHED, VIR_DOMAIN_CRASHED_PANICKED);
+    qemuDomainEventQueueLifecycle(vm, VIR_DOMAIN_EVENT_CRASHED,
+                                  VIR_DOMAIN_EVENT_CRASHED_PANICKED);
+    qemuProcessEventSaveStatus(vm);
+    switch (vm->def->onCrash) {
+    case VIR_DOMAIN_ON_ACTION_PRESERVE:
+        break;
+    case VIR_DOMAIN_ON_ACTION_RESTART:
+    case VIR_DOMAIN_ON_ACTION_RESTART_RENAME:
+        priv->fakeReboot = true;
+        qemuProcessShutdownOrReboot(vm);
+        break;
+    case VIR_DOMAIN_ON_ACTION_NONE:
+    case VIR_DOMAIN_ON_ACTION_DESTROY:
+    case VIR_DOMAIN_ON_ACTION_COREDUMP_DESTROY:
+    case VIR_DOMAIN_ON_ACTION_COREDUMP_RESTART:
+    case VIR_DOMAIN_ON_ACTION_LAST:
+        qemuEventLoopSubmit(qemu_driver->eventLoop, qemuProcessCrashWork,
+                            qemuProcessRefNew(vm), qemuProcessRefFree);
+        break;
+    }
+    virObjectUnlock(vm);
+}
+
+
 /* Plugs in the migration code's handling of MIGRATION events. */
 void
 qemuProcessSetMigrationEventHooks(const qemuProcessMigrationEventHooks *hooks)
@@ -502,6 +671,7 @@ const qemuMonitorCallbacks qemuProcessMonitorCallbacks = {
     .domainResume = qemuProcessHandleResume,
     .domainShutdown = qemuProcessHandleShutdown,
     .domainReset = qemuProcessHandleReset,
+    .domainGuestPanic = qemuProcessHandleGuestPanic,
     .migrationStatus = qemuProcessHandleMigrationStatus,
     .migrationPass = qemuProcessHandleMigrationPass,
 };
