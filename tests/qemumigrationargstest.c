@@ -52,6 +52,8 @@ typedef struct {
     const char *message;
 } testCase;
 
+/* One case to a few lines, its expectation last: kept by hand. */
+/* clang-format off */
 static const testCase testCases[] = {
     /* typed parameters: the spec table, once */
     { "duplicate", BEGIN, V3, LIVE, false,
@@ -86,7 +88,10 @@ static const testCase testCases[] = {
     { "unsupported-flags", BEGIN, V3,
       LIVE | VIR_MIGRATE_RDMA_PIN_ALL | VIR_MIGRATE_ZEROCOPY, false, { { 0 } },
       VIR_ERR_ARGUMENT_UNSUPPORTED,
-      "argument unsupported: unsupported migration flags: --rdma-pin-all (VIR_MIGRATE_RDMA_PIN_ALL), --zerocopy (VIR_MIGRATE_ZEROCOPY)" },
+      "argument unsupported: unsupported migration flags: --rdma-pin-all (VIR_MIGRATE_RDMA_PIN_ALL)" },
+    { "zerocopy-not-parallel", PERFORM, V3, LIVE | VIR_MIGRATE_ZEROCOPY, false,
+      { { 0 } }, VIR_ERR_OPERATION_INVALID,
+      "Requested operation is not valid: zero-copy is only available for parallel migration: --zerocopy (VIR_MIGRATE_ZEROCOPY) needs --parallel (VIR_MIGRATE_PARALLEL)" },
 
     /* flags: the rule table */
     { "postcopy-not-live", BEGIN, V3, VIR_MIGRATE_POSTCOPY, false, { { 0 } },
@@ -154,6 +159,7 @@ static const testCase testCases[] = {
     { "resume", FINISH, V3, LIVE | VIR_MIGRATE_POSTCOPY | VIR_MIGRATE_POSTCOPY_RESUME,
       false, { { 0 } }, 0, NULL },
 };
+/* clang-format on */
 
 
 static virTypedParameter *

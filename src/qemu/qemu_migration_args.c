@@ -85,6 +85,8 @@ typedef struct {
 #define P2P_FLAGS (VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_TUNNELLED)
 #define STORAGE_FLAGS (VIR_MIGRATE_NON_SHARED_DISK | VIR_MIGRATE_NON_SHARED_INC)
 
+/* One rule, its steps and its error to a line each: kept by hand. */
+/* clang-format off */
 static const qemuMigrationFlagRule qemuMigrationFlagRules[] = {
     { VIR_MIGRATE_POSTCOPY, VIR_MIGRATE_LIVE, VIR_MIGRATE_PAUSED, false,
       ALL_STEPS, VIR_ERR_ARGUMENT_UNSUPPORTED,
@@ -130,7 +132,12 @@ static const qemuMigrationFlagRule qemuMigrationFlagRules[] = {
     { VIR_MIGRATE_POSTCOPY_RESUME, VIR_MIGRATE_POSTCOPY, 0, false,
       ALL_STEPS, VIR_ERR_ARGUMENT_UNSUPPORTED,
       N_("resuming failed post-copy migration requires post-copy to be enabled") },
+    /* QEMU sends zero-copy on multifd channels only */
+    { VIR_MIGRATE_ZEROCOPY, VIR_MIGRATE_PARALLEL, 0, false,
+      STEP(BEGIN) | STEP(PERFORM), VIR_ERR_OPERATION_INVALID,
+      N_("zero-copy is only available for parallel migration") },
 };
+/* clang-format on */
 
 #undef STEP
 #undef ALL_STEPS

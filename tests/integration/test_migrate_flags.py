@@ -1,6 +1,6 @@
 """Migration flags and control, with stock virsh and python-libvirt between
 two virtmigd hosts: --postcopy with migrate-postcopy, --parallel,
---auto-converge, --compressed, --bandwidth, --suspend, --dname, --xml;
+--zerocopy, --auto-converge, --compressed, --bandwidth, --suspend, --dname, --xml;
 domjobinfo, migrate-setspeed/getspeed and migrate-setmaxdowntime/
 getmaxdowntime from a second virsh while the first one migrates; flags we
 do not implement refused up front with nothing changed.
@@ -283,6 +283,29 @@ class MigrateFlags(harness.TwoHostGuests, unittest.TestCase):
         migrate = self.qmp_sent(self.a, mark, "migrate")
         self.assertRegex(migrate[0]["uri"], r"^tcp:127\.0\.0\.1:492[23]\d$")
 
+    def test_zerocopy(self):
+        """--zerocopy: QEMU sends the pages of its multifd channels with
+        MSG_ZEROCOPY (capability zero-copy-send, source only); without
+        --parallel it is refused as libvirt refuses it."""
+        name = "zc1"
+        log = self.start_guest(name, cmdline="hb_ms=100 wss_mib=16")
+        res, _ = self.migrate(self.a, self.b, name, "--live", "--zerocopy",
+                              check=False)
+        self.assertNotEqual(res.returncode, 0)
+        self.assertIn("Requested operation is not valid: zero-copy is only "
+                      "available for parallel migration", res.stderr)
+        self.assertEqual(self.state(self.a, name), "running (booted)")
+        self.assertIsNone(self.state(self.b, name))
+        guestlog.follow(log)
+        mark = self.log_mark(self.a, self.b)
+        _, took = self.migrate(self.a, self.b, name, "--live", "--parallel",
+                               "--zerocopy")
+        print("\n--parallel --zerocopy: %.0f ms" % (took * 1000))
+        self.assert_moved(log, self.a, self.b, name)
+        self.assertTrue(self.caps_sent(self.a, mark)["zero-copy-send"])
+        self.assertTrue(self.caps_sent(self.a, mark)["multifd"])
+        self.assertFalse(self.caps_sent(self.b, mark).get("zero-copy-send"))
+
     def test_auto_converge_compressed(self):
         """--auto-converge throttles the guest until precopy converges
         (16 MiB rewritten as fast as possible, 20 MiB/s allowed); xbzrle
@@ -489,7 +512,7 @@ class MigrateFlags(harness.TwoHostGuests, unittest.TestCase):
         log = self.start_guest(name)
         # (--p2p --tunnelled, --tls and --copy-storage-all work now: their
         # own tests)
-        for opts, flag in ((["--parallel", "--zerocopy"], "VIR_MIGRATE_ZEROCOPY"),):
+        for opts, flag in ((["--rdma-pin-all"], "VIR_MIGRATE_RDMA_PIN_ALL"),):
             res, _ = self.migrate(self.a, self.b, name, "--live", *opts,
                                   check=False)
             print("\nvirsh migrate %s: %s" % (" ".join(opts), res.stderr.strip()))
@@ -506,10 +529,10 @@ class MigrateFlags(harness.TwoHostGuests, unittest.TestCase):
         try:
             with self.assertRaises(libvirt.libvirtError) as cm:
                 src.lookupByName(name).migrate3(
-                    dst, {}, libvirt.VIR_MIGRATE_LIVE | libvirt.VIR_MIGRATE_ZEROCOPY)
+                    dst, {}, libvirt.VIR_MIGRATE_LIVE | libvirt.VIR_MIGRATE_RDMA_PIN_ALL)
             self.assertEqual(cm.exception.get_error_code(),
                              libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED)
-            self.assertIn("VIR_MIGRATE_ZEROCOPY", str(cm.exception))
+            self.assertIn("VIR_MIGRATE_RDMA_PIN_ALL", str(cm.exception))
         finally:
             src.close()
             dst.close()
