@@ -52,6 +52,31 @@ hostname virtmig-guest
     done
 ) &
 
+# The operator's console, on the second serial port when the domain has
+# one (a UART QEMU emulates: type 4, 16550A; 0 when there is none): once
+# a second the memory the kernel manages ("mem" line, MemTotal, which a
+# balloon takes from), and each line typed in answered ("echo" line) and
+# shown on the screen (tty1, the VGA text console when there is one).
+if [ -c /dev/ttyS1 ] && [ "$(cat /sys/class/tty/ttyS1/type)" != 0 ]; then
+    (
+        exec < /dev/ttyS1 > /dev/ttyS1 2>&1
+        stty -echo
+        n=0
+        while :; do
+            if read -r -t 1 line; then
+                echo "virtmig-linux echo $line"
+                [ -c /dev/tty1 ] && echo "$line" > /dev/tty1
+            fi
+            while read -r key kib _; do
+                [ "$key" = MemTotal: ] && break
+            done < /proc/meminfo
+            echo "virtmig-linux mem seq=$n total_kib=$kib"
+            n=$((n + 1))
+        done
+    ) &
+fi
+[ -c /dev/tty1 ] && echo "virtmig-linux $(uname -sr) on tty1" > /dev/tty1
+
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0

@@ -55,7 +55,8 @@ esac
 """
 # The drivers the guest needs that the cloud kernel builds as modules;
 # what they depend on is found in the modules themselves.
-MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "virtio_console"]
+MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "virtio_console",
+           "virtio_balloon"]
 
 
 class BuildError(Exception):
