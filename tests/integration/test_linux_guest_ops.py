@@ -1,0 +1,291 @@
+"""Console, screenshot and balloon on the real Linux guest (issue 16),
+with stock virsh.
+
+The Linux test guest (tests/linuxguest/README.rst), booted once on host A
+with what an operator's guest has besides its heartbeat on serial 0: a
+second serial port of type pty (ttyS1, where the guest's /init answers
+each line typed in and reports the memory its kernel manages once a
+second), a VGA card with a VNC display (the kernel's text console,
+``console=tty0``) and a virtio balloon (the guest's virtio_balloon
+driver):
+
+- ``virsh console --devname serial1`` under a pseudo-terminal: the
+  guest's lines arrive, a line typed in reaches the guest and is
+  answered, a second virsh is refused while the first is attached,
+  ``--force`` takes the port over (the first virsh ends, exit 0) and
+  Ctrl-] detaches cleanly (exit 0);
+- ``virsh screenshot``: a PPM of the VGA text mode (720x400), not
+  blank, and a line the guest wrote on its screen in between changes
+  it (kept in the artifact directory);
+- ``virsh setmem --live``: the guest's kernel gives the memory back
+  (its MemTotal drops by the balloon's size), ``dommemstat`` and
+  ``dominfo`` follow, the heartbeats and the guest's own memory check go
+  on; then ``virsh migrate --live`` to host B keeps the balloon (B's
+  ``dominfo``, ``dommemstat`` and the guest's MemTotal), and ``setmem
+  --live`` on B gives the memory back to the guest."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import unittest
+
+import harness  # noqa: I100 (sets up the path of guestlog)
+from harness import Host, virsh
+
+import libvirt
+
+sys.path.insert(0, os.path.join(harness.SRCDIR, "tests", "linuxguest"))
+import linuxlog  # noqa: E402
+import mkguest  # noqa: E402
+import test_console as tc  # noqa: E402
+import test_linux_guest as lg  # noqa: E402
+
+BOOT_TIMEOUT = 120
+NAME = "lxops"
+CONSOLE = "serial1"
+FULL_KIB = lg.GUEST_KIB
+BALLOON_KIB = 96 * 1024
+MEM_RE = re.compile(rb"virtmig-linux mem seq=(\d+) total_kib=(\d+)")
+DEVICES = """    <serial type='pty'>
+      <target port='1'/>
+    </serial>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+    <controller type='usb' model='none'/>
+    <video>
+      <model type='vga'/>
+    </video>
+    <memballoon model='virtio'>
+      <stats period='1'/>
+    </memballoon>
+"""
+
+
+def ops_xml(images, disk, log):
+    """The Linux guest's XML with the console, the screen and the
+    balloon."""
+    xml = lg.linux_xml(NAME, images, disk, log)
+    xml = xml.replace("console=ttyS0", "console=tty0 console=ttyS0")
+    xml, n = re.subn(r"    <controller type='usb' model='none'/>\n.*"
+                     r"<memballoon model='none'/>\n", DEVICES, xml,
+                     flags=re.S)
+    assert n == 1 and "console=tty0" in xml, xml
+    return xml
+
+
+def mem_lines(data):
+    """(seq, MemTotal KiB) of each "mem" line the guest's console sent."""
+    return [(int(s), int(k)) for s, k in MEM_RE.findall(data)]
+
+
+def parse_ppm(data):
+    """(width, height, pixels) of a binary PPM."""
+    m = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", data)
+    if not m:
+        raise AssertionError("not a PPM: %r" % data[:40])
+    width, height = int(m.group(1)), int(m.group(2))
+    pixels = data[m.end():]
+    if len(pixels) != width * height * 3:
+        raise AssertionError("PPM of %dx%d with %d bytes of pixels" %
+                             (width, height, len(pixels)))
+    return width, height, pixels
+
+
+def lit(pixels):
+    """Pixels that are not black."""
+    return sum(1 for i in range(0, len(pixels), 3)
+               if pixels[i:i + 3] != b"\0\0\0")
+
+
+def memkib(uri, cmd, key):
+    out = virsh(uri, cmd, NAME).stdout
+    m = re.search(r"^%s\s*:?\s+(\d+)" % re.escape(key), out, re.M)
+    if not m:
+        raise AssertionError("no %s in virsh %s: %s" % (key, cmd, out))
+    return int(m.group(1))
+
+
+class LinuxGuestOps(unittest.TestCase):
+    """One Linux guest for every step, in order (test_1 ... test_3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.images = mkguest.ensure(lg.GUEST_DIR, lg.AGENT)
+        cls.artifacts = harness.artifact_dir("test_linux_guest_ops")
+        cls.a = Host("opsA", conf=lg.migration_conf()).start()
+        cls.b = Host("opsB", conf=lg.migration_conf()).start()
+        cls.host = cls.a
+        cls.log = os.path.join(cls.a.root, NAME + "-serial.log")
+        cls.disk = os.path.join(cls.a.root, NAME + ".qcow2")
+        subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2",
+                                cls.disk, "8M"], check=True)
+        path = harness.write_file(os.path.join(cls.a.root, NAME + ".xml"),
+                                  ops_xml(cls.images, cls.disk, cls.log))
+        virsh(cls.a.uri, "define", path)
+        start = time.monotonic()
+        virsh(cls.a.uri, "start", NAME)
+        linuxlog.wait_for_lines(cls.log, 1, timeout=BOOT_TIMEOUT)
+        linuxlog.follow(cls.log)
+        print("\nguest up %.1f s after virsh start" % (time.monotonic() - start))
+
+    @classmethod
+    def tearDownClass(cls):
+        linuxlog.unfollow(cls.log)
+        for h in (cls.a, cls.b):
+            virsh(h.uri, "destroy", NAME, check=False)
+        cls.a.cleanup()
+        cls.b.cleanup()
+
+    def setUp(self):
+        self.assertEqual(harness.domstate(self.host, NAME), "running (booted)"
+                         if self.host is self.a else "running (migrated)")
+
+    def check_heartbeats(self, more=lg.PASS_BEATS):
+        """@more heartbeats from now on, one boot, disk, net and memory
+        checks ok throughout."""
+        n = len(linuxlog.parse_log(self.log))
+        linuxlog.wait_for_lines(self.log, n + more, timeout=60)
+        verdict = linuxlog.check_continuity(self.log, max_gap_s=lg.MAX_GAP_S)
+        self.assertTrue(verdict.ok, verdict.summary())
+        self.assertEqual(verdict.boots, 1)
+
+    def console(self):
+        """A console stream on serial1 of the guest, by python-libvirt;
+        the caller aborts it."""
+        conn = libvirt.open(self.host.uri)
+        self.addCleanup(conn.close)
+        st = conn.newStream(0)
+        conn.lookupByName(NAME).openConsole(CONSOLE, st, 0)
+        return st
+
+    def read_stream(self, st, predicate, timeout=30):
+        data = b""
+        deadline = time.monotonic() + timeout
+        while not predicate(data):
+            self.assertLess(time.monotonic(), deadline,
+                            "console: timed out: %r" % data[-300:])
+            chunk = st.recv(4096)
+            self.assertTrue(chunk, "console ended: %r" % data[-300:])
+            data += chunk
+        return data
+
+    def guest_memtotal(self, predicate=lambda kib: True, timeout=30):
+        """The guest's MemTotal in KiB, once @predicate holds for it,
+        from its console's "mem" lines."""
+        st = self.console()
+        try:
+            data = self.read_stream(
+                st, lambda d: mem_lines(d) and predicate(mem_lines(d)[-1][1]),
+                timeout)
+        finally:
+            st.abort()
+        return mem_lines(data)[-1][1]
+
+    def test_1_virsh_console(self):
+        v1 = tc.PtyVirsh(self.host.uri, NAME, "--devname", CONSOLE)
+        self.addCleanup(v1.close)
+        v1.read_until(lambda out: len(mem_lines(out)) >= 2)
+        self.assertIn(b"Connected to domain '%s'" % NAME.encode(), v1.out)
+        seqs = [s for s, _ in mem_lines(v1.out)]
+        self.assertEqual(seqs, list(range(seqs[0], seqs[0] + len(seqs))))
+        # typed in (Enter is a carriage return), answered by the guest
+        os.write(v1.master, b"hello from the host\r")
+        v1.read_until(lambda out: b"virtmig-linux echo hello from the host"
+                      in out)
+        # a second virsh is refused while the first one is attached
+        busy = tc.PtyVirsh(self.host.uri, NAME, "--devname", CONSOLE)
+        try:
+            busy.read_until(lambda out: b"Active console session exists"
+                            in out)
+            self.assertNotEqual(busy.drain(), 0)
+        finally:
+            busy.close()
+        # --force takes it over: the first virsh ends by itself, cleanly
+        v2 = tc.PtyVirsh(self.host.uri, NAME, "--devname", CONSOLE, "--force")
+        self.addCleanup(v2.close)
+        v2.read_until(lambda out: len(mem_lines(out)) >= 1)
+        self.assertEqual(v1.drain(timeout=10), 0, v1.out[-300:])
+        os.write(v2.master, b"second session\r")
+        v2.read_until(lambda out: b"virtmig-linux echo second session" in out)
+        # Ctrl-] detaches cleanly
+        os.write(v2.master, tc.CTRL_RBRACKET)
+        self.assertEqual(v2.drain(timeout=10), 0, v2.out[-300:])
+        # the port is free again: a session opens without --force
+        self.guest_memtotal()
+        self.check_heartbeats(4)
+
+    def screenshot(self, name):
+        path = os.path.join(self.artifacts, name)
+        res = subprocess.run([harness.VIRSH, "-c", self.host.uri,
+                              "screenshot", NAME, path],
+                             capture_output=True, text=True, timeout=60)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertIn("image/x-portable-pixmap", res.stdout)
+        with open(path, "rb") as f:
+            return parse_ppm(f.read())
+
+    def test_2_screenshot(self):
+        width, height, before = self.screenshot("lxops-1.ppm")
+        # the VGA text mode the kernel's console keeps: 80x25 cells of 9x16
+        self.assertEqual((width, height), (720, 400))
+        self.assertGreater(lit(before), 1000, "a blank screen")
+        # a line of the guest's own on its screen, through the console
+        st = self.console()
+        try:
+            st.send(b"#" * 79 + b"\r")
+            self.read_stream(st, lambda d: b"virtmig-linux echo ####" in d)
+        finally:
+            st.abort()
+        _, _, after = self.screenshot("lxops-2.ppm")
+        self.assertGreater(lit(after), lit(before) + 79 * 20,
+                           "the guest's line is not on the screen")
+
+    def test_3_setmem_live_and_migrate(self):
+        uri = self.a.uri
+        full = self.guest_memtotal()
+        self.assertEqual(memkib(uri, "dommemstat", "actual"), FULL_KIB)
+        virsh(uri, "setmem", NAME, str(BALLOON_KIB), "--live")
+        taken = FULL_KIB - BALLOON_KIB
+        # the guest's kernel gave the pages to the balloon (a little slack
+        # for rounding to its 4 KiB pages)
+        small = self.guest_memtotal(lambda kib: kib <= full - taken + 64)
+        print("\nguest MemTotal %d -> %d KiB" % (full, small))
+        harness.wait_for(lambda: memkib(uri, "dommemstat", "actual")
+                         == BALLOON_KIB, timeout=10, step=0.2,
+                         what="dommemstat actual to follow")
+        self.assertEqual(memkib(uri, "dominfo", "Used memory"), BALLOON_KIB)
+        self.assertEqual(memkib(uri, "dominfo", "Max memory"), FULL_KIB)
+        self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>"
+                      % BALLOON_KIB, virsh(uri, "dumpxml", NAME).stdout)
+        self.check_heartbeats()
+
+        # the balloon moves with the guest
+        virsh(uri, "migrate", "--live", "--unsafe", NAME, self.b.uri,
+              timeout=300)
+        type(self).host = self.b
+        self.assertEqual(harness.domstate(self.b, NAME), "running (migrated)")
+        self.assertEqual(memkib(self.b.uri, "dominfo", "Used memory"),
+                         BALLOON_KIB)
+        self.assertEqual(memkib(self.b.uri, "dommemstat", "actual"),
+                         BALLOON_KIB)
+        self.assertLessEqual(self.guest_memtotal(), full - taken + 64)
+        self.check_heartbeats()
+
+        # given back on B
+        virsh(self.b.uri, "setmem", NAME, str(FULL_KIB), "--live")
+        self.guest_memtotal(lambda kib: kib >= full - 64)
+        harness.wait_for(lambda: memkib(self.b.uri, "dommemstat", "actual")
+                         == FULL_KIB, timeout=10, step=0.2,
+                         what="dommemstat actual to follow")
+        self.assertEqual(memkib(self.b.uri, "dominfo", "Used memory"),
+                         FULL_KIB)
+        self.check_heartbeats()
+
+
+if __name__ == "__main__":
+    harness.require("virsh", "libvirt", "qemu")
+    if not os.path.exists(lg.AGENT):
+        print("FAIL: %s was not built" % lg.AGENT)
+        sys.exit(1)
+    harness.main()
