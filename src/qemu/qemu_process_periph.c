@@ -15,6 +15,7 @@
 #include "qemu_graphics.h"
 #include "qemu_interface.h"
 #include "qemu_monitor_periph.h"
+#include "qemu_monitor_stats.h"
 #include "qemu_domain_event.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
@@ -222,6 +223,13 @@ qemuProcessPeriphMonitorSetup(virDomainObj *vm, GHashTable **open)
         qemuMonitorSetBalloonStatsPeriod(priv->mon, def->memballoon->info.alias,
                                          def->memballoon->period) < 0)
         return -1;
+    /* a guest defined (or migrated, restored) with less than its memory
+     * starts with the balloon asking for the rest, as libvirt's does */
+    if (def->memballoon &&
+        def->memballoon->model == VIR_DOMAIN_MEMBALLOON_MODEL_VIRTIO &&
+        def->currentMemory && def->currentMemory < def->memory &&
+        qemuMonitorSetBalloon(priv->mon, def->currentMemory * 1024) < 0)
+        return -1;
     if (def->channels->len > 0)
         return qemuMonitorGetChardevOpen(priv->mon, open);
     return 0;
@@ -250,8 +258,8 @@ qemuProcessConnectAgent(virDomainObj *vm)
 /**
  * qemuProcessPeriphSetup:
  * Once the monitor of @vm is up: VNC/SPICE passwords, links that are
- * down, the balloon statistics period, channel states and the guest
- * agent connection.  @vm locked, job as for
+ * down, the balloon statistics period and target, channel states and
+ * the guest agent connection.  @vm locked, job as for
  * qemuDomainObjEnterMonitorAsync.  Returns 0 or -1 (reported).
  */
 int
