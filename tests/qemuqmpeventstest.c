@@ -3,8 +3,8 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The values libvirt 9.0 puts in BLOCK_JOB, IO_ERROR and MEMORY_FAILURE
- * for what QEMU says.  MEMORY_FAILURE cannot be raised under TCG (QEMU
+ * The values libvirt 9.0 puts in BLOCK_JOB, IO_ERROR, MEMORY_FAILURE and
+ * BALLOON_CHANGE for what QEMU says.  MEMORY_FAILURE cannot be raised under TCG (QEMU
  * reports it for a KVM guest whose memory the host kernel poisoned), so
  * this and the XDR golden files are its only tests.
  */
@@ -45,6 +45,20 @@ testIOErrorAction(void)
                     VIR_DOMAIN_EVENT_IO_ERROR_NONE);
     g_assert_cmpint(qemuProcessQMPEventIOErrorAction(NULL), ==,
                     VIR_DOMAIN_EVENT_IO_ERROR_NONE);
+}
+
+
+static void
+testBalloonActual(void)
+{
+    g_autoptr(json_object) data = json_tokener_parse("{\"actual\": 100663296}");
+    g_autoptr(json_object) none = json_tokener_parse("{}");
+    unsigned long long kib = 1;
+
+    g_assert_cmpint(qemuProcessQMPEventBalloonActual(data, &kib), ==, 0);
+    g_assert_cmpuint(kib, ==, 96 * 1024);
+    g_assert_cmpint(qemuProcessQMPEventBalloonActual(none, &kib), ==, -1);
+    g_assert_cmpuint(kib, ==, 96 * 1024);
 }
 
 
@@ -100,5 +114,6 @@ main(int argc, char **argv)
     g_test_add_func("/qmpevents/block-job-status", testBlockJobStatus);
     g_test_add_func("/qmpevents/io-error-action", testIOErrorAction);
     g_test_add_func("/qmpevents/memory-failure", testMemoryFailure);
+    g_test_add_func("/qmpevents/balloon-actual", testBalloonActual);
     return g_test_run();
 }

@@ -74,13 +74,15 @@ struct _virDomainEvent {
      *   TUNABLE: @params;
      *   AGENT_LIFECYCLE: state in @event, reason in @detail;
      *   DEVICE_ADDED, DEVICE_REMOVED: @dev (alias);
-     *   MEMORY_FAILURE: recipient in @event, action in @detail, @flags. */
+     *   MEMORY_FAILURE: recipient in @event, action in @detail, @flags;
+     *   BALLOON_CHANGE: @actual. */
     char *path;
     char *dev;
     char *reason;
     unsigned long long threshold;
     unsigned long long excess;
     unsigned int flags;
+    unsigned long long actual; /* KiB */
 };
 typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
 

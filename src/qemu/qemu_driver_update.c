@@ -194,11 +194,10 @@ qemuDomainSetMemoryLocked(virDomainObj *vm, unsigned long long kib,
                        _("cannot set memory higher than max memory"));
         return -1;
     }
-    if (live) {
-        if (qemuDomainSetBalloon(vm, kib) < 0 || virDomainObjCheckActive(vm) < 0)
-            return -1;
-        live->currentMemory = kib;
-    }
+    /* the live current memory follows the guest (BALLOON_CHANGE) */
+    if (live &&
+        (qemuDomainSetBalloon(vm, kib) < 0 || virDomainObjCheckActive(vm) < 0))
+        return -1;
     if (config && maximum) {
         config->memory = kib;
         config->currentMemory = MIN(config->currentMemory, kib);
@@ -212,7 +211,8 @@ qemuDomainSetMemoryLocked(virDomainObj *vm, unsigned long long kib,
 /**
  * qemuDomainSetMemoryFlags:
  * virDomainSetMemoryFlags (and virDomainSetMemory, LIVE): the balloon of
- * a running guest (which its balloon driver follows, or not), the
+ * a running guest (which its balloon driver follows, or not: the live
+ * definition shows what it did, from BALLOON_CHANGE), the
  * current or (MEM_MAXIMUM) maximum memory of the persistent definition.
  * KiB.
  */

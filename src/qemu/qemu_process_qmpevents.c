@@ -15,7 +15,11 @@
  *     is paused for an I/O error (SUSPENDED/IOERROR);
  *   - BLOCK_WRITE_THRESHOLD: BLOCK_THRESHOLD, the threshold being spent
  *     (QEMU forgets it);
- *   - MEMORY_FAILURE: MEMORY_FAILURE (QEMU reports it under KVM only).
+ *   - MEMORY_FAILURE: MEMORY_FAILURE (QEMU reports it under KVM only);
+ *   - BALLOON_CHANGE (the guest's balloon driver took or gave back
+ *     memory): the live definition's current memory follows it, as
+ *     libvirt's does (what dominfo and the domain XML show: what the
+ *     guest has, not what it was asked for), and BALLOON_CHANGE in KiB.
  * Monitor thread, monitor unlocked, as every monitor callback.
  */
 #include <config.h>
@@ -260,6 +264,44 @@ qemuProcessQMPEventMemory(virDomainObj *vm, json_object *data)
 
 
 /**
+ * qemuProcessQMPEventBalloonActual:
+ * The memory BALLOON_CHANGE's @data leaves the guest ("actual", bytes)
+ * in KiB in @retKiB.  Returns 0, or -1 when it has none.
+ */
+int
+qemuProcessQMPEventBalloonActual(json_object *data, unsigned long long *retKiB)
+{
+    unsigned long long actual;
+
+    if (!qemuMonitorJSONGetULL(data, "actual", &actual))
+        return -1;
+    *retKiB = actual / 1024;
+    return 0;
+}
+
+
+static void
+qemuProcessQMPEventBalloon(virDomainObj *vm, json_object *data)
+{
+    unsigned long long kib;
+    virDomainEvent *ev;
+
+    if (qemuProcessQMPEventBalloonActual(data, &kib) < 0) {
+        VIR_WARN("domain %s: BALLOON_CHANGE without 'actual'", vm->def->name);
+        return;
+    }
+    VIR_DEBUG("domain %s: balloon from %llu to %llu KiB", vm->def->name,
+              vm->def->currentMemory, kib);
+    vm->def->currentMemory = kib;
+    if (virDomainObjSaveStatus(vm) < 0)
+        virErrorResetLast();
+    ev = qemuDomainEventNew(vm, VIR_DOMAIN_EVENT_ID_BALLOON_CHANGE);
+    ev->actual = kib;
+    qemuDomainEventQueue(ev);
+}
+
+
+/**
  * qemuProcessHandleQMPEvent:
  * The monitor's callback for every QMP event: the ones above, and the
  * serial port changes of qemuProcessPeriphHandleEvent.
@@ -275,8 +317,9 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
         qemuProcessPeriphHandleEvent(mon, event, data, seconds, micros, opaque);
         return;
     }
-    if (!data || (!g_str_has_prefix(event, "BLOCK_") &&
-                  STRNEQ(event, "MEMORY_FAILURE")))
+    if (!data ||
+        (!g_str_has_prefix(event, "BLOCK_") &&
+         STRNEQ(event, "MEMORY_FAILURE") && STRNEQ(event, "BALLOON_CHANGE")))
         return;
     virObjectLock(vm);
     if (QEMU_DOMAIN_PRIVATE(vm)->mon != mon || !virDomainObjIsActive(vm) ||
@@ -292,5 +335,7 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
         qemuProcessQMPEventThreshold(vm, data);
     else if (STREQ(event, "MEMORY_FAILURE"))
         qemuProcessQMPEventMemory(vm, data);
+    else if (STREQ(event, "BALLOON_CHANGE"))
+        qemuProcessQMPEventBalloon(vm, data);
     virObjectUnlock(vm);
 }

@@ -21,3 +21,5 @@ void qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
 int qemuProcessQMPEventBlockJobStatus(const char *event, bool hasError);
 int qemuProcessQMPEventIOErrorAction(const char *action);
 int qemuProcessQMPEventMemoryFailure(json_object *data, virDomainEvent *ev);
+int
+qemuProcessQMPEventBalloonActual(json_object *data, unsigned long long *retKiB);

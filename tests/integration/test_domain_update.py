@@ -166,7 +166,11 @@ class DomainUpdate(unittest.TestCase):
 
     def test_setmem_live(self):
         virsh(self.host.uri, "setmem", "g1", "48M", "--live")
-        self.assertIn("<currentMemory unit='KiB'>49152</currentMemory>",
+        # the test guest has no balloon driver: it gave nothing back, and
+        # the live definition says so, as libvirt's does (it follows
+        # BALLOON_CHANGE: test_linux_guest_ops.py)
+        time.sleep(0.5)
+        self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>" % harness.GUEST_KIB,
                       virsh(self.host.uri, "dumpxml", "g1").stdout)
         self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>" % harness.GUEST_KIB,
                       virsh(self.host.uri, "dumpxml", "--inactive", "g1").stdout)
