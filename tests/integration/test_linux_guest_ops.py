@@ -17,12 +17,16 @@ driver):
 - ``virsh screenshot``: a PPM of the VGA text mode (720x400), not
   blank, and a line the guest wrote on its screen in between changes
   it (kept in the artifact directory);
-- ``virsh setmem --live``: the guest's kernel gives the memory back
-  (its MemTotal drops by the balloon's size), ``dommemstat`` and
-  ``dominfo`` follow, the heartbeats and the guest's own memory check go
-  on; then ``virsh migrate --live`` to host B keeps the balloon (B's
-  ``dominfo``, ``dommemstat`` and the guest's MemTotal), and ``setmem
-  --live`` on B gives the memory back to the guest."""
+- the balloon: defined with ``<currentMemory>`` 32 MiB below its
+  memory, the guest boots with the balloon holding the difference; then
+  ``virsh setmem --live`` gives it back and takes it again: the guest's
+  kernel follows (its MemTotal moves by the balloon's size),
+  ``dommemstat``'s actual, ``dominfo``'s used memory and the live XML
+  follow what the guest did (BALLOON_CHANGE, which ``virsh event``
+  sees), the heartbeats and the guest's own memory check go on; then
+  ``virsh migrate --live`` to host B keeps the balloon (B's ``dominfo``,
+  ``dommemstat`` and the guest's MemTotal), and ``setmem --live`` on B
+  gives the memory back to the guest."""
 
 import os
 import re
@@ -32,6 +36,7 @@ import time
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
+from eventlib import VirshEvents
 from harness import Host, virsh
 
 import libvirt
@@ -67,6 +72,8 @@ def ops_xml(images, disk, log):
     balloon."""
     xml = lg.linux_xml(NAME, images, disk, log)
     xml = xml.replace("console=ttyS0", "console=tty0 console=ttyS0")
+    xml = xml.replace("</memory>\n", "</memory>\n  <currentMemory unit='KiB'>"
+                      "%d</currentMemory>\n" % BALLOON_KIB, 1)
     xml, n = re.subn(r"    <controller type='usb' model='none'/>\n.*"
                      r"<memballoon model='none'/>\n", DEVICES, xml,
                      flags=re.S)
@@ -241,23 +248,42 @@ class LinuxGuestOps(unittest.TestCase):
         self.assertGreater(lit(after), lit(before) + 79 * 20,
                            "the guest's line is not on the screen")
 
+    def wait_memory(self, uri, kib):
+        """dommemstat's actual and dominfo's used memory at @kib (the
+        latter follows the guest's BALLOON_CHANGE)."""
+        harness.wait_for(lambda: memkib(uri, "dommemstat", "actual") == kib and
+                         memkib(uri, "dominfo", "Used memory") == kib,
+                         timeout=10, step=0.2,
+                         what="dommemstat and dominfo at %d KiB" % kib)
+        self.assertEqual(memkib(uri, "dominfo", "Max memory"), FULL_KIB)
+        self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>" % kib,
+                      virsh(uri, "dumpxml", NAME).stdout)
+
     def test_3_setmem_live_and_migrate(self):
         uri = self.a.uri
-        full = self.guest_memtotal()
-        self.assertEqual(memkib(uri, "dommemstat", "actual"), FULL_KIB)
-        virsh(uri, "setmem", NAME, str(BALLOON_KIB), "--live")
         taken = FULL_KIB - BALLOON_KIB
-        # the guest's kernel gave the pages to the balloon (a little slack
-        # for rounding to its 4 KiB pages)
-        small = self.guest_memtotal(lambda kib: kib <= full - taken + 64)
-        print("\nguest MemTotal %d -> %d KiB" % (full, small))
-        harness.wait_for(lambda: memkib(uri, "dommemstat", "actual")
-                         == BALLOON_KIB, timeout=10, step=0.2,
-                         what="dommemstat actual to follow")
-        self.assertEqual(memkib(uri, "dominfo", "Used memory"), BALLOON_KIB)
-        self.assertEqual(memkib(uri, "dominfo", "Max memory"), FULL_KIB)
-        self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>"
-                      % BALLOON_KIB, virsh(uri, "dumpxml", NAME).stdout)
+        # defined with less than its memory: the balloon took the rest as
+        # soon as the guest's driver loaded
+        small = self.guest_memtotal()
+        self.wait_memory(uri, BALLOON_KIB)
+        watch = VirshEvents(uri, "--event", "balloon-change")
+        self.addCleanup(watch.stop)
+        time.sleep(0.5)
+
+        # given back: the guest's kernel has the pages again (a little
+        # slack for its rounding to 4 KiB pages)
+        virsh(uri, "setmem", NAME, str(FULL_KIB), "--live")
+        full = self.guest_memtotal(lambda kib: kib >= small + taken - 64)
+        print("\nguest MemTotal %d -> %d KiB" % (small, full))
+        self.wait_memory(uri, FULL_KIB)
+        event = "event 'balloon-change' for domain '%s': %dKiB" % (NAME,
+                                                                  FULL_KIB)
+        harness.wait_for(lambda: event in watch.events(NAME), timeout=10,
+                         what=event)
+        # and taken again
+        virsh(uri, "setmem", NAME, str(BALLOON_KIB), "--live")
+        self.guest_memtotal(lambda kib: kib <= full - taken + 64)
+        self.wait_memory(uri, BALLOON_KIB)
         self.check_heartbeats()
 
         # the balloon moves with the guest
@@ -265,21 +291,14 @@ class LinuxGuestOps(unittest.TestCase):
               timeout=300)
         type(self).host = self.b
         self.assertEqual(harness.domstate(self.b, NAME), "running (migrated)")
-        self.assertEqual(memkib(self.b.uri, "dominfo", "Used memory"),
-                         BALLOON_KIB)
-        self.assertEqual(memkib(self.b.uri, "dommemstat", "actual"),
-                         BALLOON_KIB)
+        self.wait_memory(self.b.uri, BALLOON_KIB)
         self.assertLessEqual(self.guest_memtotal(), full - taken + 64)
         self.check_heartbeats()
 
         # given back on B
         virsh(self.b.uri, "setmem", NAME, str(FULL_KIB), "--live")
         self.guest_memtotal(lambda kib: kib >= full - 64)
-        harness.wait_for(lambda: memkib(self.b.uri, "dommemstat", "actual")
-                         == FULL_KIB, timeout=10, step=0.2,
-                         what="dommemstat actual to follow")
-        self.assertEqual(memkib(self.b.uri, "dominfo", "Used memory"),
-                         FULL_KIB)
+        self.wait_memory(self.b.uri, FULL_KIB)
         self.check_heartbeats()
 
 
