@@ -108,6 +108,17 @@ class PtyVirsh:
         os.close(self.master)
 
 
+def check_busy(test, uri, *args):
+    """A second `virsh console` with @args is refused while a session is
+    attached, and exits non-zero."""
+    busy = PtyVirsh(uri, *args)
+    try:
+        busy.read_until(lambda out: b"Active console session exists" in out)
+        test.assertNotEqual(busy.drain(), 0)
+    finally:
+        busy.close()
+
+
 class Console(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -177,13 +188,7 @@ class Console(unittest.TestCase):
             self.assertIn(b"Connected to domain", v1.out)
             self.assertIn(b"Escape character is ^]", v1.out)
             # a second virsh is refused while the first one is attached
-            busy = PtyVirsh(self.host.uri, "g1")
-            try:
-                busy.read_until(lambda out: b"Active console session exists"
-                                in out)
-                self.assertNotEqual(busy.drain(), 0)
-            finally:
-                busy.close()
+            check_busy(self, self.host.uri, "g1")
             # with --force it takes over; the first one ends by itself
             v2 = PtyVirsh(self.host.uri, "g1", "--force")
             try:

@@ -201,13 +201,7 @@ class LinuxGuestOps(unittest.TestCase):
         v1.read_until(lambda out: b"virtmig-linux echo hello from the host"
                       in out)
         # a second virsh is refused while the first one is attached
-        busy = tc.PtyVirsh(self.host.uri, NAME, "--devname", CONSOLE)
-        try:
-            busy.read_until(lambda out: b"Active console session exists"
-                            in out)
-            self.assertNotEqual(busy.drain(), 0)
-        finally:
-            busy.close()
+        tc.check_busy(self, self.host.uri, NAME, "--devname", CONSOLE)
         # --force takes it over: the first virsh ends by itself, cleanly
         v2 = tc.PtyVirsh(self.host.uri, NAME, "--devname", CONSOLE, "--force")
         self.addCleanup(v2.close)
