@@ -179,12 +179,13 @@ class LinuxGuestOps(unittest.TestCase):
 
     def guest_memtotal(self, predicate=lambda kib: True, timeout=30):
         """The guest's MemTotal in KiB, once @predicate holds for it,
-        from its console's "mem" lines."""
+        from its console's "mem" lines (the second one on: the first may
+        have been on its way before)."""
         st = self.console()
         try:
             data = self.read_stream(
-                st, lambda d: mem_lines(d) and predicate(mem_lines(d)[-1][1]),
-                timeout)
+                st, lambda d: len(mem_lines(d)) >= 2 and
+                predicate(mem_lines(d)[-1][1]), timeout)
         finally:
             st.abort()
         return mem_lines(data)[-1][1]
@@ -247,7 +248,7 @@ class LinuxGuestOps(unittest.TestCase):
         latter follows the guest's BALLOON_CHANGE)."""
         harness.wait_for(lambda: memkib(uri, "dommemstat", "actual") == kib and
                          memkib(uri, "dominfo", "Used memory") == kib,
-                         timeout=10, step=0.2,
+                         timeout=30, step=0.2,
                          what="dommemstat and dominfo at %d KiB" % kib)
         self.assertEqual(memkib(uri, "dominfo", "Max memory"), FULL_KIB)
         self.assertIn("<currentMemory unit='KiB'>%d</currentMemory>" % kib,
@@ -258,8 +259,8 @@ class LinuxGuestOps(unittest.TestCase):
         taken = FULL_KIB - BALLOON_KIB
         # defined with less than its memory: the balloon took the rest as
         # soon as the guest's driver loaded
-        small = self.guest_memtotal()
         self.wait_memory(uri, BALLOON_KIB)
+        small = self.guest_memtotal()
         watch = VirshEvents(uri, "--event", "balloon-change")
         self.addCleanup(watch.stop)
         time.sleep(0.5)
