@@ -533,12 +533,21 @@ ARG_TYPES = {
 # a client stub would have to check the array's bound itself.
 STRING_LIST = 'remote_nonnull_string<>'
 
+# A variable-length array of typed parameters (virDomainSaveParams' params)
+# is two parameters of the entry too, the array and its count n<NAME>.  A
+# server wrapper converts it with remoteDeserializeTypedParameters (which
+# checks the bound again) into a local it frees after the call; the entry
+# borrows it.  Only a server wrapper without a reply passes one.
+PARAM_LIST = 'remote_typed_param<>'
+
 
 def arg_exprs(name, typ):
     """The expressions a server wrapper passes for argument @name."""
     if typ == STRING_LIST:
         return ['(const char **)args->%s.%s_val' % (name, name),
                 'args->%s.%s_len' % (name, name)]
+    if typ == PARAM_LIST:
+        return [name, 'n' + name]
     return [ARG_TYPES[typ][1] % {'n': name}]
 
 
@@ -853,6 +862,8 @@ def entry_shape(p):
         typ = f.type
         if f.kind == 'var' and f.type == 'remote_nonnull_string':
             typ = STRING_LIST
+        elif is_typed_params(f):
+            typ = PARAM_LIST
         elif f.kind != 'scalar' or f.type not in ARG_TYPES:
             gen_fail(p, 'argument %s has type %s' % (f.name, f.type))
         if f.name in RESERVED:
@@ -894,6 +905,11 @@ def entry_shape(p):
             if f.name in RESERVED:
                 gen_fail(p, 'reply field name %s is reserved' % f.name)
             outs.append(f)
+    plists = [name for name, typ, _ in ins if typ == PARAM_LIST]
+    if len(plists) > 1:
+        gen_fail(p, 'more than one list of typed parameters')
+    if plists and (retfield is not None or outs or p.reply_struct):
+        gen_fail(p, 'typed parameters in the arguments with a reply')
     if p.ret and not p.ret_fields:
         gen_fail(p, 'the reply %s is not a struct' % p.ret)
     if p.args and not p.args_fields:
@@ -936,6 +952,21 @@ def list_body(p, listing, w):
     w('    return 0;')
 
 
+def params_body(p, name, call, cargs, w):
+    """The end of a wrapper whose arguments hold the typed parameters
+    @name (PARAM_LIST): converted, passed, freed whatever the entry
+    did."""
+    f = [f for f in p.args_fields if f.name == name][0]
+    w(wrap_call('    if (remoteDeserializeTypedParameters',
+                ['args->%s.%s_val' % (name, name),
+                 'args->%s.%s_len' % (name, name), f.bound,
+                 '&' + name, '&n' + name], ' < 0)', True))
+    w('        return -1;')
+    w(wrap_call('    rc = %s' % call, cargs, ';', True))
+    w('    virTypedParamArrayFree(%s, n%s);' % (name, name))
+    w('    return rc < 0 ? -1 : 0;')
+
+
 def server_body(p, w):
     """The body of a generated wrapper after the entry check: converts
     the arguments, calls the entry and fills the reply.  The reply's
@@ -950,6 +981,10 @@ def server_body(p, w):
     for name, typ, _ in ins:
         if typ == 'remote_nonnull_domain':
             w('    %s = remoteDomainFromWire(&args->%s);' % (name, name))
+    plists = [name for name, typ, _ in ins if typ == PARAM_LIST]
+    if plists:
+        params_body(p, plists[0], call, cargs, w)
+        return
     if p.reply_struct:
         w(wrap_call('    if (%s' % call, cargs, ' < 0)', True))
         w('        return -1;')
@@ -1016,6 +1051,11 @@ def server_locals(p, w):
     for name, typ, _ in ins:
         if typ == 'remote_nonnull_domain':
             w('    g_autoptr(virDomainIdent) %s = NULL;' % name)
+        elif typ == PARAM_LIST:
+            w('    virTypedParameterPtr %s = NULL;' % name)
+            w('    int n%s = 0;' % name)
+    if any(typ == PARAM_LIST for _, typ, _ in ins):
+        w('    int rc;')
     for f in outs:
         if is_typed_params(f):
             w('    virTypedParameterPtr %s = NULL;' % f.name)
@@ -1140,7 +1180,7 @@ def client_stub(p, w):
                  p.ret_fields[0].name)
     ins, outs, flags, retfield = entry_shape(p)
     for name, typ, _ in ins:
-        if typ == STRING_LIST:
+        if typ in (STRING_LIST, PARAM_LIST):
             gen_fail(p, 'a client stub cannot take the list %s' % name)
     for f in outs:
         if is_typed_params(f):

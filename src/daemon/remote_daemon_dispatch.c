@@ -17,6 +17,7 @@
 #include "remote_daemon_dispatch.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virtypedparam.h"
 #include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_RPC

@@ -637,6 +637,37 @@ remoteDispatchDomainMigrateGetMaxDowntimeHelper(virNetServerClient *client,
 }
 
 
+static int
+remoteDispatchDomainSaveParamsHelper(virNetServerClient *client,
+                                     virNetMessage *msg G_GNUC_UNUSED,
+                                     void *argsp,
+                                     void *retp G_GNUC_UNUSED)
+{
+    remote_domain_save_params_args *args = argsp;
+    virConn *conn = remoteGetConn(client);
+    g_autoptr(virDomainIdent) dom = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+    int rc;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->domainSaveParams) {
+        remoteReportNoSupport("virDomainSaveParams");
+        return -1;
+    }
+    dom = remoteDomainFromWire(&args->dom);
+    if (remoteDeserializeTypedParameters(args->params.params_val,
+                                         args->params.params_len,
+                                         REMOTE_DOMAIN_SAVE_PARAMS_MAX, &params,
+                                         &nparams) < 0)
+        return -1;
+    rc = conn->driver->domainSaveParams(conn, dom, params, nparams, args->flags);
+    virTypedParamArrayFree(params, nparams);
+    return rc < 0 ? -1 : 0;
+}
+
+
 /* Indexed by procedure number.  Entries without .func are not
  * served: those with .api name the libvirt API a client called, the
  * others (zero) are unknown. */
@@ -941,6 +972,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .retFilter = (xdrproc_t)xdr_remote_domain_migrate_get_max_downtime_ret,
         .highPriority = false,
         .readonlyAllowed = true,
+        .needsOpen = true,
+    },
+    [REMOTE_PROC_DOMAIN_SAVE_PARAMS] = {
+        .name = "DOMAIN_SAVE_PARAMS",
+        .api = "virDomainSaveParams",
+        .func = remoteDispatchDomainSaveParamsHelper,
+        .argsLen = sizeof(remote_domain_save_params_args),
+        .argsFilter = (xdrproc_t)xdr_remote_domain_save_params_args,
+        .retLen = 0,
+        .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
+        .highPriority = false,
+        .readonlyAllowed = false,
         .needsOpen = true,
     },
 };
