@@ -51,7 +51,8 @@ testWriteGolden(void)
     g_assert_cmpint(fd, >=, 0);
     qemuSaveImageHeaderInit(&hdr, xml, true);
     g_assert_true(hdr.partial);
-    g_assert_cmpuint(hdr.dataOffset, ==, 4096);
+    /* the XML's room: 64 KiB at least, to the next 4 KiB */
+    g_assert_cmpuint(hdr.dataOffset, ==, 69632);
     g_assert_cmpint(qemuSaveImageWriteStart(fd, path, &hdr, xml), ==, 0);
     g_assert_cmpint(write(fd, data, len), ==, (gssize)len);
     g_assert_cmpint(qemuSaveImageWriteFinish(fd, path, &hdr, len), ==, 0);
@@ -80,7 +81,7 @@ testReadGolden(void)
     int fd;
 
     virErrorResetLast();
-    fd = qemuSaveImageOpen(path, &hdr, &xml);
+    fd = qemuSaveImageOpen(path, false, &hdr, &xml);
     g_assert_cmpint(fd, >=, 0);
     g_assert_cmpstr(xml, ==, expect);
     g_assert_cmpuint(hdr.version, ==, QEMU_SAVE_IMAGE_VERSION);
@@ -129,7 +130,7 @@ testReadBad(gconstpointer opaque)
     qemuSaveImageHeader hdr = { 0 };
 
     virErrorResetLast();
-    g_assert_cmpint(qemuSaveImageOpen(path, &hdr, &xml), ==, -1);
+    g_assert_cmpint(qemuSaveImageOpen(path, false, &hdr, &xml), ==, -1);
     g_assert_null(xml);
     g_assert_cmpint(virErrorGetLastCode(), ==, tc->code);
     if (!strstr(virTestLastErrorMessage(), tc->message))
@@ -154,10 +155,120 @@ testRoundTrip(void)
                     0);
     g_assert_cmpuint(out.flags, ==, 0);
     g_assert_cmpuint(out.xmlLen, ==, strlen("<domain/>"));
-    g_assert_cmpuint(out.dataOffset, ==, 4096);
+    g_assert_cmpuint(out.dataOffset, ==, 69632);
     g_assert_cmpuint(out.dataLen, ==, 1ULL << 40);
     g_assert_true(memcmp(in.xmlSHA256, out.xmlSHA256, sizeof(in.xmlSHA256)) ==
                   0);
+}
+
+
+/* A copy of good.img in a new directory (*@dir); caller removes both. */
+static char *
+testCopyGood(char **dir)
+{
+    g_autofree char *src = virTestSrcPath("qemusaveimagedata/good.img");
+    g_autofree char *data = NULL;
+    char *path;
+    gsize len = 0;
+
+    *dir = g_dir_make_tmp("saveimage-XXXXXX", NULL);
+    g_assert_nonnull(*dir);
+    path = g_build_filename(*dir, "copy.img", NULL);
+    g_assert_true(g_file_get_contents(src, &data, &len, NULL));
+    g_assert_true(g_file_set_contents(path, data, len, NULL));
+    return path;
+}
+
+
+/* The image @path holds @xml, the running flag @running and still the
+ * stream of good.img. */
+static void
+testCheckImage(const char *path, const char *xml, bool running)
+{
+    g_autofree char *got = NULL;
+    g_autofree char *data = NULL;
+    qemuSaveImageHeader hdr;
+    char buf[1001];
+    size_t len;
+    int fd;
+
+    fd = qemuSaveImageOpen(path, false, &hdr, &got);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpstr(got, ==, xml);
+    g_assert_cmpuint(hdr.flags, ==, running ? QEMU_SAVE_IMAGE_RUNNING : 0);
+    data = testStreamData(&len);
+    g_assert_cmpint(read(fd, buf, sizeof(buf)), ==, (gssize)len);
+    g_assert_true(memcmp(buf, data, len) == 0);
+    close(fd);
+}
+
+
+/* save-image-define: a longer XML, then a shorter one, in place; the
+ * stream is untouched. */
+static void
+testRewrite(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = testCopyGood(&dir);
+    g_autofree char *orig = virTestLoadFile("qemusaveimagedata/xml.txt", NULL);
+    g_autofree char *longer = g_strdup_printf("%s<!-- %0*d -->", orig, 3000, 0);
+    const char *shorter = "<domain type='kvm'/>";
+    g_autofree char *xml = NULL;
+    qemuSaveImageHeader hdr;
+    int fd;
+
+    fd = qemuSaveImageOpen(path, true, &hdr, &xml);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(qemuSaveImageRewriteXML(fd, path, &hdr, longer, false), ==,
+                    0);
+    g_assert_cmpuint(hdr.xmlLen, ==, strlen(longer));
+    close(fd);
+    testCheckImage(path, longer, false);
+
+    g_clear_pointer(&xml, g_free);
+    fd = qemuSaveImageOpen(path, true, &hdr, &xml);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(qemuSaveImageRewriteXML(fd, path, &hdr, shorter, true), ==,
+                    0);
+    close(fd);
+    testCheckImage(path, shorter, true);
+    unlink(path);
+    rmdir(dir);
+}
+
+
+/* An XML that does not fit before the stream: libvirt's error, and the
+ * file is as it was, byte for byte. */
+static void
+testRewriteTooLarge(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *path = testCopyGood(&dir);
+    g_autofree char *before = NULL;
+    g_autofree char *after = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *huge = NULL;
+    qemuSaveImageHeader hdr;
+    gsize blen = 0;
+    gsize alen = 0;
+    int fd;
+
+    g_assert_true(g_file_get_contents(path, &before, &blen, NULL));
+    fd = qemuSaveImageOpen(path, true, &hdr, &xml);
+    g_assert_cmpint(fd, >=, 0);
+    huge = g_strnfill(hdr.dataOffset - QEMU_SAVE_IMAGE_HEADER_LEN + 1, 'x');
+    virErrorResetLast();
+    g_assert_cmpint(qemuSaveImageRewriteXML(fd, path, &hdr, huge, true), ==,
+                    -1);
+    g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_OPERATION_FAILED);
+    g_assert_nonnull(
+        strstr(virTestLastErrorMessage(), "new xml too large to fit in file"));
+    close(fd);
+    g_assert_true(g_file_get_contents(path, &after, &alen, NULL));
+    g_assert_cmpuint(alen, ==, blen);
+    g_assert_true(memcmp(before, after, blen) == 0);
+    unlink(path);
+    rmdir(dir);
 }
 
 
@@ -170,6 +281,8 @@ main(int argc, char **argv)
     g_test_add_func("/saveimage/write-golden", testWriteGolden);
     g_test_add_func("/saveimage/read-golden", testReadGolden);
     g_test_add_func("/saveimage/round-trip", testRoundTrip);
+    g_test_add_func("/saveimage/rewrite", testRewrite);
+    g_test_add_func("/saveimage/rewrite-too-large", testRewriteTooLarge);
     for (i = 0; i < G_N_ELEMENTS(testBadCases); i++) {
         g_autofree char *name = g_strdup_printf("/saveimage/bad/%s",
                                                 testBadCases[i].file);

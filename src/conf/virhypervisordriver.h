@@ -280,6 +280,13 @@ typedef int (*virDrvDomainRestoreFlags)(virConn *conn, const char *from,
 typedef char *(*virDrvDomainSaveImageGetXMLDesc)(virConn *conn,
                                                  const char *file,
                                                  unsigned int flags);
+typedef int (*virDrvDomainSaveImageDefineXML)(virConn *conn, const char *file,
+                                              const char *dxml,
+                                              unsigned int flags);
+typedef int (*virDrvDomainManagedSaveDefineXML)(virConn *conn,
+                                                const virDomainIdent *dom,
+                                                const char *dxml,
+                                                unsigned int flags);
 
 /* Jobs (issue 3): the legacy info, and typed stats whose array the caller
  * frees with virTypedParamsFree-like g_free of each string value. */
@@ -563,6 +570,8 @@ struct _virHypervisorDriver {
     virDrvDomainFlagsOp domainManagedSaveRemove;
     virDrvDomainSaveImageGetXMLDesc domainSaveImageGetXMLDesc;
     virDrvDomainGetXMLDesc domainManagedSaveGetXMLDesc;
+    virDrvDomainSaveImageDefineXML domainSaveImageDefineXML;
+    virDrvDomainManagedSaveDefineXML domainManagedSaveDefineXML;
 
     virDrvDomainGetJobInfo domainGetJobInfo;
     virDrvDomainGetJobStats domainGetJobStats;

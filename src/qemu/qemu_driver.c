@@ -83,6 +83,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainManagedSaveRemove = qemuDomainManagedSaveRemove,
     .domainSaveImageGetXMLDesc = qemuDomainSaveImageGetXMLDesc,
     .domainManagedSaveGetXMLDesc = qemuDomainManagedSaveGetXMLDesc,
+    .domainSaveImageDefineXML = qemuDomainSaveImageDefineXML,
+    .domainManagedSaveDefineXML = qemuDomainManagedSaveDefineXML,
 
     .domainGetJobInfo = qemuDomainGetJobInfo,
     .domainGetJobStats = qemuDomainGetJobStats,

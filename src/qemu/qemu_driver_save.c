@@ -4,10 +4,11 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * virsh save/restore/save-image-dumpxml and managedsave,
- * managedsave-remove, managedsave-dumpxml.  The work is qemu_save.c's;
- * starting a domain from its managed save image is part of start
- * (qemu_driver_lifecycle.c).  Errors and their codes are libvirt 9.0's.
+ * virsh save/restore/save-image-dumpxml/save-image-define and
+ * managedsave, managedsave-remove, managedsave-dumpxml,
+ * managedsave-define (and the -edit commands built on them).  The work
+ * is qemu_save.c's; starting a domain from its managed save image is
+ * part of start (qemu_driver_lifecycle.c).  Errors and their codes are libvirt 9.0's.
  */
 #include <config.h>
 
@@ -231,4 +232,59 @@ qemuDomainManagedSaveGetXMLDesc(virConn *conn G_GNUC_UNUSED,
                        _("domain does not have managed save image"));
     virDomainObjEndAPI(&vm);
     return path ? qemuDriverSaveImageXML(path, flags) : NULL;
+}
+
+
+/* The flags of the define calls, as libvirt: RUNNING or PAUSED (not
+ * both, which qemuSaveCheckFlags refuses). */
+static int
+qemuDriverSaveDefineCheckFlags(unsigned int flags)
+{
+    virCheckFlags(VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, -1);
+    return qemuSaveCheckFlags(flags, flags);
+}
+
+
+/**
+ * qemuDomainSaveImageDefineXML:
+ * virDomainSaveImageDefineXML: the XML kept in the image @file becomes
+ * @dxml if it keeps the guest ABI; RUNNING/PAUSED set how a restore
+ * leaves the guest (qemuSaveImageDefine).
+ */
+int
+qemuDomainSaveImageDefineXML(virConn *conn G_GNUC_UNUSED, const char *file,
+                             const char *dxml, unsigned int flags)
+{
+    VIR_DEBUG("file=%s dxml=%p flags=0x%x", file, dxml, flags);
+    if (qemuDriverSaveDefineCheckFlags(flags) < 0 ||
+        qemuDriverSaveCheckPath(file) < 0)
+        return -1;
+    return qemuSaveImageDefine(file, dxml, flags);
+}
+
+
+/**
+ * qemuDomainManagedSaveDefineXML:
+ * virDomainManagedSaveDefineXML: the same on the domain's managed save
+ * image, under a MODIFY job (a start cannot restore it meanwhile).  A
+ * NULL @dxml keeps the XML (only RUNNING/PAUSED change).
+ */
+int
+qemuDomainManagedSaveDefineXML(virConn *conn G_GNUC_UNUSED,
+                               const virDomainIdent *dom, const char *dxml,
+                               unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s dxml=%p flags=0x%x", dom->name, dxml, flags);
+    if (qemuDriverSaveDefineCheckFlags(flags) < 0 ||
+        !(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+        ret = qemuSaveManagedDefine(vm, dxml, flags);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
 }

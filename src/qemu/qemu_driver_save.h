@@ -20,3 +20,7 @@ char *qemuDomainSaveImageGetXMLDesc(virConn *conn, const char *file,
                                     unsigned int flags);
 char *qemuDomainManagedSaveGetXMLDesc(virConn *conn, const virDomainIdent *dom,
                                       unsigned int flags);
+int qemuDomainSaveImageDefineXML(virConn *conn, const char *file,
+                                 const char *dxml, unsigned int flags);
+int qemuDomainManagedSaveDefineXML(virConn *conn, const virDomainIdent *dom,
+                                   const char *dxml, unsigned int flags);

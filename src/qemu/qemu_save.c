@@ -391,7 +391,7 @@ qemuSaveImageReadDef(const char *path, const char *dxml,
     g_autoptr(virDomainDef) alt = NULL;
     VIR_AUTOCLOSE fd = -1;
 
-    if ((fd = qemuSaveImageOpen(path, retHdr, &xml)) < 0 ||
+    if ((fd = qemuSaveImageOpen(path, false, retHdr, &xml)) < 0 ||
         !(def = qemuDomainDefParseConfig(xml, false)))
         return NULL;
     if (dxml) {
@@ -404,6 +404,66 @@ qemuSaveImageReadDef(const char *path, const char *dxml,
     *retFD = fd;
     fd = -1;
     return g_steal_pointer(&def);
+}
+
+
+/* The XML to keep in an image instead of @xml, its definition @def:
+ * @dxml in the form a save writes, refused unless it keeps @def's guest
+ * ABI; @xml itself without @dxml.  Caller owns the result. */
+static char *
+qemuSaveImageDefineFormat(const char *xml, const virDomainDef *def,
+                          const char *dxml)
+{
+    g_autoptr(virDomainDef) newdef = NULL;
+
+    if (!dxml)
+        return g_strdup(xml);
+    if (!(newdef = qemuDomainDefParseConfig(dxml, false)) ||
+        virDomainDefCheckABIStability(def, newdef) < 0)
+        return NULL;
+    return virDomainDefFormat(newdef, VIR_DOMAIN_DEF_FORMAT_SECURE |
+                                          VIR_DOMAIN_DEF_FORMAT_MIGRATABLE);
+}
+
+
+/**
+ * qemuSaveImageDefine:
+ * virDomainSaveImageDefineXML on the image @path: its domain XML becomes
+ * @dxml (NULL keeps it), which must keep the guest ABI of the image's
+ * (virDomainDefCheckABIStability, libvirt's VIR_ERR_CONFIG_UNSUPPORTED
+ * "Target ... does not match source ..."); with VIR_DOMAIN_SAVE_RUNNING
+ * or _PAUSED (checked by the caller) the state a restore leaves the
+ * guest in changes too.  Nothing to change: nothing written.  A refused
+ * call leaves the image as it was.  Returns 0 or -1 (reported).
+ */
+int
+qemuSaveImageDefine(const char *path, const char *dxml, unsigned int flags)
+{
+    g_autofree char *xml = NULL;
+    g_autofree char *newxml = NULL;
+    g_autoptr(virDomainDef) def = NULL;
+    qemuSaveImageHeader hdr;
+    VIR_AUTOCLOSE fd = -1;
+    bool wasRunning;
+    bool running;
+
+    if ((fd = qemuSaveImageOpen(path, true, &hdr, &xml)) < 0 ||
+        !(def = qemuDomainDefParseConfig(xml, false)) ||
+        !(newxml = qemuSaveImageDefineFormat(xml, def, dxml)))
+        return -1;
+    wasRunning = hdr.flags & QEMU_SAVE_IMAGE_RUNNING;
+    running = wasRunning;
+    if (flags & VIR_DOMAIN_SAVE_RUNNING)
+        running = true;
+    else if (flags & VIR_DOMAIN_SAVE_PAUSED)
+        running = false;
+    if (STREQ(newxml, xml) && running == wasRunning)
+        return 0;
+    if (qemuSaveImageRewriteXML(fd, path, &hdr, newxml, running) < 0)
+        return -1;
+    VIR_INFO("domain XML of save image %s replaced (%s on restore)", path,
+             running ? "running" : "paused");
+    return 0;
 }
 
 
@@ -623,6 +683,27 @@ qemuSaveManagedRemove(virDomainObj *vm, bool quiet)
     }
     vm->hasManagedSave = false;
     return 0;
+}
+
+
+/**
+ * qemuSaveManagedDefine:
+ * virDomainManagedSaveDefineXML on locked @vm (a MODIFY job held, so no
+ * start restores the image meanwhile): qemuSaveImageDefine on its
+ * managed save image.  No image: VIR_ERR_OPERATION_INVALID, as in
+ * libvirt.  Returns 0 or -1 (reported).
+ */
+int
+qemuSaveManagedDefine(virDomainObj *vm, const char *dxml, unsigned int flags)
+{
+    g_autofree char *path = qemuSaveManagedPath(vm);
+
+    if (!virFileExists(path)) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("domain does not have managed save image"));
+        return -1;
+    }
+    return qemuSaveImageDefine(path, dxml, flags);
 }
 
 

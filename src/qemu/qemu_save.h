@@ -32,8 +32,11 @@ int qemuSaveDomain(virDomainObj *vm, const char *path, const char *dxml,
 virDomainDef *qemuSaveImageReadDef(const char *path, const char *dxml,
                                    qemuSaveImageHeader *retHdr, int *retFD);
 int qemuSaveRestore(virDomainObj *vm, int *fd, bool running, bool startPaused);
+int qemuSaveImageDefine(const char *path, const char *dxml, unsigned int flags);
 
 char *qemuSaveManagedPath(const virDomainObj *vm);
 int qemuSaveManagedStart(virDomainObj *vm, unsigned int startFlags);
 int qemuSaveManagedRemove(virDomainObj *vm, bool quiet);
+int
+qemuSaveManagedDefine(virDomainObj *vm, const char *dxml, unsigned int flags);
 void qemuSaveManagedLoad(virDomainObj *vm);

@@ -80,13 +80,15 @@ qemuSaveImageDigest(const char *data, size_t len,
 /**
  * qemuSaveImageHeaderInit:
  * A partial header for an image of @xml; the data begins at the first
- * multiple of QEMU_SAVE_IMAGE_ALIGN after the XML.
+ * multiple of QEMU_SAVE_IMAGE_ALIGN after the XML and
+ * QEMU_SAVE_IMAGE_XML_ROOM bytes of room for a longer one.
  */
 void
 qemuSaveImageHeaderInit(qemuSaveImageHeader *hdr, const char *xml, bool running)
 {
     size_t len = strlen(xml);
-    unsigned long long end = QEMU_SAVE_IMAGE_HEADER_LEN + len;
+    unsigned long long end = QEMU_SAVE_IMAGE_HEADER_LEN + len +
+                             QEMU_SAVE_IMAGE_XML_ROOM;
 
     memset(hdr, 0, sizeof(*hdr));
     hdr->partial = true;
@@ -334,7 +336,8 @@ qemuSaveImageReadXML(int fd, const char *path, const qemuSaveImageHeader *hdr)
 
 /**
  * qemuSaveImageOpen:
- * Opens the save image @path for reading and checks it whole: header,
+ * Opens the save image @path for reading (and writing if @writable) and
+ * checks it whole: header,
  * size (dataOffset + dataLen bytes at least: a truncated image is
  * refused), XML checksum.  *@retHdr gets the header, *@retXML the domain
  * XML (caller owns it).  Returns the descriptor (O_CLOEXEC, positioned at
@@ -343,7 +346,8 @@ qemuSaveImageReadXML(int fd, const char *path, const qemuSaveImageHeader *hdr)
  * I/O).
  */
 int
-qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr, char **retXML)
+qemuSaveImageOpen(const char *path, bool writable, qemuSaveImageHeader *retHdr,
+                  char **retXML)
 {
     VIR_AUTOCLOSE fd = -1;
     unsigned char buf[QEMU_SAVE_IMAGE_HEADER_LEN];
@@ -352,7 +356,7 @@ qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr, char **retXML)
     int rc;
     char *xml;
 
-    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+    if ((fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC)) < 0) {
         virReportSystemError(errno, _("cannot open save image '%1$s'"), path);
         return -1;
     }
@@ -390,6 +394,51 @@ qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr, char **retXML)
     rc = fd;
     fd = -1;
     return rc;
+}
+
+
+/**
+ * qemuSaveImageRewriteXML:
+ * Replaces the domain XML of the complete image @fd (opened writable by
+ * qemuSaveImageOpen, header @hdr, @path for messages) by @xml and its
+ * running flag by @running, in place as libvirt does: header and XML go
+ * in one write, then to disk.  A crash in the middle of that write can
+ * leave a header whose checksum does not match the XML; the image is
+ * then refused as corrupted, never restored with a torn XML.  An XML
+ * that does not fit before the stream is refused with libvirt's message
+ * (nothing written).  Returns 0 (@hdr updated) or -1 (reported).
+ */
+int
+qemuSaveImageRewriteXML(int fd, const char *path, qemuSaveImageHeader *hdr,
+                        const char *xml, bool running)
+{
+    qemuSaveImageHeader tmp = *hdr;
+    size_t len = strlen(xml);
+    size_t span = QEMU_SAVE_IMAGE_HEADER_LEN + MAX(len, hdr->xmlLen);
+    g_autofree unsigned char *buf = NULL;
+
+    if (len == 0 || len > QEMU_SAVE_IMAGE_XML_MAX ||
+        QEMU_SAVE_IMAGE_HEADER_LEN + (unsigned long long)len >
+            hdr->dataOffset) {
+        virReportError(VIR_ERR_OPERATION_FAILED, "%s",
+                       _("new xml too large to fit in file"));
+        return -1;
+    }
+    tmp.xmlLen = len;
+    tmp.flags = running ? QEMU_SAVE_IMAGE_RUNNING : 0;
+    qemuSaveImageDigest(xml, len, tmp.xmlSHA256);
+    /* zeros after a shorter XML, where the old one was */
+    buf = g_new0(unsigned char, span);
+    qemuSaveImageHeaderEncode(&tmp, buf);
+    memcpy(buf + QEMU_SAVE_IMAGE_HEADER_LEN, xml, len);
+    if (qemuSaveImagePwrite(fd, path, buf, span, 0) < 0)
+        return -1;
+    if (fdatasync(fd) < 0) {
+        virReportSystemError(errno, _("cannot flush save image '%1$s'"), path);
+        return -1;
+    }
+    *hdr = tmp;
+    return 0;
 }
 
 

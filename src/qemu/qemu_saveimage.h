@@ -14,7 +14,8 @@
  *       16     4  xmlLen: bytes of domain XML (no terminating NUL)
  *       20     4  reserved, 0
  *       24     8  dataOffset: where QEMU's migration stream begins; a
- *                 multiple of 4096 past the XML (zero padding between)
+ *                 multiple of 4096 past the XML (zero padding between,
+ *                 64 KiB at least when written, room for a longer XML)
  *       32     8  dataLen: bytes of QEMU's migration stream
  *       40    32  SHA-256 of the domain XML
  *       72     -  the domain XML (migratable form, as the destination of
@@ -37,6 +38,10 @@
 /* Bound on the domain XML of an image (libvirt's domain XML limit). */
 #define QEMU_SAVE_IMAGE_XML_MAX (10 * 1024 * 1024)
 #define QEMU_SAVE_IMAGE_SHA256_LEN 32
+/* Room left after the XML of a new image, so that a replacement
+ * (save-image-define, managedsave-define) may be longer: libvirt leaves
+ * 64 KiB too.  It is a hole in the file: no disk space is used. */
+#define QEMU_SAVE_IMAGE_XML_ROOM (64 * 1024)
 
 typedef enum {
     QEMU_SAVE_IMAGE_RUNNING = 1 << 0, /* the guest ran when saved */
@@ -64,7 +69,9 @@ int qemuSaveImageWriteStart(int fd, const char *path, qemuSaveImageHeader *hdr,
                             const char *xml);
 int qemuSaveImageWriteFinish(int fd, const char *path, qemuSaveImageHeader *hdr,
                              unsigned long long dataLen);
-int
-qemuSaveImageOpen(const char *path, qemuSaveImageHeader *retHdr, char **retXML);
+int qemuSaveImageOpen(const char *path, bool writable,
+                      qemuSaveImageHeader *retHdr, char **retXML);
+int qemuSaveImageRewriteXML(int fd, const char *path, qemuSaveImageHeader *hdr,
+                            const char *xml, bool running);
 
 char *qemuSaveImageManagedPath(const char *saveDir, const char *name);

@@ -8,6 +8,8 @@ restart and autostart; every bad input refused with libvirt's error and
 nothing changed; a failed save leaves the guest running."""
 
 import os
+import re
+import subprocess
 import time
 import unittest
 
@@ -264,6 +266,135 @@ class Save(unittest.TestCase):
         virsh(self.host.uri, "destroy", "sr1")
         virsh(self.host.uri, "restore", "--running", path)
         self.assertEqual(self.state("sr1"), "running (restored)")
+        self.assert_same_guest(log, n)
+
+    # ---- replacing the XML in an image ----
+
+    def described(self, xml, text):
+        """@xml with <description>@text</description> (replacing one)."""
+        xml = re.sub(r"\s*<description>.*?</description>", "", xml,
+                     flags=re.S)
+        return xml.replace("</name>",
+                           "</name>\n  <description>%s</description>" % text,
+                           1)
+
+    def virsh_says(self, *args, editor=None):
+        """virsh @args without -q (whose messages are the point), with
+        $EDITOR set to @editor; its stdout."""
+        env = dict(os.environ, EDITOR=editor) if editor else None
+        res = subprocess.run([harness.VIRSH, "-c", self.host.uri] +
+                             list(args), capture_output=True, text=True,
+                             timeout=60, env=env)
+        self.assertEqual(res.returncode, 0, res.stdout + res.stderr)
+        return res.stdout
+
+    def xml_file(self, name, xml):
+        return harness.write_file(os.path.join(self.host.root, name), xml)
+
+    def assert_abi_refused(self, xml, *args):
+        """virsh @args with @xml's memory grown is refused, libvirt's way."""
+        grown = re.sub(r"<memory unit='KiB'>(\d+)</memory>",
+                       lambda m: "<memory unit='KiB'>%d</memory>"
+                       % (int(m.group(1)) + 1024), xml, count=1)
+        self.assertNotEqual(grown, xml)
+        err = self.virsh_error(*(args + (self.xml_file("abi.xml", grown),)))
+        self.assertRegex(err, r"unsupported configuration: Target domain max "
+                         r"memory \d+ does not match source \d+")
+
+    def test_save_image_define(self):
+        log = self.define("sd1", transient=True)
+        path = os.path.join(self.host.root, "sd1.img")
+        virsh(self.host.uri, "save", "sd1", path)
+        n = self.assert_stopped_log(log)
+        xml = virsh(self.host.uri, "save-image-dumpxml", "--security-info",
+                    path).stdout
+        with open(path, "rb") as f:
+            before = f.read()
+        # a change of the guest ABI, a missing file, not an image: refused,
+        # and the image stays byte for byte
+        self.assert_abi_refused(xml, "save-image-define", path)
+        self.assertIn("cannot open save image",
+                      self.virsh_error("save-image-define",
+                                       path + ".missing",
+                                       self.xml_file("d.xml", xml)))
+        bogus = self.xml_file("bogus.img", "not an image\n" * 100)
+        self.assertIn("image magic is incorrect",
+                      self.virsh_error("save-image-define", bogus,
+                                       self.xml_file("d.xml", xml)))
+        self.assertIn("Failed to update",
+                      self.virsh_error("save-image-define", path,
+                                       self.xml_file("bad.xml", "<domain")))
+        with open(path, "rb") as f:
+            self.assertEqual(f.read(), before, "a refused define wrote")
+
+        # a description (not guest ABI) and --paused: restore shows both
+        out = self.virsh_says("save-image-define", "--paused", path,
+                              self.xml_file("d.xml",
+                                            self.described(xml, "parked one")))
+        self.assertIn("State file %s updated." % path, out)
+        self.assertIn("<description>parked one</description>",
+                      virsh(self.host.uri, "save-image-dumpxml", path).stdout)
+        virsh(self.host.uri, "restore", path)
+        self.assertEqual(self.state("sd1"), "paused (migrating)")
+        self.assertIn("<description>parked one</description>",
+                      virsh(self.host.uri, "dumpxml", "sd1").stdout)
+        virsh(self.host.uri, "resume", "sd1")
+        self.assert_same_guest(log, n)
+
+        # save-image-edit through $EDITOR, with --running
+        virsh(self.host.uri, "save", "--paused", "sd1", path)
+        out = self.virsh_says("save-image-edit", "--running", path,
+                              editor="sed -i -e 's/parked one/edited/'")
+        self.assertIn("State file %s edited." % path, out)
+        virsh(self.host.uri, "restore", path)
+        self.assertEqual(self.state("sd1"), "running (restored)")
+        self.assertIn("<description>edited</description>",
+                      virsh(self.host.uri, "dumpxml", "sd1").stdout)
+        self.assert_same_guest(log, n)
+
+    def test_managedsave_define(self):
+        log = self.define("md1")
+        self.assertIn("does not have managed save image",
+                      self.virsh_error("managedsave-define", "md1",
+                                       self.xml_file("m.xml", "<domain/>")))
+        virsh(self.host.uri, "managedsave", "md1")
+        n = self.assert_stopped_log(log)
+        xml = virsh(self.host.uri, "managedsave-dumpxml", "--security-info",
+                    "md1").stdout
+        with open(self.image("md1"), "rb") as f:
+            before = f.read()
+        self.assert_abi_refused(xml, "managedsave-define", "md1")
+        with open(self.image("md1"), "rb") as f:
+            self.assertEqual(f.read(), before, "a refused define wrote")
+
+        out = self.virsh_says("managedsave-define", "--paused", "md1",
+                              self.xml_file("m.xml",
+                                            self.described(xml, "parked")))
+        self.assertIn("Managed save state file of domain 'md1' updated.", out)
+        self.assertIn("<description>parked</description>",
+                      virsh(self.host.uri, "managedsave-dumpxml",
+                            "md1").stdout)
+        # the persistent definition is not the image's
+        self.assertNotIn("<description>",
+                         virsh(self.host.uri, "dumpxml", "--inactive",
+                               "md1").stdout)
+        virsh(self.host.uri, "start", "md1")
+        self.assertEqual(self.state("md1"), "paused (migrating)")
+        self.assertIn("<description>parked</description>",
+                      virsh(self.host.uri, "dumpxml", "md1").stdout)
+        self.assert_stopped_log(log)
+        virsh(self.host.uri, "resume", "md1")
+        self.assert_same_guest(log, n)
+
+        # managedsave-edit --running of an image saved paused
+        virsh(self.host.uri, "managedsave", "--paused", "md1")
+        out = self.virsh_says("managedsave-edit", "--running", "md1",
+                              editor="sed -i -e 's/>parked</>edited</'")
+        self.assertIn("XML configuration edited", out)
+        virsh(self.host.uri, "start", "md1")
+        self.assertEqual(self.state("md1"), "running (restored)")
+        self.assertIn("<description>edited</description>",
+                      virsh(self.host.uri, "dumpxml", "md1").stdout)
         self.assert_same_guest(log, n)
 
     # ---- what is refused ----
