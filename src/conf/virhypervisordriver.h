@@ -287,6 +287,13 @@ typedef int (*virDrvDomainManagedSaveDefineXML)(virConn *conn,
                                                 const virDomainIdent *dom,
                                                 const char *dxml,
                                                 unsigned int flags);
+/* The typed parameters are borrowed for the call. */
+typedef int (*virDrvDomainSaveParams)(virConn *conn, const virDomainIdent *dom,
+                                      const virTypedParameter *params,
+                                      int nparams, unsigned int flags);
+typedef int (*virDrvDomainRestoreParams)(virConn *conn,
+                                         const virTypedParameter *params,
+                                         int nparams, unsigned int flags);
 
 /* Jobs (issue 3): the legacy info, and typed stats whose array the caller
  * frees with virTypedParamsFree-like g_free of each string value. */
@@ -572,6 +579,8 @@ struct _virHypervisorDriver {
     virDrvDomainGetXMLDesc domainManagedSaveGetXMLDesc;
     virDrvDomainSaveImageDefineXML domainSaveImageDefineXML;
     virDrvDomainManagedSaveDefineXML domainManagedSaveDefineXML;
+    virDrvDomainSaveParams domainSaveParams;
+    virDrvDomainRestoreParams domainRestoreParams;
 
     virDrvDomainGetJobInfo domainGetJobInfo;
     virDrvDomainGetJobStats domainGetJobStats;

@@ -85,6 +85,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainManagedSaveGetXMLDesc = qemuDomainManagedSaveGetXMLDesc,
     .domainSaveImageDefineXML = qemuDomainSaveImageDefineXML,
     .domainManagedSaveDefineXML = qemuDomainManagedSaveDefineXML,
+    .domainSaveParams = qemuDomainSaveParams,
+    .domainRestoreParams = qemuDomainRestoreParams,
 
     .domainGetJobInfo = qemuDomainGetJobInfo,
     .domainGetJobStats = qemuDomainGetJobStats,

@@ -21,6 +21,7 @@
 #include "qemu_save.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "virtypedparam.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -121,35 +122,46 @@ qemuDomainRestoreFlags(virConn *conn G_GNUC_UNUSED, const char *from,
 }
 
 
+/* The managed save of locked @vm, with @dxml (may be NULL) in the image
+ * instead of its live XML: persistent domains only, as in libvirt. */
+static int
+qemuDriverManagedSave(virDomainObj *vm, const char *dxml, unsigned int flags)
+{
+    g_autofree char *path = NULL;
+
+    if (virDomainObjCheckActive(vm) < 0)
+        return -1;
+    if (!vm->persistent) {
+        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
+                       _("cannot do managed save for transient domain"));
+        return -1;
+    }
+    path = qemuSaveManagedPath(vm);
+    VIR_INFO("saving state of domain '%s' to '%s'", vm->def->name, path);
+    if (qemuSaveDomain(vm, path, dxml, flags) < 0)
+        return -1;
+    vm->hasManagedSave = true;
+    return 0;
+}
+
+
 /**
  * qemuDomainManagedSave:
  * virDomainManagedSave: qemuDomainSaveFlags into the domain's own image
  * (<stateDir>/qemu/save/<name>.save), which the next start restores.
- * Persistent domains only, as in libvirt.
  */
 int
 qemuDomainManagedSave(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                       unsigned int flags)
 {
-    g_autofree char *path = NULL;
     virDomainObj *vm;
-    int ret = -1;
+    int ret;
 
     VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
     if (qemuSaveCheckFlags(flags, QEMU_SAVE_FLAGS) < 0 ||
         !(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (virDomainObjCheckActive(vm) < 0) {
-        /* reported */
-    } else if (!vm->persistent) {
-        virReportError(VIR_ERR_OPERATION_INVALID, "%s",
-                       _("cannot do managed save for transient domain"));
-    } else {
-        path = qemuSaveManagedPath(vm);
-        VIR_INFO("saving state of domain '%s' to '%s'", vm->def->name, path);
-        if ((ret = qemuSaveDomain(vm, path, NULL, flags)) == 0)
-            vm->hasManagedSave = true;
-    }
+    ret = qemuDriverManagedSave(vm, NULL, flags);
     virDomainObjEndAPI(&vm);
     return ret;
 }
@@ -287,4 +299,89 @@ qemuDomainManagedSaveDefineXML(virConn *conn G_GNUC_UNUSED,
     }
     virDomainObjEndAPI(&vm);
     return ret;
+}
+
+
+/* What virDomainSaveParams and RestoreParams take, as libvirt 9.0. */
+static const virTypedParamSpec qemuDriverSaveParamSpecs[] = {
+    { VIR_DOMAIN_SAVE_PARAM_FILE, VIR_TYPED_PARAM_STRING, false },
+    { VIR_DOMAIN_SAVE_PARAM_DXML, VIR_TYPED_PARAM_STRING, false },
+};
+
+
+/* The file and the XML of @params (borrowed; NULL when absent), after
+ * libvirt's checks: unknown names, types, repeats.  Returns 0 or -1
+ * (reported). */
+static int
+qemuDriverSaveParamsParse(const virTypedParameter *params, int nparams,
+                          const char **file, const char **dxml)
+{
+    size_t nspecs = G_N_ELEMENTS(qemuDriverSaveParamSpecs);
+    const char *f = NULL;
+    const char *x = NULL;
+
+    if (virTypedParamArrayValidate(params, nparams, qemuDriverSaveParamSpecs,
+                                   nspecs) < 0 ||
+        virTypedParamArrayGetString(params, nparams, VIR_DOMAIN_SAVE_PARAM_FILE,
+                                    &f) < 0 ||
+        virTypedParamArrayGetString(params, nparams, VIR_DOMAIN_SAVE_PARAM_DXML,
+                                    &x) < 0)
+        return -1;
+    *file = f;
+    *dxml = x;
+    return 0;
+}
+
+
+/**
+ * qemuDomainSaveParams:
+ * virDomainSaveParams: qemuDomainSaveFlags with the file and XML in
+ * typed parameters; without a file, a managed save (libvirt 9.0 does
+ * the same).
+ */
+int
+qemuDomainSaveParams(virConn *conn, const virDomainIdent *dom,
+                     const virTypedParameter *params, int nparams,
+                     unsigned int flags)
+{
+    const char *to = NULL;
+    const char *dxml = NULL;
+    virDomainObj *vm;
+    int ret;
+
+    VIR_DEBUG("dom=%s nparams=%d flags=0x%x", dom->name, nparams, flags);
+    if (qemuSaveCheckFlags(flags, QEMU_SAVE_FLAGS) < 0 ||
+        qemuDriverSaveParamsParse(params, nparams, &to, &dxml) < 0)
+        return -1;
+    if (to)
+        return qemuDomainSaveFlags(conn, dom, to, dxml, flags);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    ret = qemuDriverManagedSave(vm, dxml, flags);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/**
+ * qemuDomainRestoreParams:
+ * virDomainRestoreParams: qemuDomainRestoreFlags with the file and XML
+ * in typed parameters; the file is required.
+ */
+int
+qemuDomainRestoreParams(virConn *conn, const virTypedParameter *params,
+                        int nparams, unsigned int flags)
+{
+    const char *from = NULL;
+    const char *dxml = NULL;
+
+    VIR_DEBUG("nparams=%d flags=0x%x", nparams, flags);
+    if (qemuDriverSaveParamsParse(params, nparams, &from, &dxml) < 0)
+        return -1;
+    if (!from) {
+        virReportError(VIR_ERR_INVALID_ARG, "%s",
+                       _("missing path to restore from"));
+        return -1;
+    }
+    return qemuDomainRestoreFlags(conn, from, dxml, flags);
 }

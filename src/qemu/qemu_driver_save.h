@@ -24,3 +24,8 @@ int qemuDomainSaveImageDefineXML(virConn *conn, const char *file,
                                  const char *dxml, unsigned int flags);
 int qemuDomainManagedSaveDefineXML(virConn *conn, const virDomainIdent *dom,
                                    const char *dxml, unsigned int flags);
+int qemuDomainSaveParams(virConn *conn, const virDomainIdent *dom,
+                         const virTypedParameter *params, int nparams,
+                         unsigned int flags);
+int qemuDomainRestoreParams(virConn *conn, const virTypedParameter *params,
+                            int nparams, unsigned int flags);

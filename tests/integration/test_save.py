@@ -9,6 +9,7 @@ nothing changed; a failed save leaves the guest running."""
 
 import os
 import re
+import struct
 import subprocess
 import time
 import unittest
@@ -19,6 +20,12 @@ import guestlog
 from harness import Host, virsh
 
 import libvirt
+import rawrpc
+from rawrpc import RawClient
+from test_migrate_step_params import TP_INT, TP_STRING, xdr_dom, xdr_params
+
+PROC_SAVE_PARAMS = 440
+PROC_RESTORE_PARAMS = 441
 
 MAGIC = b"VMIGSAVE"
 
@@ -395,6 +402,78 @@ class Save(unittest.TestCase):
         self.assertEqual(self.state("md1"), "running (restored)")
         self.assertIn("<description>edited</description>",
                       virsh(self.host.uri, "dumpxml", "md1").stdout)
+        self.assert_same_guest(log, n)
+
+    def check_params_on_wire(self, path):
+        """What python-libvirt cannot send (it types the parameters
+        itself), on the raw wire: a wrong type, a repeat; refused with
+        libvirt's errors before anything is looked at."""
+        client = RawClient(self.host.sock)
+        self.addCleanup(client.close)
+        self.assertEqual(rawrpc.open_conn(client)[0][5], rawrpc.OK)
+        dom = xdr_dom("sp1")
+        flags = struct.pack(">I", 0)
+        cases = [
+            ([("file", TP_INT, 5)], libvirt.VIR_ERR_INVALID_ARG,
+             "invalid type 'int' for parameter 'file', expected 'string'"),
+            ([("file", TP_STRING, path), ("file", TP_STRING, path)],
+             libvirt.VIR_ERR_INVALID_ARG,
+             "parameter 'file' occurs multiple times"),
+            ([("dxml", TP_STRING, "<domain/>")], libvirt.VIR_ERR_INVALID_ARG,
+             "missing path to restore from"),
+        ]
+        for params, code, text in cases:
+            for proc, args in ((PROC_SAVE_PARAMS, dom + xdr_params(params)),
+                               (PROC_RESTORE_PARAMS, xdr_params(params))):
+                if proc == PROC_SAVE_PARAMS and "missing" in text:
+                    continue
+                with self.subTest(proc=proc, params=params):
+                    hdr, body = client.call(proc, args + flags)
+                    self.assertEqual(hdr[5], rawrpc.ERROR)
+                    err = rawrpc.parse_error(body)
+                    self.assertEqual(err[0], code, err)
+                    self.assertIn(text, err[2])
+
+    def test_save_restore_params(self):
+        log = self.define("sp1")
+        path = os.path.join(self.host.root, "sp1.img")
+        dom = self.conn.lookupByName("sp1")
+        xml = dom.XMLDesc(libvirt.VIR_DOMAIN_XML_MIGRATABLE)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            dom.saveParams({"bogus": "x"}, 0)
+        self.assertEqual(cm.exception.get_error_code(),
+                         libvirt.VIR_ERR_ARGUMENT_UNSUPPORTED)
+        self.assertIn("parameter 'bogus' not supported", str(cm.exception))
+        self.check_params_on_wire(path)
+        self.assertEqual(self.state("sp1"), "running (booted)")
+        self.assertFalse(os.path.exists(path))
+
+        dom.saveParams({libvirt.VIR_DOMAIN_SAVE_PARAM_FILE: path,
+                        libvirt.VIR_DOMAIN_SAVE_PARAM_DXML:
+                            self.described(xml, "by params")}, 0)
+        n = self.assert_stopped_log(log)
+        self.assertIn("<description>by params</description>",
+                      virsh(self.host.uri, "save-image-dumpxml", path).stdout)
+        with self.assertRaises(libvirt.libvirtError) as cm:
+            self.conn.restoreParams({}, 0)
+        self.assertEqual(cm.exception.get_error_code(),
+                         libvirt.VIR_ERR_INVALID_ARG)
+        self.assertIn("missing path to restore from", str(cm.exception))
+        self.conn.restoreParams({libvirt.VIR_DOMAIN_SAVE_PARAM_FILE: path,
+                                 libvirt.VIR_DOMAIN_SAVE_PARAM_DXML:
+                                     self.described(xml, "restored")},
+                                libvirt.VIR_DOMAIN_SAVE_PAUSED)
+        self.assertEqual(self.state("sp1"), "paused (migrating)")
+        self.assertIn("<description>restored</description>",
+                      virsh(self.host.uri, "dumpxml", "sp1").stdout)
+        self.conn.lookupByName("sp1").resume()
+        self.assert_same_guest(log, n)
+
+        # without a file: a managed save (libvirt 9.0 does so)
+        self.conn.lookupByName("sp1").saveParams({}, 0)
+        self.assertEqual(self.dominfo("sp1")["Managed save"], "yes")
+        n = self.assert_stopped_log(log)
+        virsh(self.host.uri, "start", "sp1")
         self.assert_same_guest(log, n)
 
     # ---- what is refused ----
