@@ -314,9 +314,8 @@ qemuDomainObjStart(virConn *conn, virDomainObj *vm, unsigned int apiFlags)
  * qemuDomainCreateWithFlags:
  * virDomainCreateWithFlags: START_PAUSED; START_AUTODESTROY (destroyed
  * when this connection closes); FORCE_BOOT (a managed save image is
- * removed, not restored); BYPASS_CACHE is accepted and has no effect
- * (images go through the page cache).  Returns the identity with the new
- * id.
+ * removed, not restored); BYPASS_CACHE (a managed save image is read
+ * with O_DIRECT).  Returns the identity with the new id.
  */
 virDomainIdent *
 qemuDomainCreateWithFlags(virConn *conn, const virDomainIdent *dom,

@@ -46,7 +46,7 @@ qemuDriverSaveCheckPath(const char *path)
  * qemuDomainSaveFlags:
  * virDomainSaveFlags (and virDomainSave): the running domain's state into
  * @to, then it stops (STOPPED/SAVED).  RUNNING/PAUSED: how restore will
- * leave it; BYPASS_CACHE is refused (qemuSaveCheckFlags).
+ * leave it; BYPASS_CACHE: QEMU's stream is written with O_DIRECT.
  */
 int
 qemuDomainSaveFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
@@ -85,8 +85,9 @@ qemuDomainRestoreUndo(virDomainObj *vm)
  * virDomainRestoreFlags (and virDomainRestore): starts the domain of the
  * image @from (transient unless defined here; a running namesake is
  * refused).  @dxml replaces the image's XML if it keeps the guest ABI.
- * RUNNING/PAUSED override how it was saved; RESET_NVRAM has nothing to
- * reset here.  The image stays.
+ * RUNNING/PAUSED override how it was saved; BYPASS_CACHE reads the
+ * stream with O_DIRECT; RESET_NVRAM has nothing to reset here.  The
+ * image stays.
  */
 int
 qemuDomainRestoreFlags(virConn *conn G_GNUC_UNUSED, const char *from,
@@ -110,7 +111,9 @@ qemuDomainRestoreFlags(virConn *conn G_GNUC_UNUSED, const char *from,
                        (!(flags & VIR_DOMAIN_SAVE_PAUSED) &&
                         (hdr.flags & QEMU_SAVE_IMAGE_RUNNING));
 
-        ret = qemuSaveRestore(vm, &fd, running, false);
+        ret = qemuSaveRestoreImage(vm, from, &hdr, &fd,
+                                   flags & VIR_DOMAIN_SAVE_BYPASS_CACHE,
+                                   running, false);
         qemuProcessEndJob(vm);
     }
     if (fd >= 0)
@@ -248,12 +251,12 @@ qemuDomainManagedSaveGetXMLDesc(virConn *conn G_GNUC_UNUSED,
 
 
 /* The flags of the define calls, as libvirt: RUNNING or PAUSED (not
- * both, which qemuSaveCheckFlags refuses). */
+ * both). */
 static int
 qemuDriverSaveDefineCheckFlags(unsigned int flags)
 {
-    virCheckFlags(VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED, -1);
-    return qemuSaveCheckFlags(flags, flags);
+    return qemuSaveCheckFlags(flags,
+                              VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED);
 }
 
 

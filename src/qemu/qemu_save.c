@@ -16,6 +16,7 @@
 
 #include "qemu_save.h"
 #include "qemu_conf.h"
+#include "qemu_save_direct.h"
 #include "qemu_domain_event.h"
 #include "qemu_domainjob.h"
 #include "qemu_migration.h"
@@ -36,24 +37,17 @@ VIR_LOG_INIT("qemu.save");
 /**
  * qemuSaveCheckFlags:
  * Refuses, libvirt's way, what a save or restore call cannot do: flags
- * outside @supported plus BYPASS_CACHE (VIR_ERR_INVALID_ARG), RUNNING
- * with PAUSED (VIR_ERR_INVALID_ARG), BYPASS_CACHE
- * (VIR_ERR_ARGUMENT_UNSUPPORTED: images go through the page cache here).
- * Returns 0 or -1 (reported).
+ * outside @supported (VIR_ERR_INVALID_ARG), RUNNING with PAUSED
+ * (VIR_ERR_INVALID_ARG).  Returns 0 or -1 (reported).
  */
 int
 qemuSaveCheckFlags(unsigned int flags, unsigned int supported)
 {
-    virCheckFlags(supported | VIR_DOMAIN_SAVE_BYPASS_CACHE, -1);
+    virCheckFlags(supported, -1);
     if ((flags & VIR_DOMAIN_SAVE_RUNNING) && (flags & VIR_DOMAIN_SAVE_PAUSED)) {
         virReportError(VIR_ERR_INVALID_ARG,
                        _("Flags '%1$s' and '%2$s' are mutually exclusive"),
                        "VIR_DOMAIN_SAVE_RUNNING", "VIR_DOMAIN_SAVE_PAUSED");
-        return -1;
-    }
-    if (flags & VIR_DOMAIN_SAVE_BYPASS_CACHE) {
-        virReportError(VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
-                       _("bypassing the file system cache is not supported: save images are written through the page cache"));
         return -1;
     }
     return 0;
@@ -76,10 +70,12 @@ qemuSaveCloseFD(int *fd)
 /* ---- the image file as the tunnel's stream ---- */
 
 /* The tunnel sends QEMU's data to a virStream; this one appends it to
- * the image.  Written from the tunnel's thread only. */
+ * the image, through @direct when it bypasses the page cache.  Written
+ * from the tunnel's thread only. */
 typedef struct {
     int fd;
     const char *path;
+    qemuSaveDirectWriter *direct;
     unsigned long long written;
 } qemuSaveSink;
 
@@ -88,6 +84,12 @@ qemuSaveSinkSend(virStream *st, const char *data, size_t len)
 {
     qemuSaveSink *sink = st->privateData;
 
+    if (sink->direct) {
+        if (qemuSaveDirectWriterWrite(sink->direct, data, len) < 0)
+            return -1;
+        sink->written += len;
+        return 0;
+    }
     while (len > 0) {
         ssize_t n = write(sink->fd, data, len);
 
@@ -207,12 +209,13 @@ qemuSaveMigrate(virDomainObj *vm, const char *uri)
 
 
 /* QEMU's state of locked @vm (SAVE job held) into the open, empty image
- * @fd: header, XML, stream, final header.  Returns 0 or -1 (reported). */
+ * @fd: header, XML, stream (through @direct if not NULL: O_DIRECT),
+ * final header.  Returns 0 or -1 (reported). */
 static int
 qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path, const char *xml,
-                   bool running)
+                   bool running, qemuSaveDirectWriter *direct)
 {
-    qemuSaveSink sink = { .fd = fd, .path = path };
+    qemuSaveSink sink = { .fd = fd, .path = path, .direct = direct };
     virStream st = { .driver = &qemuSaveSinkDriver, .privateData = &sink };
     qemuSaveImageHeader hdr;
     qemuMigrationTunnel *tunnel;
@@ -229,21 +232,33 @@ qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path, const char *xml,
     if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0)
         rc = -1;
     virObjectLock(vm);
-    if (rc < 0)
+    if (rc < 0 || (direct && qemuSaveDirectWriterFinish(direct) < 0))
         return -1;
     return qemuSaveImageWriteFinish(fd, path, &hdr, sink.written);
 }
 
 
-/* Creates "<path>.part" (replacing a leftover) for the image of @path:
- * its descriptor, or -1 (reported). */
+/* Creates "<path>.part" @tmp (replacing a leftover) for the image of
+ * @xml: its descriptor, and with @bypass in *@direct the O_DIRECT writer
+ * of its stream (caller frees it).  Returns -1 (reported; nothing left)
+ * if either cannot be. */
 static int
-qemuSaveCreatePart(const char *tmp)
+qemuSaveCreatePart(const char *tmp, const char *xml, bool bypass,
+                   qemuSaveDirectWriter **direct)
 {
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-    if (fd < 0)
+    if (fd < 0) {
         virReportSystemError(errno, _("cannot create save image '%1$s'"), tmp);
+        return -1;
+    }
+    if (bypass &&
+        !(*direct = qemuSaveDirectWriterNew(tmp,
+                                            qemuSaveImageDataOffset(xml)))) {
+        close(fd);
+        unlink(tmp);
+        return -1;
+    }
     return fd;
 }
 
@@ -253,9 +268,9 @@ qemuSaveCreatePart(const char *tmp)
  * caller to remove). */
 static int
 qemuSaveToPath(virDomainObj *vm, int *fd, const char *tmp, const char *path,
-               const char *xml, bool running)
+               const char *xml, bool running, qemuSaveDirectWriter *direct)
 {
-    if (qemuSaveWriteImage(vm, *fd, tmp, xml, running) < 0)
+    if (qemuSaveWriteImage(vm, *fd, tmp, xml, running, direct) < 0)
         return -1;
     if (qemuSaveCloseFD(fd) < 0) {
         virReportSystemError(errno, _("cannot close save image '%1$s'"), tmp);
@@ -302,6 +317,7 @@ qemuSaveDomainJob(virDomainObj *vm, const char *path, const char *dxml,
 {
     g_autofree char *xml = NULL;
     g_autofree char *tmp = g_strdup_printf("%s.part", path);
+    g_autoptr(qemuSaveDirectWriter) direct = NULL;
     VIR_AUTOCLOSE fd = -1;
     bool wasRunning = false;
     bool running;
@@ -311,7 +327,8 @@ qemuSaveDomainJob(virDomainObj *vm, const char *path, const char *dxml,
     qemuDomainJobSetStatsType(vm->job->current,
                               QEMU_DOMAIN_JOB_STATS_TYPE_SAVEDUMP);
     if (!(xml = qemuSaveFormatXML(vm, dxml)) ||
-        (fd = qemuSaveCreatePart(tmp)) < 0)
+        (fd = qemuSaveCreatePart(tmp, xml, flags & VIR_DOMAIN_SAVE_BYPASS_CACHE,
+                                 &direct)) < 0)
         return -1;
     if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_RUNNING) {
         if (qemuProcessStopCPUs(vm, VIR_DOMAIN_PAUSED_SAVE,
@@ -327,7 +344,7 @@ qemuSaveDomainJob(virDomainObj *vm, const char *path, const char *dxml,
     else if (flags & VIR_DOMAIN_SAVE_PAUSED)
         running = false;
     if (virDomainObjCheckActive(vm) < 0 ||
-        qemuSaveToPath(vm, &fd, tmp, path, xml, running) < 0) {
+        qemuSaveToPath(vm, &fd, tmp, path, xml, running, direct) < 0) {
         unlink(tmp);
         qemuSaveRollback(vm, wasRunning);
         return -1;
@@ -347,7 +364,8 @@ qemuSaveDomainJob(virDomainObj *vm, const char *path, const char *dxml,
  * @vm: locked, referenced domain
  * @path: the image to write (replaced only once the new one is complete)
  * @dxml: the XML to keep in the image instead of the live one, or NULL
- * @flags: VIR_DOMAIN_SAVE_RUNNING / _PAUSED (checked by the caller)
+ * @flags: VIR_DOMAIN_SAVE_RUNNING / _PAUSED / _BYPASS_CACHE (checked by
+ *         the caller)
  *
  * virDomainSaveFlags under the async SAVE job (domjobinfo shows it,
  * domjobabort cancels it): pauses a running guest, writes the image,
@@ -556,6 +574,36 @@ stop:
 }
 
 
+/**
+ * qemuSaveRestoreImage:
+ * qemuSaveRestore (same @vm, @running, @startPaused) from the image
+ * @path that qemuSaveImageReadDef opened: header @hdr, descriptor *@fd
+ * (stolen).  With @bypass (VIR_DOMAIN_SAVE_BYPASS_CACHE) QEMU reads the
+ * stream from a pipe that a thread fills from the image opened with
+ * O_DIRECT (qemu_save_direct.c), as libvirt's iohelper does.  Returns 0
+ * or -1 (reported).
+ */
+int
+qemuSaveRestoreImage(virDomainObj *vm, const char *path,
+                     const qemuSaveImageHeader *hdr, int *fd, bool bypass,
+                     bool running, bool startPaused)
+{
+    qemuSaveDirectReader *reader = NULL;
+    int ret;
+
+    if (bypass && !(reader = qemuSaveDirectReaderStart(path, hdr->dataOffset,
+                                                       hdr->dataLen, fd))) {
+        ignore_value(qemuSaveCloseFD(fd));
+        return -1;
+    }
+    ret = qemuSaveRestore(vm, fd, running, startPaused);
+    /* qemuSaveRestore closed our end of the pipe */
+    if (reader)
+        qemuSaveDirectReaderFinish(reader, ret < 0);
+    return ret;
+}
+
+
 /* ---- managed save ---- */
 
 /* The managed save image of @vm; caller owns it. */
@@ -621,9 +669,10 @@ qemuSaveManagedRestore(virDomainObj *vm, const char *path,
         ignore_value(qemuSaveCloseFD(&fd));
         return -1;
     }
-    rc = qemuSaveRestore(vm, &fd,
-                         (hdr.flags & QEMU_SAVE_IMAGE_RUNNING) && !paused,
-                         paused);
+    rc = qemuSaveRestoreImage(vm, path, &hdr, &fd,
+                              startFlags & VIR_DOMAIN_START_BYPASS_CACHE,
+                              (hdr.flags & QEMU_SAVE_IMAGE_RUNNING) && !paused,
+                              paused);
     if (rc < 0) {
         qemuSaveManagedRevertDef(vm);
         return -1;

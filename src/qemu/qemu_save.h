@@ -20,9 +20,11 @@
 #include "qemu_domain.h"
 #include "qemu_saveimage.h"
 
-/* Save flags this driver implements (VIR_DOMAIN_SAVE_BYPASS_CACHE is
- * refused: no O_DIRECT path). */
-#define QEMU_SAVE_FLAGS (VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED)
+/* Save flags this driver implements (BYPASS_CACHE: the stream with
+ * O_DIRECT, qemu_save_direct.h). */
+#define QEMU_SAVE_FLAGS \
+    (VIR_DOMAIN_SAVE_RUNNING | VIR_DOMAIN_SAVE_PAUSED | \
+     VIR_DOMAIN_SAVE_BYPASS_CACHE)
 
 int qemuSaveCheckFlags(unsigned int flags, unsigned int supported);
 
@@ -32,6 +34,9 @@ int qemuSaveDomain(virDomainObj *vm, const char *path, const char *dxml,
 virDomainDef *qemuSaveImageReadDef(const char *path, const char *dxml,
                                    qemuSaveImageHeader *retHdr, int *retFD);
 int qemuSaveRestore(virDomainObj *vm, int *fd, bool running, bool startPaused);
+int qemuSaveRestoreImage(virDomainObj *vm, const char *path,
+                         const qemuSaveImageHeader *hdr, int *fd, bool bypass,
+                         bool running, bool startPaused);
 int qemuSaveImageDefine(const char *path, const char *dxml, unsigned int flags);
 
 char *qemuSaveManagedPath(const virDomainObj *vm);

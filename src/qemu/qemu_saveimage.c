@@ -78,25 +78,34 @@ qemuSaveImageDigest(const char *data, size_t len,
 
 
 /**
- * qemuSaveImageHeaderInit:
- * A partial header for an image of @xml; the data begins at the first
+ * qemuSaveImageDataOffset:
+ * Where QEMU's stream begins in a new image of @xml: at the first
  * multiple of QEMU_SAVE_IMAGE_ALIGN after the XML and
  * QEMU_SAVE_IMAGE_XML_ROOM bytes of room for a longer one.
  */
+unsigned long long
+qemuSaveImageDataOffset(const char *xml)
+{
+    unsigned long long end = QEMU_SAVE_IMAGE_HEADER_LEN + strlen(xml) +
+                             QEMU_SAVE_IMAGE_XML_ROOM;
+
+    return (end + QEMU_SAVE_IMAGE_ALIGN - 1) / QEMU_SAVE_IMAGE_ALIGN *
+           QEMU_SAVE_IMAGE_ALIGN;
+}
+
+
+/* A partial header for an image of @xml (qemuSaveImageDataOffset). */
 void
 qemuSaveImageHeaderInit(qemuSaveImageHeader *hdr, const char *xml, bool running)
 {
     size_t len = strlen(xml);
-    unsigned long long end = QEMU_SAVE_IMAGE_HEADER_LEN + len +
-                             QEMU_SAVE_IMAGE_XML_ROOM;
 
     memset(hdr, 0, sizeof(*hdr));
     hdr->partial = true;
     hdr->version = QEMU_SAVE_IMAGE_VERSION;
     hdr->flags = running ? QEMU_SAVE_IMAGE_RUNNING : 0;
     hdr->xmlLen = len;
-    hdr->dataOffset = (end + QEMU_SAVE_IMAGE_ALIGN - 1) /
-                      QEMU_SAVE_IMAGE_ALIGN * QEMU_SAVE_IMAGE_ALIGN;
+    hdr->dataOffset = qemuSaveImageDataOffset(xml);
     qemuSaveImageDigest(xml, len, hdr->xmlSHA256);
 }
 

@@ -58,6 +58,7 @@ struct _qemuSaveImageHeader {
     unsigned char xmlSHA256[QEMU_SAVE_IMAGE_SHA256_LEN];
 };
 
+unsigned long long qemuSaveImageDataOffset(const char *xml);
 void qemuSaveImageHeaderInit(qemuSaveImageHeader *hdr, const char *xml,
                              bool running);
 void qemuSaveImageHeaderEncode(const qemuSaveImageHeader *hdr,
