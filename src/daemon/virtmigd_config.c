@@ -179,113 +179,141 @@ virtmigdConfigFree(virtmigdConfig *cfg)
 }
 
 
-/* Reads an integer setting into a size_t/unsigned field. */
+/* How a key of the file is kept in virtmigdConfig. */
+typedef enum {
+    VIRTMIGD_CONF_STRING,      /* char *, replaced when the file sets it */
+    VIRTMIGD_CONF_CRL,         /* the same; set, the file must exist */
+    VIRTMIGD_CONF_UUID,        /* unsigned char[VIR_UUID_BUFLEN], not null */
+    VIRTMIGD_CONF_STRING_LIST, /* GStrv */
+    VIRTMIGD_CONF_BOOL,        /* bool */
+    VIRTMIGD_CONF_INT,         /* int, from min to max */
+    VIRTMIGD_CONF_UINT,        /* unsigned int, from min to max */
+    VIRTMIGD_CONF_SIZE,        /* size_t, from min to max */
+} virtmigdConfigType;
+
+typedef struct {
+    const char *key;
+    virtmigdConfigType type;
+    size_t offset; /* of its member in virtmigdConfig */
+    long long min;
+    long long max;
+} virtmigdConfigField;
+
+/* clang-format off */
+#define VIRTMIGD_CONF_FIELD(key, type, member, ...) \
+    { key, VIRTMIGD_CONF_##type, offsetof(virtmigdConfig, member), __VA_ARGS__ }
+
+/* The daemon's keys as it reads them, in this order; every one is
+ * documented in virtmigdConfigKeys. */
+static const virtmigdConfigField virtmigdConfigFields[] = {
+    VIRTMIGD_CONF_FIELD("host_name", STRING, hostName),
+    VIRTMIGD_CONF_FIELD("listen_tcp", STRING, listenTCP),
+    VIRTMIGD_CONF_FIELD("listen_tcp_allow_remote", BOOL, listenTCPAllowRemote),
+    VIRTMIGD_CONF_FIELD("libvirt_drop_in", BOOL, libvirtDropIn),
+    VIRTMIGD_CONF_FIELD("log_filters", STRING, logFilters),
+    VIRTMIGD_CONF_FIELD("log_outputs", STRING, logOutputs),
+    VIRTMIGD_CONF_FIELD("log_level", INT, logLevel, 1, 4),
+    VIRTMIGD_CONF_FIELD("host_uuid", UUID, hostUUID),
+    VIRTMIGD_CONF_FIELD("listen_tls", BOOL, listenTLS),
+    VIRTMIGD_CONF_FIELD("listen_addr", STRING, listenAddr),
+    VIRTMIGD_CONF_FIELD("tls_port", STRING, tlsPort),
+    VIRTMIGD_CONF_FIELD("ca_file", STRING, tls.caFile),
+    VIRTMIGD_CONF_FIELD("cert_file", STRING, tls.certFile),
+    VIRTMIGD_CONF_FIELD("key_file", STRING, tls.keyFile),
+    VIRTMIGD_CONF_FIELD("tls_priority", STRING, tls.priority),
+    VIRTMIGD_CONF_FIELD("tls_allowed_dn_list", STRING_LIST, tls.dnAllowList),
+    VIRTMIGD_CONF_FIELD("crl_file", CRL, tls.crlFile),
+    VIRTMIGD_CONF_FIELD("max_clients", SIZE, srv.maxClients, 1, 100000),
+    VIRTMIGD_CONF_FIELD("max_workers", SIZE, srv.maxWorkers, 1, 1000),
+    VIRTMIGD_CONF_FIELD("prio_workers", SIZE, srv.prioWorkers, 1, 1000),
+    VIRTMIGD_CONF_FIELD("max_client_requests", SIZE, srv.maxClientRequests, 1, 10000),
+    VIRTMIGD_CONF_FIELD("keepalive_interval", UINT, srv.keepaliveInterval, 0, 3600),
+    VIRTMIGD_CONF_FIELD("keepalive_count", UINT, srv.keepaliveCount, 0, 1000),
+    VIRTMIGD_CONF_FIELD("open_timeout", UINT, srv.openTimeout, 0, 86400),
+    VIRTMIGD_CONF_FIELD("shutdown_timeout", UINT, shutdownTimeout, 0, 86400),
+};
+/* clang-format on */
+
+
+/* A number key of @f's type into @member.  Returns 0 or -1. */
 static int
-virtmigdConfigGetCount(virConf *conf, const char *key, long long min,
-                       long long max, size_t *out)
+virtmigdConfigReadNumber(virConf *conf, const virtmigdConfigField *f,
+                         void *member)
 {
     long long v;
-    int rc = virConfGetInt(conf, key, min, max, &v);
+    int rc = virConfGetInt(conf, f->key, f->min, f->max, &v);
 
-    if (rc > 0)
-        *out = v;
-    return rc < 0 ? -1 : 0;
-}
-
-
-static int
-virtmigdConfigGetUInt(virConf *conf, const char *key, long long max,
-                      unsigned int *out)
-{
-    size_t v = *out;
-
-    if (virtmigdConfigGetCount(conf, key, 0, max, &v) < 0)
-        return -1;
-    *out = v;
+    if (rc <= 0)
+        return rc;
+    if (f->type == VIRTMIGD_CONF_INT)
+        *(int *)member = v;
+    else if (f->type == VIRTMIGD_CONF_UINT)
+        *(unsigned int *)member = v;
+    else
+        *(size_t *)member = v;
     return 0;
 }
 
 
+/* A string key of @f's type into @member of @cfg.  Returns 0 or -1. */
 static int
-virtmigdConfigReadLimits(virtmigdConfig *cfg, virConf *conf)
-{
-    virNetServerConfig *s = &cfg->srv;
-
-    if (virtmigdConfigGetCount(conf, "max_clients", 1, 100000, &s->maxClients) < 0 ||
-        virtmigdConfigGetCount(conf, "max_workers", 1, 1000, &s->maxWorkers) < 0 ||
-        virtmigdConfigGetCount(conf, "prio_workers", 1, 1000, &s->prioWorkers) < 0 ||
-        virtmigdConfigGetCount(conf, "max_client_requests", 1, 10000,
-                               &s->maxClientRequests) < 0 ||
-        virtmigdConfigGetUInt(conf, "keepalive_interval", 3600, &s->keepaliveInterval) < 0 ||
-        virtmigdConfigGetUInt(conf, "keepalive_count", 1000, &s->keepaliveCount) < 0 ||
-        virtmigdConfigGetUInt(conf, "open_timeout", 86400, &s->openTimeout) < 0 ||
-        virtmigdConfigGetUInt(conf, "shutdown_timeout", 86400,
-                              &cfg->shutdownTimeout) < 0)
-        return -1;
-    return 0;
-}
-
-
-static int
-virtmigdConfigReadHost(virtmigdConfig *cfg, virConf *conf)
-{
-    g_autofree char *uuid = NULL;
-    long long level;
-    int rc;
-
-    if (virConfGetString(conf, "host_name", &cfg->hostName) < 0 ||
-        virConfGetString(conf, "listen_tcp", &cfg->listenTCP) < 0 ||
-        virConfGetBool(conf, "listen_tcp_allow_remote", &cfg->listenTCPAllowRemote) < 0 ||
-        virConfGetBool(conf, "libvirt_drop_in", &cfg->libvirtDropIn) < 0 ||
-        virConfGetString(conf, "log_filters", &cfg->logFilters) < 0 ||
-        virConfGetString(conf, "log_outputs", &cfg->logOutputs) < 0 ||
-        (rc = virConfGetInt(conf, "log_level", 1, 4, &level)) < 0)
-        return -1;
-    if (rc > 0)
-        cfg->logLevel = level;
-    if ((rc = virConfGetString(conf, "host_uuid", &uuid)) < 0)
-        return -1;
-    if (rc > 0 && (virUUIDParse(uuid, cfg->hostUUID) < 0 ||
-                   virUUIDIsNull(cfg->hostUUID))) {
-        virConfReportKeyError(conf, "host_uuid", _("not a valid UUID"));
-        return -1;
-    }
-    return 0;
-}
-
-
-/* Replaces *@field with @key's value when the file sets it. */
-static int
-virtmigdConfigGetPath(virConf *conf, const char *key, char **field)
+virtmigdConfigReadString(virtmigdConfig *cfg, virConf *conf,
+                         const virtmigdConfigField *f, void *member)
 {
     g_autofree char *value = NULL;
-    int rc = virConfGetString(conf, key, &value);
+    int rc = virConfGetString(conf, f->key, &value);
 
-    if (rc > 0) {
-        g_free(*field);
-        *field = g_steal_pointer(&value);
+    if (rc <= 0)
+        return rc;
+    if (f->type == VIRTMIGD_CONF_UUID) {
+        if (virUUIDParse(value, member) < 0 || virUUIDIsNull(member)) {
+            virConfReportKeyError(conf, f->key, _("not a valid UUID"));
+            return -1;
+        }
+        return 0;
     }
-    return rc;
+    g_free(*(char **)member);
+    *(char **)member = g_steal_pointer(&value);
+    if (f->type == VIRTMIGD_CONF_CRL)
+        cfg->tls.crlRequired = true;
+    return 0;
 }
 
 
+/* Reads every key of virtmigdConfigFields the file sets.  Returns 0, or
+ * -1 with an error naming the file's line. */
 static int
-virtmigdConfigReadTLS(virtmigdConfig *cfg, virConf *conf)
+virtmigdConfigReadFields(virtmigdConfig *cfg, virConf *conf)
 {
-    virNetTLSConfig *tls = &cfg->tls;
-    int rc;
+    size_t i;
 
-    if (virConfGetBool(conf, "listen_tls", &cfg->listenTLS) < 0 ||
-        virtmigdConfigGetPath(conf, "listen_addr", &cfg->listenAddr) < 0 ||
-        virtmigdConfigGetPath(conf, "tls_port", &cfg->tlsPort) < 0 ||
-        virtmigdConfigGetPath(conf, "ca_file", &tls->caFile) < 0 ||
-        virtmigdConfigGetPath(conf, "cert_file", &tls->certFile) < 0 ||
-        virtmigdConfigGetPath(conf, "key_file", &tls->keyFile) < 0 ||
-        virConfGetString(conf, "tls_priority", &tls->priority) < 0 ||
-        virConfGetStringList(conf, "tls_allowed_dn_list", &tls->dnAllowList) < 0 ||
-        (rc = virtmigdConfigGetPath(conf, "crl_file", &tls->crlFile)) < 0)
-        return -1;
-    tls->crlRequired = rc > 0;
+    for (i = 0; i < G_N_ELEMENTS(virtmigdConfigFields); i++) {
+        const virtmigdConfigField *f = &virtmigdConfigFields[i];
+        void *member = (char *)cfg + f->offset;
+        int rc;
+
+        switch (f->type) {
+        case VIRTMIGD_CONF_STRING:
+        case VIRTMIGD_CONF_CRL:
+        case VIRTMIGD_CONF_UUID:
+            rc = virtmigdConfigReadString(cfg, conf, f, member);
+            break;
+        case VIRTMIGD_CONF_STRING_LIST:
+            rc = virConfGetStringList(conf, f->key, member);
+            break;
+        case VIRTMIGD_CONF_BOOL:
+            rc = virConfGetBool(conf, f->key, member);
+            break;
+        case VIRTMIGD_CONF_INT:
+        case VIRTMIGD_CONF_UINT:
+        case VIRTMIGD_CONF_SIZE:
+        default:
+            rc = virtmigdConfigReadNumber(conf, f, member);
+            break;
+        }
+        if (rc < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -315,9 +343,7 @@ virtmigdConfigLoad(virtmigdConfig *cfg, const virConfKey *driverKeys)
     g_ptr_array_add(known, NULL);
 
     if (virConfCheckKeys(conf, (const char *const *)known->pdata) < 0 ||
-        virtmigdConfigReadHost(cfg, conf) < 0 ||
-        virtmigdConfigReadTLS(cfg, conf) < 0 ||
-        virtmigdConfigReadLimits(cfg, conf) < 0)
+        virtmigdConfigReadFields(cfg, conf) < 0)
         return -1;
     cfg->conf = g_steal_pointer(&conf);
     return 0;
