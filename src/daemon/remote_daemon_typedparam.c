@@ -29,6 +29,49 @@ remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src)
 }
 
 
+/* The numbers but booleans are the same C type in a virTypedParameter's
+ * value as on the wire (u_int, int64_t, uint64_t there), and every
+ * member of a union starts at the union's start: such a value is copied
+ * as its bytes. */
+G_STATIC_ASSERT(sizeof(u_int) == sizeof(unsigned int));
+G_STATIC_ASSERT(sizeof(int64_t) == sizeof(long long));
+G_STATIC_ASSERT(sizeof(uint64_t) == sizeof(unsigned long long));
+
+static const size_t remoteTypedParamNumberSize[] = {
+    [VIR_TYPED_PARAM_INT] = sizeof(int),
+    [VIR_TYPED_PARAM_UINT] = sizeof(unsigned int),
+    [VIR_TYPED_PARAM_LLONG] = sizeof(long long),
+    [VIR_TYPED_PARAM_ULLONG] = sizeof(unsigned long long),
+    [VIR_TYPED_PARAM_DOUBLE] = sizeof(double),
+};
+
+
+/* Whether @type is one of the types the wire carries. */
+static bool
+remoteTypedParamTypeIsKnown(int type)
+{
+    return type >= VIR_TYPED_PARAM_INT && type <= VIR_TYPED_PARAM_STRING;
+}
+
+
+/* Copies a value of the known @type from the union at @from to the one
+ * at @to: a virTypedParameter's value to the wire's with @toWire, else
+ * the other way.  A string is duplicated; a boolean is a char in the
+ * one and an int on the wire. */
+static void
+remoteTypedParamCopyValue(int type, const void *from, void *to, bool toWire)
+{
+    if (type == VIR_TYPED_PARAM_STRING)
+        *(char **)to = g_strdup(*(char *const *)from);
+    else if (type != VIR_TYPED_PARAM_BOOLEAN)
+        memcpy(to, from, remoteTypedParamNumberSize[type]);
+    else if (toWire)
+        *(int *)to = *(const char *)from;
+    else
+        *(char *)to = *(const int *)from;
+}
+
+
 /**
  * remoteSerializeTypedParameters:
  * Copies @params into a newly allocated wire array of at most @max
@@ -49,8 +92,7 @@ remoteSerializeTypedParameters(const virTypedParameter *params, int nparams,
         return -1;
     }
     for (i = 0; i < nparams; i++) {
-        if (params[i].type < VIR_TYPED_PARAM_INT ||
-            params[i].type > VIR_TYPED_PARAM_STRING) {
+        if (!remoteTypedParamTypeIsKnown(params[i].type)) {
             virReportError(VIR_ERR_RPC, _("unknown parameter type %1$d"),
                            params[i].type);
             return -1;
@@ -62,29 +104,8 @@ remoteSerializeTypedParameters(const virTypedParameter *params, int nparams,
 
         val[i].field = g_strdup(params[i].field);
         v->type = params[i].type;
-        switch ((virTypedParameterType)params[i].type) {
-        case VIR_TYPED_PARAM_INT:
-            v->remote_typed_param_value_u.i = params[i].value.i;
-            break;
-        case VIR_TYPED_PARAM_UINT:
-            v->remote_typed_param_value_u.ui = params[i].value.ui;
-            break;
-        case VIR_TYPED_PARAM_LLONG:
-            v->remote_typed_param_value_u.l = params[i].value.l;
-            break;
-        case VIR_TYPED_PARAM_ULLONG:
-            v->remote_typed_param_value_u.ul = params[i].value.ul;
-            break;
-        case VIR_TYPED_PARAM_DOUBLE:
-            v->remote_typed_param_value_u.d = params[i].value.d;
-            break;
-        case VIR_TYPED_PARAM_BOOLEAN:
-            v->remote_typed_param_value_u.b = params[i].value.b;
-            break;
-        case VIR_TYPED_PARAM_STRING:
-            v->remote_typed_param_value_u.s = g_strdup(params[i].value.s);
-            break;
-        }
+        remoteTypedParamCopyValue(v->type, &params[i].value,
+                                  &v->remote_typed_param_value_u, true);
     }
     *ret = val;
     *retLen = nparams;
@@ -149,35 +170,15 @@ remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
             virTypedParamArrayFree(p, i);
             return -1;
         }
-        p[i].type = v->type;
-        switch (v->type) {
-        case VIR_TYPED_PARAM_INT:
-            p[i].value.i = v->remote_typed_param_value_u.i;
-            break;
-        case VIR_TYPED_PARAM_UINT:
-            p[i].value.ui = v->remote_typed_param_value_u.ui;
-            break;
-        case VIR_TYPED_PARAM_LLONG:
-            p[i].value.l = v->remote_typed_param_value_u.l;
-            break;
-        case VIR_TYPED_PARAM_ULLONG:
-            p[i].value.ul = v->remote_typed_param_value_u.ul;
-            break;
-        case VIR_TYPED_PARAM_DOUBLE:
-            p[i].value.d = v->remote_typed_param_value_u.d;
-            break;
-        case VIR_TYPED_PARAM_BOOLEAN:
-            p[i].value.b = v->remote_typed_param_value_u.b;
-            break;
-        case VIR_TYPED_PARAM_STRING:
-            p[i].value.s = g_strdup(v->remote_typed_param_value_u.s);
-            break;
-        default:
+        if (!remoteTypedParamTypeIsKnown(v->type)) {
             /* XDR decoding already refused other tags. */
             virReportError(VIR_ERR_RPC, _("unknown parameter type %1$d"), v->type);
             virTypedParamArrayFree(p, i);
             return -1;
         }
+        p[i].type = v->type;
+        remoteTypedParamCopyValue(v->type, &v->remote_typed_param_value_u,
+                                  &p[i].value, false);
     }
     *params = p;
     *nparams = len;
