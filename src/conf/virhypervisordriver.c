@@ -44,6 +44,28 @@ virDomainIdentListFree(virDomainIdent **refs, size_t n)
 }
 
 
+virStream *
+virDriverStreamNew(const virStreamDriver *driver, void *privateData)
+{
+    virStream *st = g_new0(virStream, 1);
+
+    st->driver = driver;
+    st->privateData = privateData;
+    return st;
+}
+
+
+void
+virDriverStreamFree(virStream *st)
+{
+    if (!st)
+        return;
+    if (st->driver->streamRelease)
+        st->driver->streamRelease(st);
+    g_free(st);
+}
+
+
 /* Frees @rec, its identity and its parameters; accepts NULL. */
 void
 virDomainStatsRecFree(virDomainStatsRec *rec)

@@ -116,16 +116,24 @@ struct _virStreamDriver {
      * @dirs (virStreamFDDir) */
     int (*streamAttachFD)(virStream *st, int fd, unsigned int dirs);
     /* a handle on the same stream for after the call; caller owns it
-     * (streamFree) */
+     * (virDriverStreamFree) */
     virStream *(*streamHold)(virStream *st);
     /* whether the stream still carries data */
     bool (*streamIsOpen)(virStream *st);
-    void (*streamFree)(virStream *st);
+    /* releases privateData (virDriverStreamFree then frees @st itself) */
+    void (*streamRelease)(virStream *st);
 };
 struct _virStream {
     const virStreamDriver *driver;
     void *privateData;
 };
+
+/* A stream of @driver over @privateData (stolen; caller owns the
+ * result). */
+virStream *virDriverStreamNew(const virStreamDriver *driver, void *privateData);
+/* Releases the driver's data and frees @st; accepts NULL. */
+void virDriverStreamFree(virStream *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virStream, virDriverStreamFree);
 
 /* One open client connection to a driver. */
 typedef struct _virConn virConn;
@@ -185,7 +193,7 @@ typedef int (*virDrvConnectSetKeepAlive)(virConn *conn, int interval,
                                          unsigned int count);
 typedef int (*virDrvConnectIsAlive)(virConn *conn);
 /* A stream to bind to a call on @conn (remote client driver); the caller
- * frees it with st->driver->streamFree. */
+ * frees it with virDriverStreamFree. */
 typedef virStream *(*virDrvConnectStreamNew)(virConn *conn);
 typedef const char *(*virDrvConnectGetType)(virConn *conn);
 typedef int (*virDrvConnectGetVersion)(virConn *conn,

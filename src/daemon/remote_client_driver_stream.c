@@ -75,16 +75,12 @@ remoteClientStreamAbort(virStream *st)
 
 
 static void
-remoteClientStreamFree(virStream *st)
+remoteClientStreamRelease(virStream *st)
 {
-    remoteClientStream *priv;
+    remoteClientStream *priv = st->privateData;
 
-    if (!st)
-        return;
-    priv = st->privateData;
     virNetClientStreamFree(priv->nst);
     g_free(priv);
-    g_free(st);
 }
 
 
@@ -92,7 +88,7 @@ static const virStreamDriver remoteClientStreamDriver = {
     .streamSend = remoteClientStreamSend,
     .streamFinish = remoteClientStreamFinish,
     .streamAbort = remoteClientStreamAbort,
-    .streamFree = remoteClientStreamFree,
+    .streamRelease = remoteClientStreamRelease,
 };
 
 
@@ -100,13 +96,10 @@ static const virStreamDriver remoteClientStreamDriver = {
 virStream *
 remoteClientConnectStreamNew(virConn *conn)
 {
-    virStream *st = g_new0(virStream, 1);
     remoteClientStream *priv = g_new0(remoteClientStream, 1);
 
     priv->conn = conn;
-    st->driver = &remoteClientStreamDriver;
-    st->privateData = priv;
-    return st;
+    return virDriverStreamNew(&remoteClientStreamDriver, priv);
 }
 
 

@@ -25,17 +25,6 @@
 static const virStreamDriver remoteDaemonStreamDriver;
 
 
-static virStream *
-remoteDaemonStreamWrap(virNetServerStream *nst)
-{
-    virStream *st = g_new0(virStream, 1);
-
-    st->driver = &remoteDaemonStreamDriver;
-    st->privateData = virNetServerStreamRef(nst);
-    return st;
-}
-
-
 static int
 remoteDaemonStreamAttachFD(virStream *st, int fd, unsigned int dirs)
 {
@@ -60,7 +49,8 @@ remoteDaemonStreamAbort(virStream *st)
 static virStream *
 remoteDaemonStreamHold(virStream *st)
 {
-    return remoteDaemonStreamWrap(st->privateData);
+    return virDriverStreamNew(&remoteDaemonStreamDriver,
+                              virNetServerStreamRef(st->privateData));
 }
 
 
@@ -72,12 +62,9 @@ remoteDaemonStreamIsOpen(virStream *st)
 
 
 static void
-remoteDaemonStreamFree(virStream *st)
+remoteDaemonStreamRelease(virStream *st)
 {
-    if (!st)
-        return;
     virNetServerStreamUnref(st->privateData);
-    g_free(st);
 }
 
 
@@ -86,7 +73,7 @@ static const virStreamDriver remoteDaemonStreamDriver = {
     .streamAttachFD = remoteDaemonStreamAttachFD,
     .streamHold = remoteDaemonStreamHold,
     .streamIsOpen = remoteDaemonStreamIsOpen,
-    .streamFree = remoteDaemonStreamFree,
+    .streamRelease = remoteDaemonStreamRelease,
 };
 
 
@@ -100,11 +87,11 @@ virStream *
 remoteDaemonStreamNew(virNetServerClient *client)
 {
     virNetServer *srv = virNetServerClientGetServer(client);
-    g_autoptr(virNetServerStream) nst = NULL;
 
-    nst = virNetServerStreamNew(client, virNetServerGetContext(srv),
-                                virNetServerProgramCurrentCall());
-    return remoteDaemonStreamWrap(nst);
+    return virDriverStreamNew(&remoteDaemonStreamDriver,
+                              virNetServerStreamNew(client,
+                                                    virNetServerGetContext(srv),
+                                                    virNetServerProgramCurrentCall()));
 }
 
 
@@ -119,7 +106,7 @@ remoteDaemonStreamEnd(virStream *st, bool ok)
 {
     if (!ok)
         virNetServerStreamClose(st->privateData);
-    remoteDaemonStreamFree(st);
+    virDriverStreamFree(st);
     return ok ? 0 : -1;
 }
 

@@ -134,15 +134,6 @@ qemuConsoleCleanup(virDomainObj *vm)
 }
 
 
-static void
-qemuConsoleHeldFree(gpointer st)
-{
-    virStream *held = st;
-
-    held->driver->streamFree(held);
-}
-
-
 /* The console session on @chr of running, locked @vm: refused while
  * another is open unless @force, which ends that one.  0 or -1. */
 static int
@@ -160,7 +151,8 @@ qemuConsoleOpenLocked(virDomainObj *vm, virDomainChrDef *chr, virStream *st,
     }
     if (!priv->consoles)
         priv->consoles = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-                                               qemuConsoleHeldFree);
+                                               (GDestroyNotify)
+                                                   virDriverStreamFree);
     held = g_hash_table_lookup(priv->consoles, chr->info.alias);
     if (held && held->driver->streamIsOpen(held)) {
         if (!force) {

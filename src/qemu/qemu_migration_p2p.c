@@ -194,8 +194,7 @@ qemuMigrationP2PClose(qemuMigrationP2P *p2p)
     virConn *dconn = g_steal_pointer(&p2p->dconn);
     virStream *stream = g_steal_pointer(&p2p->stream);
 
-    if (stream)
-        stream->driver->streamFree(stream);
+    virDriverStreamFree(stream);
     if (!dconn)
         return;
     virErrorPreserveLast(&err);
