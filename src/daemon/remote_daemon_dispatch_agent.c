@@ -59,28 +59,14 @@ remoteInterfaceToWire(const virDomainInterface *iface,
 }
 
 
-/* A read-only connection may ask the leases and the ARP table, not the
- * agent (libvirt checks that in the client library; so does this
- * server, for clients that do not). */
-int
-remoteDispatchDomainInterfaceAddresses(virNetServerClient *client,
-                                       virConn *conn,
-                                       remote_domain_interface_addresses_args *args,
-                                       remote_domain_interface_addresses_ret *ret)
+/* The driver's @ifaces into @ret, refused (nothing written) when they or
+ * the addresses of one are more than the wire carries. */
+static int
+remoteInterfacesToWire(GPtrArray *ifaces,
+                       remote_domain_interface_addresses_ret *ret)
 {
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    g_autoptr(GPtrArray) ifaces = NULL;
     size_t i;
 
-    if (args->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT &&
-        virNetServerClientGetReadonly(client)) {
-        virReportError(VIR_ERR_OPERATION_DENIED, "%s",
-                       _("read only access prevents virDomainInterfaceAddresses from the guest agent"));
-        return -1;
-    }
-    if (conn->driver->domainInterfaceAddresses(conn, dom, args->source,
-                                               &ifaces, args->flags) < 0)
-        return -1;
     if (remoteCheckReplyLimit(_("Number of interfaces, %1$u exceeds the max limit: %2$d"),
                               ifaces->len, REMOTE_DOMAIN_INTERFACE_MAX) < 0)
         return -1;
@@ -92,11 +78,37 @@ remoteDispatchDomainInterfaceAddresses(virNetServerClient *client,
             return -1;
     }
     ret->ifaces.ifaces_len = ifaces->len;
-    ret->ifaces.ifaces_val = g_new0(remote_domain_interface, MAX(ifaces->len, 1));
+    ret->ifaces.ifaces_val = g_new0(remote_domain_interface,
+                                    MAX(ifaces->len, 1));
     for (i = 0; i < ifaces->len; i++)
         remoteInterfaceToWire(g_ptr_array_index(ifaces, i),
                               &ret->ifaces.ifaces_val[i]);
     return 0;
+}
+
+
+/* A read-only connection may ask the leases and the ARP table, not the
+ * agent (libvirt checks that in the client library; so does this
+ * server, for clients that do not). */
+int
+remoteDispatchDomainInterfaceAddresses(virNetServerClient *client,
+                                       virConn *conn,
+                                       remote_domain_interface_addresses_args *args,
+                                       remote_domain_interface_addresses_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    g_autoptr(GPtrArray) ifaces = NULL;
+
+    if (args->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT &&
+        virNetServerClientGetReadonly(client)) {
+        virReportError(VIR_ERR_OPERATION_DENIED, "%s",
+                       _("read only access prevents virDomainInterfaceAddresses from the guest agent"));
+        return -1;
+    }
+    if (conn->driver->domainInterfaceAddresses(conn, dom, args->source,
+                                               &ifaces, args->flags) < 0)
+        return -1;
+    return remoteInterfacesToWire(ifaces, ret);
 }
 
 
