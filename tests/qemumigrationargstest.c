@@ -192,9 +192,10 @@ testCaseRun(const void *opaque)
     const testCase *tc = opaque;
     virMigrateArgs in = { 0 };
     g_auto(qemuMigrationArgs) out = { 0 };
+    virTypedParameter *params = testCaseParams(tc->params, &in.nparams);
     int rc;
 
-    in.params = testCaseParams(tc->params, &in.nparams);
+    in.params = params;
     in.flags = tc->flags;
     in.protocol = tc->protocol;
     in.stream = tc->stream ? (virStream *)&in : NULL;  /* only tested */
@@ -214,7 +215,7 @@ testCaseRun(const void *opaque)
         g_assert_true((out.migParams != NULL) ==
                       (tc->step == PREPARE || tc->step == PERFORM));
     }
-    virTypedParamArrayFree(in.params, in.nparams);
+    virTypedParamArrayFree(params, in.nparams);
 }
 
 
@@ -260,7 +261,7 @@ testFields(void)
             g_assert_cmpint(virTypedParamListAddULLong(list, p2[i].field,
                                                        p2[i].value.ul), ==, 0);
     }
-    in.params = (virTypedParameter *)virTypedParamListGetParams(list, &in.nparams);
+    in.params = virTypedParamListGetParams(list, &in.nparams);
     in.flags = LIVE | CP | VIR_MIGRATE_NON_SHARED_DISK;
     in.cookiein = "cookie";
     in.cookieinlen = 7;

@@ -831,13 +831,14 @@ testMigrateEntries(void)
     virConn *conn = remoteClientConnOpen(t->uri, 0);
     g_autoptr(virDomainIdent) dom = NULL;
     virMigrateArgs args = { 0 };
+    virTypedParameter *params = NULL;
     g_autofree char *uri = NULL;
     g_autofree char *cookie = NULL;
     g_autofree char *log = NULL;
     int cookielen = 0;
 
     g_assert_nonnull(conn);
-    args.params = testMigParamsNew(&args.nparams, false);
+    args.params = params = testMigParamsNew(&args.nparams, false);
     args.cookiein = "abc";
     args.cookieinlen = 3;
     args.cookieout = &cookie;
@@ -866,7 +867,7 @@ testMigrateEntries(void)
                     "60:13 303:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3 "
                     "306:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3 "
                     "306:destination_xml:bandwidth:destination_name:cookie=3:flags=0x3");
-    virTypedParamArrayFree(args.params, args.nparams);
+    virTypedParamArrayFree(params, args.nparams);
     g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
     testServerStop(t);
 }
@@ -878,6 +879,7 @@ testMigratePositional(void)
     testServer *t = testServerStart();
     virConn *conn;
     virMigrateArgs args = { 0 };
+    virTypedParameter *params = NULL;
     g_autofree char *uri = NULL;
     g_autofree char *log = NULL;
 
@@ -887,12 +889,12 @@ testMigratePositional(void)
     g_free(testLogTake());
 
     /* a parameter positional calls cannot carry: refused, nothing sent */
-    args.params = testMigParamsNew(&args.nparams, true);
+    args.params = params = testMigParamsNew(&args.nparams, true);
     g_assert_cmpint(conn->driver->domainMigratePrepare3(conn, &args, &uri), ==, -1);
     g_assert_cmpint(virErrorGetLastCode(), ==, VIR_ERR_ARGUMENT_UNSUPPORTED);
-    virTypedParamArrayFree(args.params, args.nparams);
+    virTypedParamArrayFree(params, args.nparams);
 
-    args.params = testMigParamsNew(&args.nparams, false);
+    args.params = params = testMigParamsNew(&args.nparams, false);
     args.flags = VIR_MIGRATE_LIVE;
     g_assert_cmpint(conn->driver->domainMigratePrepare3(conn, &args, &uri), ==, 0);
     g_assert_cmpstr(uri, ==, "tcp:dst:49153");
@@ -905,7 +907,7 @@ testMigratePositional(void)
     g_assert_cmpstr(log, ==,
                     "60:13 214:xml=<domain/>:dname=guest:resource=100:flags=0x1 "
                     "217:dname=guest:uri=(null):cancelled=0");
-    virTypedParamArrayFree(args.params, args.nparams);
+    virTypedParamArrayFree(params, args.nparams);
     g_assert_cmpint(conn->driver->connectClose(conn), ==, 0);
     testServerStop(t);
 }

@@ -323,7 +323,7 @@ typedef int (*virDrvDomainGetJobStats)(virConn *conn,
  */
 typedef struct _virMigrateArgs virMigrateArgs;
 struct _virMigrateArgs {
-    virTypedParameterPtr params;    /* VIR_MIGRATE_PARAM_* */
+    const virTypedParameter *params; /* VIR_MIGRATE_PARAM_* */
     int nparams;
     const char *cookiein;           /* opaque, from the previous step */
     int cookieinlen;

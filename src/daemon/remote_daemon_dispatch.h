@@ -37,10 +37,6 @@ int remoteDeserializeTypedParameters(const remote_typed_param *val, u_int len,
                                      int max, virTypedParameterPtr *params,
                                      int *nparams);
 void remoteTypedParamsFreeWire(remote_typed_param *val, u_int len);
-void remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
-                                const char *name, const char *value);
-void remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
-                                const char *name, unsigned long long value);
 
 /* A migration step's arguments and reply as they travel, whichever of
  * the step's procedures (positional, *_PARAMS, v2) carries them: the

@@ -25,6 +25,7 @@ VIR_LOG_INIT("daemon.dispatch_migrate");
 /* One migration call: the driver's arguments and what they own. */
 typedef struct {
     virMigrateArgs args;
+    virTypedParamList *params; /* behind args.params */
     char *cookieout;
     int cookieoutlen;
 } remoteMigrateCall;
@@ -33,17 +34,51 @@ typedef struct {
 static void
 remoteMigrateCallClear(remoteMigrateCall *call)
 {
-    virTypedParamArrayFree(call->args.params, call->args.nparams);
+    virTypedParamListFree(call->params);
     g_free(call->cookieout);
     memset(call, 0, sizeof(*call));
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(remoteMigrateCall, remoteMigrateCallClear);
 
 
+/* The typed parameters of the step's arguments @w, or its positional
+ * arguments as the parameters libvirt.so would send instead.  Returns
+ * NULL (reported) when the wire's parameters are refused. */
+static virTypedParamList *
+remoteMigrateParams(const remoteMigrateWire *w)
+{
+    g_autoptr(virTypedParamList) list = NULL;
+    virTypedParameterPtr params = NULL;
+    int nparams = 0;
+
+    if (w->hasParams) {
+        if (remoteDeserializeTypedParameters(w->params, w->nparams,
+                                             REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
+                                             &params, &nparams) < 0)
+            return NULL;
+        list = virTypedParamListNewFromArray(params, nparams);
+        virTypedParamArrayFree(params, nparams);
+        return g_steal_pointer(&list);
+    }
+    list = virTypedParamListNew();
+    if ((w->xml && virTypedParamListAddString(list, VIR_MIGRATE_PARAM_DEST_XML,
+                                              w->xml) < 0) ||
+        (w->uri &&
+         virTypedParamListAddString(list, VIR_MIGRATE_PARAM_URI, w->uri) < 0) ||
+        (w->dname &&
+         virTypedParamListAddString(list, VIR_MIGRATE_PARAM_DEST_NAME,
+                                    w->dname) < 0) ||
+        (w->resource &&
+         virTypedParamListAddULLong(list, VIR_MIGRATE_PARAM_BANDWIDTH,
+                                    w->resource) < 0))
+        return NULL;
+    return g_steal_pointer(&list);
+}
+
+
 /* Sets up @call for protocol @protocol from the step's arguments @w:
  * cookie in, flags, cancelled, a cookie-out slot with @wantCookie, and
- * the typed parameters, or the positional arguments as the parameters
- * libvirt.so would send instead.  Returns 0 or -1 (reported). */
+ * the parameters.  Returns 0 or -1 (reported). */
 static int
 remoteMigrateCallInit(remoteMigrateCall *call, const remoteMigrateWire *w,
                       int protocol, bool wantCookie)
@@ -59,19 +94,9 @@ remoteMigrateCallInit(remoteMigrateCall *call, const remoteMigrateWire *w,
         a->cookieout = &call->cookieout;
         a->cookieoutlen = &call->cookieoutlen;
     }
-    if (w->hasParams)
-        return remoteDeserializeTypedParameters(w->params, w->nparams,
-                                                REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX,
-                                                &a->params, &a->nparams);
-    remoteTypedParamsAddString(&a->params, &a->nparams,
-                               VIR_MIGRATE_PARAM_DEST_XML, w->xml);
-    remoteTypedParamsAddString(&a->params, &a->nparams,
-                               VIR_MIGRATE_PARAM_URI, w->uri);
-    remoteTypedParamsAddString(&a->params, &a->nparams,
-                               VIR_MIGRATE_PARAM_DEST_NAME, w->dname);
-    if (w->resource)
-        remoteTypedParamsAddULLong(&a->params, &a->nparams,
-                                   VIR_MIGRATE_PARAM_BANDWIDTH, w->resource);
+    if (!(call->params = remoteMigrateParams(w)))
+        return -1;
+    a->params = virTypedParamListGetParams(call->params, &a->nparams);
     return 0;
 }
 

@@ -197,38 +197,3 @@ remoteTypedParamsFreeWire(remote_typed_param *val, u_int len)
         xdr_free((xdrproc_t)xdr_remote_typed_param, (char *)&val[i]);
     g_free(val);
 }
-
-
-/* Appends a parameter to a growable array; strings are copied. */
-static virTypedParameter *
-remoteTypedParamsAppend(virTypedParameterPtr *params, int *nparams,
-                        const char *name, int type)
-{
-    virTypedParameter *p;
-
-    *params = g_renew(virTypedParameter, *params, *nparams + 1);
-    p = &(*params)[(*nparams)++];
-    memset(p, 0, sizeof(*p));
-    g_strlcpy(p->field, name, VIR_TYPED_PARAM_FIELD_LENGTH);
-    p->type = type;
-    return p;
-}
-
-
-void
-remoteTypedParamsAddString(virTypedParameterPtr *params, int *nparams,
-                           const char *name, const char *value)
-{
-    if (value)
-        remoteTypedParamsAppend(params, nparams, name,
-                                VIR_TYPED_PARAM_STRING)->value.s = g_strdup(value);
-}
-
-
-void
-remoteTypedParamsAddULLong(virTypedParameterPtr *params, int *nparams,
-                           const char *name, unsigned long long value)
-{
-    remoteTypedParamsAppend(params, nparams, name,
-                            VIR_TYPED_PARAM_ULLONG)->value.ul = value;
-}

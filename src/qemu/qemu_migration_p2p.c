@@ -132,8 +132,7 @@ qemuMigrationP2PArgs(qemuMigrationP2P *p2p, virMigrateArgs *args, bool local)
     int nparams = 0;
 
     memset(args, 0, sizeof(*args));
-    args->params = (virTypedParameterPtr)virTypedParamListGetParams(p2p->params,
-                                                                    &nparams);
+    args->params = virTypedParamListGetParams(p2p->params, &nparams);
     args->nparams = nparams;
     args->cookiein = p2p->cookie;
     args->cookieinlen = p2p->cookielen;
