@@ -109,6 +109,7 @@ class Proc:
         self.event_map = []         # [(message field, event member)]
         self.legacy = None          # the Proc of its legacy message
         self.reply_struct = None    # @reply_struct: the C struct filled
+        self.record_fields = None   # the fields of a reply's record list
 
     def api(self):
         """The libvirt API the procedure serves, as error messages name
@@ -193,6 +194,9 @@ def load_procs(path):
                 setattr(p, kind, name)
             if name in xdr.structs:
                 setattr(p, kind + '_fields', xdr.structs[name].fields)
+        if p.ret_fields and p.ret_fields[0].kind == 'var' and \
+           p.ret_fields[0].type in xdr.structs:
+            p.record_fields = xdr.structs[p.ret_fields[0].type].fields
         p.event = 'remote_%s_msg' % p.lower in xdr.structs
         if p.event:
             p.msg = 'remote_%s_msg' % p.lower
@@ -599,9 +603,88 @@ def list_shape(p):
     return None
 
 
+# A list of records (virNodeGetCPUStats, virDomainMemoryStats): the
+# reply's first field is a variable-length array of a struct whose
+# fields the @reply_struct C type names its members after (numbers, and
+# strings the C type keeps in char arrays), and a number argument says
+# how many records the caller wants; a server wrapper checks it against
+# the array's bound with remoteCheckCount, which names the argument.
+# Either the argument is named max* and the entry fills at most that
+# many records and returns how many it wrote, or the argument (an int)
+# and a reply field after the array are both named nparams (libvirt's
+# statistics calls): the entry takes the count through a pointer and
+# sets it, and a count of 0 only asks how many there are.  The entry
+# takes the other arguments in their order, then the records, the count
+# and flags.  A client stub cannot take one.
+RECORD_TYPES = ('int', 'unsigned int', 'hyper', 'unsigned hyper',
+                'remote_nonnull_string')
+
+
+def record_shape(p):
+    """(count argument, array, whether the count is nparams) of a list
+    of records @p, or None."""
+    if not p.reply_struct or p.record_fields is None:
+        return None
+    arr = p.ret_fields[0]
+    for f in p.record_fields:
+        if f.kind != 'scalar' or f.type not in RECORD_TYPES:
+            gen_fail(p, 'record field %s has type %s' % (f.name, f.type))
+    rest = [f.name for f in p.ret_fields[1:]]
+    counts = [f for f in p.args_fields if f.kind == 'scalar' and
+              (f.type == 'int' and f.name == 'nparams' if rest else
+               f.type in ('int', 'unsigned int') and f.name.startswith('max'))]
+    if rest not in ([], ['nparams']) or len(counts) != 1:
+        gen_fail(p, 'the records %s need one number argument max*, or '
+                 'an int argument nparams and a reply field nparams after '
+                 'them' % arr.name)
+    return counts[0], arr, bool(rest)
+
+
+def record_body(p, shape, w):
+    """The body of a list of records' wrapper (see record_shape())."""
+    count, arr, nparams = shape
+    ins, _, flags, _ = entry_shape(p, records=True)
+    cargs = ['conn']
+    for name, typ, value in ins:
+        if name != count.name:
+            cargs += [value] if typ is None else arg_exprs(name, typ)
+    cargs += ['out', '&rc' if nparams else 'args->' + count.name]
+    if flags:
+        cargs.append(flags[2] if flags[1] is None else 'args->flags')
+    val = 'ret->%s.%s_val' % (arr.name, arr.name)
+    w(wrap_call('    if (remoteCheckCount', ['"%s"' % count.name,
+                                             'args->' + count.name,
+                                             arr.bound], ' < 0)', True))
+    w('        return -1;')
+    w('    out = g_new0(%s, MAX(args->%s, 1));' % (p.reply_struct,
+                                                  count.name))
+    if nparams:
+        w('    rc = args->nparams;')
+        w(wrap_call('    if (conn->driver->%s' % p.entry, cargs, ' < 0)',
+                    True))
+    else:
+        w(wrap_call('    if ((rc = conn->driver->%s' % p.entry, cargs,
+                    ') < 0)', True))
+    w('        return -1;')
+    if nparams:
+        w('    ret->nparams = rc;')
+        w('    if (args->nparams == 0)')
+        w('        return 0;')
+    w('    ret->%s.%s_len = rc;' % (arr.name, arr.name))
+    w('    %s = g_new0(%s, MAX(rc, 1));' % (val, arr.type))
+    w('    for (i = 0; i < rc; i++) {')
+    for f in p.record_fields:
+        src = 'out[i].%s' % f.name
+        if f.type == 'remote_nonnull_string':
+            src = 'g_strdup(%s)' % src
+        w('        %s[i].%s = %s;' % (val, f.name, src))
+    w('    }')
+    w('    return 0;')
+
+
 # Names the generated code uses for itself.
 RESERVED = ('client', 'msg', 'conn', 'args', 'ret', 'argsp', 'retp', 'rc',
-            'result', 'out')
+            'result', 'out', 'i')
 
 
 # The migration steps: a procedure with @generate whose @entry is
@@ -849,12 +932,13 @@ def gen_fail(p, msg):
          (p.path, p.line, p.enum_name, msg))
 
 
-def entry_shape(p):
+def entry_shape(p, records=False):
     """Classifies what the entry takes and gives back.  Returns (ins,
     outs, retfield): ins are (name, xdr type or None for a fixed value,
     fixed value) in the driver's order, flags last; outs the reply
     fields written through pointers; retfield the one reply field the
-    entry returns, or None."""
+    entry returns, or None.  With @records (a list of records), only
+    the arguments are classified."""
     ins = []
     flags = None
     doms = 0
@@ -886,6 +970,8 @@ def entry_shape(p):
     outs = []
     retfield = None
     fields = p.ret_fields
+    if records:
+        return ins, outs, flags, retfield
     if p.reply_struct:
         for f in fields:
             if not (f.kind == 'scalar' and f.type in STRUCT_TYPES) and \
@@ -975,12 +1061,16 @@ def server_body(p, w):
     if listing:
         list_body(p, listing, w)
         return
-    ins, outs, flags, retfield = entry_shape(p)
-    call = 'conn->driver->%s' % p.entry
-    cargs = server_call_args(p, ins, outs, flags)
+    records = record_shape(p)
+    ins, outs, flags, retfield = entry_shape(p, records=bool(records))
     for name, typ, _ in ins:
         if typ == 'remote_nonnull_domain':
             w('    %s = remoteDomainFromWire(&args->%s);' % (name, name))
+    if records:
+        record_body(p, records, w)
+        return
+    call = 'conn->driver->%s' % p.entry
+    cargs = server_call_args(p, ins, outs, flags)
     plists = [name for name, typ, _ in ins if typ == PARAM_LIST]
     if plists:
         params_body(p, plists[0], call, cargs, w)
@@ -1045,8 +1135,11 @@ def server_locals(p, w):
     if list_shape(p):
         w('    int rc;')
         return
-    ins, outs, flags, retfield = entry_shape(p)
-    if p.reply_struct:
+    records = record_shape(p)
+    ins, outs, flags, retfield = entry_shape(p, records=bool(records))
+    if records:
+        w('    g_autofree %s *out = NULL;' % p.reply_struct)
+    elif p.reply_struct:
         w('    %s out = { 0 };' % p.reply_struct)
     for name, typ, _ in ins:
         if typ == 'remote_nonnull_domain':
@@ -1054,6 +1147,10 @@ def server_locals(p, w):
         elif typ == PARAM_LIST:
             w('    virTypedParameterPtr %s = NULL;' % name)
             w('    int n%s = 0;' % name)
+    if records:
+        w('    int rc;')
+        w('    int i;')
+        return
     if any(typ == PARAM_LIST for _, typ, _ in ins):
         w('    int rc;')
     for f in outs:
@@ -1177,6 +1274,9 @@ def client_stub(p, w):
     outputs are written only on success (out pointers may be NULL)."""
     if list_shape(p):
         gen_fail(p, 'a client stub cannot take the listing %s' %
+                 p.ret_fields[0].name)
+    if record_shape(p):
+        gen_fail(p, 'a client stub cannot take the records %s' %
                  p.ret_fields[0].name)
     ins, outs, flags, retfield = entry_shape(p)
     for name, typ, _ in ins:

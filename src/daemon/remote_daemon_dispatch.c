@@ -73,6 +73,22 @@ remoteCheckListMax(int max, int limit)
 }
 
 
+int
+remoteCheckCount(const char *what, long long value, long long max)
+{
+    if (value < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("%1$s must not be negative"),
+                       what);
+        return -1;
+    }
+    if (value > max) {
+        virReportError(VIR_ERR_RPC, _("%1$s too large"), what);
+        return -1;
+    }
+    return 0;
+}
+
+
 /* ---- handshake ---- */
 
 int

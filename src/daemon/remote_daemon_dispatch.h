@@ -21,6 +21,10 @@ void remoteReportNoSupport(const char *api);
  * 0 and @limit, the bound of the reply's array. */
 int remoteCheckListMax(int max, int limit);
 
+/* A count from the wire, @what, must be between 0 and @max (the bound
+ * of the array it sizes).  Returns 0 or -1 (reported). */
+int remoteCheckCount(const char *what, long long value, long long max);
+
 /* Fills @dst (strings are heap copies) from @src. */
 void remoteMakeDomain(remote_nonnull_domain *dst, const virDomainIdent *src);
 

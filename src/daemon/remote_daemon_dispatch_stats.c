@@ -6,7 +6,8 @@
  * Counters of domains and of the host (issue 16).  Sizes that arrive on
  * the wire are checked against the protocol's limits before anything is
  * allocated from them; the driver's entry was checked by the generated
- * wrapper.
+ * wrapper.  The lists of records (a domain's memory statistics, the
+ * host's CPU and memory statistics) are generated from the .x.
  */
 #include <config.h>
 
@@ -18,22 +19,6 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 
 VIR_LOG_INIT("daemon.dispatch_stats");
-
-
-/* Refuses a count from the wire that is negative or above @max. */
-static int
-remoteCheckCount(const char *what, long long value, long long max)
-{
-    if (value < 0) {
-        virReportError(VIR_ERR_INVALID_ARG, _("%1$s must not be negative"), what);
-        return -1;
-    }
-    if (value > max) {
-        virReportError(VIR_ERR_RPC, _("%1$s too large"), what);
-        return -1;
-    }
-    return 0;
-}
 
 
 /* The LLONG counter @name of @params, 0 when absent. */
@@ -110,34 +95,6 @@ remoteDispatchDomainBlockStatsFlags(virNetServerClient *client G_GNUC_UNUSED,
 
 
 int
-remoteDispatchDomainMemoryStats(virNetServerClient *client G_GNUC_UNUSED,
-                                virConn *conn,
-                                remote_domain_memory_stats_args *args,
-                                remote_domain_memory_stats_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    g_autofree virDomainMemoryStatStruct *stats = NULL;
-    int n;
-    int i;
-
-    if (remoteCheckCount("maxStats", args->maxStats,
-                         REMOTE_DOMAIN_MEMORY_STATS_MAX) < 0)
-        return -1;
-    stats = g_new0(virDomainMemoryStatStruct, MAX(args->maxStats, 1));
-    if ((n = conn->driver->domainMemoryStats(conn, dom, stats, args->maxStats,
-                                             args->flags)) < 0)
-        return -1;
-    ret->stats.stats_len = n;
-    ret->stats.stats_val = g_new0(remote_domain_memory_stat, MAX(n, 1));
-    for (i = 0; i < n; i++) {
-        ret->stats.stats_val[i].tag = stats[i].tag;
-        ret->stats.stats_val[i].val = stats[i].val;
-    }
-    return 0;
-}
-
-
-int
 remoteDispatchDomainGetVcpus(virNetServerClient *client G_GNUC_UNUSED,
                              virConn *conn,
                              remote_domain_get_vcpus_args *args,
@@ -172,80 +129,6 @@ remoteDispatchDomainGetVcpus(virNetServerClient *client G_GNUC_UNUSED,
     ret->cpumaps.cpumaps_len = mapsLen;
     ret->cpumaps.cpumaps_val = (char *)g_steal_pointer(&maps);
     return 0;
-}
-
-
-/* A host counter as either node-statistics entry writes it: libvirt's
- * virNodeCPUStats and virNodeMemoryStats are one record under two
- * names, so one exchange serves both procedures. */
-typedef union {
-    virNodeCPUStats cpu;
-    virNodeMemoryStats mem;
-} remoteNodeStat;
-G_STATIC_ASSERT(sizeof(virNodeCPUStats) == sizeof(virNodeMemoryStats));
-
-
-/* The counters of CPU @which, or with @memory of NUMA cell @which: at
- * most @wanted {field, value} pairs into @retVal/@retLen and their
- * number into @retN; @wanted 0 asks only how many there are.  Returns
- * 0, or -1 with an error reported. */
-static int
-remoteNodeGetStats(virConn *conn, bool memory, int which, int wanted,
-                   unsigned int flags, remote_node_stats_field **retVal,
-                   u_int *retLen, int *retN)
-{
-    g_autofree remoteNodeStat *stats = NULL;
-    int n = wanted;
-    int rc;
-    int i;
-
-    if (remoteCheckCount("nparams", wanted,
-                         memory ? REMOTE_NODE_MEMORY_STATS_MAX
-                                : REMOTE_NODE_CPU_STATS_MAX) < 0)
-        return -1;
-    stats = g_new0(remoteNodeStat, MAX(wanted, 1));
-    if (memory)
-        rc = conn->driver->nodeGetMemoryStats(conn, which, &stats->mem, &n,
-                                              flags);
-    else
-        rc = conn->driver->nodeGetCPUStats(conn, which, &stats->cpu, &n, flags);
-    if (rc < 0)
-        return -1;
-    *retN = n;
-    if (wanted == 0)
-        return 0;
-    *retLen = n;
-    *retVal = g_new0(remote_node_stats_field, MAX(n, 1));
-    for (i = 0; i < n; i++) {
-        (*retVal)[i].field = g_strdup(memory ? stats[i].mem.field
-                                             : stats[i].cpu.field);
-        (*retVal)[i].value = memory ? stats[i].mem.value : stats[i].cpu.value;
-    }
-    return 0;
-}
-
-
-int
-remoteDispatchNodeGetCpuStats(virNetServerClient *client G_GNUC_UNUSED,
-                              virConn *conn,
-                              remote_node_get_cpu_stats_args *args,
-                              remote_node_get_cpu_stats_ret *ret)
-{
-    return remoteNodeGetStats(conn, false, args->cpuNum, args->nparams,
-                              args->flags, &ret->params.params_val,
-                              &ret->params.params_len, &ret->nparams);
-}
-
-
-int
-remoteDispatchNodeGetMemoryStats(virNetServerClient *client G_GNUC_UNUSED,
-                                 virConn *conn,
-                                 remote_node_get_memory_stats_args *args,
-                                 remote_node_get_memory_stats_ret *ret)
-{
-    return remoteNodeGetStats(conn, true, args->cellNum, args->nparams,
-                              args->flags, &ret->params.params_val,
-                              &ret->params.params_len, &ret->nparams);
 }
 
 

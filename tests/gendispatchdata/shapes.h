@@ -437,6 +437,44 @@ remoteDispatchDomainIsActiveHelper(virNetServerClient *client,
 
 
 static int
+remoteDispatchDomainMemoryStatsHelper(virNetServerClient *client,
+                                      virNetMessage *msg G_GNUC_UNUSED,
+                                      void *argsp,
+                                      void *retp)
+{
+    remote_domain_memory_stats_args *args = argsp;
+    remote_domain_memory_stats_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    g_autofree virDomainMemoryStatStruct *out = NULL;
+    g_autoptr(virDomainIdent) dom = NULL;
+    int rc;
+    int i;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->domainMemoryStats) {
+        remoteReportNoSupport("virDomainMemoryStats");
+        return -1;
+    }
+    dom = remoteDomainFromWire(&args->dom);
+    if (remoteCheckCount("maxStats", args->maxStats,
+                         REMOTE_DOMAIN_MEMORY_STATS_MAX) < 0)
+        return -1;
+    out = g_new0(virDomainMemoryStatStruct, MAX(args->maxStats, 1));
+    if ((rc = conn->driver->domainMemoryStats(conn, dom, out, args->maxStats,
+                                              args->flags)) < 0)
+        return -1;
+    ret->stats.stats_len = rc;
+    ret->stats.stats_val = g_new0(remote_domain_memory_stat, MAX(rc, 1));
+    for (i = 0; i < rc; i++) {
+        ret->stats.stats_val[i].tag = out[i].tag;
+        ret->stats.stats_val[i].val = out[i].val;
+    }
+    return 0;
+}
+
+
+static int
 remoteDispatchDomainMigrateSetMaxDowntimeHelper(virNetServerClient *client,
                                                 virNetMessage *msg G_GNUC_UNUSED,
                                                 void *argsp,
@@ -501,6 +539,44 @@ remoteDispatchDomainMigrateConfirm3Helper(virNetServerClient *client,
         return -1;
     }
     return remoteDispatchDomainMigrateConfirm3(client, conn, args);
+}
+
+
+static int
+remoteDispatchNodeGetCpuStatsHelper(virNetServerClient *client,
+                                    virNetMessage *msg G_GNUC_UNUSED,
+                                    void *argsp,
+                                    void *retp)
+{
+    remote_node_get_cpu_stats_args *args = argsp;
+    remote_node_get_cpu_stats_ret *ret = retp;
+    virConn *conn = remoteGetConn(client);
+    g_autofree virNodeCPUStats *out = NULL;
+    int rc;
+    int i;
+
+    if (!conn)
+        return -1;
+    if (!conn->driver->nodeGetCPUStats) {
+        remoteReportNoSupport("virNodeGetCPUStats");
+        return -1;
+    }
+    if (remoteCheckCount("nparams", args->nparams, REMOTE_NODE_CPU_STATS_MAX) < 0)
+        return -1;
+    out = g_new0(virNodeCPUStats, MAX(args->nparams, 1));
+    rc = args->nparams;
+    if (conn->driver->nodeGetCPUStats(conn, args->cpuNum, out, &rc, args->flags) < 0)
+        return -1;
+    ret->nparams = rc;
+    if (args->nparams == 0)
+        return 0;
+    ret->params.params_len = rc;
+    ret->params.params_val = g_new0(remote_node_stats_field, MAX(rc, 1));
+    for (i = 0; i < rc; i++) {
+        ret->params.params_val[i].field = g_strdup(out[i].field);
+        ret->params.params_val[i].value = out[i].value;
+    }
+    return 0;
 }
 
 
@@ -878,6 +954,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .readonlyAllowed = true,
         .needsOpen = true,
     },
+    [REMOTE_PROC_DOMAIN_MEMORY_STATS] = {
+        .name = "DOMAIN_MEMORY_STATS",
+        .api = "virDomainMemoryStats",
+        .func = remoteDispatchDomainMemoryStatsHelper,
+        .argsLen = sizeof(remote_domain_memory_stats_args),
+        .argsFilter = (xdrproc_t)xdr_remote_domain_memory_stats_args,
+        .retLen = sizeof(remote_domain_memory_stats_ret),
+        .retFilter = (xdrproc_t)xdr_remote_domain_memory_stats_ret,
+        .highPriority = false,
+        .readonlyAllowed = true,
+        .needsOpen = true,
+    },
     [REMOTE_PROC_DOMAIN_MIGRATE_SET_MAX_DOWNTIME] = {
         .name = "DOMAIN_MIGRATE_SET_MAX_DOWNTIME",
         .api = "virDomainMigrateSetMaxDowntime",
@@ -912,6 +1000,18 @@ static const virNetServerProgramProc remoteProcs[] = {
         .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
         .highPriority = false,
         .readonlyAllowed = false,
+        .needsOpen = true,
+    },
+    [REMOTE_PROC_NODE_GET_CPU_STATS] = {
+        .name = "NODE_GET_CPU_STATS",
+        .api = "virNodeGetCPUStats",
+        .func = remoteDispatchNodeGetCpuStatsHelper,
+        .argsLen = sizeof(remote_node_get_cpu_stats_args),
+        .argsFilter = (xdrproc_t)xdr_remote_node_get_cpu_stats_args,
+        .retLen = sizeof(remote_node_get_cpu_stats_ret),
+        .retFilter = (xdrproc_t)xdr_remote_node_get_cpu_stats_ret,
+        .highPriority = true,
+        .readonlyAllowed = true,
         .needsOpen = true,
     },
     [REMOTE_PROC_DOMAIN_DESTROY_FLAGS] = {
