@@ -380,6 +380,11 @@ typedef int (*virDrvDomainMigrateGetULL)(virConn *conn,
  * Statistics (issue 16), in libvirt's units.  The entries with @nparams
  * follow libvirt's rule: *@nparams 0 asks for the count.
  */
+/* The legacy block counters of disk @path (target or source); errs -1
+ * when unknown. */
+typedef int (*virDrvDomainBlockStats)(virConn *conn, const virDomainIdent *dom,
+                                      const char *path,
+                                      virDomainBlockStatsStruct *stats);
 /* Typed block counters of disk @path (target or source); the caller frees
  * *@params with virTypedParamArrayFree. */
 typedef int (*virDrvDomainBlockStatsFlags)(virConn *conn,
@@ -611,6 +616,7 @@ struct _virHypervisorDriver {
     virDrvDomainMigrateSetULL domainMigrateSetCompressionCache;
     virDrvDomainFlagsOp domainMigrateStartPostCopy;
 
+    virDrvDomainBlockStats domainBlockStats;
     virDrvDomainBlockStatsFlags domainBlockStatsFlags;
     virDrvDomainInterfaceStats domainInterfaceStats;
     virDrvDomainMemoryStats domainMemoryStats;

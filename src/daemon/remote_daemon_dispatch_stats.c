@@ -6,8 +6,9 @@
  * Counters of domains and of the host (issue 16).  Sizes that arrive on
  * the wire are checked against the protocol's limits before anything is
  * allocated from them; the driver's entry was checked by the generated
- * wrapper.  The lists of records (a domain's memory statistics, the
- * host's CPU and memory statistics) are generated from the .x.
+ * wrapper.  The legacy block statistics and the lists of records (a
+ * domain's memory statistics, the host's CPU and memory statistics) are
+ * generated from the .x.
  */
 #include <config.h>
 
@@ -19,47 +20,6 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 
 VIR_LOG_INIT("daemon.dispatch_stats");
-
-
-/* The LLONG counter @name of @params, 0 when absent. */
-static long long
-remoteBlockStatsField(const virTypedParameter *params, int nparams,
-                      const char *name)
-{
-    long long v = 0;
-
-    if (virTypedParamArrayGetLLong(params, nparams, name, &v) != 1)
-        return 0;
-    return v;
-}
-
-
-int
-remoteDispatchDomainBlockStats(virNetServerClient *client G_GNUC_UNUSED,
-                               virConn *conn,
-                               remote_domain_block_stats_args *args,
-                               remote_domain_block_stats_ret *ret)
-{
-    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
-    virTypedParameterPtr params = NULL;
-    int nparams = 1;
-
-    /* the typed entry with a non-zero count answers with every counter */
-    if (conn->driver->domainBlockStatsFlags(conn, dom, args->path, &params,
-                                            &nparams, 0) < 0)
-        return -1;
-    ret->rd_req = remoteBlockStatsField(params, nparams,
-                                        VIR_DOMAIN_BLOCK_STATS_READ_REQ);
-    ret->rd_bytes = remoteBlockStatsField(params, nparams,
-                                          VIR_DOMAIN_BLOCK_STATS_READ_BYTES);
-    ret->wr_req = remoteBlockStatsField(params, nparams,
-                                        VIR_DOMAIN_BLOCK_STATS_WRITE_REQ);
-    ret->wr_bytes = remoteBlockStatsField(params, nparams,
-                                          VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES);
-    ret->errs = -1;
-    virTypedParamArrayFree(params, nparams);
-    return 0;
-}
 
 
 int

@@ -109,6 +109,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainMigrateSetCompressionCache = qemuDomainMigrateSetCompressionCache,
     .domainMigrateStartPostCopy = qemuDomainMigrateStartPostCopy,
 
+    .domainBlockStats = qemuDomainBlockStats,
     .domainBlockStatsFlags = qemuDomainBlockStatsFlags,
     .domainInterfaceStats = qemuDomainInterfaceStats,
     .domainMemoryStats = qemuDomainMemoryStats,

@@ -77,6 +77,44 @@ qemuDomainBlockStatsFlags(virConn *conn G_GNUC_UNUSED,
 }
 
 
+/* The LLONG counter @name of @params, 0 when absent. */
+static long long
+qemuBlockStatsGet(const virTypedParameter *params, int nparams,
+                  const char *name)
+{
+    long long v = 0;
+
+    if (virTypedParamArrayGetLLong(params, nparams, name, &v) != 1)
+        return 0;
+    return v;
+}
+
+
+/* virDomainBlockStats: the legacy counters of disk @path ("" for all),
+ * read from the typed ones; QEMU counts no errors. */
+int
+qemuDomainBlockStats(virConn *conn, const virDomainIdent *dom, const char *path,
+                     virDomainBlockStatsStruct *stats)
+{
+    virTypedParameterPtr params = NULL;
+    int n = 0;
+
+    if (qemuDomainBlockStatsFlags(conn, dom, path, &params, &n, 0) < 0)
+        return -1;
+    stats->rd_req = qemuBlockStatsGet(params, n,
+                                      VIR_DOMAIN_BLOCK_STATS_READ_REQ);
+    stats->rd_bytes = qemuBlockStatsGet(params, n,
+                                        VIR_DOMAIN_BLOCK_STATS_READ_BYTES);
+    stats->wr_req = qemuBlockStatsGet(params, n,
+                                      VIR_DOMAIN_BLOCK_STATS_WRITE_REQ);
+    stats->wr_bytes = qemuBlockStatsGet(params, n,
+                                        VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES);
+    stats->errs = -1;
+    virTypedParamArrayFree(params, n);
+    return 0;
+}
+
+
 /* virDomainInterfaceStats: a tap NIC's counters as the guest sees them. */
 int
 qemuDomainInterfaceStats(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,

@@ -8,6 +8,8 @@
 
 #include "qemu_conf.h"
 
+int qemuDomainBlockStats(virConn *conn, const virDomainIdent *dom,
+                         const char *path, virDomainBlockStatsStruct *stats);
 int qemuDomainBlockStatsFlags(virConn *conn, const virDomainIdent *dom,
                               const char *path, virTypedParameterPtr *params,
                               int *nparams, unsigned int flags);
