@@ -100,6 +100,7 @@ remoteDispatchNodeGetCellsFreeMemory(virNetServerClient *client G_GNUC_UNUSED,
 {
     g_autofree unsigned long long *cells = NULL;
     int n;
+    int i;
 
     if (remoteCheckCount("maxCells", args->maxcells, REMOTE_NODE_MAX_CELLS) < 0)
         return -1;
@@ -107,8 +108,11 @@ remoteDispatchNodeGetCellsFreeMemory(virNetServerClient *client G_GNUC_UNUSED,
     if ((n = conn->driver->nodeGetCellsFreeMemory(conn, cells, args->startCell,
                                                   args->maxcells)) < 0)
         return -1;
+    /* copied: uint64_t need not be unsigned long long */
     ret->cells.cells_len = n;
-    ret->cells.cells_val = (uint64_t *)g_steal_pointer(&cells);
+    ret->cells.cells_val = g_new0(uint64_t, MAX(n, 1));
+    for (i = 0; i < n; i++)
+        ret->cells.cells_val[i] = cells[i];
     return 0;
 }
 
