@@ -283,6 +283,13 @@ typedef char *(*virDrvDomainGetOSType)(virConn *conn,
 typedef int (*virDrvDomainSaveFlags)(virConn *conn, const virDomainIdent *dom,
                                      const char *to, const char *dxml,
                                      unsigned int flags);
+/* virDomainCoreDumpWithFormat: the guest's memory to @to in @dumpformat
+ * (virDomainCoreDumpFormat).  Returns 0 or -1. */
+typedef int (*virDrvDomainCoreDumpWithFormat)(virConn *conn,
+                                              const virDomainIdent *dom,
+                                              const char *to,
+                                              unsigned int dumpformat,
+                                              unsigned int flags);
 typedef int (*virDrvDomainRestoreFlags)(virConn *conn, const char *from,
                                         const char *dxml, unsigned int flags);
 typedef char *(*virDrvDomainSaveImageGetXMLDesc)(virConn *conn,
@@ -586,6 +593,7 @@ struct _virHypervisorDriver {
     virDrvDomainQueryFlags domainHasManagedSaveImage;
     virDrvDomainSaveFlags domainSaveFlags;
     virDrvDomainRestoreFlags domainRestoreFlags;
+    virDrvDomainCoreDumpWithFormat domainCoreDumpWithFormat;
     virDrvDomainFlagsOp domainManagedSave;
     virDrvDomainFlagsOp domainManagedSaveRemove;
     virDrvDomainSaveImageGetXMLDesc domainSaveImageGetXMLDesc;

@@ -85,6 +85,10 @@ struct _qemuDomainObjPrivate {
     /* console sessions (qemu_driver_console.c), issue 16: serial alias
      * -> the held virStream of its session */
     GHashTable *consoles;
+
+    /* memory dumps (qemu_dump.c) */
+    bool dumpCompleted; /* DUMP_COMPLETED of the dump under way */
+    char *dumpError;    /* its error, NULL if it succeeded */
 };
 
 #define QEMU_DOMAIN_PRIVATE(vm) ((qemuDomainObjPrivate *)(vm)->privateData)

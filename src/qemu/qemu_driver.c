@@ -78,6 +78,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainGetOSType = qemuDomainGetOSType,
     .domainHasManagedSaveImage = qemuDomainHasManagedSaveImage,
     .domainSaveFlags = qemuDomainSaveFlags,
+    .domainCoreDumpWithFormat = qemuDomainCoreDumpWithFormat,
     .domainRestoreFlags = qemuDomainRestoreFlags,
     .domainManagedSave = qemuDomainManagedSave,
     .domainManagedSaveRemove = qemuDomainManagedSaveRemove,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "qemu_driver_save.h"
+#include "qemu_dump.h"
 #include "qemu_domain.h"
 #include "qemu_driver_lifecycle.h"
 #include "qemu_process.h"
@@ -61,6 +62,35 @@ qemuDomainSaveFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
         return -1;
     if (virDomainObjCheckActive(vm) == 0)
         ret = qemuSaveDomain(vm, to, dxml, flags);
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/**
+ * qemuDomainCoreDumpWithFormat:
+ * virDomainCoreDumpWithFormat (and virDomainCoreDump, format raw): the
+ * guest's memory into @to (qemu_dump.c).
+ */
+int
+qemuDomainCoreDumpWithFormat(virConn *conn G_GNUC_UNUSED,
+                             const virDomainIdent *dom, const char *to,
+                             unsigned int dumpformat, unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s to=%s format=%u flags=0x%x", dom->name, to, dumpformat,
+              flags);
+    if (!g_path_is_absolute(to)) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("dump file path '%1$s' is not absolute"), to);
+        return -1;
+    }
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjCheckActive(vm) == 0)
+        ret = qemuDumpDomain(vm, to, dumpformat, flags);
     virDomainObjEndAPI(&vm);
     return ret;
 }

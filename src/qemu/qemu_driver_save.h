@@ -8,6 +8,9 @@
 
 #include "qemu_conf.h"
 
+int qemuDomainCoreDumpWithFormat(virConn *conn, const virDomainIdent *dom,
+                                 const char *to, unsigned int dumpformat,
+                                 unsigned int flags);
 int qemuDomainSaveFlags(virConn *conn, const virDomainIdent *dom,
                         const char *to, const char *dxml, unsigned int flags);
 int qemuDomainRestoreFlags(virConn *conn, const char *from, const char *dxml,

@@ -325,11 +325,12 @@ qemuMigrationAnyJobName(virDomainAsyncJob asyncJob)
         return "migration out";
     case VIR_ASYNC_JOB_SAVE:
         return "domain save";
+    case VIR_ASYNC_JOB_DUMP:
+        return "domain core dump";
     case VIR_ASYNC_JOB_START:
         return "domain restore";
     case VIR_ASYNC_JOB_MIGRATION_IN:
     case VIR_ASYNC_JOB_NONE:
-    case VIR_ASYNC_JOB_DUMP:
     case VIR_ASYNC_JOB_SNAPSHOT:
     case VIR_ASYNC_JOB_BACKUP:
     case VIR_ASYNC_JOB_LAST:

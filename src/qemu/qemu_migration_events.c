@@ -25,8 +25,8 @@ VIR_LOG_INIT("qemu.migration_events");
 
 
 /* MIGRATION event (monitor thread, @vm locked, an async job active):
- * migrations, and the save and restore jobs (qemu_save.c), whose data
- * QEMU moves with its migration code too. */
+ * migrations, and the save, restore and dump jobs (qemu_save.c,
+ * qemu_dump.c), whose data QEMU moves with its migration code too. */
 static void
 qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status)
 {
@@ -35,6 +35,7 @@ qemuMigrationAnyHandleStatus(virDomainObj *vm, qemuMonitorMigrationStatus status
     if (vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_OUT &&
         vm->job->asyncJob != VIR_ASYNC_JOB_MIGRATION_IN &&
         vm->job->asyncJob != VIR_ASYNC_JOB_SAVE &&
+        vm->job->asyncJob != VIR_ASYNC_JOB_DUMP &&
         vm->job->asyncJob != VIR_ASYNC_JOB_START)
         return;
     if (jobStatus < 0 || !vm->job->current)

@@ -181,7 +181,9 @@ int qemuMonitorStopCPUs(qemuMonitor *mon);
 int qemuMonitorSystemPowerdown(qemuMonitor *mon);
 int qemuMonitorSystemReset(qemuMonitor *mon);
 int qemuMonitorQuit(qemuMonitor *mon);
-int qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *path);
+int qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *protocol,
+                               const char *format, bool detach);
+char **qemuMonitorDumpFormats(qemuMonitor *mon);
 
 int qemuMonitorGetMigrationStats(qemuMonitor *mon,
                                  qemuMonitorMigrationStats *retStats);

@@ -455,19 +455,65 @@ qemuMonitorMigrate(qemuMonitor *mon, const char *uri, bool resume)
 }
 
 
-/* qemuMonitorDumpGuestMemory: "dump-guest-memory" of the guest's RAM
- * (no paging, ELF) to the file @path, which QEMU creates; returns when
- * the dump is written.  @mon must be locked.  Returns 0 or -1
- * (reported). */
+/**
+ * qemuMonitorDumpGuestMemory:
+ * "dump-guest-memory" of the guest's RAM (no paging) to @protocol
+ * ("file:PATH", or "fd:NAME" of a descriptor given with "getfd") in
+ * @format ("elf" when NULL, "kdump-zlib", "win-dmp"...).  With @detach
+ * QEMU answers at once and sends DUMP_COMPLETED at the end; without, the
+ * reply comes once the dump is written.  @mon must be locked.  Returns 0
+ * or -1 (reported).
+ */
 int
-qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *path)
+qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *protocol,
+                           const char *format, bool detach)
 {
     json_object *args = json_object_new_object();
-    g_autofree char *protocol = g_strdup_printf("file:%s", path);
 
     json_object_object_add(args, "paging", json_object_new_boolean(false));
     json_object_object_add(args, "protocol", json_object_new_string(protocol));
+    if (format)
+        json_object_object_add(args, "format", json_object_new_string(format));
+    if (detach)
+        json_object_object_add(args, "detach", json_object_new_boolean(true));
     return qemuMonitorJSONSimple(mon, "dump-guest-memory", args);
+}
+
+
+/**
+ * qemuMonitorDumpFormats:
+ * The formats "dump-guest-memory" of this QEMU writes, from
+ * "query-dump-guest-memory-capability" (a NULL-terminated list the
+ * caller frees).  @mon must be locked.  Returns NULL (reported) on
+ * failure.
+ */
+char **
+qemuMonitorDumpFormats(qemuMonitor *mon)
+{
+    g_autoptr(json_object) reply = NULL;
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+    json_object *ret;
+    json_object *formats = NULL;
+    size_t i;
+
+    ret = qemuMonitorJSONCommand(mon, "query-dump-guest-memory-capability",
+                                 NULL, json_type_object, &reply);
+    if (!ret)
+        return NULL;
+    if (!json_object_object_get_ex(ret, "formats", &formats) ||
+        !json_object_is_type(formats, json_type_array)) {
+        virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
+                       _("query-dump-guest-memory-capability reply was missing 'formats'"));
+        return NULL;
+    }
+    for (i = 0; i < json_object_array_length(formats); i++) {
+        json_object *f = json_object_array_get_idx(formats, i);
+
+        if (json_object_is_type(f, json_type_string))
+            g_ptr_array_add(names, g_strdup(json_object_get_string(f)));
+    }
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&names), FALSE);
 }
 
 

@@ -14,9 +14,13 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "qemu_process_events.h"
 #include "qemu_conf.h"
 #include "qemu_domainjob.h"
+#include "qemu_dump.h"
 #include "qemu_eventloop.h"
 #include "qemu_process.h"
 #include "qemu_process_periph.h"
@@ -24,6 +28,7 @@
 #include "qemu_domain.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "virlog.h"
 #include "virthread.h"
 
@@ -297,26 +302,29 @@ qemuProcessCrashDumpPath(const char *dir, int id, const char *name)
 }
 
 
-/* Writes the memory of crashed @vm (locked, under a job) to the dump
- * directory.  Returns 0 or -1 (reported). */
+/* Writes the memory of crashed @vm (locked, holding the DUMP job) to
+ * the dump directory.  Returns 0 or -1 (reported). */
 static int
 qemuProcessCrashDump(virDomainObj *vm)
 {
-    qemuDomainObjPrivate *priv = vm->privateData;
     const char *dir = qemu_driver->cfg->dumpDir;
     g_autofree char *path = qemuProcessCrashDumpPath(dir, vm->def->id,
                                                      vm->def->name);
-    int rc;
+    VIR_AUTOCLOSE fd = -1;
 
     if (g_mkdir_with_parents(dir, 0700) < 0) {
         virReportSystemError(errno, _("cannot create directory '%1$s'"), dir);
         return -1;
     }
-    if (qemuDomainObjEnterMonitor(vm) < 0)
+    if ((fd = open(path, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC,
+                   S_IRUSR | S_IWUSR)) < 0) {
+        virReportSystemError(errno, _("failed to create '%1$s'"), path);
         return -1;
-    rc = qemuMonitorDumpGuestMemory(priv->mon, path);
-    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+    }
+    if (qemuDumpMemory(vm, VIR_ASYNC_JOB_DUMP, fd, NULL) < 0) {
+        unlink(path);
         return -1;
+    }
     VIR_INFO("domain %s crashed; its memory is in %s", vm->def->name, path);
     return 0;
 }
@@ -339,11 +347,13 @@ qemuProcessCrashDumpJob(virDomainObj *vm, unsigned int gen)
 {
     bool ok = false;
 
-    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) < 0)
+    if (virDomainObjBeginAsyncJob(vm, VIR_ASYNC_JOB_DUMP,
+                                  VIR_DOMAIN_JOB_OPERATION_DUMP,
+                                  VIR_DUMP_MEMORY_ONLY) < 0)
         return false;
     if (qemuProcessCrashIsCurrent(vm, gen))
         ok = qemuProcessCrashDump(vm) == 0;
-    virDomainObjEndJob(vm);
+    virDomainObjEndAsyncJob(vm);
     if (!ok) {
         VIR_WARN("domain %s crashed and was not dumped: %s; it stays crashed",
                  vm->def->name, NULLSTR(virErrorGetLastMessage()));

@@ -301,6 +301,28 @@ qemuProcessQMPEventBalloon(virDomainObj *vm, json_object *data)
 }
 
 
+/* DUMP_COMPLETED: {"result": {"status": "completed"|"failed", ...},
+ * "error": "..."}; wakes qemuDumpMemory. */
+static void
+qemuProcessQMPEventDump(virDomainObj *vm, json_object *data)
+{
+    qemuDomainObjPrivate *priv = QEMU_DOMAIN_PRIVATE(vm);
+    json_object *result = NULL;
+    json_object *status = NULL;
+    json_object *error = NULL;
+
+    g_clear_pointer(&priv->dumpError, g_free);
+    if (json_object_object_get_ex(data, "error", &error))
+        priv->dumpError = g_strdup(json_object_get_string(error));
+    else if (!json_object_object_get_ex(data, "result", &result) ||
+             !json_object_object_get_ex(result, "status", &status) ||
+             STRNEQ_NULLABLE(json_object_get_string(status), "completed"))
+        priv->dumpError = g_strdup("unknown reason");
+    priv->dumpCompleted = true;
+    virDomainObjBroadcast(vm);
+}
+
+
 /**
  * qemuProcessHandleQMPEvent:
  * The monitor's callback for every QMP event: the ones above, and the
@@ -319,7 +341,8 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
     }
     if (!data ||
         (!g_str_has_prefix(event, "BLOCK_") &&
-         STRNEQ(event, "MEMORY_FAILURE") && STRNEQ(event, "BALLOON_CHANGE")))
+         STRNEQ(event, "MEMORY_FAILURE") && STRNEQ(event, "BALLOON_CHANGE") &&
+         STRNEQ(event, "DUMP_COMPLETED")))
         return;
     virObjectLock(vm);
     if (QEMU_DOMAIN_PRIVATE(vm)->mon != mon || !virDomainObjIsActive(vm) ||
@@ -335,6 +358,8 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
         qemuProcessQMPEventThreshold(vm, data);
     else if (STREQ(event, "MEMORY_FAILURE"))
         qemuProcessQMPEventMemory(vm, data);
+    else if (STREQ(event, "DUMP_COMPLETED"))
+        qemuProcessQMPEventDump(vm, data);
     else if (STREQ(event, "BALLOON_CHANGE"))
         qemuProcessQMPEventBalloon(vm, data);
     virObjectUnlock(vm);

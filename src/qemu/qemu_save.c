@@ -145,11 +145,12 @@ qemuSaveFormatXML(virDomainObj *vm, const char *dxml)
 }
 
 
-/* QEMU's migration settings for a save: no capability but "events", no
- * bandwidth limit.  The originals are kept to be put back afterwards.
- * @vm locked, holding the SAVE job.  Returns 0 or -1 (reported). */
+/* QEMU's migration settings for a save or a dump: no capability but
+ * "events", no bandwidth limit.  The originals are kept to be put back
+ * afterwards.  @vm locked, holding @asyncJob.  Returns 0 or -1
+ * (reported). */
 static int
-qemuSaveApplyParams(virDomainObj *vm)
+qemuSaveApplyParams(virDomainObj *vm, virDomainAsyncJob asyncJob)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     g_autoptr(qemuMigrationParams) params = qemuMigrationParamsNew();
@@ -157,12 +158,12 @@ qemuSaveApplyParams(virDomainObj *vm)
 
     if (qemuMigrationParamsSetMaxBandwidth(params,
                                            QEMU_MIGRATION_BANDWIDTH_MAX) < 0 ||
-        qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_SAVE) < 0)
+        qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
         return -1;
     if (qemuMigrationCapsProbe(priv->mon, false, &priv->migrationCaps) == 0 &&
         (priv->migrationOrigParams ||
          qemuMigrationParamsFetch(priv->mon, &priv->migrationOrigParams) == 0))
-        rc = qemuMigrationParamsApply(priv->mon, VIR_ASYNC_JOB_SAVE, params,
+        rc = qemuMigrationParamsApply(priv->mon, asyncJob, params,
                                       priv->migrationCaps, 0);
     if (qemuDomainObjExitMonitor(vm) < 0)
         return -1;
@@ -171,9 +172,10 @@ qemuSaveApplyParams(virDomainObj *vm)
 
 
 /* "migrate" to @uri and the wait for its end; cancelled on failure.
- * @vm locked, holding the SAVE job.  Returns 0 or -1 (reported). */
+ * @vm locked, holding @asyncJob (SAVE or DUMP).  Returns 0 or -1
+ * (reported). */
 static int
-qemuSaveMigrate(virDomainObj *vm, const char *uri)
+qemuSaveMigrate(virDomainObj *vm, virDomainAsyncJob asyncJob, const char *uri)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
     virError *err = NULL;
@@ -182,24 +184,25 @@ qemuSaveMigrate(virDomainObj *vm, const char *uri)
     if (vm->job->abortJob) {
         vm->job->current->status = VIR_DOMAIN_JOB_STATUS_CANCELED;
         virReportError(VIR_ERR_OPERATION_ABORTED,
-                       _("job '%1$s' canceled by client"), "domain save");
+                       _("job '%1$s' canceled by client"),
+                       asyncJob == VIR_ASYNC_JOB_DUMP ? "domain core dump"
+                                                      : "domain save");
         return -1;
     }
     vm->job->current->status = VIR_DOMAIN_JOB_STATUS_MIGRATING;
-    if (qemuDomainObjEnterMonitorAsync(vm, VIR_ASYNC_JOB_SAVE) < 0)
+    if (qemuDomainObjEnterMonitorAsync(vm, asyncJob) < 0)
         return -1;
     rc = qemuMonitorMigrate(priv->mon, uri, false);
     if (qemuDomainObjExitMonitor(vm) < 0)
         return -1;
-    if (rc == 0 &&
-        (rc = qemuMigrationAnyWait(vm, VIR_ASYNC_JOB_SAVE, false)) > 0) {
+    if (rc == 0 && (rc = qemuMigrationAnyWait(vm, asyncJob, false)) > 0) {
         virReportError(VIR_ERR_INTERNAL_ERROR, "%s",
                        _("QEMU paused the save before its end"));
         rc = -1;
     }
     if (rc < 0 && virDomainObjIsActive(vm)) {
         virErrorPreserveLast(&err);
-        if (qemuMigrationSrcCancel(vm, VIR_ASYNC_JOB_SAVE) < 0)
+        if (qemuMigrationSrcCancel(vm, asyncJob) < 0)
             VIR_DEBUG("cancelling the save's migration: %s",
                       NULLSTR(virErrorGetLastMessage()));
         virErrorRestore(&err);
@@ -223,10 +226,11 @@ qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path, const char *xml,
 
     qemuSaveImageHeaderInit(&hdr, xml, running);
     if (qemuSaveImageWriteStart(fd, path, &hdr, xml) < 0 ||
-        qemuSaveApplyParams(vm) < 0 ||
+        qemuSaveApplyParams(vm, VIR_ASYNC_JOB_SAVE) < 0 ||
         !(tunnel = qemuMigrationSrcTunnelStart(&st)))
         return -1;
-    rc = qemuSaveMigrate(vm, qemuMigrationSrcTunnelURI(tunnel));
+    rc = qemuSaveMigrate(vm, VIR_ASYNC_JOB_SAVE,
+                         qemuMigrationSrcTunnelURI(tunnel));
     /* the tunnel's thread ends once QEMU closed its socket */
     virObjectUnlock(vm);
     if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0)
@@ -235,6 +239,41 @@ qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path, const char *xml,
     if (rc < 0 || (direct && qemuSaveDirectWriterFinish(direct) < 0))
         return -1;
     return qemuSaveImageWriteFinish(fd, path, &hdr, sink.written);
+}
+
+
+/**
+ * qemuSaveDumpStream:
+ * QEMU's state of locked @vm (DUMP job held) into the open, empty file
+ * @fd at @path, the stream a save image holds but without its header
+ * (libvirt's "virsh dump" without --memory-only); with @bypass through
+ * an O_DIRECT writer of @path.  QEMU's migration settings are put back.
+ * Returns 0 or -1 (reported).
+ */
+int
+qemuSaveDumpStream(virDomainObj *vm, int fd, const char *path, bool bypass)
+{
+    g_autoptr(qemuSaveDirectWriter) direct = NULL;
+    qemuSaveSink sink = { .fd = fd, .path = path };
+    virStream st = { .driver = &qemuSaveSinkDriver, .privateData = &sink };
+    qemuMigrationTunnel *tunnel;
+    int rc = -1;
+
+    if (bypass && !(sink.direct = direct = qemuSaveDirectWriterNew(path, 0)))
+        return -1;
+    if (qemuSaveApplyParams(vm, VIR_ASYNC_JOB_DUMP) == 0 &&
+        (tunnel = qemuMigrationSrcTunnelStart(&st))) {
+        rc = qemuSaveMigrate(vm, VIR_ASYNC_JOB_DUMP,
+                             qemuMigrationSrcTunnelURI(tunnel));
+        virObjectUnlock(vm);
+        if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0)
+            rc = -1;
+        virObjectLock(vm);
+    }
+    if (rc == 0 && direct && qemuSaveDirectWriterFinish(direct) < 0)
+        rc = -1;
+    qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_DUMP);
+    return rc;
 }
 
 

@@ -30,6 +30,7 @@ int qemuSaveCheckFlags(unsigned int flags, unsigned int supported);
 
 int qemuSaveDomain(virDomainObj *vm, const char *path, const char *dxml,
                    unsigned int flags);
+int qemuSaveDumpStream(virDomainObj *vm, int fd, const char *path, bool bypass);
 
 virDomainDef *qemuSaveImageReadDef(const char *path, const char *dxml,
                                    qemuSaveImageHeader *retHdr, int *retFD);
