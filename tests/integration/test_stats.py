@@ -270,10 +270,10 @@ out["all"] = [(r[0].name(), r[1]) for r in c.getAllDomainStats(
     libvirt.VIR_DOMAIN_STATS_BLOCK | libvirt.VIR_DOMAIN_STATS_VCPU)]
 out["list"] = [(r[0].name(), r[1]) for r in c.domainListGetStats([d], 0)]
 try:
-    d.coreDump("/nonexistent", 0)
-    out["dump"] = None
+    d.injectNMI(0)
+    out["unserved"] = None
 except libvirt.libvirtError as e:
-    out["dump"] = [e.get_error_code(), str(e)]
+    out["unserved"] = [e.get_error_code(), str(e)]
 print(json.dumps(out))
 """
         res = subprocess.run(["/usr/bin/python3", "-c", script, self.host.uri_ro,
@@ -307,9 +307,9 @@ print(json.dumps(out))
         self.assertNotIn("state.state", params)
         self.assertIn("state.state", out["list"][0][1])
         # an API this daemon does not serve is named, as libvirt does
-        self.assertEqual(out["dump"][0], 3)    # VIR_ERR_NO_SUPPORT
+        self.assertEqual(out["unserved"][0], 3)    # VIR_ERR_NO_SUPPORT
         self.assertIn("this function is not supported by the connection "
-                      "driver: virDomainCoreDump", out["dump"][1])
+                      "driver: virDomainInjectNMI", out["unserved"][1])
 
     def test_prometheus_exporter(self):
         if not os.path.exists(EXPORTER):
