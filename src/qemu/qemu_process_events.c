@@ -296,7 +296,8 @@ qemuProcessCrashDumpPath(const char *dir, int id, const char *name)
 {
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
     g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d-%H:%M:%S");
-    g_autofree char *shortName = g_utf8_substring(name, 0, 20);
+    glong len = MIN(g_utf8_strlen(name, -1), 20);
+    g_autofree char *shortName = g_utf8_substring(name, 0, len);
 
     return g_strdup_printf("%s/%d-%s-%s", dir, id, shortName, stamp);
 }
