@@ -38,20 +38,26 @@ class StatePoller:
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
+    def _poll(self):
+        for host, conn in self.conns:
+            try:
+                st = tuple(conn.lookupByName(self.name).state())
+            except Exception:  # not there (yet, or any more)
+                st = None
+            if not self.seen[host] or self.seen[host][-1] != st:
+                self.seen[host].append(st)
+                self.when[host].append(time.time())
+
     def _run(self):
         while not self._stop.wait(0.005):
-            for host, conn in self.conns:
-                try:
-                    st = tuple(conn.lookupByName(self.name).state())
-                except Exception:  # not there (yet, or any more)
-                    st = None
-                if not self.seen[host] or self.seen[host][-1] != st:
-                    self.seen[host].append(st)
-                    self.when[host].append(time.time())
+            self._poll()
 
     def stop(self):
+        """Stops polling after one last look, so the states the caller
+        waited for are the last ones noted."""
         self._stop.set()
         self._thread.join()
+        self._poll()
         for _, conn in self.conns:
             conn.close()
         return self.seen
