@@ -211,6 +211,28 @@ qemuSaveMigrate(virDomainObj *vm, virDomainAsyncJob asyncJob, const char *uri)
 }
 
 
+/* QEMU's migration stream of locked @vm (holding @asyncJob, SAVE or
+ * DUMP) into @st, through the tunnel, with the save's settings.
+ * Returns 0 or -1 (reported). */
+static int
+qemuSaveStreamTo(virDomainObj *vm, virDomainAsyncJob asyncJob, virStream *st)
+{
+    qemuMigrationTunnel *tunnel;
+    int rc;
+
+    if (qemuSaveApplyParams(vm, asyncJob) < 0 ||
+        !(tunnel = qemuMigrationSrcTunnelStart(st)))
+        return -1;
+    rc = qemuSaveMigrate(vm, asyncJob, qemuMigrationSrcTunnelURI(tunnel));
+    /* the tunnel's thread ends once QEMU closed its socket */
+    virObjectUnlock(vm);
+    if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0)
+        rc = -1;
+    virObjectLock(vm);
+    return rc;
+}
+
+
 /* QEMU's state of locked @vm (SAVE job held) into the open, empty image
  * @fd: header, XML, stream (through @direct if not NULL: O_DIRECT),
  * final header.  Returns 0 or -1 (reported). */
@@ -221,21 +243,12 @@ qemuSaveWriteImage(virDomainObj *vm, int fd, const char *path, const char *xml,
     qemuSaveSink sink = { .fd = fd, .path = path, .direct = direct };
     virStream st = { .driver = &qemuSaveSinkDriver, .privateData = &sink };
     qemuSaveImageHeader hdr;
-    qemuMigrationTunnel *tunnel;
     int rc;
 
     qemuSaveImageHeaderInit(&hdr, xml, running);
-    if (qemuSaveImageWriteStart(fd, path, &hdr, xml) < 0 ||
-        qemuSaveApplyParams(vm, VIR_ASYNC_JOB_SAVE) < 0 ||
-        !(tunnel = qemuMigrationSrcTunnelStart(&st)))
+    if (qemuSaveImageWriteStart(fd, path, &hdr, xml) < 0)
         return -1;
-    rc = qemuSaveMigrate(vm, VIR_ASYNC_JOB_SAVE,
-                         qemuMigrationSrcTunnelURI(tunnel));
-    /* the tunnel's thread ends once QEMU closed its socket */
-    virObjectUnlock(vm);
-    if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0)
-        rc = -1;
-    virObjectLock(vm);
+    rc = qemuSaveStreamTo(vm, VIR_ASYNC_JOB_SAVE, &st);
     if (rc < 0 || (direct && qemuSaveDirectWriterFinish(direct) < 0))
         return -1;
     return qemuSaveImageWriteFinish(fd, path, &hdr, sink.written);
@@ -256,20 +269,11 @@ qemuSaveDumpStream(virDomainObj *vm, int fd, const char *path, bool bypass)
     g_autoptr(qemuSaveDirectWriter) direct = NULL;
     qemuSaveSink sink = { .fd = fd, .path = path };
     virStream st = { .driver = &qemuSaveSinkDriver, .privateData = &sink };
-    qemuMigrationTunnel *tunnel;
-    int rc = -1;
+    int rc;
 
     if (bypass && !(sink.direct = direct = qemuSaveDirectWriterNew(path, 0)))
         return -1;
-    if (qemuSaveApplyParams(vm, VIR_ASYNC_JOB_DUMP) == 0 &&
-        (tunnel = qemuMigrationSrcTunnelStart(&st))) {
-        rc = qemuSaveMigrate(vm, VIR_ASYNC_JOB_DUMP,
-                             qemuMigrationSrcTunnelURI(tunnel));
-        virObjectUnlock(vm);
-        if (qemuMigrationSrcTunnelStop(tunnel, rc < 0) < 0)
-            rc = -1;
-        virObjectLock(vm);
-    }
+    rc = qemuSaveStreamTo(vm, VIR_ASYNC_JOB_DUMP, &st);
     if (rc == 0 && direct && qemuSaveDirectWriterFinish(direct) < 0)
         rc = -1;
     qemuMigrationAnyResetParams(vm, VIR_ASYNC_JOB_DUMP);
