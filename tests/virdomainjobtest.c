@@ -1199,6 +1199,52 @@ testStatusJobPrivate(void)
 }
 
 
+/* Taints format back in the status document, an unknown one (of another
+ * version) is dropped, and they are the domain's messages. */
+static void
+testStatusTaint(void)
+{
+    virDomainObjConfig cfg = { 0 };
+#define TEST_TAINT_HEAD \
+    "<domstatus state='running' reason='booted' pid='78'>\n" \
+    "  <taint flag='custom-monitor'/>\n" \
+    "  <taint flag='custom-ga-command'/>\n"
+#define TEST_TAINT_TAIL \
+    "  <domain type='test' id='4'>\n" \
+    "    <name>guest</name>\n" \
+    "    <uuid>" TEST_UUID "</uuid>\n" \
+    "  </domain>\n" \
+    "</domstatus>\n"
+    const char *xml = TEST_TAINT_HEAD TEST_TAINT_TAIL;
+    const char *withUnknown = TEST_TAINT_HEAD
+        "  <taint flag='custom-dtb'/>\n" TEST_TAINT_TAIL;
+    g_autofree char *again = NULL;
+    g_auto(GStrv) msgs = NULL;
+    virDomainObj *vm;
+
+    virTestDomainObjConfigInit(&cfg, NULL, TEST_LONG_TIMEOUT_MS);
+    vm = virDomainObjParseStatus(withUnknown, "test", &cfg);
+    g_assert_nonnull(vm);
+    g_assert_cmpuint(vm->taint, ==,
+                     (1U << VIR_DOMAIN_TAINT_CUSTOM_MONITOR) |
+                         (1U << VIR_DOMAIN_TAINT_CUSTOM_GA_COMMAND));
+    again = virDomainObjFormatStatus(vm);
+    g_assert_cmpstr(again, ==, xml);
+
+    msgs = virDomainObjGetMessages(vm, VIR_DOMAIN_MESSAGE_TAINTING);
+    g_assert_cmpuint(g_strv_length(msgs), ==, 2);
+    g_assert_cmpstr(msgs[0], ==,
+                    "tainted: custom monitor control commands issued");
+    g_assert_cmpstr(msgs[1], ==,
+                    "tainted: custom guest agent control commands issued");
+    g_strfreev(g_steal_pointer(&msgs));
+    msgs = virDomainObjGetMessages(vm, VIR_DOMAIN_MESSAGE_DEPRECATION);
+    g_assert_cmpuint(g_strv_length(msgs), ==, 0);
+    g_assert_false(virDomainObjTaint(vm, VIR_DOMAIN_TAINT_CUSTOM_MONITOR));
+    virDomainObjEndAPI(&vm);
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -1228,6 +1274,7 @@ main(int argc, char **argv)
     g_test_add_func("/job/domain-condition", testDomainCondition);
     g_test_add_func("/obj/state", testObjState);
     g_test_add_func("/status/job-private", testStatusJobPrivate);
+    g_test_add_func("/status/taint", testStatusTaint);
     g_test_add_func("/list/lookups", testListLookups);
     g_test_add_func("/list/duplicates", testListDuplicates);
     g_test_add_func("/list/collect", testListCollect);

@@ -98,6 +98,69 @@ virDomainObjCheckActive(const virDomainObj *vm)
 }
 
 
+static const char *const virDomainTaintTable[] = {
+    [VIR_DOMAIN_TAINT_CUSTOM_MONITOR] = "custom-monitor",
+    [VIR_DOMAIN_TAINT_CUSTOM_GA_COMMAND] = "custom-ga-command",
+};
+VIR_ENUM_IMPL_TABLE(virDomainTaint, virDomainTaintTable, VIR_DOMAIN_TAINT_LAST);
+
+
+/* What @taint means, translated, for virDomainGetMessages. */
+const char *
+virDomainTaintMessage(virDomainTaint taint)
+{
+    switch (taint) {
+    case VIR_DOMAIN_TAINT_CUSTOM_MONITOR:
+        return _("custom monitor control commands issued");
+    case VIR_DOMAIN_TAINT_CUSTOM_GA_COMMAND:
+        return _("custom guest agent control commands issued");
+    case VIR_DOMAIN_TAINT_LAST:
+        break;
+    }
+    return "";
+}
+
+
+/* Marks running @vm (locked) as tainted by @taint.  Returns true the
+ * first time, when the caller logs it. */
+bool
+virDomainObjTaint(virDomainObj *vm, virDomainTaint taint)
+{
+    unsigned int bit = 1U << taint;
+
+    if (vm->taint & bit)
+        return false;
+    vm->taint |= bit;
+    return true;
+}
+
+
+/**
+ * virDomainObjGetMessages:
+ * The messages of locked @vm for virDomainGetMessages: one
+ * "tainted: ..." per taint with VIR_DOMAIN_MESSAGE_TAINTING or no @flags
+ * (this daemon records no deprecations).  A NULL-terminated list the
+ * caller owns; never NULL.
+ */
+char **
+virDomainObjGetMessages(const virDomainObj *vm, unsigned int flags)
+{
+    g_autoptr(GPtrArray) msgs = g_ptr_array_new();
+    size_t i;
+
+    if (!flags || (flags & VIR_DOMAIN_MESSAGE_TAINTING)) {
+        for (i = 0; i < VIR_DOMAIN_TAINT_LAST; i++) {
+            if (vm->taint & (1U << i))
+                g_ptr_array_add(msgs,
+                                g_strdup_printf(_("tainted: %1$s"),
+                                                virDomainTaintMessage(i)));
+        }
+    }
+    g_ptr_array_add(msgs, NULL);
+    return (char **)g_ptr_array_free(g_steal_pointer(&msgs), false);
+}
+
+
 /* The strings libvirt writes in status XML for states and reasons. */
 static const char *const virDomainObjStateTable[] = {
     [VIR_DOMAIN_NOSTATE] = "nostate",

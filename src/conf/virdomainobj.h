@@ -69,6 +69,8 @@ struct _virDomainObj {
     bool autostart;
     bool hasManagedSave;    /* the driver keeps a managed save image */
     bool removing;          /* being removed from its list */
+    unsigned int taint;     /* 1 << virDomainTaint of the running domain;
+                             * cleared when it stops */
 
     virDomainDef *def;      /* the live definition (or the persistent one
                              * while inactive) */
@@ -87,6 +89,20 @@ const char *const *virDomainObjStateReasonTable(int state,
                                                 unsigned int *nreasons);
 const char *virDomainObjStateReasonToString(int state, int reason);
 int virDomainObjStateReasonFromString(int state, const char *str);
+
+/* What a running domain was tainted by: libvirt's names in the status XML
+ * (<taint flag='...'/>) and its messages (virDomainGetMessages). */
+typedef enum {
+    VIR_DOMAIN_TAINT_CUSTOM_MONITOR,    /* virDomainQemuMonitorCommand */
+    VIR_DOMAIN_TAINT_CUSTOM_GA_COMMAND, /* virDomainQemuAgentCommand */
+
+    VIR_DOMAIN_TAINT_LAST
+} virDomainTaint;
+VIR_ENUM_DECL(virDomainTaint);
+const char *virDomainTaintMessage(virDomainTaint taint);
+
+bool virDomainObjTaint(virDomainObj *vm, virDomainTaint taint);
+char **virDomainObjGetMessages(const virDomainObj *vm, unsigned int flags);
 
 virDomainObj *virDomainObjNew(const virDomainObjConfig *cfg);
 void virDomainObjEndAPI(virDomainObj **vm);

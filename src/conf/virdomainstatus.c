@@ -15,6 +15,41 @@
 VIR_LOG_INIT("conf.virdomainstatus");
 
 
+/* The <taint flag='...'/> elements of @vm. */
+static void
+virDomainObjFormatTaint(virBuffer *buf, const virDomainObj *vm)
+{
+    size_t i;
+
+    for (i = 0; i < VIR_DOMAIN_TAINT_LAST; i++) {
+        if (vm->taint & (1U << i))
+            virBufferAsprintf(buf, "<taint flag='%s'/>\n",
+                              virDomainTaintTypeToString(i));
+    }
+}
+
+
+/* Reads the <taint> elements into @vm; a name this daemon does not know
+ * (a status file of another version) is dropped. */
+static void
+virDomainObjParseTaint(xmlXPathContext *ctxt, virDomainObj *vm)
+{
+    g_autofree xmlNodePtr *nodes = NULL;
+    int n = virXPathNodeSet("./taint", ctxt, &nodes);
+    int i;
+
+    for (i = 0; i < n; i++) {
+        g_autofree char *flag = virXMLPropString(nodes[i], "flag");
+        int taint = virDomainTaintTypeFromString(flag);
+
+        if (taint < 0)
+            VIR_WARN("ignoring unknown taint '%s'", NULLSTR(flag));
+        else
+            virDomainObjTaint(vm, taint);
+    }
+}
+
+
 /**
  * virDomainObjFormatStatus:
  * @vm: locked domain object with a definition
@@ -40,6 +75,7 @@ virDomainObjFormatStatus(virDomainObj *vm)
                       virDomainObjStateReasonToString(state, reason),
                       (long long)vm->pid);
     virBufferAdjustIndent(&buf, 2);
+    virDomainObjFormatTaint(&buf, vm);
     if (virDomainJobObjFormat(&buf, vm) < 0)
         return NULL;
     if (cfg->privateData.format && cfg->privateData.format(&buf, vm) < 0)
@@ -136,6 +172,7 @@ virDomainObjParseStatus(const char *xml, const char *what,
     if (!doc)
         return NULL;
     vm = virDomainObjNew(cfg);
+    virDomainObjParseTaint(ctxt, vm);
     if (!(vm->def = virDomainObjParseStatusDef(ctxt, cfg)) ||
         virDomainObjParseStatusRoot(ctxt, vm) < 0 ||
         virDomainJobObjParse(ctxt, vm) < 0 ||

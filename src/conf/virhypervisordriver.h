@@ -478,6 +478,14 @@ typedef char *(*virDrvDomainQemuAgentCommand)(virConn *conn,
                                               const virDomainIdent *dom,
                                               const char *cmd, int timeout,
                                               unsigned int flags);
+/* libvirt-qemu's monitor command, and the messages it leaves (taint):
+ * *result and *msgs (NULL-terminated) are the caller's. */
+typedef int (*virDrvDomainQemuMonitorCommand)(virConn *conn,
+                                              const virDomainIdent *dom,
+                                              const char *cmd, char **result,
+                                              unsigned int flags);
+typedef int (*virDrvDomainGetMessages)(virConn *conn, const virDomainIdent *dom,
+                                       char ***msgs, unsigned int flags);
 typedef char *(*virDrvDomainGetHostname)(virConn *conn,
                                          const virDomainIdent *dom,
                                          unsigned int flags);
@@ -649,6 +657,8 @@ struct _virHypervisorDriver {
     virDrvDomainOpenGraphicsFD domainOpenGraphicsFD;
 
     virDrvDomainQemuAgentCommand domainQemuAgentCommand;
+    virDrvDomainQemuMonitorCommand domainQemuMonitorCommand;
+    virDrvDomainGetMessages domainGetMessages;
     virDrvDomainGetHostname domainGetHostname;
     virDrvDomainGetTime domainGetTime;
     virDrvDomainSetTime domainSetTime;

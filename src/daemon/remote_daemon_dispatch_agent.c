@@ -8,8 +8,8 @@
  * parameters, arrays of interfaces and file systems) to the wire; the
  * generated wrapper checked the driver's entry.  The QEMU program
  * (QEMU_PROGRAM, libvirt-qemu's calls) has its own small table here:
- * the agent command is served, its other procedures are named so that
- * a call gets VIR_ERR_NO_SUPPORT naming the API.
+ * the monitor and agent commands are served, its other procedures are
+ * named so that a call gets VIR_ERR_NO_SUPPORT naming the API.
  */
 #include <config.h>
 
@@ -148,43 +148,127 @@ remoteDispatchDomainGetFsinfo(virNetServerClient *client G_GNUC_UNUSED,
 }
 
 
-/* ---- the QEMU program ---- */
-
-static int
-remoteDispatchQemuDomainAgentCommandHelper(virNetServerClient *client,
-                                           virNetMessage *msg G_GNUC_UNUSED,
-                                           void *argsp, void *retp)
+int
+remoteDispatchDomainGetMessages(virNetServerClient *client G_GNUC_UNUSED,
+                                virConn *conn,
+                                remote_domain_get_messages_args *args,
+                                remote_domain_get_messages_ret *ret)
 {
-    qemu_domain_agent_command_args *args = argsp;
-    qemu_domain_agent_command_ret *ret = retp;
-    virConn *conn = remoteGetConn(client);
-    g_autoptr(virDomainIdent) dom = NULL;
-    char *result;
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    char **msgs = NULL;
+    int n = conn->driver->domainGetMessages(conn, dom, &msgs, args->flags);
 
-    if (!conn)
+    if (n < 0)
         return -1;
-    if (!conn->driver->domainQemuAgentCommand) {
-        remoteReportNoSupport("virDomainQemuAgentCommand");
+    if (remoteCheckReplyLimit(_("Too many messages: %1$u for limit %2$d"), n,
+                              REMOTE_DOMAIN_MESSAGES_MAX) < 0) {
+        g_strfreev(msgs);
         return -1;
     }
-    dom = remoteDomainFromWire(&args->dom);
-    if (!(result = conn->driver->domainQemuAgentCommand(conn, dom, args->cmd,
-                                                        args->timeout,
-                                                        args->flags)))
-        return -1;
-    ret->result = g_new0(char *, 1);
-    *ret->result = result;
+    ret->msgs.msgs_len = n;
+    ret->msgs.msgs_val = msgs;
     return 0;
 }
 
 
+/* ---- the QEMU program ---- */
+
+/* What a served QEMU program procedure (its arguments begin with the
+ * domain) does with the driver's entry, given the connection and domain. */
+typedef int (*remoteQemuDomainCallFunc)(virConn *conn, virDomainIdent *dom,
+                                        void *args, void *ret);
+
+
+static int
+remoteQemuMonitorCommand(virConn *conn, virDomainIdent *dom, void *argsp,
+                         void *retp)
+{
+    qemu_domain_monitor_command_args *args = argsp;
+    qemu_domain_monitor_command_ret *ret = retp;
+
+    return conn->driver->domainQemuMonitorCommand(conn, dom, args->cmd,
+                                                  &ret->result, args->flags);
+}
+
+
+static int
+remoteQemuAgentCommand(virConn *conn, virDomainIdent *dom, void *argsp,
+                       void *retp)
+{
+    qemu_domain_agent_command_args *args = argsp;
+    char *result = conn->driver->domainQemuAgentCommand(conn, dom, args->cmd,
+                                                        args->timeout,
+                                                        args->flags);
+
+    if (!result)
+        return -1;
+    ((qemu_domain_agent_command_ret *)retp)->result = g_new0(char *, 1);
+    *((qemu_domain_agent_command_ret *)retp)->result = result;
+    return 0;
+}
+
+
+/* The driver entry (an offsetof in virHypervisorDriver) each served
+ * procedure needs, and its call. */
+/* clang-format off */
+static const struct {
+    size_t entry;
+    remoteQemuDomainCallFunc call;
+} remoteQemuDomainCalls[] = {
+    [QEMU_PROC_DOMAIN_MONITOR_COMMAND] = {
+        offsetof(virHypervisorDriver, domainQemuMonitorCommand),
+        remoteQemuMonitorCommand },
+    [QEMU_PROC_DOMAIN_AGENT_COMMAND] = {
+        offsetof(virHypervisorDriver, domainQemuAgentCommand),
+        remoteQemuAgentCommand },
+};
+/* clang-format on */
+
+
+static const virNetServerProgramProc remoteQemuProcs[];
+
+
+/* The handler of every served QEMU program procedure: the connection and
+ * the "not supported" answer (naming the API) as the remote program's
+ * generated wrappers do them, then the procedure's call. */
+static int
+remoteDispatchQemuDomainCall(virNetServerClient *client, virNetMessage *msg,
+                             void *args, void *ret)
+{
+    unsigned int proc = msg->header.proc;
+    virConn *conn = remoteGetConn(client);
+    g_autoptr(virDomainIdent) dom = NULL;
+
+    if (!conn)
+        return -1;
+    if (!*(void **)((char *)conn->driver + remoteQemuDomainCalls[proc].entry)) {
+        remoteReportNoSupport(remoteQemuProcs[proc].api);
+        return -1;
+    }
+    /* each one's arguments begin with a remote_nonnull_domain */
+    dom = remoteDomainFromWire(args);
+    return remoteQemuDomainCalls[proc].call(conn, dom, args, ret);
+}
+
+
 static const virNetServerProgramProc remoteQemuProcs[] = {
-    [QEMU_PROC_DOMAIN_MONITOR_COMMAND] = { .api = "virDomainQemuMonitorCommand" },
+    [QEMU_PROC_DOMAIN_MONITOR_COMMAND] = {
+        .name = "DOMAIN_MONITOR_COMMAND",
+        .api = "virDomainQemuMonitorCommand",
+        .func = remoteDispatchQemuDomainCall,
+        .argsLen = sizeof(qemu_domain_monitor_command_args),
+        .argsFilter = (xdrproc_t)xdr_qemu_domain_monitor_command_args,
+        .retLen = sizeof(qemu_domain_monitor_command_ret),
+        .retFilter = (xdrproc_t)xdr_qemu_domain_monitor_command_ret,
+        .highPriority = false,
+        .readonlyAllowed = false,
+        .needsOpen = true,
+    },
     [QEMU_PROC_DOMAIN_ATTACH] = { .api = "virDomainQemuAttach" },
     [QEMU_PROC_DOMAIN_AGENT_COMMAND] = {
         .name = "DOMAIN_AGENT_COMMAND",
         .api = "virDomainQemuAgentCommand",
-        .func = remoteDispatchQemuDomainAgentCommandHelper,
+        .func = remoteDispatchQemuDomainCall,
         .argsLen = sizeof(qemu_domain_agent_command_args),
         .argsFilter = (xdrproc_t)xdr_qemu_domain_agent_command_args,
         .retLen = sizeof(qemu_domain_agent_command_ret),

@@ -5,6 +5,7 @@
  */
 #include <config.h>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "qemu_domain.h"
@@ -18,6 +19,7 @@
 #include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
+#include "viruuid.h"
 
 #define VIR_FROM_THIS VIR_FROM_QEMU
 
@@ -535,4 +537,60 @@ qemuDomainRemoveInactive(virDomainObj *vm)
         return;
     VIR_DEBUG("removing transient domain %s", vm->def->name);
     virDomainObjListRemove(qemu_driver->domains, vm);
+}
+
+
+/* "<logDir>/qemu/<name>.log"; caller owns it. */
+char *
+qemuDomainLogPath(const char *name)
+{
+    g_autofree char *file = g_strdup_printf("%s.log", name);
+
+    return g_build_filename(qemu_driver->cfg->domainLogDir, file, NULL);
+}
+
+
+/* Appends @text as a line to the log of locked @vm, after a time stamp
+ * as libvirt writes them; nothing if there is no log, a warning if it
+ * cannot be written. */
+void
+qemuDomainLogAppend(virDomainObj *vm, const char *text)
+{
+    g_autofree char *path = qemuDomainLogPath(vm->def->name);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
+    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
+    g_autofree char *line = NULL;
+    VIR_AUTOCLOSE fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+    if (fd < 0)
+        return;
+    line = g_strdup_printf("%s+0000: %s\n", stamp, text);
+    if (write(fd, line, strlen(line)) < 0)
+        VIR_WARN("cannot write to %s: %s", path, g_strerror(errno));
+}
+
+
+/**
+ * qemuDomainObjTaint:
+ * Marks running, locked @vm as tainted by @taint, as libvirt does: the
+ * first time, a warning in the daemon's log and a line in the domain's,
+ * and the status file keeps it; virDomainGetMessages reports it until
+ * the domain stops.
+ */
+void
+qemuDomainObjTaint(virDomainObj *vm, virDomainTaint taint)
+{
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    g_autofree char *line = NULL;
+
+    if (!virDomainObjTaint(vm, taint))
+        return;
+    virUUIDFormat(vm->def->uuid, uuid);
+    VIR_WARN("Domain id=%d name='%s' uuid=%s is tainted: %s", vm->def->id,
+             vm->def->name, uuid, virDomainTaintTypeToString(taint));
+    line = g_strdup_printf("Domain id=%d is tainted: %s", vm->def->id,
+                           virDomainTaintTypeToString(taint));
+    qemuDomainLogAppend(vm, line);
+    if (virDomainObjSaveStatus(vm) < 0)
+        virErrorResetLast();
 }

@@ -116,3 +116,8 @@ void qemuDomainRemoveInactive(virDomainObj *vm);
 int qemuDomainConfigSave(const virDomainDef *def);
 int qemuDomainConfigDelete(virDomainObj *vm);
 int qemuDomainAutostartSet(virDomainObj *vm, bool autostart);
+
+/* The domain's log (<logDir>/qemu/<name>.log), where QEMU writes too. */
+char *qemuDomainLogPath(const char *name);
+void qemuDomainLogAppend(virDomainObj *vm, const char *text);
+void qemuDomainObjTaint(virDomainObj *vm, virDomainTaint taint);

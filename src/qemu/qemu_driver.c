@@ -10,6 +10,7 @@
 #include "qemu_conf.h"
 #include "qemu_driver_agent.h"
 #include "qemu_driver_console.h"
+#include "qemu_driver_custom.h"
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
 #include "qemu_driver_migrate.h"
@@ -135,6 +136,8 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainOpenGraphicsFD = qemuDomainOpenGraphicsFD,
 
     .domainQemuAgentCommand = qemuDomainQemuAgentCommand,
+    .domainQemuMonitorCommand = qemuDomainQemuMonitorCommand,
+    .domainGetMessages = qemuDomainGetMessages,
     .domainGetHostname = qemuDomainGetHostname,
     .domainGetTime = qemuDomainGetTime,
     .domainSetTime = qemuDomainSetTime,

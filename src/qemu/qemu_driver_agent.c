@@ -66,7 +66,8 @@ qemuDomainAgentExit(virDomainObj *vm, qemuAgent *agent)
 /**
  * qemuDomainQemuAgentCommand:
  * virDomainQemuAgentCommand (virsh qemu-agent-command): @cmd as the user
- * wrote it, the agent's whole reply as compact JSON.
+ * wrote it, the agent's whole reply as compact JSON.  The domain is
+ * tainted by it, as in libvirt.
  */
 char *
 qemuDomainQemuAgentCommand(virConn *conn G_GNUC_UNUSED,
@@ -86,6 +87,8 @@ qemuDomainQemuAgentCommand(virConn *conn G_GNUC_UNUSED,
         if (qemuAgentArbitraryCommand(agent, cmd, timeout, &result) < 0)
             result = NULL;
         qemuDomainAgentExit(vm, agent);
+        if (virDomainObjIsActive(vm))
+            qemuDomainObjTaint(vm, VIR_DOMAIN_TAINT_CUSTOM_GA_COMMAND);
     }
     virDomainObjEndAPI(&vm);
     return result;

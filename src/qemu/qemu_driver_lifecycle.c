@@ -420,7 +420,7 @@ qemuDomainDestroyFlags(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
     if (virDomainObjCheckActive(vm) == 0)
         ret = qemuProcessDestroy(vm, flags & VIR_DOMAIN_DESTROY_GRACEFUL);
     if (ret == 0 && (flags & VIR_DOMAIN_DESTROY_REMOVE_LOGS)) {
-        g_autofree char *log = qemuProcessLogPath(vm->def->name);
+        g_autofree char *log = qemuDomainLogPath(vm->def->name);
 
         if (unlink(log) < 0 && errno != ENOENT)
             VIR_WARN("cannot remove log %s: %s", log, g_strerror(errno));

@@ -934,7 +934,8 @@ qemuMonitorWaitReply(qemuMonitor *mon, qemuMonitorMessage *msg,
  * (@passFD >= 0, duplicated; ours stays open), or without (-1). */
 static int
 qemuMonitorSendInternal(qemuMonitor *mon, json_object *cmd, int passFD,
-                        json_object **reply, long long timeoutMs)
+                        bool checkError, json_object **reply,
+                        long long timeoutMs)
 {
     g_autoptr(json_object) owned G_GNUC_UNUSED = cmd;
     g_autofree char *name = g_strdup(qemuMonitorJSONCommandName(cmd));
@@ -973,7 +974,7 @@ qemuMonitorSendInternal(qemuMonitor *mon, json_object *cmd, int passFD,
         virErrorSetLast(mon->lastError);
         return -1;
     }
-    if (qemuMonitorJSONCheckError(name, msg.reply) < 0) {
+    if (checkError && qemuMonitorJSONCheckError(name, msg.reply) < 0) {
         json_object_put(msg.reply);
         return -1;
     }
@@ -999,7 +1000,7 @@ int
 qemuMonitorSend(qemuMonitor *mon, json_object *cmd, json_object **reply,
                 long long timeoutMs)
 {
-    return qemuMonitorSendInternal(mon, cmd, -1, reply, timeoutMs);
+    return qemuMonitorSendInternal(mon, cmd, -1, true, reply, timeoutMs);
 }
 
 
@@ -1012,7 +1013,52 @@ int
 qemuMonitorSendWithFD(qemuMonitor *mon, json_object *cmd, int fd,
                       json_object **reply, long long timeoutMs)
 {
-    return qemuMonitorSendInternal(mon, cmd, fd, reply, timeoutMs);
+    return qemuMonitorSendInternal(mon, cmd, fd, true, reply, timeoutMs);
+}
+
+
+/*
+ * qemuMonitorArbitraryCommand:
+ * virDomainQemuMonitorCommand: sends @cmdText, a QMP command as the user
+ * wrote it, and stores QEMU's whole reply as compact JSON in *@result
+ * (caller owns), an error reply included: it is the user's to read.
+ * With @hmp, @cmdText is a human monitor command line, and *@result its
+ * output; a QMP error is reported then.  Returns 0 or -1 (reported).
+ */
+int
+qemuMonitorArbitraryCommand(qemuMonitor *mon, const char *cmdText, bool hmp,
+                            char **result)
+{
+    g_autoptr(json_object) reply = NULL;
+    json_object *cmd;
+    json_object *out;
+    const char *text;
+
+    if (hmp) {
+        json_object *args = json_object_new_object();
+
+        json_object_object_add(args, "command-line",
+                               json_object_new_string(cmdText));
+        if (!(out = qemuMonitorJSONCommand(mon, "human-monitor-command", args,
+                                           json_type_string, &reply)))
+            return -1;
+        *result = g_strdup(json_object_get_string(out));
+        return 0;
+    }
+    cmd = json_tokener_parse(cmdText);
+    if (!cmd || !json_object_is_type(cmd, json_type_object)) {
+        json_object_put(cmd);
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("cannot parse json %1$s: not a JSON object"), cmdText);
+        return -1;
+    }
+    if (qemuMonitorSendInternal(mon, cmd, -1, false, &reply, -1) < 0)
+        return -1;
+    text = json_object_to_json_string_ext(reply,
+                                          JSON_C_TO_STRING_PLAIN |
+                                              JSON_C_TO_STRING_NOSLASHESCAPE);
+    *result = g_strdup(text);
+    return 0;
 }
 
 

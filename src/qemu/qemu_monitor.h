@@ -107,6 +107,8 @@ int qemuMonitorSend(qemuMonitor *mon, json_object *cmd, json_object **reply,
                     long long timeoutMs);
 int qemuMonitorSendWithFD(qemuMonitor *mon, json_object *cmd, int fd,
                           json_object **reply, long long timeoutMs);
+int qemuMonitorArbitraryCommand(qemuMonitor *mon, const char *cmdText, bool hmp,
+                                char **result);
 
 /* Typed commands (qemu_monitor_json.c); @mon must be locked. */
 typedef struct _qemuMonitorMigrationStats qemuMonitorMigrationStats;

@@ -81,16 +81,6 @@ qemuProcessEndJob(virDomainObj *vm)
 }
 
 
-/* "<logDir>/qemu/<name>.log"; caller owns it. */
-char *
-qemuProcessLogPath(const char *name)
-{
-    g_autofree char *file = g_strdup_printf("%s.log", name);
-
-    return g_build_filename(qemu_driver->cfg->domainLogDir, file, NULL);
-}
-
-
 /* "<runDir>/qemu/<name>.pid"; caller owns it. */
 static char *
 qemuProcessPidfilePath(const char *name)
@@ -188,6 +178,7 @@ qemuProcessInit(virDomainObj *vm)
     priv->runningReason = VIR_DOMAIN_RUNNING_UNKNOWN;
     priv->fakeReboot = false;
     priv->pausedShutdown = false;
+    vm->taint = 0;
     virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_STARTING_UP);
     return 0;
 }
@@ -479,7 +470,7 @@ int
 qemuProcessStart(virDomainObj *vm, virDomainAsyncJob asyncJob,
                  const char *incomingURI, unsigned int flags)
 {
-    g_autofree char *logPath = qemuProcessLogPath(vm->def->name);
+    g_autofree char *logPath = qemuDomainLogPath(vm->def->name);
     bool startCPUs = !(flags & QEMU_PROCESS_START_PAUSED) && !incomingURI;
     off_t logOffset = qemuProcessLogOffset(logPath);
 
@@ -702,23 +693,6 @@ qemuProcessEnsureDead(virDomainObj *vm)
 }
 
 
-/* Appends a line to the domain's QEMU log, as libvirt notes a stop. */
-static void
-qemuProcessLogAppend(virDomainObj *vm, virDomainShutoffReason reason)
-{
-    g_autofree char *path = qemuProcessLogPath(vm->def->name);
-    g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-    g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%d %H:%M:%S.%f");
-    g_autofree char *line = g_strdup_printf("%s+0000: shutting down, reason=%s\n",
-                                            stamp,
-                                            virDomainObjStateReasonToString(VIR_DOMAIN_SHUTOFF, reason));
-    VIR_AUTOCLOSE fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-
-    if (fd >= 0 && write(fd, line, strlen(line)) < 0)
-        VIR_WARN("cannot write to %s: %s", path, g_strerror(errno));
-}
-
-
 /* Back to the persistent definition (or a clean transient one). */
 static void
 qemuProcessRestoreDef(virDomainObj *vm)
@@ -738,6 +712,7 @@ static void
 qemuProcessStopActive(virDomainObj *vm, virDomainShutoffReason reason)
 {
     qemuDomainObjPrivate *priv = vm->privateData;
+    g_autofree char *stopLine = NULL;
 
     VIR_INFO("stopping domain %s (pid %lld), reason %s", vm->def->name,
              (long long)vm->pid,
@@ -751,7 +726,10 @@ qemuProcessStopActive(virDomainObj *vm, virDomainShutoffReason reason)
     if (priv->pidfile)
         qemuProcessRemoveFile(priv->pidfile);
     qemuDomainCleanupRun(vm);
-    qemuProcessLogAppend(vm, reason);
+    stopLine = g_strdup_printf("shutting down, reason=%s",
+                               virDomainObjStateReasonToString(VIR_DOMAIN_SHUTOFF,
+                                                               reason));
+    qemuDomainLogAppend(vm, stopLine);
 
     if (virDomainObjDeleteStatus(vm) < 0)
         virErrorResetLast();
@@ -761,6 +739,7 @@ qemuProcessStopActive(virDomainObj *vm, virDomainShutoffReason reason)
     priv->procGen++;
     priv->fakeReboot = false;
     priv->pausedShutdown = false;
+    vm->taint = 0;
     priv->autoDestroyConn = NULL;
     g_clear_pointer(&priv->monPath, g_free);
     virDomainObjSetState(vm, VIR_DOMAIN_SHUTOFF, reason);

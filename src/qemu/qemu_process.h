@@ -87,4 +87,3 @@ int qemuProcessReconnect(virDomainObj *vm);
 void qemuProcessDetach(virDomainObj *vm);
 
 /* Path helpers (caller owns the results). */
-char *qemuProcessLogPath(const char *name);

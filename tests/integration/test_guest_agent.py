@@ -165,6 +165,10 @@ class LinuxAgent(unittest.TestCase):
         res = self.agent('not json', check=False)
         self.assertNotEqual(res.returncode, 0)
         self.assertIn("cannot parse json", res.stderr)
+        # as in libvirt, the domain is tainted by the agent command
+        info = virsh(self.host.uri, "dominfo", self.name).stdout
+        self.assertIn("tainted: custom guest agent control commands issued",
+                      info)
 
     def test_2_guest_info(self):
         uri = self.host.uri
