@@ -448,6 +448,11 @@ typedef int (*virDrvDomainSetMemoryFlags)(virConn *conn,
                                           const virDomainIdent *dom,
                                           unsigned long long memory,
                                           unsigned int flags);
+typedef int (*virDrvDomainGetBlockInfo)(virConn *conn,
+                                        const virDomainIdent *dom,
+                                        const char *path,
+                                        virDomainBlockInfo *info,
+                                        unsigned int flags);
 typedef int (*virDrvDomainSetBlockThreshold)(virConn *conn,
                                              const virDomainIdent *dom,
                                              const char *dev,
@@ -651,6 +656,7 @@ struct _virHypervisorDriver {
     virDrvDomainSetMemoryFlags domainSetMemoryFlags;
     virDrvDomainSetVcpusFlags domainSetVcpusFlags;
     virDrvDomainSetBlockThreshold domainSetBlockThreshold;
+    virDrvDomainGetBlockInfo domainGetBlockInfo;
 
     virDrvDomainOpenConsole domainOpenConsole;
     virDrvDomainScreenshot domainScreenshot;

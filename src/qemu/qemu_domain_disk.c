@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "qemu_domain_disk.h"
@@ -186,5 +187,42 @@ qemuDomainPrepareDisks(virDomainDef *def, bool probe)
         if (disk->src->path && qemuDiskCompleteChain(disk->src, probe) < 0)
             return -1;
     }
+    return 0;
+}
+
+
+/**
+ * qemuDomainDiskReadSizes:
+ * The sizes of @src's image as libvirt reads them for a domain that is
+ * not running: capacity is the guest's size (a qcow2 header's, else the
+ * file's or the device's), allocation what the host gave the file
+ * (its blocks), physical the file's or device's size.  Returns 0, -1
+ * (reported).
+ */
+int
+qemuDomainDiskReadSizes(const virDomainDiskSource *src,
+                        virDomainBlockInfo *info)
+{
+    VIR_AUTOCLOSE fd = open(src->path, O_RDONLY | O_CLOEXEC);
+    unsigned char buf[32];
+    struct stat sb;
+    off_t end;
+
+    if (fd < 0 || fstat(fd, &sb) < 0 || (end = lseek(fd, 0, SEEK_END)) < 0) {
+        virReportSystemError(errno, _("cannot stat file '%1$s'"), src->path);
+        return -1;
+    }
+    if (S_ISBLK(sb.st_mode)) {
+        info->physical = end;
+        info->allocation = end;
+    } else {
+        info->physical = sb.st_size;
+        info->allocation = (unsigned long long)sb.st_blocks * 512;
+    }
+    info->capacity = info->physical;
+    if (src->format == VIR_DOMAIN_DISK_FORMAT_QCOW2 &&
+        pread(fd, buf, sizeof(buf), 0) == (ssize_t)sizeof(buf) &&
+        qemuReadBE32(buf) == QEMU_QCOW2_MAGIC)
+        info->capacity = qemuReadBE64(buf + 24);
     return 0;
 }

@@ -8,3 +8,8 @@
 #include "domain_conf.h"
 
 int qemuDomainPrepareDisks(virDomainDef *def, bool probe);
+
+/* What virDomainGetBlockInfo tells of a disk nobody runs, read from the
+ * image itself. */
+int qemuDomainDiskReadSizes(const virDomainDiskSource *src,
+                            virDomainBlockInfo *info);

@@ -131,6 +131,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
     .domainGetVcpusFlags = qemuDomainGetVcpusFlags,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
+    .domainGetBlockInfo = qemuDomainGetBlockInfo,
     .domainOpenConsole = qemuDomainOpenConsole,
     .domainScreenshot = qemuDomainScreenshot,
     .domainOpenGraphicsFD = qemuDomainOpenGraphicsFD,

@@ -7,8 +7,10 @@
 
 #include "qemu_driver_block.h"
 #include "qemu_domain.h"
+#include "qemu_domain_disk.h"
 #include "qemu_domainjob.h"
 #include "qemu_monitor_block.h"
+#include "qemu_monitor_stats.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -17,21 +19,35 @@
 VIR_LOG_INIT("qemu.driver_block");
 
 
-/* The disk of @def with target @dev (libvirt's "vda"), or NULL with
- * VIR_ERR_INVALID_ARG reported. */
+/* The disk of @def whose target (libvirt's "vda") is @name, or with
+ * @byPath also whose source is; NULL if none (nothing reported). */
 static virDomainDiskDef *
-qemuDomainBlockDisk(const virDomainDef *def, const char *dev)
+qemuDomainBlockFind(const virDomainDef *def, const char *name, bool byPath)
 {
     size_t i;
 
     for (i = 0; i < def->disks->len; i++) {
         virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
 
-        if (STREQ(disk->dst, dev))
+        if (STREQ(disk->dst, name) ||
+            (byPath && STREQ_NULLABLE(disk->src->path, name)))
             return disk;
     }
-    virReportError(VIR_ERR_INVALID_ARG, _("failed to find disk '%1$s'"), dev);
     return NULL;
+}
+
+
+/* The disk of @def with target @dev, or NULL with VIR_ERR_INVALID_ARG
+ * reported. */
+static virDomainDiskDef *
+qemuDomainBlockDisk(const virDomainDef *def, const char *dev)
+{
+    virDomainDiskDef *disk = qemuDomainBlockFind(def, dev, false);
+
+    if (!disk)
+        virReportError(VIR_ERR_INVALID_ARG, _("failed to find disk '%1$s'"),
+                       dev);
+    return disk;
 }
 
 
@@ -88,6 +104,104 @@ qemuDomainSetBlockThreshold(virConn *conn G_GNUC_UNUSED,
         return -1;
     if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
         ret = qemuDomainSetBlockThresholdLocked(vm, dev, threshold);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}
+
+
+/* The disk of @def whose target or source is @path, with an image, or
+ * NULL with libvirt's GetBlockInfo error reported. */
+static virDomainDiskDef *
+qemuDomainBlockInfoDisk(const virDomainDef *def, const char *path)
+{
+    virDomainDiskDef *disk = qemuDomainBlockFind(def, path, true);
+
+    if (!disk) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("invalid path %1$s not assigned to domain"), path);
+    } else if (!disk->src->path) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("disk '%1$s' does not currently have a source assigned"),
+                       path);
+        return NULL;
+    }
+    return disk;
+}
+
+
+/* The sizes of running @vm's @disk from QEMU, as libvirt makes them:
+ * allocation is the highest offset the guest wrote (or the host's
+ * allocation of a qcow2 file, or of an image not written yet), physical
+ * the host's, or the file's size where those say nothing (a sparse or
+ * untouched image). */
+static int
+qemuDomainBlockInfoLive(virDomainObj *vm, virDomainDiskDef *disk,
+                        virDomainBlockInfo *info)
+{
+    qemuDomainObjPrivate *priv = QEMU_DOMAIN_PRIVATE(vm);
+    g_autoptr(GHashTable) stats = NULL;
+    const qemuMonitorBlockStats *st;
+    virDomainBlockInfo file;
+    int rc;
+
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return -1;
+    rc = qemuMonitorGetBlockStats(priv->mon, &stats);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        return -1;
+    if (!disk->info.alias ||
+        !(st = g_hash_table_lookup(stats, disk->info.alias))) {
+        virReportError(VIR_ERR_INTERNAL_ERROR,
+                       _("cannot find statistics for device '%1$s'"),
+                       NULLSTR(disk->info.alias));
+        return -1;
+    }
+    info->capacity = st->capacity;
+    info->allocation = st->physical;
+    if (st->wrHighestOffsetValid &&
+        disk->src->format != VIR_DOMAIN_DISK_FORMAT_QCOW2)
+        info->allocation = st->wrHighestOffset;
+    info->physical = st->physical;
+    if (st->physical == 0 || info->allocation == 0 ||
+        info->allocation == st->physical) {
+        if (info->allocation == 0)
+            info->allocation = st->physical;
+        if (qemuDomainDiskReadSizes(disk->src, &file) == 0)
+            info->physical = file.physical;
+        else
+            virErrorResetLast();
+    }
+    return 0;
+}
+
+
+/**
+ * qemuDomainGetBlockInfo:
+ * virDomainGetBlockInfo (virsh domblkinfo): the capacity, allocation
+ * and physical size of the disk whose target or source is @path, from
+ * QEMU while the domain runs, from the image otherwise.
+ */
+int
+qemuDomainGetBlockInfo(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                       const char *path, virDomainBlockInfo *info,
+                       unsigned int flags)
+{
+    virDomainObj *vm;
+    virDomainDiskDef *disk;
+    int ret = -1;
+
+    virCheckFlags(0, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_QUERY) == 0) {
+        if (!(disk = qemuDomainBlockInfoDisk(vm->def, path)))
+            ret = -1;
+        else if (virDomainObjIsActive(vm))
+            ret = qemuDomainBlockInfoLive(vm, disk, info);
+        else
+            ret = qemuDomainDiskReadSizes(disk->src, info);
         virDomainObjEndJob(vm);
     }
     virDomainObjEndAPI(&vm);

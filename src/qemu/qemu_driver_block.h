@@ -10,3 +10,6 @@
 int qemuDomainSetBlockThreshold(virConn *conn, const virDomainIdent *dom,
                                 const char *dev, unsigned long long threshold,
                                 unsigned int flags);
+int qemuDomainGetBlockInfo(virConn *conn, const virDomainIdent *dom,
+                           const char *path, virDomainBlockInfo *info,
+                           unsigned int flags);

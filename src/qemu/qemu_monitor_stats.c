@@ -63,7 +63,7 @@ qemuMonitorBlockStatsFill(qemuMonitorBlockStats *st, json_object *stats)
 }
 
 
-/* Adds the virtual size of each inserted medium of query-block. */
+/* Adds the virtual and host size of each inserted medium of query-block. */
 static int
 qemuMonitorBlockAddCapacity(qemuMonitor *mon, GHashTable *table)
 {
@@ -87,6 +87,7 @@ qemuMonitorBlockAddCapacity(qemuMonitor *mon, GHashTable *table)
             !json_object_object_get_ex(inserted, "image", &image))
             continue;
         qemuMonitorJSONGetULL(image, "virtual-size", &st->capacity);
+        qemuMonitorJSONGetULL(image, "actual-size", &st->physical);
     }
     return 0;
 }

@@ -12,7 +12,7 @@
 #include "qemu_monitor.h"
 
 /* One disk frontend's counters (query-blockstats), times in ns, and its
- * image's virtual size (query-block). */
+ * image's virtual and host size (query-block). */
 typedef struct _qemuMonitorBlockStats qemuMonitorBlockStats;
 struct _qemuMonitorBlockStats {
     long long rdReq;
@@ -26,6 +26,8 @@ struct _qemuMonitorBlockStats {
     bool wrHighestOffsetValid;
     unsigned long long wrHighestOffset;
     unsigned long long capacity;        /* 0: unknown */
+    unsigned long long physical;        /* the image's host allocation
+                                         * (actual-size), 0: unknown */
 };
 
 /* *@retStats (caller owns): device alias ("virtio-disk0") ->
