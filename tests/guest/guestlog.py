@@ -81,6 +81,15 @@ def parse_log(path):
     return parse_lines(read_lines(path))
 
 
+def boot_ids(path):
+    """Return the boot ids of the log's heartbeats, each once, in order."""
+    seen = []
+    for rec in parse_log(path):
+        if rec.boot not in seen:
+            seen.append(rec.boot)
+    return seen
+
+
 def parse_messages(path, kind):
     """Return the text after ``virtmig-guest <kind> `` of each such line.
 

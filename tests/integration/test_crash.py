@@ -46,13 +46,9 @@ def crash_xml(name, log, on_crash, pad_kib=harness.TCG_PAD_KIB,
                        "<memballoon model='none'/>\n    <panic model='isa'/>")
 
 
-def boots(log):
-    """Boot ids of the guest's heartbeats in @log, each once, in order."""
-    seen = []
-    for rec in guestlog.parse_log(log):
-        if rec.boot not in seen:
-            seen.append(rec.boot)
-    return seen
+def wait_second_boot(log, timeout):
+    harness.wait_for(lambda: len(guestlog.boot_ids(log)) >= 2,
+                     timeout=timeout, what="a second boot in %s" % log)
 
 
 def panics(log):
@@ -157,8 +153,7 @@ class Crash(unittest.TestCase):
     def test_restart(self):
         log = self.start("restart")
         self.wait_event("Crashed", "Panicked")
-        harness.wait_for(lambda: len(boots(log)) >= 2, timeout=20,
-                         what="a second boot (boots %s)" % boots(log))
+        wait_second_boot(log, timeout=20)
         self.assertEqual(index_of(self.events.events("cr"), "Stopped"), -1)
         state = harness.domstate(self.host, "cr")
         self.assertIn(state, ("running (crashed)", "crashed (panicked)"))
@@ -174,8 +169,7 @@ class Crash(unittest.TestCase):
     def test_coredump_restart(self):
         before = self.dumps()
         log = self.start("coredump-restart")
-        harness.wait_for(lambda: len(boots(log)) >= 2, timeout=60,
-                         what="a second boot (boots %s)" % boots(log))
+        wait_second_boot(log, timeout=60)
         self.check_core(before)
         self.assertEqual(index_of(self.events.events("cr"), "Stopped"), -1)
 

@@ -32,14 +32,6 @@ import libvirt
 GUEST_MIB = 64
 
 
-def boots(log):
-    seen = []
-    for rec in guestlog.parse_log(log):
-        if rec.boot not in seen:
-            seen.append(rec.boot)
-    return seen
-
-
 class Dump(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -125,8 +117,8 @@ class Dump(unittest.TestCase):
     def test_reset(self):
         virsh(self.host.uri, "dump", "--memory-only", "--reset", "d",
               self.path("reset.core"))
-        harness.wait_for(lambda: len(boots(self.log)) == 2, timeout=20,
-                         what="the guest booted again")
+        harness.wait_for(lambda: len(guestlog.boot_ids(self.log)) == 2,
+                         timeout=20, what="the guest booted again")
         self.assertEqual(harness.domstate(self.host, "d"), "running (unpaused)")
 
     def test_crash(self):
