@@ -83,7 +83,18 @@ struct _virDomainEvent {
     unsigned long long excess;
     unsigned int flags;
     unsigned long long actual; /* KiB */
+    /* QEMU_MONITOR: the QMP event @name, its time stamp and its "data" as
+     * JSON text in @details (NULL: none) */
+    char *name;
+    long long seconds;
+    unsigned int micros;
+    char *details;
 };
+
+/* libvirt-qemu's monitor events (virsh qemu-monitor-event): every QMP
+ * event of a domain's QEMU, to the QEMU program's registrations.  Not a
+ * libvirt domain event ID: no remote program registration matches it. */
+#define VIR_DOMAIN_EVENT_ID_QEMU_MONITOR 1000
 typedef void (*virDomainEventSink)(const virDomainEvent *event, void *opaque);
 
 /*

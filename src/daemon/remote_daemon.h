@@ -33,7 +33,18 @@ typedef struct {
     bool legacy;            /* registered through 105/167: legacy messages */
     bool hasDom;            /* filtered to one domain */
     unsigned char uuid[VIR_UUID_BUFLEN];
+    /* QEMU_MONITOR: the events it wants, by name (NULL: all) or matching
+     * @regex; @nocase compares names without case */
+    char *qemuEvent;
+    GRegex *regex;
+    bool nocase;
 } remoteEventCallback;
+
+/* Registers @client for libvirt-qemu's monitor events (the QEMU program's
+ * calls); the callback ID or -1 (reported). */
+int remoteEventAddQemu(virNetServerClient *client, const unsigned char *uuid,
+                       const char *event, unsigned int flags);
+int remoteEventRemoveQemu(virNetServerClient *client, int callbackID);
 
 /* What the daemon keeps for each client connection. */
 typedef struct _remoteClientPrivate remoteClientPrivate;

@@ -50,13 +50,25 @@ remoteClientClosed(virNetServerClient *client)
 }
 
 
+/* A registration of a client's list, when it is removed. */
+static void
+remoteClientEventCallbackFree(remoteEventCallback *cb)
+{
+    g_free(cb->qemuEvent);
+    if (cb->regex)
+        g_regex_unref(cb->regex);
+    g_free(cb);
+}
+
+
 void
 remoteClientInit(virNetServerClient *client, void *opaque G_GNUC_UNUSED)
 {
     remoteClientPrivate *priv = g_new0(remoteClientPrivate, 1);
+    GDestroyNotify freeCb = (GDestroyNotify)remoteClientEventCallbackFree;
 
     g_mutex_init(&priv->lock);
-    priv->callbacks = g_ptr_array_new_with_free_func(g_free);
+    priv->callbacks = g_ptr_array_new_with_free_func(freeCb);
     priv->nextCallbackID = 1;
     virNetServerClientSetPrivateData(client, priv, remoteClientFreePrivate,
                                      remoteClientClosed);

@@ -251,6 +251,42 @@ remoteDispatchQemuDomainCall(virNetServerClient *client, virNetMessage *msg,
 }
 
 
+static int
+remoteDispatchQemuMonitorEventRegister(virNetServerClient *client,
+                                       virNetMessage *msg G_GNUC_UNUSED,
+                                       void *argsp, void *retp)
+{
+    qemu_connect_domain_monitor_event_register_args *args = argsp;
+    qemu_connect_domain_monitor_event_register_ret *ret = retp;
+    const unsigned char *uuid = NULL;
+    const char *event = args->event ? *args->event : NULL;
+    int id;
+
+    if (!remoteGetConn(client))
+        return -1;
+    if (args->dom)
+        uuid = (const unsigned char *)args->dom->uuid;
+    id = remoteEventAddQemu(client, uuid, event, args->flags);
+    if (id < 0)
+        return -1;
+    ret->callbackID = id;
+    return 0;
+}
+
+
+static int
+remoteDispatchQemuMonitorEventDeregister(virNetServerClient *client,
+                                         virNetMessage *msg G_GNUC_UNUSED,
+                                         void *argsp, void *retp G_GNUC_UNUSED)
+{
+    qemu_connect_domain_monitor_event_deregister_args *args = argsp;
+
+    if (!remoteGetConn(client))
+        return -1;
+    return remoteEventRemoveQemu(client, args->callbackID);
+}
+
+
 static const virNetServerProgramProc remoteQemuProcs[] = {
     [QEMU_PROC_DOMAIN_MONITOR_COMMAND] = {
         .name = "DOMAIN_MONITOR_COMMAND",
@@ -278,9 +314,29 @@ static const virNetServerProgramProc remoteQemuProcs[] = {
         .needsOpen = true,
     },
     [QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER] = {
-        .api = "virConnectDomainQemuMonitorEventRegister" },
+        .name = "CONNECT_DOMAIN_MONITOR_EVENT_REGISTER",
+        .api = "virConnectDomainQemuMonitorEventRegister",
+        .func = remoteDispatchQemuMonitorEventRegister,
+        .argsLen = sizeof(qemu_connect_domain_monitor_event_register_args),
+        .argsFilter = (xdrproc_t)xdr_qemu_connect_domain_monitor_event_register_args,
+        .retLen = sizeof(qemu_connect_domain_monitor_event_register_ret),
+        .retFilter = (xdrproc_t)xdr_qemu_connect_domain_monitor_event_register_ret,
+        .highPriority = true,
+        .readonlyAllowed = false,
+        .needsOpen = true,
+    },
     [QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER] = {
-        .api = "virConnectDomainQemuMonitorEventDeregister" },
+        .name = "CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER",
+        .api = "virConnectDomainQemuMonitorEventDeregister",
+        .func = remoteDispatchQemuMonitorEventDeregister,
+        .argsLen = sizeof(qemu_connect_domain_monitor_event_deregister_args),
+        .argsFilter = (xdrproc_t)xdr_qemu_connect_domain_monitor_event_deregister_args,
+        .retLen = 0,
+        .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
+        .highPriority = true,
+        .readonlyAllowed = false,
+        .needsOpen = true,
+    },
     [QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES] = {
         .api = "virDomainQemuMonitorCommandWithFiles" },
 };

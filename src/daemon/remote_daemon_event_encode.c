@@ -59,6 +59,27 @@ remoteEventParams(const virDomainEvent *event, int max,
 #include "remote_event_encode.h"
 
 
+/* QEMU_MONITOR: the QEMU program's DOMAIN_MONITOR_EVENT (6). */
+static virNetMessage *
+remoteEventEncodeQemuMonitor(const virDomainEvent *event,
+                             const remoteEventCallback *cb,
+                             remote_nonnull_domain dom)
+{
+    xdrproc_t filter = (xdrproc_t)xdr_qemu_domain_monitor_event_msg;
+    qemu_domain_monitor_event_msg data = { 0 };
+
+    data.callbackID = cb->callbackID;
+    data.dom = dom;
+    data.event = remoteEventStr(event->name);
+    data.seconds = event->seconds;
+    data.micros = event->micros;
+    data.details = event->details ? (char **)&event->details : NULL;
+    return virNetServerProgramNewEvent(QEMU_PROGRAM,
+                                       QEMU_PROC_DOMAIN_MONITOR_EVENT, filter,
+                                       &data);
+}
+
+
 /**
  * remoteEventEncode:
  * The message that tells registration @cb about @event (caller owns
@@ -74,5 +95,7 @@ remoteEventEncode(const virDomainEvent *event, const remoteEventCallback *cb)
     dom.name = event->dom->name;
     memcpy(dom.uuid, event->dom->uuid, VIR_UUID_BUFLEN);
     dom.id = event->dom->id;
+    if (event->eventID == VIR_DOMAIN_EVENT_ID_QEMU_MONITOR)
+        return remoteEventEncodeQemuMonitor(event, cb, dom);
     return remoteEventEncodeAny(event, cb, dom);
 }

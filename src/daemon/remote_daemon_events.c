@@ -12,6 +12,8 @@
  */
 #include <config.h>
 
+#include <libvirt/libvirt-qemu.h>
+
 #include "remote_daemon.h"
 #include "remote_daemon_dispatch.h"
 #include "virerror.h"
@@ -20,6 +22,11 @@
 #define VIR_FROM_THIS VIR_FROM_RPC
 
 VIR_LOG_INIT("daemon.events");
+
+#define REMOTE_QEMU_EVENT_REGEX \
+    VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX
+#define REMOTE_QEMU_EVENT_NOCASE \
+    VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_NOCASE
 
 /* Every event ID libvirt 9.0 knows (virsh event --all registers them). */
 #define REMOTE_EVENT_ID_LAST 27
@@ -33,6 +40,33 @@ remoteEventCheckID(int eventID)
         return -1;
     }
     return 0;
+}
+
+
+/* A new registration of @eventID, for the domain of @uuid or all. */
+static remoteEventCallback *
+remoteEventCallbackNew(int eventID, bool legacy, const unsigned char *uuid)
+{
+    remoteEventCallback *cb = g_new0(remoteEventCallback, 1);
+
+    cb->eventID = eventID;
+    cb->legacy = legacy;
+    if (uuid) {
+        cb->hasDom = true;
+        memcpy(cb->uuid, uuid, VIR_UUID_BUFLEN);
+    }
+    return cb;
+}
+
+
+/* Gives @cb (stolen) the next callback ID of @priv (locked) and adds it;
+ * returns the ID. */
+static int
+remoteEventInsertLocked(remoteClientPrivate *priv, remoteEventCallback *cb)
+{
+    cb->callbackID = priv->nextCallbackID++;
+    g_ptr_array_add(priv->callbacks, cb);
+    return cb->callbackID;
 }
 
 
@@ -58,24 +92,71 @@ remoteEventAdd(virNetServerClient *client, int eventID, bool legacy,
             return -1;
         }
     }
-    cb = g_new0(remoteEventCallback, 1);
-    cb->callbackID = id = priv->nextCallbackID++;
-    cb->eventID = eventID;
-    cb->legacy = legacy;
-    if (uuid) {
-        cb->hasDom = true;
-        memcpy(cb->uuid, uuid, VIR_UUID_BUFLEN);
-    }
-    g_ptr_array_add(priv->callbacks, cb);
+    cb = remoteEventCallbackNew(eventID, legacy, uuid);
+    id = remoteEventInsertLocked(priv, cb);
     g_mutex_unlock(&priv->lock);
     return id;
 }
 
 
-/* Removes the registration matching @callbackID, or the legacy one of
- * @eventID when @callbackID is -1.  Returns 0 or -1 (reported). */
+/**
+ * remoteEventAddQemu:
+ * Registers @client for the QMP events of the domain of @uuid (NULL: of
+ * every domain) named @event (NULL: all), which with
+ * VIR_CONNECT_DOMAIN_QEMU_MONITOR_EVENT_REGISTER_REGEX in @flags is a
+ * regular expression, and with _NOCASE is compared without case.
+ * Returns the callback ID, or -1 (reported).
+ */
+int
+remoteEventAddQemu(virNetServerClient *client, const unsigned char *uuid,
+                   const char *event, unsigned int flags)
+{
+    remoteClientPrivate *priv = remoteClientGetPrivate(client);
+    bool nocase = flags & REMOTE_QEMU_EVENT_NOCASE;
+    remoteEventCallback *cb;
+    g_autoptr(GError) err = NULL;
+    GRegex *regex = NULL;
+    int id;
+
+    virCheckFlags(REMOTE_QEMU_EVENT_REGEX | REMOTE_QEMU_EVENT_NOCASE, -1);
+    if (event && (flags & REMOTE_QEMU_EVENT_REGEX) &&
+        !(regex = g_regex_new(event, nocase ? G_REGEX_CASELESS : 0, 0, &err))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("failed to compile regex '%1$s': %2$s"), event,
+                       err->message);
+        return -1;
+    }
+    cb = remoteEventCallbackNew(VIR_DOMAIN_EVENT_ID_QEMU_MONITOR, false, uuid);
+    cb->regex = regex;
+    if (!regex)
+        cb->qemuEvent = g_strdup(event);
+    cb->nocase = nocase;
+    g_mutex_lock(&priv->lock);
+    id = remoteEventInsertLocked(priv, cb);
+    g_mutex_unlock(&priv->lock);
+    return id;
+}
+
+
+/* Whether the QEMU monitor registration @cb wants QMP event @name. */
+static bool
+remoteEventQemuMonitorWants(const remoteEventCallback *cb, const char *name)
+{
+    if (cb->regex)
+        return g_regex_match(cb->regex, name, 0, NULL);
+    if (!cb->qemuEvent)
+        return true;
+    return cb->nocase ? g_ascii_strcasecmp(cb->qemuEvent, name) == 0
+                      : STREQ(cb->qemuEvent, name);
+}
+
+
+/* Removes the registration matching @callbackID (a QEMU monitor one
+ * with @qemu, else a domain event one), or the legacy one of @eventID
+ * when @callbackID is -1.  Returns 0 or -1 (reported). */
 static int
-remoteEventRemove(virNetServerClient *client, int callbackID, int eventID)
+remoteEventRemove(virNetServerClient *client, int callbackID, int eventID,
+                  bool qemu)
 {
     remoteClientPrivate *priv = remoteClientGetPrivate(client);
     guint i;
@@ -83,8 +164,10 @@ remoteEventRemove(virNetServerClient *client, int callbackID, int eventID)
     g_mutex_lock(&priv->lock);
     for (i = 0; i < priv->callbacks->len; i++) {
         remoteEventCallback *cb = g_ptr_array_index(priv->callbacks, i);
-        if (callbackID >= 0 ? cb->callbackID == callbackID :
-            (cb->legacy && cb->eventID == eventID)) {
+        bool isQemu = cb->eventID == VIR_DOMAIN_EVENT_ID_QEMU_MONITOR;
+
+        if (callbackID >= 0 ? cb->callbackID == callbackID && isQemu == qemu
+                            : (cb->legacy && cb->eventID == eventID)) {
             g_ptr_array_remove_index(priv->callbacks, i);
             g_mutex_unlock(&priv->lock);
             return 0;
@@ -98,6 +181,15 @@ remoteEventRemove(virNetServerClient *client, int callbackID, int eventID)
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("domain event %1$d not registered"), eventID);
     return -1;
+}
+
+
+/* Removes @client's QEMU monitor registration @callbackID; 0 or -1
+ * (reported). */
+int
+remoteEventRemoveQemu(virNetServerClient *client, int callbackID)
+{
+    return remoteEventRemove(client, callbackID, -1, true);
 }
 
 
@@ -122,7 +214,7 @@ remoteDispatchConnectDomainEventCallbackDeregisterAny(virNetServerClient *client
                                                       virConn *conn G_GNUC_UNUSED,
                                                       remote_connect_domain_event_callback_deregister_any_args *args)
 {
-    return remoteEventRemove(client, args->callbackID, -1);
+    return remoteEventRemove(client, args->callbackID, -1, false);
 }
 
 
@@ -140,7 +232,7 @@ remoteDispatchConnectDomainEventDeregisterAny(virNetServerClient *client,
                                               virConn *conn G_GNUC_UNUSED,
                                               remote_connect_domain_event_deregister_any_args *args)
 {
-    return remoteEventRemove(client, -1, args->eventID);
+    return remoteEventRemove(client, -1, args->eventID, false);
 }
 
 
@@ -150,9 +242,10 @@ static int
 remoteEventLegacyLifecycle(virNetServerClient *client, bool on,
                            int *registered)
 {
-    if ((on ? remoteEventAdd(client, VIR_DOMAIN_EVENT_ID_LIFECYCLE, true,
-                             NULL)
-            : remoteEventRemove(client, -1, VIR_DOMAIN_EVENT_ID_LIFECYCLE)) < 0)
+    int id = VIR_DOMAIN_EVENT_ID_LIFECYCLE;
+
+    if ((on ? remoteEventAdd(client, id, true, NULL)
+            : remoteEventRemove(client, -1, id, false)) < 0)
         return -1;
     *registered = on;
     return 0;
@@ -191,7 +284,10 @@ remoteEventDeliver(virNetServerClient *client, void *opaque)
         virNetMessage *msg;
 
         if (cb->eventID != event->eventID ||
-            (cb->hasDom && memcmp(cb->uuid, event->dom->uuid, VIR_UUID_BUFLEN) != 0))
+            (cb->hasDom &&
+             memcmp(cb->uuid, event->dom->uuid, VIR_UUID_BUFLEN) != 0) ||
+            (event->eventID == VIR_DOMAIN_EVENT_ID_QEMU_MONITOR &&
+             !remoteEventQemuMonitorWants(cb, event->name)))
             continue;
         if ((msg = remoteEventEncode(event, cb)))
             g_ptr_array_add(msgs, msg);

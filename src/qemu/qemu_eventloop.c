@@ -61,6 +61,8 @@ qemuDomainEventFree(virDomainEvent *event)
     g_free(event->path);
     g_free(event->dev);
     g_free(event->reason);
+    g_free(event->name);
+    g_free(event->details);
     g_free(event);
 }
 

@@ -323,6 +323,32 @@ qemuProcessQMPEventDump(virDomainObj *vm, json_object *data)
 }
 
 
+/* Every QMP event of @vm's QEMU @mon as libvirt-qemu's monitor event, for
+ * virsh qemu-monitor-event. */
+static void
+qemuProcessQMPEventMonitor(virDomainObj *vm, qemuMonitor *mon,
+                           const char *event, json_object *data,
+                           long long seconds, unsigned int micros)
+{
+    int flags = JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE;
+    virDomainEvent *ev;
+
+    virObjectLock(vm);
+    if (QEMU_DOMAIN_PRIVATE(vm)->mon != mon || !virDomainObjIsActive(vm)) {
+        virObjectUnlock(vm);
+        return;
+    }
+    ev = qemuDomainEventNew(vm, VIR_DOMAIN_EVENT_ID_QEMU_MONITOR);
+    virObjectUnlock(vm);
+    ev->name = g_strdup(event);
+    ev->seconds = seconds;
+    ev->micros = micros;
+    if (data)
+        ev->details = g_strdup(json_object_to_json_string_ext(data, flags));
+    qemuDomainEventQueue(ev);
+}
+
+
 /**
  * qemuProcessHandleQMPEvent:
  * The monitor's callback for every QMP event: the ones above, and the
@@ -335,6 +361,7 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
 {
     virDomainObj *vm = opaque;
 
+    qemuProcessQMPEventMonitor(vm, mon, event, data, seconds, micros);
     if (STREQ(event, "VSERPORT_CHANGE")) {
         qemuProcessPeriphHandleEvent(mon, event, data, seconds, micros, opaque);
         return;

@@ -14,17 +14,26 @@ it kept running):
   DEPRECATION, the domain's log has libvirt's line, once; a restart of
   the daemon keeps the taint, a restart of the domain clears it;
 - a command that stops the vCPUs behind the daemon's back is seen as
-  libvirt sees it (paused), and the guest runs on after ``cont``.
+  libvirt sees it (paused), and the guest runs on after ``cont``;
+- ``virsh qemu-monitor-event`` (libvirt-qemu's monitor events, QEMU
+  program procedures 4 to 6): the QMP events of a domain by exact name,
+  without case, by regular expression or all, with their data and time
+  stamps; another domain's events are not delivered; a bad expression,
+  an unknown flag and a read-only connection are refused; during a live
+  migration between two hosts the source's MIGRATION events show its
+  states, as a developer watching a migration would use it.
 """
 
 import json
 import os
+import re
+import subprocess
 import time
 import unittest
 
 import harness  # noqa: I100 (sets up the path of guestlog)
 import guestlog
-from harness import Host, virsh
+from harness import VIRSH, Host, virsh
 
 import libvirt
 import libvirt_qemu
@@ -185,6 +194,112 @@ class MonitorCommand(unittest.TestCase):
         n = len(guestlog.parse_log(self.log))
         guestlog.wait_for_lines(self.log, n + 3, timeout=10)
         verdict = guestlog.check_continuity(self.log)
+        self.assertTrue(verdict.ok, verdict.summary())
+
+
+class MonitorEvent(harness.TwoHostsCase, unittest.TestCase):
+    def setUp(self):
+        self.logs = {}
+        for name in ("e1", "e2"):
+            self.logs[name] = os.path.join(
+                self.a.root, "%s-%s.log" % (name, self._testMethodName))
+            path = harness.write_file(
+                os.path.join(self.a.root, name + ".xml"),
+                harness.guest_xml(name, self.logs[name],
+                                  cmdline="hb_ms=100 wss_mib=4"))
+            virsh(self.a.uri, "define", path)
+            self.addCleanup(self.cleanup_guest, name)
+            virsh(self.a.uri, "start", name)
+            guestlog.wait_for_lines(self.logs[name], 3, timeout=20)
+
+    def watch(self, *args, uri=None):
+        """A virsh qemu-monitor-event running in the background."""
+        proc = subprocess.Popen(
+            [VIRSH, "-c", uri or self.a.uri, "qemu-monitor-event"] +
+            list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        return proc
+
+    def lines(self, proc):
+        out, err = proc.communicate(timeout=30)
+        # virsh fails a watch that saw nothing
+        if "events received: 0" not in out:
+            self.assertEqual(proc.returncode, 0, out + err)
+        return [line for line in out.splitlines()
+                if re.match(r"event \S+ at ", line)]
+
+    def test_filters(self):
+        procs = {
+            "exact": self.watch("--domain", "e1", "--event", "STOP",
+                                "--loop", "--timeout", "5"),
+            "nocase": self.watch("--event", "resume", "--no-case",
+                                 "--loop", "--timeout", "5"),
+            "regex": self.watch("--event", "^(STOP|RES)", "--regex",
+                                "--loop", "--timeout", "5"),
+            "all": self.watch("--domain", "e1", "--loop", "--timeout", "5"),
+            "case": self.watch("--event", "stop", "--loop", "--timeout", "5"),
+        }
+        time.sleep(1)       # each virsh has registered
+        for name in ("e1", "e2"):
+            virsh(self.a.uri, "suspend", name)
+            virsh(self.a.uri, "resume", name)
+        got = {k: self.lines(p) for k, p in procs.items()}
+        print(json.dumps(got, indent=1))
+        self.assertEqual(len(got["exact"]), 1)
+        self.assertRegex(got["exact"][0],
+                         r"^event STOP at \d+\.\d{6} for domain 'e1': <null>$")
+        self.assertEqual(sorted(line.split("'")[1] for line in got["nocase"]),
+                         ["e1", "e2"])
+        self.assertTrue(all(" RESUME " in line for line in got["nocase"]))
+        self.assertEqual(len(got["regex"]), 4)
+        names = [line.split()[1] for line in got["all"]]
+        self.assertEqual(names[:2], ["STOP", "RESUME"])
+        self.assertTrue(all("'e1'" in line for line in got["all"]))
+        self.assertEqual(got["case"], [], "names compare with case")
+
+    def test_refused(self):
+        for args, msg in (
+                (("--event", "(", "--regex"),
+                 "invalid argument: failed to compile regex '('"),):
+            res = virsh(self.a.uri, "qemu-monitor-event", "--timeout", "1",
+                        *args, check=False)
+            self.assertNotEqual(res.returncode, 0)
+            self.assertIn(msg, res.stderr)
+        res = virsh(self.a.uri, "qemu-monitor-event", "--timeout", "1",
+                    check=False, readonly=True)
+        self.assertIn("read only access prevents "
+                      "virConnectDomainQemuMonitorEventRegister", res.stderr)
+        import libvirt
+        import libvirt_qemu
+        libvirt.virEventRegisterDefaultImpl()
+        conn = libvirt.open(self.a.uri)
+        try:
+            with self.assertRaises(libvirt.libvirtError) as cm:
+                libvirt_qemu.qemuMonitorEventRegister(
+                    conn, None, None, lambda *a: None, None, 8)
+            self.assertIn("unsupported flags (0x8)", str(cm.exception))
+            cid = libvirt_qemu.qemuMonitorEventRegister(
+                conn, None, "STOP", lambda *a: None, None, 0)
+            libvirt_qemu.qemuMonitorEventDeregister(conn, cid)
+            with self.assertRaises(libvirt.libvirtError):
+                libvirt_qemu.qemuMonitorEventDeregister(conn, cid)
+        finally:
+            conn.close()
+
+    def test_migration_events(self):
+        proc = self.watch("--domain", "e1", "--event", "MIGRATION", "--loop",
+                          "--timeout", "20")
+        time.sleep(1)
+        virsh(self.a.uri, "migrate", "--live", "e1", self.b.uri)
+        proc.send_signal(2)     # virsh stops on SIGINT, printing the count
+        statuses = [json.loads(line.split(": ", 1)[1])["status"]
+                    for line in self.lines(proc)]
+        print(statuses)
+        self.assertEqual(statuses[0], "setup")
+        self.assertIn("active", statuses)
+        self.assertEqual(statuses[-1], "completed")
+        verdict = guestlog.check_continuity(self.logs["e1"])
         self.assertTrue(verdict.ok, verdict.summary())
 
 
