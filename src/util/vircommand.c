@@ -46,6 +46,7 @@ struct _virCommand {
     GArray *passfds;  /* int: fds the child keeps */
     GArray *ownfds;   /* int: fds we close (VIR_COMMAND_PASS_FD_CLOSE_PARENT) */
     cpu_set_t *affinity; /* NULL: inherited */
+    int stdio[3];        /* borrowed fds for 0-2; -1: /dev/null or the log */
 };
 
 /* What the child reports through the exec-status pipe on failure. */
@@ -73,6 +74,7 @@ typedef struct {
     const cpu_set_t *affinity;
     int nullfd;
     int logfd;
+    int errfd;
     int statusfd;
     const int *keep;  /* sorted, includes statusfd */
     size_t nkeep;
@@ -97,6 +99,7 @@ virCommandNew(const char *binary)
     cmd->env = g_ptr_array_new_with_free_func(g_free);
     cmd->passfds = g_array_new(FALSE, FALSE, sizeof(int));
     cmd->ownfds = g_array_new(FALSE, FALSE, sizeof(int));
+    cmd->stdio[0] = cmd->stdio[1] = cmd->stdio[2] = -1;
     g_ptr_array_add(cmd->args, g_strdup(binary));
     return cmd;
 }
@@ -230,6 +233,22 @@ virCommandSetLogFile(virCommand *cmd, const char *path)
 
 
 /*
+ * virCommandSetStdio:
+ * The child gets @infd as stdin, @outfd as stdout and @errfd as stderr
+ * instead of /dev/null and the log file; -1 keeps the default for that
+ * one.  The fds are borrowed: they must stay open until
+ * virCommandRunAsync returns, and the caller closes them after.
+ */
+void
+virCommandSetStdio(virCommand *cmd, int infd, int outfd, int errfd)
+{
+    cmd->stdio[0] = infd;
+    cmd->stdio[1] = outfd;
+    cmd->stdio[2] = errfd;
+}
+
+
+/*
  * virCommandSetPidFile:
  * After a successful spawn, the child's pid is written to @path (by us,
  * atomically), so a restarted daemon can find the process again.
@@ -258,26 +277,38 @@ virCommandPassFD(virCommand *cmd, int fd, unsigned int flags)
 }
 
 
-/* Appends @arg to @buf, single-quoted only when the shell needs it. */
-static void
-virCommandQuoteArg(GString *buf, const char *arg)
+/*
+ * virCommandAppendQuoted:
+ * Appends @str to @buf in single quotes, each ' in it written as '\'':
+ * one word for a POSIX shell, whatever it holds.
+ */
+void
+virCommandAppendQuoted(GString *buf, const char *str)
 {
-    const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                       "0123456789_./,:=@%+-";
     const char *p;
 
-    if (*arg && strspn(arg, safe) == strlen(arg)) {
-        g_string_append(buf, arg);
-        return;
-    }
     g_string_append_c(buf, '\'');
-    for (p = arg; *p; p++) {
+    for (p = str; *p; p++) {
         if (*p == '\'')
             g_string_append(buf, "'\\''");
         else
             g_string_append_c(buf, *p);
     }
     g_string_append_c(buf, '\'');
+}
+
+
+/* Appends @arg to @buf, single-quoted only when the shell needs it. */
+static void
+virCommandQuoteArg(GString *buf, const char *arg)
+{
+    const char *safe = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789_./,:=@%+-";
+
+    if (*arg && strspn(arg, safe) == strlen(arg))
+        g_string_append(buf, arg);
+    else
+        virCommandAppendQuoted(buf, arg);
 }
 
 
@@ -358,11 +389,25 @@ virCommandFdAboveStdio(int *fd)
 }
 
 
+/* Copies the caller's @fd (virCommandSetStdio) above 0-2 into *@out, so
+ * the child's dup2 of one onto another cannot clobber it. */
+static int
+virCommandDupStdio(int fd, int *out)
+{
+    if ((*out = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+        virReportSystemError(errno, "%s",
+                             _("cannot duplicate file descriptor"));
+        return -1;
+    }
+    return 0;
+}
+
+
 /* Opens /dev/null for stdin and the log file (or /dev/null) for output,
  * and writes the command line to the log.  Returns 0 or -1 (reported). */
 static int
-virCommandOpenStdio(const virCommand *cmd, const char *cmdstr,
-                    int *nullfd, int *logfd)
+virCommandOpenDefaultStdio(const virCommand *cmd, const char *cmdstr,
+                           int *nullfd, int *logfd)
 {
     const char *out = cmd->logfile ? cmd->logfile : "/dev/null";
     g_autoptr(GDateTime) now = g_date_time_new_now_utc();
@@ -383,6 +428,28 @@ virCommandOpenStdio(const virCommand *cmd, const char *cmdstr,
         return -1;
     if (cmd->logfile && write(*logfd, line, strlen(line)) < 0)
         VIR_WARN("cannot write to log file '%s': %s", out, g_strerror(errno));
+    return 0;
+}
+
+
+/* The child's stdin, stdout and stderr in *@fds[0..2] (all above 2,
+ * closed by the caller, also on failure): the defaults, replaced by what
+ * virCommandSetStdio gave.  Returns 0 or -1 (reported). */
+static int
+virCommandOpenStdio(const virCommand *cmd, const char *cmdstr, int *fds[3])
+{
+    int i;
+
+    if (virCommandOpenDefaultStdio(cmd, cmdstr, fds[0], fds[1]) < 0 ||
+        virCommandDupStdio(*fds[1], fds[2]) < 0)
+        return -1;
+    for (i = 0; i < 3; i++) {
+        if (cmd->stdio[i] < 0)
+            continue;
+        virForceCloseHelper(fds[i]);
+        if (virCommandDupStdio(cmd->stdio[i], fds[i]) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -467,8 +534,7 @@ virCommandChild(const virCommandChildSetup *s)
     if (setsid() < 0)
         virCommandChildFail(s, VIR_COMMAND_STEP_SETSID);
     if (dup2(s->nullfd, STDIN_FILENO) < 0 ||
-        dup2(s->logfd, STDOUT_FILENO) < 0 ||
-        dup2(s->logfd, STDERR_FILENO) < 0)
+        dup2(s->logfd, STDOUT_FILENO) < 0 || dup2(s->errfd, STDERR_FILENO) < 0)
         virCommandChildFail(s, VIR_COMMAND_STEP_DUP);
     for (i = 0; i < s->npassfds; i++) {
         if (fcntl(s->passfds[i], F_SETFD, 0) < 0)
@@ -668,15 +734,17 @@ virCommandRunAsync(virCommand *cmd, pid_t *retPid, int *retPidfd)
     g_autoptr(GArray) keep = NULL;
     VIR_AUTOCLOSE nullfd = -1;
     VIR_AUTOCLOSE logfd = -1;
+    VIR_AUTOCLOSE errfd = -1;
     VIR_AUTOCLOSE statusr = -1;
     VIR_AUTOCLOSE statusw = -1;
     virCommandChildSetup setup = { 0 };
+    int *stdio[3] = { &nullfd, &logfd, &errfd };
     int fds[2];
     int pidfd;
     pid_t pid;
 
     VIR_DEBUG("%s", cmdstr);
-    if (!path || virCommandOpenStdio(cmd, cmdstr, &nullfd, &logfd) < 0)
+    if (!path || virCommandOpenStdio(cmd, cmdstr, stdio) < 0)
         return -1;
     if (pipe2(fds, O_CLOEXEC) < 0) {
         virReportSystemError(errno, "%s", _("cannot create pipe"));
@@ -697,6 +765,7 @@ virCommandRunAsync(virCommand *cmd, pid_t *retPid, int *retPidfd)
         .passfds = (int *)cmd->passfds->data, .npassfds = cmd->passfds->len,
         .maxfd = sysconf(_SC_OPEN_MAX),
     };
+    setup.errfd = errfd;
     pid = virCommandFork();
     if (pid == 0)
         virCommandChild(&setup);

@@ -7,7 +7,9 @@
  * a log file, the fds the child may keep and an optional pid file, then
  * spawns the child with virCommandRunAsync.  The child:
  *   - gets stdin from /dev/null and stdout+stderr appended to the log file
- *     (O_APPEND, so several writers never overwrite each other);
+ *     (O_APPEND, so several writers never overwrite each other), unless
+ *     virCommandSetStdio gives fds of the caller's (a socketpair to an
+ *     ssh tunnel, a pipe for its stderr);
  *   - keeps only the fds passed with virCommandPassFD, under the same
  *     numbers; everything else is closed before exec;
  *   - starts with default signal handlers, an empty signal mask and its
@@ -51,9 +53,11 @@ void virCommandAddEnvPair(virCommand *cmd, const char *name,
 void virCommandSetWorkingDirectory(virCommand *cmd, const char *dir);
 void virCommandSetAffinity(virCommand *cmd, const cpu_set_t *set);
 void virCommandSetLogFile(virCommand *cmd, const char *path);
+void virCommandSetStdio(virCommand *cmd, int infd, int outfd, int errfd);
 void virCommandSetPidFile(virCommand *cmd, const char *path);
 void virCommandPassFD(virCommand *cmd, int fd, unsigned int flags);
 
 char *virCommandToString(const virCommand *cmd);
+void virCommandAppendQuoted(GString *buf, const char *str);
 
 int virCommandRunAsync(virCommand *cmd, pid_t *retPid, int *retPidfd);
