@@ -93,14 +93,81 @@ static const testURIData testURIs[] = {
 static const testURIErrorData testURIErrors[] = {
     { "xen:///system", VIR_ERR_NO_CONNECT,
       "no connection driver available for xen:///system" },
-    { "qemu+ssh://h/system", VIR_ERR_INVALID_ARG,
-      "invalid argument: transport 'ssh' in URI 'qemu+ssh://h/system' is not supported (should be unix|tcp|tls)" },
     { "qemu+bogus:///system", VIR_ERR_INVALID_ARG,
-      "invalid argument: transport 'bogus' in URI 'qemu+bogus:///system' is not supported (should be unix|tcp|tls)" },
+      "invalid argument: transport 'bogus' in URI 'qemu+bogus:///system' is not supported (should be unix|tcp|tls|ssh)" },
+    { "qemu+ssh://h/system?proxy=socat", VIR_ERR_INVALID_ARG,
+      "invalid argument: Unknown proxy type 'socat'" },
+    { "qemu+ssh://h/system?mode=odd", VIR_ERR_INVALID_ARG,
+      "invalid argument: Unknown remote mode 'odd'" },
+    { "qemu+ssh://h/system?mode=direct", VIR_ERR_OPERATION_UNSUPPORTED,
+      "Operation not supported: Cannot use direct socket mode for ssh transport" },
     { "qemu+unix://h/system", VIR_ERR_INVALID_ARG,
       "invalid argument: the unix transport cannot reach the remote server 'h'" },
-    { "", VIR_ERR_INVALID_ARG, "invalid argument: a connection URI is required" },
+    { "", VIR_ERR_INVALID_ARG,
+      "invalid argument: a connection URI is required" },
 };
+
+/* qemu+ssh:// as libvirt.so reads it. */
+typedef struct {
+    const char *uri;
+    unsigned int flags;
+    const char *host;
+    const char *port;
+    const char *username;
+    const char *socketPath;
+    const char *command;
+    const char *keyfile;
+    const char *netcat;
+    virNetClientProxy proxy;
+    bool noTTY;
+    bool noVerify;
+    const char *name;
+} testSSHURIData;
+
+#define SSH_SOCK REMOTE_CLIENT_SSH_DEFAULT_SOCKET
+#define AUTO VIR_NET_CLIENT_PROXY_AUTO
+#define NETCAT VIR_NET_CLIENT_PROXY_NETCAT
+#define NATIVE VIR_NET_CLIENT_PROXY_NATIVE
+static const testSSHURIData testSSHURIs[] = {
+    { "qemu+ssh://dest/system", 0, "dest", NULL, NULL, SSH_SOCK, NULL, NULL,
+      NULL, AUTO, false, false, "qemu:///system" },
+    { "qemu+ssh://dest/system", VIR_CONNECT_RO, "dest", NULL, NULL,
+      REMOTE_CLIENT_SSH_DEFAULT_SOCKET_RO, NULL, NULL, NULL, AUTO, false, false,
+      "qemu:///system" },
+    { "qemu+ssh://root@127.0.0.1:2222/system?socket=/run/virtmig/virtmigd-sock",
+      0, "127.0.0.1", "2222", "root", "/run/virtmig/virtmigd-sock", NULL, NULL,
+      NULL, NETCAT, false, false, "qemu:///system" },
+    { "qemu+ssh://a%20b@[::1]/system?command=/t/my%20ssh&keyfile=/k&no_tty=1"
+      "&no_verify=1&netcat=/bin/nc&proxy=native&mode=legacy&keep=1",
+      0, "::1", NULL, "a b", SSH_SOCK, "/t/my ssh", "/k", "/bin/nc", NATIVE,
+      true, true, "qemu:///system?keep=1" },
+    { "QEMU+SSH://h/system?socket=/s&proxy=auto&no_tty=0&mode=direct", 0, "h",
+      NULL, NULL, "/s", NULL, NULL, NULL, AUTO, false, false,
+      "qemu:///system" },
+};
+
+static void
+testSSHURIParse(const void *opaque)
+{
+    const testSSHURIData *d = opaque;
+    g_autoptr(remoteClientURI) u = NULL;
+
+    if (remoteClientURIParse(d->uri, d->flags, &u) < 0)
+        g_error("%s: %s", d->uri, virErrorGetLastMessage());
+    g_assert_cmpint(u->transport, ==, REMOTE_CLIENT_TRANSPORT_SSH);
+    g_assert_cmpstr(u->host, ==, d->host);
+    g_assert_cmpstr(u->port, ==, d->port);
+    g_assert_cmpstr(u->username, ==, d->username);
+    g_assert_cmpstr(u->socketPath, ==, d->socketPath);
+    g_assert_cmpstr(u->command, ==, d->command);
+    g_assert_cmpstr(u->keyfile, ==, d->keyfile);
+    g_assert_cmpstr(u->netcat, ==, d->netcat);
+    g_assert_cmpint(u->proxy, ==, d->proxy);
+    g_assert_cmpint(u->noTTY, ==, d->noTTY);
+    g_assert_cmpint(u->noVerify, ==, d->noVerify);
+    g_assert_cmpint(u->readonly, ==, !!(d->flags & VIR_CONNECT_RO));
+    g_assert_cmpstr(u->name, ==, d->name);
+}
 
 /* ---- a fake remote program ---- */
 
@@ -970,6 +1037,11 @@ main(int argc, char **argv)
     for (i = 0; i < G_N_ELEMENTS(testURIErrors); i++) {
         g_autofree char *name = g_strdup_printf("/remote/client/uri-error/%zu", i);
         g_test_add_data_func(name, &testURIErrors[i], testURIError);
+    }
+    for (i = 0; i < G_N_ELEMENTS(testSSHURIs); i++) {
+        g_autofree char *name = g_strdup_printf("/remote/client/ssh-uri/%zu",
+                                                i);
+        g_test_add_data_func(name, &testSSHURIs[i], testSSHURIParse);
     }
     g_test_add_func("/remote/client/handshake", testHandshake);
     g_test_add_func("/remote/client/entries", testEntries);

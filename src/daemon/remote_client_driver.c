@@ -59,6 +59,10 @@ remoteClientURIFree(remoteClientURI *uri)
     g_free(uri->port);
     g_free(uri->pkiPath);
     g_free(uri->tlsPriority);
+    g_free(uri->username);
+    g_free(uri->command);
+    g_free(uri->netcat);
+    g_free(uri->keyfile);
     g_free(uri->name);
     g_free(uri);
 }
@@ -72,11 +76,68 @@ static const char *const remoteClientOnlyParams[] = {
 };
 
 
-/* Takes the client-only parameters out of @query (still encoded): the
- * socket path and a ?name= override go into @out, the rest is returned in
- * its original encoding for the server (caller owns the result). */
+/* The client-only parameters kept, by name: strings replace the field
+ * at @str, booleans set the one at @flag ("0" and "" are false). */
+typedef struct {
+    const char *name;
+    size_t str;
+    size_t flag;
+} remoteClientURIField;
+
+#define REMOTE_CLIENT_FIELD(f) G_STRUCT_OFFSET(remoteClientURI, f)
+static const remoteClientURIField remoteClientURIFields[] = {
+    { "socket", REMOTE_CLIENT_FIELD(socketPath), 0 },
+    { "pkipath", REMOTE_CLIENT_FIELD(pkiPath), 0 },
+    { "tls_priority", REMOTE_CLIENT_FIELD(tlsPriority), 0 },
+    { "name", REMOTE_CLIENT_FIELD(name), 0 },
+    { "command", REMOTE_CLIENT_FIELD(command), 0 },
+    { "netcat", REMOTE_CLIENT_FIELD(netcat), 0 },
+    { "keyfile", REMOTE_CLIENT_FIELD(keyfile), 0 },
+    { "no_verify", 0, REMOTE_CLIENT_FIELD(noVerify) },
+    { "no_tty", 0, REMOTE_CLIENT_FIELD(noTTY) },
+};
+
+
+/* Stores client parameter @key=@value (steals @value) in @out; ?proxy=
+ * goes to *@proxy, ?mode= to *@mode. */
+static void
+remoteClientURIKeep(const char *key, char *value, remoteClientURI *out,
+                    char **proxy, char **mode)
+{
+    g_autofree char *owned = value;
+    size_t i;
+
+    if (STREQ(key, "proxy") || STREQ(key, "mode")) {
+        char **dst = STREQ(key, "proxy") ? proxy : mode;
+
+        g_free(*dst);
+        *dst = g_steal_pointer(&owned);
+        return;
+    }
+    for (i = 0; i < G_N_ELEMENTS(remoteClientURIFields); i++) {
+        const remoteClientURIField *f = &remoteClientURIFields[i];
+
+        if (STRNEQ(key, f->name))
+            continue;
+        if (f->flag) {
+            G_STRUCT_MEMBER(bool, out, f->flag) = *value && STRNEQ(value, "0");
+        } else {
+            g_free(G_STRUCT_MEMBER(char *, out, f->str));
+            G_STRUCT_MEMBER(char *, out, f->str) = g_steal_pointer(&owned);
+        }
+        return;
+    }
+    VIR_DEBUG("ignoring client parameter %s", key);
+}
+
+
+/* Takes the client-only parameters out of @query (still encoded) into
+ * @out (?proxy= and ?mode= as given into *@proxy and *@mode, caller
+ * owns them); the rest is returned in its original encoding for the
+ * server (caller owns the result). */
 static char *
-remoteClientURISplitQuery(const char *query, remoteClientURI *out)
+remoteClientURISplitQuery(const char *query, remoteClientURI *out, char **proxy,
+                          char **mode)
 {
     g_auto(GStrv) params = g_strsplit_set(query ? query : "", "&;", -1);
     g_autoptr(GPtrArray) kept = g_ptr_array_new();
@@ -85,33 +146,18 @@ remoteClientURISplitQuery(const char *query, remoteClientURI *out)
     for (i = 0; params[i]; i++) {
         const char *eq = strchr(params[i], '=');
         g_autofree char *key = NULL;
-        g_autofree char *value = NULL;
+        char *value = NULL;
 
         if (!*params[i])
             continue;
         key = g_uri_unescape_segment(params[i], eq, NULL);
         value = eq ? g_uri_unescape_string(eq + 1, NULL) : g_strdup("");
         if (!key || !value || !g_strv_contains(remoteClientOnlyParams, key)) {
+            g_free(value);
             g_ptr_array_add(kept, params[i]);
             continue;
         }
-        if (STREQ(key, "socket")) {
-            g_free(out->socketPath);
-            out->socketPath = g_steal_pointer(&value);
-        } else if (STREQ(key, "pkipath")) {
-            g_free(out->pkiPath);
-            out->pkiPath = g_steal_pointer(&value);
-        } else if (STREQ(key, "tls_priority")) {
-            g_free(out->tlsPriority);
-            out->tlsPriority = g_steal_pointer(&value);
-        } else if (STREQ(key, "no_verify")) {
-            out->noVerify = STRNEQ(value, "0") && *value;
-        } else if (STREQ(key, "name")) {
-            g_free(out->name);
-            out->name = g_steal_pointer(&value);
-        } else {
-            VIR_DEBUG("ignoring client parameter %s", key);
-        }
+        remoteClientURIKeep(key, value, out, proxy, mode);
     }
     g_ptr_array_add(kept, NULL);
     return g_strjoinv("&", (char **)kept->pdata);
@@ -148,9 +194,11 @@ remoteClientURIParseScheme(GUri *uri, const char *uristr,
         *transport = REMOTE_CLIENT_TRANSPORT_TCP;
     } else if (STRCASEEQ(parts[1], "tls")) {
         *transport = REMOTE_CLIENT_TRANSPORT_TLS;
+    } else if (STRCASEEQ(parts[1], "ssh")) {
+        *transport = REMOTE_CLIENT_TRANSPORT_SSH;
     } else {
         virReportError(VIR_ERR_INVALID_ARG,
-                       _("transport '%1$s' in URI '%2$s' is not supported (should be unix|tcp|tls)"),
+                       _("transport '%1$s' in URI '%2$s' is not supported (should be unix|tcp|tls|ssh)"),
                        parts[1], uristr);
         return -1;
     }
@@ -174,10 +222,57 @@ remoteClientURISetTarget(GUri *uri, unsigned int flags, remoteClientURI *out)
     out->host = g_strdup(host && *host ? host : "localhost");
     if (g_uri_get_port(uri) > 0)
         out->port = g_strdup_printf("%d", g_uri_get_port(uri));
+    else if (out->transport == REMOTE_CLIENT_TRANSPORT_SSH)
+        return; /* ssh's own default (22, or its config's) */
     else if (out->transport == REMOTE_CLIENT_TRANSPORT_TLS)
         out->port = g_strdup(REMOTE_CLIENT_DEFAULT_TLS_PORT);
     else
         out->port = g_strdup(REMOTE_CLIENT_DEFAULT_TCP_PORT);
+}
+
+
+/* qemu+ssh://: the user, the tunnel's proxy (?proxy=@proxy, by default
+ * netcat with ?socket= and auto without, as libvirt.so) and the remote
+ * socket (libvirtd's by default: libvirt.so's "legacy" mode, the only
+ * one ssh can use; ?mode=@mode may say so).  Returns 0 or -1 (reported:
+ * VIR_ERR_INVALID_ARG, or VIR_ERR_OPERATION_UNSUPPORTED for direct mode
+ * without ?socket=). */
+static int
+remoteClientURISetSSH(GUri *uri, const char *proxy, const char *mode,
+                      unsigned int flags, remoteClientURI *out)
+{
+    const char *user = g_uri_get_user(uri);
+    int value;
+
+    if (user && *user)
+        out->username = g_uri_unescape_string(user, NULL);
+    if (!proxy) {
+        out->proxy = out->socketPath ? VIR_NET_CLIENT_PROXY_NETCAT
+                                     : VIR_NET_CLIENT_PROXY_AUTO;
+    } else if ((value = virNetClientProxyTypeFromString(proxy)) < 0) {
+        virReportError(VIR_ERR_INVALID_ARG, _("Unknown proxy type '%1$s'"),
+                       proxy);
+        return -1;
+    } else {
+        out->proxy = value;
+    }
+    if (mode && STRNEQ(mode, "auto") && STRNEQ(mode, "legacy") &&
+        STRNEQ(mode, "direct")) {
+        virReportError(VIR_ERR_INVALID_ARG, _("Unknown remote mode '%1$s'"),
+                       mode);
+        return -1;
+    }
+    if (out->socketPath)
+        return 0;
+    if (mode && STREQ(mode, "direct")) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, "%s",
+                       _("Cannot use direct socket mode for ssh transport"));
+        return -1;
+    }
+    out->socketPath = g_strdup((flags & VIR_CONNECT_RO)
+                                   ? REMOTE_CLIENT_SSH_DEFAULT_SOCKET_RO
+                                   : REMOTE_CLIENT_SSH_DEFAULT_SOCKET);
+    return 0;
 }
 
 
@@ -189,7 +284,10 @@ remoteClientURISetTarget(GUri *uri, unsigned int flags, remoteClientURI *out)
  * twin with VIR_CONNECT_RO in @flags), qemu+tcp://HOST[:PORT]/system
  * (port 16509 by default) and qemu+tls://HOST[:PORT]/system or
  * qemu://HOST/system (port 16514, with ?pkipath=, ?no_verify=,
- * ?tls_priority=).  The name sent with CONNECT_OPEN drops the
+ * ?tls_priority=), and qemu+ssh://[USER@]HOST[:PORT]/system (with
+ * ?socket=, ?command=, ?keyfile=, ?netcat=, ?proxy=, ?no_verify=,
+ * ?no_tty=, ?mode=; see remoteClientURISetSSH).  The name sent with
+ * CONNECT_OPEN drops the
  * transport, the server and the client-only query parameters and keeps the
  * others; ?name= overrides it.  On success *@out gets the result (caller
  * owns it).  Returns 0, or -1 (reported: VIR_ERR_INVALID_ARG, or
@@ -203,6 +301,8 @@ remoteClientURIParse(const char *uristr, unsigned int flags,
     g_autoptr(GError) gerr = NULL;
     g_autoptr(GUri) uri = NULL;
     g_autofree char *query = NULL;
+    g_autofree char *proxy = NULL;
+    g_autofree char *mode = NULL;
 
     if (!uristr || !*uristr) {
         virReportError(VIR_ERR_INVALID_ARG, "%s",
@@ -216,8 +316,12 @@ remoteClientURIParse(const char *uristr, unsigned int flags,
     }
     if (remoteClientURIParseScheme(uri, uristr, &ret->transport) < 0)
         return -1;
-    query = remoteClientURISplitQuery(g_uri_get_query(uri), ret);
+    query = remoteClientURISplitQuery(g_uri_get_query(uri), ret, &proxy, &mode);
+    if (ret->transport == REMOTE_CLIENT_TRANSPORT_SSH &&
+        remoteClientURISetSSH(uri, proxy, mode, flags, ret) < 0)
+        return -1;
     remoteClientURISetTarget(uri, flags, ret);
+    ret->readonly = !!(flags & VIR_CONNECT_RO);
     if (!ret->name)
         ret->name = g_strdup_printf("qemu://%s%s%s", g_uri_get_path(uri),
                                     *query ? "?" : "", query);
@@ -357,6 +461,29 @@ remoteClientConnectTLS(const remoteClientURI *uri)
 }
 
 
+/* qemu+ssh://: ssh as our child, tunnelling to the remote socket. */
+static virNetClient *
+remoteClientConnectSSH(const remoteClientURI *uri)
+{
+    const virNetClientSSHParams params = {
+        .host = uri->host,
+        .port = uri->port,
+        .username = uri->username,
+        .binary = uri->command,
+        .keyfile = uri->keyfile,
+        .noTTY = uri->noTTY,
+        .noVerify = uri->noVerify,
+        .proxy = uri->proxy,
+        .netcat = uri->netcat,
+        .socketPath = uri->socketPath,
+        .driverURI = uri->name,
+        .readonly = uri->readonly,
+    };
+
+    return virNetClientNewSSH(&params);
+}
+
+
 static virNetClient *
 remoteClientConnect(const remoteClientURI *uri)
 {
@@ -367,6 +494,8 @@ remoteClientConnect(const remoteClientURI *uri)
         return virNetClientNewTCP(uri->host, uri->port);
     case REMOTE_CLIENT_TRANSPORT_TLS:
         return remoteClientConnectTLS(uri);
+    case REMOTE_CLIENT_TRANSPORT_SSH:
+        return remoteClientConnectSSH(uri);
     case REMOTE_CLIENT_TRANSPORT_LAST:
     default:
         virReportEnumRangeError(remoteClientTransport, uri->transport);

@@ -19,6 +19,11 @@
 /* Where a local URI without ?socket= connects (the FHS layout). */
 #define REMOTE_CLIENT_DEFAULT_SOCKET "/run/virtmig/virtmigd-sock"
 #define REMOTE_CLIENT_DEFAULT_SOCKET_RO "/run/virtmig/virtmigd-sock-ro"
+/* The socket a qemu+ssh:// URI without ?socket= reaches on the remote
+ * host: libvirtd's, where virtmigd listens with libvirt_drop_in = 1
+ * (libvirt.so's choice for ssh, which cannot probe the remote host). */
+#define REMOTE_CLIENT_SSH_DEFAULT_SOCKET "/var/run/libvirt/libvirt-sock"
+#define REMOTE_CLIENT_SSH_DEFAULT_SOCKET_RO "/var/run/libvirt/libvirt-sock-ro"
 /* libvirtd's plain TCP and TLS ports. */
 #define REMOTE_CLIENT_DEFAULT_TCP_PORT "16509"
 #define REMOTE_CLIENT_DEFAULT_TLS_PORT "16514"

@@ -11,11 +11,13 @@
 #endif
 
 #include "remote_client_driver.h"
+#include "virnetclientssh.h"
 
 typedef enum {
     REMOTE_CLIENT_TRANSPORT_UNIX = 0,   /* the default: no host given */
     REMOTE_CLIENT_TRANSPORT_TCP,
     REMOTE_CLIENT_TRANSPORT_TLS,        /* also the default with a host */
+    REMOTE_CLIENT_TRANSPORT_SSH,        /* the OpenSSH client, as libvirt.so */
 
     REMOTE_CLIENT_TRANSPORT_LAST
 } remoteClientTransport;
@@ -24,12 +26,19 @@ typedef enum {
 typedef struct _remoteClientURI remoteClientURI;
 struct _remoteClientURI {
     remoteClientTransport transport;
-    char *socketPath;           /* unix */
-    char *host;                 /* tcp, tls */
-    char *port;                 /* tcp, tls */
+    char *socketPath;           /* unix; ssh: the socket on the remote host */
+    char *host;                 /* tcp, tls, ssh */
+    char *port;                 /* tcp, tls; ssh: NULL for ssh's default */
     char *pkiPath;              /* tls: ?pkipath= */
-    bool noVerify;              /* tls: ?no_verify=1 */
+    bool noVerify;              /* tls, ssh: ?no_verify=1 */
     char *tlsPriority;          /* tls: ?tls_priority= */
+    char *username;             /* ssh: USER@ */
+    char *command;              /* ssh: ?command=, the ssh binary */
+    char *netcat;               /* ssh: ?netcat= */
+    char *keyfile;              /* ssh: ?keyfile= */
+    bool noTTY;                 /* ssh: ?no_tty=1 */
+    virNetClientProxy proxy;    /* ssh: ?proxy= or its default */
+    bool readonly;              /* VIR_CONNECT_RO */
     char *name;                 /* sent with CONNECT_OPEN */
 };
 

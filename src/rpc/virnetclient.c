@@ -24,6 +24,7 @@
 
 #define LIBVIRT_VIRNETCLIENTPRIV_H_ALLOW
 #include "virnetclientpriv.h"
+#include "virnetclientssh.h"
 #include "virnetsocket.h"
 #include "virsocket.h"
 #include "virkeepaliveprotocol.h"
@@ -59,7 +60,8 @@ struct _virNetClient {
     int fd;
     virNetTLSContext *tlsCtx;   /* NULL: plain */
     virNetTLSSession *tls;
-    char *peer;                 /* socket path or "host:port" */
+    char *peer;                  /* socket path, "host:port" or "ssh:..." */
+    virNetClientSSHChild *child; /* ssh: I/O thread, then dispose only */
     GMainContext *ctx;
     GThread *thread;            /* the I/O thread */
     gint quit;                  /* atomic: the I/O thread exits */
@@ -76,6 +78,7 @@ struct _virNetClient {
     bool closeDone;             /* torn down, close callback returned */
     int closeReason;            /* VIR_CONNECT_CLOSE_REASON_* */
     char *closeCause;
+    bool closeVerbatim;         /* closeCause is the whole error */
     int inCallback;             /* callbacks running in the I/O thread */
 
     GSource *kaTimer;
@@ -113,11 +116,15 @@ virNetClientOnIOThread(virNetClient *client)
 }
 
 
-/* Reports the error every call on a closed connection gets. */
+/* Reports the error every call on a closed connection gets: @cause
+ * itself when @verbatim (a system error naming what ssh said). */
 static void
-virNetClientReportClosed(const char *cause)
+virNetClientReportClosed(const char *cause, bool verbatim)
 {
-    virReportError(VIR_ERR_RPC, _("client socket is closed: %1$s"), cause);
+    if (verbatim)
+        virReportError(VIR_ERR_SYSTEM_ERROR, "%s", cause);
+    else
+        virReportError(VIR_ERR_RPC, _("client socket is closed: %1$s"), cause);
 }
 
 
@@ -159,6 +166,42 @@ virNetClientMarkClosedLocked(virNetClient *client, int reason,
 }
 
 
+/* Closes, unless already closing, with the error just reported as the
+ * one every call gets from now on. */
+static void
+virNetClientMarkClosedVerbatim(virNetClient *client, int reason)
+{
+    VIR_LOCK_GUARD lock = virObjectLockGuard(client);
+
+    if (client->closing)
+        return;
+    virNetClientMarkClosedLocked(client, reason, virErrorGetLastMessage());
+    client->closeVerbatim = true;
+}
+
+
+/* I/O thread: the connection through ssh ended (@reason EOF) or
+ * failed (@err): what ssh said on its stderr makes the error, as in
+ * libvirt.so ("Cannot recv data: ssh: connect to host ...").  Returns
+ * false, doing nothing, when there is no ssh or it said nothing. */
+static bool
+virNetClientCloseWithStderr(virNetClient *client, int reason, int err)
+{
+    g_autofree char *errout = NULL;
+
+    if (!client->child ||
+        !(errout = virNetClientSSHChildReadStderr(client->child)))
+        return false;
+    if (reason == VIR_CONNECT_CLOSE_REASON_EOF)
+        virReportSystemError(EIO, _("End of file while reading data: %1$s"),
+                             errout);
+    else
+        virReportSystemError(err, _("Cannot recv data: %1$s"), errout);
+    virNetClientMarkClosedVerbatim(client, reason);
+    return true;
+}
+
+
 /* I/O thread: closes because of the error just reported. */
 static void
 virNetClientCloseOnError(virNetClient *client)
@@ -167,6 +210,17 @@ virNetClientCloseOnError(virNetClient *client)
 
     virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_ERROR,
                                  virErrorGetLastMessage());
+}
+
+
+/* I/O thread: closes because a read or write on the socket failed with
+ * @err (the error is reported). */
+static void
+virNetClientCloseOnSocketError(virNetClient *client, int err)
+{
+    if (!virNetClientCloseWithStderr(client, VIR_CONNECT_CLOSE_REASON_ERROR,
+                                     err))
+        virNetClientCloseOnError(client);
 }
 
 
@@ -363,19 +417,27 @@ static void
 virNetClientDoRead(virNetClient *client)
 {
     virNetSocketIO io = { client->fd, client->tls };
+    virNetMessageReadResult rc = virNetMessageReadAll(&io, &client->rx,
+                                                      virNetClientHandlePacket,
+                                                      client);
+    int err = errno;
 
-    switch (virNetMessageReadAll(&io, &client->rx,
-                                 virNetClientHandlePacket, client)) {
+    switch (rc) {
     case VIR_NET_MESSAGE_READ_AGAIN:
     case VIR_NET_MESSAGE_READ_DONE:
         break;
     case VIR_NET_MESSAGE_READ_EOF:
+        if (virNetClientCloseWithStderr(client, VIR_CONNECT_CLOSE_REASON_EOF,
+                                        0))
+            break;
         VIR_WITH_OBJECT_LOCK_GUARD(client) {
             virNetClientMarkClosedLocked(client, VIR_CONNECT_CLOSE_REASON_EOF,
                                          _("end of file from the server"));
         }
         break;
     case VIR_NET_MESSAGE_READ_ERROR:
+        virNetClientCloseOnSocketError(client, err);
+        break;
     case VIR_NET_MESSAGE_READ_INVALID:
     case VIR_NET_MESSAGE_READ_LAST:
     default:
@@ -458,6 +520,8 @@ virNetClientTeardown(virNetClient *client)
     virNetClientDestroySource(&client->source);
     g_clear_pointer(&client->rx, virNetMessageFree);
     shutdown(client->fd, SHUT_RDWR);
+    /* ssh sees the end of its input and exits: reap it now */
+    g_clear_pointer(&client->child, virNetClientSSHChildFree);
 
     VIR_WITH_OBJECT_LOCK_GUARD(client) {
         sfunc = client->streamFunc;
@@ -510,7 +574,7 @@ virNetClientWatchDispatch(void *opaque, GIOCondition rev)
 
     if (virNetClientIsOpen(client) && (rev & G_IO_OUT) &&
         virNetClientDoWrite(client) < 0)
-        virNetClientCloseOnError(client);
+        virNetClientCloseOnSocketError(client, errno);
     if (virNetClientIsOpen(client) && (rev & (G_IO_IN | G_IO_HUP | G_IO_ERR)))
         virNetClientDoRead(client);
 
@@ -595,6 +659,7 @@ virNetClientDispose(void *obj)
     virNetTLSSessionFree(client->tls);
     virNetTLSContextFree(client->tlsCtx);
     close(client->fd);
+    virNetClientSSHChildFree(client->child);
     g_main_context_unref(client->ctx);
     g_cond_clear(&client->stateCond);
     g_free(client->closeCause);
@@ -620,15 +685,17 @@ virNetClientSetNonBlocking(int fd, const char *peer)
 
 
 /* virNetClientNewFD on a non-blocking @fd, with TLS when @tls is set
- * (its handshake done; the client owns @tlsCtx and @tls from now on). */
+ * (its handshake done; the client owns @tlsCtx and @tls from now on),
+ * through ssh when @child is set (the client owns it too). */
 static virNetClient *
 virNetClientNewStarted(int fd, const char *peer, virNetTLSContext *tlsCtx,
-                       virNetTLSSession *tls)
+                       virNetTLSSession *tls, virNetClientSSHChild *child)
 {
     virNetClient *client;
 
     client = virObjectLockableNew(sizeof(*client), virNetClientDispose);
     client->fd = fd;
+    client->child = child;
     client->tlsCtx = tlsCtx;
     client->tls = tls;
     client->peer = g_strdup(peer);
@@ -662,7 +729,7 @@ virNetClientNewFD(int fd, const char *peer)
 {
     if (virNetClientSetNonBlocking(fd, peer) < 0)
         return NULL;
-    return virNetClientNewStarted(fd, peer, NULL, NULL);
+    return virNetClientNewStarted(fd, peer, NULL, NULL, NULL);
 }
 
 
@@ -733,7 +800,53 @@ virNetClientNewTLS(const char *host, const char *port, virNetTLSContext *ctx,
         return NULL;
     }
     return virNetClientNewStarted(fd, peer, g_steal_pointer(&owned),
-                                  g_steal_pointer(&sess));
+                                  g_steal_pointer(&sess), NULL);
+}
+
+
+/* "ssh:[USER@]HOST[:PORT]", the peer of an ssh connection in messages. */
+static char *
+virNetClientSSHDescribe(const virNetClientSSHParams *params)
+{
+    bool v6 = strchr(params->host, ':') != NULL;
+
+    return g_strdup_printf("ssh:%s%s%s%s%s%s%s",
+                           params->username ? params->username : "",
+                           params->username ? "@" : "", v6 ? "[" : "",
+                           params->host, v6 ? "]" : "", params->port ? ":" : "",
+                           params->port ? params->port : "");
+}
+
+
+/**
+ * virNetClientNewSSH:
+ * Runs ssh (libvirt's OpenSSH-binary transport: see virnetclientssh.h)
+ * as our child on a socketpair and talks to the daemon @params names
+ * through it.  ssh authenticates in the background: a host it cannot
+ * reach or log in to shows up as the failure of the first call, with
+ * what ssh said on its stderr.  The child is reaped when the connection
+ * closes.  Returns a new client (caller owns the reference) or NULL
+ * (reported).
+ */
+virNetClient *
+virNetClientNewSSH(const virNetClientSSHParams *params)
+{
+    g_autofree char *remote = NULL;
+    g_autofree char *peer = virNetClientSSHDescribe(params);
+    g_autoptr(virCommand) cmd = NULL;
+    g_autoptr(virNetClientSSHChild) child = NULL;
+    int fd = -1;
+
+    if (!(remote = virNetClientSSHHelperCommand(params)))
+        return NULL;
+    cmd = virNetClientSSHCommandNew(params, remote);
+    if (virNetClientSSHChildSpawn(cmd, &fd, &child) < 0 ||
+        virNetClientSetNonBlocking(fd, peer) < 0)
+        return NULL;
+    VIR_DEBUG("ssh child %lld for %s",
+              (long long)virNetClientSSHChildGetPid(child), peer);
+    return virNetClientNewStarted(fd, peer, NULL, NULL,
+                                  g_steal_pointer(&child));
 }
 
 
@@ -828,7 +941,7 @@ virNetClientSetKeepAlive(virNetClient *client, int interval,
     VIR_LOCK_GUARD lock = virObjectLockGuard(client);
 
     if (client->closing) {
-        virNetClientReportClosed(client->closeCause);
+        virNetClientReportClosed(client->closeCause, client->closeVerbatim);
         return -1;
     }
     client->kaInterval = interval > 0 ? interval : 0;
@@ -872,14 +985,16 @@ virNetClientCallQueue(virNetClient *client, virNetClientPending *call,
                       virNetMessage *msg)
 {
     g_autofree char *cause = NULL;
+    bool verbatim = false;
 
     virObjectLock(client);
     if (client->closing) {
         cause = g_strdup(client->closeCause);
+        verbatim = client->closeVerbatim;
         virObjectUnlock(client);
         virNetMessageFree(msg);
         virNetClientCallFree(call);
-        virNetClientReportClosed(cause);
+        virNetClientReportClosed(cause, verbatim);
         return -1;
     }
     g_ptr_array_add(client->calls, call);
@@ -905,6 +1020,7 @@ virNetClientCallWait(virNetClient *client, virNetClientPending *call,
     long long deadline = timeoutMs > 0 ? virTimeMonotonicMs() + timeoutMs : 0;
     GMutex *lock = virObjectGetLock(client);
     g_autofree char *cause = NULL;
+    bool verbatim = false;
     virNetMessage *msg;
 
     virObjectLock(client);
@@ -923,12 +1039,14 @@ virNetClientCallWait(virNetClient *client, virNetClientPending *call,
     }
     g_ptr_array_remove_fast(client->calls, call);
     msg = g_steal_pointer(&call->reply);
-    if (!msg)
+    if (!msg) {
         cause = g_strdup(client->closeCause);
+        verbatim = client->closeVerbatim;
+    }
     virObjectUnlock(client);
     virNetClientCallFree(call);
     if (!msg) {
-        virNetClientReportClosed(cause);
+        virNetClientReportClosed(cause, verbatim);
         return -1;
     }
     *reply = msg;
@@ -1160,15 +1278,17 @@ virNetClientSendPacket(virNetClient *client, virNetMessage *msg,
                        size_t maxQueued)
 {
     g_autofree char *cause = NULL;
+    bool verbatim = false;
 
     virObjectLock(client);
     while (!client->closing && client->txBytes > maxQueued)
         g_cond_wait(&client->stateCond, virObjectGetLock(client));
     if (client->closing) {
         cause = g_strdup(client->closeCause);
+        verbatim = client->closeVerbatim;
         virObjectUnlock(client);
         virNetMessageFree(msg);
-        virNetClientReportClosed(cause);
+        virNetClientReportClosed(cause, verbatim);
         return -1;
     }
     virNetClientQueueLocked(client, msg);

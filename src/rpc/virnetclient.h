@@ -16,6 +16,7 @@
 
 #include "internal.h"
 #include "virnetmessage.h"
+#include "virnetclientssh.h"
 #include "virnettlscontext.h"
 
 typedef struct _virNetClient virNetClient;
@@ -41,6 +42,7 @@ virNetClient *virNetClientNewUNIX(const char *path);
 virNetClient *virNetClientNewTCP(const char *host, const char *port);
 virNetClient *virNetClientNewTLS(const char *host, const char *port,
                                  virNetTLSContext *ctx, int timeoutMs);
+virNetClient *virNetClientNewSSH(const virNetClientSSHParams *params);
 
 void *virNetClientRef(virNetClient *client);
 void virNetClientUnref(virNetClient *client);
