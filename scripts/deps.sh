@@ -14,6 +14,7 @@ valgrind iproute2 procps gnutls-bin prometheus-libvirt-exporter
 systemd man-db logrotate
 virt-manager xvfb python3-dogtail at-spi2-core dbus-daemon libglib2.0-bin
 clang libclang-rt-14-dev clang-format
+openssh-client openssh-server netcat-openbsd
 "
 
 missing=""
@@ -30,6 +31,15 @@ if [ -n "$missing" ]; then
     fi
     echo "virtmig: installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
+    # Services these packages bring (sshd on port 22, libvirtd) stay
+    # stopped: the tests start private daemons of their own and depend on
+    # no system one.  Only where the machine has no policy of its own.
+    policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' > "$policy"
+        chmod 755 "$policy"
+        trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -qq
     # shellcheck disable=SC2086
     apt-get install -y -qq --no-install-recommends $missing >/dev/null
