@@ -603,6 +603,7 @@ struct _virHypervisorDriver {
     virDrvDomainFlagsOp domainShutdownFlags;
     virDrvDomainFlagsOp domainReboot;
     virDrvDomainFlagsOp domainReset;
+    virDrvDomainFlagsOp domainInjectNMI;
     virDrvDomainOp domainSuspend;
     virDrvDomainOp domainResume;
     virDrvDomainGetInfo domainGetInfo;

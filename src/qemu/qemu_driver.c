@@ -66,6 +66,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainShutdownFlags = qemuDomainShutdownFlags,
     .domainReboot = qemuDomainReboot,
     .domainReset = qemuDomainReset,
+    .domainInjectNMI = qemuDomainInjectNMI,
     .domainSuspend = qemuDomainSuspend,
     .domainResume = qemuDomainResume,
     .domainGetInfo = qemuDomainGetInfo,

@@ -533,25 +533,48 @@ qemuDomainReboot(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
 }
 
 
-/* system_reset of locked @vm under a MODIFY job. */
+/* The entry points that are one monitor command on the running domain
+ * @dom in a MODIFY job: @op, then @after (if any) with the job still
+ * held.  No @flags are known. */
 static int
-qemuDomainResetLocked(virDomainObj *vm)
+qemuDomainMonitorJob(const virDomainIdent *dom, unsigned int flags,
+                     int (*op)(qemuMonitor *mon),
+                     void (*after)(virDomainObj *vm))
 {
-    qemuDomainObjPrivate *priv = vm->privateData;
+    virDomainObj *vm;
     int ret = -1;
 
-    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) < 0)
+    VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
+    virCheckFlags(0, -1);
+    if (!(vm = qemuDomainObjFromIdent(dom)))
         return -1;
-    if (virDomainObjCheckActive(vm) == 0 && qemuDomainObjEnterMonitor(vm) == 0) {
-        ret = qemuMonitorSystemReset(priv->mon);
-        if (qemuDomainObjExitMonitor(vm) < 0)
-            ret = -1;
-        priv->fakeReboot = false;
-        if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_CRASHED)
-            virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_CRASHED);
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+        if (virDomainObjCheckActive(vm) == 0 &&
+            qemuDomainObjEnterMonitor(vm) == 0) {
+            qemuDomainObjPrivate *priv = vm->privateData;
+
+            ret = op(priv->mon);
+            if (qemuDomainObjExitMonitor(vm) < 0)
+                ret = -1;
+            if (after)
+                after(vm);
+        }
+        virDomainObjEndJob(vm);
     }
-    virDomainObjEndJob(vm);
+    virDomainObjEndAPI(&vm);
     return ret;
+}
+
+
+/* After a system_reset: no reboot pending, a crashed guest runs again. */
+static void
+qemuDomainResetAfter(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+
+    priv->fakeReboot = false;
+    if (virDomainObjGetState(vm, NULL) == VIR_DOMAIN_CRASHED)
+        virDomainObjSetState(vm, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PAUSED_CRASHED);
 }
 
 
@@ -560,16 +583,19 @@ int
 qemuDomainReset(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
                 unsigned int flags)
 {
-    virDomainObj *vm;
-    int ret;
+    return qemuDomainMonitorJob(dom, flags, qemuMonitorSystemReset,
+                                qemuDomainResetAfter);
+}
 
-    VIR_DEBUG("dom=%s flags=0x%x", dom->name, flags);
-    virCheckFlags(0, -1);
-    if (!(vm = qemuDomainObjFromIdent(dom)))
-        return -1;
-    ret = qemuDomainResetLocked(vm);
-    virDomainObjEndAPI(&vm);
-    return ret;
+
+/* virDomainInjectNMI (virsh inject-nmi): an NMI to the guest's vCPUs, as
+ * a watchdog card or a front panel button gives it (for a guest's crash
+ * dump, or to wake a hung kernel). */
+int
+qemuDomainInjectNMI(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                    unsigned int flags)
+{
+    return qemuDomainMonitorJob(dom, flags, qemuMonitorInjectNMI, NULL);
 }
 
 

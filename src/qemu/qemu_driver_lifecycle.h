@@ -28,6 +28,8 @@ int qemuDomainShutdownFlags(virConn *conn, const virDomainIdent *dom,
                             unsigned int flags);
 int qemuDomainReboot(virConn *conn, const virDomainIdent *dom,
                      unsigned int flags);
+int qemuDomainInjectNMI(virConn *conn, const virDomainIdent *dom,
+                        unsigned int flags);
 int qemuDomainReset(virConn *conn, const virDomainIdent *dom,
                     unsigned int flags);
 int qemuDomainSuspend(virConn *conn, const virDomainIdent *dom);

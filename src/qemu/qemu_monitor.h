@@ -182,6 +182,7 @@ int qemuMonitorStartCPUs(qemuMonitor *mon);
 int qemuMonitorStopCPUs(qemuMonitor *mon);
 int qemuMonitorSystemPowerdown(qemuMonitor *mon);
 int qemuMonitorSystemReset(qemuMonitor *mon);
+int qemuMonitorInjectNMI(qemuMonitor *mon);
 int qemuMonitorQuit(qemuMonitor *mon);
 int qemuMonitorDumpGuestMemory(qemuMonitor *mon, const char *protocol,
                                const char *format, bool detach);

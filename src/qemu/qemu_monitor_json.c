@@ -292,6 +292,15 @@ qemuMonitorSystemReset(qemuMonitor *mon)
 }
 
 
+/* qemuMonitorInjectNMI: "inject-nmi", an NMI to every vCPU.  @mon must
+ * be locked.  Returns 0 or -1 (reported). */
+int
+qemuMonitorInjectNMI(qemuMonitor *mon)
+{
+    return qemuMonitorJSONSimple(mon, "inject-nmi", NULL);
+}
+
+
 /* qemuMonitorQuit: "quit"; QEMU answers, then exits (the monitor then sees
  * EOF).  @mon must be locked.  Returns 0 or -1 (reported). */
 int

@@ -270,7 +270,7 @@ out["all"] = [(r[0].name(), r[1]) for r in c.getAllDomainStats(
     libvirt.VIR_DOMAIN_STATS_BLOCK | libvirt.VIR_DOMAIN_STATS_VCPU)]
 out["list"] = [(r[0].name(), r[1]) for r in c.domainListGetStats([d], 0)]
 try:
-    d.injectNMI(0)
+    d.sendKey(libvirt.VIR_KEYCODE_SET_LINUX, 0, [30], 1, 0)
     out["unserved"] = None
 except libvirt.libvirtError as e:
     out["unserved"] = [e.get_error_code(), str(e)]
@@ -309,7 +309,7 @@ print(json.dumps(out))
         # an API this daemon does not serve is named, as libvirt does
         self.assertEqual(out["unserved"][0], 3)    # VIR_ERR_NO_SUPPORT
         self.assertIn("this function is not supported by the connection "
-                      "driver: virDomainInjectNMI", out["unserved"][1])
+                      "driver: virDomainSendKey", out["unserved"][1])
 
     def test_prometheus_exporter(self):
         if not os.path.exists(EXPORTER):
