@@ -48,32 +48,14 @@ remoteClientSetPKIRoot(const char *dir)
 
 /* ---- URIs ---- */
 
-/* Frees @uri (NULL is fine). */
-void
-remoteClientURIFree(remoteClientURI *uri)
-{
-    if (!uri)
-        return;
-    g_free(uri->socketPath);
-    g_free(uri->host);
-    g_free(uri->port);
-    g_free(uri->pkiPath);
-    g_free(uri->tlsPriority);
-    g_free(uri->username);
-    g_free(uri->command);
-    g_free(uri->netcat);
-    g_free(uri->keyfile);
-    g_free(uri->name);
-    g_free(uri);
-}
-
-
 /* Query parameters only the client side uses: never sent to the server. */
+/* clang-format off */
 static const char *const remoteClientOnlyParams[] = {
     "name", "command", "socket", "auth", "sshauth", "netcat", "keyfile",
     "pkipath", "known_hosts", "known_hosts_verify", "tls_priority", "mode",
     "proxy", "no_sanity", "no_verify", "no_tty", "authfile", NULL
 };
+/* clang-format on */
 
 
 /* The client-only parameters kept, by name: strings replace the field
@@ -96,6 +78,26 @@ static const remoteClientURIField remoteClientURIFields[] = {
     { "no_verify", 0, REMOTE_CLIENT_FIELD(noVerify) },
     { "no_tty", 0, REMOTE_CLIENT_FIELD(noTTY) },
 };
+
+
+/* Frees @uri (NULL is fine): the strings of its query parameters as
+ * remoteClientURIFields lists them, and the others. */
+void
+remoteClientURIFree(remoteClientURI *uri)
+{
+    size_t i;
+
+    if (!uri)
+        return;
+    for (i = 0; i < G_N_ELEMENTS(remoteClientURIFields); i++) {
+        if (remoteClientURIFields[i].str)
+            g_free(G_STRUCT_MEMBER(char *, uri, remoteClientURIFields[i].str));
+    }
+    g_free(uri->host);
+    g_free(uri->port);
+    g_free(uri->username);
+    g_free(uri);
+}
 
 
 /* Stores client parameter @key=@value (steals @value) in @out; ?proxy=

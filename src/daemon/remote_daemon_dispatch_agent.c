@@ -287,59 +287,46 @@ remoteDispatchQemuMonitorEventDeregister(virNetServerClient *client,
 }
 
 
+/* clang-format off */
+/* A served procedure QEMU_PROC_<upper> of the table, its wire structs
+ * qemu_<lower>_args and (with @ret) qemu_<lower>_ret; none is allowed on
+ * a read-only connection. */
+#define REMOTE_QEMU_PROC_VOID_RET .retLen = 0, \
+    .retFilter = (xdrproc_t)(void (*)(void))xdr_void
+#define REMOTE_QEMU_PROC_RET(lower) .retLen = sizeof(qemu_##lower##_ret), \
+    .retFilter = (xdrproc_t)xdr_qemu_##lower##_ret
+#define REMOTE_QEMU_PROC(upper, lower, api_, func_, high, ret) \
+    [QEMU_PROC_##upper] = { \
+        .name = #upper, .api = api_, .func = func_, \
+        .argsLen = sizeof(qemu_##lower##_args), \
+        .argsFilter = (xdrproc_t)xdr_qemu_##lower##_args, ret, \
+        .highPriority = high, .readonlyAllowed = false, .needsOpen = true, \
+    }
+
 static const virNetServerProgramProc remoteQemuProcs[] = {
-    [QEMU_PROC_DOMAIN_MONITOR_COMMAND] = {
-        .name = "DOMAIN_MONITOR_COMMAND",
-        .api = "virDomainQemuMonitorCommand",
-        .func = remoteDispatchQemuDomainCall,
-        .argsLen = sizeof(qemu_domain_monitor_command_args),
-        .argsFilter = (xdrproc_t)xdr_qemu_domain_monitor_command_args,
-        .retLen = sizeof(qemu_domain_monitor_command_ret),
-        .retFilter = (xdrproc_t)xdr_qemu_domain_monitor_command_ret,
-        .highPriority = false,
-        .readonlyAllowed = false,
-        .needsOpen = true,
-    },
+    REMOTE_QEMU_PROC(DOMAIN_MONITOR_COMMAND, domain_monitor_command,
+                     "virDomainQemuMonitorCommand",
+                     remoteDispatchQemuDomainCall, false,
+                     REMOTE_QEMU_PROC_RET(domain_monitor_command)),
     [QEMU_PROC_DOMAIN_ATTACH] = { .api = "virDomainQemuAttach" },
-    [QEMU_PROC_DOMAIN_AGENT_COMMAND] = {
-        .name = "DOMAIN_AGENT_COMMAND",
-        .api = "virDomainQemuAgentCommand",
-        .func = remoteDispatchQemuDomainCall,
-        .argsLen = sizeof(qemu_domain_agent_command_args),
-        .argsFilter = (xdrproc_t)xdr_qemu_domain_agent_command_args,
-        .retLen = sizeof(qemu_domain_agent_command_ret),
-        .retFilter = (xdrproc_t)xdr_qemu_domain_agent_command_ret,
-        .highPriority = false,
-        .readonlyAllowed = false,
-        .needsOpen = true,
-    },
-    [QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_REGISTER] = {
-        .name = "CONNECT_DOMAIN_MONITOR_EVENT_REGISTER",
-        .api = "virConnectDomainQemuMonitorEventRegister",
-        .func = remoteDispatchQemuMonitorEventRegister,
-        .argsLen = sizeof(qemu_connect_domain_monitor_event_register_args),
-        .argsFilter = (xdrproc_t)xdr_qemu_connect_domain_monitor_event_register_args,
-        .retLen = sizeof(qemu_connect_domain_monitor_event_register_ret),
-        .retFilter = (xdrproc_t)xdr_qemu_connect_domain_monitor_event_register_ret,
-        .highPriority = true,
-        .readonlyAllowed = false,
-        .needsOpen = true,
-    },
-    [QEMU_PROC_CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER] = {
-        .name = "CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER",
-        .api = "virConnectDomainQemuMonitorEventDeregister",
-        .func = remoteDispatchQemuMonitorEventDeregister,
-        .argsLen = sizeof(qemu_connect_domain_monitor_event_deregister_args),
-        .argsFilter = (xdrproc_t)xdr_qemu_connect_domain_monitor_event_deregister_args,
-        .retLen = 0,
-        .retFilter = (xdrproc_t)(void (*)(void))xdr_void,
-        .highPriority = true,
-        .readonlyAllowed = false,
-        .needsOpen = true,
-    },
+    REMOTE_QEMU_PROC(DOMAIN_AGENT_COMMAND, domain_agent_command,
+                     "virDomainQemuAgentCommand",
+                     remoteDispatchQemuDomainCall, false,
+                     REMOTE_QEMU_PROC_RET(domain_agent_command)),
+    REMOTE_QEMU_PROC(CONNECT_DOMAIN_MONITOR_EVENT_REGISTER,
+                     connect_domain_monitor_event_register,
+                     "virConnectDomainQemuMonitorEventRegister",
+                     remoteDispatchQemuMonitorEventRegister, true,
+                     REMOTE_QEMU_PROC_RET(connect_domain_monitor_event_register)),
+    REMOTE_QEMU_PROC(CONNECT_DOMAIN_MONITOR_EVENT_DEREGISTER,
+                     connect_domain_monitor_event_deregister,
+                     "virConnectDomainQemuMonitorEventDeregister",
+                     remoteDispatchQemuMonitorEventDeregister, true,
+                     REMOTE_QEMU_PROC_VOID_RET),
     [QEMU_PROC_DOMAIN_MONITOR_COMMAND_WITH_FILES] = {
         .api = "virDomainQemuMonitorCommandWithFiles" },
 };
+/* clang-format on */
 
 
 /* The procedure table of libvirt's QEMU program. */
