@@ -88,6 +88,7 @@ guestBootWord(const char *s, size_t len, guestConfig *cfg)
     guestBootOption(s, len, "rate_mib_s", 0, GUEST_MAX_RATE_MIB_S,
                     &cfg->rateMibS);
     guestBootOption(s, len, "panic_beats", 0, 1000000, &cfg->panicBeats);
+    guestBootOption(s, len, "eject", 0, 1, &cfg->eject);
 }
 
 /*
@@ -197,6 +198,7 @@ guestBootParse(uint32_t magic,
     cfg->wssMib = 0;
     cfg->rateMibS = 0;
     cfg->panicBeats = 0;
+    cfg->eject = 0;
     *memStart = *memEnd = 0;
     if (magic != MB_BOOT_MAGIC) {
         guestBootWarn("not started by a multiboot loader", "");

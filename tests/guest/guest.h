@@ -20,6 +20,14 @@
 #define GUEST_PVPANIC_PORT 0x505
 #define GUEST_PVPANIC_PANICKED 0x1
 
+/* QEMU's ACPI PCI hotplug registers of the i440fx machine (PIIX4 PM,
+ * hw/acpi/pcihp.c): the slots of the selected bus the host asks to
+ * remove, the eject register a guest's _EJ0 method writes them to, and
+ * the bus selector. */
+#define GUEST_PCIHP_DOWN_PORT 0xae04
+#define GUEST_PCIHP_EJECT_PORT 0xae08
+#define GUEST_PCIHP_SELECT_PORT 0xae10
+
 /* Port I/O and CPU helpers. */
 
 static inline void
@@ -34,6 +42,21 @@ guestInb(uint16_t port)
     uint8_t val;
 
     __asm__ volatile("inb %1, %0" : "=a"(val) : "Nd"(port));
+    return val;
+}
+
+static inline void
+guestOutl(uint16_t port, uint32_t val)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(val), "Nd"(port));
+}
+
+static inline uint32_t
+guestInl(uint16_t port)
+{
+    uint32_t val;
+
+    __asm__ volatile("inl %1, %0" : "=a"(val) : "Nd"(port));
     return val;
 }
 
@@ -117,6 +140,7 @@ struct _guestConfig {
     uint32_t wssMib;
     uint32_t rateMibS;
     uint32_t panicBeats; /* panic after this many beats; 0: never */
+    uint32_t eject;      /* 1: eject PCI devices the host unplugs */
 };
 
 void guestBootParse(uint32_t magic,

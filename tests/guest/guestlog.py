@@ -42,7 +42,7 @@ HEARTBEAT_RE = re.compile(
     r"state=(?P<state>ok|CORRUPT)")
 HEARTBEAT_PREFIX = "virtmig-guest boot="
 OTHER_RE = re.compile(
-    r"virtmig-guest (?P<kind>info|warn|corrupt) (?P<rest>.*)")
+    r"virtmig-guest (?P<kind>info|warn|corrupt|eject) (?P<rest>.*)")
 
 Record = collections.namedtuple("Record", "boot seq state")
 
@@ -93,7 +93,7 @@ def boot_ids(path):
 def parse_messages(path, kind):
     """Return the text after ``virtmig-guest <kind> `` of each such line.
 
-    kind is 'info', 'warn' or 'corrupt'.
+    kind is 'info', 'warn', 'corrupt' or 'eject'.
     """
     out = []
     for line in read_lines(path):

@@ -165,8 +165,29 @@ guestPanic(void)
         __asm__ volatile("cli; hlt");
 }
 
+/* What a guest's ACPI does when the host unplugs a PCI device of the
+ * root bus (QEMU's device_del): the _EJ0 method writes the slots the
+ * host marked for removal to the eject register, and QEMU deletes the
+ * devices.  Without the i440fx hotplug registers reads give all ones. */
 static void
-guestRun(guestState *st, uint64_t period, int haveTicks, uint32_t panicBeats)
+guestEjectUnplugged(void)
+{
+    guestLine line;
+    uint32_t down;
+
+    guestOutl(GUEST_PCIHP_SELECT_PORT, 0);
+    down = guestInl(GUEST_PCIHP_DOWN_PORT);
+    if (down == 0 || down == 0xffffffffu)
+        return;
+    guestOutl(GUEST_PCIHP_EJECT_PORT, down);
+    guestLineInit(&line, "virtmig-guest eject slots=0x");
+    guestLineHex(&line, down, 8);
+    guestLineEmit(&line);
+}
+
+static void
+guestRun(guestState *st, uint64_t period, int haveTicks, uint32_t panicBeats,
+         uint32_t eject)
 {
     uint64_t deadline = guestRdtsc();
     uint64_t now;
@@ -178,6 +199,8 @@ guestRun(guestState *st, uint64_t period, int haveTicks, uint32_t panicBeats)
             if (panicBeats && st->seq == panicBeats)
                 guestPanic();
             guestHeartbeat(st);
+            if (eject)
+                guestEjectUnplugged();
             deadline = guestNextDeadline(deadline, period, now);
             continue;
         }
@@ -249,5 +272,5 @@ guestMain(uint32_t magic, uint32_t infoAddr)
     guestPacerInit(&st.pacer, tscHz, cfg.rateMibS);
     guestReportConfig(&cfg, &st, tscHz, haveTicks);
     guestRun(&st, guestDivU64(tscHz * cfg.hbMs, 1000, NULL), haveTicks,
-             cfg.panicBeats);
+             cfg.panicBeats, cfg.eject);
 }
