@@ -108,6 +108,16 @@ static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
 };
 
 
+/* Checks the subtree of the <domain> element @root against the tables of
+ * every area.  Returns 0 or -1 (reported). */
+int
+virDomainXMLCheckAllowed(xmlNode *root)
+{
+    return virXMLCheckAllowedMulti(root, virDomainXMLAllowedTables,
+                                   G_N_ELEMENTS(virDomainXMLAllowedTables));
+}
+
+
 /* ---- attribute helpers (shared with domain_conf_devices.c) ---- */
 
 static char *
@@ -710,8 +720,7 @@ virDomainDefParseNode(xmlNode *root, const virDomainDefParserConfig *config,
                        _("expecting root element of 'domain'"));
         return NULL;
     }
-    if (virXMLCheckAllowedMulti(root, virDomainXMLAllowedTables,
-                                G_N_ELEMENTS(virDomainXMLAllowedTables)) < 0)
+    if (virDomainXMLCheckAllowed(root) < 0)
         return NULL;
 
     def = virDomainDefNew();

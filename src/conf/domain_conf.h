@@ -798,3 +798,32 @@ char *virDomainDefGetMetadata(const virDomainDef *def, int type,
                               const char *uri);
 int virDomainDefSetMetadata(virDomainDef *def, int type, const char *metadata,
                             const char *key, const char *uri);
+
+/* ---- one device on its own (domain_conf_hotplug.c) ---- */
+
+/* A device element parsed alone (device hotplug): a disk or an interface
+ * (the one set of @disk, @net), or only the type name of an element we
+ * do not plug (@type NONE). */
+typedef struct _virDomainDeviceParsed virDomainDeviceParsed;
+struct _virDomainDeviceParsed {
+    virDomainDeviceType type; /* DISK, NET or NONE */
+    char *typeName;           /* libvirt's device type name: disk, net */
+    virDomainDiskDef *disk;
+    virDomainNetDef *net;
+    bool macGiven; /* the interface named its <mac> */
+};
+
+void virDomainDeviceParsedFree(virDomainDeviceParsed *dev);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(virDomainDeviceParsed, virDomainDeviceParsedFree);
+
+virDomainDeviceParsed *
+virDomainDeviceParse(const char *xml, unsigned int flags);
+int virDomainDefFindDisk(const virDomainDef *def, const char *dst);
+int virDomainDefFindNet(const virDomainDef *def, const virDomainNetDef *match,
+                        bool macGiven);
+int virDomainDefFindAlias(const virDomainDef *def, const char *alias,
+                          virDomainDeviceType *retType);
+int virDomainDefAddDevice(virDomainDef *def, virDomainDeviceParsed *dev,
+                          const virDomainDefParserConfig *config);
+void virDomainDefNameNewDisk(const virDomainDef *def, virDomainDiskDef *disk);
+void virDomainDefNameNewNet(const virDomainDef *def, virDomainNetDef *net);

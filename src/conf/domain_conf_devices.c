@@ -553,7 +553,7 @@ virDomainDevicesFormat(virBuffer *buf, const virDomainDef *def,
 
 /* libvirt's disk alias: BUS + controller-bus-unit for drive addresses
  * (ide0-1-0, sata0-0-2, scsi0-0-0-1 on virtio-scsi), else BUS-diskN. */
-static char *
+char *
 virDomainDiskDefAlias(const virDomainDef *def, const virDomainDiskDef *disk)
 {
     const char *bus = virDomainDiskBusTypeToString(disk->bus);

@@ -37,6 +37,10 @@ int virDomainXMLPropYesNo(xmlNode *node, const char *attr, bool *val);
 /* Required string attribute; caller owns the result, NULL on error. */
 char *virDomainXMLPropRequired(xmlNode *node, const char *attr);
 
+/* The allowed-element tables of every area, on the <domain> element
+ * @root (domain_conf.c).  Returns 0 or -1 (reported). */
+int virDomainXMLCheckAllowed(xmlNode *root);
+
 /* Devices (domain_conf_devices.c). */
 int virDomainDevicesParse(virDomainDef *def, xmlNode *devices,
                           unsigned int flags);
@@ -109,6 +113,8 @@ void virDomainDiskDefFormat(virBuffer *buf, const virDomainDiskDef *disk,
                             unsigned int flags);
 void virDomainDefAssignDiskIndexes(virDomainDef *def);
 void virDomainDefClearDiskIndexes(virDomainDef *def);
+char *
+virDomainDiskDefAlias(const virDomainDef *def, const virDomainDiskDef *disk);
 
 /* Shared device helpers (domain_conf_devices.c). */
 int virDomainXMLPropExpect(xmlNode *node, const char *attr,

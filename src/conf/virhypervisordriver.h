@@ -73,7 +73,8 @@ struct _virDomainEvent {
      *   BLOCK_THRESHOLD: @dev (target), @path, @threshold, @excess;
      *   TUNABLE: @params;
      *   AGENT_LIFECYCLE: state in @event, reason in @detail;
-     *   DEVICE_ADDED, DEVICE_REMOVED: @dev (alias);
+     *   DEVICE_ADDED, DEVICE_REMOVED, DEVICE_REMOVAL_FAILED: @dev (alias);
+     *   TRAY_CHANGE: @dev (alias), reason in @event;
      *   MEMORY_FAILURE: recipient in @event, action in @detail, @flags;
      *   BALLOON_CHANGE: @actual. */
     char *path;
@@ -538,6 +539,13 @@ typedef int (*virDrvDomainFSFreeze)(virConn *conn, const virDomainIdent *dom,
 typedef int (*virDrvDomainSetInt)(virConn *conn, const virDomainIdent *dom,
                                   int value, unsigned int flags);
 
+/* Devices (hotplug): attach, detach or update the device element @xml
+ * (virDomainAttachDeviceFlags, DetachDeviceFlags, UpdateDeviceFlags),
+ * or detach the device whose alias is @xml (DetachDeviceAlias), on the
+ * definitions VIR_DOMAIN_AFFECT_* name. */
+typedef int (*virDrvDomainDeviceOp)(virConn *conn, const virDomainIdent *dom,
+                                    const char *xml, unsigned int flags);
+
 /* One domain's record of virConnectGetAllDomainStats. */
 typedef struct _virDomainStatsRec virDomainStatsRec;
 struct _virDomainStatsRec {
@@ -689,6 +697,11 @@ struct _virHypervisorDriver {
     virDrvDomainFSFreeze domainFSThaw;
     virDrvDomainSetInt domainAgentSetResponseTimeout;
     virDrvDomainFlagsOp domainGetVcpusFlags;
+
+    virDrvDomainDeviceOp domainAttachDeviceFlags;
+    virDrvDomainDeviceOp domainDetachDeviceFlags;
+    virDrvDomainDeviceOp domainUpdateDeviceFlags;
+    virDrvDomainDeviceOp domainDetachDeviceAlias;
 };
 
 #define VIR_DRIVER_MODULE_SYMBOL "virDriverModuleGet"

@@ -1104,6 +1104,84 @@ qemuBuildCommandArgv(const virDomainDef *def, const qemuCommandParams *params)
 }
 
 
+/* A GDestroyNotify dropping a json_object. */
+static void
+qemuJSONFree(void *obj)
+{
+    json_object_put(obj);
+}
+
+
+/* Turns the "-opt JSON" pairs of @args into objects: the -device one in
+ * *@retDevice, the others in @backends.  Returns 0 or -1 (reported). */
+static int
+qemuCommandArgsToProps(GPtrArray *args, GPtrArray *backends,
+                       json_object **retDevice)
+{
+    size_t i;
+
+    for (i = 0; i + 1 < args->len; i += 2) {
+        const char *opt = g_ptr_array_index(args, i);
+        json_object *obj = json_tokener_parse(g_ptr_array_index(args, i + 1));
+
+        if (!obj) {
+            virReportError(VIR_ERR_INTERNAL_ERROR,
+                           _("cannot turn '%1$s' into a QMP object"), opt);
+            return -1;
+        }
+        if (STREQ(opt, "-device")) {
+            json_object_put(*retDevice);
+            *retDevice = obj;
+        } else {
+            g_ptr_array_add(backends, obj);
+        }
+    }
+    return 0;
+}
+
+
+/**
+ * qemuBuildHotplugProps:
+ * What a start of @def would put on the command line for its disk @disk
+ * or its interface @net (the other NULL), as QMP arguments: the
+ * -blockdev or -netdev objects in the order QEMU needs them in
+ * *@retBackends (a GPtrArray of json_object the caller owns) and the
+ * -device object in *@retDevice (caller owns; for blockdev-add, netdev_add
+ * and device_add).  A tap interface is refused: its descriptor is the
+ * caller's business.  Returns 0 or -1 (reported).
+ */
+int
+qemuBuildHotplugProps(const virDomainDef *def, const virDomainDiskDef *disk,
+                      const virDomainNetDef *net, GPtrArray **retBackends,
+                      json_object **retDevice)
+{
+    qemuCommandBuilder b = { 0 };
+    g_autoptr(GPtrArray) args = NULL;
+    g_autoptr(GPtrArray)
+        backends = g_ptr_array_new_with_free_func(qemuJSONFree);
+    json_object *device = NULL;
+
+    qemuCommandBuilderInit(&b, def, NULL);
+    args = b.args;
+    if (disk) {
+        if (disk->src->path)
+            qemuBuildDiskLayerBlockdevs(&b, disk, disk->src);
+        if (qemuBuildDiskDevice(&b, disk,
+                                b.deviceBoot ? disk->info.bootIndex : 0) < 0)
+            return -1;
+    } else if (qemuBuildNetDeviceArgs(&b, net) < 0) {
+        return -1;
+    }
+    if (qemuCommandArgsToProps(args, backends, &device) < 0) {
+        json_object_put(device);
+        return -1;
+    }
+    *retBackends = g_steal_pointer(&backends);
+    *retDevice = device;
+    return 0;
+}
+
+
 /**
  * qemuBuildCommandLine:
  * As qemuBuildCommandArgv, as a command ready to spawn, with LC_ALL=C so

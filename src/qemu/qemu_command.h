@@ -16,6 +16,8 @@
 #include "domain_conf.h"
 #include "vircommand.h"
 
+#include <json-c/json.h>
+
 /* What the command line needs beyond the definition. */
 typedef struct _qemuCommandParams qemuCommandParams;
 struct _qemuCommandParams {
@@ -43,3 +45,6 @@ GStrv qemuBuildCommandArgv(const virDomainDef *def,
                            const qemuCommandParams *params);
 virCommand *qemuBuildCommandLine(const virDomainDef *def,
                                  const qemuCommandParams *params);
+int qemuBuildHotplugProps(const virDomainDef *def, const virDomainDiskDef *disk,
+                          const virDomainNetDef *net, GPtrArray **retBackends,
+                          json_object **retDevice);

@@ -127,3 +127,21 @@ qemuBuildNetArgs(qemuCommandBuilder *b)
     }
     return 0;
 }
+
+
+/**
+ * qemuBuildNetDeviceArgs:
+ * Adds -netdev/-device of interface @net alone, as for a hotplug: it is
+ * not the first interface (no <os><boot> index) and has no tap fd (a tap
+ * interface is refused).  Returns 0 or -1 (reported).
+ */
+int
+qemuBuildNetDeviceArgs(qemuCommandBuilder *b, const virDomainNetDef *net)
+{
+    json_object *netdev = qemuBuildHostNetProps(b, net, SIZE_MAX);
+
+    if (!netdev)
+        return -1;
+    qemuCommandAddJSON(b, "-netdev", netdev);
+    return qemuBuildNicDevice(b, net, false);
+}

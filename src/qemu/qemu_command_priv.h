@@ -44,6 +44,8 @@ int qemuCommandAddDevice(qemuCommandBuilder *b, json_object *dev,
 
 /* qemu_command_net.c */
 int qemuBuildNetArgs(qemuCommandBuilder *b);
+/* -netdev and -device of interface @net alone (hotplug: no tap fd). */
+int qemuBuildNetDeviceArgs(qemuCommandBuilder *b, const virDomainNetDef *net);
 
 /* qemu_command_periph.c */
 int qemuValidatePeriph(const virDomainDef *def, qemuMachineFamily family);

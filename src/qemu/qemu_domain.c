@@ -59,6 +59,7 @@ qemuDomainObjPrivateFree(void *data)
     g_free(priv->pidfile);
     g_free(priv->origname);
     g_free(priv->dumpError);
+    g_free(priv->unplugAlias);
     g_free(priv->migrationPeer);
     virDomainJobDataFree(priv->migrationStatsIn);
     g_free(priv->undecidedPeer);

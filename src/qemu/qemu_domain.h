@@ -86,6 +86,12 @@ struct _qemuDomainObjPrivate {
      * -> the held virStream of its session */
     GHashTable *consoles;
 
+    /* device unplug (qemu_hotplug.c): the alias a detach waits for, and
+     * what QEMU said of it */
+    char *unplugAlias;
+    bool unplugDeleted;
+    bool unplugRejected; /* DEVICE_UNPLUG_GUEST_ERROR for it */
+
     /* memory dumps (qemu_dump.c) */
     bool dumpCompleted; /* DUMP_COMPLETED of the dump under way */
     char *dumpError;    /* its error, NULL if it succeeded */

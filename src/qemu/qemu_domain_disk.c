@@ -226,3 +226,18 @@ qemuDomainDiskReadSizes(const virDomainDiskSource *src,
         info->capacity = qemuReadBE64(buf + 24);
     return 0;
 }
+
+
+/**
+ * qemuDomainPrepareDisk:
+ * qemuDomainPrepareDisks (probing) for one disk about to be plugged into
+ * a running domain or inserted as a CD-ROM's medium.  Returns 0 or -1
+ * (reported).
+ */
+int
+qemuDomainPrepareDisk(virDomainDiskDef *disk)
+{
+    if (!disk->src->path)
+        return 0;
+    return qemuDiskCompleteChain(disk->src, true);
+}

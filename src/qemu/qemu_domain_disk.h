@@ -8,6 +8,7 @@
 #include "domain_conf.h"
 
 int qemuDomainPrepareDisks(virDomainDef *def, bool probe);
+int qemuDomainPrepareDisk(virDomainDiskDef *disk);
 
 /* What virDomainGetBlockInfo tells of a disk nobody runs, read from the
  * image itself. */

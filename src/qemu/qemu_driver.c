@@ -11,6 +11,7 @@
 #include "qemu_driver_agent.h"
 #include "qemu_driver_console.h"
 #include "qemu_driver_custom.h"
+#include "qemu_driver_device.h"
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
 #include "qemu_driver_migrate.h"
@@ -131,6 +132,10 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetMemoryFlags = qemuDomainSetMemoryFlags,
     .domainSetVcpusFlags = qemuDomainSetVcpusFlags,
     .domainGetVcpusFlags = qemuDomainGetVcpusFlags,
+    .domainAttachDeviceFlags = qemuDomainAttachDeviceFlags,
+    .domainDetachDeviceFlags = qemuDomainDetachDeviceFlags,
+    .domainUpdateDeviceFlags = qemuDomainUpdateDeviceFlags,
+    .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     .domainGetBlockInfo = qemuDomainGetBlockInfo,
     .domainOpenConsole = qemuDomainOpenConsole,

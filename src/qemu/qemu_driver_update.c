@@ -36,9 +36,9 @@ VIR_LOG_INIT("qemu.driver_update");
  * the persistent definition to change (NULL: not that one).  Returns 0,
  * or -1 with VIR_ERR_OPERATION_INVALID (not running, transient).
  */
-static int
-qemuDomainAffectDefs(virDomainObj *vm, unsigned int flags,
-                     virDomainDef **live, virDomainDef **config)
+int
+qemuDomainAffectDefs(virDomainObj *vm, unsigned int flags, virDomainDef **live,
+                     virDomainDef **config)
 {
     bool active = virDomainObjIsActive(vm);
 
@@ -62,7 +62,7 @@ qemuDomainAffectDefs(virDomainObj *vm, unsigned int flags,
 
 
 /* Saves what qemuDomainAffectDefs gave and was changed.  0 or -1. */
-static int
+int
 qemuDomainAffectSave(virDomainObj *vm, virDomainDef *live, virDomainDef *config)
 {
     if (live && virDomainObjSaveStatus(vm) < 0)

@@ -8,6 +8,13 @@
 
 #include "qemu_conf.h"
 
+/* The live and persistent definitions AFFECT @flags name (also for
+ * qemu_driver_device.c), and saving them. */
+int qemuDomainAffectDefs(virDomainObj *vm, unsigned int flags,
+                         virDomainDef **live, virDomainDef **config);
+int qemuDomainAffectSave(virDomainObj *vm, virDomainDef *live,
+                         virDomainDef *config);
+
 char *qemuDomainGetMetadata(virConn *conn, const virDomainIdent *dom, int type,
                             const char *uri, unsigned int flags);
 int qemuDomainSetMetadata(virConn *conn, const virDomainIdent *dom, int type,

@@ -156,8 +156,9 @@ qemuMonitorJSONCommand(qemuMonitor *mon, const char *name, json_object *args,
 }
 
 
-/* A command whose "return" is an empty object.  Returns 0 or -1. */
-static int
+/* A command whose "return" is an empty object (@args stolen).  Returns 0
+ * or -1 (reported). */
+int
 qemuMonitorJSONSimple(qemuMonitor *mon, const char *name, json_object *args)
 {
     g_autoptr(json_object) reply = NULL;

@@ -21,6 +21,10 @@ int qemuMonitorJSONCheckError(const char *name, json_object *reply);
 json_object *qemuMonitorJSONCommand(qemuMonitor *mon, const char *name,
                                     json_object *args, json_type type,
                                     json_object **reply);
+/* Command @name (@args stolen) whose "return" is an empty object.
+ * Returns 0 or -1 (reported). */
+int
+qemuMonitorJSONSimple(qemuMonitor *mon, const char *name, json_object *args);
 /* Member @key of @obj as a number; false if absent or of another type
  * (nothing reported). */
 bool qemuMonitorJSONGetULL(json_object *obj, const char *key,

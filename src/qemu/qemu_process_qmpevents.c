@@ -16,6 +16,10 @@
  *   - BLOCK_WRITE_THRESHOLD: BLOCK_THRESHOLD, the threshold being spent
  *     (QEMU forgets it);
  *   - MEMORY_FAILURE: MEMORY_FAILURE (QEMU reports it under KVM only);
+ *   - DEVICE_DELETED (a device_del the guest agreed to),
+ *     DEVICE_UNPLUG_GUEST_ERROR (one it refused) and DEVICE_TRAY_MOVED:
+ *     to the hotplug code (qemu_hotplug.c), which finishes an unplug and
+ *     raises DEVICE_REMOVAL_FAILED and TRAY_CHANGE;
  *   - BALLOON_CHANGE (the guest's balloon driver took or gave back
  *     memory): the live definition's current memory follows it, as
  *     libvirt's does (what dominfo and the domain XML show: what the
@@ -27,6 +31,7 @@
 #include "qemu_process_qmpevents.h"
 #include "qemu_domain.h"
 #include "qemu_eventloop.h"
+#include "qemu_hotplug.h"
 #include "qemu_monitor_json.h"
 #include "qemu_domain_event.h"
 #include "qemu_process_periph.h"
@@ -349,6 +354,27 @@ qemuProcessQMPEventMonitor(virDomainObj *vm, qemuMonitor *mon,
 }
 
 
+/* DEVICE_DELETED and DEVICE_UNPLUG_GUEST_ERROR of a device (not of a
+ * backend: those have no "device") and DEVICE_TRAY_MOVED ("id": the
+ * device's id) go to the hotplug code. */
+static void
+qemuProcessQMPEventDevice(virDomainObj *vm, const char *event,
+                          json_object *data)
+{
+    const char *device = qemuMonitorJSONGetString(data, "device");
+    const char *id = qemuMonitorJSONGetString(data, "id");
+    json_object *open = NULL;
+
+    if (STREQ(event, "DEVICE_DELETED") && device && *device)
+        qemuHotplugHandleDeviceDeleted(vm, device);
+    else if (STREQ(event, "DEVICE_UNPLUG_GUEST_ERROR") && device && *device)
+        qemuHotplugHandleUnplugError(vm, device);
+    else if (STREQ(event, "DEVICE_TRAY_MOVED") && id && *id &&
+             json_object_object_get_ex(data, "tray-open", &open))
+        qemuHotplugHandleTrayMoved(vm, id, json_object_get_boolean(open));
+}
+
+
 /**
  * qemuProcessHandleQMPEvent:
  * The monitor's callback for every QMP event: the ones above, and the
@@ -368,6 +394,7 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
     }
     if (!data ||
         (!g_str_has_prefix(event, "BLOCK_") &&
+         !g_str_has_prefix(event, "DEVICE_") &&
          STRNEQ(event, "MEMORY_FAILURE") && STRNEQ(event, "BALLOON_CHANGE") &&
          STRNEQ(event, "DUMP_COMPLETED")))
         return;
@@ -389,5 +416,7 @@ qemuProcessHandleQMPEvent(qemuMonitor *mon, const char *event,
         qemuProcessQMPEventDump(vm, data);
     else if (STREQ(event, "BALLOON_CHANGE"))
         qemuProcessQMPEventBalloon(vm, data);
+    else if (g_str_has_prefix(event, "DEVICE_"))
+        qemuProcessQMPEventDevice(vm, event, data);
     virObjectUnlock(vm);
 }

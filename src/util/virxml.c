@@ -35,10 +35,10 @@ virXMLParseStringCtxt(const char *xml, const char *what,
     xmlFreeParserCtxt(pctxt);
 
     root = xmlDocGetRootElement(doc);
-    if (!root || !xmlStrEqual(root->name, BAD_CAST rootName)) {
+    if (!root || (rootName && !xmlStrEqual(root->name, BAD_CAST rootName))) {
         virReportError(VIR_ERR_XML_ERROR,
                        _("expecting root element of '%1$s', not '%2$s'"),
-                       rootName, root ? (const char *)root->name : "");
+                       NULLSTR(rootName), root ? (const char *)root->name : "");
         return NULL;
     }
     *ctxt = xmlXPathNewContext(doc);

@@ -17,7 +17,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlXPathObject, xmlXPathFreeObject);
 
 /* Parses @xml (named @what in messages); on success returns the document
  * and sets *@ctxt to an XPath context rooted at the root element, which
- * must be called @rootName.  Errors are VIR_ERR_XML_ERROR naming the line. */
+ * must be called @rootName (NULL: any name).  Errors are VIR_ERR_XML_ERROR
+ * naming the line. */
 xmlDoc *virXMLParseStringCtxt(const char *xml, const char *what,
                               const char *rootName, xmlXPathContext **ctxt);
 

@@ -1,0 +1,98 @@
+/*
+ * qemu_monitor_hotplug.c: QMP commands that plug devices into a running
+ * QEMU and take them out
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * blockdev-add, netdev_add and device_add of the objects the command
+ * line builder writes (qemu_command.c); netdev_del for an interface
+ * whose device QEMU deleted (device_del is qemuMonitorDelDevice, shared
+ * with the vCPUs); and the steps of a CD-ROM's media change as libvirt
+ * 9.0 sends them: blockdev-open-tray, blockdev-remove-medium,
+ * blockdev-insert-medium, blockdev-close-tray.
+ */
+#include <config.h>
+
+#include "qemu_monitor_hotplug.h"
+#include "qemu_monitor_json.h"
+#include "virerror.h"
+#include "virlog.h"
+
+#define VIR_FROM_THIS VIR_FROM_QEMU
+
+VIR_LOG_INIT("qemu.qemu_monitor_hotplug");
+
+
+/* blockdev-add of node @props (stolen). */
+int
+qemuMonitorBlockdevAdd(qemuMonitor *mon, json_object *props)
+{
+    return qemuMonitorJSONSimple(mon, "blockdev-add", props);
+}
+
+
+/* netdev_add of backend @props (stolen). */
+int
+qemuMonitorNetdevAdd(qemuMonitor *mon, json_object *props)
+{
+    return qemuMonitorJSONSimple(mon, "netdev_add", props);
+}
+
+
+/* netdev_del of backend @id. */
+int
+qemuMonitorNetdevDel(qemuMonitor *mon, const char *id)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "id", json_object_new_string(id));
+    return qemuMonitorJSONSimple(mon, "netdev_del", args);
+}
+
+
+/* device_add of device @props (stolen). */
+int
+qemuMonitorDeviceAdd(qemuMonitor *mon, json_object *props)
+{
+    return qemuMonitorJSONSimple(mon, "device_add", props);
+}
+
+
+/* blockdev-open-tray (forced: the guest's lock does not hold it) or
+ * blockdev-close-tray of the removable-media device @id. */
+int
+qemuMonitorTrayMove(qemuMonitor *mon, const char *id, bool open)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "id", json_object_new_string(id));
+    if (open)
+        json_object_object_add(args, "force", json_object_new_boolean(true));
+    return qemuMonitorJSONSimple(mon,
+                                 open ? "blockdev-open-tray"
+                                      : "blockdev-close-tray",
+                                 args);
+}
+
+
+/* blockdev-remove-medium of device @id (its tray open). */
+int
+qemuMonitorMediumRemove(qemuMonitor *mon, const char *id)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "id", json_object_new_string(id));
+    return qemuMonitorJSONSimple(mon, "blockdev-remove-medium", args);
+}
+
+
+/* blockdev-insert-medium of node @node into device @id (tray open). */
+int
+qemuMonitorMediumInsert(qemuMonitor *mon, const char *id, const char *node)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "id", json_object_new_string(id));
+    json_object_object_add(args, "node-name", json_object_new_string(node));
+    return qemuMonitorJSONSimple(mon, "blockdev-insert-medium", args);
+}
