@@ -3,12 +3,13 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * - For every disk and user-mode interface of every domain of
+ * - For every disk and interface of every domain of
  *   tests/domainxmldata and tests/qemuxml2argvdata, the QMP arguments a
  *   hotplug sends (qemuBuildHotplugProps: blockdev-add/netdev_add, then
  *   device_add) are, byte for byte and in that order, the -blockdev,
  *   -netdev and -device arguments a start writes: a device plugged in
- *   later is the one the migration destination's command line creates.
+ *   later is the one the migration destination's command line creates
+ *   (a tap interface's netdev given the descriptor the start had).
  * - A device element parsed alone (virDomainDeviceParse): disks and
  *   interfaces with the defaults of a definition, other elements named
  *   by libvirt's device type, unknown XML refused.
@@ -133,14 +134,16 @@ testFindArg(GStrv argv, const char *opt, json_object *obj, guint from)
  * @def against its command line @argv. */
 static void
 testCheckProps(const virDomainDef *def, GStrv argv,
-               const virDomainDiskDef *disk, const virDomainNetDef *net)
+               const virDomainDiskDef *disk, const virDomainNetDef *net,
+               const char *tapFd)
 {
     g_autoptr(GPtrArray) backends = NULL;
     json_object *device = NULL;
     guint at = 0;
     guint i;
 
-    g_assert_cmpint(qemuBuildHotplugProps(def, disk, net, &backends, &device),
+    g_assert_cmpint(qemuBuildHotplugProps(def, disk, net, tapFd, &backends,
+                                          &device),
                     ==, 0);
     for (i = 0; i < backends->len; i++)
         at = testFindArg(argv, disk ? "-blockdev" : "-netdev",
@@ -162,16 +165,19 @@ testHotplugProps(gconstpointer opaque)
     if (!argv)
         return; /* refused at start already (qemuxml2argvtest's .err) */
     for (i = 0; i < def->disks->len; i++)
-        testCheckProps(def, argv, g_ptr_array_index(def->disks, i), NULL);
+        testCheckProps(def, argv, g_ptr_array_index(def->disks, i), NULL, NULL);
     for (i = 0; i < def->nets->len; i++) {
         const virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+        g_autofree char *fd = g_strdup_printf("%d", 30 + (int)i);
 
         if (net->type == VIR_DOMAIN_NET_TYPE_USER) {
-            testCheckProps(def, argv, NULL, net);
+            testCheckProps(def, argv, NULL, net, NULL);
             continue;
         }
-        /* a tap's descriptor is not the builder's: refused */
-        g_assert_cmpint(qemuBuildHotplugProps(def, NULL, net, &backends,
+        /* a tap: with the descriptor the start had, the start's netdev;
+         * without one, refused */
+        testCheckProps(def, argv, NULL, net, fd);
+        g_assert_cmpint(qemuBuildHotplugProps(def, NULL, net, NULL, &backends,
                                               &device),
                         ==, -1);
         virErrorResetLast();

@@ -1147,13 +1147,14 @@ qemuCommandArgsToProps(GPtrArray *args, GPtrArray *backends,
  * -blockdev or -netdev objects in the order QEMU needs them in
  * *@retBackends (a GPtrArray of json_object the caller owns) and the
  * -device object in *@retDevice (caller owns; for blockdev-add, netdev_add
- * and device_add).  A tap interface is refused: its descriptor is the
- * caller's business.  Returns 0 or -1 (reported).
+ * and device_add).  The fd of a tap interface is @tapFd (a name "getfd"
+ * gave it, or a number); without one a tap interface is refused.
+ * Returns 0 or -1 (reported).
  */
 int
 qemuBuildHotplugProps(const virDomainDef *def, const virDomainDiskDef *disk,
-                      const virDomainNetDef *net, GPtrArray **retBackends,
-                      json_object **retDevice)
+                      const virDomainNetDef *net, const char *tapFd,
+                      GPtrArray **retBackends, json_object **retDevice)
 {
     qemuCommandBuilder b = { 0 };
     g_autoptr(GPtrArray) args = NULL;
@@ -1162,6 +1163,7 @@ qemuBuildHotplugProps(const virDomainDef *def, const virDomainDiskDef *disk,
     json_object *device = NULL;
 
     qemuCommandBuilderInit(&b, def, NULL);
+    b.hotplugTapFd = tapFd;
     args = b.args;
     if (disk) {
         if (disk->src->path)

@@ -46,5 +46,5 @@ GStrv qemuBuildCommandArgv(const virDomainDef *def,
 virCommand *qemuBuildCommandLine(const virDomainDef *def,
                                  const qemuCommandParams *params);
 int qemuBuildHotplugProps(const virDomainDef *def, const virDomainDiskDef *disk,
-                          const virDomainNetDef *net, GPtrArray **retBackends,
-                          json_object **retDevice);
+                          const virDomainNetDef *net, const char *tapFd,
+                          GPtrArray **retBackends, json_object **retDevice);

@@ -41,7 +41,7 @@ qemuNetModelDriver(virDomainNetModel model)
 
 
 /* The -netdev of interface @idx; NULL with an error when a tap interface
- * has no fd. */
+ * has no fd (from the params, or b->hotplugTapFd). */
 static json_object *
 qemuBuildHostNetProps(qemuCommandBuilder *b, const virDomainNetDef *net,
                       size_t idx)
@@ -50,16 +50,17 @@ qemuBuildHostNetProps(qemuCommandBuilder *b, const virDomainNetDef *net,
     g_autofree char *hostnet = g_strdup_printf("host%s", net->info.alias);
     json_object *netdev = json_object_new_object();
     int fd = params && idx < params->ntapfds ? params->tapfds[idx] : -1;
+    g_autofree char *fdstr = NULL;
 
     switch (net->type) {
     case VIR_DOMAIN_NET_TYPE_USER:
         qemuJSONAddString(netdev, "type", "user");
         break;
     case VIR_DOMAIN_NET_TYPE_BRIDGE:
-    case VIR_DOMAIN_NET_TYPE_ETHERNET: {
-        g_autofree char *fdstr = g_strdup_printf("%d", fd);
-
-        if (fd < 0) {
+    case VIR_DOMAIN_NET_TYPE_ETHERNET:
+        fdstr = b->hotplugTapFd ? g_strdup(b->hotplugTapFd)
+                                : g_strdup_printf("%d", fd);
+        if (fd < 0 && !b->hotplugTapFd) {
             json_object_put(netdev);
             virReportError(VIR_ERR_INTERNAL_ERROR,
                            _("no tap device opened for interface '%1$s'"),
@@ -69,7 +70,6 @@ qemuBuildHostNetProps(qemuCommandBuilder *b, const virDomainNetDef *net,
         qemuJSONAddString(netdev, "type", "tap");
         qemuJSONAddString(netdev, "fd", fdstr);
         break;
-    }
     case VIR_DOMAIN_NET_TYPE_NETWORK:
     case VIR_DOMAIN_NET_TYPE_NONE:
     case VIR_DOMAIN_NET_TYPE_LAST:
@@ -132,8 +132,9 @@ qemuBuildNetArgs(qemuCommandBuilder *b)
 /**
  * qemuBuildNetDeviceArgs:
  * Adds -netdev/-device of interface @net alone, as for a hotplug: it is
- * not the first interface (no <os><boot> index) and has no tap fd (a tap
- * interface is refused).  Returns 0 or -1 (reported).
+ * not the first interface (no <os><boot> index) and a tap's fd is the
+ * one the monitor knows as b->hotplugTapFd (without it a tap interface
+ * is refused).  Returns 0 or -1 (reported).
  */
 int
 qemuBuildNetDeviceArgs(qemuCommandBuilder *b, const virDomainNetDef *net)

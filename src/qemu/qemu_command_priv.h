@@ -24,6 +24,8 @@ typedef struct {
     int bootDisk;           /* bootindex of the first disk, 0: none */
     int bootCdrom;          /* bootindex of the first CD-ROM, 0: none */
     int bootNet;            /* bootindex of the first NIC, 0: none */
+    const char *hotplugTapFd; /* hotplug: the monitor's name of the tap
+                               * fd of the interface being built */
 } qemuCommandBuilder;
 
 void qemuCommandAdd(qemuCommandBuilder *b, const char *arg);
@@ -44,7 +46,8 @@ int qemuCommandAddDevice(qemuCommandBuilder *b, json_object *dev,
 
 /* qemu_command_net.c */
 int qemuBuildNetArgs(qemuCommandBuilder *b);
-/* -netdev and -device of interface @net alone (hotplug: no tap fd). */
+/* -netdev and -device of interface @net alone (hotplug; a tap's fd is
+ * b->hotplugTapFd). */
 int qemuBuildNetDeviceArgs(qemuCommandBuilder *b, const virDomainNetDef *net);
 
 /* qemu_command_periph.c */

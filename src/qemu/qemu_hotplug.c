@@ -22,9 +22,11 @@
  *     a new image blockdev-add and blockdev-insert-medium, and
  *     blockdev-close-tray.  QEMU's DEVICE_TRAY_MOVED becomes
  *     TRAY_CHANGE.
- * What QEMU cannot plug on these machines (IDE and SATA disks, a new
- * controller) or what needs a host resource we do not open here (tap
- * devices) is refused before anything changes.
+ * A bridge or ethernet interface gets its tap as at start
+ * (qemu_interface.c), handed to QEMU with "getfd" for its netdev; the
+ * tap goes with QEMU's descriptor when the netdev is deleted.  What QEMU
+ * cannot plug on these machines (IDE and SATA disks, a new controller)
+ * is refused before anything changes.
  */
 #include <config.h>
 
@@ -36,12 +38,14 @@
 #include "qemu_domain_event.h"
 #include "qemu_domainjob.h"
 #include "qemu_eventloop.h"
+#include "qemu_interface.h"
 #include "qemu_monitor_block.h"
 #include "qemu_monitor_cpu.h"
 #include "qemu_monitor_hotplug.h"
 #include "qemu_monitor_json.h"
 #include "virdomainstatus.h"
 #include "virerror.h"
+#include "virfile.h"
 #include "virlog.h"
 #include "virthread.h"
 
@@ -56,20 +60,14 @@ VIR_LOG_INIT("qemu.qemu_hotplug");
 /* ---- attach ---- */
 
 /* Refuses what cannot be plugged live: a disk on a bus QEMU cannot
- * hotplug here, an interface that needs a tap device, any other device
- * type.  Returns 0 or -1 (reported). */
+ * hotplug here, a device type other than disk and interface.  Returns 0
+ * or -1 (reported). */
 static int
 qemuHotplugAttachCheck(const virDomainDef *def,
                        const virDomainDeviceParsed *dev)
 {
-    if (dev->type == VIR_DOMAIN_DEVICE_NET) {
-        if (dev->net->type == VIR_DOMAIN_NET_TYPE_USER)
-            return 0;
-        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
-                       _("live attach of interface type '%1$s' is not supported"),
-                       virDomainNetTypeToString(dev->net->type));
-        return -1;
-    }
+    if (dev->type == VIR_DOMAIN_DEVICE_NET)
+        return 0;
     if (dev->type != VIR_DOMAIN_DEVICE_DISK) {
         virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
                        _("live attach of device '%1$s' is not supported"),
@@ -171,28 +169,60 @@ qemuHotplugPlugMonitor(qemuMonitor *mon, GPtrArray *backends,
 }
 
 
-/* Names the new device of @dev for the live definition of @vm and plugs
- * it into QEMU.  Returns 0 or -1 (reported). */
+/* As qemuHotplugPlugMonitor, the tap descriptor @tapfd (-1: none) handed
+ * to QEMU first under @fdname, for the netdev to take. */
+static int
+qemuHotplugPlugMonitorTap(qemuMonitor *mon, int tapfd, const char *fdname,
+                          GPtrArray *backends, json_object *device)
+{
+    virError *err = NULL;
+
+    if (tapfd >= 0 && qemuMonitorSendFileHandle(mon, fdname, tapfd) < 0)
+        return -1;
+    if (qemuHotplugPlugMonitor(mon, backends, device) == 0)
+        return 0;
+    if (tapfd >= 0) {
+        /* gone already if the netdev took it */
+        virErrorPreserveLast(&err);
+        ignore_value(qemuMonitorCloseFileHandle(mon, fdname));
+        virErrorRestore(&err);
+    }
+    return -1;
+}
+
+
+/* Names the new device of @dev for the live definition of @vm, opens
+ * the tap of a bridge or ethernet interface, and plugs it into QEMU.
+ * Returns 0 or -1 (reported; a tap the daemon created goes with its
+ * descriptor). */
 static int
 qemuHotplugPlug(virDomainObj *vm, virDomainDeviceParsed *dev)
 {
     qemuDomainObjPrivate *priv = QEMU_DOMAIN_PRIVATE(vm);
     g_autoptr(GPtrArray) backends = NULL;
     g_autoptr(json_object) device = NULL;
+    g_autofree char *fdname = NULL;
+    VIR_AUTOCLOSE tapfd = -1;
     int rc;
 
     if (dev->disk && qemuDomainPrepareDisk(dev->disk) < 0)
         return -1;
-    if (dev->disk)
+    if (dev->disk) {
         virDomainDefNameNewDisk(vm->def, dev->disk);
-    else
+    } else {
         virDomainDefNameNewNet(vm->def, dev->net);
-    if (qemuBuildHotplugProps(vm->def, dev->disk, dev->net, &backends,
+        if (dev->net->type != VIR_DOMAIN_NET_TYPE_USER &&
+            qemuInterfaceOpenTap(dev->net, &tapfd) < 0)
+            return -1;
+        if (tapfd >= 0)
+            fdname = g_strdup_printf("fd-%s", dev->net->info.alias);
+    }
+    if (qemuBuildHotplugProps(vm->def, dev->disk, dev->net, fdname, &backends,
                               &device) < 0)
         return -1;
     if (qemuDomainObjEnterMonitor(vm) < 0)
         return -1;
-    rc = qemuHotplugPlugMonitor(priv->mon, backends, device);
+    rc = qemuHotplugPlugMonitorTap(priv->mon, tapfd, fdname, backends, device);
     if (qemuDomainObjExitMonitor(vm) < 0)
         return -1;
     return rc;
@@ -606,8 +636,8 @@ qemuHotplugChangeMedia(virDomainObj *vm, virDomainDiskDef *orig,
     if (qemuDomainPrepareDisk(disk) < 0)
         return -1;
     virDomainDefNameNewDisk(vm->def, disk);
-    if (disk->src->path &&
-        qemuBuildHotplugProps(vm->def, disk, NULL, &backends, &device) < 0)
+    if (disk->src->path && qemuBuildHotplugProps(vm->def, disk, NULL, NULL,
+                                                 &backends, &device) < 0)
         return -1;
     if (qemuDomainObjEnterMonitor(vm) < 0)
         return -1;

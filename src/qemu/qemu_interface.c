@@ -109,9 +109,13 @@ qemuInterfaceAddToBridge(const char *bridge, const char *tap)
 }
 
 
-/* Opens the tap of @net (creating it unless managed='no') in *@retFd and
- * sets net->ifname to its name.  Returns 0 or -1 (reported). */
-static int
+/**
+ * qemuInterfaceOpenTap:
+ * Opens the tap of bridge or ethernet interface @net (creating it unless
+ * managed='no') in *@retFd (the caller owns it) and sets net->ifname to
+ * its name.  Returns 0 or -1 (reported).
+ */
+int
 qemuInterfaceOpenTap(virDomainNetDef *net, int *retFd)
 {
     bool managed = net->managedTap != VIR_TRISTATE_SWITCH_OFF;

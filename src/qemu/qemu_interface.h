@@ -13,5 +13,6 @@
 #include "internal.h"
 #include "domain_conf.h"
 
+int qemuInterfaceOpenTap(virDomainNetDef *net, int *retFd);
 int qemuInterfaceOpenTaps(virDomainDef *def, int **retFds, size_t *retNfds);
 void qemuInterfaceCloseFds(int *fds, size_t nfds);

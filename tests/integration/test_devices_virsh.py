@@ -8,7 +8,10 @@ agent channel, an RNG, a watchdog and a balloon with statistics.  The
 test checks what the host sees (taps on the bridge with the 0xfe MAC,
 VNC listening on the reserved port, the agent socket), the live XML, a
 live migration to the second host (the guest keeps running, its taps and
-port move with it) and that stopping gives everything back.
+port move with it) and that stopping gives everything back.  A bridge
+NIC plugged into a running guest (attach-interface --live) gets its tap
+on the bridge as at start, moves with a live migration, and its tap goes
+when the guest ejects it (detach-interface).
 
 Exits 77 (skip) without root, ip(8), /dev/net/tun or network namespaces.
 """
@@ -25,6 +28,7 @@ from harness import Host, virsh
 
 NETNS = "virtmig-dev-%d" % os.getpid()
 BRIDGE = "brvm0"
+HP_MAC = "52:54:00:bb:00:01"
 
 
 def ns(*cmd, check=True):
@@ -238,6 +242,48 @@ class Devices(unittest.TestCase):
         self.assertNotIn("vnet", xml)
         virsh(self.a.uri, "start", "dev1")
         self.check_host_side(self.a, "dev1", port_a)
+
+    def hotplug_tap(self, host, name):
+        xml = virsh(host.uri, "dumpxml", name).stdout
+        m = re.search(r"<mac address='%s'/>\s*<source bridge='%s'/>\s*"
+                      r"<target dev='(vnet\d+)'/>" % (HP_MAC, BRIDGE), xml)
+        self.assertIsNotNone(m, xml)
+        br = link_info(m.group(1))
+        self.assertIsNotNone(br, m.group(1))
+        self.assertIn("master %s" % BRIDGE, br)
+        self.assertIn("fe" + HP_MAC[2:], br)
+        return m.group(1)
+
+    def test_hotplug_bridge_nic(self):
+        # the test guest with ACPI answers unplug requests (eject=1)
+        log = os.path.join(self.a.root, "hpnic-serial.log")
+        xml = harness.guest_xml("hpnic", log,
+                                cmdline="hb_ms=100 wss_mib=4 eject=1")
+        xml = xml.replace("</os>", "</os>\n  <features><acpi/></features>")
+        path = harness.write_file(os.path.join(self.a.root, "hpnic.xml"), xml)
+        self.addCleanup(self.cleanup_guest, "hpnic")
+        virsh(self.a.uri, "define", path)
+        virsh(self.a.uri, "start", "hpnic")
+        guestlog.wait_for_lines(log, 3, timeout=10)
+        guestlog.follow(log)
+        self.addCleanup(guestlog.unfollow, log)
+        virsh(self.a.uri, "attach-interface", "hpnic", "bridge", BRIDGE,
+              "--model", "virtio", "--mac", HP_MAC, "--live")
+        tap_a = self.hotplug_tap(self.a, "hpnic")
+        virsh(self.a.uri, "migrate", "--live", "hpnic", self.b.uri,
+              timeout=120)
+        tap_b = self.hotplug_tap(self.b, "hpnic")
+        harness.wait_for(lambda: link_info(tap_a) is None or tap_a == tap_b,
+                         what="source tap %s to go" % tap_a)
+        virsh(self.b.uri, "detach-interface", "hpnic", "bridge", "--mac",
+              HP_MAC, "--live")
+        self.assertNotIn(HP_MAC, virsh(self.b.uri, "dumpxml", "hpnic").stdout)
+        harness.wait_for(lambda: link_info(tap_b) is None,
+                         what="tap %s to go" % tap_b)
+        n = len(guestlog.parse_log(log))
+        guestlog.wait_for_lines(log, n + 3, timeout=5)
+        verdict = guestlog.check_continuity(log, max_gap_s=2.0)
+        self.assertTrue(verdict.ok, verdict.summary())
 
 
 if __name__ == "__main__":

@@ -343,8 +343,8 @@ class Hotplug(harness.TwoHostsCase, unittest.TestCase):
                    "detach-device", "hp4", other, "--live")
         self.fails("no device found with alias nosuch",
                    "detach-device-alias", "hp4", "nosuch", "--live")
-        self.fails("live attach of interface type 'bridge' is not supported",
-                   "attach-interface", "hp4", "bridge", "br0", "--live")
+        self.fails("nosuchbr0", "attach-interface", "hp4", "bridge",
+                   "nosuchbr0", "--live")
         self.fails("XML error", "attach-device", "hp4", bad, "--live")
         self.fails("unsupported configuration", "attach-device", "hp4",
                    unknown, "--live")
