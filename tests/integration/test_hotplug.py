@@ -13,7 +13,8 @@ with the removal pending, the device still in the live XML.
 
 - live attach of a virtio disk (attach-disk) and a virtio NIC
   (attach-device): the live XML gets them with the alias and PCI address
-  a start would give, the persistent XML does not change, QEMU has the
+  a start would give, the persistent XML does not change, QEMU has them
+  (query-pci, query-block through virsh qemu-monitor-command) and the
   image open, DEVICE_ADDED reaches a python-libvirt client; then
   ``virsh migrate --live`` carries them (the destination's QEMU started
   with them, same aliases and addresses), the guest goes on (one boot,
@@ -34,6 +35,7 @@ with the removal pending, the device still in the live XML.
   unharmed.
 """
 
+import json
 import os
 import re
 import subprocess
@@ -90,6 +92,26 @@ def qemu_open_files(host):
         except OSError:
             pass
     return out
+
+
+def qmp(host, name, command):
+    """The "return" of QMP @command in the guest's QEMU, asked through
+    the daemon (virsh qemu-monitor-command)."""
+    out = virsh(host.uri, "qemu-monitor-command", name,
+                json.dumps({"execute": command})).stdout
+    return json.loads(out)["return"]
+
+
+def qemu_pci_ids(host, name):
+    """The ids of the devices on the guest's PCI bus 0, as QEMU sees it."""
+    return {dev.get("qdev_id") for bus in qmp(host, name, "query-pci")
+            for dev in bus["devices"]}
+
+
+def qemu_block_nodes(host, name):
+    """The node names of the media QEMU's block devices hold."""
+    return {blk["inserted"]["node-name"]
+            for blk in qmp(host, name, "query-block") if "inserted" in blk}
 
 
 def qemu_cmdline(host):
@@ -211,6 +233,9 @@ class Hotplug(harness.TwoHostsCase, unittest.TestCase):
         self.assertIn(MAC, virsh(self.a.uri, "domiflist", "hp1").stdout)
         ev.wait(("added", "virtio-disk1"))
         ev.wait(("added", "net0"))
+        self.assertLessEqual({"virtio-disk1", "net0"},
+                             qemu_pci_ids(self.a, "hp1"))
+        self.assertIn("libvirt-1-format", qemu_block_nodes(self.a, "hp1"))
         self.assert_guest_ok(log)
 
         # the migration XML is the live XML: B's QEMU starts with both
@@ -218,6 +243,8 @@ class Hotplug(harness.TwoHostsCase, unittest.TestCase):
         self.assertEqual(self.assert_has_disk(self.b, "hp1", "vdb",
                                               "virtio-disk1", img), disk)
         self.assertEqual(device_block(self.xml(self.b, "hp1"), MAC), net)
+        self.assertLessEqual({"virtio-disk1", "net0"},
+                             qemu_pci_ids(self.b, "hp1"))
         argv = " ".join(qemu_cmdline(self.b))
         self.assertIn('"id":"virtio-disk1"', argv)
         self.assertIn('"id":"net0"', argv)
@@ -242,6 +269,9 @@ class Hotplug(harness.TwoHostsCase, unittest.TestCase):
         self.assertIsNone(device_block(live, "vdb"), live)
         self.assertIsNone(device_block(live, MAC), live)
         self.assertNotIn(img, qemu_open_files(self.b))
+        self.assertFalse({"virtio-disk1", "net0"} &
+                         qemu_pci_ids(self.b, "hp1"))
+        self.assertEqual(qemu_block_nodes(self.b, "hp1"), set())
         self.assertTrue(guestlog.parse_messages(log, "eject"))
 
         # and a migration back starts QEMU without them
