@@ -9,10 +9,11 @@ UndefinedBehaviorSanitizer: every report the sanitizers write, from a
 test program or from a daemon the test started, fails the suite).
 asan:integration runs the integration tests named in ASAN_INTEGRATION
 (the RPC layer, the lifecycle, the migration protocols, guest crashes
-and dumps, which cover most of the daemon's code in a few minutes); asan:integration-all runs
-every one.  The asan suites run with meson's timeouts multiplied by
-ASAN_TIMEOUT_MULTIPLIER: the sanitizers make the programs several times
-slower, and a test that passes with gcc must not fail for its timeout.
+and dumps, device hotplug, which cover most of the daemon's code in a few
+minutes); asan:integration-all runs every one.  The asan suites run
+with meson's timeouts multiplied by ASAN_TIMEOUT_MULTIPLIER: the
+sanitizers make the programs several times slower, and a test that
+passes with gcc must not fail for its timeout.
 
 And fuzz (./build-fuzz, made by "sh scripts/build.sh fuzz") runs each
 libFuzzer target of tests/fuzz for a bounded time on its seed corpus
@@ -39,7 +40,7 @@ ASAN_INTEGRATION = [
     "test_rpc_badinput", "test_rpc_readonly", "test_rpc_close",
     "test_lifecycle_virsh", "test_lifecycle_python",
     "test_migrate_v3", "test_migrate_v2", "test_migrate_failures",
-    "test_crash", "test_dump",
+    "test_crash", "test_dump", "test_hotplug",
 ]
 
 
