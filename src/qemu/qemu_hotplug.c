@@ -455,6 +455,69 @@ qemuHotplugDetachLive(virDomainObj *vm, virDomainDeviceType type, int idx,
 }
 
 
+/* The aliases of the disks and interfaces of @def that are not in
+ * @present (caller owns the result). */
+static GPtrArray *
+qemuHotplugGoneAliases(const virDomainDef *def, GHashTable *present)
+{
+    GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
+    size_t i;
+
+    for (i = 0; i < def->disks->len; i++) {
+        const virDomainDiskDef *disk = g_ptr_array_index(def->disks, i);
+
+        if (disk->info.alias &&
+            !g_hash_table_contains(present, disk->info.alias))
+            g_ptr_array_add(gone, g_strdup(disk->info.alias));
+    }
+    for (i = 0; i < def->nets->len; i++) {
+        const virDomainNetDef *net = g_ptr_array_index(def->nets, i);
+
+        if (net->info.alias && !g_hash_table_contains(present, net->info.alias))
+            g_ptr_array_add(gone, g_strdup(net->info.alias));
+    }
+    return gone;
+}
+
+
+/**
+ * qemuHotplugReconnect:
+ * After a daemon restart, for running @vm (locked, MODIFY job, monitor
+ * up): finishes the removal of the disks and interfaces the guest let go
+ * while no daemon listened (their DEVICE_DELETED is lost), as libvirt's
+ * reconnect does from QEMU's list of devices.  Failures are logged only:
+ * the domain keeps running.
+ */
+void
+qemuHotplugReconnect(virDomainObj *vm)
+{
+    qemuDomainObjPrivate *priv = QEMU_DOMAIN_PRIVATE(vm);
+    g_autoptr(GHashTable) present = NULL;
+    g_autoptr(GPtrArray) gone = NULL;
+    size_t i;
+    int rc;
+
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        goto error;
+    rc = qemuMonitorGetDeviceAliases(priv->mon, &present);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        goto error;
+    gone = qemuHotplugGoneAliases(vm->def, present);
+    for (i = 0; i < gone->len; i++) {
+        VIR_INFO("domain %s: device %s left while the daemon was away",
+                 vm->def->name, (const char *)g_ptr_array_index(gone, i));
+        if (qemuHotplugRemoveDevice(vm, g_ptr_array_index(gone, i)) < 0)
+            goto error;
+    }
+    return;
+
+error:
+    VIR_WARN("domain %s: cannot check which devices QEMU still has: %s",
+             vm->def->name, NULLSTR(virErrorGetLastMessage()));
+    virErrorResetLast();
+}
+
+
 /* ---- QEMU's device events ---- */
 
 typedef struct {

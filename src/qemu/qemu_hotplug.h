@@ -17,6 +17,7 @@ int qemuHotplugAttachLive(virDomainObj *vm, virDomainDeviceParsed *dev);
 int qemuHotplugDetachLive(virDomainObj *vm, virDomainDeviceType type, int idx,
                           bool async);
 int qemuHotplugRemoveDevice(virDomainObj *vm, const char *alias);
+void qemuHotplugReconnect(virDomainObj *vm);
 int qemuHotplugChangeMedia(virDomainObj *vm, virDomainDiskDef *orig,
                            virDomainDiskDef *disk);
 

@@ -22,3 +22,4 @@ int qemuMonitorDeviceAdd(qemuMonitor *mon, json_object *props);
 int qemuMonitorTrayMove(qemuMonitor *mon, const char *id, bool open);
 int qemuMonitorMediumRemove(qemuMonitor *mon, const char *id);
 int qemuMonitorMediumInsert(qemuMonitor *mon, const char *id, const char *node);
+int qemuMonitorGetDeviceAliases(qemuMonitor *mon, GHashTable **retAliases);

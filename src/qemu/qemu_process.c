@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "qemu_process.h"
+#include "qemu_hotplug.h"
 #include "qemu_hotplug_vcpu.h"
 #include "qemu_domain_disk.h"
 #include "qemu_capabilities.h"
@@ -1181,8 +1182,8 @@ qemuProcessReconnectState(virDomainObj *vm, virDomainJobObj *saved,
  *
  * Takes the running QEMU back under management after a daemon restart:
  * checks the recorded pid still is that QEMU, opens its pidfd and
- * monitor, syncs the state with query-status, recovers the saved job and
- * watches its exit.  A QEMU that died meanwhile (or cannot be reached)
+ * monitor, drops the devices the guest unplugged meanwhile, syncs the
+ * state with query-status, recovers the saved job and watches its exit.  A QEMU that died meanwhile (or cannot be reached)
  * is stopped: SHUTOFF/CRASHED (DAEMON if the monitor answered), status
  * file removed, STOPPED/FAILED sent.  Returns 0 if the domain runs, 1 if
  * it was stopped (the caller removes a transient one), -1 if no job could
@@ -1206,6 +1207,7 @@ qemuProcessReconnect(virDomainObj *vm)
     reason = VIR_DOMAIN_SHUTOFF_DAEMON;
     if (qemuProcessPeriphReconnect(vm) < 0)
         goto error;
+    qemuHotplugReconnect(vm);
     if ((rc = qemuProcessReconnectState(vm, saved, &stopFlags)) > 0) {
         qemuProcessStop(vm, VIR_DOMAIN_SHUTOFF_MIGRATED, VIR_ASYNC_JOB_NONE,
                         QEMU_PROCESS_STOP_MIGRATED);

@@ -24,6 +24,8 @@ with the removal pending, the device still in the live XML.
 - a guest that ignores unplug requests: detach-disk succeeds after 5 s
   with the disk still there, detach-device-alias returns at once, and a
   migration keeps the disk (the guest still has it);
+- a guest that lets a disk go while its daemon is stopped: the restarted
+  daemon sees QEMU no longer has it and removes it from the live XML;
 - --config, --persistent and --current on a defined and a running guest,
   detach-device-alias of a user alias;
 - errors (libvirt's codes and words) leave the live and the persistent
@@ -299,6 +301,29 @@ class Hotplug(harness.TwoHostsCase, unittest.TestCase):
         self.move_live(self.a, self.b, "hp2")
         self.assert_has_disk(self.b, "hp2", "vdb", "virtio-disk1", img)
         self.assert_guest_ok(log)
+
+    def test_unplug_while_daemon_away(self):
+        # a slow guest: it answers the unplug request at its next
+        # heartbeat, 4 s later, when the daemon is down
+        log = self.start_guest("hp7", cmdline="hb_ms=4000 wss_mib=8 eject=1")
+        img = self.image("d7.img")
+        virsh(self.a.uri, "attach-disk", "hp7", img, "vdb", "--live")
+        self.assert_has_disk(self.a, "hp7", "vdb", "virtio-disk1", img)
+        ejects = len(guestlog.parse_messages(log, "eject"))
+        virsh(self.a.uri, "detach-device-alias", "hp7", "virtio-disk1",
+              "--live")
+        self.a.stop()
+        try:
+            harness.wait_for(lambda: len(guestlog.parse_messages(
+                log, "eject")) > ejects, timeout=15, what="the guest's eject")
+        finally:
+            self.a.start()
+        # the restarted daemon finds the disk gone from QEMU and drops it
+        self.assertIsNone(device_block(self.xml(self.a, "hp7"), "vdb"))
+        self.assertNotIn(img, qemu_open_files(self.a))
+        self.assertNotIn("virtio-disk1", qemu_pci_ids(self.a, "hp7"))
+        self.assertEqual(qemu_block_nodes(self.a, "hp7"), set())
+        self.assertEqual(self.state(self.a, "hp7"), "running (booted)")
 
     def test_config_and_persistent(self):
         self.start_guest("hp3", start=False)
