@@ -123,12 +123,5 @@ qemuMonitorAddCPU(qemuMonitor *mon, const qemuMonitorHotplugCPU *cpu,
 int
 qemuMonitorDelDevice(qemuMonitor *mon, const char *id)
 {
-    g_autoptr(json_object) reply = NULL;
-    json_object *args = json_object_new_object();
-
-    json_object_object_add(args, "id", json_object_new_string(id));
-    if (!qemuMonitorJSONCommand(mon, "device_del", args, json_type_object,
-                                &reply))
-        return -1;
-    return 0;
+    return qemuMonitorJSONSimpleID(mon, "device_del", id);
 }

@@ -45,10 +45,7 @@ qemuMonitorNetdevAdd(qemuMonitor *mon, json_object *props)
 int
 qemuMonitorNetdevDel(qemuMonitor *mon, const char *id)
 {
-    json_object *args = json_object_new_object();
-
-    json_object_object_add(args, "id", json_object_new_string(id));
-    return qemuMonitorJSONSimple(mon, "netdev_del", args);
+    return qemuMonitorJSONSimpleID(mon, "netdev_del", id);
 }
 
 
@@ -81,10 +78,7 @@ qemuMonitorTrayMove(qemuMonitor *mon, const char *id, bool open)
 int
 qemuMonitorMediumRemove(qemuMonitor *mon, const char *id)
 {
-    json_object *args = json_object_new_object();
-
-    json_object_object_add(args, "id", json_object_new_string(id));
-    return qemuMonitorJSONSimple(mon, "blockdev-remove-medium", args);
+    return qemuMonitorJSONSimpleID(mon, "blockdev-remove-medium", id);
 }
 
 

@@ -167,6 +167,18 @@ qemuMonitorJSONSimple(qemuMonitor *mon, const char *name, json_object *args)
 }
 
 
+/* A command of argument {"id": @id} whose "return" is an empty object
+ * (netdev_del, object-del, device_del ...).  Returns 0 or -1 (reported). */
+int
+qemuMonitorJSONSimpleID(qemuMonitor *mon, const char *name, const char *id)
+{
+    json_object *args = json_object_new_object();
+
+    json_object_object_add(args, "id", json_object_new_string(id));
+    return qemuMonitorJSONSimple(mon, name, args);
+}
+
+
 /* @d as an unsigned number: negative and NaN become 0, anything at or
  * past 2^64 becomes ULLONG_MAX.  QEMU writes doubles the monitor cannot
  * trust to fit (a hostile or broken QEMU, "mbps": 1e300), and a plain cast
@@ -736,10 +748,7 @@ qemuMonitorAddObject(qemuMonitor *mon, json_object *props)
 int
 qemuMonitorDelObject(qemuMonitor *mon, const char *id)
 {
-    json_object *args = json_object_new_object();
-
-    json_object_object_add(args, "id", json_object_new_string(id));
-    return qemuMonitorJSONSimple(mon, "object-del", args);
+    return qemuMonitorJSONSimpleID(mon, "object-del", id);
 }
 
 

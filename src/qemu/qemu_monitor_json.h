@@ -25,6 +25,8 @@ json_object *qemuMonitorJSONCommand(qemuMonitor *mon, const char *name,
  * Returns 0 or -1 (reported). */
 int
 qemuMonitorJSONSimple(qemuMonitor *mon, const char *name, json_object *args);
+/* The same for a command whose only argument is {"id": @id}. */
+int qemuMonitorJSONSimpleID(qemuMonitor *mon, const char *name, const char *id);
 /* Member @key of @obj as a number; false if absent or of another type
  * (nothing reported). */
 bool qemuMonitorJSONGetULL(json_object *obj, const char *key,
