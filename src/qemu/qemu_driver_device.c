@@ -21,6 +21,8 @@
 #include "qemu_domainjob.h"
 #include "qemu_driver_update.h"
 #include "qemu_hotplug.h"
+#include "qemu_monitor_periph.h"
+#include "virdomainstatus.h"
 #include "virerror.h"
 #include "virlog.h"
 
@@ -302,6 +304,102 @@ qemuDomainDeviceFindCdrom(const virDomainDef *def,
 }
 
 
+/* Whether the live interface @orig can become @net in place: only its
+ * link state can change (libvirt also moves a tap to another bridge,
+ * which this daemon does not); a target or alias @net leaves out is
+ * @orig's.  Reports why not. */
+static bool
+qemuDomainNetLiveChangeOK(const virDomainNetDef *orig,
+                          const virDomainNetDef *net)
+{
+    const char *why = NULL;
+
+    if (orig->model != net->model) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("cannot modify network device model from %1$s to %2$s"),
+                       virDomainNetModelTypeToString(orig->model),
+                       virDomainNetModelTypeToString(net->model));
+        return false;
+    }
+    if (orig->type != net->type)
+        why = _("cannot change network interface type to '%1$s'");
+    else if (STRNEQ_NULLABLE(orig->bridge, net->bridge))
+        why = _("cannot move a live '%1$s' interface to another bridge");
+    else if (net->ifname && STRNEQ_NULLABLE(orig->ifname, net->ifname))
+        why = _("cannot modify network device tap name");
+    else if (orig->mtu != net->mtu)
+        why = _("cannot modify MTU");
+    if (why) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED, why,
+                       virDomainNetTypeToString(net->type));
+        return false;
+    }
+    return true;
+}
+
+
+/* The link state of running @vm's interface @orig set to @net's: QEMU's
+ * set_link, and the live definition (so a migration's destination
+ * starts the link as it is). */
+static int
+qemuDomainNetSetLink(virDomainObj *vm, virDomainNetDef *orig,
+                     const virDomainNetDef *net)
+{
+    qemuDomainObjPrivate *priv = vm->privateData;
+    bool up = net->linkState != VIR_DOMAIN_NET_LINK_STATE_DOWN;
+    int rc;
+
+    if (orig->linkState == net->linkState)
+        return 0;
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return -1;
+    rc = qemuMonitorSetLink(priv->mon, orig->info.alias, up);
+    if (qemuDomainObjExitMonitor(vm) < 0 || rc < 0)
+        return -1;
+    orig->linkState = net->linkState;
+    if (virDomainObjSaveStatus(vm) < 0)
+        virErrorResetLast();
+    return 0;
+}
+
+
+/* The interface part of qemuDomainUpdateDeviceLocked: @live and/or
+ * @config (either may be NULL) get the interface @devLive / @devConf
+ * describes, found by its MAC. */
+static int
+qemuDomainUpdateNet(virDomainObj *vm, virDomainDef *live, virDomainDef *config,
+                    virDomainDeviceParsed *devLive,
+                    virDomainDeviceParsed *devConf)
+{
+    virDomainNetDef *lorig = NULL;
+    virDomainNetDef *corig;
+    int cidx = -1;
+    int lidx;
+
+    if (config && (cidx = virDomainDefFindNet(config, devConf->net, true)) < 0)
+        return -1;
+    if (live) {
+        if ((lidx = virDomainDefFindNet(live, devLive->net, true)) < 0)
+            return -1;
+        lorig = g_ptr_array_index(live->nets, lidx);
+        if (!qemuDomainNetLiveChangeOK(lorig, devLive->net) ||
+            qemuDomainNetSetLink(vm, lorig, devLive->net) < 0)
+            return -1;
+    }
+    if (cidx < 0)
+        return 0;
+    corig = g_ptr_array_index(config->nets, cidx);
+    /* an address left out is the one the interface has */
+    if (devConf->net->info.type == VIR_DOMAIN_DEVICE_ADDRESS_TYPE_NONE) {
+        devConf->net->info.type = corig->info.type;
+        devConf->net->info.addr = corig->info.addr;
+    }
+    virDomainNetDefFree(corig);
+    g_ptr_array_index(config->nets, cidx) = g_steal_pointer(&devConf->net);
+    return qemuDomainConfigSave(config);
+}
+
+
 static int
 qemuDomainUpdateDeviceLocked(virDomainObj *vm, const char *xml,
                              unsigned int flags)
@@ -319,6 +417,8 @@ qemuDomainUpdateDeviceLocked(virDomainObj *vm, const char *xml,
         !(devLive = virDomainDeviceParse(xml, 0)) ||
         !(devConf = virDomainDeviceParse(xml, VIR_DOMAIN_DEF_PARSE_INACTIVE)))
         return -1;
+    if (devLive->type == VIR_DOMAIN_DEVICE_NET)
+        return qemuDomainUpdateNet(vm, live, config, devLive, devConf);
     if (config && !(corig = qemuDomainDeviceFindCdrom(config, devConf, true)))
         return -1;
     if (live && !(lorig = qemuDomainDeviceFindCdrom(live, devLive, false)))
@@ -338,7 +438,8 @@ qemuDomainUpdateDeviceLocked(virDomainObj *vm, const char *xml,
  * qemuDomainUpdateDeviceFlags:
  * virDomainUpdateDeviceFlags: the medium of a CD-ROM (virsh change-media,
  * update-device), inserted, changed or ejected, live and/or in the
- * persistent definition.  DEVICE_MODIFY_FORCE is accepted: the tray is
+ * persistent definition; an interface (found by MAC): its link state
+ * live (virsh domif-setlink), anything in the persistent definition.  DEVICE_MODIFY_FORCE is accepted: the tray is
  * always forced open, as a guest's lock cannot be asked.
  */
 int

@@ -370,6 +370,35 @@ class Hotplug(harness.TwoHostsCase, unittest.TestCase):
         self.assertIsNone(device_block(self.xml(self.a, "hp3"), MAC))
         self.assertIn(MAC, self.xml(self.a, "hp3", "--inactive"))
 
+    def test_update_interface(self):
+        self.start_guest("hp6", devices=NIC)
+        # the persistent interface takes any change, keeping its address
+        before = device_block(self.xml(self.a, "hp6", "--inactive"), MAC)
+        e1000 = self.file("e1000.xml",
+                          NIC.replace("<model type='virtio'/>",
+                                      "<model type='e1000'/>"))
+        virsh(self.a.uri, "update-device", "hp6", e1000, "--config")
+        after = device_block(self.xml(self.a, "hp6", "--inactive"), MAC)
+        self.assertIn("<model type='e1000'/>", after)
+        self.assertEqual(re.findall(r"<address [^>]*>", after),
+                         re.findall(r"<address [^>]*>", before))
+        # live: its link state only, as virsh domif-setlink asks
+        self.fails("cannot modify network device model from virtio to e1000",
+                   "update-device", "hp6", e1000, "--live")
+        virsh(self.a.uri, "domif-setlink", "hp6", MAC, "down")
+        self.assertIn("<link state='down'/>",
+                      device_block(self.xml(self.a, "hp6"), MAC))
+        self.assertNotIn("<link", device_block(
+            self.xml(self.a, "hp6", "--inactive"), MAC))
+        other = self.file("other.xml", NIC.replace(MAC, "52:54:00:00:00:99"))
+        self.fails("no device matching MAC address 52:54:00:00:00:99 found",
+                   "update-device", "hp6", other, "--live")
+        # kept by a restart of the daemon (the status file)
+        self.a.stop()
+        self.a.start()
+        self.assertEqual(virsh(self.a.uri, "domif-getlink", "hp6",
+                               MAC).stdout.split(), [MAC, "down"])
+
     def test_errors_change_nothing(self):
         img = self.image("vda.img")
         self.start_guest("hp4", devices=VDA % img)

@@ -28,7 +28,11 @@ driver):
   ``dommemstat`` and the guest's MemTotal), and ``setmem --live`` on B
   gives the memory back to the guest;
 - ``virsh inject-nmi``: the guest's kernel reports the NMI on its
-  console and runs on; a read-only connection is refused."""
+  console and runs on; a read-only connection is refused;
+- ``virsh domif-setlink``: the guest's network goes down (its own
+  ping of the gateway fails), stays down through a live migration (the
+  destination starts the link as the live XML has it) and comes back up
+  there; another change of the live interface is refused."""
 
 import os
 import re
@@ -116,7 +120,7 @@ def memkib(uri, cmd, key):
 
 
 class LinuxGuestOps(unittest.TestCase):
-    """One Linux guest for every step, in order (test_1 ... test_4)."""
+    """One Linux guest for every step, in order (test_1 ... test_5)."""
 
     @classmethod
     def setUpClass(cls):
@@ -314,6 +318,53 @@ class LinuxGuestOps(unittest.TestCase):
         harness.wait_for(lambda: nmis() == before + 1, timeout=30,
                          what="the guest's NMI message")
         self.check_heartbeats()
+
+    def wait_net(self, state, beats=3):
+        """@beats heartbeats from now on whose network check says @state
+        (the guest pings its gateway once a second)."""
+        n = len(linuxlog.parse_log(self.log))
+
+        def seen():
+            new = linuxlog.parse_log(self.log)[n:]
+            return len([r for r in new if r.net == state]) >= beats
+        harness.wait_for(seen, timeout=60,
+                         what="%d heartbeats with net=%s" % (beats, state))
+        return linuxlog.parse_log(self.log)[-1].seq
+
+    def test_5_link_state_and_migrate(self):
+        src = self.host
+        dst = self.a if src is self.b else self.b
+        mac = virsh(src.uri, "domiflist", NAME).stdout.split()[4]
+        virsh(src.uri, "domif-setlink", NAME, mac, "down")
+        self.assertEqual(virsh(src.uri, "domif-getlink", NAME,
+                               mac).stdout.split(), [mac, "down"])
+        self.wait_net("down")
+        # the destination starts the link as the live XML has it
+        virsh(src.uri, "migrate", "--live", "--unsafe", NAME, dst.uri,
+              timeout=300)
+        type(self).host = dst
+        self.assertEqual(virsh(dst.uri, "domif-getlink", NAME,
+                               mac).stdout.split(), [mac, "down"])
+        n = len(linuxlog.parse_log(self.log))
+        self.wait_net("down")
+        self.assertEqual([r.net for r in linuxlog.parse_log(self.log)[n:]
+                          if r.net == "ok"], [], "the link came up")
+        # anything else about a live interface is refused, nothing changed
+        xml = virsh(dst.uri, "dumpxml", NAME).stdout
+        iface = xml[xml.index("<interface"):xml.index("</interface>") + 12]
+        changed = harness.write_file(
+            os.path.join(self.a.root, "iface.xml"),
+            iface.replace("<model type='virtio'/>", "<model type='e1000'/>"))
+        res = virsh(dst.uri, "update-device", NAME, changed, "--live",
+                    check=False)
+        self.assertIn("cannot modify network device model from virtio to "
+                      "e1000", res.stderr)
+        virsh(dst.uri, "domif-setlink", NAME, mac, "up")
+        self.wait_net("ok")
+        verdict = linuxlog.check_continuity(self.log, max_gap_s=lg.MAX_GAP_S)
+        self.assertTrue(verdict.continuous, verdict.summary())
+        self.assertEqual(verdict.boots, 1)
+        self.assertIsNone(verdict.disk_bad_seq)
 
 
 if __name__ == "__main__":
