@@ -460,6 +460,10 @@ typedef int (*virDrvDomainSetMemoryFlags)(virConn *conn,
                                           const virDomainIdent *dom,
                                           unsigned long long memory,
                                           unsigned int flags);
+typedef int (*virDrvDomainBlockResize)(virConn *conn, const virDomainIdent *dom,
+                                       const char *path,
+                                       unsigned long long size,
+                                       unsigned int flags);
 typedef int (*virDrvDomainGetBlockInfo)(virConn *conn,
                                         const virDomainIdent *dom,
                                         const char *path,
@@ -677,6 +681,7 @@ struct _virHypervisorDriver {
     virDrvDomainSetVcpusFlags domainSetVcpusFlags;
     virDrvDomainSetBlockThreshold domainSetBlockThreshold;
     virDrvDomainGetBlockInfo domainGetBlockInfo;
+    virDrvDomainBlockResize domainBlockResize;
 
     virDrvDomainOpenConsole domainOpenConsole;
     virDrvDomainScreenshot domainScreenshot;

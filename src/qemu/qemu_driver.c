@@ -138,6 +138,7 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainDetachDeviceAlias = qemuDomainDetachDeviceAlias,
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     .domainGetBlockInfo = qemuDomainGetBlockInfo,
+    .domainBlockResize = qemuDomainBlockResize,
     .domainOpenConsole = qemuDomainOpenConsole,
     .domainScreenshot = qemuDomainScreenshot,
     .domainOpenGraphicsFD = qemuDomainOpenGraphicsFD,

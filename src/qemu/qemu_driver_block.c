@@ -207,3 +207,77 @@ qemuDomainGetBlockInfo(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
     virDomainObjEndAPI(&vm);
     return ret;
 }
+
+
+/* block_resize of running @vm's disk @path to @bytes, in a MODIFY job. */
+static int
+qemuDomainBlockResizeLocked(virDomainObj *vm, const char *path,
+                            unsigned long long bytes)
+{
+    qemuDomainObjPrivate *priv = QEMU_DOMAIN_PRIVATE(vm);
+    virDomainDiskDef *disk;
+    g_autofree char *node = NULL;
+    int rc;
+
+    if (virDomainObjCheckActive(vm) < 0)
+        return -1;
+    if (!(disk = qemuDomainBlockFind(vm->def, path, true))) {
+        virReportError(VIR_ERR_INVALID_ARG,
+                       _("disk '%1$s' was not found in the domain config"),
+                       path);
+        return -1;
+    }
+    if (!disk->src->path || disk->readonly) {
+        virReportError(VIR_ERR_OPERATION_UNSUPPORTED,
+                       _("can't resize empty or readonly disk '%1$s'"),
+                       disk->dst);
+        return -1;
+    }
+    /* a qcow2 image's size is in whole sectors */
+    if (disk->src->format == VIR_DOMAIN_DISK_FORMAT_QCOW2)
+        bytes = (bytes + 511) & ~511ULL;
+    node = g_strdup_printf("libvirt-%u-format", disk->src->index);
+    if (qemuDomainObjEnterMonitor(vm) < 0)
+        return -1;
+    rc = qemuMonitorBlockResize(priv->mon, node, bytes);
+    if (qemuDomainObjExitMonitor(vm) < 0)
+        return -1;
+    return rc;
+}
+
+
+/**
+ * qemuDomainBlockResize:
+ * virDomainBlockResize (virsh blockresize): the image of the running
+ * domain's disk @path (target or source) grows (or shrinks) to @size KiB,
+ * or bytes with VIR_DOMAIN_BLOCK_RESIZE_BYTES; the guest sees the new
+ * capacity.
+ */
+int
+qemuDomainBlockResize(virConn *conn G_GNUC_UNUSED, const virDomainIdent *dom,
+                      const char *path, unsigned long long size,
+                      unsigned int flags)
+{
+    virDomainObj *vm;
+    int ret = -1;
+
+    VIR_DEBUG("dom=%s path=%s size=%llu flags=0x%x", dom->name, path, size,
+              flags);
+    virCheckFlags(VIR_DOMAIN_BLOCK_RESIZE_BYTES, -1);
+    if (!(flags & VIR_DOMAIN_BLOCK_RESIZE_BYTES)) {
+        if (size > ULLONG_MAX / 1024) {
+            virReportError(VIR_ERR_OVERFLOW, _("size must be less than %1$llu"),
+                           ULLONG_MAX / 1024);
+            return -1;
+        }
+        size *= 1024;
+    }
+    if (!(vm = qemuDomainObjFromIdent(dom)))
+        return -1;
+    if (virDomainObjBeginJob(vm, VIR_JOB_MODIFY) == 0) {
+        ret = qemuDomainBlockResizeLocked(vm, path, size);
+        virDomainObjEndJob(vm);
+    }
+    virDomainObjEndAPI(&vm);
+    return ret;
+}

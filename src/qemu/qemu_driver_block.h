@@ -10,6 +10,9 @@
 int qemuDomainSetBlockThreshold(virConn *conn, const virDomainIdent *dom,
                                 const char *dev, unsigned long long threshold,
                                 unsigned int flags);
+int qemuDomainBlockResize(virConn *conn, const virDomainIdent *dom,
+                          const char *path, unsigned long long size,
+                          unsigned int flags);
 int qemuDomainGetBlockInfo(virConn *conn, const virDomainIdent *dom,
                            const char *path, virDomainBlockInfo *info,
                            unsigned int flags);

@@ -304,6 +304,20 @@ qemuMonitorBlockSetWriteThreshold(qemuMonitor *mon, const char *node,
 }
 
 
+/* block_resize of the node @node to @bytes.  Returns 0 or -1
+ * (reported). */
+int
+qemuMonitorBlockResize(qemuMonitor *mon, const char *node,
+                       unsigned long long bytes)
+{
+    json_object *args = json_object_new_object();
+
+    qemuMonitorBlockAddString(args, "node-name", node);
+    json_object_object_add(args, "size", json_object_new_uint64(bytes));
+    return qemuMonitorBlockSimple(mon, "block_resize", args);
+}
+
+
 /* Frees @info (NULL is fine). */
 void
 qemuMonitorBlockJobInfoFree(qemuMonitorBlockJobInfo *info)

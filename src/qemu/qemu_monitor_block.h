@@ -66,4 +66,6 @@ int qemuMonitorBlockJobCancel(qemuMonitor *mon, const char *jobId,
 int qemuMonitorJobDismiss(qemuMonitor *mon, const char *jobId);
 int qemuMonitorBlockSetWriteThreshold(qemuMonitor *mon, const char *node,
                                       unsigned long long threshold);
+int qemuMonitorBlockResize(qemuMonitor *mon, const char *node,
+                           unsigned long long bytes);
 int qemuMonitorGetBlockJobs(qemuMonitor *mon, GPtrArray **retJobs);

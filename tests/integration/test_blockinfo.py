@@ -11,7 +11,10 @@ commands:
   figures as stock's, which apply libvirt's rules for an image QEMU has
   not written to;
 - refused alike: a path that is no disk of the domain, the empty cdrom,
-  an unknown flag; a read-only connection may ask.
+  an unknown flag; a read-only connection may ask;
+- ``virsh blockresize`` of the running disks (by target and by path, the
+  qcow2 one to a size that is no whole sector): the same sizes after it
+  on both hosts, and the same refusals (the empty cdrom, no such disk).
 """
 
 import os
@@ -121,13 +124,13 @@ class BlockInfo(unittest.TestCase):
                                     "Allocation": str(blocks),
                                     "Physical": str(physical)}, name)
 
-    def check_all(self):
+    def check_all(self, vda=16 * MIB, vdb=16 * MIB):
         qcow2_size = os.stat(self.hosts["ours"][1]["vda"]).st_size
         self.assertEqual(qcow2_size,
                          os.stat(self.hosts["stock"][1]["vda"]).st_size)
         for by_path in (False, True):
-            self.check_disk("vda", 16 * MIB, qcow2_size, by_path)
-            self.check_disk("vdb", 16 * MIB, 16 * MIB, by_path)
+            self.check_disk("vda", vda, qcow2_size, by_path)
+            self.check_disk("vdb", vdb, vdb, by_path)
         tables = {name: blkinfo(host.uri, "--all", "--human")
                   for name, (host, _, _) in self.hosts.items()}
         print(tables)
@@ -158,6 +161,23 @@ class BlockInfo(unittest.TestCase):
                    for name, (host, _, _) in self.hosts.items()}
             self.assertEqual(out["ours"], out["stock"])
             self.assertIn(msg, out["ours"][1])
+
+    def test_4_resize(self):
+        for host, images, _ in self.hosts.values():
+            virsh(host.uri, "blockresize", "bi", "vda", "--size", "33554433B")
+            virsh(host.uri, "blockresize", "bi", images["vdb"], "24M")
+        # qcow2: up to a whole sector
+        self.check_all(vda=32 * MIB + 512, vdb=24 * MIB)
+        for args, msg in ((("sda", "1M"), "can't resize empty or readonly "
+                           "disk 'sda'"),
+                          (("vdz", "1M"), "disk 'vdz' was not found in the "
+                           "domain config")):
+            out = {}
+            for name, (host, _, _) in self.hosts.items():
+                res = virsh(host.uri, "blockresize", "bi", *args, check=False)
+                out[name] = res.stderr.strip()
+            self.assertEqual(out["ours"], out["stock"])
+            self.assertIn(msg, out["ours"])
 
 
 if __name__ == "__main__":
