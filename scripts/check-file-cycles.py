@@ -32,7 +32,8 @@ BENIGN = [
     # The domain XML model, split by element family: the core parses and
     # formats every family, the families use its helpers.
     ("src/conf/domain_conf.c", "src/conf/domain_conf_controller.c",
-     "src/conf/domain_conf_cpu.c", "src/conf/domain_conf_devices.c",
+     "src/conf/domain_conf_cpu.c", "src/conf/domain_conf_cputune.c",
+     "src/conf/domain_conf_devices.c",
      "src/conf/domain_conf_disk.c", "src/conf/domain_conf_general.c",
      "src/conf/domain_conf_graphics.c", "src/conf/domain_conf_misc.c",
      "src/conf/domain_conf_net.c", "src/conf/domain_conf_runtime.c",

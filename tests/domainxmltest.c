@@ -378,7 +378,7 @@ static const testBadCase testBadCases[] = {
     { "bad-numatune-memnode", 0, VIR_ERR_CONFIG_UNSUPPORTED,
       "unsupported configuration: element 'memnode' is not supported (at /domain/numatune/memnode)" },
     { "bad-cputune", 0, VIR_ERR_CONFIG_UNSUPPORTED,
-      "unsupported configuration: element 'cputune' is not supported (at /domain/cputune)" },
+      "unsupported configuration: element 'iothreadpin' is not supported (at /domain/cputune/iothreadpin)" },
 };
 
 
@@ -599,6 +599,7 @@ main(int argc, char **argv)
         "devices-q35",
         "usb2-q35",
         "tune",
+        "cputune",
         "numatune-auto",
         "numatune-memory",
         "stockdata/virt-install-q35",

@@ -96,6 +96,7 @@ static const virXMLAllowed virDomainXMLAllowedTable[] = {
 };
 
 /* The tables of every area, checked as one. */
+/* clang-format off */
 static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
     virDomainXMLAllowedTable,
     virDomainXMLAllowedGeneral,
@@ -105,7 +106,9 @@ static const virXMLAllowed *const virDomainXMLAllowedTables[] = {
     virDomainXMLAllowedDisk,
     virDomainXMLAllowedPeriph,
     virDomainXMLAllowedTune,
+    virDomainXMLAllowedCputune,
 };
+/* clang-format on */
 
 
 /* Checks the subtree of the <domain> element @root against the tables of
@@ -318,6 +321,7 @@ virDomainDefFree(virDomainDef *def)
     g_clear_pointer(&def->timers, g_ptr_array_unref);
     g_clear_pointer(&def->iothreadids, g_array_unref);
     g_free(def->cpumask);
+    virDomainCputuneClear(def);
     virDomainGeneralFree(def);
     g_free(def);
 }

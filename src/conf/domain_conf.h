@@ -558,6 +558,28 @@ struct _virDomainIOThreadIDDef {
     bool autofill;
 };
 
+/* The CPU scheduler's values of <cputune>, in libvirt's order. */
+typedef enum {
+    VIR_DOMAIN_CPUTUNE_SHARES,
+    VIR_DOMAIN_CPUTUNE_PERIOD,
+    VIR_DOMAIN_CPUTUNE_QUOTA,
+    VIR_DOMAIN_CPUTUNE_GLOBAL_PERIOD,
+    VIR_DOMAIN_CPUTUNE_GLOBAL_QUOTA,
+    VIR_DOMAIN_CPUTUNE_EMULATOR_PERIOD,
+    VIR_DOMAIN_CPUTUNE_EMULATOR_QUOTA,
+    VIR_DOMAIN_CPUTUNE_IOTHREAD_PERIOD,
+    VIR_DOMAIN_CPUTUNE_IOTHREAD_QUOTA,
+    VIR_DOMAIN_CPUTUNE_SCHED_LAST
+} virDomainCputuneSchedValue;
+
+/* <cputune> (domain_conf_cputune.c). */
+typedef struct {
+    long long sched[VIR_DOMAIN_CPUTUNE_SCHED_LAST];
+    bool schedSet[VIR_DOMAIN_CPUTUNE_SCHED_LAST];
+    guint64 **vcpupin;    /* maxvcpus masks, NULL: that vCPU unpinned */
+    guint64 *emulatorpin; /* NULL: none */
+} virDomainCputune;
+
 /* Host CPUs of <vcpu cpuset=''> (0 .. VIR_DOMAIN_CPUMASK_LEN - 1). */
 #define VIR_DOMAIN_CPUMASK_LEN 4096
 #define VIR_DOMAIN_CPUMASK_WORDS (VIR_DOMAIN_CPUMASK_LEN / 64)
@@ -601,6 +623,7 @@ struct _virDomainDef {
     guint64 *cpumask;                   /* <vcpu cpuset=''>, NULL: none;
                                          * VIR_DOMAIN_CPUMASK_WORDS */
     virDomainCPUPlacement placement;    /* <vcpu placement=''> */
+    virDomainCputune cputune;
     virDomainNumatuneMode numatuneMode; /* <numatune><memory mode=''
                                          * placement='auto'/> */
     virDomainMemoryBackingDef mem;      /* <memoryBacking> */

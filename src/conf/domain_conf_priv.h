@@ -82,6 +82,10 @@ void virDomainSmbiosModeFormat(virBuffer *buf, const virDomainDef *def);
 
 /* <memoryBacking>, <iothreads>, <vcpu cpuset> (domain_conf_tune.c). */
 extern const virXMLAllowed virDomainXMLAllowedTune[];
+extern const virXMLAllowed virDomainXMLAllowedCputune[];
+int virDomainCputuneParse(virDomainDef *def, xmlNode *root);
+void virDomainCputuneFormat(virBuffer *buf, const virDomainDef *def);
+void virDomainCputuneClear(virDomainDef *def);
 int virDomainTuneParse(virDomainDef *def, xmlNode *root);
 int virDomainTuneValidate(const virDomainDef *def);
 void virDomainTuneFormat(virBuffer *buf, const virDomainDef *def);

@@ -614,7 +614,8 @@ virDomainTuneParse(virDomainDef *def, xmlNode *root)
     if (cpuset && !(def->cpumask = virDomainCPUMaskParse(cpuset)))
         return -1;
     if (virDomainNumatuneParse(def, root) < 0 ||
-        virDomainVcpusParse(def, root) < 0)
+        virDomainVcpusParse(def, root) < 0 ||
+        virDomainCputuneParse(def, root) < 0)
         return -1;
     if (virDomainMemoryBackingParse(def, root) < 0 ||
         virDomainMemoryBackingValidate(&def->mem) < 0 ||
@@ -647,5 +648,6 @@ virDomainTuneFormat(virBuffer *buf, const virDomainDef *def)
     virDomainVcpuFormat(buf, def);
     virDomainVcpusFormat(buf, def);
     virDomainIOThreadsFormat(buf, def);
+    virDomainCputuneFormat(buf, def);
     virDomainNumatuneFormat(buf, def);
 }

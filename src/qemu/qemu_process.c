@@ -36,6 +36,7 @@
 #include "qemu_eventloop.h"
 #include "qemu_monitor_process.h"
 #include "qemu_process_events.h"
+#include "qemu_process_cputune.h"
 #include "qemu_process_periph.h"
 #include "qemu_domain.h"
 #include "virdomainstatus.h"
@@ -127,6 +128,8 @@ qemuProcessCheckHost(virDomainObj *vm)
         return -1;
     }
     if (qemuValidateDomainDef(vm->def) < 0)
+        return -1;
+    if (qemuProcessCputuneCheck(vm->def) < 0)
         return -1;
     if (vm->def->virtType == VIR_DOMAIN_VIRT_KVM && !qemuCapsKVMUsable()) {
         virReportError(VIR_ERR_CONFIG_UNSUPPORTED, "%s",
@@ -238,28 +241,17 @@ qemuProcessReportLogError(virDomainObj *vm, const char *logPath, off_t offset)
 
 
 /* <vcpu cpuset=''>: QEMU starts on those host CPUs, so its vCPU, I/O and
- * emulator threads all inherit them (libvirt also pins them, through
- * cgroups and the affinity of each thread).  Returns 0 or -1 (reported). */
+ * emulator threads all inherit them (<cputune> pins some of them again
+ * once QEMU runs).  Returns 0 or -1 (reported). */
 static int
 qemuProcessSetAffinity(const virDomainDef *def, virCommand *cmd)
 {
     cpu_set_t set;
-    unsigned int cpu;
 
     if (!def->cpumask)
         return 0;
-    CPU_ZERO(&set);
-    for (cpu = 0; cpu < VIR_DOMAIN_CPUMASK_LEN; cpu++) {
-        if (!virDomainCPUMaskIsSet(def->cpumask, cpu))
-            continue;
-        if (cpu >= CPU_SETSIZE) {
-            virReportError(VIR_ERR_CONFIG_UNSUPPORTED,
-                           _("host CPU %1$u of <vcpu cpuset> is beyond the %2$d CPUs this daemon can pin"),
-                           cpu, CPU_SETSIZE);
-            return -1;
-        }
-        CPU_SET(cpu, &set);
-    }
+    if (qemuProcessCPUSet(def->cpumask, &set) < 0)
+        return -1;
     virCommandSetAffinity(cmd, &set);
     return 0;
 }
@@ -424,6 +416,8 @@ qemuProcessSetupDevices(virDomainObj *vm, virDomainAsyncJob asyncJob)
         qemuHotplugVcpusPlug(vm, asyncJob,
                              vm->def->vcpus - vm->def->hotplugVcpus,
                              vm->def->vcpus, false) < 0)
+        return -1;
+    if (qemuProcessCputunePin(vm, asyncJob) < 0)
         return -1;
     return qemuProcessPeriphSetup(vm, asyncJob);
 }
