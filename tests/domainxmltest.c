@@ -579,6 +579,33 @@ testEnumTables(void)
 }
 
 
+/* A vCPU pin is read within the maximum only, whatever the array
+ * holds: raising <vcpu> after the parse reads nothing beyond it, a pin
+ * of a vCPU beyond a lowered maximum is not written. */
+static void
+testCputuneMaxChange(void)
+{
+    g_autofree char *xml = virTestLoadFile("domainxmldata/cputune.xml", NULL);
+    g_autoptr(virDomainDef) def = virDomainDefParseString(xml, &testConfig, 0);
+    g_autofree char *more = NULL;
+    g_autofree char *fewer = NULL;
+
+    g_assert_nonnull(def);
+    g_assert_nonnull(virDomainCputuneVcpupin(def, 3));
+    def->maxvcpus = 64;
+    g_assert_null(virDomainCputuneVcpupin(def, 63));
+    more = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_nonnull(strstr(more, "<vcpupin vcpu='3' cpuset='2'/>"));
+    virDomainCputuneSetVcpupin(def, 40,
+                               g_new0(guint64, VIR_DOMAIN_CPUMASK_WORDS));
+    g_assert_nonnull(virDomainCputuneVcpupin(def, 40));
+    def->maxvcpus = 2;
+    fewer = virDomainDefFormat(def, VIR_DOMAIN_DEF_FORMAT_INACTIVE);
+    g_assert_null(strstr(fewer, "vcpu='3'"));
+    g_assert_nonnull(strstr(fewer, "<vcpupin vcpu='0' cpuset='1'/>"));
+}
+
+
 int
 main(int argc, char **argv)
 {
@@ -632,5 +659,7 @@ main(int argc, char **argv)
     g_test_add_func("/domainxml/names", testNames);
     g_test_add_func("/domainxml/channel-default-path", testChannelDefaultPath);
     g_test_add_func("/domainxml/enum-tables", testEnumTables);
+    g_test_add_func("/domainxml/cputune-max-change", testCputuneMaxChange);
+
     return g_test_run();
 }

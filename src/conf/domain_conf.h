@@ -576,7 +576,10 @@ typedef enum {
 typedef struct {
     long long sched[VIR_DOMAIN_CPUTUNE_SCHED_LAST];
     bool schedSet[VIR_DOMAIN_CPUTUNE_SCHED_LAST];
-    guint64 **vcpupin;    /* maxvcpus masks, NULL: that vCPU unpinned */
+    /* nvcpupin masks, NULL: that vCPU unpinned; read them with
+     * virDomainCputuneVcpupin() */
+    guint64 **vcpupin;
+    unsigned int nvcpupin;
     guint64 *emulatorpin; /* NULL: none */
 } virDomainCputune;
 
@@ -684,6 +687,12 @@ typedef char *(*virDomainDefaultCPUFunc)(virArch arch,
 
 /* A hypervisor's step of parsing a definition (default devices,
  * addresses).  Returns 0, or -1 with an error reported. */
+/* <cputune>'s vCPU pins (domain_conf_cputune.c) */
+const guint64 *
+virDomainCputuneVcpupin(const virDomainDef *def, unsigned int vcpu);
+void
+virDomainCputuneSetVcpupin(virDomainDef *def, unsigned int vcpu, guint64 *mask);
+
 typedef int (*virDomainDefDevicesFunc)(virDomainDef *def, void *opaque);
 
 typedef struct _virDomainDefParserConfig virDomainDefParserConfig;

@@ -92,6 +92,7 @@ static int
 virDomainCputuneVcpupinParse(virDomainDef *def, xmlNode *node)
 {
     g_autofree char *cpuset = virXMLPropString(node, "cpuset");
+    g_autofree guint64 *mask = NULL;
     unsigned int vcpu;
 
     if (virDomainXMLPropUInt(node, "vcpu", true, &vcpu) < 0)
@@ -101,7 +102,7 @@ virDomainCputuneVcpupinParse(virDomainDef *def, xmlNode *node)
                        vcpu);
         return -1;
     }
-    if (def->cputune.vcpupin[vcpu]) {
+    if (virDomainCputuneVcpupin(def, vcpu)) {
         virReportError(VIR_ERR_INTERNAL_ERROR,
                        _("duplicate vcpupin for vcpu '%1$u'"), vcpu);
         return -1;
@@ -111,8 +112,9 @@ virDomainCputuneVcpupinParse(virDomainDef *def, xmlNode *node)
                        _("missing cpuset for vcpupin"));
         return -1;
     }
-    if (!(def->cputune.vcpupin[vcpu] = virDomainCPUMaskParse(cpuset)))
+    if (!(mask = virDomainCPUMaskParse(cpuset)))
         return -1;
+    virDomainCputuneSetVcpupin(def, vcpu, g_steal_pointer(&mask));
     return 0;
 }
 
@@ -155,7 +157,6 @@ virDomainCputuneParse(virDomainDef *def, xmlNode *root)
     xmlNode *tune = virXMLNodeChild(root, "cputune");
     xmlNode *cur;
 
-    def->cputune.vcpupin = g_new0(guint64 *, MAX(def->maxvcpus, 1));
     for (cur = tune ? tune->children : NULL; cur; cur = cur->next) {
         if (cur->type == XML_ELEMENT_NODE &&
             virDomainCputuneParseOne(def, cur) < 0)
@@ -175,8 +176,8 @@ virDomainCputuneIsSet(const virDomainDef *def)
         if (def->cputune.schedSet[i])
             return true;
     }
-    for (i = 0; def->cputune.vcpupin && i < def->maxvcpus; i++) {
-        if (def->cputune.vcpupin[i])
+    for (i = 0; i < def->maxvcpus; i++) {
+        if (virDomainCputuneVcpupin(def, i))
             return true;
     }
     return def->cputune.emulatorpin != NULL;
@@ -204,10 +205,10 @@ virDomainCputuneFormat(virBuffer *buf, const virDomainDef *def)
                               virDomainCputuneSched[i].name);
     }
     for (i = 0; i < def->maxvcpus; i++) {
-        if (!def->cputune.vcpupin[i])
+        if (!virDomainCputuneVcpupin(def, i))
             continue;
         virBufferAsprintf(buf, "<vcpupin vcpu='%zu' cpuset='", i);
-        virDomainCPUMaskFormat(buf, def->cputune.vcpupin[i]);
+        virDomainCPUMaskFormat(buf, virDomainCputuneVcpupin(def, i));
         virBufferAddLit(buf, "'/>\n");
     }
     if (def->cputune.emulatorpin) {
@@ -226,8 +227,39 @@ virDomainCputuneClear(virDomainDef *def)
 {
     size_t i;
 
-    for (i = 0; def->cputune.vcpupin && i < MAX(def->maxvcpus, 1); i++)
+    for (i = 0; i < def->cputune.nvcpupin; i++)
         g_free(def->cputune.vcpupin[i]);
     g_clear_pointer(&def->cputune.vcpupin, g_free);
+    def->cputune.nvcpupin = 0;
     g_clear_pointer(&def->cputune.emulatorpin, g_free);
+}
+
+
+/**
+ * virDomainCputuneVcpupin:
+ * The pin of vCPU @vcpu of @def, or NULL (none, or a vCPU beyond its
+ * maximum, whose pin whoever lowered the maximum should have dropped).
+ */
+const guint64 *
+virDomainCputuneVcpupin(const virDomainDef *def, unsigned int vcpu)
+{
+    if (vcpu >= def->cputune.nvcpupin || vcpu >= def->maxvcpus)
+        return NULL;
+    return def->cputune.vcpupin[vcpu];
+}
+
+
+/* Pins vCPU @vcpu of @def to @mask (stolen; NULL unpins it). */
+void
+virDomainCputuneSetVcpupin(virDomainDef *def, unsigned int vcpu, guint64 *mask)
+{
+    if (vcpu >= def->cputune.nvcpupin) {
+        def->cputune.vcpupin = g_renew(guint64 *, def->cputune.vcpupin,
+                                       vcpu + 1);
+        memset(def->cputune.vcpupin + def->cputune.nvcpupin, 0,
+               (vcpu + 1 - def->cputune.nvcpupin) * sizeof(guint64 *));
+        def->cputune.nvcpupin = vcpu + 1;
+    }
+    g_free(def->cputune.vcpupin[vcpu]);
+    def->cputune.vcpupin[vcpu] = mask;
 }

@@ -312,6 +312,11 @@ qemuDomainSetVcpusLocked(virDomainObj *vm, unsigned int nvcpus,
     if (!config)
         return 0;
     if (flags & VIR_DOMAIN_VCPU_MAXIMUM) {
+        size_t i;
+
+        /* the pins of the vCPUs that go, go with them, as in libvirt */
+        for (i = nvcpus; i < config->maxvcpus; i++)
+            virDomainCputuneSetVcpupin(config, i, NULL);
         config->maxvcpus = nvcpus;
         config->vcpus = MIN(config->vcpus, nvcpus);
         config->hotplugVcpus = 0;

@@ -98,7 +98,7 @@ qemuProcessHasVcpupin(const virDomainDef *def)
     size_t i;
 
     for (i = 0; i < def->maxvcpus; i++) {
-        if (def->cputune.vcpupin[i])
+        if (virDomainCputuneVcpupin(def, i))
             return true;
     }
     return false;
@@ -133,8 +133,9 @@ qemuProcessCputunePin(virDomainObj *vm, virDomainAsyncJob asyncJob)
     for (i = 0; i < tids->len && i < def->maxvcpus; i++) {
         pid_t tid = g_array_index(tids, pid_t, i);
 
-        if (def->cputune.vcpupin[i] && tid > 0 &&
-            qemuProcessPinThread(tid, def->cputune.vcpupin[i]) < 0)
+        const guint64 *mask = virDomainCputuneVcpupin(def, i);
+
+        if (mask && tid > 0 && qemuProcessPinThread(tid, mask) < 0)
             return -1;
     }
     return 0;
