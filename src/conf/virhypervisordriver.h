@@ -460,6 +460,23 @@ typedef int (*virDrvDomainSetMemoryFlags)(virConn *conn,
                                           const virDomainIdent *dom,
                                           unsigned long long memory,
                                           unsigned int flags);
+/* vCPU and emulator pins: CPU maps of @maplen bytes, libvirt's form. */
+typedef int (*virDrvDomainPinVcpuFlags)(virConn *conn,
+                                        const virDomainIdent *dom,
+                                        unsigned int vcpu,
+                                        const unsigned char *cpumap, int maplen,
+                                        unsigned int flags);
+typedef int (*virDrvDomainGetVcpuPinInfo)(virConn *conn,
+                                          const virDomainIdent *dom,
+                                          int ncpumaps, unsigned char *cpumaps,
+                                          int maplen, unsigned int flags);
+typedef int (*virDrvDomainPinEmulator)(virConn *conn, const virDomainIdent *dom,
+                                       const unsigned char *cpumap, int maplen,
+                                       unsigned int flags);
+typedef int (*virDrvDomainGetEmulatorPinInfo)(virConn *conn,
+                                              const virDomainIdent *dom,
+                                              unsigned char *cpumap, int maplen,
+                                              unsigned int flags);
 typedef int (*virDrvDomainBlockResize)(virConn *conn, const virDomainIdent *dom,
                                        const char *path,
                                        unsigned long long size,
@@ -682,6 +699,10 @@ struct _virHypervisorDriver {
     virDrvDomainSetBlockThreshold domainSetBlockThreshold;
     virDrvDomainGetBlockInfo domainGetBlockInfo;
     virDrvDomainBlockResize domainBlockResize;
+    virDrvDomainPinVcpuFlags domainPinVcpuFlags;
+    virDrvDomainGetVcpuPinInfo domainGetVcpuPinInfo;
+    virDrvDomainPinEmulator domainPinEmulator;
+    virDrvDomainGetEmulatorPinInfo domainGetEmulatorPinInfo;
 
     virDrvDomainOpenConsole domainOpenConsole;
     virDrvDomainScreenshot domainScreenshot;

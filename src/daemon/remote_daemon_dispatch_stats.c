@@ -201,3 +201,100 @@ remoteDispatchConnectGetAllDomainStats(virNetServerClient *client G_GNUC_UNUSED,
     }
     return 0;
 }
+
+
+/* The pin calls: vCPU @vcpu (-1: the emulator) of @wire on the host CPUs
+ * of the @len bytes at @map. */
+static int
+remotePinCPUs(virConn *conn, const remote_nonnull_domain *wire, long long vcpu,
+              const char *map, u_int len, unsigned int flags)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(wire);
+    const unsigned char *cpumap = (const unsigned char *)map;
+
+    if (vcpu < 0)
+        return conn->driver->domainPinEmulator(conn, dom, cpumap, len, flags);
+    return conn->driver->domainPinVcpuFlags(conn, dom, vcpu, cpumap, len,
+                                            flags);
+}
+
+
+/* The oldest call (virsh vcpupin without --live or --config): the
+ * running domain only, as libvirt. */
+int
+remoteDispatchDomainPinVcpu(virNetServerClient *client G_GNUC_UNUSED,
+                            virConn *conn, remote_domain_pin_vcpu_args *args)
+{
+    return remotePinCPUs(conn, &args->dom, args->vcpu, args->cpumap.cpumap_val,
+                         args->cpumap.cpumap_len, VIR_DOMAIN_AFFECT_LIVE);
+}
+
+
+int
+remoteDispatchDomainPinVcpuFlags(virNetServerClient *client G_GNUC_UNUSED,
+                                 virConn *conn,
+                                 remote_domain_pin_vcpu_flags_args *args)
+{
+    return remotePinCPUs(conn, &args->dom, args->vcpu, args->cpumap.cpumap_val,
+                         args->cpumap.cpumap_len, args->flags);
+}
+
+
+int
+remoteDispatchDomainGetVcpuPinInfo(virNetServerClient *client G_GNUC_UNUSED,
+                                   virConn *conn,
+                                   remote_domain_get_vcpu_pin_info_args *args,
+                                   remote_domain_get_vcpu_pin_info_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    long long mapsLen = (long long)args->ncpumaps * args->maplen;
+    g_autofree unsigned char *maps = NULL;
+    int n;
+
+    if (remoteCheckCount("ncpumaps", args->ncpumaps, REMOTE_VCPUINFO_MAX) < 0 ||
+        remoteCheckCount("maplen", args->maplen, REMOTE_CPUMAPS_MAX) < 0 ||
+        remoteCheckCount("ncpumaps * maplen", mapsLen, REMOTE_CPUMAPS_MAX) < 0)
+        return -1;
+    maps = g_new0(unsigned char, MAX(mapsLen, 1));
+    if ((n = conn->driver->domainGetVcpuPinInfo(conn, dom, args->ncpumaps, maps,
+                                                args->maplen, args->flags)) < 0)
+        return -1;
+    ret->num = n;
+    ret->cpumaps.cpumaps_len = (long long)n * args->maplen;
+    ret->cpumaps.cpumaps_val = (char *)g_steal_pointer(&maps);
+    return 0;
+}
+
+
+int
+remoteDispatchDomainPinEmulator(virNetServerClient *client G_GNUC_UNUSED,
+                                virConn *conn,
+                                remote_domain_pin_emulator_args *args)
+{
+    return remotePinCPUs(conn, &args->dom, -1, args->cpumap.cpumap_val,
+                         args->cpumap.cpumap_len, args->flags);
+}
+
+
+int
+remoteDispatchDomainGetEmulatorPinInfo(
+    virNetServerClient *client G_GNUC_UNUSED, virConn *conn,
+    remote_domain_get_emulator_pin_info_args *args,
+    remote_domain_get_emulator_pin_info_ret *ret)
+{
+    g_autoptr(virDomainIdent) dom = remoteDomainFromWire(&args->dom);
+    g_autofree unsigned char *map = NULL;
+    int r;
+
+    if (remoteCheckCount("maplen", args->maplen, REMOTE_CPUMAPS_MAX) < 0)
+        return -1;
+    map = g_new0(unsigned char, MAX(args->maplen, 1));
+    if ((r = conn->driver->domainGetEmulatorPinInfo(conn, dom, map,
+                                                    args->maplen,
+                                                    args->flags)) < 0)
+        return -1;
+    ret->ret = r;
+    ret->cpumaps.cpumaps_len = r > 0 ? args->maplen : 0;
+    ret->cpumaps.cpumaps_val = (char *)g_steal_pointer(&map);
+    return 0;
+}

@@ -15,6 +15,7 @@
 #include "qemu_driver_host.h"
 #include "qemu_driver_domain.h"
 #include "qemu_driver_migrate.h"
+#include "qemu_driver_pin.h"
 #include "qemu_driver_info.h"
 #include "qemu_driver_lifecycle.h"
 #include "qemu_driver_save.h"
@@ -139,6 +140,10 @@ static const virHypervisorDriver qemuHypervisorDriver = {
     .domainSetBlockThreshold = qemuDomainSetBlockThreshold,
     .domainGetBlockInfo = qemuDomainGetBlockInfo,
     .domainBlockResize = qemuDomainBlockResize,
+    .domainPinVcpuFlags = qemuDomainPinVcpuFlags,
+    .domainGetVcpuPinInfo = qemuDomainGetVcpuPinInfo,
+    .domainPinEmulator = qemuDomainPinEmulator,
+    .domainGetEmulatorPinInfo = qemuDomainGetEmulatorPinInfo,
     .domainOpenConsole = qemuDomainOpenConsole,
     .domainScreenshot = qemuDomainScreenshot,
     .domainOpenGraphicsFD = qemuDomainOpenGraphicsFD,

@@ -73,8 +73,12 @@ qemuProcessCputuneCheck(const virDomainDef *def)
 }
 
 
-/* The affinity of thread @tid, to @mask. */
-static int
+/**
+ * qemuProcessPinThread:
+ * The affinity of thread @tid of QEMU, to @mask.  Returns 0 or -1
+ * (reported).
+ */
+int
 qemuProcessPinThread(pid_t tid, const guint64 *mask)
 {
     cpu_set_t set;

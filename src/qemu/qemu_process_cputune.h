@@ -13,4 +13,5 @@
 
 int qemuProcessCPUSet(const guint64 *mask, cpu_set_t *set);
 int qemuProcessCputuneCheck(const virDomainDef *def);
+int qemuProcessPinThread(pid_t tid, const guint64 *mask);
 int qemuProcessCputunePin(virDomainObj *vm, virDomainAsyncJob asyncJob);

@@ -14,6 +14,11 @@ libvirt 9.0 (stock libvirtd side by side where it says what is right).
   with the same error on both.
 - A pin of a vCPU the guest does not have, a second pin of one and an
   empty cpuset are refused with libvirt's errors.
+- ``virsh vcpupin`` and ``emulatorpin`` of a running guest: the query
+  shows the pins (every host CPU where there is none), a live pin moves
+  the thread at once and goes into the live XML only, ``--config`` into
+  the persistent one only; the live pins move with a migration; a vCPU
+  the guest does not have and a read-only connection are refused.
 """
 
 import json
@@ -102,6 +107,43 @@ class Cputune(harness.TwoHostsCase, unittest.TestCase):
         n = len(guestlog.parse_log(log))
         guestlog.wait_for_lines(log, n + 3, timeout=10)
         verdict = guestlog.check_continuity(log, max_gap_s=5.0)
+        self.assertTrue(verdict.ok, verdict.summary())
+
+    def pins(self, host, name, *opts):
+        out = virsh(host.uri, "vcpupin", name, *opts).stdout
+        return dict(line.split() for line in out.splitlines() if line.strip())
+
+    def test_live_pins(self):
+        if os.cpu_count() != 2:
+            self.skipTest("the checks assume a host of two CPUs")
+        log, _ = self.define(self.a, "ct4", "")
+        virsh(self.a.uri, "start", "ct4")
+        guestlog.wait_for_lines(log, 3, timeout=20)
+        self.assertEqual(self.pins(self.a, "ct4"), {"0": "0-1", "1": "0-1"})
+        virsh(self.a.uri, "vcpupin", "ct4", "0", "1")   # virDomainPinVcpu
+        virsh(self.a.uri, "vcpupin", "ct4", "1", "0", "--live")
+        virsh(self.a.uri, "vcpupin", "ct4", "1", "1", "--config")
+        virsh(self.a.uri, "emulatorpin", "ct4", "1", "--live")
+        self.assertEqual(self.pins(self.a, "ct4"), {"0": "1", "1": "0"})
+        self.assertEqual(self.pins(self.a, "ct4", "--config"),
+                         {"0": "0-1", "1": "1"})
+        self.assertEqual(virsh(self.a.uri, "emulatorpin", "ct4").stdout.strip(),
+                         "1")
+        self.assert_pinned(self.a, "ct4")
+        self.assertEqual(cputune_block(virsh(self.a.uri, "dumpxml",
+                                             "ct4").stdout), PINS)
+        self.assertIn("<vcpupin vcpu='1' cpuset='1'/>", virsh(
+            self.a.uri, "dumpxml", "--inactive", "ct4").stdout)
+        res = virsh(self.a.uri, "vcpupin", "ct4", "2", "0", check=False)
+        self.assertIn("vcpu 2 is out of range of live cpu count 2", res.stderr)
+        res = virsh(self.a.uri, "vcpupin", "ct4", "0", "0", check=False,
+                    readonly=True)
+        self.assertIn("read only access prevents virDomainPinVcpu", res.stderr)
+        self.assertEqual(virsh(self.a.uri, "vcpupin", "ct4",
+                               readonly=True).returncode, 0)
+        virsh(self.a.uri, "migrate", "--live", "ct4", self.b.uri)
+        self.assert_pinned(self.b, "ct4")
+        verdict = guestlog.check_continuity(log)
         self.assertTrue(verdict.ok, verdict.summary())
 
     def test_sched_refused_at_start(self):
