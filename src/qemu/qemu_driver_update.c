@@ -17,6 +17,7 @@
 #include "qemu_domainjob.h"
 #include "qemu_driver_agent.h"
 #include "qemu_hotplug_vcpu.h"
+#include "qemu_process_cputune.h"
 #include "qemu_monitor_stats.h"
 #include "qemu_process_events.h"
 #include "virdomainstatus.h"
@@ -280,9 +281,13 @@ qemuDomainSetVcpusLive(virDomainObj *vm, unsigned int nvcpus,
                        nvcpus, live->maxvcpus);
         return -1;
     }
-    if (nvcpus > live->vcpus)
-        return qemuHotplugVcpusPlug(vm, VIR_ASYNC_JOB_NONE, live->vcpus,
-                                    nvcpus, true);
+    if (nvcpus > live->vcpus) {
+        if (qemuHotplugVcpusPlug(vm, VIR_ASYNC_JOB_NONE, live->vcpus, nvcpus,
+                                 true) < 0)
+            return -1;
+        /* a plugged vCPU gets its <vcpupin>, as at start */
+        return qemuProcessCputunePin(vm, VIR_ASYNC_JOB_NONE);
+    }
     if (nvcpus < live->vcpus)
         return qemuHotplugVcpusUnplug(vm, nvcpus, live->vcpus);
     return 0;

@@ -19,6 +19,7 @@ libvirt 9.0 (stock libvirtd side by side where it says what is right).
   the thread at once and goes into the live XML only, ``--config`` into
   the persistent one only; the live pins move with a migration; a vCPU
   the guest does not have and a read-only connection are refused.
+- A vCPU plugged by ``setvcpus --live`` runs where its <vcpupin> says.
 """
 
 import json
@@ -145,6 +146,20 @@ class Cputune(harness.TwoHostsCase, unittest.TestCase):
         self.assert_pinned(self.b, "ct4")
         verdict = guestlog.check_continuity(log)
         self.assertTrue(verdict.ok, verdict.summary())
+
+    def test_plugged_vcpu_pinned(self):
+        if os.cpu_count() < 2:
+            self.skipTest("the host has one CPU: nothing to pin crosswise")
+        log, _ = self.define(self.a, "ct5", PINS)
+        xml = virsh(self.a.uri, "dumpxml", "--inactive", "ct5").stdout
+        xml = xml.replace("<vcpu placement='static'>2</vcpu>",
+                          "<vcpu placement='static' current='1'>2</vcpu>")
+        virsh(self.a.uri, "define", harness.write_file(
+            os.path.join(self.tmp, "ct5b.xml"), xml))
+        virsh(self.a.uri, "start", "ct5")
+        guestlog.wait_for_lines(log, 3, timeout=20)
+        virsh(self.a.uri, "setvcpus", "ct5", "2", "--live")
+        self.assert_pinned(self.a, "ct5")
 
     def test_sched_refused_at_start(self):
         log, res = self.define(self.a, "ct2", SCHED)
