@@ -36,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import uuid
 
 import harness
@@ -77,6 +78,18 @@ def require_stock():
     if reason:
         print("SKIP: " + reason)
         sys.exit(77)
+
+
+def started(name, addr, **kwargs):
+    """A started StockHost(@name, @addr, **kwargs), for a test class's
+    setUpClass; unittest.SkipTest saying why when stock libvirtd hosts
+    cannot run here."""
+    reason = unavailable_reason()
+    if reason:
+        raise unittest.SkipTest(reason)
+    host = StockHost(name, addr, **kwargs)
+    host.start()
+    return host
 
 
 def _free_port():

@@ -85,12 +85,8 @@ class BlockInfo(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         harness.require_guest()
-        reason = stockhost.unavailable_reason()
-        if reason:
-            raise unittest.SkipTest(reason)
         cls.tmp = tempfile.mkdtemp(prefix="virtmig-blkinfo-")
-        cls.stock = stockhost.StockHost("stockBi", "127.0.0.2")
-        cls.stock.start()
+        cls.stock = stockhost.started("stockBi", "127.0.0.2")
         cls.ours = Host("blkinfoA").start()
         cls.hosts = {}
         for name, host in (("ours", cls.ours), ("stock", cls.stock)):

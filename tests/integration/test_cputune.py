@@ -194,11 +194,7 @@ class AgainstStock(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         harness.require_guest()
-        reason = stockhost.unavailable_reason()
-        if reason:
-            raise unittest.SkipTest(reason)
-        cls.stock = stockhost.StockHost("stockCt", "127.0.0.2")
-        cls.stock.start()
+        cls.stock = stockhost.started("stockCt", "127.0.0.2")
 
     @classmethod
     def tearDownClass(cls):
