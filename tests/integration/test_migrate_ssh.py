@@ -41,7 +41,12 @@ class MigrateSSH(harness.TwoHostGuests, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="virtmig-ssh-")
-        conf = {"migration_host": "127.0.0.1", "log_level": 2}
+        # ports of their own: the default range is shared with the
+        # daemons of the tests running beside this one, and a port one
+        # daemon found free another's QEMU can take first
+        port = harness.free_port()
+        conf = {"migration_host": "127.0.0.1", "log_level": 2,
+                "migration_port_min": port, "migration_port_max": port + 9}
         cls.a = Host("sshA", conf=dict(conf)).start()
         cls.b = Host("sshB", conf=dict(conf)).start()
         cls.sshd = sshlib.SSHServer(cls.tmp, drop_in_host=cls.b).start()
